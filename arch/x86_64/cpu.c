@@ -1,0 +1,126 @@
+/*
+ * Boot-CPU setup: per-CPU data (GS base), the GDT with a TSS, and the IDT.
+ *
+ * The TSS matters in long mode for two things only: rsp0 (the kernel stack
+ * used when an interrupt arrives from user mode: set per task once tasks
+ * exist) and the interrupt stack table. Double fault, NMI and machine check
+ * run on IST stacks of their own, so a kernel stack overflow (which faults
+ * with no usable stack) still produces a report instead of a triple fault.
+ */
+#include <kernel/kernel.h>
+#include <kernel/string.h>
+#include <asm/percpu.h>
+#include <asm/processor.h>
+#include <asm/segment.h>
+#include <asm/traps.h>
+
+struct cpu_local cpu_locals[NR_CPUS];
+
+struct tss {
+	u32 reserved0;
+	u64 rsp[3];
+	u64 reserved1;
+	u64 ist[7];
+	u64 reserved2;
+	u16 reserved3;
+	u16 iomap_base;
+} __packed;
+
+struct idt_entry {
+	u16 offset_low;
+	u16 selector;
+	u8 ist;
+	u8 type_attr;
+	u16 offset_mid;
+	u32 offset_high;
+	u32 reserved;
+} __packed;
+
+struct desc_ptr {
+	u16 limit;
+	u64 base;
+} __packed;
+
+static u64 gdt[NR_CPUS][GDT_ENTRIES] __aligned(16);
+static struct tss tss[NR_CPUS] __aligned(16);
+static struct idt_entry idt[NR_VECTORS] __aligned(16);
+static u8 ist_stacks[NR_CPUS][3][IST_STACK_SIZE] __aligned(16);
+
+void percpu_init(unsigned int cpu)
+{
+	struct cpu_local *c = &cpu_locals[cpu];
+
+	c->self = c;
+	c->cpu = cpu;
+	wrmsr(MSR_GS_BASE, (u64)c);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+#define GDT_CODE64(dpl) (0x00af9a000000ffffULL | ((u64)(dpl) << 45))
+#define GDT_DATA(dpl)   (0x00cf92000000ffffULL | ((u64)(dpl) << 45))
+
+static void gdt_init(unsigned int cpu)
+{
+	u64 *g = gdt[cpu];
+	u64 base = (u64)&tss[cpu];
+	u64 limit = sizeof(struct tss) - 1;
+	struct desc_ptr ptr = { sizeof(gdt[cpu]) - 1, (u64)g };
+
+	for (int i = 0; i < 3; i++)
+		tss[cpu].ist[i] = (u64)&ist_stacks[cpu][i][IST_STACK_SIZE];
+	tss[cpu].iomap_base = sizeof(struct tss);   /* no I/O permission bitmap */
+
+	memset(g, 0, sizeof(gdt[cpu]));
+	g[GDT_KERNEL_CS / 8] = GDT_CODE64(0);
+	g[GDT_KERNEL_DS / 8] = GDT_DATA(0);
+	g[GDT_USER_DS / 8] = GDT_DATA(3);
+	g[GDT_USER_CS / 8] = GDT_CODE64(3);
+	/* A 16-byte available 64-bit TSS descriptor (type 9). */
+	g[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) |
+			 (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+	g[GDT_TSS / 8 + 1] = base >> 32;
+
+	__asm__ volatile("lgdt %0" :: "m"(ptr));
+	/* Reload CS with a far return, then the data segments and TR. */
+	__asm__ volatile("pushq %0\n"
+			 "leaq 1f(%%rip), %%rax\n"
+			 "pushq %%rax\n"
+			 "lretq\n"
+			 "1:\n"
+			 :: "i"(GDT_KERNEL_CS) : "rax", "memory");
+	__asm__ volatile("mov %0, %%ss; mov %0, %%ds; mov %0, %%es" :: "r"((u16)GDT_KERNEL_DS));
+	__asm__ volatile("ltr %0" :: "r"((u16)GDT_TSS));
+	/* Loading FS/GS with a selector clears their bases: restore GS. */
+	wrmsr(MSR_GS_BASE, (u64)&cpu_locals[cpu]);
+}
+
+static void set_gate(unsigned int vector, unsigned long handler, unsigned int ist)
+{
+	struct idt_entry *e = &idt[vector];
+
+	e->offset_low = handler & 0xffff;
+	e->selector = GDT_KERNEL_CS;
+	e->ist = ist;
+	e->type_attr = 0x8e;                    /* present, DPL 0, interrupt gate */
+	e->offset_mid = (handler >> 16) & 0xffff;
+	e->offset_high = handler >> 32;
+	e->reserved = 0;
+}
+
+void idt_init(void)
+{
+	struct desc_ptr ptr = { sizeof(idt) - 1, (u64)idt };
+
+	for (unsigned int v = 0; v < NR_VECTORS; v++)
+		set_gate(v, isr_stub_table[v], 0);
+	set_gate(X86_TRAP_DF, isr_stub_table[X86_TRAP_DF], IST_DOUBLE_FAULT);
+	set_gate(X86_TRAP_NMI, isr_stub_table[X86_TRAP_NMI], IST_NMI);
+	set_gate(X86_TRAP_MC, isr_stub_table[X86_TRAP_MC], IST_MCE);
+	__asm__ volatile("lidt %0" :: "m"(ptr));
+}
+
+void cpu_init(void)
+{
+	gdt_init(0);
+	idt_init();
+}

@@ -1,0 +1,39 @@
+/*
+ * Per-CPU data, reached through the GS base: %gs:0 holds a pointer to the
+ * CPU's own struct cpu_local. One CPU runs today; the structure exists so
+ * that nothing has to change in its users when more do.
+ */
+#ifndef _ASM_PERCPU_H
+#define _ASM_PERCPU_H
+
+#include <kernel/types.h>
+
+#define NR_CPUS 8
+
+struct cpu_local {
+	struct cpu_local *self;         /* must stay first: this_cpu() reads %gs:0 */
+	unsigned int cpu;               /* 0-based CPU number */
+	int preempt_count;              /* spinlocks held (and later, explicit disables) */
+	unsigned int irq_depth;         /* nested interrupt/exception handlers */
+	unsigned long irq_count;        /* interrupts taken, for statistics */
+};
+
+extern struct cpu_local cpu_locals[NR_CPUS];
+
+static inline struct cpu_local *this_cpu(void)
+{
+	struct cpu_local *c;
+
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+static inline unsigned int smp_processor_id(void)
+{
+	return this_cpu()->cpu;
+}
+
+/* Point GS at cpu_locals[cpu]; the first thing kmain does. */
+void percpu_init(unsigned int cpu);
+
+#endif

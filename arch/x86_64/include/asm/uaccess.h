@@ -1,0 +1,67 @@
+/*
+ * Accesses that may fault and must not oops: each one is a single
+ * instruction registered in the exception table (asm/extable.h). On a
+ * fault the fixup sets the result to -EFAULT and skips the access.
+ *
+ * get_kernel_nofault(val, ptr) / put_kernel_nofault(ptr, val): one
+ * naturally aligned 1/2/4/8-byte access; they return 0 or -EFAULT. The
+ * user-space variants (copy_from_user, ...) are built on the same pattern.
+ */
+#ifndef _ASM_UACCESS_H
+#define _ASM_UACCESS_H
+
+#include <kernel/errno.h>
+#include <asm/extable.h>
+
+#define __get_nofault_asm(val, ptr, err, sfx)                           \
+	__asm__ volatile("1:  mov" sfx " %2, %1\n"                      \
+			 "2:\n"                                         \
+			 ".pushsection .fixup, \"ax\"\n"                \
+			 "3:  mov %3, %0\n"                             \
+			 "    xor %1, %1\n"                             \
+			 "    jmp 2b\n"                                 \
+			 ".popsection\n"                                \
+			 _ASM_EXTABLE(1b, 3b)                           \
+			 : "+r"(err), "=r"(val)                         \
+			 : "m"(*(ptr)), "i"(-EFAULT))
+
+#define __put_nofault_asm(val, ptr, err, sfx)                           \
+	__asm__ volatile("1:  mov" sfx " %1, %2\n"                      \
+			 "2:\n"                                         \
+			 ".pushsection .fixup, \"ax\"\n"                \
+			 "3:  mov %3, %0\n"                             \
+			 "    jmp 2b\n"                                 \
+			 ".popsection\n"                                \
+			 _ASM_EXTABLE(1b, 3b)                           \
+			 : "+r"(err)                                    \
+			 : "r"(val), "m"(*(ptr)), "i"(-EFAULT)          \
+			 : "memory")
+
+/* Read *ptr into val; 0 on success, -EFAULT if the access faulted. */
+#define get_kernel_nofault(val, ptr) ({                                 \
+	int __err = 0;                                                  \
+	__typeof__(*(ptr)) __v;                                         \
+	switch (sizeof(*(ptr))) {                                       \
+	case 1: __get_nofault_asm(__v, (ptr), __err, "b"); break;       \
+	case 2: __get_nofault_asm(__v, (ptr), __err, "w"); break;       \
+	case 4: __get_nofault_asm(__v, (ptr), __err, "l"); break;       \
+	case 8: __get_nofault_asm(__v, (ptr), __err, "q"); break;       \
+	}                                                               \
+	(val) = __v;                                                    \
+	__err;                                                          \
+})
+
+/* Write val to *ptr; 0 on success, -EFAULT if the access faulted. */
+#define put_kernel_nofault(ptr, val) ({                                 \
+	int __err = 0;                                                  \
+	__typeof__(*(ptr)) __v = (val);                                 \
+	switch (sizeof(*(ptr))) {                                       \
+	case 1: __put_nofault_asm(__v, (ptr), __err, "b"); break;       \
+	case 2: __put_nofault_asm(__v, (ptr), __err, "w"); break;       \
+	case 4: __put_nofault_asm(__v, (ptr), __err, "l"); break;       \
+	case 8: __put_nofault_asm(__v, (ptr), __err, "q"); break;       \
+	}                                                               \
+	__err;                                                          \
+})
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * Trap dispatch and the oops report.
+ *
+ * entry.asm calls trap_dispatch() for every vector. Exceptions go to their
+ * handler (exc_page_fault for #PF); an exception the kernel cannot handle
+ * in kernel mode is first offered to the exception table (a registered
+ * access that may fault), and otherwise reported and fatal. Interrupts
+ * (vectors >= 32) go to the handler installed with irq_set_handler().
+ *
+ * Locks: none taken here; handlers run with interrupts disabled.
+ */
+#include <kernel/kernel.h>
+#include <kernel/string.h>
+#include <asm/apic.h>
+#include <asm/extable.h>
+#include <asm/percpu.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
+
+static const char *const exception_names[NR_EXCEPTION_VECTORS] = {
+	[X86_TRAP_DE] = "divide error",
+	[X86_TRAP_DB] = "debug",
+	[X86_TRAP_NMI] = "NMI",
+	[X86_TRAP_BP] = "int3",
+	[X86_TRAP_OF] = "overflow",
+	[X86_TRAP_BR] = "bounds",
+	[X86_TRAP_UD] = "invalid opcode",
+	[X86_TRAP_NM] = "device not available",
+	[X86_TRAP_DF] = "double fault",
+	[X86_TRAP_OLD_MF] = "coprocessor segment overrun",
+	[X86_TRAP_TS] = "invalid TSS",
+	[X86_TRAP_NP] = "segment not present",
+	[X86_TRAP_SS] = "stack segment",
+	[X86_TRAP_GP] = "general protection fault",
+	[X86_TRAP_PF] = "page fault",
+	[X86_TRAP_SPURIOUS] = "reserved (15)",
+	[X86_TRAP_MF] = "coprocessor error",
+	[X86_TRAP_AC] = "alignment check",
+	[X86_TRAP_MC] = "machine check",
+	[X86_TRAP_XF] = "SIMD exception",
+	[X86_TRAP_VE] = "virtualization exception",
+	[X86_TRAP_CP] = "control protection",
+};
+
+struct irq_desc {
+	irq_handler_t fn;
+	void *data;
+	const char *name;
+};
+
+static struct irq_desc irq_descs[NR_VECTORS];
+
+const char *trap_name(unsigned int vector)
+{
+	if (vector < NR_EXCEPTION_VECTORS)
+		return exception_names[vector] ? exception_names[vector] : "reserved";
+	return irq_descs[vector].name ? irq_descs[vector].name : "interrupt";
+}
+
+void irq_set_handler(unsigned int vector, irq_handler_t fn, void *data, const char *name)
+{
+	unsigned long flags = local_irq_save();
+
+	ASSERT(vector >= NR_EXCEPTION_VECTORS && vector < NR_VECTORS);
+	irq_descs[vector] = (struct irq_desc){ fn, data, name };
+	local_irq_restore(flags);
+}
+
+void show_regs(const struct pt_regs *r)
+{
+	printk(KERN_EMERG "RIP: %04lx:%pS\n", r->cs, (void *)r->rip);
+	printk(KERN_EMERG "RSP: %04lx:%016lx EFLAGS: %08lx\n", r->ss, r->rsp, r->rflags);
+	printk(KERN_EMERG "RAX: %016lx RBX: %016lx RCX: %016lx\n", r->rax, r->rbx, r->rcx);
+	printk(KERN_EMERG "RDX: %016lx RSI: %016lx RDI: %016lx\n", r->rdx, r->rsi, r->rdi);
+	printk(KERN_EMERG "RBP: %016lx R08: %016lx R09: %016lx\n", r->rbp, r->r8, r->r9);
+	printk(KERN_EMERG "R10: %016lx R11: %016lx R12: %016lx\n", r->r10, r->r11, r->r12);
+	printk(KERN_EMERG "R13: %016lx R14: %016lx R15: %016lx\n", r->r13, r->r14, r->r15);
+	printk(KERN_EMERG "CR0: %016lx CR2: %016lx CR3: %016lx\n", read_cr0(), read_cr2(), read_cr3());
+	printk(KERN_EMERG "CR4: %016lx\n", read_cr4());
+}
+
+void die(const char *what, struct pt_regs *regs, unsigned long error_code)
+{
+	oops_in_progress = true;
+	printk(KERN_EMERG "%s: %04lx [#1] CPU: %u\n", what, error_code, smp_processor_id());
+	show_regs(regs);
+	dump_stack_from(regs->rip, regs->rbp);
+	panic("Fatal exception (%s)", what);
+}
+
+/* An exception with no handler of its own. */
+static void exc_unhandled(struct pt_regs *regs)
+{
+	/* A registered access that may fault (e.g. a #GP on a non-canonical
+	 * address probed with get_kernel_nofault) resumes at its fixup. */
+	if (!user_mode(regs) && regs->vector != X86_TRAP_DF && fixup_exception(regs))
+		return;
+	die(trap_name((unsigned int)regs->vector), regs, regs->error_code);
+}
+
+static void irq_dispatch(struct pt_regs *regs)
+{
+	unsigned int vector = (unsigned int)regs->vector;
+	struct irq_desc *d = &irq_descs[vector];
+
+	this_cpu()->irq_count++;
+	if (vector == SPURIOUS_APIC_VECTOR)
+		return;                         /* no EOI for the spurious vector */
+	if (vector >= PIC_VECTOR_BASE && vector < PIC_VECTOR_BASE + 16)
+		return;                         /* a spurious IRQ from the masked 8259 */
+	if (d->fn)
+		d->fn(regs, d->data);
+	else
+		pr_warn("unexpected interrupt on vector %u\n", vector);
+	lapic_eoi();
+}
+
+void trap_dispatch(struct pt_regs *regs)
+{
+	struct cpu_local *c = this_cpu();
+
+	c->irq_depth++;
+	if (regs->vector == X86_TRAP_PF)
+		exc_page_fault(regs, regs->error_code);
+	else if (regs->vector < NR_EXCEPTION_VECTORS)
+		exc_unhandled(regs);
+	else
+		irq_dispatch(regs);
+	c->irq_depth--;
+}

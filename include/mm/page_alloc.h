@@ -1,0 +1,61 @@
+/*
+ * The page allocator: a binary buddy allocator over struct page.
+ *
+ * Free memory is kept in blocks of 2^order pages (order 0..MAX_ORDER),
+ * each naturally aligned. Allocation splits a larger block when no block of
+ * the wanted order is free; freeing merges a block with its buddy (the
+ * block it was split from) as long as the buddy is free too, so memory
+ * does not fragment into single pages over time.
+ *
+ * Context: any, including interrupt handlers (zone->lock is taken with
+ * interrupts disabled). Never sleeps.
+ */
+#ifndef _MM_PAGE_ALLOC_H
+#define _MM_PAGE_ALLOC_H
+
+#include <kernel/types.h>
+#include <mm/mm_types.h>
+
+#define MAX_ORDER 10                    /* largest block: 2^10 pages = 4 MiB */
+
+typedef unsigned int gfp_t;
+#define GFP_KERNEL      0x0u
+#define __GFP_ZERO      0x1u            /* zero the pages */
+
+extern struct page *mem_map;
+extern unsigned long max_pfn;
+
+static inline struct page *pfn_to_page(unsigned long pfn) { return mem_map + pfn; }
+static inline unsigned long page_to_pfn(const struct page *p) { return (unsigned long)(p - mem_map); }
+static inline phys_addr_t page_to_phys(const struct page *p) { return PFN_PHYS(page_to_pfn(p)); }
+static inline void *page_address(const struct page *p) { return __va(page_to_phys(p)); }
+static inline struct page *virt_to_page(const void *va) { return pfn_to_page(PFN_DOWN(__pa(va))); }
+static inline bool pfn_valid(unsigned long pfn) { return pfn < max_pfn; }
+
+/* Returns a block of 2^order pages with refcount 1, or NULL. */
+struct page *alloc_pages(gfp_t gfp, unsigned int order);
+static inline struct page *alloc_page(gfp_t gfp) { return alloc_pages(gfp, 0); }
+/* Drop a reference to a block from alloc_pages(); frees it at zero. */
+void __free_pages(struct page *page, unsigned int order);
+
+/* Direct-map address of new pages, or NULL; and the matching free. */
+void *get_free_pages(gfp_t gfp, unsigned int order);
+void free_pages(void *addr, unsigned int order);
+
+static inline void get_page(struct page *p) { page_ref_inc(p); }
+/* Drop a reference to an order-0 page; frees it at zero. */
+void put_page(struct page *p);
+
+struct page_alloc_stats {
+	unsigned long total_pages;      /* pages handed to the allocator at boot */
+	unsigned long free_pages;
+	unsigned long free_blocks[MAX_ORDER + 1];
+	unsigned long allocs, frees;
+};
+void page_alloc_stats(struct page_alloc_stats *st);
+unsigned long nr_free_pages(void);
+
+/* Boot: build mem_map and give every unreserved page to the allocator. */
+void page_alloc_init(void);
+
+#endif

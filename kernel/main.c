@@ -1,0 +1,91 @@
+/*
+ * kmain: the order in which Faultline comes up.
+ *
+ * boot.asm calls kmain(boot magic, boot info physical address) on the boot
+ * page tables and the boot stack, with interrupts off. Each step below may
+ * use only what the steps before it set up; docs/boot.md follows the path.
+ */
+#include <kernel/cmdline.h>
+#include <kernel/console.h>
+#include <kernel/kernel.h>
+#include <kernel/ktest.h>
+#include <kernel/monitor.h>
+#include <kernel/power.h>
+#include <kernel/sections.h>
+#include <kernel/string.h>
+#include <kernel/time.h>
+#include <mm/memblock.h>
+#include <mm/page_alloc.h>
+#include <mm/slab.h>
+#include <mm/vmalloc.h>
+#include <asm/apic.h>
+#include <asm/bootinfo.h>
+#include <asm/extable.h>
+#include <asm/mm_init.h>
+#include <asm/percpu.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
+
+#define FAULTLINE_VERSION "0.1"
+
+static void print_banner(void)
+{
+	pr_notice("Faultline %s (x86_64): a teaching kernel about virtual memory\n",
+		  FAULTLINE_VERSION);
+}
+
+static void print_memory_summary(void)
+{
+	struct page_alloc_stats st;
+
+	page_alloc_stats(&st);
+	pr_info("memory: %lu MiB RAM, %lu MiB free, kernel image %lu KiB\n",
+		memblock_total_ram() >> 20, st.free_pages >> (20 - PAGE_SHIFT),
+		((unsigned long)_kernel_phys_end - (unsigned long)_kernel_phys_start) >> 10);
+}
+
+static __noreturn void run_ktests(const char *prefix)
+{
+	unsigned int failed = ktest_run_all(prefix);
+
+	machine_exit(failed ? EXIT_TESTS_FAILED : EXIT_TESTS_PASSED);
+}
+
+void kmain(u32 magic, u64 info)
+{
+	/* 1. Per-CPU data first: spinlocks (and so printk) use it. */
+	percpu_init(0);
+	console_init();
+
+	/* 2. What the boot loader said, while its structures are intact. */
+	bootinfo_parse(magic, info);
+	cmdline_parse(&kernel_cmdline, boot_info.cmdline);
+	if (kernel_param_has("quiet"))
+		console_loglevel = CONSOLE_LOGLEVEL_QUIET;
+	print_banner();
+	bootinfo_print();
+
+	/* 3. The CPU: segments, TSS, exception vectors; sorted fixups. */
+	cpu_init();
+	extable_init();
+
+	/* 4. Memory: memblock, final page tables, page allocator, heap. */
+	arch_memblock_init();
+	paging_init();
+	page_alloc_init();
+	kmalloc_init();
+	vmalloc_init();
+
+	/* 5. Interrupts and time. */
+	lapic_init();
+	time_init();
+	local_irq_enable();
+	print_memory_summary();
+
+	/* 6. What to do: a deliberate crash, the unit tests, or the monitor. */
+	if (kernel_param("crash"))
+		crash_test(kernel_param("crash"));
+	if (kernel_param_has("ktest"))
+		run_ktests(kernel_param("ktest") ? kernel_param("ktest") : "");
+	monitor_run();
+}

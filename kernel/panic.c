@@ -1,0 +1,69 @@
+/*
+ * panic() and backtraces.
+ *
+ * Backtraces follow the frame-pointer chain (the kernel is built with
+ * -fno-omit-frame-pointer): each frame holds [saved rbp][return address].
+ * Every read goes through get_kernel_nofault(), so a corrupt chain ends the
+ * trace instead of faulting inside the fault report.
+ */
+#include <kernel/kernel.h>
+#include <kernel/power.h>
+#include <kernel/string.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/uaccess.h>
+
+bool panic_in_progress;
+bool oops_in_progress;
+
+#define BACKTRACE_MAX_FRAMES 32
+
+void dump_stack_from(unsigned long rip, unsigned long rbp)
+{
+	printk(KERN_EMERG "Call Trace:\n");
+	if (rip)
+		printk(KERN_EMERG " %pS\n", (void *)rip);
+	for (int depth = 0; rbp && depth < BACKTRACE_MAX_FRAMES; depth++) {
+		unsigned long next, ret;
+
+		if (!IS_ALIGNED(rbp, 8) || rbp < PAGE_OFFSET)
+			break;
+		if (get_kernel_nofault(next, (unsigned long *)rbp) ||
+		    get_kernel_nofault(ret, (unsigned long *)rbp + 1))
+			break;
+		if (!ret)
+			break;                  /* the zero frame start64 pushed */
+		/* A return address points after the call: show the call. */
+		printk(KERN_EMERG " %pS\n", (void *)(ret - 1));
+		if (next <= rbp)
+			break;                  /* stacks grow down: the chain must go up */
+		rbp = next;
+	}
+}
+
+void dump_stack(void)
+{
+	dump_stack_from(0, current_frame_pointer());
+}
+
+void __panic(const char *func, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	local_irq_disable();
+	if (panic_in_progress) {
+		/* A panic while panicking: say so and stop, without recursion. */
+		console_printf("\nKernel panic - not syncing: recursive panic in %s\n", func);
+		machine_exit(EXIT_PANIC);
+	}
+	panic_in_progress = true;
+	printk_enter_panic();
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!oops_in_progress)          /* an oops has printed its own trace */
+		dump_stack();
+	printk(KERN_EMERG "Kernel panic - not syncing: %s: %s\n", func, msg);
+	machine_exit(EXIT_PANIC);
+}

@@ -1,0 +1,174 @@
+/*
+ * ktests for the buddy allocator: allocation and freeing, alignment,
+ * splitting and coalescing, exhaustion and recovery, reference counts.
+ * Several tests compare the whole free-block distribution before and after:
+ * if freeing did not merge buddies back, the distribution differs.
+ */
+#include <kernel/ktest.h>
+#include <kernel/sections.h>
+#include <kernel/string.h>
+#include <mm/page_alloc.h>
+
+static bool stats_equal(const struct page_alloc_stats *a, const struct page_alloc_stats *b)
+{
+	if (a->free_pages != b->free_pages)
+		return false;
+	for (unsigned int o = 0; o <= MAX_ORDER; o++)
+		if (a->free_blocks[o] != b->free_blocks[o])
+			return false;
+	return true;
+}
+
+KTEST(pmm_alloc_free)
+{
+	unsigned long before = nr_free_pages();
+	struct page *p = alloc_page(GFP_KERNEL);
+
+	KT_ASSERT(p != NULL);
+	KT_EXPECT_EQ(nr_free_pages(), before - 1);
+	KT_EXPECT_EQ(page_ref_count(p), 1);
+	KT_EXPECT(!PageBuddy(p));
+	put_page(p);
+	KT_EXPECT_EQ(nr_free_pages(), before);
+}
+
+KTEST(pmm_alloc_zeroed)
+{
+	struct page *p = alloc_page(GFP_KERNEL);
+	unsigned char *va;
+	bool zero = true;
+
+	KT_ASSERT(p != NULL);
+	memset(page_address(p), 0xa5, PAGE_SIZE);
+	put_page(p);
+	/* The freed page is the first candidate for reuse; it must come back zeroed. */
+	p = alloc_page(__GFP_ZERO);
+	KT_ASSERT(p != NULL);
+	va = page_address(p);
+	for (unsigned long i = 0; i < PAGE_SIZE; i++)
+		if (va[i])
+			zero = false;
+	KT_EXPECT(zero);
+	put_page(p);
+}
+
+KTEST(pmm_order_alignment)
+{
+	for (unsigned int order = 0; order <= MAX_ORDER; order++) {
+		struct page *p = alloc_pages(GFP_KERNEL, order);
+
+		KT_ASSERT(p != NULL);
+		KT_EXPECT_EQ(page_to_pfn(p) & ((1UL << order) - 1), 0);
+		__free_pages(p, order);
+	}
+}
+
+KTEST(pmm_split_and_coalesce)
+{
+	struct page_alloc_stats before, after;
+	struct page *p;
+
+	page_alloc_stats(&before);
+	p = alloc_pages(GFP_KERNEL, 3);
+	KT_ASSERT(p != NULL);
+	__free_pages(p, 3);
+	page_alloc_stats(&after);
+	KT_EXPECT(stats_equal(&before, &after));
+}
+
+/* Free the two halves of an order-1 block one page at a time: the second
+ * free must find its buddy free and merge them back into one block. */
+KTEST(pmm_buddies_merge)
+{
+	struct page_alloc_stats before, after;
+	struct page *p;
+
+	page_alloc_stats(&before);
+	p = alloc_pages(GFP_KERNEL, 1);
+	KT_ASSERT(p != NULL);
+	set_page_count(p + 1, 1);               /* make the tail an order-0 page of its own */
+	put_page(p);
+	put_page(p + 1);
+	page_alloc_stats(&after);
+	KT_EXPECT(stats_equal(&before, &after));
+}
+
+/* Allocate every free page, check the allocator says no, free them all,
+ * and check that the free lists are exactly as before (full coalescing). */
+KTEST(pmm_exhaustion_and_recovery)
+{
+	struct page_alloc_stats before, after;
+	LIST_HEAD(taken);
+	unsigned long count = 0;
+	struct page *p, *n;
+
+	page_alloc_stats(&before);
+	while ((p = alloc_page(GFP_KERNEL)) != NULL) {
+		list_add(&p->lru, &taken);
+		count++;
+	}
+	KT_EXPECT_EQ(count, before.free_pages);
+	KT_EXPECT_EQ(nr_free_pages(), 0);
+	KT_EXPECT(alloc_pages(GFP_KERNEL, 0) == NULL);
+	KT_EXPECT(alloc_pages(GFP_KERNEL, MAX_ORDER) == NULL);
+	list_for_each_entry_safe(p, n, &taken, lru) {
+		list_del(&p->lru);
+		put_page(p);
+	}
+	page_alloc_stats(&after);
+	KT_EXPECT(stats_equal(&before, &after));
+}
+
+KTEST(pmm_high_order_exhaustion)
+{
+	unsigned long before = nr_free_pages();
+	LIST_HEAD(taken);
+	struct page *p, *n;
+	unsigned long blocks = 0;
+
+	while ((p = alloc_pages(GFP_KERNEL, MAX_ORDER)) != NULL) {
+		list_add(&p->lru, &taken);
+		blocks++;
+	}
+	KT_EXPECT(blocks > 0);
+	/* Smaller blocks may remain; the allocator must still hand them out. */
+	if (nr_free_pages()) {
+		p = alloc_page(GFP_KERNEL);
+		KT_EXPECT(p != NULL);
+		if (p)
+			put_page(p);
+	}
+	list_for_each_entry_safe(p, n, &taken, lru) {
+		list_del(&p->lru);
+		__free_pages(p, MAX_ORDER);
+	}
+	KT_EXPECT_EQ(nr_free_pages(), before);
+}
+
+KTEST(pmm_refcount)
+{
+	unsigned long before = nr_free_pages();
+	struct page *p = alloc_page(GFP_KERNEL);
+
+	KT_ASSERT(p != NULL);
+	get_page(p);
+	KT_EXPECT_EQ(page_ref_count(p), 2);
+	put_page(p);
+	KT_EXPECT_EQ(nr_free_pages(), before - 1);      /* still held */
+	put_page(p);
+	KT_EXPECT_EQ(nr_free_pages(), before);
+}
+
+KTEST(pmm_mem_map_consistent)
+{
+	struct page_alloc_stats st;
+	unsigned long counted = 0;
+
+	page_alloc_stats(&st);
+	for (unsigned int o = 0; o <= MAX_ORDER; o++)
+		counted += st.free_blocks[o] << o;
+	KT_EXPECT_EQ(counted, st.free_pages);
+	KT_EXPECT(st.total_pages > 0 && st.free_pages <= st.total_pages);
+	/* The kernel image is reserved, never on a free list. */
+	KT_EXPECT(PageReserved(virt_to_page(_text)));
+}
