@@ -74,7 +74,8 @@ C_SRCS := $(filter %.c,$(SRCS))
 
 # ---- flags -----------------------------------------------------------------
 
-CFLAGS := -std=gnu11 -O2 -g \
+OPT ?= -O2
+CFLAGS := -std=gnu11 $(OPT) -g \
 	-ffreestanding -fno-pic -fno-pie -mno-red-zone -mcmodel=kernel \
 	-mgeneral-regs-only -fno-stack-protector -nostdlib \
 	-fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-strict-aliasing \

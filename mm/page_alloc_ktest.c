@@ -65,15 +65,29 @@ KTEST(pmm_order_alignment)
 
 KTEST(pmm_split_and_coalesce)
 {
-	struct page_alloc_stats before, after;
-	struct page *p;
+	struct page_alloc_stats before, after, st;
+	LIST_HEAD(held);
+	struct page *p, *n;
 
+	/* Take every free order-3 block, so the next order-3 request must
+	 * split a larger block; freeing it must merge the halves back. */
+	for (page_alloc_stats(&st); st.free_blocks[3]; page_alloc_stats(&st)) {
+		p = alloc_pages(GFP_KERNEL, 3);
+		KT_ASSERT(p != NULL);
+		list_add(&p->lru, &held);
+	}
 	page_alloc_stats(&before);
 	p = alloc_pages(GFP_KERNEL, 3);
 	KT_ASSERT(p != NULL);
+	page_alloc_stats(&st);
+	KT_EXPECT_EQ(st.free_blocks[3], 1);     /* the split left one order-3 half free */
 	__free_pages(p, 3);
 	page_alloc_stats(&after);
 	KT_EXPECT(stats_equal(&before, &after));
+	list_for_each_entry_safe(p, n, &held, lru) {
+		list_del(&p->lru);
+		__free_pages(p, 3);
+	}
 }
 
 /* Free the two halves of an order-1 block one page at a time: the second

@@ -261,7 +261,7 @@ void kmalloc_print_stats(void)
 	for (unsigned int i = 0; i < ARRAY_SIZE(kmalloc_sizes); i++) {
 		struct kmem_cache *c = &kmalloc_caches[i];
 
-		pr_info("  %-12s %6lu objects in use, %4lu slabs\n", c->name, c->nr_allocated,
-			c->nr_slabs);
+		console_printf("  %-12s %6lu objects in use, %4lu slabs\n", c->name,
+			       c->nr_allocated, c->nr_slabs);
 	}
 }

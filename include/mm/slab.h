@@ -48,6 +48,7 @@ void kfree(const void *obj);
 size_t ksize(const void *obj);
 
 void kmalloc_init(void);
+/* Print each kmalloc cache's usage on the console (the monitor's "mem"). */
 void kmalloc_print_stats(void);
 
 #endif

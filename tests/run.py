@@ -1,0 +1,500 @@
+#!/usr/bin/env python3
+"""The `make test` harness: boot Faultline in QEMU and check what it does.
+
+Usage:
+    python3 tests/run.py --kernel build/kernel.elf --iso build/faultline-test.iso
+                         [--accel tcg|kvm] [--mem 256M] [--smp 1]
+                         [--kargs EXTRA] [--timeout 120] [--only SUITE]
+
+Suites, run in this order (a failing suite does not stop the others):
+
+  ktest  PVH boot with "ktest": the kernel runs its in-kernel unit tests and
+         prints TAP; every kernel test becomes one result line here.
+  grub   GRUB boot of the test ISO (its grub.cfg passes "ktest"): the kernel
+         must come up through Multiboot2 and pass its tests.
+  oops   PVH boot with "crash=pagefault": the kernel must print a Linux-style
+         oops with a decoded error code and a symbolized backtrace, then panic.
+  gdb    QEMU paused with a GDB server; GDB breaks in kmain and in the page
+         fault handler, and the backtraces must make sense.
+
+Output is TAP-like: one "ok N - name" / "not ok N - name" line per test as
+results arrive, "# ..." diagnostic lines, and a final "N passed, M failed".
+The exit status is 0 only if nothing failed and at least one test ran.
+
+How the kernel talks to us: its serial console is QEMU's stdout, and it ends
+QEMU through the isa-debug-exit device, which turns the value the kernel
+writes into QEMU's exit status (see include/kernel/power.h and tools/qemu.py):
+33 = all ktests passed, 35 = some failed, 37 = panic.
+Each suite's full console output is saved in build/test-logs/SUITE.log.
+"""
+
+import argparse
+import collections
+import queue
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tools"))
+sys.dont_write_bytecode = True       # no tools/__pycache__ in the source tree
+import qemu  # noqa: E402  (tools/qemu.py: builds every QEMU command line)
+
+TAIL_LINES = 40          # console lines shown when a suite fails
+
+# The kernel's ktest output (include/kernel/ktest.h). Lines are matched whole,
+# so log lines ("[    0.001] ...") can be mixed in freely.
+KTEST_RESULT = re.compile(r"(ok|not ok) (\d+) - (.+)")
+KTEST_CLOSING = re.compile(r"(\d+) passed, (\d+) failed")
+
+# Everything the oops suite expects on the console.
+OOPS_EXPECTED = [
+    "BUG: unable to handle page fault for address: 0xffffdead00000000",
+    "#PF: supervisor write access in kernel mode",
+    "#PF: error_code(0x0002) - not-present page",
+    "RIP: 0010:crash_test_page_fault+0x",
+    "Call Trace:",
+    " kmain+0x",
+    "Kernel panic - not syncing",
+]
+
+
+# ---- output ----------------------------------------------------------------
+
+class Tap:
+    """Numbers the result lines globally and counts passes and failures."""
+
+    def __init__(self):
+        self.count = 0
+        self.failed = 0
+
+    def result(self, ok, name):
+        self.count += 1
+        if not ok:
+            self.failed += 1
+        say(f"{'ok' if ok else 'not ok'} {self.count} - {name}")
+
+    def summary(self):
+        say(f"{self.count - self.failed} passed, {self.failed} failed")
+
+
+def say(line):
+    print(line, flush=True)
+
+
+def diag(text):
+    """A diagnostic line (TAP comment)."""
+    say(f"# {text}")
+
+
+def show_lines(lines, title):
+    """Print lines indented under a diagnostic title: '#   line'."""
+    diag(title)
+    for line in lines:
+        say(f"#   {line}")
+
+
+def show_tail(console):
+    if not console:
+        diag("(no console output)")
+        return
+    show_lines(console[-TAIL_LINES:],
+               f"last {min(len(console), TAIL_LINES)} console lines:")
+
+
+def describe_status(status, timeout=None):
+    """What a QEMU exit status means, for messages (None: timed out)."""
+    if status is None:
+        return f"timed out after {timeout:g} s; QEMU was killed"
+    meaning = {
+        0: "the guest reset (triple fault?) or QEMU was quit",
+        1: "normal power-off, or QEMU could not start",
+        qemu.EXIT_TESTS_PASSED: "all ktests passed",
+        qemu.EXIT_TESTS_FAILED: "some ktests failed",
+        qemu.EXIT_PANIC: "kernel panic",
+    }
+    if status < 0:
+        return f"QEMU killed by signal {-status}"
+    return f"QEMU exit status {status}: {meaning.get(status, 'unexpected')}"
+
+
+def save_log(args, suite, lines):
+    """Keep a suite's whole console in build/test-logs/ for later reading."""
+    logdir = Path(args.kernel).resolve().parent / "test-logs"
+    try:
+        logdir.mkdir(exist_ok=True)
+        (logdir / f"{suite}.log").write_text("\n".join(lines) + "\n")
+    except OSError:
+        pass        # a log is a convenience; never fail the tests over it
+
+
+# ---- running QEMU ----------------------------------------------------------
+
+class Boot:
+    """One QEMU run: its exit status (None if it timed out) and console."""
+
+    def __init__(self, status, console, qemu_errors, timeout):
+        self.status = status
+        self.timeout = timeout
+        self.console = console            # serial output, one str per line
+        self.qemu_errors = qemu_errors    # QEMU's own stderr, one per line
+
+    def contains(self, text):
+        return any(text in line for line in self.console)
+
+    def show_failure(self):
+        """Diagnostics printed before a failing result line."""
+        if self.qemu_errors:
+            show_lines(self.qemu_errors, "QEMU said:")
+        show_tail(self.console)
+
+
+def boot(args, on_line=None, **boot_args):
+    """Run QEMU until it exits or args.timeout seconds pass.
+
+    The serial console is QEMU's stdout; every line is passed to on_line()
+    as soon as it arrives, so results can be printed while the kernel runs.
+    boot_args are passed to qemu.qemu_command() (kernel=/kargs= or iso=).
+    """
+    cmd = qemu.qemu_command(accel=args.accel, mem=args.mem, smp=args.smp,
+                            serial="stdio", monitor="none", **boot_args)
+    console = []
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=errors)
+        except FileNotFoundError:
+            return Boot(127, [], [f"{qemu.QEMU} not found"], args.timeout)
+
+        # A thread reads the pipe, so that the main thread can stop waiting
+        # when the time is up even if the kernel went silent.
+        lines = queue.Queue()
+
+        def reader():
+            for raw in proc.stdout:
+                lines.put(raw.decode("utf-8", "replace").rstrip("\r\n"))
+            lines.put(None)                         # end of output
+
+        threading.Thread(target=reader, daemon=True).start()
+
+        deadline = time.monotonic() + args.timeout
+        status = None
+        try:
+            while True:
+                line = lines.get(timeout=max(0, deadline - time.monotonic()))
+                if line is None:
+                    break
+                console.append(line)
+                if on_line:
+                    on_line(line)
+            status = proc.wait(timeout=max(0, deadline - time.monotonic()))
+        except (queue.Empty, subprocess.TimeoutExpired):
+            status = None                           # timed out
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        errors.seek(0)
+        qemu_errors = errors.read().decode("utf-8", "replace").splitlines()
+    return Boot(status, console, qemu_errors, args.timeout)
+
+
+def kernel_cmdline(*words):
+    """Join command-line words, skipping empty ones (e.g. no --kargs)."""
+    return " ".join(w for w in words if w)
+
+
+# ---- ktest output ----------------------------------------------------------
+
+class KtestOutput:
+    """Collects the kernel's TAP results and its closing line."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.failed_names = []
+        self.closing = None       # (passed, failed) from "P passed, F failed"
+
+    def parse(self, line):
+        """Take one console line. Returns ("result", ok, name),
+        ("diag", line) or None for lines that are not ktest output."""
+        m = KTEST_RESULT.fullmatch(line)
+        if m:
+            ok = m.group(1) == "ok"
+            if ok:
+                self.passed += 1
+            else:
+                self.failed += 1
+                self.failed_names.append(m.group(3))
+            return ("result", ok, m.group(3))
+        m = KTEST_CLOSING.fullmatch(line)
+        if m:
+            self.closing = (int(m.group(1)), int(m.group(2)))
+            return None
+        if line.startswith("# "):
+            return ("diag", line)
+        return None
+
+    def problems(self, run):
+        """Why this run (a Boot) of the ktests counts as failed, if it does."""
+        status = run.status
+        if status is None:
+            return [describe_status(status, run.timeout)]
+        problems = []
+        if status not in (qemu.EXIT_TESTS_PASSED, qemu.EXIT_TESTS_FAILED):
+            problems.append(describe_status(status))
+        if self.closing is None:
+            problems.append('closing line "P passed, F failed" missing')
+        else:
+            p, f = self.closing
+            if (p, f) != (self.passed, self.failed):
+                problems.append(
+                    f'closing line says "{p} passed, {f} failed" but the '
+                    f"console had {self.passed} ok and {self.failed} not ok "
+                    f"lines")
+            expected = (qemu.EXIT_TESTS_PASSED if f == 0
+                        else qemu.EXIT_TESTS_FAILED)
+            if status in (qemu.EXIT_TESTS_PASSED, qemu.EXIT_TESTS_FAILED) \
+                    and status != expected:
+                problems.append(f"{describe_status(status)}, but the closing "
+                                f"line reports {f} failed")
+        return problems
+
+
+# ---- the suites ----------------------------------------------------------
+
+def suite_ktest(args, tap):
+    """PVH boot with "ktest": one result line per kernel test, streamed."""
+    out = KtestOutput()
+
+    def on_line(line):
+        item = out.parse(line)
+        if item is None:
+            return
+        if item[0] == "result":
+            tap.result(item[1], f"ktest: {item[2]}")
+        else:
+            say(item[1])                   # the kernel's "# ..." diagnostics
+
+    run = boot(args, on_line, kernel=args.kernel,
+               kargs=kernel_cmdline("ktest", args.kargs))
+    save_log(args, "ktest", run.console)
+    problems = out.problems(run)
+    if problems:
+        for p in problems:
+            diag(f"ktest: {p}")
+        run.show_failure()
+        tap.result(False, "ktest: boot completed")
+
+
+def suite_grub(args, tap):
+    """GRUB boot of the test ISO: Multiboot2 works and the ktests pass."""
+    out = KtestOutput()
+    run = boot(args, out.parse, iso=args.iso)
+    save_log(args, "grub", run.console)
+
+    problems = out.problems(run)
+    if run.status != qemu.EXIT_TESTS_PASSED and not problems:
+        problems.append(describe_status(run.status, args.timeout))
+    if out.failed_names:
+        problems.append("failed ktests: " + ", ".join(out.failed_names))
+    if out.closing and out.closing[0] < 1:
+        problems.append("no ktest ran")
+    if not run.contains("boot: multiboot2"):
+        problems.append('"boot: multiboot2" not on the console (was the '
+                        'kernel not booted through Multiboot2?)')
+    passed = out.closing[0] if out.closing else "?"
+    if problems:
+        for p in problems:
+            diag(f"grub: {p}")
+        run.show_failure()
+    tap.result(not problems, "grub: kernel boots from the GRUB ISO and its "
+                             f"ktests pass ({passed} passed)")
+
+
+def suite_oops(args, tap):
+    """A deliberate kernel page fault must give a readable oops, then panic."""
+    run = boot(args, kernel=args.kernel,
+               kargs=kernel_cmdline("crash=pagefault", args.kargs))
+    save_log(args, "oops", run.console)
+
+    problems = []
+    if run.status != qemu.EXIT_PANIC:
+        problems.append(f"{describe_status(run.status, args.timeout)} "
+                        f"(expected {qemu.EXIT_PANIC}: kernel panic)")
+    for text in OOPS_EXPECTED:
+        if not run.contains(text):
+            problems.append(f"missing on the console: {text!r}")
+    if problems:
+        for p in problems:
+            diag(f"oops: {p}")
+        run.show_failure()
+    tap.result(not problems, "oops: kernel page fault prints a decoded report "
+                             "and a symbolized backtrace")
+
+
+# GDB prints this between the parts of its output, so we can tell the two
+# backtraces apart.
+GDB_MARK = "@@faultline:"
+# A backtrace line: "#0  kmain (...) at ..." or "#3  0xffff... in kmain (...)".
+GDB_FRAME = re.compile(r"#(\d+)\s+(?:0x[0-9a-fA-F]+ in )?([A-Za-z_][\w.]*)")
+
+
+def frames(lines):
+    """Function names of a backtrace's frames, outermost last.
+    (GCC may rename a copy of a function "f.isra.0": drop the suffix.)"""
+    return [m.group(2).split(".")[0]
+            for m in map(GDB_FRAME.match, lines) if m]
+
+
+def suite_gdb(args, tap):
+    """Debug the kernel with GDB through QEMU's GDB server.
+
+    QEMU starts paused (-S) with only the extable_ ktests selected; the first
+    of them takes a page fault in kernel mode on purpose (an exception-table
+    fixup recovers it). GDB must stop in kmain (64-bit code, after the 32-bit
+    boot path) and in exc_page_fault, with a backtrace back to the test.
+    """
+    port = qemu.free_tcp_port()
+    # Under KVM a software breakpoint is written into guest memory, which
+    # fails while the guest has no paging yet (kmain's address is in the top
+    # 2 GiB); a hardware breakpoint works there. TCG handles both alike.
+    break_kmain = "hbreak kmain" if args.accel == "kvm" else "break kmain"
+    commands = [
+        f"file {args.kernel}",
+        f"target remote 127.0.0.1:{port}",
+        break_kmain,
+        "continue",
+        f"echo {GDB_MARK} backtrace 1\\n",
+        "bt",
+        "break exc_page_fault",
+        "continue",
+        f"echo {GDB_MARK} backtrace 2\\n",
+        "bt",
+        f"echo {GDB_MARK} end\\n",
+        "kill",
+    ]
+    # -nx: ignore ~/.gdbinit, so results don't depend on who runs the tests.
+    gdb_cmd = ["gdb", "-q", "-batch", "-nx", "-x", str(qemu.GDB_INIT)]
+    for c in commands:
+        gdb_cmd += ["-ex", c]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        serial = Path(tmp) / "serial.log"
+        cmd = qemu.qemu_command(
+            kernel=args.kernel,
+            kargs=kernel_cmdline("ktest=extable_", args.kargs),
+            accel=args.accel, mem=args.mem, smp=args.smp,
+            serial=f"file:{serial}", monitor="none", gdb_port=port)
+        qemu_err = Path(tmp) / "qemu.err"
+        with open(qemu_err, "wb") as err:
+            vm = qemu.start_gdb_server(cmd, stdout=err, stderr=err)
+        try:
+            # GDB retries the connection until QEMU listens (tcp auto-retry).
+            done = subprocess.run(gdb_cmd, stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT,
+                                  timeout=args.timeout)
+            gdb_output = done.stdout
+            timed_out = False
+        except subprocess.TimeoutExpired as e:
+            gdb_output = e.output or b""
+            timed_out = True
+        except FileNotFoundError:
+            gdb_output, timed_out = b"gdb not found", False
+        finally:
+            qemu.stop(vm)
+        console = serial.read_text("utf-8", "replace").splitlines() \
+            if serial.exists() else []
+        qemu_errors = qemu_err.read_text("utf-8", "replace").splitlines()
+    save_log(args, "gdb", console)
+
+    # Split GDB's output at the markers.
+    gdb_lines = gdb_output.decode("utf-8", "replace").splitlines()
+    parts = collections.defaultdict(list)
+    part = "start"
+    for line in gdb_lines:
+        if line.startswith(GDB_MARK):
+            part = line[len(GDB_MARK):].strip()
+        else:
+            parts[part].append(line)
+    bt1 = frames(parts["backtrace 1"])
+    bt2 = frames(parts["backtrace 2"])
+
+    shown = False
+
+    def show_failure(problem):
+        nonlocal shown
+        diag(f"gdb: {problem}")
+        if shown:
+            diag("gdb: (GDB output and console shown above)")
+            return
+        shown = True
+        if timed_out:
+            diag(f"gdb: timed out after {args.timeout:g} s")
+        show_lines(gdb_lines, "GDB output:")
+        if qemu_errors:
+            show_lines(qemu_errors, "QEMU said:")
+        show_tail(console)
+
+    ok1 = bt1[:1] == ["kmain"]
+    if not ok1:
+        show_failure(f"first backtrace: frame #0 is not kmain ({bt1 or 'none'})")
+    tap.result(ok1, "gdb: break kmain in 64-bit code after booting paused")
+
+    ok2 = (bt2[:1] == ["exc_page_fault"]
+           and any(f.startswith("ktest_extable_") for f in bt2)
+           and "kmain" in bt2)
+    if not ok2:
+        show_failure("second backtrace: expected #0 exc_page_fault and frames "
+                     f"ktest_extable_* and kmain ({bt2 or 'none'})")
+    tap.result(ok2, "gdb: backtrace from the page-fault handler names the "
+                    "faulting test")
+
+
+# ---- main --------------------------------------------------------------------
+
+# The suites, in the order they run.
+SUITES = {
+    "ktest": suite_ktest,
+    "grub": suite_grub,
+    "oops": suite_oops,
+    "gdb": suite_gdb,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description="Boot Faultline in QEMU and run its tests (make test).")
+    parser.add_argument("--kernel", required=True,
+                        help="kernel ELF for PVH boots (build/kernel.elf)")
+    parser.add_argument("--iso", required=True,
+                        help='GRUB ISO booting with "ktest" '
+                             "(build/faultline-test.iso)")
+    qemu.add_qemu_options(parser)
+    parser.add_argument("--kargs", default="",
+                        help="extra kernel command-line words for PVH boots")
+    parser.add_argument("--timeout", type=float, default=120,
+                        help="seconds allowed per suite (default 120)")
+    parser.add_argument("--only", choices=list(SUITES),
+                        help="run just this suite")
+    args = parser.parse_args()
+    # Decide once (and warn once) whether KVM can be used.
+    args.accel = qemu.resolve_accel(args.accel)
+
+    tap = Tap()
+    for name, suite in SUITES.items():
+        if args.only in (None, name):
+            suite(args, tap)
+    if tap.count == 0:
+        diag("no tests ran")
+    tap.summary()
+    return 0 if tap.count > 0 and tap.failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+# tools/gdb/faultline.gdb - GDB settings for debugging Faultline under QEMU.
+#
+# Loaded by `make gdb` (tools/qemu.py gdb) and by the gdb suite of `make test`
+# (tests/run.py) with `gdb -x tools/gdb/faultline.gdb`. To use it by hand:
+#
+#   qemu-system-x86_64 ... -S -gdb tcp:127.0.0.1:1234     (see tools/qemu.py)
+#   gdb -q -x tools/gdb/faultline.gdb -ex 'target remote 127.0.0.1:1234' build/kernel.elf
+#
+# Python helper commands for kernel data structures will live next to this
+# file in tools/gdb/ and be sourced from here.
+
+# QEMU (qemu-system-x86_64) always describes the CPU to GDB with 64-bit
+# registers, even while the guest still runs 16- or 32-bit boot code. GDB
+# must therefore be in 64-bit mode *before* `target remote`; otherwise it
+# guesses the wrong register layout ("Remote 'g' packet reply is too long").
+set architecture i386:x86-64
+
+# Never stop output with "--Type <RET> for more--" or ask "are you sure?".
+set pagination off
+set confirm off
+
+# Disassembly stays in AT&T syntax, the syntax of GCC's output and of the
+# inline assembly in the kernel sources. For Intel syntax (that of NASM,
+# which the boot code is written in) type:  set disassembly-flavor intel

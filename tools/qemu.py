@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""Build QEMU command lines for Faultline and run QEMU.
+
+Used two ways:
+
+* as a command (what `make run` and `make gdb` call):
+
+      python3 tools/qemu.py run (--kernel ELF | --iso ISO) [options]
+      python3 tools/qemu.py gdb --kernel ELF [options]
+
+  options: --accel tcg|kvm  --mem SIZE  --smp N  --kargs "KERNEL COMMAND LINE"
+
+* as a module (tests/run.py imports it), so every QEMU command line in the
+  project is built in one place: see qemu_command().
+
+Two ways to boot:
+
+* PVH (`-kernel build/kernel.elf -append KARGS`): QEMU itself loads the ELF
+  and jumps to the entry point named by the kernel's PVH ELF note. Fast, and
+  the command line is given on the host.
+* GRUB (`-cdrom build/faultline.iso -boot d`): firmware boots GRUB from the
+  ISO, GRUB loads the kernel with Multiboot2. The command line is baked into
+  the ISO's grub.cfg by the Makefile, so --kargs does not apply.
+
+The kernel ends QEMU through the isa-debug-exit device: writing V to port
+0xf4 makes QEMU exit with status (V << 1) | 1 (include/kernel/power.h).
+"""
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+GDB_INIT = REPO / "tools" / "gdb" / "faultline.gdb"
+QEMU = "qemu-system-x86_64"
+
+# QEMU exit statuses produced by the kernel through isa-debug-exit.
+EXIT_POWEROFF = 1        # machine_exit(EXIT_POWEROFF): a normal power-off
+EXIT_TESTS_PASSED = 33   # ktest: every test passed
+EXIT_TESTS_FAILED = 35   # ktest: at least one test failed
+EXIT_PANIC = 37          # panic()
+
+DEFAULT_MEM = "256M"
+DEFAULT_SMP = 1
+
+
+def warn(msg):
+    print(f"qemu.py: warning: {msg}", file=sys.stderr, flush=True)
+
+
+def kvm_usable():
+    """True if this user can open /dev/kvm for reading and writing."""
+    try:
+        fd = os.open("/dev/kvm", os.O_RDWR | os.O_CLOEXEC)
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
+def resolve_accel(accel):
+    """Return the accelerator to use: 'kvm' only if /dev/kvm works."""
+    if accel == "kvm" and not kvm_usable():
+        warn("/dev/kvm is missing or not accessible; falling back to TCG "
+             "(slower, but behaves the same)")
+        return "tcg"
+    return accel
+
+
+def qemu_command(*, kernel=None, iso=None, kargs="", accel="tcg",
+                 mem=DEFAULT_MEM, smp=DEFAULT_SMP, serial="stdio",
+                 monitor=None, gdb_port=None):
+    """Return QEMU's argument list (a list of strings).
+
+    Exactly one of kernel (PVH boot of an ELF) or iso (GRUB boot) is given.
+    serial:   QEMU -serial backend: "stdio", "mon:stdio", "file:PATH", ...
+    monitor:  QEMU -monitor backend, e.g. "none" (None: leave QEMU's default)
+    gdb_port: start paused (-S) with a GDB server on 127.0.0.1:gdb_port
+    accel:    "tcg" or "kvm"; call resolve_accel() first for the fallback.
+    """
+    if (kernel is None) == (iso is None):
+        raise ValueError("give exactly one of kernel= or iso=")
+    cmd = [
+        QEMU,
+        "-machine", "q35",
+        "-cpu", "max",
+        "-m", str(mem),
+        "-smp", str(smp),
+        "-accel", accel,
+        "-display", "none",
+        "-no-reboot",             # a triple fault ends QEMU instead of looping
+        "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+        "-serial", serial,
+    ]
+    if monitor is not None:
+        cmd += ["-monitor", monitor]
+    if kernel is not None:
+        cmd += ["-kernel", str(kernel), "-append", kargs]
+    else:
+        cmd += ["-cdrom", str(iso), "-boot", "d"]
+    if gdb_port is not None:
+        cmd += ["-S", "-gdb", f"tcp:127.0.0.1:{gdb_port}"]
+    return cmd
+
+
+def free_tcp_port():
+    """Ask the OS for a currently unused TCP port on 127.0.0.1.
+
+    (Another program could take it before QEMU does; unlikely enough.)
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gdb_server(cmd, **popen_args):
+    """Start a paused QEMU (cmd built with gdb_port=...) in the background.
+
+    QEMU gets its own session, so a Ctrl-C typed at GDB interrupts the guest
+    through GDB instead of killing QEMU, and stdin is /dev/null so QEMU never
+    touches the terminal. Returns the Popen object; stop it with stop().
+    """
+    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                            start_new_session=True, **popen_args)
+
+
+def stop(proc):
+    """Kill a QEMU started with start_gdb_server() (if still running)."""
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+
+
+def gdb_base_command():
+    """GDB with the project's init file; callers add -ex/-batch and files."""
+    return ["gdb", "-q", "-x", str(GDB_INIT)]
+
+
+# ---- command-line interface ------------------------------------------------
+
+def add_qemu_options(parser):
+    """The options shared by every command here and by tests/run.py."""
+    parser.add_argument("--accel", choices=["tcg", "kvm"],
+                        default=os.environ.get("ACCEL") or "tcg",
+                        help="QEMU accelerator (default: $ACCEL, else tcg); "
+                             "kvm falls back to tcg if /dev/kvm is unusable")
+    parser.add_argument("--mem", default=DEFAULT_MEM,
+                        help=f"guest RAM (default {DEFAULT_MEM})")
+    parser.add_argument("--smp", type=int, default=DEFAULT_SMP,
+                        help=f"number of CPUs (default {DEFAULT_SMP})")
+
+
+def cmd_run(args):
+    """Boot interactively with the serial console on this terminal."""
+    if args.iso and args.kargs:
+        warn("--kargs is ignored for ISO boots (the command line is in the "
+             "ISO's grub.cfg; rebuild it with make KARGS=...)")
+    cmd = qemu_command(kernel=args.kernel, iso=args.iso, kargs=args.kargs,
+                       accel=resolve_accel(args.accel), mem=args.mem,
+                       smp=args.smp, serial="mon:stdio")
+    print("Faultline: serial console below; Ctrl-A X quits QEMU.", flush=True)
+    # The terminal is in raw mode while QEMU runs, so Ctrl-C goes to the
+    # guest; should a SIGINT arrive anyway, outlive QEMU to report its status.
+    _ignore_sigint()
+    try:
+        status = subprocess.call(cmd)
+    except FileNotFoundError:
+        sys.exit(f"qemu.py: {QEMU} not found (run: bash tools/deps.sh)")
+    # 1: the kernel powered off normally; 0: the user quit with Ctrl-A X.
+    if status in (0, EXIT_POWEROFF):
+        return 0
+    return status if status > 0 else 128 - status   # killed by a signal
+
+
+def cmd_gdb(args):
+    """QEMU paused in the background, GDB attached in this terminal."""
+    port = free_tcp_port()
+    log = REPO / "build" / "gdb-serial.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    cmd = qemu_command(kernel=args.kernel, kargs=args.kargs,
+                       accel=resolve_accel(args.accel), mem=args.mem,
+                       smp=args.smp, serial=f"file:{log}", monitor="none",
+                       gdb_port=port)
+    try:
+        qemu = start_gdb_server(cmd)
+    except FileNotFoundError:
+        sys.exit(f"qemu.py: {QEMU} not found (run: bash tools/deps.sh)")
+    print(f"Faultline: QEMU is paused at the first instruction, GDB server "
+          f"on 127.0.0.1:{port}.\n"
+          f"Serial console output goes to {os.path.relpath(log)} "
+          f"(watch it with: tail -f {os.path.relpath(log)}).\n"
+          f"Try: break kmain, then continue. Quitting GDB stops QEMU.",
+          flush=True)
+    # GDB retries the connection for a while (set tcp auto-retry), so it
+    # does not matter if QEMU is not listening yet.
+    gdb = gdb_base_command() + ["-ex", f"target remote 127.0.0.1:{port}",
+                                str(args.kernel)]
+    # Ctrl-C belongs to GDB (it interrupts the guest); we must not die of it.
+    _ignore_sigint()
+    try:
+        status = subprocess.call(gdb)
+    except FileNotFoundError:
+        sys.exit("qemu.py: gdb not found (run: bash tools/deps.sh)")
+    finally:
+        stop(qemu)
+    return status
+
+
+def _ignore_sigint():
+    """Survive Ctrl-C while a child owns the terminal.
+
+    A do-nothing handler rather than SIG_IGN: "ignored" would be inherited
+    by the children we start, a handler is reset to the default on exec.
+    """
+    signal.signal(signal.SIGINT, lambda signum, frame: None)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Run Faultline in QEMU.",
+        epilog="Normally used through `make run` and `make gdb`.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="boot with the serial console here")
+    boot = run.add_mutually_exclusive_group(required=True)
+    boot.add_argument("--kernel", help="PVH boot of this ELF (-kernel)")
+    boot.add_argument("--iso", help="GRUB boot of this ISO (-cdrom)")
+    add_qemu_options(run)
+    run.add_argument("--kargs", default="",
+                     help="kernel command line (--kernel boots only)")
+    run.set_defaults(func=cmd_run)
+
+    gdb = sub.add_parser("gdb", help="boot paused and debug with GDB")
+    gdb.add_argument("--kernel", required=True, help="kernel ELF to boot")
+    add_qemu_options(gdb)
+    gdb.add_argument("--kargs", default="", help="kernel command line")
+    gdb.set_defaults(func=cmd_gdb)
+
+    args = parser.parse_args(argv)
+    for path in (getattr(args, "kernel", None), getattr(args, "iso", None)):
+        if path and not os.path.isfile(path):
+            parser.error(f"{path}: no such file (build it first: make)")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
