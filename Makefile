@@ -32,6 +32,7 @@ B := build
 ARCH_SRCS := \
 	arch/x86_64/boot.asm \
 	arch/x86_64/entry.asm \
+	arch/x86_64/switch.asm \
 	arch/x86_64/bootinfo.c \
 	arch/x86_64/cpu.c \
 	arch/x86_64/traps.c \
@@ -54,9 +55,13 @@ KERNEL_SRCS := \
 	kernel/ksyms.c \
 	kernel/ktest.c \
 	kernel/spinlock.c \
+	kernel/sched.c \
+	kernel/wait.c \
+	kernel/mutex.c \
 	kernel/monitor.c \
 	kernel/lib_ktest.c \
-	kernel/time_ktest.c
+	kernel/time_ktest.c \
+	kernel/sched_ktest.c
 
 MM_SRCS := \
 	mm/memblock.c \
@@ -68,7 +73,9 @@ MM_SRCS := \
 	mm/slab_ktest.c \
 	mm/pgtable_ktest.c
 
-SRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(MM_SRCS)
+DRIVERS_SRCS :=
+
+SRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(MM_SRCS) $(DRIVERS_SRCS)
 OBJS := $(patsubst %,$(B)/%.o,$(basename $(SRCS)))
 C_SRCS := $(filter %.c,$(SRCS))
 

@@ -11,6 +11,7 @@
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>
 #include <kernel/power.h>
+#include <kernel/sched.h>
 #include <kernel/sections.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
@@ -44,11 +45,19 @@ static void print_memory_summary(void)
 		((unsigned long)_kernel_phys_end - (unsigned long)_kernel_phys_start) >> 10);
 }
 
-static __noreturn void run_ktests(const char *prefix)
+/*
+ * The first kernel thread. It runs in task context (it may sleep), which
+ * the unit tests of sleeping primitives and, later, the disk need.
+ */
+static int kernel_init(void *unused)
 {
-	unsigned int failed = ktest_run_all(prefix);
+	if (kernel_param_has("ktest")) {
+		const char *prefix = kernel_param("ktest");
+		unsigned int failed = ktest_run_all(prefix ? prefix : "");
 
-	machine_exit(failed ? EXIT_TESTS_FAILED : EXIT_TESTS_PASSED);
+		machine_exit(failed ? EXIT_TESTS_FAILED : EXIT_TESTS_PASSED);
+	}
+	monitor_run();
 }
 
 void kmain(u32 magic, u64 info)
@@ -82,10 +91,13 @@ void kmain(u32 magic, u64 info)
 	local_irq_enable();
 	print_memory_summary();
 
-	/* 6. What to do: a deliberate crash, the unit tests, or the monitor. */
+	/* 6. A deliberate crash, if asked for (the oops test). */
 	if (kernel_param("crash"))
 		crash_test(kernel_param("crash"));
-	if (kernel_param_has("ktest"))
-		run_ktests(kernel_param("ktest") ? kernel_param("ktest") : "");
-	monitor_run();
+
+	/* 7. Tasks: this context becomes the idle task; kernel_init does the rest. */
+	sched_init();
+	if (!kthread_run(kernel_init, NULL, "kernel_init"))
+		panic("cannot create kernel_init");
+	cpu_idle();
 }

@@ -11,6 +11,7 @@
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>
 #include <kernel/power.h>
+#include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
 #include <mm/memblock.h>
@@ -103,6 +104,18 @@ static void cmd_uptime(const char *arg)
 		       (ns % NSEC_PER_SEC) / NSEC_PER_MSEC, (unsigned long long)jiffies);
 }
 
+static void print_task(struct task_struct *t, void *arg)
+{
+	console_printf("%5d %-2s %8lu %8lu  %s\n", t->pid, task_state_name(t->state),
+		       t->nvcsw, t->nivcsw, t->comm);
+}
+
+static void cmd_ps(const char *arg)
+{
+	console_printf("  PID ST    VOLSW  INVOLSW  COMMAND\n");
+	for_each_task(print_task, NULL);
+}
+
 static void cmd_help(const char *arg);
 
 static const struct {
@@ -116,6 +129,7 @@ static const struct {
 	{ "cmdline", cmd_cmdline, "the kernel command line" },
 	{ "dmesg", cmd_dmesg, "the kernel log" },
 	{ "uptime", cmd_uptime, "time since boot and timer ticks" },
+	{ "ps", cmd_ps, "kernel tasks" },
 	{ "ktest", cmd_ktest, "[PREFIX] run the in-kernel unit tests" },
 	{ "crash", cmd_crash, "[pagefault|panic] crash on purpose, to see an oops" },
 	{ "poweroff", cmd_poweroff, "power off (QEMU exits)" },

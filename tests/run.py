@@ -357,7 +357,8 @@ def suite_gdb(args, tap):
     QEMU starts paused (-S) with only the extable_ ktests selected; the first
     of them takes a page fault in kernel mode on purpose (an exception-table
     fixup recovers it). GDB must stop in kmain (64-bit code, after the 32-bit
-    boot path) and in exc_page_fault, with a backtrace back to the test.
+    boot path) and in exc_page_fault, with a backtrace back through the test
+    to kernel_init, the kernel thread that runs the ktests.
     """
     port = qemu.free_tcp_port()
     # Under KVM a software breakpoint is written into guest memory, which
@@ -448,10 +449,10 @@ def suite_gdb(args, tap):
 
     ok2 = (bt2[:1] == ["exc_page_fault"]
            and any(f.startswith("ktest_extable_") for f in bt2)
-           and "kmain" in bt2)
+           and "kernel_init" in bt2)
     if not ok2:
         show_failure("second backtrace: expected #0 exc_page_fault and frames "
-                     f"ktest_extable_* and kmain ({bt2 or 'none'})")
+                     f"ktest_extable_* and kernel_init ({bt2 or 'none'})")
     tap.result(ok2, "gdb: backtrace from the page-fault handler names the "
                     "faulting test")
 

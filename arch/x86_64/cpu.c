@@ -12,6 +12,7 @@
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/segment.h>
+#include <asm/switch_to.h>
 #include <asm/traps.h>
 
 struct cpu_local cpu_locals[NR_CPUS];
@@ -117,6 +118,25 @@ void idt_init(void)
 	set_gate(X86_TRAP_NMI, isr_stub_table[X86_TRAP_NMI], IST_NMI);
 	set_gate(X86_TRAP_MC, isr_stub_table[X86_TRAP_MC], IST_MCE);
 	__asm__ volatile("lidt %0" :: "m"(ptr));
+}
+
+/*
+ * Initial stack of a new kernel thread, from the top down:
+ *   0                  padding, keeps RSP 16-byte aligned at the first call
+ *   0                  a zero return address: unwinders stop here
+ *   ret_from_kthread   where __switch_to_asm's ret goes
+ *   6 x 0              rbp, rbx, r12-r15 as __switch_to_asm pops them
+ */
+unsigned long thread_stack_init(void *stack_base, unsigned long stack_size)
+{
+	unsigned long *sp = (unsigned long *)((char *)stack_base + stack_size);
+
+	*--sp = 0;
+	*--sp = 0;
+	*--sp = (unsigned long)ret_from_kthread;
+	for (int i = 0; i < 6; i++)
+		*--sp = 0;
+	return (unsigned long)sp;
 }
 
 void cpu_init(void)

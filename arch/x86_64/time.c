@@ -8,6 +8,7 @@
  * multiplier, and the APIC timer fires HZ times a second.
  */
 #include <kernel/kernel.h>
+#include <kernel/sched.h>
 #include <kernel/time.h>
 #include <asm/apic.h>
 #include <asm/processor.h>
@@ -83,6 +84,7 @@ static void timer_interrupt(struct pt_regs *regs, void *data)
 void timer_tick(void)
 {
 	jiffies++;
+	scheduler_tick();
 }
 
 void time_init(void)

@@ -9,7 +9,9 @@
  *
  * Locks: none taken here; handlers run with interrupts disabled.
  */
+#include <kernel/errno.h>
 #include <kernel/kernel.h>
+#include <kernel/sched.h>
 #include <kernel/string.h>
 #include <asm/apic.h>
 #include <asm/extable.h>
@@ -66,6 +68,31 @@ void irq_set_handler(unsigned int vector, irq_handler_t fn, void *data, const ch
 	local_irq_restore(flags);
 }
 
+int irq_alloc_vector(irq_handler_t fn, void *data, const char *name)
+{
+	unsigned long flags = local_irq_save();
+	int vector = -ENOSPC;
+
+	for (unsigned int v = FIRST_DEVICE_VECTOR; v < SPURIOUS_APIC_VECTOR; v++) {
+		if (!irq_descs[v].fn) {
+			irq_descs[v] = (struct irq_desc){ fn, data, name };
+			vector = (int)v;
+			break;
+		}
+	}
+	local_irq_restore(flags);
+	return vector;
+}
+
+void irq_free_vector(unsigned int vector)
+{
+	unsigned long flags = local_irq_save();
+
+	ASSERT(vector >= FIRST_DEVICE_VECTOR && vector < SPURIOUS_APIC_VECTOR);
+	irq_descs[vector] = (struct irq_desc){ NULL, NULL, NULL };
+	local_irq_restore(flags);
+}
+
 void show_regs(const struct pt_regs *r)
 {
 	printk(KERN_EMERG "RIP: %04lx:%pS\n", r->cs, (void *)r->rip);
@@ -115,16 +142,27 @@ static void irq_dispatch(struct pt_regs *regs)
 	lapic_eoi();
 }
 
+/*
+ * Exceptions run in the context of the task that caused them (a page fault
+ * may sleep, once it can read from disk); interrupts are "interrupt context"
+ * (irq_depth > 0): they may not sleep. On the way out of the outermost
+ * interrupt, the interrupted task is preempted if its slice is used up and
+ * it holds no spinlock (preempt_schedule_irq checks preempt_count) and it
+ * had interrupts enabled.
+ */
 void trap_dispatch(struct pt_regs *regs)
 {
 	struct cpu_local *c = this_cpu();
 
-	c->irq_depth++;
-	if (regs->vector == X86_TRAP_PF)
+	if (regs->vector == X86_TRAP_PF) {
 		exc_page_fault(regs, regs->error_code);
-	else if (regs->vector < NR_EXCEPTION_VECTORS)
+	} else if (regs->vector < NR_EXCEPTION_VECTORS) {
 		exc_unhandled(regs);
-	else
+	} else {
+		c->irq_depth++;
 		irq_dispatch(regs);
-	c->irq_depth--;
+		c->irq_depth--;
+		if (!c->irq_depth && (regs->rflags & X86_EFLAGS_IF) && c->current_task)
+			preempt_schedule_irq();
+	}
 }

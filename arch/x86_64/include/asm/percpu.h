@@ -10,12 +10,16 @@
 
 #define NR_CPUS 8
 
+struct task_struct;
+
 struct cpu_local {
 	struct cpu_local *self;         /* must stay first: this_cpu() reads %gs:0 */
 	unsigned int cpu;               /* 0-based CPU number */
 	int preempt_count;              /* spinlocks held (and later, explicit disables) */
-	unsigned int irq_depth;         /* nested interrupt/exception handlers */
+	unsigned int irq_depth;         /* nested interrupt handlers (not exceptions) */
 	unsigned long irq_count;        /* interrupts taken, for statistics */
+	struct task_struct *current_task; /* the task running here */
+	struct task_struct *idle_task;  /* runs when nothing else can */
 };
 
 extern struct cpu_local cpu_locals[NR_CPUS];

@@ -32,6 +32,11 @@ void irq_set_handler(unsigned int vector, irq_handler_t fn, void *data, const ch
 /* The entry stubs of entry.asm, one per vector. */
 extern const unsigned long isr_stub_table[NR_VECTORS];
 
+/* Allocate a free vector >= FIRST_DEVICE_VECTOR for a device interrupt
+ * (MSI/MSI-X) and install @fn on it. Returns the vector, or -ENOSPC. */
+int irq_alloc_vector(irq_handler_t fn, void *data, const char *name);
+void irq_free_vector(unsigned int vector);
+
 /* Called by entry.asm for every exception and interrupt. */
 void trap_dispatch(struct pt_regs *regs);
 

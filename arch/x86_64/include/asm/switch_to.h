@@ -1,0 +1,26 @@
+/*
+ * The context switch (arch/x86_64/switch.asm).
+ *
+ * __switch_to_asm saves the callee-saved registers of the running task on
+ * its stack, stores its stack pointer in *prev_rsp, loads next_rsp and pops
+ * the next task's registers. It "returns" in the next task, handing it
+ * @prev (the task switched away from), so that task can finish the switch
+ * (release the run-queue lock, free a dead task's stack).
+ *
+ * A new kernel thread's stack is prepared by thread_stack_init() so that
+ * its first switch-in returns into ret_from_kthread, which calls
+ * kthread_entry(prev) in kernel/sched.c.
+ */
+#ifndef _ASM_SWITCH_TO_H
+#define _ASM_SWITCH_TO_H
+
+struct task_struct;
+
+struct task_struct *__switch_to_asm(unsigned long *prev_rsp, unsigned long next_rsp,
+				    struct task_struct *prev);
+void ret_from_kthread(void);
+
+/* Build the initial stack of a new thread; returns its saved RSP. */
+unsigned long thread_stack_init(void *stack_base, unsigned long stack_size);
+
+#endif

@@ -1,0 +1,189 @@
+/*
+ * Sleeping locks: mutex and rw_semaphore (see include/kernel/mutex.h).
+ *
+ * Each lock's state lives under the spinlock of its own wait queue, so
+ * "test the state, then queue and sleep" cannot miss an unlock: the
+ * unlocker changes the state and wakes waiters under the same lock.
+ */
+#include <kernel/kernel.h>
+#include <kernel/mutex.h>
+
+/*
+ * Sleep on @wq until @try_take (called under wq->lock) succeeds.
+ */
+static void sleep_until(struct wait_queue_head *wq, bool (*try_take)(void *), void *lock)
+{
+	struct wait_queue_entry w = { .task = current };
+	unsigned long flags;
+
+	might_sleep();
+	for (;;) {
+		bool taken;
+
+		prepare_to_wait(wq, &w, TASK_UNINTERRUPTIBLE);
+		flags = spin_lock_irqsave(&wq->lock);
+		taken = try_take(lock);
+		spin_unlock_irqrestore(&wq->lock, flags);
+		if (taken)
+			break;
+		schedule();
+	}
+	finish_wait(wq, &w);
+}
+
+/* ---- mutex ---------------------------------------------------------------- */
+
+void mutex_init(struct mutex *m, const char *name)
+{
+	m->owner = NULL;
+	m->name = name;
+	init_waitqueue_head(&m->wait, name);
+}
+
+static bool mutex_try_take_locked(void *arg)
+{
+	struct mutex *m = arg;
+
+	if (m->owner)
+		return false;
+	m->owner = current;
+	return true;
+}
+
+void mutex_lock(struct mutex *m)
+{
+	if (unlikely(READ_ONCE(m->owner) == current))
+		panic("recursive locking of mutex %s", m->name);
+	sleep_until(&m->wait, mutex_try_take_locked, m);
+}
+
+bool mutex_trylock(struct mutex *m)
+{
+	unsigned long flags = spin_lock_irqsave(&m->wait.lock);
+	bool taken = mutex_try_take_locked(m);
+
+	spin_unlock_irqrestore(&m->wait.lock, flags);
+	return taken;
+}
+
+void mutex_unlock(struct mutex *m)
+{
+	unsigned long flags = spin_lock_irqsave(&m->wait.lock);
+
+	if (unlikely(m->owner != current))
+		panic("mutex %s unlocked by %s, which does not own it", m->name, current->comm);
+	m->owner = NULL;
+	spin_unlock_irqrestore(&m->wait.lock, flags);
+	wake_up_one(&m->wait);
+}
+
+bool mutex_is_locked_by_me(struct mutex *m)
+{
+	return READ_ONCE(m->owner) == current;
+}
+
+/* ---- rw_semaphore ----------------------------------------------------------- */
+
+void init_rwsem(struct rw_semaphore *s, const char *name)
+{
+	s->readers = 0;
+	s->writer = NULL;
+	s->writers_waiting = 0;
+	s->name = name;
+	init_waitqueue_head(&s->wait, name);
+}
+
+static bool rwsem_try_read_locked(void *arg)
+{
+	struct rw_semaphore *s = arg;
+
+	/* A waiting writer blocks new readers: writers cannot starve. */
+	if (s->writer || s->writers_waiting)
+		return false;
+	s->readers++;
+	return true;
+}
+
+static bool rwsem_try_write_locked(void *arg)
+{
+	struct rw_semaphore *s = arg;
+
+	if (s->writer || s->readers)
+		return false;
+	s->writer = current;
+	return true;
+}
+
+/* A writer that must wait announces itself first (writers_waiting), so
+ * readers arriving after it queue behind it. */
+static bool rwsem_try_write_queued_locked(void *arg)
+{
+	struct rw_semaphore *s = arg;
+
+	if (!rwsem_try_write_locked(s))
+		return false;
+	s->writers_waiting--;
+	return true;
+}
+
+void down_read(struct rw_semaphore *s)
+{
+	sleep_until(&s->wait, rwsem_try_read_locked, s);
+}
+
+bool down_read_trylock(struct rw_semaphore *s)
+{
+	unsigned long flags = spin_lock_irqsave(&s->wait.lock);
+	bool taken = rwsem_try_read_locked(s);
+
+	spin_unlock_irqrestore(&s->wait.lock, flags);
+	return taken;
+}
+
+void up_read(struct rw_semaphore *s)
+{
+	unsigned long flags = spin_lock_irqsave(&s->wait.lock);
+	bool last;
+
+	ASSERT(s->readers > 0);
+	last = --s->readers == 0;
+	spin_unlock_irqrestore(&s->wait.lock, flags);
+	if (last)
+		wake_up(&s->wait);
+}
+
+void down_write(struct rw_semaphore *s)
+{
+	unsigned long flags;
+
+	if (unlikely(READ_ONCE(s->writer) == current))
+		panic("recursive down_write of %s", s->name);
+	flags = spin_lock_irqsave(&s->wait.lock);
+	if (rwsem_try_write_locked(s)) {
+		spin_unlock_irqrestore(&s->wait.lock, flags);
+		return;
+	}
+	s->writers_waiting++;
+	spin_unlock_irqrestore(&s->wait.lock, flags);
+	sleep_until(&s->wait, rwsem_try_write_queued_locked, s);
+}
+
+bool down_write_trylock(struct rw_semaphore *s)
+{
+	unsigned long flags = spin_lock_irqsave(&s->wait.lock);
+	bool taken = rwsem_try_write_locked(s);
+
+	spin_unlock_irqrestore(&s->wait.lock, flags);
+	return taken;
+}
+
+void up_write(struct rw_semaphore *s)
+{
+	unsigned long flags = spin_lock_irqsave(&s->wait.lock);
+
+	if (unlikely(s->writer != current))
+		panic("up_write of %s by %s, which does not hold it", s->name, current->comm);
+	s->writer = NULL;
+	spin_unlock_irqrestore(&s->wait.lock, flags);
+	wake_up(&s->wait);
+}

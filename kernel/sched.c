@@ -1,0 +1,331 @@
+/*
+ * The scheduler: tasks, the run queue, kernel threads and timed sleeps.
+ *
+ * Policy: round robin. Runnable tasks wait on run_queue in FIFO order; the
+ * running task is not on it. A task runs until it sleeps, yields, exits, or
+ * uses up its slice (SCHED_SLICE_TICKS ticks), when the timer interrupt
+ * asks for a reschedule and the interrupt's exit path preempts it, if it
+ * holds no spinlock. The idle task runs when run_queue is empty.
+ *
+ * Locks (see docs/locking.md):
+ *   rq_lock (irqsave)       run_queue, every task's state/on_rq/on_cpu/slice
+ *   sleep_lock (irqsave)    sleep_list (timed sleeps), taken before rq_lock
+ *   tasklist_lock (irqsave) all_tasks, next_pid
+ * rq_lock is held across the context switch itself; the task switched to
+ * releases it (finish_task_switch), so no other CPU can see a task half
+ * switched.
+ */
+#include <kernel/kernel.h>
+#include <kernel/sched.h>
+#include <kernel/sections.h>
+#include <kernel/spinlock.h>
+#include <kernel/string.h>
+#include <kernel/time.h>
+#include <mm/page_alloc.h>
+#include <mm/slab.h>
+#include <asm/percpu.h>
+#include <asm/processor.h>
+#include <asm/switch_to.h>
+
+static DEFINE_SPINLOCK(rq_lock);
+static LIST_HEAD(run_queue);
+
+static DEFINE_SPINLOCK(sleep_lock);
+static LIST_HEAD(sleep_list);
+
+static DEFINE_SPINLOCK(tasklist_lock);
+static LIST_HEAD(all_tasks);
+static int next_pid = 1;
+
+static struct task_struct idle_task = {
+	.state = TASK_RUNNING,
+	.pid = 0,
+	.comm = "swapper/0",
+};
+
+struct task_struct *get_current(void)
+{
+	return this_cpu()->current_task;
+}
+
+const char *task_state_name(long state)
+{
+	switch (state) {
+	case TASK_RUNNING: return "R";
+	case TASK_INTERRUPTIBLE: return "S";
+	case TASK_UNINTERRUPTIBLE: return "D";
+	case TASK_DEAD: return "X";
+	default: return "?";
+	}
+}
+
+void might_sleep(void)
+{
+	if (unlikely(preempt_count() || irqs_disabled() || this_cpu()->irq_depth))
+		panic("BUG: sleeping function called from invalid context: "
+		      "preempt_count=%d irqs_disabled=%d in_interrupt=%u",
+		      preempt_count(), irqs_disabled(), this_cpu()->irq_depth);
+}
+
+/* Context: rq_lock held. */
+static void enqueue_task_locked(struct task_struct *t)
+{
+	ASSERT_HELD(&rq_lock);
+	if (!t->on_rq && t != this_cpu()->idle_task) {
+		list_add_tail(&t->run_list, &run_queue);
+		t->on_rq = true;
+	}
+}
+
+/* Context: rq_lock held. */
+static struct task_struct *pick_next_task_locked(void)
+{
+	struct task_struct *next;
+
+	ASSERT_HELD(&rq_lock);
+	if (list_empty(&run_queue))
+		return this_cpu()->idle_task;
+	next = list_first_entry(&run_queue, struct task_struct, run_list);
+	list_del(&next->run_list);
+	next->on_rq = false;
+	return next;
+}
+
+static void free_task(struct task_struct *t)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+
+	list_del(&t->tasks);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	free_pages(t->stack, KERNEL_STACK_ORDER);
+	kfree(t);
+}
+
+/*
+ * Second half of a switch, run by the task switched to: it owns rq_lock
+ * (taken by the task switched from) and drops it; then reaps @prev if it
+ * exited. Returns with rq_lock released and interrupts as the caller's
+ * flags say.
+ */
+static void finish_task_switch(struct task_struct *prev)
+{
+	prev->on_cpu = false;
+	spin_unlock(&rq_lock);
+	if (prev->state == TASK_DEAD)
+		free_task(prev);
+}
+
+void schedule(void)
+{
+	struct task_struct *prev = current, *next, *last;
+	unsigned long flags;
+
+	if (unlikely(preempt_count()))
+		panic("schedule() with preempt_count %d (a spinlock is held?)", preempt_count());
+	flags = spin_lock_irqsave(&rq_lock);
+	if (prev->state == TASK_RUNNING)
+		enqueue_task_locked(prev);      /* still runnable: back of the queue */
+	next = pick_next_task_locked();
+	prev->need_resched = false;
+	if (next == prev) {
+		spin_unlock_irqrestore(&rq_lock, flags);
+		return;
+	}
+	next->slice = SCHED_SLICE_TICKS;
+	next->on_cpu = true;
+	if (prev->state == TASK_RUNNING)
+		prev->nivcsw++;
+	else
+		prev->nvcsw++;
+	this_cpu()->current_task = next;
+	last = __switch_to_asm(&prev->thread.rsp, next->thread.rsp, prev);
+	/* Back in prev, switched to by "last". */
+	finish_task_switch(last);
+	local_irq_restore(flags);
+}
+
+void yield(void)
+{
+	schedule();
+}
+
+bool wake_up_process(struct task_struct *t)
+{
+	unsigned long flags = spin_lock_irqsave(&rq_lock);
+	bool woken = false;
+
+	if (t->state != TASK_RUNNING && t->state != TASK_DEAD) {
+		t->state = TASK_RUNNING;
+		/* A task still on its way out of schedule() on some CPU is
+		 * requeued by schedule() itself when it sees TASK_RUNNING. */
+		if (!t->on_cpu)
+			enqueue_task_locked(t);
+		if (current == this_cpu()->idle_task)
+			current->need_resched = true;
+		woken = true;
+	}
+	spin_unlock_irqrestore(&rq_lock, flags);
+	return woken;
+}
+
+/* Wake every timed sleeper whose time has come. Context: timer interrupt. */
+static void wake_sleepers(void)
+{
+	struct task_struct *t, *n;
+
+	spin_lock(&sleep_lock);
+	list_for_each_entry_safe(t, n, &sleep_list, timer_list) {
+		if (t->wake_jiffies <= jiffies) {
+			list_del_init(&t->timer_list);
+			wake_up_process(t);
+		}
+	}
+	spin_unlock(&sleep_lock);
+}
+
+void scheduler_tick(void)
+{
+	struct task_struct *cur = current;
+
+	wake_sleepers();
+	spin_lock(&rq_lock);
+	if (cur == this_cpu()->idle_task) {
+		if (!list_empty(&run_queue))
+			cur->need_resched = true;
+	} else if (cur->slice && --cur->slice == 0) {
+		if (!list_empty(&run_queue))
+			cur->need_resched = true;
+		else
+			cur->slice = SCHED_SLICE_TICKS;
+	}
+	spin_unlock(&rq_lock);
+}
+
+void preempt_schedule_irq(void)
+{
+	if (current->need_resched && !preempt_count())
+		schedule();
+}
+
+long schedule_timeout(long ticks)
+{
+	struct task_struct *me = current;
+	unsigned long flags;
+	u64 deadline = jiffies + (u64)ticks;
+	long left;
+
+	might_sleep();
+	flags = spin_lock_irqsave(&sleep_lock);
+	me->wake_jiffies = deadline;
+	list_add_tail(&me->timer_list, &sleep_list);
+	spin_unlock_irqrestore(&sleep_lock, flags);
+
+	schedule();
+
+	flags = spin_lock_irqsave(&sleep_lock);
+	if (!list_empty(&me->timer_list))
+		list_del_init(&me->timer_list);         /* woken before the deadline */
+	spin_unlock_irqrestore(&sleep_lock, flags);
+	left = (long)(deadline - jiffies);
+	return left > 0 ? left : 0;
+}
+
+unsigned long msleep(unsigned int ms)
+{
+	/* +1: the current tick is already partly over. */
+	long ticks = (long)DIV_ROUND_UP((u64)ms * HZ, 1000) + 1;
+	long left;
+
+	set_current_state(TASK_UNINTERRUPTIBLE);
+	left = schedule_timeout(ticks);
+	return (unsigned long)left * 1000 / HZ;
+}
+
+/* ---- kernel threads ----------------------------------------------------- */
+
+/* The first C code a new thread runs (from ret_from_kthread). */
+__noreturn void kthread_entry(struct task_struct *prev);
+
+void kthread_entry(struct task_struct *prev)
+{
+	struct task_struct *me = current;
+
+	finish_task_switch(prev);
+	local_irq_enable();
+	kthread_exit(me->fn(me->arg));
+}
+
+struct task_struct *kthread_run(int (*fn)(void *arg), void *arg, const char *name)
+{
+	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	unsigned long flags;
+
+	if (!t)
+		return NULL;
+	t->stack = get_free_pages(GFP_KERNEL, KERNEL_STACK_ORDER);
+	if (!t->stack) {
+		kfree(t);
+		return NULL;
+	}
+	strlcpy(t->comm, name, sizeof(t->comm));
+	t->fn = fn;
+	t->arg = arg;
+	t->thread.rsp = thread_stack_init(t->stack, KERNEL_STACK_SIZE);
+	t->state = TASK_UNINTERRUPTIBLE;        /* not runnable until woken below */
+	INIT_LIST_HEAD(&t->timer_list);
+	flags = spin_lock_irqsave(&tasklist_lock);
+	t->pid = next_pid++;
+	list_add_tail(&t->tasks, &all_tasks);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	wake_up_process(t);
+	return t;
+}
+
+void kthread_exit(int code)
+{
+	struct task_struct *me = current;
+
+	if (me == this_cpu()->idle_task)
+		panic("the idle task tried to exit");
+	me->exit_code = code;
+	set_current_state(TASK_DEAD);           /* schedule() will not requeue it */
+	schedule();
+	panic("a dead task was scheduled again");
+}
+
+void for_each_task(void (*fn)(struct task_struct *t, void *arg), void *arg)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task_struct *t;
+
+	list_for_each_entry(t, &all_tasks, tasks)
+		fn(t, arg);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
+void sched_init(void)
+{
+	struct cpu_local *c = this_cpu();
+
+	idle_task.stack = boot_stack;
+	idle_task.on_cpu = true;
+	INIT_LIST_HEAD(&idle_task.timer_list);
+	list_add_tail(&idle_task.tasks, &all_tasks);
+	c->idle_task = &idle_task;
+	c->current_task = &idle_task;
+	pr_info("sched: round robin, %u ms slices, %u KiB kernel stacks\n",
+		SCHED_SLICE_TICKS * 1000 / HZ, (unsigned int)(KERNEL_STACK_SIZE >> 10));
+}
+
+void cpu_idle(void)
+{
+	for (;;) {
+		local_irq_disable();
+		if (!list_empty(&run_queue)) {
+			local_irq_enable();
+			schedule();
+		} else {
+			safe_halt();            /* sti; hlt: no wake-up lost in between */
+		}
+	}
+}
