@@ -43,6 +43,7 @@ ARCH_SRCS := \
 	arch/x86_64/time.c \
 	arch/x86_64/mm_init.c \
 	arch/x86_64/power.c \
+	arch/x86_64/rtc.c \
 	arch/x86_64/extable_ktest.c
 
 KERNEL_SRCS := \
@@ -59,6 +60,7 @@ KERNEL_SRCS := \
 	kernel/wait.c \
 	kernel/mutex.c \
 	kernel/monitor.c \
+	kernel/reboot.c \
 	kernel/lib_ktest.c \
 	kernel/time_ktest.c \
 	kernel/sched_ktest.c
@@ -69,13 +71,29 @@ MM_SRCS := \
 	mm/slab.c \
 	mm/pgtable.c \
 	mm/vmalloc.c \
+	mm/filemap.c \
+	mm/page-writeback.c \
 	mm/page_alloc_ktest.c \
 	mm/slab_ktest.c \
 	mm/pgtable_ktest.c
 
-DRIVERS_SRCS :=
+DRIVERS_SRCS := \
+	drivers/pci.c \
+	drivers/virtio_pci.c \
+	drivers/virtio_blk.c \
+	drivers/block.c \
+	drivers/virtio_blk_ktest.c
 
-SRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(MM_SRCS) $(DRIVERS_SRCS)
+FS_SRCS := \
+	fs/buffer.c \
+	fs/block_io.c \
+	fs/inode.c \
+	fs/super.c \
+	fs/namei.c \
+	fs/read_write.c \
+	fs/buffer_ktest.c
+
+SRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(MM_SRCS) $(DRIVERS_SRCS) $(FS_SRCS)
 OBJS := $(patsubst %,$(B)/%.o,$(basename $(SRCS)))
 C_SRCS := $(filter %.c,$(SRCS))
 
@@ -166,20 +184,81 @@ $(eval $(call iso_rules,faultline-test,ktest $(KARGS)))
 .PHONY: FORCE
 FORCE:
 
+# ---- disk images -------------------------------------------------------------
+
+# vda, the root disk: an ext2 filesystem (revision 1 with the filetype
+# feature, 1 KiB blocks so that a test file of modest size reaches the
+# triple-indirect blocks) made by mke2fs from the staging tree build/rootfs/.
+# The tree is staged from scratch, so nothing stale survives in it, whenever
+# its contents below change (rootfs.manifest works like the ISO .cmdline
+# files: rewritten only when the text changes).
+#
+# DISK=FILE: every boot target uses FILE as vda instead. A FILE that does not
+# exist is created as a copy of the standard image; one that exists is used
+# as it is, so its state persists across boots; make never deletes or
+# rewrites it. Without DISK, `make run` and `make gdb` boot build/disk.img
+# itself, and `make test` gives each run a fresh copy, build/test-disk.img,
+# so runs are reproducible (tests/run.py checks it with e2fsck -fn at the end).
+#
+# Every boot also gets a fresh 8 MiB scratch disk (vdb) and an error-injection
+# disk (vdc); tools/qemu.py makes those per boot, see disk_args() there.
+
+MKE2FS ?= $(firstword $(wildcard /sbin/mke2fs /usr/sbin/mke2fs) mke2fs)
+DISK_SIZE := 128M
+ROOTFS_README := Faultline root filesystem (ext2, made by mke2fs -d from build/rootfs).\n/data holds data files for the tests.\n
+ROOTFS_DATA_HELLO := hello from /data/hello.txt\n
+
+$(B)/rootfs.manifest: FORCE
+	@mkdir -p $(B)
+	@printf '%s\n' '$(DISK_SIZE)' '$(ROOTFS_README)' '$(ROOTFS_DATA_HELLO)' | \
+		cmp -s - $@ || printf '%s\n' '$(DISK_SIZE)' '$(ROOTFS_README)' '$(ROOTFS_DATA_HELLO)' > $@
+
+$(B)/rootfs.stamp: $(B)/rootfs.manifest | $(B)/.deps-ok
+	@echo "  ROOTFS  $(B)/rootfs"
+	@rm -rf $(B)/rootfs
+	@mkdir -p $(B)/rootfs/data
+	@printf '$(ROOTFS_README)' > $(B)/rootfs/README
+	@printf '$(ROOTFS_DATA_HELLO)' > $(B)/rootfs/data/hello.txt
+	@touch $@
+
+$(B)/disk.img: $(B)/rootfs.stamp
+	@echo "  MKE2FS  $@"
+	@rm -f $@ && : > $@            # (an existing file keeps mke2fs -q quiet)
+	@$(MKE2FS) -q -F -t ext2 -b 1024 -d $(B)/rootfs $@ $(DISK_SIZE)
+
+ifeq ($(DISK),)
+RUN_DISK := $(B)/disk.img
+TEST_DISK := $(B)/test-disk.img
+$(TEST_DISK): $(B)/disk.img FORCE
+	@cp --sparse=always $< $@
+else
+RUN_DISK := $(DISK)
+TEST_DISK := $(DISK)
+ifneq ($(abspath $(DISK)),$(abspath $(B)/disk.img))
+# Order-only: make creates a missing DISK, and never remakes an existing one.
+$(DISK): | $(B)/disk.img
+	@echo "  DISK    $@ (new: a copy of $(B)/disk.img)"
+	@cp --sparse=always $(B)/disk.img $@
+endif
+endif
+
+run gdb: $(RUN_DISK)
+test: $(TEST_DISK)
+
 # ---- running ---------------------------------------------------------------
 
 QEMU_OPTS = --accel $(ACCEL) --mem $(MEM) --smp $(SMP)
 
 .PHONY: run test gdb
 run: $(B)/faultline.iso
-	@$(PYTHON) tools/qemu.py run --iso $< $(QEMU_OPTS)
+	@$(PYTHON) tools/qemu.py run --iso $< $(QEMU_OPTS) --disk $(RUN_DISK)
 
 test: $(B)/kernel.elf $(B)/faultline-test.iso
 	@$(PYTHON) tests/run.py --kernel $(B)/kernel.elf --iso $(B)/faultline-test.iso \
-		$(QEMU_OPTS) --timeout $(TIMEOUT) --kargs "$(KARGS)"
+		$(QEMU_OPTS) --timeout $(TIMEOUT) --kargs "$(KARGS)" --disk $(TEST_DISK)
 
 gdb: $(B)/kernel.elf
-	@$(PYTHON) tools/qemu.py gdb --kernel $< $(QEMU_OPTS) --kargs "$(KARGS)"
+	@$(PYTHON) tools/qemu.py gdb --kernel $< $(QEMU_OPTS) --kargs "$(KARGS)" --disk $(RUN_DISK)
 
 # ---- editor support --------------------------------------------------------
 

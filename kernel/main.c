@@ -15,16 +15,20 @@
 #include <kernel/sections.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
+#include <drivers/drivers.h>
+#include <fs/fs.h>
 #include <mm/memblock.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
+#include <mm/writeback.h>
 #include <asm/apic.h>
 #include <asm/bootinfo.h>
 #include <asm/extable.h>
 #include <asm/mm_init.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
+#include <asm/rtc.h>
 #include <asm/traps.h>
 
 #define FAULTLINE_VERSION "0.1"
@@ -51,11 +55,18 @@ static void print_memory_summary(void)
  */
 static int kernel_init(void *unused)
 {
+	const char *root = kernel_param("root") ? kernel_param("root") : "vda";
+
+	/* Devices, then the root filesystem on the first disk (root=DEV to
+	 * choose another), then the flusher that writes it back. */
+	drivers_init();
+	if (mount_root(root, "ext2") == 0)
+		writeback_init();
 	if (kernel_param_has("ktest")) {
 		const char *prefix = kernel_param("ktest");
 		unsigned int failed = ktest_run_all(prefix ? prefix : "");
 
-		machine_exit(failed ? EXIT_TESTS_FAILED : EXIT_TESTS_PASSED);
+		kernel_power_off(failed ? EXIT_TESTS_FAILED : EXIT_TESTS_PASSED);
 	}
 	monitor_run();
 }
@@ -88,6 +99,7 @@ void kmain(u32 magic, u64 info)
 	/* 5. Interrupts and time. */
 	lapic_init();
 	time_init();
+	rtc_init();
 	local_irq_enable();
 	print_memory_summary();
 

@@ -14,6 +14,7 @@
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
+#include <fs/fs.h>
 #include <mm/memblock.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
@@ -94,7 +95,14 @@ static void cmd_map(const char *arg) { bootinfo_print(); }
 static void cmd_cmdline(const char *arg) { console_printf("%s\n", boot_info.cmdline); }
 static void cmd_crash(const char *arg) { crash_test(*arg ? arg : "pagefault"); }
 static void cmd_ktest(const char *arg) { ktest_run_all(arg); }
-static void cmd_poweroff(const char *arg) { machine_exit(EXIT_POWEROFF); }
+static void cmd_poweroff(const char *arg) { kernel_power_off(EXIT_POWEROFF); }
+
+static void cmd_sync(const char *arg)
+{
+	int err = ksys_sync();
+
+	console_printf(err ? "sync: error %d\n" : "synced\n", err);
+}
 
 static void cmd_uptime(const char *arg)
 {
@@ -132,7 +140,8 @@ static const struct {
 	{ "ps", cmd_ps, "kernel tasks" },
 	{ "ktest", cmd_ktest, "[PREFIX] run the in-kernel unit tests" },
 	{ "crash", cmd_crash, "[pagefault|panic] crash on purpose, to see an oops" },
-	{ "poweroff", cmd_poweroff, "power off (QEMU exits)" },
+	{ "sync", cmd_sync, "write every dirty page, inode and buffer to disk" },
+	{ "poweroff", cmd_poweroff, "sync, unmount and power off (QEMU exits)" },
 };
 
 static void cmd_help(const char *arg)

@@ -36,13 +36,21 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *w)
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
+/* Context: wq->lock held. */
+static void wake_up_locked(struct wait_queue_head *wq)
+{
+	struct wait_queue_entry *w;
+
+	ASSERT_HELD(&wq->lock);
+	list_for_each_entry(w, &wq->head, entry)
+		wake_up_process(w->task);
+}
+
 void wake_up(struct wait_queue_head *wq)
 {
 	unsigned long flags = spin_lock_irqsave(&wq->lock);
-	struct wait_queue_entry *w;
 
-	list_for_each_entry(w, &wq->head, entry)
-		wake_up_process(w->task);
+	wake_up_locked(wq);
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
@@ -65,13 +73,19 @@ void init_completion(struct completion *c)
 	init_waitqueue_head(&c->wait, "completion");
 }
 
+/*
+ * Set done and wake the waiters under one hold of the lock: the waiter
+ * cannot see done, return, and free an on-stack completion (another CPU)
+ * while this function still uses it, because finish_wait() must take the
+ * same lock first.
+ */
 void complete(struct completion *c)
 {
 	unsigned long flags = spin_lock_irqsave(&c->wait.lock);
 
 	c->done = 1;
+	wake_up_locked(&c->wait);
 	spin_unlock_irqrestore(&c->wait.lock, flags);
-	wake_up(&c->wait);
 }
 
 void wait_for_completion(struct completion *c)

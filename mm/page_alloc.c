@@ -16,6 +16,8 @@
 #include <kernel/string.h>
 #include <mm/memblock.h>
 #include <mm/page_alloc.h>
+#include <mm/writeback.h>
+#include <asm/percpu.h>
 
 struct free_area {
 	struct list_head free_list;
@@ -119,18 +121,29 @@ static void check_free_page(struct page *page)
 		bad_page(page, "still in a mapping");
 }
 
-struct page *alloc_pages(gfp_t gfp, unsigned int order)
+static struct page *take_block(unsigned int order)
 {
-	struct page *page;
-	unsigned long flags;
+	unsigned long flags = spin_lock_irqsave(&zone.lock);
+	struct page *page = take_block_locked(order);
 
-	if (order > MAX_ORDER)
-		return NULL;
-	flags = spin_lock_irqsave(&zone.lock);
-	page = take_block_locked(order);
 	if (page)
 		zone.allocs++;
 	spin_unlock_irqrestore(&zone.lock, flags);
+	return page;
+}
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page;
+
+	if (order > MAX_ORDER)
+		return NULL;
+	page = take_block(order);
+	if (!page && !(gfp & __GFP_NORETRY) && !this_cpu()->irq_depth) {
+		/* Free more than asked: buddies must meet to rebuild a block. */
+		if (shrink_page_cache(4UL << order))
+			page = take_block(order);
+	}
 	if (!page)
 		return NULL;
 	if (page_ref_count(page) != 0)

@@ -117,14 +117,15 @@ KTEST(pmm_exhaustion_and_recovery)
 	struct page *p, *n;
 
 	page_alloc_stats(&before);
-	while ((p = alloc_page(GFP_KERNEL)) != NULL) {
+	/* __GFP_NORETRY: count free pages only, not reclaimable cache. */
+	while ((p = alloc_page(__GFP_NORETRY)) != NULL) {
 		list_add(&p->lru, &taken);
 		count++;
 	}
 	KT_EXPECT_EQ(count, before.free_pages);
 	KT_EXPECT_EQ(nr_free_pages(), 0);
-	KT_EXPECT(alloc_pages(GFP_KERNEL, 0) == NULL);
-	KT_EXPECT(alloc_pages(GFP_KERNEL, MAX_ORDER) == NULL);
+	KT_EXPECT(alloc_pages(__GFP_NORETRY, 0) == NULL);
+	KT_EXPECT(alloc_pages(__GFP_NORETRY, MAX_ORDER) == NULL);
 	list_for_each_entry_safe(p, n, &taken, lru) {
 		list_del(&p->lru);
 		put_page(p);
@@ -140,7 +141,7 @@ KTEST(pmm_high_order_exhaustion)
 	struct page *p, *n;
 	unsigned long blocks = 0;
 
-	while ((p = alloc_pages(GFP_KERNEL, MAX_ORDER)) != NULL) {
+	while ((p = alloc_pages(__GFP_NORETRY, MAX_ORDER)) != NULL) {
 		list_add(&p->lru, &taken);
 		blocks++;
 	}

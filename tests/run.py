@@ -5,6 +5,7 @@ Usage:
     python3 tests/run.py --kernel build/kernel.elf --iso build/faultline-test.iso
                          [--accel tcg|kvm] [--mem 256M] [--smp 1]
                          [--kargs EXTRA] [--timeout 120] [--only SUITE]
+                         [--disk FILE]
 
 Suites, run in this order (a failing suite does not stop the others):
 
@@ -16,6 +17,13 @@ Suites, run in this order (a failing suite does not stop the others):
          oops with a decoded error code and a symbolized backtrace, then panic.
   gdb    QEMU paused with a GDB server; GDB breaks in kmain and in the page
          fault handler, and the backtraces must make sense.
+  e2fsck After the boots: `e2fsck -fn` on the vda image they used must find
+         the filesystem clean (one result line).
+
+Disks: every boot gets vda (the --disk image, used in place by every suite
+in turn; by default a fresh copy of build/disk.img made for this run,
+build/test-disk.img), a fresh scratch disk vdb and the error-injection disk
+vdc (tools/qemu.py, disk_args()).
 
 Output is TAP-like: one "ok N - name" / "not ok N - name" line per test as
 results arrive, "# ..." diagnostic lines, and a final "N passed, M failed".
@@ -32,6 +40,7 @@ import argparse
 import collections
 import queue
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -153,15 +162,17 @@ class Boot:
         show_tail(self.console)
 
 
-def boot(args, on_line=None, **boot_args):
+def boot(args, tag, on_line=None, **boot_args):
     """Run QEMU until it exits or args.timeout seconds pass.
 
     The serial console is QEMU's stdout; every line is passed to on_line()
     as soon as it arrives, so results can be printed while the kernel runs.
+    tag names the boot's scratch disks (build/scratch-TAG.img, ...).
     boot_args are passed to qemu.qemu_command() (kernel=/kargs= or iso=).
     """
     cmd = qemu.qemu_command(accel=args.accel, mem=args.mem, smp=args.smp,
-                            serial="stdio", monitor="none", **boot_args)
+                            serial="stdio", monitor="none",
+                            disks=qemu.disk_args(tag, args.disk), **boot_args)
     console = []
     with tempfile.TemporaryFile() as errors:
         try:
@@ -280,7 +291,7 @@ def suite_ktest(args, tap):
         else:
             say(item[1])                   # the kernel's "# ..." diagnostics
 
-    run = boot(args, on_line, kernel=args.kernel,
+    run = boot(args, "ktest", on_line, kernel=args.kernel,
                kargs=kernel_cmdline("ktest", args.kargs))
     save_log(args, "ktest", run.console)
     problems = out.problems(run)
@@ -294,7 +305,7 @@ def suite_ktest(args, tap):
 def suite_grub(args, tap):
     """GRUB boot of the test ISO: Multiboot2 works and the ktests pass."""
     out = KtestOutput()
-    run = boot(args, out.parse, iso=args.iso)
+    run = boot(args, "grub", out.parse, iso=args.iso)
     save_log(args, "grub", run.console)
 
     problems = out.problems(run)
@@ -318,7 +329,7 @@ def suite_grub(args, tap):
 
 def suite_oops(args, tap):
     """A deliberate kernel page fault must give a readable oops, then panic."""
-    run = boot(args, kernel=args.kernel,
+    run = boot(args, "oops", kernel=args.kernel,
                kargs=kernel_cmdline("crash=pagefault", args.kargs))
     save_log(args, "oops", run.console)
 
@@ -390,7 +401,8 @@ def suite_gdb(args, tap):
             kernel=args.kernel,
             kargs=kernel_cmdline("ktest=extable_", args.kargs),
             accel=args.accel, mem=args.mem, smp=args.smp,
-            serial=f"file:{serial}", monitor="none", gdb_port=port)
+            serial=f"file:{serial}", monitor="none", gdb_port=port,
+            disks=qemu.disk_args("gdb", args.disk))
         qemu_err = Path(tmp) / "qemu.err"
         with open(qemu_err, "wb") as err:
             vm = qemu.start_gdb_server(cmd, stdout=err, stderr=err)
@@ -457,6 +469,57 @@ def suite_gdb(args, tap):
                     "faulting test")
 
 
+def find_e2fsck():
+    """e2fsck's path: on PATH, or in the sbin directories a normal user's
+    PATH may lack."""
+    found = shutil.which("e2fsck")
+    if found:
+        return found
+    for d in ("/usr/sbin", "/sbin"):
+        if Path(d, "e2fsck").is_file():
+            return str(Path(d, "e2fsck"))
+    return None
+
+
+def suite_e2fsck(args, tap):
+    """The vda image the boots used must pass `e2fsck -fn` (forced check,
+    read-only: it changes nothing, so it can only report)."""
+    name = "e2fsck: the disk image is clean"
+    e2fsck = find_e2fsck()
+    if e2fsck is None:
+        diag("e2fsck: not found (install e2fsprogs: bash tools/deps.sh)")
+        tap.result(False, name)
+        return
+    try:
+        done = subprocess.run([e2fsck, "-fn", str(args.disk)],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=args.timeout)
+        status = done.returncode
+        output = done.stdout.decode("utf-8", "replace").splitlines()
+    except subprocess.TimeoutExpired:
+        status, output = None, [f"timed out after {args.timeout:g} s"]
+    if status != 0:
+        diag(f"e2fsck: e2fsck -fn {args.disk} exited with status {status}")
+        show_lines(output, "e2fsck said:")
+    tap.result(status == 0, name)
+
+
+def prepare_disk(args):
+    """Decide the vda image: --disk as given, else a fresh copy of
+    build/disk.img (what `make test` does without DISK=)."""
+    if args.disk:
+        if not Path(args.disk).is_file():
+            sys.exit(f"run.py: {args.disk}: no such disk image")
+        return
+    if not qemu.DEFAULT_DISK.is_file():
+        sys.exit(f"run.py: {qemu.DEFAULT_DISK} does not exist "
+                 f"(make it with: make build/disk.img)")
+    fresh = qemu.BUILD / "test-disk.img"
+    subprocess.run(["cp", "--sparse=always", str(qemu.DEFAULT_DISK),
+                    str(fresh)], check=True)
+    args.disk = fresh
+
+
 # ---- main --------------------------------------------------------------------
 
 # The suites, in the order they run.
@@ -465,6 +528,7 @@ SUITES = {
     "grub": suite_grub,
     "oops": suite_oops,
     "gdb": suite_gdb,
+    "e2fsck": suite_e2fsck,
 }
 
 
@@ -486,6 +550,7 @@ def main():
     args = parser.parse_args()
     # Decide once (and warn once) whether KVM can be used.
     args.accel = qemu.resolve_accel(args.accel)
+    prepare_disk(args)
 
     tap = Tap()
     for name, suite in SUITES.items():

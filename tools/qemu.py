@@ -9,6 +9,7 @@ Used two ways:
       python3 tools/qemu.py gdb --kernel ELF [options]
 
   options: --accel tcg|kvm  --mem SIZE  --smp N  --kargs "KERNEL COMMAND LINE"
+           --disk FILE (vda; default build/disk.img if it exists)
 
 * as a module (tests/run.py imports it), so every QEMU command line in the
   project is built in one place: see qemu_command().
@@ -24,6 +25,17 @@ Two ways to boot:
 
 The kernel ends QEMU through the isa-debug-exit device: writing V to port
 0xf4 makes QEMU exit with status (V << 1) | 1 (include/kernel/power.h).
+
+Disks: every boot gets three virtio-blk disks (modern-only virtio 1.x PCI
+functions, in PCI slot order, so the kernel names them vda, vdb, vdc):
+
+  vda  00:03.0  the ext2 root image (--disk; build/disk.img by default)
+  vdb  00:04.0  a fresh 8 MiB zero-filled scratch disk, build/scratch-TAG.img
+  vdc  00:05.0  a fresh 1 MiB disk behind QEMU's blkdebug driver, which fails
+                every read and write with EIO (build/errdisk-TAG.img)
+
+TAG names the boot ("run", "gdb", or a test suite), so boots never share a
+scratch disk. See disk_args().
 """
 
 import argparse
@@ -73,7 +85,7 @@ def resolve_accel(accel):
 
 def qemu_command(*, kernel=None, iso=None, kargs="", accel="tcg",
                  mem=DEFAULT_MEM, smp=DEFAULT_SMP, serial="stdio",
-                 monitor=None, gdb_port=None):
+                 monitor=None, gdb_port=None, disks=()):
     """Return QEMU's argument list (a list of strings).
 
     Exactly one of kernel (PVH boot of an ELF) or iso (GRUB boot) is given.
@@ -81,6 +93,7 @@ def qemu_command(*, kernel=None, iso=None, kargs="", accel="tcg",
     monitor:  QEMU -monitor backend, e.g. "none" (None: leave QEMU's default)
     gdb_port: start paused (-S) with a GDB server on 127.0.0.1:gdb_port
     accel:    "tcg" or "kvm"; call resolve_accel() first for the fallback.
+    disks:    extra arguments for the disks, from disk_args()
     """
     if (kernel is None) == (iso is None):
         raise ValueError("give exactly one of kernel= or iso=")
@@ -104,7 +117,82 @@ def qemu_command(*, kernel=None, iso=None, kargs="", accel="tcg",
         cmd += ["-cdrom", str(iso), "-boot", "d"]
     if gdb_port is not None:
         cmd += ["-S", "-gdb", f"tcp:127.0.0.1:{gdb_port}"]
+    cmd += list(disks)
     return cmd
+
+
+# ---- disks -------------------------------------------------------------------
+
+BUILD = REPO / "build"
+DEFAULT_DISK = BUILD / "disk.img"
+SCRATCH_SIZE = 8 << 20
+ERRDISK_SIZE = 1 << 20
+EIO = 5
+
+# PCI slots of the disks: the kernel names virtio disks in PCI order.
+DISK_SLOTS = {"vda": 0x3, "vdb": 0x4, "vdc": 0x5}
+
+
+def _drive_path(path):
+    """A file name inside a -drive option (a comma is written twice)."""
+    return str(path).replace(",", ",,")
+
+
+def _virtio_blk(name):
+    """The PCI function of disk `name`: modern-only (disable-legacy=on), so
+    the kernel sees the virtio 1.x interface and nothing else."""
+    return ["-device", f"virtio-blk-pci,drive={name},disable-legacy=on,"
+                       f"addr={DISK_SLOTS[name]:#x}"]
+
+
+def fresh_file(path, size):
+    """(Re)create path as a sparse file of size zero bytes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as f:
+        f.truncate(size)
+    return path
+
+
+def disk_args(tag, disk=None):
+    """QEMU arguments for one boot's disks (see the module docstring).
+
+    disk: the vda image (used in place, so writes persist), or None for no
+    vda. The scratch and error disks are recreated for every call.
+    """
+    args = []
+    if disk is not None:
+        args += ["-drive", f"file={_drive_path(disk)},format=raw,if=none,id=vda"]
+        args += _virtio_blk("vda")
+    scratch = fresh_file(BUILD / f"scratch-{tag}.img", SCRATCH_SIZE)
+    args += ["-drive", f"file={_drive_path(scratch)},format=raw,if=none,id=vdb"]
+    args += _virtio_blk("vdb")
+    # blkdebug sits between the raw format driver and the file: raw emits
+    # the read_aio/write_aio events before each request, which arm the
+    # rules, and blkdebug then fails the request with errno 5 (EIO); the
+    # rules stay armed. rerror/werror=report hand the error to the guest
+    # (as VIRTIO_BLK_S_IOERR) instead of pausing the VM.
+    errdisk = fresh_file(BUILD / f"errdisk-{tag}.img", ERRDISK_SIZE)
+    args += ["-drive", ",".join([
+        "if=none,id=vdc,format=raw,rerror=report,werror=report",
+        "file.driver=blkdebug",
+        f"file.image.filename={_drive_path(errdisk)}",
+        f"file.inject-error.0.event=read_aio,file.inject-error.0.errno={EIO}",
+        f"file.inject-error.1.event=write_aio,file.inject-error.1.errno={EIO}",
+    ])]
+    args += _virtio_blk("vdc")
+    return args
+
+
+def default_disk(disk):
+    """The vda image to use: `disk` if given, else build/disk.img if it
+    exists (with a warning if not: the kernel then has no vda)."""
+    if disk:
+        return disk
+    if DEFAULT_DISK.is_file():
+        return DEFAULT_DISK
+    warn(f"{DEFAULT_DISK.relative_to(REPO)} does not exist (make it with: "
+         f"make build/disk.img); booting without vda")
+    return None
 
 
 def free_tcp_port():
@@ -152,6 +240,10 @@ def add_qemu_options(parser):
                         help=f"guest RAM (default {DEFAULT_MEM})")
     parser.add_argument("--smp", type=int, default=DEFAULT_SMP,
                         help=f"number of CPUs (default {DEFAULT_SMP})")
+    parser.add_argument("--disk", metavar="FILE",
+                        help="raw disk image for vda, used in place, so "
+                             "writes persist (default: build/disk.img; for "
+                             "tests/run.py a fresh copy of it)")
 
 
 def cmd_run(args):
@@ -161,7 +253,8 @@ def cmd_run(args):
              "ISO's grub.cfg; rebuild it with make KARGS=...)")
     cmd = qemu_command(kernel=args.kernel, iso=args.iso, kargs=args.kargs,
                        accel=resolve_accel(args.accel), mem=args.mem,
-                       smp=args.smp, serial="mon:stdio")
+                       smp=args.smp, serial="mon:stdio",
+                       disks=disk_args("run", default_disk(args.disk)))
     print("Faultline: serial console below; Ctrl-A X quits QEMU.", flush=True)
     # The terminal is in raw mode while QEMU runs, so Ctrl-C goes to the
     # guest; should a SIGINT arrive anyway, outlive QEMU to report its status.
@@ -184,7 +277,8 @@ def cmd_gdb(args):
     cmd = qemu_command(kernel=args.kernel, kargs=args.kargs,
                        accel=resolve_accel(args.accel), mem=args.mem,
                        smp=args.smp, serial=f"file:{log}", monitor="none",
-                       gdb_port=port)
+                       gdb_port=port,
+                       disks=disk_args("gdb", default_disk(args.disk)))
     try:
         qemu = start_gdb_server(cmd)
     except FileNotFoundError:
@@ -241,7 +335,8 @@ def main(argv=None):
     gdb.set_defaults(func=cmd_gdb)
 
     args = parser.parse_args(argv)
-    for path in (getattr(args, "kernel", None), getattr(args, "iso", None)):
+    for path in (getattr(args, "kernel", None), getattr(args, "iso", None),
+                 args.disk):
         if path and not os.path.isfile(path):
             parser.error(f"{path}: no such file (build it first: make)")
     return args.func(args)

@@ -6,6 +6,7 @@
 #define _KERNEL_LIST_H
 
 #include <kernel/compiler.h>
+#include <kernel/types.h>
 
 struct list_head {
 	struct list_head *next, *prev;

@@ -26,5 +26,7 @@ enum exit_status {
 };
 
 __noreturn void machine_exit(enum exit_status status);
+/* Sync and unmount the filesystems, then machine_exit(). Context: may sleep. */
+__noreturn void kernel_power_off(enum exit_status status);
 
 #endif

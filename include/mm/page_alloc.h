@@ -21,6 +21,8 @@
 typedef unsigned int gfp_t;
 #define GFP_KERNEL      0x0u
 #define __GFP_ZERO      0x1u            /* zero the pages */
+#define __GFP_NORETRY   0x2u            /* fail at once: do not reclaim the page cache */
+#define GFP_ATOMIC      __GFP_NORETRY   /* callers that hold locks reclaim could need */
 
 extern struct page *mem_map;
 extern unsigned long max_pfn;
@@ -32,7 +34,11 @@ static inline void *page_address(const struct page *p) { return __va(page_to_phy
 static inline struct page *virt_to_page(const void *va) { return pfn_to_page(PFN_DOWN(__pa(va))); }
 static inline bool pfn_valid(unsigned long pfn) { return pfn < max_pfn; }
 
-/* Returns a block of 2^order pages with refcount 1, or NULL. */
+/*
+ * Returns a block of 2^order pages with refcount 1, or NULL. When memory
+ * is short it first reclaims clean page-cache pages (unless __GFP_NORETRY,
+ * or in an interrupt handler); reclaim never sleeps.
+ */
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
 static inline struct page *alloc_page(gfp_t gfp) { return alloc_pages(gfp, 0); }
 /* Drop a reference to a block from alloc_pages(); frees it at zero. */

@@ -1,0 +1,386 @@
+/*
+ * The inode cache.
+ *
+ * Owns: the hash table of in-memory inodes keyed by (super_block, i_ino),
+ * their reference counts and states, and the LRU of unreferenced ones.
+ * An inode stays cached while referenced; unreferenced, it stays on the LRU
+ * (so a file opened again is not re-read from disk) until there are more
+ * than INODE_CACHE_MAX of them, when the oldest clean ones are dropped.
+ * The last reference to an inode with no links left frees it on disk.
+ *
+ * Locks:
+ *   inode_hash_lock (spinlock): the hash chains, the LRU, i_count, i_state.
+ *   sb->s_inode_list_lock (spinlock): the superblock's list of inodes.
+ * Order: s_inode_list_lock -> inode_hash_lock. Neither is held across
+ * anything that sleeps; a task that must wait for an I_NEW inode sleeps on
+ * inode_wait.
+ */
+#include <kernel/err.h>
+#include <kernel/errno.h>
+#include <kernel/kernel.h>
+#include <kernel/string.h>
+#include <kernel/time.h>
+#include <kernel/wait.h>
+#include <fs/fs.h>
+#include <mm/filemap.h>
+#include <mm/slab.h>
+#include <asm/rtc.h>
+
+#define INODE_HASH_BUCKETS 256
+#define INODE_CACHE_MAX 512             /* unreferenced inodes kept */
+
+static struct list_head inode_hash[INODE_HASH_BUCKETS];
+static LIST_HEAD(inode_lru);
+static unsigned long nr_unused;
+static DEFINE_SPINLOCK(inode_hash_lock);
+static DECLARE_WAIT_QUEUE_HEAD(inode_wait);
+static unsigned long inode_state_seq;          /* (inode_hash_lock) bumped on I_NEW/I_FREEING ends */
+static bool inode_hash_ready;
+
+static struct list_head *hash_bucket(struct super_block *sb, unsigned long ino)
+{
+	unsigned long h = ((unsigned long)sb >> 6) + ino * 0x9e3779b97f4a7c15UL;
+
+	if (unlikely(!inode_hash_ready)) {      /* first use: the root mount, at boot */
+		for (int i = 0; i < INODE_HASH_BUCKETS; i++)
+			INIT_LIST_HEAD(&inode_hash[i]);
+		inode_hash_ready = true;
+	}
+	return &inode_hash[(h >> 40) % INODE_HASH_BUCKETS];
+}
+
+struct timespec64 current_time(void)
+{
+	u64 ns = ktime_get_ns();
+
+	return (struct timespec64){ (s64)(rtc_boot_epoch() + ns / NSEC_PER_SEC),
+				    (long)(ns % NSEC_PER_SEC) };
+}
+
+void inode_set_size(struct inode *inode, loff_t size)
+{
+	WRITE_ONCE(inode->i_size, size);
+	mark_inode_dirty(inode);
+}
+
+static struct inode *alloc_inode(struct super_block *sb, unsigned long ino)
+{
+	struct inode *inode = sb->s_op->alloc_inode(sb);
+
+	if (!inode)
+		return NULL;
+	inode->i_sb = sb;
+	inode->i_ino = ino;
+	inode->i_count = 1;
+	inode->i_mapping = &inode->i_data;
+	address_space_init(&inode->i_data, inode);
+	init_rwsem(&inode->i_rwsem, "i_rwsem");
+	INIT_LIST_HEAD(&inode->i_lru);
+	INIT_LIST_HEAD(&inode->i_hash);
+	return inode;
+}
+
+static void sb_list_add(struct inode *inode)
+{
+	struct super_block *sb = inode->i_sb;
+	unsigned long flags = spin_lock_irqsave(&sb->s_inode_list_lock);
+
+	list_add_tail(&inode->i_sb_list, &sb->s_inodes);
+	spin_unlock_irqrestore(&sb->s_inode_list_lock, flags);
+}
+
+static void sb_list_del(struct inode *inode)
+{
+	struct super_block *sb = inode->i_sb;
+	unsigned long flags = spin_lock_irqsave(&sb->s_inode_list_lock);
+
+	list_del(&inode->i_sb_list);
+	spin_unlock_irqrestore(&sb->s_inode_list_lock, flags);
+}
+
+/* Context: inode_hash_lock held. */
+static struct inode *find_inode_locked(struct super_block *sb, unsigned long ino)
+{
+	struct inode *inode;
+
+	ASSERT_HELD(&inode_hash_lock);
+	list_for_each_entry(inode, hash_bucket(sb, ino), i_hash)
+		if (inode->i_sb == sb && inode->i_ino == ino)
+			return inode;
+	return NULL;
+}
+
+/* Take a reference to a cached inode. Context: inode_hash_lock held. */
+static void iget_locked_ref(struct inode *inode)
+{
+	if (inode->i_count++ == 0) {
+		list_del_init(&inode->i_lru);
+		nr_unused--;
+	}
+}
+
+struct inode *iget_locked(struct super_block *sb, unsigned long ino)
+{
+	struct inode *inode, *fresh = NULL;
+	unsigned long flags;
+
+	for (;;) {
+		flags = spin_lock_irqsave(&inode_hash_lock);
+		inode = find_inode_locked(sb, ino);
+		if (inode && (inode->i_state & (I_NEW | I_FREEING))) {
+			/* Being read in or torn down: wait for any such state to
+			 * end (the inode itself may be gone by then), look again. */
+			unsigned long seen = inode_state_seq;
+
+			spin_unlock_irqrestore(&inode_hash_lock, flags);
+			wait_event(inode_wait, READ_ONCE(inode_state_seq) != seen);
+			continue;
+		}
+		if (inode) {
+			iget_locked_ref(inode);
+			spin_unlock_irqrestore(&inode_hash_lock, flags);
+			if (fresh)
+				sb->s_op->destroy_inode(fresh);
+			return inode;
+		}
+		if (fresh)
+			break;
+		spin_unlock_irqrestore(&inode_hash_lock, flags);
+		fresh = alloc_inode(sb, ino);
+		if (!fresh)
+			return ERR_PTR(-ENOMEM);
+	}
+	fresh->i_state = I_NEW;
+	list_add(&fresh->i_hash, hash_bucket(sb, ino));
+	spin_unlock_irqrestore(&inode_hash_lock, flags);
+	sb_list_add(fresh);
+	return fresh;
+}
+
+static void inode_state_changed(void);
+
+void unlock_new_inode(struct inode *inode)
+{
+	unsigned long flags = spin_lock_irqsave(&inode_hash_lock);
+
+	ASSERT(inode->i_state & I_NEW);
+	inode->i_state &= ~I_NEW;
+	spin_unlock_irqrestore(&inode_hash_lock, flags);
+	inode_state_changed();
+}
+
+/* Wake tasks waiting in iget_locked for an I_NEW or I_FREEING inode. */
+static void inode_state_changed(void)
+{
+	unsigned long flags = spin_lock_irqsave(&inode_hash_lock);
+
+	inode_state_seq++;
+	spin_unlock_irqrestore(&inode_hash_lock, flags);
+	wake_up(&inode_wait);
+}
+
+static void destroy_inode(struct inode *inode)
+{
+	sb_list_del(inode);
+	inode->i_sb->s_op->destroy_inode(inode);
+}
+
+void iget_failed(struct inode *inode)
+{
+	unsigned long flags = spin_lock_irqsave(&inode_hash_lock);
+
+	list_del_init(&inode->i_hash);
+	inode->i_state = I_FREEING;
+	spin_unlock_irqrestore(&inode_hash_lock, flags);
+	destroy_inode(inode);
+	inode_state_changed();
+}
+
+struct inode *new_inode(struct super_block *sb, unsigned long ino)
+{
+	struct inode *inode = alloc_inode(sb, ino);
+	unsigned long flags;
+
+	if (!inode)
+		return NULL;
+	flags = spin_lock_irqsave(&inode_hash_lock);
+	ASSERT(!find_inode_locked(sb, ino));
+	list_add(&inode->i_hash, hash_bucket(sb, ino));
+	spin_unlock_irqrestore(&inode_hash_lock, flags);
+	sb_list_add(inode);
+	return inode;
+}
+
+struct inode *igrab(struct inode *inode)
+{
+	unsigned long flags = spin_lock_irqsave(&inode_hash_lock);
+
+	ASSERT(inode->i_count > 0);
+	inode->i_count++;
+	spin_unlock_irqrestore(&inode_hash_lock, flags);
+	return inode;
+}
+
+void mark_inode_dirty(struct inode *inode)
+{
+	unsigned long flags = spin_lock_irqsave(&inode_hash_lock);
+
+	inode->i_state |= I_DIRTY;
+	spin_unlock_irqrestore(&inode_hash_lock, flags);
+}
+
+/* Free an unlinked inode: its pages, its blocks and the inode on disk. */
+static void evict(struct inode *inode)
+{
+	truncate_inode_pages(inode->i_mapping, 0);
+	if (inode->i_sb->s_op->evict_inode)
+		inode->i_sb->s_op->evict_inode(inode);
+	destroy_inode(inode);
+}
+
+/* Drop cached clean unreferenced inodes beyond the limit. */
+static void prune_icache(void)
+{
+	for (;;) {
+		struct inode *victim = NULL, *inode;
+		unsigned long flags = spin_lock_irqsave(&inode_hash_lock);
+
+		if (nr_unused > INODE_CACHE_MAX) {
+			list_for_each_entry(inode, &inode_lru, i_lru) {
+				if (!(inode->i_state & I_DIRTY) && !inode->i_mapping->nrdirty) {
+					victim = inode;
+					break;
+				}
+			}
+		}
+		if (victim) {
+			list_del_init(&victim->i_lru);
+			list_del_init(&victim->i_hash);
+			victim->i_state |= I_FREEING;
+			nr_unused--;
+		}
+		spin_unlock_irqrestore(&inode_hash_lock, flags);
+		if (!victim)
+			return;
+		truncate_inode_pages(victim->i_mapping, 0);
+		destroy_inode(victim);
+		inode_state_changed();
+	}
+}
+
+void iput(struct inode *inode)
+{
+	unsigned long flags;
+
+	if (!inode)
+		return;
+	might_sleep();
+	flags = spin_lock_irqsave(&inode_hash_lock);
+	ASSERT(inode->i_count > 0);
+	if (--inode->i_count > 0) {
+		spin_unlock_irqrestore(&inode_hash_lock, flags);
+		return;
+	}
+	if (inode->i_nlink == 0) {
+		/* No name and no user left: it goes. Unhash first, so nobody
+		 * finds it while its blocks are being freed. */
+		inode->i_state |= I_FREEING;
+		list_del_init(&inode->i_hash);
+		spin_unlock_irqrestore(&inode_hash_lock, flags);
+		evict(inode);
+		inode_state_changed();
+		return;
+	}
+	list_add_tail(&inode->i_lru, &inode_lru);
+	nr_unused++;
+	spin_unlock_irqrestore(&inode_hash_lock, flags);
+	prune_icache();
+}
+
+/*
+ * Call @fn for every inode of @sb that is in use or cached, holding a
+ * reference across the call (which may sleep).
+ */
+int for_each_sb_inode(struct super_block *sb, int (*fn)(struct inode *inode, void *arg), void *arg)
+{
+	struct inode *inode, *prev = NULL;
+	unsigned long flags = spin_lock_irqsave(&sb->s_inode_list_lock);
+	int err = 0;
+
+	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
+		int e;
+
+		spin_lock(&inode_hash_lock);
+		if (inode->i_state & (I_NEW | I_FREEING)) {
+			spin_unlock(&inode_hash_lock);
+			continue;
+		}
+		iget_locked_ref(inode);
+		spin_unlock(&inode_hash_lock);
+		/* Our reference keeps @inode on the list, so the walk can go
+		 * on from it once the lock is retaken. */
+		spin_unlock_irqrestore(&sb->s_inode_list_lock, flags);
+		iput(prev);
+		prev = inode;
+		e = fn(inode, arg);
+		if (e && !err)
+			err = e;
+		flags = spin_lock_irqsave(&sb->s_inode_list_lock);
+	}
+	spin_unlock_irqrestore(&sb->s_inode_list_lock, flags);
+	iput(prev);
+	return err;
+}
+
+/* Write the inode's fields if dirty. Returns 0 or the filesystem's error. */
+int write_inode_now(struct inode *inode, bool sync)
+{
+	unsigned long flags = spin_lock_irqsave(&inode_hash_lock);
+	bool dirty = inode->i_state & I_DIRTY;
+	int err = 0;
+
+	inode->i_state &= ~I_DIRTY;
+	spin_unlock_irqrestore(&inode_hash_lock, flags);
+	if (dirty && inode->i_sb->s_op->write_inode) {
+		err = inode->i_sb->s_op->write_inode(inode, sync);
+		if (err)
+			mark_inode_dirty(inode);
+	}
+	return err;
+}
+
+/*
+ * Unmount: drop every unreferenced cached inode of @sb (they were written
+ * back by the sync before). Returns how many inodes are still referenced.
+ */
+unsigned long evict_inodes(struct super_block *sb)
+{
+	unsigned long busy = 0;
+
+	for (;;) {
+		struct inode *victim = NULL, *inode;
+		unsigned long flags = spin_lock_irqsave(&sb->s_inode_list_lock);
+
+		busy = 0;
+		spin_lock(&inode_hash_lock);
+		list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
+			if (inode->i_count || (inode->i_state & (I_NEW | I_FREEING))) {
+				busy++;
+				continue;
+			}
+			victim = inode;
+			list_del_init(&victim->i_lru);
+			list_del_init(&victim->i_hash);
+			victim->i_state |= I_FREEING;
+			nr_unused--;
+			break;
+		}
+		spin_unlock(&inode_hash_lock);
+		spin_unlock_irqrestore(&sb->s_inode_list_lock, flags);
+		if (!victim)
+			return busy;
+		truncate_inode_pages(victim->i_mapping, 0);
+		destroy_inode(victim);
+		inode_state_changed();
+	}
+}

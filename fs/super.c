@@ -1,0 +1,227 @@
+/*
+ * Filesystem types, mounting, and sync.
+ *
+ * Owns: the list of registered filesystem types, the list of mounted
+ * superblocks and which one is the root.
+ *
+ * Locks: sb_lock (mutex) protects both lists; it is taken alone, around
+ * mount, unmount and the walks of sync and the flusher (which sleep), so
+ * no filesystem is unmounted while it is being written back.
+ */
+#include <kernel/err.h>
+#include <kernel/errno.h>
+#include <kernel/kernel.h>
+#include <kernel/string.h>
+#include <fs/buffer.h>
+#include <fs/fs.h>
+#include <mm/filemap.h>
+#include <mm/slab.h>
+#include <mm/writeback.h>
+
+static LIST_HEAD(fs_types);
+static struct super_block *mounted[8];
+static struct super_block *the_root;
+static DEFINE_MUTEX(sb_lock);
+
+int register_filesystem(struct file_system_type *type)
+{
+	struct file_system_type *t;
+
+	mutex_lock(&sb_lock);
+	list_for_each_entry(t, &fs_types, list) {
+		if (strcmp(t->name, type->name) == 0) {
+			mutex_unlock(&sb_lock);
+			return -EBUSY;
+		}
+	}
+	list_add_tail(&type->list, &fs_types);
+	mutex_unlock(&sb_lock);
+	return 0;
+}
+
+static const struct file_system_type *find_fs_type(const char *name)
+{
+	struct file_system_type *t;
+
+	list_for_each_entry(t, &fs_types, list)
+		if (strcmp(t->name, name) == 0)
+			return t;
+	return NULL;
+}
+
+struct super_block *alloc_super(struct block_device *bdev, const struct file_system_type *type)
+{
+	struct super_block *sb = kzalloc(sizeof(*sb), GFP_KERNEL);
+
+	if (!sb)
+		return NULL;
+	sb->s_bdev = bdev;
+	sb->s_type = type;
+	spin_lock_init(&sb->s_inode_list_lock, "s_inode_list_lock");
+	INIT_LIST_HEAD(&sb->s_inodes);
+	return sb;
+}
+
+struct super_block *vfs_mount(const char *devname, const char *fstype, bool readonly)
+{
+	const struct file_system_type *type;
+	struct block_device *bdev = blkdev_get(devname);
+	struct super_block *sb = ERR_PTR(-EBUSY);
+	unsigned int slot;
+
+	if (!bdev)
+		return ERR_PTR(-ENODEV);
+	mutex_lock(&sb_lock);
+	type = find_fs_type(fstype);
+	for (slot = 0; slot < ARRAY_SIZE(mounted); slot++) {
+		if (mounted[slot] && mounted[slot]->s_bdev == bdev)
+			goto out_unlock;                /* already mounted */
+		if (!mounted[slot])
+			break;
+	}
+	if (!type)
+		sb = ERR_PTR(-ENODEV);
+	else if (slot == ARRAY_SIZE(mounted))
+		sb = ERR_PTR(-EMFILE);
+	else
+		sb = type->mount(type, bdev, readonly || bdev->read_only);
+	if (!IS_ERR(sb))
+		mounted[slot] = sb;
+out_unlock:
+	mutex_unlock(&sb_lock);
+	return sb;
+}
+
+static int write_inode_pages(struct inode *inode, void *arg)
+{
+	int err = filemap_write_and_wait(inode->i_mapping);
+	int e = write_inode_now(inode, false);
+
+	return err ? err : e;
+}
+
+/* Write back all of @sb: pages, inodes, then metadata. Context: sb_lock held. */
+static int sync_sb(struct super_block *sb)
+{
+	int err = 0, e;
+
+	if (sb->s_readonly)
+		return 0;
+	err = for_each_sb_inode(sb, write_inode_pages, NULL);
+	e = sb->s_op->sync_fs ? sb->s_op->sync_fs(sb, true) : 0;
+	if (!err)
+		err = e;
+	e = sync_blockdev(sb->s_bdev, 0);
+	return err ? err : e;
+}
+
+int vfs_umount(struct super_block *sb)
+{
+	unsigned long busy;
+	int err;
+
+	mutex_lock(&sb_lock);
+	err = sync_sb(sb);
+	/* Everything but the root inode must be unused: cached inodes go,
+	 * an inode still in use keeps the filesystem mounted. */
+	busy = evict_inodes(sb);
+	if (busy > 1) {
+		mutex_unlock(&sb_lock);
+		pr_warn("umount: %s has %lu inodes in use\n", sb->s_bdev->name, busy - 1);
+		return -EBUSY;
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(mounted); i++)
+		if (mounted[i] == sb)
+			mounted[i] = NULL;
+	if (sb == the_root)
+		the_root = NULL;
+	mutex_unlock(&sb_lock);
+	iput(sb->s_root);
+	evict_inodes(sb);
+	if (sb->s_op->put_super)
+		sb->s_op->put_super(sb);
+	invalidate_bdev(sb->s_bdev);
+	kfree(sb);
+	return err;
+}
+
+int mount_root(const char *devname, const char *fstype)
+{
+	struct super_block *sb = vfs_mount(devname, fstype, false);
+
+	if (IS_ERR(sb)) {
+		pr_err("VFS: cannot mount root %s (%s): error %ld\n", devname, fstype, PTR_ERR(sb));
+		return (int)PTR_ERR(sb);
+	}
+	the_root = sb;
+	pr_info("VFS: mounted root (%s filesystem) on device %s%s\n", fstype, devname,
+		sb->s_readonly ? " read-only" : "");
+	return 0;
+}
+
+struct super_block *root_sb(void)
+{
+	return the_root;
+}
+
+int ksys_sync(void)
+{
+	int err = 0;
+
+	mutex_lock(&sb_lock);
+	for (unsigned int i = 0; i < ARRAY_SIZE(mounted); i++) {
+		int e = mounted[i] ? sync_sb(mounted[i]) : 0;
+
+		if (e && !err)
+			err = e;
+	}
+	mutex_unlock(&sb_lock);
+	return err;
+}
+
+struct expire_arg {
+	u64 before;
+};
+
+static int write_expired(struct inode *inode, void *arg)
+{
+	struct expire_arg *ea = arg;
+	struct address_space *m = inode->i_mapping;
+	int err = 0;
+
+	if (READ_ONCE(m->nrdirty) && READ_ONCE(m->dirtied_when) < ea->before) {
+		err = write_mapping_pages(m, ~0UL);
+		if (err) {
+			/* Nobody is waiting: keep the error for the next fsync. */
+			spin_lock(&m->tree_lock);
+			m->wb_err = err;
+			spin_unlock(&m->tree_lock);
+		}
+	}
+	write_inode_now(inode, false);
+	return 0;
+}
+
+void writeback_older_than(u64 before)
+{
+	struct expire_arg ea = { before };
+
+	mutex_lock(&sb_lock);
+	for (unsigned int i = 0; i < ARRAY_SIZE(mounted); i++) {
+		struct super_block *sb = mounted[i];
+
+		if (!sb || sb->s_readonly)
+			continue;
+		for_each_sb_inode(sb, write_expired, &ea);
+		if (sb->s_op->sync_fs)
+			sb->s_op->sync_fs(sb, false);
+		sync_blockdev(sb->s_bdev, before);
+	}
+	mutex_unlock(&sb_lock);
+}
+
+int vfs_statfs(struct super_block *sb, struct kstatfs *st)
+{
+	memset(st, 0, sizeof(*st));
+	return sb->s_op->statfs ? sb->s_op->statfs(sb, st) : -ENOSYS;
+}

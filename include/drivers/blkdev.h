@@ -1,0 +1,73 @@
+/*
+ * Block devices: disks addressed in 512-byte sectors.
+ *
+ * A driver registers a struct block_device whose ->submit starts a request
+ * and returns at once; when the device finishes, the driver sets
+ * req->error (0 or -EIO) and calls complete(&req->done), typically from its
+ * interrupt handler. Several requests may be in flight at once.
+ *
+ * blkdev_rw() is the synchronous wrapper most callers use: submit, sleep
+ * until done, return the error.
+ *
+ * Buffers must be physically contiguous kernel memory (the direct map:
+ * kmalloc, alloc_pages), because the device reads and writes them by DMA
+ * at __pa(buf). vmalloc memory is not allowed.
+ */
+#ifndef _DRIVERS_BLKDEV_H
+#define _DRIVERS_BLKDEV_H
+
+#include <kernel/types.h>
+#include <kernel/list.h>
+#include <kernel/wait.h>
+
+#define SECTOR_SIZE 512
+#define SECTOR_SHIFT 9
+
+enum blk_op {
+	BLK_READ,
+	BLK_WRITE,
+	BLK_FLUSH,                      /* make earlier completed writes durable */
+};
+
+struct blk_request {
+	enum blk_op op;
+	u64 sector;                     /* first sector */
+	unsigned int nr_sectors;        /* 0 for BLK_FLUSH */
+	void *buf;                      /* direct-map address, nr_sectors * 512 bytes */
+	int error;                      /* set by the driver before complete() */
+	struct completion done;         /* init_completion() before ->submit */
+};
+
+struct block_device;
+
+struct block_device_ops {
+	/* Start @req. Returns 0 if it was queued (completion follows), or a
+	 * negative errno if it was refused at once (then done is not signalled).
+	 * Context: may sleep (waiting for a free queue slot). */
+	int (*submit)(struct block_device *bdev, struct blk_request *req);
+};
+
+struct block_device {
+	char name[16];                  /* "vda", "vdb", ... */
+	u64 nr_sectors;                 /* capacity */
+	bool read_only;
+	bool has_flush;                 /* the device honours BLK_FLUSH */
+	const struct block_device_ops *ops;
+	void *private;                  /* the driver's */
+	struct list_head list;          /* (blkdev list lock) */
+};
+
+int blkdev_register(struct block_device *bdev);
+/* Look a registered device up by name; NULL if none. */
+struct block_device *blkdev_get(const char *name);
+/* Submit @req and wait for it. Returns 0, -EIO, or -EINVAL for a request
+ * past the end of the device or -EROFS for a write to a read-only one. */
+int blkdev_submit_wait(struct block_device *bdev, struct blk_request *req);
+/* Read or write @nr_sectors at @sector; returns 0 or a negative errno. */
+int blkdev_rw(struct block_device *bdev, enum blk_op op, u64 sector, void *buf,
+	      unsigned int nr_sectors);
+int blkdev_flush(struct block_device *bdev);
+/* Call @fn for every registered device (for the monitor and boot log). */
+void blkdev_for_each(void (*fn)(struct block_device *bdev, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * Generic file I/O for block-based filesystems (fs/block_io.c), as Linux's
+ * fs/buffer.c helpers: the filesystem supplies one function, get_block,
+ * that maps a block of a file to a block of the disk, and these helpers
+ * implement ->readpage, ->writepage and ->prepare_write with it.
+ *
+ * A page (4 KiB) holds PAGE_SIZE / blocksize file blocks; each is read or
+ * written on its own, so a page may be partly holes.
+ */
+#ifndef _FS_BLOCK_IO_H
+#define _FS_BLOCK_IO_H
+
+#include <fs/fs.h>
+
+/*
+ * Map file block @iblock of @inode to a disk block in *@pblk. With
+ * @create false a hole gives 0 in *@pblk (and returns 0). With @create
+ * true a hole is allocated (zeroed on disk, or known to be written whole
+ * before it is read). Returns 0, -ENOSPC, -EIO, or -EFBIG (past the largest
+ * file the format allows).
+ * Context: may sleep; the caller holds the page lock of the page the block
+ * belongs to (so two tasks never allocate the same block of a file).
+ */
+typedef int (get_block_t)(struct inode *inode, u64 iblock, u64 *pblk, bool create);
+
+int block_read_full_page(struct page *page, get_block_t *get_block);
+int block_write_full_page(struct page *page, get_block_t *get_block);
+int block_prepare_write(struct page *page, unsigned int from, unsigned int to,
+			get_block_t *get_block);
+
+#endif

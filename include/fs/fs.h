@@ -1,0 +1,360 @@
+/*
+ * The VFS: inodes, open files, superblocks, and the operations a
+ * filesystem provides. Names and shapes follow Linux, simplified: there is
+ * no dentry cache (path lookup asks the filesystem's ->lookup for each
+ * component, with an inode cache keyed by inode number), and no mount
+ * namespace (one root filesystem; later issues add /dev and /proc).
+ *
+ * Lock legend (STYLE.md; the order is in docs/locking.md):
+ *   (r) inode->i_rwsem, "the inode lock": held for writing by anything that
+ *       changes the inode's size, its blocks, or (for a directory) its
+ *       entries; held for reading by lookup and readdir
+ *   (h) inode_hash_lock: i_count, i_state, the inode cache
+ *   (t) mapping->tree_lock: the page-cache index and its counters
+ *   (c) constant after the inode is set up
+ *   (f) file->f_pos_lock
+ */
+#ifndef _FS_FS_H
+#define _FS_FS_H
+
+#include <kernel/list.h>
+#include <kernel/mutex.h>
+#include <kernel/spinlock.h>
+#include <kernel/types.h>
+#include <fs/stat.h>
+
+struct block_device;
+struct file;
+struct inode;
+struct page;
+struct super_block;
+
+/* open() flags: Linux's values. */
+#define O_ACCMODE   00000003
+#define O_RDONLY    00000000
+#define O_WRONLY    00000001
+#define O_RDWR      00000002
+#define O_CREAT     00000100
+#define O_EXCL      00000200
+#define O_NOCTTY    00000400
+#define O_TRUNC     00001000
+#define O_APPEND    00002000
+#define O_NONBLOCK  00004000
+#define O_LARGEFILE 00100000
+#define O_DIRECTORY 00200000
+#define O_CLOEXEC   02000000
+
+/* file->f_mode */
+#define FMODE_READ  0x1
+#define FMODE_WRITE 0x2
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+#define NAME_MAX 255
+#define PATH_MAX 4096
+
+/* ---- copying to and from caller buffers -------------------------------- */
+
+/*
+ * Where read() puts data and write() takes it from. Kernel buffers now;
+ * the user-space issue adds ITER_USER, copied with copy_to_user /
+ * copy_from_user, so the page-cache code does not change.
+ */
+enum iter_type { ITER_KERNEL };
+
+struct iov_iter {
+	enum iter_type type;
+	char *base;                     /* next byte */
+	size_t count;                   /* bytes left */
+};
+
+static inline void iov_iter_kernel(struct iov_iter *i, void *buf, size_t len)
+{
+	i->type = ITER_KERNEL;
+	i->base = buf;
+	i->count = len;
+}
+
+/* Copy up to @n bytes; returns the bytes copied (short on a fault). */
+size_t copy_to_iter(const void *src, size_t n, struct iov_iter *i);
+size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i);
+
+/* ---- the page cache of one file ---------------------------------------- */
+
+struct address_space_operations {
+	/*
+	 * Read @page (locked, not uptodate) from disk. On success set it
+	 * uptodate; either way unlock it. Returns 0 or -EIO.
+	 * Context: may sleep; the page lock is held on entry, released on exit.
+	 */
+	int (*readpage)(struct file *file, struct page *page);
+	/*
+	 * Write @page (locked; its dirty flag already cleared by the caller)
+	 * to disk, then unlock it. Bytes past i_size in the last page are
+	 * zeroed first (they may hold stores through a mapping, which are not
+	 * file data). Returns 0 or -EIO/-ENOSPC (the caller redirties it).
+	 */
+	int (*writepage)(struct page *page);
+	/*
+	 * Before write() copies into bytes [@from, @to) of @page (locked): give
+	 * those bytes disk blocks (allocating holes), so that a full disk is
+	 * reported by write() as -ENOSPC rather than lost at writeback.
+	 * Returns 0, -ENOSPC, -EIO or -EFBIG.
+	 */
+	int (*prepare_write)(struct file *file, struct page *page, unsigned int from,
+			     unsigned int to);
+};
+
+struct radix_node;
+
+struct address_space {
+	struct inode *host;                     /* (c) owner */
+	spinlock_t tree_lock;                   /* protects the fields below */
+	struct radix_node *page_tree;           /* (t) index -> struct page */
+	unsigned int tree_height;               /* (t) levels in page_tree */
+	unsigned long nrpages;                  /* (t) pages cached */
+	unsigned long nrdirty;                  /* (t) of those, dirty */
+	u64 dirtied_when;                       /* (t) jiffies the first page became dirty */
+	int wb_err;                             /* (t) a writeback error not yet reported by fsync */
+	const struct address_space_operations *a_ops;   /* (c) */
+	struct list_head cache_list;            /* (mapping_list_lock) while nrpages > 0 */
+};
+
+/* ---- inodes -------------------------------------------------------------- */
+
+struct inode_operations {
+	/* Find @name in directory @dir (i_rwsem held for reading). Returns a
+	 * referenced inode, or ERR_PTR(-ENOENT) / other negative errno. */
+	struct inode *(*lookup)(struct inode *dir, const char *name, size_t len);
+	/* Create a regular file / directory @name in @dir (i_rwsem held for
+	 * writing); the name is known not to exist. Returns a referenced inode
+	 * or ERR_PTR(-ENOSPC, -EIO, -EMLINK, ...). */
+	struct inode *(*create)(struct inode *dir, const char *name, size_t len, umode_t mode);
+	struct inode *(*mkdir)(struct inode *dir, const char *name, size_t len, umode_t mode);
+	/* Add a new name for @inode in @dir (dir's i_rwsem held for writing). */
+	int (*link)(struct inode *inode, struct inode *dir, const char *name, size_t len);
+	/* Remove @name (a non-directory) from @dir; drops the link count of
+	 * its inode. Both i_rwsems held for writing. */
+	int (*unlink)(struct inode *dir, const char *name, size_t len);
+	/* Remove the empty directory @name: -ENOTEMPTY if it is not empty. */
+	int (*rmdir)(struct inode *dir, const char *name, size_t len);
+	/* Move @old_name in @old_dir to @new_name in @new_dir, replacing an
+	 * existing target of a compatible type (the VFS has checked types
+	 * and emptiness and holds every involved i_rwsem for writing). */
+	int (*rename)(struct inode *old_dir, const char *old_name, size_t old_len,
+		      struct inode *new_dir, const char *new_name, size_t new_len);
+	/* Free the blocks past the new i_size (already set; page cache
+	 * already truncated by the VFS). i_rwsem held for writing. */
+	int (*truncate_blocks)(struct inode *inode);
+};
+
+/* One directory entry, as ->iterate reports it. Return false to stop. */
+struct dir_context {
+	bool (*actor)(struct dir_context *ctx, const char *name, size_t len, loff_t pos,
+		      u64 ino, unsigned int d_type);
+	loff_t pos;                             /* where to resume: an fs cookie */
+};
+
+struct file_operations {
+	loff_t (*llseek)(struct file *file, loff_t offset, int whence);
+	ssize_t (*read_iter)(struct file *file, struct iov_iter *to, loff_t *pos);
+	ssize_t (*write_iter)(struct file *file, struct iov_iter *from, loff_t *pos);
+	/* Report entries from ctx->pos on (i_rwsem held for reading). */
+	int (*iterate)(struct file *file, struct dir_context *ctx);
+	int (*fsync)(struct file *file, bool datasync);
+	int (*open)(struct inode *inode, struct file *file);
+	void (*release)(struct inode *inode, struct file *file);
+};
+
+/* i_state bits */
+#define I_NEW           (1u << 0)       /* being read in; wait on it */
+#define I_DIRTY         (1u << 1)       /* inode fields newer than the disk */
+#define I_FREEING       (1u << 2)       /* being evicted */
+
+struct inode {
+	unsigned long i_ino;                    /* (c) */
+	umode_t i_mode;                         /* (r) */
+	unsigned int i_nlink;                   /* (r) */
+	u32 i_uid, i_gid;                       /* (r) */
+	loff_t i_size;                          /* (r) read without it with READ_ONCE */
+	u64 i_blocks;                           /* (r) 512-byte units, as stat reports */
+	u64 i_rdev;                             /* (c) device number, for device files */
+	struct timespec64 i_atime, i_mtime, i_ctime;    /* (r) */
+	struct super_block *i_sb;               /* (c) */
+	const struct inode_operations *i_op;    /* (c) */
+	const struct file_operations *i_fop;    /* (c) */
+	struct address_space *i_mapping;        /* (c) usually &i_data */
+	struct address_space i_data;
+	struct rw_semaphore i_rwsem;            /* the inode lock */
+	int i_count;                            /* (h) references */
+	unsigned int i_state;                   /* (h) I_* */
+	struct list_head i_hash;                /* (h) inode cache chain */
+	struct list_head i_lru;                 /* (h) unreferenced inodes, oldest first */
+	struct list_head i_sb_list;             /* (s_inode_list_lock) every inode of the fs */
+};
+
+/* Take another reference to an inode the caller already holds. */
+struct inode *igrab(struct inode *inode);
+/* Drop a reference. The last reference to an unlinked inode frees it on
+ * disk (->evict_inode). Context: may sleep. NULL is ignored. */
+void iput(struct inode *inode);
+/*
+ * Get inode @ino of @sb: from the cache, or allocated with I_NEW set and
+ * returned for the filesystem to fill; it then calls unlock_new_inode().
+ * Returns ERR_PTR(-ENOMEM) on failure. Context: may sleep.
+ */
+struct inode *iget_locked(struct super_block *sb, unsigned long ino);
+void unlock_new_inode(struct inode *inode);
+/* A failed read of an I_NEW inode: drop it from the cache. */
+void iget_failed(struct inode *inode);
+/* Allocate an inode for a newly created file (not yet on disk), I_NEW
+ * cleared, hashed under @ino. */
+struct inode *new_inode(struct super_block *sb, unsigned long ino);
+/* The inode's fields changed: write them back at the next sync. */
+void mark_inode_dirty(struct inode *inode);
+/* Set the inode lock's (i_rwsem) expectations in one place. */
+static inline void inode_lock(struct inode *i) { down_write(&i->i_rwsem); }
+static inline void inode_unlock(struct inode *i) { up_write(&i->i_rwsem); }
+static inline void inode_lock_shared(struct inode *i) { down_read(&i->i_rwsem); }
+static inline void inode_unlock_shared(struct inode *i) { up_read(&i->i_rwsem); }
+
+/* Call @fn for each cached inode of @sb, with a reference held across the
+ * call (which may sleep). Returns the first error @fn returned. */
+int for_each_sb_inode(struct super_block *sb, int (*fn)(struct inode *inode, void *arg), void *arg);
+/* Drop @sb's unreferenced cached inodes (unmount); returns how many
+ * are still in use. */
+unsigned long evict_inodes(struct super_block *sb);
+/* Write the inode's fields through ->write_inode if it is dirty. */
+int write_inode_now(struct inode *inode, bool sync);
+/* Write back what has been dirty since before @before (jiffies), on every
+ * filesystem: pages, inodes and metadata buffers (the flusher's job). */
+void writeback_older_than(u64 before);
+
+struct timespec64 current_time(void);
+void inode_set_size(struct inode *inode, loff_t size);  /* WRITE_ONCE + dirty */
+
+/* ---- superblocks and filesystem types ------------------------------------ */
+
+struct kstatfs {
+	u64 f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree, f_namelen;
+};
+
+struct super_operations {
+	/* Allocate the filesystem's inode (which embeds struct inode). */
+	struct inode *(*alloc_inode)(struct super_block *sb);
+	void (*destroy_inode)(struct inode *inode);
+	/* Read inode ->i_ino from disk into an I_NEW inode: fill the fields,
+	 * i_op, i_fop and i_mapping->a_ops. Returns 0, -EIO, or -EINVAL for a
+	 * corrupt inode. */
+	int (*read_inode)(struct inode *inode);
+	/* Write the inode's fields to disk (to its buffer; @sync: and wait). */
+	int (*write_inode)(struct inode *inode, bool sync);
+	/* The last reference to an inode with i_nlink == 0 is gone: free its
+	 * blocks and the inode on disk. */
+	void (*evict_inode)(struct inode *inode);
+	/* Write the filesystem's own metadata (superblock, group descriptors,
+	 * bitmaps) and, with @wait, wait for it. */
+	int (*sync_fs)(struct super_block *sb, bool wait);
+	/* Unmount, after a full sync and after every inode is gone: write the
+	 * final superblock state (e.g. "cleanly unmounted") and wait for it,
+	 * then free s_fs_info. The VFS frees the super_block itself. */
+	void (*put_super)(struct super_block *sb);
+	int (*statfs)(struct super_block *sb, struct kstatfs *st);
+};
+
+struct super_block {
+	struct block_device *s_bdev;            /* (c) */
+	unsigned long s_blocksize;              /* (c) bytes */
+	unsigned int s_blocksize_bits;          /* (c) */
+	loff_t s_maxbytes;                      /* (c) largest file size */
+	const struct super_operations *s_op;    /* (c) */
+	const struct file_system_type *s_type;  /* (c) */
+	struct inode *s_root;                   /* (c) */
+	void *s_fs_info;                        /* (c) the filesystem's */
+	bool s_readonly;                        /* (c) */
+	spinlock_t s_inode_list_lock;
+	struct list_head s_inodes;              /* (s_inode_list_lock) */
+};
+
+struct file_system_type {
+	const char *name;
+	/* Read the superblock of @bdev; refuse (with a message saying why) an
+	 * image with features this filesystem does not support. Returns the
+	 * super_block with s_root set, or ERR_PTR(-EINVAL/-EIO/-ENOMEM). */
+	struct super_block *(*mount)(const struct file_system_type *type,
+				     struct block_device *bdev, bool readonly);
+	struct list_head list;
+};
+
+int register_filesystem(struct file_system_type *type);
+/* Mount @fstype from device @devname, not attached anywhere (tests, and
+ * mount_root). Returns the super_block or ERR_PTR(-ENODEV, -EINVAL, ...). */
+struct super_block *vfs_mount(const char *devname, const char *fstype, bool readonly);
+/* Sync and release a filesystem mounted with vfs_mount. Returns 0, the
+ * first write-back error, or -EBUSY (still mounted) if an inode other than
+ * the root is still in use. */
+int vfs_umount(struct super_block *sb);
+int vfs_statfs(struct super_block *sb, struct kstatfs *st);
+/* Mount filesystem @fstype from @bdev as the root. Returns 0 or an errno. */
+int mount_root(const char *devname, const char *fstype);
+/* The root filesystem's superblock, or NULL before mount_root. */
+struct super_block *root_sb(void);
+/* Allocate and initialise a super_block (for a filesystem's ->mount). */
+struct super_block *alloc_super(struct block_device *bdev, const struct file_system_type *type);
+
+/* ---- open files ---------------------------------------------------------- */
+
+struct file {
+	struct inode *f_inode;                  /* (c) referenced */
+	const struct file_operations *f_op;     /* (c) */
+	unsigned int f_flags;                   /* O_* as passed to open */
+	unsigned int f_mode;                    /* (c) FMODE_* */
+	loff_t f_pos;                           /* (f) */
+	struct mutex f_pos_lock;
+	int f_count;                            /* (a) references (dup, fork) */
+	void *private_data;
+};
+
+/* ---- the VFS calls the rest of the kernel uses ---------------------------- */
+
+/* Open @path (absolute, or relative to the root for now). Returns a file or
+ * ERR_PTR(-ENOENT, -ENOTDIR, -EISDIR, -EEXIST, -ENAMETOOLONG, ...). */
+struct file *filp_open(const char *path, unsigned int flags, umode_t mode);
+struct file *get_file(struct file *f);
+void fput(struct file *f);
+ssize_t kernel_read(struct file *f, void *buf, size_t len, loff_t *pos);
+ssize_t kernel_write(struct file *f, const void *buf, size_t len, loff_t *pos);
+ssize_t vfs_read(struct file *f, struct iov_iter *to, loff_t *pos);
+ssize_t vfs_write(struct file *f, struct iov_iter *from, loff_t *pos);
+loff_t vfs_llseek(struct file *f, loff_t offset, int whence);
+int vfs_fsync(struct file *f, bool datasync);
+int vfs_truncate(struct inode *inode, loff_t size);
+int vfs_getattr(struct inode *inode, struct kstat *st);
+int vfs_readdir(struct file *f, struct dir_context *ctx);
+
+int vfs_stat(const char *path, struct kstat *st);
+int vfs_mkdir(const char *path, umode_t mode);
+int vfs_rmdir(const char *path);
+int vfs_unlink(const char *path);
+int vfs_link(const char *oldpath, const char *newpath);
+int vfs_rename(const char *oldpath, const char *newpath);
+/* Write every dirty page, inode and buffer of every filesystem. */
+int ksys_sync(void);
+
+/* Resolve @path to a referenced inode: from the root filesystem, or with
+ * namei_from() from @root (another mounted filesystem's s_root). */
+struct inode *namei(const char *path);
+struct inode *namei_from(struct inode *root, const char *path);
+/* Open an inode the caller holds a reference to (the file takes its own). */
+struct file *open_inode(struct inode *inode, unsigned int flags);
+
+/* The generic file operations for regular files in the page cache
+ * (mm/filemap.c); a filesystem points i_fop at these or wraps them. */
+loff_t generic_file_llseek(struct file *file, loff_t offset, int whence);
+ssize_t generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *pos);
+ssize_t generic_file_write_iter(struct file *file, struct iov_iter *from, loff_t *pos);
+int generic_file_fsync(struct file *file, bool datasync);
+
+#endif

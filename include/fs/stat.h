@@ -1,0 +1,60 @@
+/*
+ * File types and permission bits (Linux's values, as in <sys/stat.h>),
+ * and struct kstat, the kernel's view of stat().
+ */
+#ifndef _FS_STAT_H
+#define _FS_STAT_H
+
+#include <kernel/types.h>
+
+typedef unsigned int umode_t;
+typedef s64 loff_t;
+
+#define S_IFMT   0170000
+#define S_IFSOCK 0140000
+#define S_IFLNK  0120000
+#define S_IFREG  0100000
+#define S_IFBLK  0060000
+#define S_IFDIR  0040000
+#define S_IFCHR  0020000
+#define S_IFIFO  0010000
+#define S_ISUID  0004000
+#define S_ISGID  0002000
+#define S_ISVTX  0001000
+
+#define S_ISREG(m)  (((m) & S_IFMT) == S_IFREG)
+#define S_ISDIR(m)  (((m) & S_IFMT) == S_IFDIR)
+#define S_ISCHR(m)  (((m) & S_IFMT) == S_IFCHR)
+#define S_ISBLK(m)  (((m) & S_IFMT) == S_IFBLK)
+#define S_ISLNK(m)  (((m) & S_IFMT) == S_IFLNK)
+#define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
+
+/* Directory-entry file types (getdents64 d_type, and ext2's filetype). */
+#define DT_UNKNOWN 0
+#define DT_FIFO    1
+#define DT_CHR     2
+#define DT_DIR     4
+#define DT_BLK     6
+#define DT_REG     8
+#define DT_LNK     10
+#define DT_SOCK    12
+
+struct timespec64 {
+	s64 tv_sec;
+	long tv_nsec;
+};
+
+struct kstat {
+	u64 dev;
+	u64 ino;
+	umode_t mode;
+	unsigned int nlink;
+	u32 uid, gid;
+	u64 rdev;
+	loff_t size;
+	u32 blksize;
+	u64 blocks;                     /* 512-byte units */
+	struct timespec64 atime, mtime, ctime;
+};
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * The page cache (mm/filemap.c): the pages of files, indexed by
+ * (address_space, page index), shared by read(), write() and (from the
+ * file-mappings issue on) every mapping of the file.
+ *
+ * A page in the cache holds a reference from the cache itself; lookups
+ * return it with one more, dropped with put_page(). page->mapping and
+ * page->index say where it belongs; a page removed from the cache (by
+ * truncate) has mapping == NULL, which is how a task that slept on its
+ * lock notices.
+ *
+ * The page lock (PG_locked) is a sleeping lock: held while a page is read
+ * from disk, written back, or removed by truncate. lock_page() may sleep;
+ * it must not be called with a spinlock held.
+ */
+#ifndef _MM_FILEMAP_H
+#define _MM_FILEMAP_H
+
+#include <fs/fs.h>
+#include <mm/page_alloc.h>
+
+void lock_page(struct page *page);
+bool trylock_page(struct page *page);
+void unlock_page(struct page *page);
+/* Wait until the page is unlocked (without taking the lock). */
+void wait_on_page_locked(struct page *page);
+
+/* The cached page at @index, referenced, or NULL. Context: any task. */
+struct page *find_get_page(struct address_space *mapping, unsigned long index);
+/* The same, locked; allocated (zeroed, not uptodate) and inserted if absent.
+ * Returns NULL if memory ran out. Context: may sleep. */
+struct page *find_or_create_page(struct address_space *mapping, unsigned long index);
+/*
+ * The page at @index, uptodate and referenced (not locked): read through
+ * ->readpage if needed. Returns ERR_PTR(-EIO) or ERR_PTR(-ENOMEM).
+ */
+struct page *read_mapping_page(struct address_space *mapping, unsigned long index,
+			       struct file *file);
+
+/* Mark a page-cache page dirty (and account it in its mapping). Returns
+ * true if it was clean. Context: any task; the page is referenced. */
+bool set_page_dirty(struct page *page);
+/* Clear the dirty flag before writing the page (page locked). Returns true
+ * if it was dirty. The dirty-tracking issue adds page_mkclean() here. */
+bool clear_page_dirty_for_io(struct page *page);
+
+/* Write every dirty page of @mapping (or only those in [start, end]) and
+ * wait. Returns 0 or the first error, reported once (fsync semantics). */
+int filemap_write_and_wait(struct address_space *mapping);
+/* Drop every page at index >= @start (truncate); zero the tail of the page
+ * holding @lstart if it is not page aligned. Context: inode lock held. */
+void truncate_inode_pages(struct address_space *mapping, loff_t lstart);
+
+void address_space_init(struct address_space *mapping, struct inode *host);
+
+struct page_cache_stats {
+	unsigned long cached, dirty, writeback;
+};
+void page_cache_stats(struct page_cache_stats *st);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * Orderly power-off: write back everything, unmount the root filesystem
+ * (so the disk image is left clean for e2fsck), then power off.
+ */
+#include <kernel/kernel.h>
+#include <kernel/power.h>
+#include <fs/fs.h>
+
+void kernel_power_off(enum exit_status status)
+{
+	struct super_block *root = root_sb();
+	int err = ksys_sync();
+
+	if (err)
+		pr_err("power-off: sync failed with error %d\n", err);
+	if (root) {
+		/* The root's own inode reference is dropped by vfs_umount. */
+		err = vfs_umount(root);
+		if (err)
+			pr_err("power-off: unmounting the root failed with error %d\n", err);
+	}
+	machine_exit(status);
+}

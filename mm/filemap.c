@@ -1,0 +1,800 @@
+/*
+ * The page cache (see include/mm/filemap.h).
+ *
+ * Owns: each address_space's index of pages (a 64-way radix tree keyed by
+ * page index), the page lock, and the generic read()/write() of regular
+ * files through the cache.
+ *
+ * Invariants, under mapping->tree_lock:
+ *   - a page is in at most one mapping, at page->index, with
+ *     page->mapping == that mapping; the cache holds one reference to it;
+ *   - mapping->nrdirty counts its pages with PG_dirty set.
+ * A page leaves the cache only with its page lock held (truncate, reclaim),
+ * so a task holding the page lock sees page->mapping stay put.
+ *
+ * Lock order: inode lock (i_rwsem) -> page lock -> tree_lock ->
+ *             kmalloc/page allocator locks.
+ * tree_lock is a plain spinlock: the cache is never touched from interrupt
+ * handlers. Reclaim (shrink_page_cache) runs inside the page allocator and
+ * so only *tries* locks, never waits for them.
+ */
+#include <kernel/err.h>
+#include <kernel/errno.h>
+#include <kernel/kernel.h>
+#include <kernel/string.h>
+#include <kernel/time.h>
+#include <kernel/wait.h>
+#include <fs/fs.h>
+#include <mm/filemap.h>
+#include <mm/slab.h>
+#include <mm/writeback.h>
+#include <fs/buffer.h>
+
+/* ---- the radix tree ------------------------------------------------------ */
+
+#define RADIX_SHIFT 6
+#define RADIX_SLOTS (1UL << RADIX_SHIFT)
+#define RADIX_MASK (RADIX_SLOTS - 1)
+
+/* A node at height h covers RADIX_SLOTS^h pages; height-1 nodes hold pages. */
+struct radix_node {
+	void *slots[RADIX_SLOTS];
+	unsigned int count;                     /* non-NULL slots */
+};
+
+static unsigned long radix_max_index(unsigned int height)
+{
+	if (height * RADIX_SHIFT >= 64)
+		return ~0UL;
+	return (1UL << (height * RADIX_SHIFT)) - 1;
+}
+
+static unsigned int radix_slot(unsigned long index, unsigned int level)
+{
+	return (index >> (level * RADIX_SHIFT)) & RADIX_MASK;
+}
+
+/* Context: tree_lock held. */
+static struct page *radix_lookup(struct address_space *m, unsigned long index)
+{
+	struct radix_node *node = m->page_tree;
+
+	if (!node || index > radix_max_index(m->tree_height))
+		return NULL;
+	for (unsigned int level = m->tree_height - 1; level > 0; level--) {
+		node = node->slots[radix_slot(index, level)];
+		if (!node)
+			return NULL;
+	}
+	return node->slots[radix_slot(index, 0)];
+}
+
+/* Grow the tree until @index fits. Context: tree_lock held. */
+static int radix_extend(struct address_space *m, unsigned long index)
+{
+	while (!m->page_tree || index > radix_max_index(m->tree_height)) {
+		struct radix_node *n = kzalloc(sizeof(*n), GFP_KERNEL);
+
+		if (!n)
+			return -ENOMEM;
+		if (m->page_tree) {
+			n->slots[0] = m->page_tree;
+			n->count = 1;
+		}
+		m->page_tree = n;
+		m->tree_height++;
+	}
+	return 0;
+}
+
+/* Insert @page at @index (which must be empty). Context: tree_lock held. */
+static int radix_insert(struct address_space *m, unsigned long index, struct page *page)
+{
+	struct radix_node *node;
+	int err = radix_extend(m, index);
+
+	if (err)
+		return err;
+	node = m->page_tree;
+	for (unsigned int level = m->tree_height - 1; level > 0; level--) {
+		void **slot = &node->slots[radix_slot(index, level)];
+
+		if (!*slot) {
+			*slot = kzalloc(sizeof(struct radix_node), GFP_KERNEL);
+			if (!*slot)
+				return -ENOMEM;         /* the empty node stays; harmless */
+			node->count++;
+		}
+		node = *slot;
+	}
+	ASSERT(!node->slots[radix_slot(index, 0)]);
+	node->slots[radix_slot(index, 0)] = page;
+	node->count++;
+	return 0;
+}
+
+/* Remove the entry at @index, freeing nodes that become empty.
+ * Context: tree_lock held. */
+static void radix_delete(struct address_space *m, unsigned long index)
+{
+	struct radix_node *path[64 / RADIX_SHIFT + 2];
+	struct radix_node *node = m->page_tree;
+	unsigned int level = m->tree_height;
+
+	if (!node || index > radix_max_index(level))
+		return;
+	for (unsigned int l = level - 1; l > 0; l--) {
+		path[l] = node;
+		node = node->slots[radix_slot(index, l)];
+		if (!node)
+			return;
+	}
+	path[0] = node;
+	for (unsigned int l = 0; l < level; l++) {
+		struct radix_node *n = path[l];
+
+		n->slots[radix_slot(index, l)] = NULL;
+		if (--n->count > 0)
+			return;
+		kfree(n);
+		if (l + 1 == level) {
+			m->page_tree = NULL;
+			m->tree_height = 0;
+			return;
+		}
+	}
+}
+
+/*
+ * The first page at an index >= *@index, or NULL; *@index is set to its
+ * index. Missing subtrees are skipped whole, so a sparse file costs no
+ * more than a dense one. Context: tree_lock held.
+ */
+static struct page *radix_next(struct address_space *m, unsigned long *index)
+{
+	unsigned long i = *index;
+
+	while (m->page_tree && i <= radix_max_index(m->tree_height)) {
+		struct radix_node *node = m->page_tree;
+		unsigned int level;
+
+		for (level = m->tree_height - 1; level > 0; level--) {
+			struct radix_node *child = node->slots[radix_slot(i, level)];
+
+			if (!child)
+				break;
+			node = child;
+		}
+		if (level > 0) {                /* no subtree here: skip its span */
+			unsigned long span = 1UL << (level * RADIX_SHIFT);
+
+			i = (i & ~(span - 1)) + span;
+		} else {
+			for (unsigned int s = radix_slot(i, 0); s < RADIX_SLOTS; s++) {
+				if (node->slots[s]) {
+					*index = (i & ~RADIX_MASK) | s;
+					return node->slots[s];
+				}
+			}
+			i = (i | RADIX_MASK) + 1;
+		}
+		if (!i)
+			break;                  /* wrapped past the largest index */
+	}
+	return NULL;
+}
+
+/*
+ * Collect up to @max pages with index >= @start, in index order, each
+ * with a reference. Returns how many. Context: takes tree_lock.
+ */
+static unsigned int find_get_pages(struct address_space *m, unsigned long start,
+				   struct page **pages, unsigned int max)
+{
+	unsigned int n = 0;
+	unsigned long index = start;
+	struct page *page;
+
+	spin_lock(&m->tree_lock);
+	while (n < max && (page = radix_next(m, &index)) != NULL) {
+		get_page(page);
+		pages[n++] = page;
+		if (!++index)
+			break;
+	}
+	spin_unlock(&m->tree_lock);
+	return n;
+}
+
+void address_space_init(struct address_space *m, struct inode *host)
+{
+	memset(m, 0, sizeof(*m));
+	m->host = host;
+	spin_lock_init(&m->tree_lock, "mapping->tree_lock");
+	INIT_LIST_HEAD(&m->cache_list);
+}
+
+/* ---- the page lock ------------------------------------------------------- */
+
+#define PAGE_WAIT_TABLE_SIZE 64
+static struct wait_queue_head page_wait_table[PAGE_WAIT_TABLE_SIZE];
+static bool page_wait_ready;
+
+static struct wait_queue_head *page_waitqueue(struct page *page)
+{
+	if (unlikely(!page_wait_ready)) {
+		for (int i = 0; i < PAGE_WAIT_TABLE_SIZE; i++)
+			init_waitqueue_head(&page_wait_table[i], "page_wait");
+		page_wait_ready = true;         /* first use is at boot, single-threaded */
+	}
+	return &page_wait_table[(page_to_pfn(page) * 0x9e3779b97f4a7c15UL) >> 58];
+}
+
+bool trylock_page(struct page *page)
+{
+	return !test_and_set_page_flag(page, PG_locked);
+}
+
+void lock_page(struct page *page)
+{
+	might_sleep();
+	while (!trylock_page(page))
+		wait_event(*page_waitqueue(page), !PageLocked(page));
+}
+
+void unlock_page(struct page *page)
+{
+	ASSERT(PageLocked(page));
+	clear_page_flag(page, PG_locked);
+	wake_up(page_waitqueue(page));
+}
+
+void wait_on_page_locked(struct page *page)
+{
+	if (PageLocked(page))
+		wait_event(*page_waitqueue(page), !PageLocked(page));
+}
+
+/* ---- lookup and insertion -------------------------------------------------- */
+
+struct page *find_get_page(struct address_space *m, unsigned long index)
+{
+	struct page *page;
+
+	spin_lock(&m->tree_lock);
+	page = radix_lookup(m, index);
+	if (page)
+		get_page(page);
+	spin_unlock(&m->tree_lock);
+	return page;
+}
+
+/* Insert a new locked page; returns the page already there instead, if any
+ * (referenced, not locked), or an ERR_PTR. */
+static struct page *add_to_page_cache(struct address_space *m, unsigned long index,
+				      struct page *page)
+{
+	struct page *old;
+	int err;
+
+	spin_lock(&m->tree_lock);
+	old = radix_lookup(m, index);
+	if (old) {
+		get_page(old);
+		spin_unlock(&m->tree_lock);
+		return old;
+	}
+	err = radix_insert(m, index, page);
+	if (!err) {
+		get_page(page);                 /* the cache's own reference */
+		page->mapping = m;
+		page->index = index;
+		if (!m->nrpages++)
+			mapping_list_add(m);
+		writeback_account_cached(1);
+	}
+	spin_unlock(&m->tree_lock);
+	return err ? ERR_PTR(err) : NULL;
+}
+
+struct page *find_or_create_page(struct address_space *m, unsigned long index)
+{
+	for (;;) {
+		struct page *page = find_get_page(m, index), *old;
+
+		if (page) {
+			lock_page(page);
+			if (page->mapping == m)
+				return page;
+			/* Truncated while we slept on the lock: look again. */
+			unlock_page(page);
+			put_page(page);
+			continue;
+		}
+		page = alloc_page(__GFP_ZERO);
+		if (!page)
+			return NULL;
+		set_page_flag(page, PG_locked);
+		old = add_to_page_cache(m, index, page);
+		if (!old)
+			return page;
+		clear_page_flag(page, PG_locked);
+		put_page(page);
+		if (IS_ERR(old))
+			return NULL;
+		put_page(old);                  /* lost a race: retry and find it */
+	}
+}
+
+/* Read a locked, not-uptodate page; returns it uptodate and unlocked, or
+ * an error (the page reference is dropped then). */
+static struct page *read_locked_page(struct address_space *m, struct page *page,
+				     struct file *file)
+{
+	int err = m->a_ops->readpage(file, page);
+
+	if (!err) {
+		wait_on_page_locked(page);
+		if (PageUptodate(page))
+			return page;
+		err = -EIO;
+	}
+	put_page(page);
+	return ERR_PTR(err);
+}
+
+struct page *read_mapping_page(struct address_space *m, unsigned long index, struct file *file)
+{
+	for (;;) {
+		struct page *page = find_get_page(m, index);
+
+		if (page && PageUptodate(page))
+			return page;
+		if (!page) {
+			page = find_or_create_page(m, index);
+			if (!page)
+				return ERR_PTR(-ENOMEM);
+		} else {
+			lock_page(page);
+			if (page->mapping != m) {       /* truncated meanwhile */
+				unlock_page(page);
+				put_page(page);
+				continue;
+			}
+		}
+		if (PageUptodate(page)) {
+			unlock_page(page);
+			return page;
+		}
+		return read_locked_page(m, page, file);
+	}
+}
+
+/* ---- dirty pages ------------------------------------------------------------- */
+
+bool set_page_dirty(struct page *page)
+{
+	struct address_space *m = page->mapping;
+
+	if (test_and_set_page_flag(page, PG_dirty))
+		return false;
+	if (m) {
+		spin_lock(&m->tree_lock);
+		if (page->mapping == m) {
+			if (!m->nrdirty++)
+				m->dirtied_when = jiffies;
+			writeback_account_dirty(1);
+		}
+		spin_unlock(&m->tree_lock);
+	}
+	return true;
+}
+
+bool clear_page_dirty_for_io(struct page *page)
+{
+	struct address_space *m = page->mapping;
+
+	ASSERT(PageLocked(page));
+	if (!test_and_clear_page_flag(page, PG_dirty))
+		return false;
+	if (m) {
+		spin_lock(&m->tree_lock);
+		m->nrdirty--;
+		writeback_account_dirty(-1);
+		spin_unlock(&m->tree_lock);
+	}
+	return true;
+}
+
+/*
+ * Write one locked page if it is dirty; returns with it unlocked.
+ * Returns 0 or the writepage error (the page is dirty again then).
+ */
+int write_one_page(struct page *page)
+{
+	int err;
+
+	ASSERT(PageLocked(page));
+	if (!clear_page_dirty_for_io(page)) {
+		unlock_page(page);
+		return 0;
+	}
+	set_page_flag(page, PG_writeback);
+	writeback_account_writeback(1);
+	err = page->mapping->a_ops->writepage(page);        /* unlocks */
+	clear_page_flag(page, PG_writeback);
+	writeback_account_writeback(-1);
+	if (err)
+		set_page_dirty(page);
+	return err;
+}
+
+int write_mapping_pages(struct address_space *m, unsigned long max_pages)
+{
+	struct page *batch[16];
+	unsigned long index = 0, written = 0;
+	int first_err = 0;
+	unsigned int n;
+
+	while (written < max_pages && (n = find_get_pages(m, index, batch, 16)) > 0) {
+		for (unsigned int i = 0; i < n; i++) {
+			struct page *page = batch[i];
+			int err = 0;
+
+			index = page->index + 1;
+			if (PageDirty(page) && written < max_pages) {
+				lock_page(page);
+				if (page->mapping == m) {
+					err = write_one_page(page);
+					written++;
+				} else {
+					unlock_page(page);
+				}
+			}
+			if (err && !first_err)
+				first_err = err;
+			put_page(page);
+		}
+		if (!index)
+			break;
+	}
+	return first_err;
+}
+
+int filemap_write_and_wait(struct address_space *m)
+{
+	int err = write_mapping_pages(m, ~0UL);
+	int reported;
+
+	/* Report an earlier background writeback error once, as fsync does. */
+	spin_lock(&m->tree_lock);
+	reported = m->wb_err;
+	m->wb_err = 0;
+	spin_unlock(&m->tree_lock);
+	return err ? err : reported;
+}
+
+/* ---- removal: truncate and reclaim ------------------------------------------ */
+
+/* Take @page (locked) out of its mapping and drop the cache's reference.
+ * Context: page locked; takes tree_lock. */
+static void delete_from_page_cache(struct page *page)
+{
+	struct address_space *m = page->mapping;
+
+	spin_lock(&m->tree_lock);
+	radix_delete(m, page->index);
+	page->mapping = NULL;
+	if (!--m->nrpages)
+		mapping_list_del(m);
+	writeback_account_cached(-1);
+	if (PageDirty(page)) {
+		clear_page_flag(page, PG_dirty);
+		m->nrdirty--;
+		writeback_account_dirty(-1);
+	}
+	spin_unlock(&m->tree_lock);
+	put_page(page);
+}
+
+static void zero_page_tail(struct address_space *m, loff_t lstart)
+{
+	unsigned int offset = lstart & ~PAGE_MASK;
+	struct page *page;
+
+	if (!offset)
+		return;
+	page = find_get_page(m, lstart >> PAGE_SHIFT);
+	if (!page)
+		return;
+	lock_page(page);
+	if (page->mapping == m) {
+		memset((char *)page_address(page) + offset, 0, PAGE_SIZE - offset);
+		if (PageUptodate(page))
+			set_page_dirty(page);   /* the zeros must reach the disk too */
+	}
+	unlock_page(page);
+	put_page(page);
+}
+
+void truncate_inode_pages(struct address_space *m, loff_t lstart)
+{
+	unsigned long start = (unsigned long)((lstart + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	struct page *batch[16];
+	unsigned int n;
+
+	while ((n = find_get_pages(m, start, batch, 16)) > 0) {
+		for (unsigned int i = 0; i < n; i++) {
+			struct page *page = batch[i];
+
+			lock_page(page);
+			if (page->mapping == m)
+				delete_from_page_cache(page);
+			unlock_page(page);
+			put_page(page);
+		}
+	}
+	zero_page_tail(m, lstart);
+}
+
+/*
+ * Drop clean, unlocked pages no one else holds. Runs inside the page
+ * allocator when memory is short, possibly with other locks held, so it
+ * only tries locks and never sleeps. Returns the number of pages freed.
+ */
+/* Free one page of @m if it is reclaimable; returns true if freed.
+ * Context: tree_lock held; only tries the page lock. */
+static bool try_to_release_page_locked(struct address_space *m, struct page *page)
+{
+	if (!trylock_page(page))
+		return false;
+	if (PageDirty(page) || PageWriteback(page) || page_ref_count(page) != 1 ||
+	    page_mapcount(page) > 0) {
+		unlock_page(page);
+		return false;
+	}
+	radix_delete(m, page->index);
+	page->mapping = NULL;
+	if (!--m->nrpages)
+		mapping_list_del(m);
+	writeback_account_cached(-1);
+	unlock_page(page);
+	put_page(page);
+	return true;
+}
+
+/* Reclaim clean pages of @m, up to @nr. Context: tree_lock NOT held; takes
+ * it with trylock only. */
+unsigned long shrink_mapping(struct address_space *m, unsigned long nr)
+{
+	unsigned long freed = 0, index = 0;
+
+	if (!spin_trylock(&m->tree_lock))
+		return 0;
+	while (freed < nr) {
+		struct page *page = radix_next(m, &index);
+
+		if (!page)
+			break;
+		index++;
+		if (try_to_release_page_locked(m, page))
+			freed++;
+		if (!index)
+			break;
+	}
+	spin_unlock(&m->tree_lock);
+	return freed;
+}
+
+void page_cache_stats(struct page_cache_stats *st)
+{
+	writeback_stats(&st->cached, &st->dirty, &st->writeback);
+}
+
+/* ---- read() and write() through the cache ------------------------------------- */
+
+ssize_t generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *pos)
+{
+	struct inode *inode = file->f_inode;
+	struct address_space *m = inode->i_mapping;
+	ssize_t copied = 0;
+
+	while (to->count) {
+		unsigned long index = (unsigned long)(*pos >> PAGE_SHIFT);
+		unsigned int offset = *pos & ~PAGE_MASK;
+		loff_t isize;
+		struct page *page;
+		size_t nr, n;
+
+		if (*pos >= READ_ONCE(inode->i_size))
+			break;
+		page = read_mapping_page(m, index, file);
+		if (IS_ERR(page))
+			return copied ? copied : PTR_ERR(page);
+		/* i_size again, after the read: a truncate may have run meanwhile. */
+		isize = READ_ONCE(inode->i_size);
+		if (*pos >= isize) {
+			put_page(page);
+			break;
+		}
+		nr = min((size_t)(PAGE_SIZE - offset), to->count);
+		nr = min(nr, (size_t)(isize - *pos));
+		n = copy_to_iter((char *)page_address(page) + offset, nr, to);
+		put_page(page);
+		*pos += (loff_t)n;
+		copied += (ssize_t)n;
+		if (n < nr)
+			return copied ? copied : -EFAULT;
+	}
+	return copied;
+}
+
+/*
+ * The size grows from @old: the cached page holding @old may hold stores
+ * past the old EOF made through a mapping; they must not become file data
+ * (LINUX-SEMANTICS.md item 33), so zero them now. Context: inode lock held.
+ */
+static void pagecache_isize_extended(struct inode *inode, loff_t old)
+{
+	unsigned int offset = old & ~PAGE_MASK;
+	struct page *page;
+
+	if (!offset)
+		return;
+	page = find_get_page(inode->i_mapping, (unsigned long)(old >> PAGE_SHIFT));
+	if (!page)
+		return;
+	lock_page(page);
+	if (page->mapping == inode->i_mapping && PageUptodate(page)) {
+		memset((char *)page_address(page) + offset, 0, PAGE_SIZE - offset);
+		set_page_dirty(page);
+	}
+	unlock_page(page);
+	put_page(page);
+}
+
+/* A locked page of @m at @index, uptodate unless the caller overwrites
+ * [@from, @to) of a page wholly past EOF (then zeros are right). */
+static struct page *grab_write_page(struct file *file, struct address_space *m,
+				    unsigned long index, unsigned int from, unsigned int to)
+{
+	struct inode *inode = m->host;
+
+	for (;;) {
+		struct page *page = find_or_create_page(m, index);
+		loff_t page_start = (loff_t)index << PAGE_SHIFT;
+		int err;
+
+		if (!page)
+			return ERR_PTR(-ENOMEM);
+		if (PageUptodate(page))
+			return page;
+		if (page_start >= READ_ONCE(inode->i_size) || (from == 0 && to == PAGE_SIZE)) {
+			/* New page (zeroed) past EOF, or one we overwrite whole. */
+			if (from != 0 || to != PAGE_SIZE)
+				memset(page_address(page), 0, PAGE_SIZE);
+			set_page_flag(page, PG_uptodate);
+			return page;
+		}
+		err = m->a_ops->readpage(file, page);   /* unlocks */
+		if (err) {
+			put_page(page);
+			return ERR_PTR(err);
+		}
+		lock_page(page);
+		if (page->mapping == m && PageUptodate(page))
+			return page;
+		err = PageUptodate(page) ? 0 : -EIO;
+		unlock_page(page);
+		put_page(page);
+		if (err)
+			return ERR_PTR(err);
+		/* truncated meanwhile: start over */
+	}
+}
+
+/* Copy into one page at *@pos. Returns bytes copied or a negative errno. */
+static ssize_t write_one(struct file *file, struct iov_iter *from, loff_t *pos)
+{
+	struct inode *inode = file->f_inode;
+	struct address_space *m = inode->i_mapping;
+	unsigned int offset = *pos & ~PAGE_MASK;
+	size_t len = min((size_t)(PAGE_SIZE - offset), from->count);
+	struct page *page;
+	size_t n;
+	int err;
+
+	page = grab_write_page(file, m, (unsigned long)(*pos >> PAGE_SHIFT), offset,
+			       offset + (unsigned int)len);
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	err = m->a_ops->prepare_write ? m->a_ops->prepare_write(file, page, offset,
+							       offset + (unsigned int)len) : 0;
+	if (err) {
+		unlock_page(page);
+		put_page(page);
+		return err;
+	}
+	n = copy_from_iter((char *)page_address(page) + offset, len, from);
+	if (n)
+		set_page_dirty(page);
+	unlock_page(page);
+	put_page(page);
+	if (!n)
+		return -EFAULT;
+	*pos += (loff_t)n;
+	if (*pos > inode->i_size)
+		inode_set_size(inode, *pos);
+	return (ssize_t)n;
+}
+
+/*
+ * Context: takes the inode lock for writing (writers to one file are
+ * serialised, as POSIX requires for O_APPEND and size updates).
+ */
+ssize_t generic_file_write_iter(struct file *file, struct iov_iter *from, loff_t *pos)
+{
+	struct inode *inode = file->f_inode;
+	ssize_t written = 0;
+
+	if (!from->count)
+		return 0;
+	inode_lock(inode);
+	if (file->f_flags & O_APPEND)
+		*pos = inode->i_size;
+	if (*pos >= inode->i_sb->s_maxbytes || (loff_t)from->count > inode->i_sb->s_maxbytes - *pos) {
+		if (*pos >= inode->i_sb->s_maxbytes) {
+			inode_unlock(inode);
+			return -EFBIG;
+		}
+		from->count = (size_t)(inode->i_sb->s_maxbytes - *pos);
+	}
+	if (*pos > inode->i_size)
+		pagecache_isize_extended(inode, inode->i_size);
+	while (from->count) {
+		ssize_t n = write_one(file, from, pos);
+
+		if (n < 0) {
+			if (!written)
+				written = n;
+			break;
+		}
+		written += n;
+		balance_dirty_pages(inode->i_mapping);
+	}
+	if (written > 0) {
+		inode->i_mtime = inode->i_ctime = current_time();
+		mark_inode_dirty(inode);
+	}
+	inode_unlock(inode);
+	return written;
+}
+
+loff_t generic_file_llseek(struct file *file, loff_t offset, int whence)
+{
+	loff_t base;
+
+	switch (whence) {
+	case SEEK_SET: base = 0; break;
+	case SEEK_CUR: base = file->f_pos; break;
+	case SEEK_END: base = READ_ONCE(file->f_inode->i_size); break;
+	default: return -EINVAL;
+	}
+	if ((offset > 0 && base > file->f_inode->i_sb->s_maxbytes - offset) || base + offset < 0)
+		return -EINVAL;
+	file->f_pos = base + offset;
+	return file->f_pos;
+}
+
+int generic_file_fsync(struct file *file, bool datasync)
+{
+	struct inode *inode = file->f_inode;
+	int err = filemap_write_and_wait(inode->i_mapping);
+	int e = write_inode_now(inode, true);
+
+	if (!err)
+		err = e;
+	/* The file's block map and the allocation bitmaps live in buffers. */
+	e = sync_blockdev(inode->i_sb->s_bdev, 0);
+	return err ? err : e;
+}
