@@ -8,23 +8,27 @@
 #include <kernel/kernel.h>
 #include <kernel/mutex.h>
 
+/* Call @try_take (which tests and takes the lock's state) under wq->lock. */
+static bool try_once(struct wait_queue_head *wq, bool (*try_take)(void *), void *lock)
+{
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
+	bool taken = try_take(lock);
+
+	spin_unlock_irqrestore(&wq->lock, flags);
+	return taken;
+}
+
 /*
  * Sleep on @wq until @try_take (called under wq->lock) succeeds.
  */
 static void sleep_until(struct wait_queue_head *wq, bool (*try_take)(void *), void *lock)
 {
 	struct wait_queue_entry w = { .task = current };
-	unsigned long flags;
 
 	might_sleep();
 	for (;;) {
-		bool taken;
-
 		prepare_to_wait(wq, &w, TASK_UNINTERRUPTIBLE);
-		flags = spin_lock_irqsave(&wq->lock);
-		taken = try_take(lock);
-		spin_unlock_irqrestore(&wq->lock, flags);
-		if (taken)
+		if (try_once(wq, try_take, lock))
 			break;
 		schedule();
 	}
@@ -59,11 +63,7 @@ void mutex_lock(struct mutex *m)
 
 bool mutex_trylock(struct mutex *m)
 {
-	unsigned long flags = spin_lock_irqsave(&m->wait.lock);
-	bool taken = mutex_try_take_locked(m);
-
-	spin_unlock_irqrestore(&m->wait.lock, flags);
-	return taken;
+	return try_once(&m->wait, mutex_try_take_locked, m);
 }
 
 void mutex_unlock(struct mutex *m)
@@ -133,11 +133,7 @@ void down_read(struct rw_semaphore *s)
 
 bool down_read_trylock(struct rw_semaphore *s)
 {
-	unsigned long flags = spin_lock_irqsave(&s->wait.lock);
-	bool taken = rwsem_try_read_locked(s);
-
-	spin_unlock_irqrestore(&s->wait.lock, flags);
-	return taken;
+	return try_once(&s->wait, rwsem_try_read_locked, s);
 }
 
 void up_read(struct rw_semaphore *s)
@@ -170,11 +166,7 @@ void down_write(struct rw_semaphore *s)
 
 bool down_write_trylock(struct rw_semaphore *s)
 {
-	unsigned long flags = spin_lock_irqsave(&s->wait.lock);
-	bool taken = rwsem_try_write_locked(s);
-
-	spin_unlock_irqrestore(&s->wait.lock, flags);
-	return taken;
+	return try_once(&s->wait, rwsem_try_write_locked, s);
 }
 
 void up_write(struct rw_semaphore *s)
