@@ -91,7 +91,17 @@ FS_SRCS := \
 	fs/super.c \
 	fs/namei.c \
 	fs/read_write.c \
-	fs/buffer_ktest.c
+	fs/ext2/super.c \
+	fs/ext2/inode.c \
+	fs/ext2/blockmap.c \
+	fs/ext2/balloc.c \
+	fs/ext2/ialloc.c \
+	fs/ext2/dir.c \
+	fs/ext2/namei.c \
+	fs/ext2/file.c \
+	fs/buffer_ktest.c \
+	fs/vfs_ktest.c \
+	fs/ext2/ext2_ktest.c
 
 SRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(MM_SRCS) $(DRIVERS_SRCS) $(FS_SRCS)
 OBJS := $(patsubst %,$(B)/%.o,$(basename $(SRCS)))
@@ -201,7 +211,9 @@ FORCE:
 # so runs are reproducible (tests/run.py checks it with e2fsck -fn at the end).
 #
 # Every boot also gets a fresh 8 MiB scratch disk (vdb) and an error-injection
-# disk (vdc); tools/qemu.py makes those per boot, see disk_args() there.
+# disk (vdc); tools/qemu.py makes those per boot, see disk_args() there. Test
+# boots also get two deliberately corrupted ext2 images, read-only, as vdd and
+# vde (tests/ext2_images.py).
 
 MKE2FS ?= $(firstword $(wildcard /sbin/mke2fs /usr/sbin/mke2fs) mke2fs)
 DISK_SIZE := 128M
@@ -242,8 +254,14 @@ $(DISK): | $(B)/disk.img
 endif
 endif
 
+# Corrupted images for the ext2 robustness ktests (attached as vdd and vde).
+CORRUPT_IMAGES := $(B)/ext2-badmagic.img $(B)/ext2-corrupt.img
+$(CORRUPT_IMAGES) &: tests/ext2_images.py | $(B)/.deps-ok
+	@echo "  IMAGES  $(CORRUPT_IMAGES)"
+	@$(PYTHON) tests/ext2_images.py $(B)
+
 run gdb: $(RUN_DISK)
-test: $(TEST_DISK)
+test: $(TEST_DISK) $(CORRUPT_IMAGES)
 
 # ---- running ---------------------------------------------------------------
 

@@ -16,6 +16,7 @@
 #include <kernel/string.h>
 #include <kernel/time.h>
 #include <drivers/drivers.h>
+#include <fs/ext2.h>
 #include <fs/fs.h>
 #include <mm/memblock.h>
 #include <mm/page_alloc.h>
@@ -60,6 +61,7 @@ static int kernel_init(void *unused)
 	/* Devices, then the root filesystem on the first disk (root=DEV to
 	 * choose another), then the flusher that writes it back. */
 	drivers_init();
+	ext2_init();
 	if (mount_root(root, "ext2") == 0)
 		writeback_init();
 	if (kernel_param_has("ktest")) {

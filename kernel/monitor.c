@@ -14,7 +14,9 @@
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
+#include <drivers/blkdev.h>
 #include <fs/fs.h>
+#include <kernel/err.h>
 #include <mm/memblock.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
@@ -124,6 +126,62 @@ static void cmd_ps(const char *arg)
 	for_each_task(print_task, NULL);
 }
 
+static bool print_dirent(struct dir_context *ctx, const char *name, size_t len, loff_t pos,
+			 u64 ino, unsigned int d_type)
+{
+	console_printf("%8lu  %s  %.*s\n", (unsigned long)ino,
+		       d_type == DT_DIR ? "dir " : d_type == DT_REG ? "file" : "?   ",
+		       (int)len, name);
+	return true;
+}
+
+static void cmd_ls(const char *arg)
+{
+	struct file *f = filp_open(*arg ? arg : "/", O_RDONLY | O_DIRECTORY, 0);
+	struct dir_context ctx = { .actor = print_dirent, .pos = 0 };
+	int err;
+
+	if (IS_ERR(f)) {
+		console_printf("ls: %s: error %ld\n", arg, PTR_ERR(f));
+		return;
+	}
+	err = vfs_readdir(f, &ctx);
+	if (err)
+		console_printf("ls: error %d\n", err);
+	fput(f);
+}
+
+static void cmd_cat(const char *arg)
+{
+	struct file *f = filp_open(arg, O_RDONLY, 0);
+	char buf[256];
+	loff_t pos = 0;
+	ssize_t n;
+
+	if (IS_ERR(f)) {
+		console_printf("cat: %s: error %ld\n", arg, PTR_ERR(f));
+		return;
+	}
+	while ((n = kernel_read(f, buf, sizeof(buf), &pos)) > 0)
+		console_write(buf, (size_t)n);
+	if (n < 0)
+		console_printf("cat: read error %ld\n", (long)n);
+	fput(f);
+}
+
+static void print_bdev(struct block_device *bdev, void *arg)
+{
+	console_printf("%-6s %10llu sectors (%llu MiB)%s\n", bdev->name,
+		       (unsigned long long)bdev->nr_sectors,
+		       (unsigned long long)(bdev->nr_sectors >> 11),
+		       bdev->read_only ? " read-only" : "");
+}
+
+static void cmd_lsblk(const char *arg)
+{
+	blkdev_for_each(print_bdev, NULL);
+}
+
 static void cmd_help(const char *arg);
 
 static const struct {
@@ -138,6 +196,9 @@ static const struct {
 	{ "dmesg", cmd_dmesg, "the kernel log" },
 	{ "uptime", cmd_uptime, "time since boot and timer ticks" },
 	{ "ps", cmd_ps, "kernel tasks" },
+	{ "lsblk", cmd_lsblk, "block devices" },
+	{ "ls", cmd_ls, "[DIR] list a directory of the root filesystem" },
+	{ "cat", cmd_cat, "FILE print a file" },
 	{ "ktest", cmd_ktest, "[PREFIX] run the in-kernel unit tests" },
 	{ "crash", cmd_crash, "[pagefault|panic] crash on purpose, to see an oops" },
 	{ "sync", cmd_sync, "write every dirty page, inode and buffer to disk" },

@@ -543,7 +543,8 @@ void truncate_inode_pages(struct address_space *m, loff_t lstart)
  * only tries locks and never sleeps. Returns the number of pages freed.
  */
 /* Free one page of @m if it is reclaimable; returns true if freed.
- * Context: tree_lock held; only tries the page lock. */
+ * Context: tree_lock and mapping_list_lock held (reclaim); only tries the
+ * page lock. */
 static bool try_to_release_page_locked(struct address_space *m, struct page *page)
 {
 	if (!trylock_page(page))
@@ -556,15 +557,15 @@ static bool try_to_release_page_locked(struct address_space *m, struct page *pag
 	radix_delete(m, page->index);
 	page->mapping = NULL;
 	if (!--m->nrpages)
-		mapping_list_del(m);
+		mapping_list_del_reclaim(m);
 	writeback_account_cached(-1);
 	unlock_page(page);
 	put_page(page);
 	return true;
 }
 
-/* Reclaim clean pages of @m, up to @nr. Context: tree_lock NOT held; takes
- * it with trylock only. */
+/* Reclaim clean pages of @m, up to @nr. Context: mapping_list_lock held
+ * (shrink_page_cache); takes tree_lock with trylock only. */
 unsigned long shrink_mapping(struct address_space *m, unsigned long nr)
 {
 	unsigned long freed = 0, index = 0;

@@ -47,15 +47,25 @@ void mapping_list_del(struct address_space *m)
 	spin_unlock(&mapping_list_lock);
 }
 
+/* Reclaim emptied @m: take it off the list. Context: mapping_list_lock and
+ * m->tree_lock held (shrink_page_cache -> shrink_mapping). */
+void mapping_list_del_reclaim(struct address_space *m)
+{
+	ASSERT_HELD(&mapping_list_lock);
+	ASSERT_HELD(&m->tree_lock);
+	list_del_init(&m->cache_list);
+}
+
 unsigned long shrink_page_cache(unsigned long nr)
 {
-	struct address_space *m;
+	struct address_space *m, *next;
 	unsigned long freed = 0;
 
 	/* Called from inside the allocator: the caller may hold this lock. */
 	if (!spin_trylock(&mapping_list_lock))
 		return 0;
-	list_for_each_entry(m, &mapping_list, cache_list) {
+	/* _safe: shrinking a mapping to nothing takes it off the list. */
+	list_for_each_entry_safe(m, next, &mapping_list, cache_list) {
 		freed += shrink_mapping(m, nr - freed);
 		if (freed >= nr)
 			break;

@@ -162,17 +162,19 @@ class Boot:
         show_tail(self.console)
 
 
-def boot(args, tag, on_line=None, **boot_args):
+def boot(args, tag, on_line=None, disk=None, **boot_args):
     """Run QEMU until it exits or args.timeout seconds pass.
 
     The serial console is QEMU's stdout; every line is passed to on_line()
     as soon as it arrives, so results can be printed while the kernel runs.
     tag names the boot's scratch disks (build/scratch-TAG.img, ...).
+    disk is the vda image (default: args.disk).
     boot_args are passed to qemu.qemu_command() (kernel=/kargs= or iso=).
     """
     cmd = qemu.qemu_command(accel=args.accel, mem=args.mem, smp=args.smp,
                             serial="stdio", monitor="none",
-                            disks=qemu.disk_args(tag, args.disk), **boot_args)
+                            disks=qemu.disk_args(tag, disk or args.disk),
+                            **boot_args)
     console = []
     with tempfile.TemporaryFile() as errors:
         try:
@@ -484,24 +486,91 @@ def find_e2fsck():
 def suite_e2fsck(args, tap):
     """The vda image the boots used must pass `e2fsck -fn` (forced check,
     read-only: it changes nothing, so it can only report)."""
-    name = "e2fsck: the disk image is clean"
-    e2fsck = find_e2fsck()
-    if e2fsck is None:
-        diag("e2fsck: not found (install e2fsprogs: bash tools/deps.sh)")
-        tap.result(False, name)
-        return
-    try:
-        done = subprocess.run([e2fsck, "-fn", str(args.disk)],
-                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, timeout=args.timeout)
-        status = done.returncode
-        output = done.stdout.decode("utf-8", "replace").splitlines()
-    except subprocess.TimeoutExpired:
-        status, output = None, [f"timed out after {args.timeout:g} s"]
+    status, output = run_e2fsck(args.disk, args.timeout)
     if status != 0:
         diag(f"e2fsck: e2fsck -fn {args.disk} exited with status {status}")
         show_lines(output, "e2fsck said:")
-    tap.result(status == 0, name)
+    tap.result(status == 0, "e2fsck: the disk image is clean")
+
+
+# The file the kernel's vfs_persist_across_boots test writes with
+# persist=write (fs/vfs_ktest.c): its size and the seed of its bytes.
+PERSIST_PATH = "/persist.bin"
+PERSIST_SIZE = 4 << 20
+PERSIST_SEED = 0x5eed5eed5eed
+
+
+def persist_pattern(size):
+    """The kernel's xorshift64 byte sequence (fill_pattern in vfs_ktest.c)."""
+    mask = (1 << 64) - 1
+    x = PERSIST_SEED
+    out = bytearray(size)
+    for i in range(size):
+        x ^= (x << 13) & mask
+        x ^= x >> 7
+        x ^= (x << 17) & mask
+        out[i] = (x >> 24) & 0xff
+    return bytes(out)
+
+
+def run_e2fsck(image, timeout):
+    """(exit status or None on timeout, output lines) of e2fsck -fn."""
+    e2fsck = find_e2fsck()
+    if e2fsck is None:
+        return 8, ["e2fsck not found (install e2fsprogs: bash tools/deps.sh)"]
+    try:
+        done = subprocess.run([e2fsck, "-fn", str(image)], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              timeout=timeout)
+        return done.returncode, done.stdout.decode("utf-8", "replace").splitlines()
+    except subprocess.TimeoutExpired:
+        return None, [f"timed out after {timeout:g} s"]
+
+
+def persist_boot(args, disk, mode):
+    """Boot once running only the persistence ktest; True if it passed."""
+    out = KtestOutput()
+    run = boot(args, f"persist-{mode}", out.parse, disk=disk, kernel=args.kernel,
+               kargs=kernel_cmdline("ktest=vfs_persist", f"persist={mode}", args.kargs))
+    save_log(args, f"persist-{mode}", run.console)
+    problems = out.problems(run)
+    if not problems and (out.passed != 1 or out.failed):
+        problems.append(f"expected one passing test, saw {out.passed} ok, {out.failed} not ok")
+    for p in problems:
+        diag(f"persist: {p}")
+    if problems:
+        run.show_failure()
+    return not problems
+
+
+def suite_persist(args, tap):
+    """A file written and synced in one boot is on the disk: the host reads
+    it back with debugfs, and a second boot of the same disk reads it too."""
+    disk = qemu.BUILD / "persist-disk.img"
+    subprocess.run(["cp", "--sparse=always", str(qemu.DEFAULT_DISK), str(disk)], check=True)
+    tap.result(persist_boot(args, disk, "write"),
+               "persist: boot 1 writes and syncs a 4 MiB file")
+
+    debugfs = shutil.which("debugfs") or "/usr/sbin/debugfs"
+    with tempfile.TemporaryDirectory() as tmp:
+        dumped = Path(tmp, "persist.bin")
+        done = subprocess.run([debugfs, "-R", f"dump {PERSIST_PATH} {dumped}", str(disk)],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=args.timeout)
+        data = dumped.read_bytes() if dumped.exists() else b""
+    same = data == persist_pattern(PERSIST_SIZE)
+    if not same:
+        diag(f"persist: debugfs read {len(data)} bytes of {PERSIST_PATH}; "
+             f"expected {PERSIST_SIZE} bytes of the pattern")
+        show_lines(done.stdout.decode("utf-8", "replace").splitlines(), "debugfs said:")
+    tap.result(same, "persist: debugfs reads the file back byte for byte on the host")
+
+    tap.result(persist_boot(args, disk, "check"),
+               "persist: boot 2 of the same disk reads the file back")
+    status, output = run_e2fsck(disk, args.timeout)
+    if status != 0:
+        show_lines(output, "e2fsck said:")
+    tap.result(status == 0, "persist: e2fsck finds the disk clean after both boots")
 
 
 def prepare_disk(args):
@@ -528,6 +597,7 @@ SUITES = {
     "grub": suite_grub,
     "oops": suite_oops,
     "gdb": suite_gdb,
+    "persist": suite_persist,
     "e2fsck": suite_e2fsck,
 }
 

@@ -130,7 +130,11 @@ ERRDISK_SIZE = 1 << 20
 EIO = 5
 
 # PCI slots of the disks: the kernel names virtio disks in PCI order.
-DISK_SLOTS = {"vda": 0x3, "vdb": 0x4, "vdc": 0x5}
+DISK_SLOTS = {"vda": 0x3, "vdb": 0x4, "vdc": 0x5, "vdd": 0x6, "vde": 0x7}
+
+# Corrupted ext2 images for the ext2_corrupt_* ktests (tests/ext2_images.py,
+# built by the Makefile), attached read-only as vdd and vde when present.
+CORRUPT_IMAGES = {"vdd": "ext2-badmagic.img", "vde": "ext2-corrupt.img"}
 
 
 def _drive_path(path):
@@ -180,6 +184,11 @@ def disk_args(tag, disk=None):
         f"file.inject-error.1.event=write_aio,file.inject-error.1.errno={EIO}",
     ])]
     args += _virtio_blk("vdc")
+    for name, image in CORRUPT_IMAGES.items():
+        path = BUILD / image
+        if path.is_file():
+            args += ["-drive", f"file={_drive_path(path)},format=raw,if=none,id={name},readonly=on"]
+            args += _virtio_blk(name)
     return args
 
 

@@ -32,6 +32,8 @@ void writeback_stats(unsigned long *cached, unsigned long *dirty, unsigned long 
  * mapping's tree_lock held. */
 void mapping_list_add(struct address_space *m);
 void mapping_list_del(struct address_space *m);
+/* The same from reclaim, which already holds the list's lock. */
+void mapping_list_del_reclaim(struct address_space *m);
 
 /* Write one locked page if dirty; returns with it unlocked. */
 int write_one_page(struct page *page);
