@@ -101,7 +101,8 @@ FS_SRCS := \
 	fs/ext2/file.c \
 	fs/buffer_ktest.c \
 	fs/vfs_ktest.c \
-	fs/ext2/ext2_ktest.c
+	fs/ext2/ext2_ktest.c \
+	fs/ext2/ext2_dir_ktest.c
 
 SRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(MM_SRCS) $(DRIVERS_SRCS) $(FS_SRCS)
 OBJS := $(patsubst %,$(B)/%.o,$(basename $(SRCS)))

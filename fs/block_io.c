@@ -99,15 +99,23 @@ int block_write_full_page(struct page *page, get_block_t *get_block)
 	if (valid < PAGE_SIZE)
 		memset(data + valid, 0, PAGE_SIZE - valid);
 	for (unsigned int i = 0; i < pb.per_page && !err; i++) {
+		char *block = data + i * pb.bsize;
 		u64 pblk = 0;
 
 		if (i * pb.bsize >= valid)
 			break;                          /* the rest of the page is past EOF */
-		/* A block still a hole here was dirtied without prepare_write
-		 * (through a mapping): allocate it now. */
-		err = get_block(pb.inode, pb.first + i, &pblk, true);
+		err = get_block(pb.inode, pb.first + i, &pblk, false);
+		if (!err && !pblk) {
+			/* A hole. write() gave the blocks it wrote a disk block
+			 * in prepare_write, so this one holds what the hole reads
+			 * as (zeros, keep the file sparse) unless it was stored
+			 * to through a mapping: then allocate it now. */
+			if (!memchr_inv(block, 0, pb.bsize))
+				continue;
+			err = get_block(pb.inode, pb.first + i, &pblk, true);
+		}
 		if (!err)
-			err = block_io(&pb, BLK_WRITE, pblk, data + i * pb.bsize);
+			err = block_io(&pb, BLK_WRITE, pblk, block);
 	}
 	unlock_page(page);
 	return err;

@@ -427,12 +427,20 @@ static int do_rename(struct parent *op, struct parent *np, struct inode *checked
 		dst = NULL;
 	}
 	err = rename_check(src, dst);
+	if (!err && dst && (dst == op->dir || dst == np->dir))
+		err = -ENOTEMPTY;               /* the target is an ancestor of the source */
 	if (!err && dst == src)
 		err = 1;                        /* two names of one inode: nothing to do */
 	if (!err && op->dir->i_sb->s_readonly)
 		err = -EROFS;
-	if (!err)
+	if (!err) {
+		/* The target's link count drops: lock it, as unlink does. */
+		if (dst)
+			inode_lock(dst);
 		err = op->dir->i_op->rename(op->dir, op->name, op->len, np->dir, np->name, np->len);
+		if (dst)
+			inode_unlock(dst);
+	}
 	iput(dst);
 	iput(src);
 	return err > 0 ? 0 : err;

@@ -89,6 +89,7 @@ KTEST(vfs_rename_into_own_subtree_einval)
 	KT_ASSERT(vfs_mkdir(DIR "/a", 0755) == 0);
 	KT_ASSERT(vfs_mkdir(DIR "/a/b", 0755) == 0);
 	KT_EXPECT_EQ(vfs_rename(DIR "/a", DIR "/a/b/c"), -EINVAL);
+	KT_EXPECT_EQ(vfs_rename(DIR "/a/b", DIR "/a"), -ENOTEMPTY);     /* over its own parent */
 	KT_EXPECT_EQ(vfs_rename(DIR "/a", DIR "/a"), 0);       /* same name: no-op */
 	KT_EXPECT_EQ(vfs_rmdir(DIR "/a/b"), 0);
 	KT_EXPECT_EQ(vfs_rmdir(DIR "/a"), 0);

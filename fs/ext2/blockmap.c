@@ -226,6 +226,15 @@ int ext2_get_block(struct inode *inode, u64 iblock, u64 *pblk, bool create)
 
 /* ---- truncation ------------------------------------------------------------- */
 
+/* @count blocks left the inode: i_blocks, which counts 512-byte units,
+ * drops (never below 0, even if the disk's count was wrong). */
+static void ext2_sub_blocks(struct inode *inode, u64 count)
+{
+	u64 units = count << (inode->i_sb->s_blocksize_bits - 9);
+
+	inode->i_blocks = inode->i_blocks > units ? inode->i_blocks - units : 0;
+}
+
 /* Free the data blocks @p[0..@n), coalescing runs of adjacent blocks into
  * one ext2_free_blocks call; zero the pointers. Returns how many pointers
  * were set. Context: truncate_mutex held. */
@@ -259,7 +268,7 @@ static unsigned int ext2_free_data(struct inode *inode, u32 *p, unsigned int n)
 		run_len = 1;
 	}
 	ext2_free_blocks(inode, run_start, run_len);
-	inode->i_blocks -= (u64)freed * (sb->s_blocksize >> 9);
+	ext2_sub_blocks(inode, freed);
 	return freed;
 }
 
@@ -269,6 +278,24 @@ static bool ext2_all_zero(const u32 *p, unsigned int n)
 		if (p[i])
 			return false;
 	return true;
+}
+
+/* Done with the indirect block *@slot (in @bh): if no pointer is left in
+ * it, free it and clear *@slot, else keep it. Context: truncate_mutex held. */
+static void ext2_put_indirect(struct inode *inode, u32 *slot, struct buffer_head *bh)
+{
+	struct super_block *sb = inode->i_sb;
+	u32 block = *slot;
+
+	if (!ext2_all_zero(bh->b_data, EXT2_SB(sb)->s_addr_per_block)) {
+		mark_buffer_dirty(bh);
+		brelse(bh);
+		return;
+	}
+	bforget(bh);                            /* its stale contents must never be written */
+	*slot = 0;
+	ext2_free_blocks(inode, block, 1);
+	ext2_sub_blocks(inode, 1);
 }
 
 /*
@@ -312,17 +339,7 @@ static int ext2_truncate_tree(struct inode *inode, u32 *slot, unsigned int depth
 				err = e;
 		}
 	}
-	if (ext2_all_zero(p, ptrs)) {
-		u32 block = *slot;
-
-		bforget(bh);                    /* its stale contents must never be written */
-		*slot = 0;
-		ext2_free_blocks(inode, block, 1);
-		inode->i_blocks -= sb->s_blocksize >> 9;
-	} else {
-		mark_buffer_dirty(bh);
-		brelse(bh);
-	}
+	ext2_put_indirect(inode, slot, bh);
 	return err;
 }
 

@@ -246,8 +246,11 @@ static struct buffer_head *ext2_dir_append_block(struct inode *dir, u32 lblk)
 	if (err)
 		return ERR_PTR(err);
 	bh = getblk(sb->s_bdev, pblk, sb->s_blocksize);
-	if (IS_ERR(bh))
-		return bh;                      /* the block stays mapped; truncate frees it */
+	if (IS_ERR(bh)) {
+		/* Unmap it again: no directory block may lie past i_size. */
+		ext2_free_blocks_from(dir, READ_ONCE(dir->i_size));
+		return bh;
+	}
 	memset(bh->b_data, 0, sb->s_blocksize);
 	ext2_dirent(bh, 0)->rec_len = (u16)sb->s_blocksize;
 	set_buffer_uptodate(bh);

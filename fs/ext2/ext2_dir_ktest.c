@@ -1,6 +1,6 @@
 /*
  * ext2 unit tests, part 2: the namespace (directories of many entries,
- * rename, hard links) and corrupt images (vdc and vdd, built by
+ * rename, hard links) and corrupt images (vdd and vde, built by
  * tests/ext2_images.py). Same rules as part 1, ext2_ktest.c: everything
  * happens under /ktest-ext2 and is removed again.
  */
@@ -14,8 +14,8 @@
 #include "ext2_ktest.h"
 
 /* The disks tests/ext2_images.py's images are attached as. */
-#define KT_BADMAGIC_DEV "vdc"
-#define KT_CORRUPT_DEV  "vdd"
+#define KT_BADMAGIC_DEV "vdd"
+#define KT_CORRUPT_DEV  "vde"
 
 /* ---- a directory of 500 entries ---------------------------------------------------- */
 
@@ -321,9 +321,9 @@ KTEST(ext2_corrupt_badmagic)
 {
 	struct super_block *sb;
 
-	if (!kt_have_disk(t, KT_CORRUPT_DEV))
+	if (!kt_have_disk(t, KT_BADMAGIC_DEV))
 		return;
-	sb = vfs_mount(KT_CORRUPT_DEV, "ext2", true);
+	sb = vfs_mount(KT_BADMAGIC_DEV, "ext2", true);
 	KT_EXPECT_EQ(PTR_ERR(sb), -EINVAL);
 	if (!IS_ERR(sb))
 		vfs_umount(sb);
@@ -361,9 +361,9 @@ KTEST(ext2_corrupt_blocks)
 {
 	struct super_block *sb;
 
-	if (!kt_have_disk(t, "vde"))
+	if (!kt_have_disk(t, KT_CORRUPT_DEV))
 		return;
-	sb = vfs_mount("vde", "ext2", true);
+	sb = vfs_mount(KT_CORRUPT_DEV, "ext2", true);
 	KT_ASSERT(!IS_ERR(sb));
 	kt_corrupt_body(t, sb);
 	KT_EXPECT_EQ(vfs_umount(sb), 0);

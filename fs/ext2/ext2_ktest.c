@@ -512,8 +512,36 @@ KTEST(ext2_errors)
 
 /* ---- a full disk -------------------------------------------------------------------- */
 
+/*
+ * With the disk full, free two blocks and write a whole page to a new
+ * file: with blocks smaller than a page, the first blocks are allocated
+ * and a later one fails. The write gets -ENOSPC and must leave no block
+ * behind past the (unchanged) end of the file.
+ */
+static void kt_enospc_partial_page(struct kt *t, struct file *fill, loff_t size, u8 *buf)
+{
+	unsigned long bs = root_sb()->s_blocksize;
+	struct file *f;
+	u64 bfree;
+
+	KT_EXPECT_EQ(vfs_truncate(fill->f_inode, size - 2 * bs), 0);
+	bfree = ext2_kt_statfs().f_bfree;
+	KT_EXPECT(bfree >= 2);
+	f = filp_open(KT_DIR "/page", O_CREAT | O_RDWR, 0644);
+	KT_ASSERT(!IS_ERR(f));
+	KT_EXPECT_EQ(ext2_kt_pwrite(f, buf, PAGE_SIZE, 0),
+		     bfree >= PAGE_SIZE / bs ? (ssize_t)PAGE_SIZE : -ENOSPC);
+	if (bfree < PAGE_SIZE / bs) {
+		KT_EXPECT_EQ(f->f_inode->i_blocks, 0);
+		KT_EXPECT_EQ(ext2_kt_statfs().f_bfree, bfree);
+	}
+	fput(f);
+	KT_EXPECT_EQ(vfs_unlink(KT_DIR "/page"), 0);
+}
+
 static void kt_enospc_body(struct kt *t, u8 *buf)
 {
+	unsigned long bs = root_sb()->s_blocksize;
 	struct file *f = filp_open(KT_DIR "/fill", O_CREAT | O_RDWR, 0644);
 	loff_t pos = 0;
 	ssize_t n = 0;
@@ -525,11 +553,16 @@ static void kt_enospc_body(struct kt *t, u8 *buf)
 		pos += n;
 	KT_EXPECT_EQ(n, -ENOSPC);
 	KT_EXPECT(pos > 0);
-	KT_EXPECT(ext2_kt_statfs().f_bfree < 16);    /* at most a few blocks an indirect needed */
+	KT_EXPECT(ext2_kt_statfs().f_bfree < 16);       /* at most what an indirect block needed */
 	KT_EXPECT_EQ(ext2_kt_stat(KT_DIR "/fill", &err).size, pos);
+	/* No block past the end: exactly the data and the indirect blocks. */
+	KT_EXPECT_EQ(f->f_inode->i_blocks,
+		     (DIV_ROUND_UP(pos, bs) + kt_indirect_blocks(DIV_ROUND_UP(pos, bs), bs / 4)) *
+		     (bs / 512));
 	KT_EXPECT_EQ(vfs_fsync(f, false), 0);   /* everything written was given blocks */
 	KT_EXPECT_EQ(ext2_kt_pread(f, buf, KT_CHUNK, pos - KT_CHUNK), KT_CHUNK);
 	KT_EXPECT(buf[0] == 0x5a && buf[KT_CHUNK - 1] == 0x5a);
+	kt_enospc_partial_page(t, f, pos, buf);
 	fput(f);
 }
 

@@ -4,12 +4,12 @@
  * mapping from file blocks to disk blocks (ext2_get_block, blockmap.c),
  * plugged into the generic page I/O of fs/block_io.c, and truncation.
  *
- * Owns: ext2_aops, truncate_blocks (zeroing the tail of the new last
- * block, then freeing the rest: blockmap.c), and the clean-up after a
- * write that could not get its
- * blocks: blocks allocated past i_size for a write that then failed
- * (-ENOSPC on a later block of the same page) are freed again, as
- * e2fsck requires that no block lie wholly past the end of a file.
+ * Owns: ext2_aops; truncate_blocks (zeroing the tail of the new last
+ * block, then freeing the rest through blockmap.c); and the clean-up
+ * after a write that could not get all its blocks: those allocated past
+ * i_size (before -ENOSPC on a later block of the same page) are freed
+ * again, as e2fsck requires that no block lie wholly past the end of a
+ * file.
  *
  * Locks: ->readpage and ->writepage run with the page locked, from read
  * or writeback (without i_rwsem); ->prepare_write runs from write() with

@@ -28,7 +28,6 @@
 #include <kernel/kernel.h>
 #include <kernel/string.h>
 #include <fs/ext2.h>
-#include <mm/filemap.h>
 
 /* Is @ino an inode number a directory entry may name? */
 static bool ext2_ino_valid(struct ext2_sb_info *sbi, unsigned long ino)
@@ -329,47 +328,63 @@ static bool ext2_has_block_map(struct inode *inode)
 	return inode->i_blocks > xattr_sectors;
 }
 
-/* Drop the inode's reference to its extended-attribute block, freeing the
- * block with its last reference. Context: from evict, nothing held. */
+/* Read extended-attribute block @block and check its magic. Returns the
+ * buffer, or NULL (reported). */
+static struct buffer_head *ext2_read_xattr_block(struct inode *inode, u32 block)
+{
+	struct super_block *sb = inode->i_sb;
+	struct buffer_head *bh = NULL;
+
+	if (ext2_block_in_fs(EXT2_SB(sb), block))
+		bh = bread(sb->s_bdev, block, sb->s_blocksize);
+	if (IS_ERR_OR_NULL(bh)) {
+		ext2_error(sb, "inode %lu: bad extended-attribute block %u", inode->i_ino, block);
+		return NULL;
+	}
+	if (*(u32 *)bh->b_data != EXT2_XATTR_MAGIC) {
+		brelse(bh);
+		ext2_error(sb, "inode %lu: block %u is not an xattr block", inode->i_ino, block);
+		return NULL;
+	}
+	return bh;
+}
+
+/*
+ * Drop the inode's reference to its extended-attribute block (shared
+ * between inodes with equal attributes; h_refcount is the header's second
+ * word), freeing the block with the last reference. Faultline does not
+ * read attributes, but e2fsck checks the count.
+ * Context: from evict; takes s_lock, the one lock all inodes share.
+ */
 static void ext2_put_xattr_block(struct inode *inode)
 {
 	struct ext2_inode_info *ei = EXT2_I(inode);
-	struct super_block *sb = inode->i_sb;
-	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	struct ext2_sb_info *sbi = EXT2_SB(inode->i_sb);
 	u32 block = ei->i_file_acl;
 	struct buffer_head *bh;
-	u32 *header;
+	u32 *refcount;
 	bool last;
 
 	if (!block)
 		return;
 	ei->i_file_acl = 0;
-	if (!ext2_block_in_fs(sbi, block) || IS_ERR(bh = bread(sb->s_bdev, block, sb->s_blocksize))) {
-		ext2_error(sb, "inode %lu: bad extended-attribute block %u", inode->i_ino, block);
+	bh = ext2_read_xattr_block(inode, block);
+	if (!bh)
 		return;
-	}
-	header = bh->b_data;                    /* h_magic, h_refcount, ... */
-	if (header[0] != EXT2_XATTR_MAGIC) {
-		brelse(bh);
-		ext2_error(sb, "inode %lu: block %u is not an xattr block", inode->i_ino, block);
-		return;
-	}
-	/* Shared between inodes: the count is changed under s_lock, the one
-	 * lock every inode of the filesystem shares. */
+	refcount = (u32 *)bh->b_data + 1;
 	mutex_lock(&sbi->s_lock);
-	last = header[1] <= 1;
+	last = *refcount <= 1;
 	if (!last) {
-		header[1]--;
+		(*refcount)--;
 		mark_buffer_dirty(bh);
 	}
 	mutex_unlock(&sbi->s_lock);
-	inode->i_blocks -= sb->s_blocksize >> 9;
-	if (last) {
-		bforget(bh);
-		ext2_free_blocks(inode, block, 1);
-	} else {
+	if (!last) {
 		brelse(bh);
+		return;
 	}
+	bforget(bh);
+	ext2_free_blocks(inode, block, 1);
 }
 
 /*
@@ -388,8 +403,10 @@ void ext2_evict_inode(struct inode *inode)
 	if (ext2_has_block_map(inode))
 		ext2_free_blocks_from(inode, 0);
 	ext2_put_xattr_block(inode);
+	/* What e2fsck expects of a deleted inode (see the top of the file). */
 	mutex_lock(&ei->truncate_mutex);
 	memset(ei->i_data, 0, sizeof(ei->i_data));
+	inode->i_blocks = 0;
 	ei->i_dtime = (u32)current_time().tv_sec;
 	mutex_unlock(&ei->truncate_mutex);
 	inode->i_ctime = current_time();

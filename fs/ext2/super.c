@@ -219,9 +219,11 @@ static int ext2_probe(struct block_device *bdev, struct ext2_super_block *es, bo
 		       bdev->name, es->s_magic, EXT2_SUPER_MAGIC);
 		return -EINVAL;
 	}
-	err = ext2_check_geometry(bdev, es);
+	/* Features first: an ext4 image is refused for what it is, not as an
+	 * ext2 image with a strange geometry. */
+	err = ext2_check_features(bdev, es, readonly);
 	if (!err)
-		err = ext2_check_features(bdev, es, readonly);
+		err = ext2_check_geometry(bdev, es);
 	if (!err && (es->s_state & EXT2_ERROR_FS))
 		pr_warn("ext2 (%s): filesystem has errors, run e2fsck\n", bdev->name);
 	return err;

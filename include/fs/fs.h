@@ -141,8 +141,10 @@ struct inode_operations {
 	/* Remove the empty directory @name: -ENOTEMPTY if it is not empty. */
 	int (*rmdir)(struct inode *dir, const char *name, size_t len);
 	/* Move @old_name in @old_dir to @new_name in @new_dir, replacing an
-	 * existing target of a compatible type (the VFS has checked types
-	 * and emptiness and holds every involved i_rwsem for writing). */
+	 * existing target of a compatible type. The VFS has checked the types
+	 * (and that a directory is not moved into itself) and holds both
+	 * directories' and the target's i_rwsem for writing; the filesystem
+	 * checks that a directory it replaces is empty (-ENOTEMPTY). */
 	int (*rename)(struct inode *old_dir, const char *old_name, size_t old_len,
 		      struct inode *new_dir, const char *new_name, size_t new_len);
 	/* Free the blocks past the new i_size (already set; page cache

@@ -28,6 +28,7 @@ typedef s64 loff_t;
 #define S_ISBLK(m)  (((m) & S_IFMT) == S_IFBLK)
 #define S_ISLNK(m)  (((m) & S_IFMT) == S_IFLNK)
 #define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
+#define S_ISSOCK(m) (((m) & S_IFMT) == S_IFSOCK)
 
 /* Directory-entry file types (getdents64 d_type, and ext2's filetype). */
 #define DT_UNKNOWN 0
