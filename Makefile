@@ -43,8 +43,11 @@ ARCH_SRCS := \
 	arch/x86_64/time.c \
 	arch/x86_64/mm_init.c \
 	arch/x86_64/power.c \
+	arch/x86_64/syscall.c \
+	arch/x86_64/usercopy.c \
 	arch/x86_64/rtc.c \
-	arch/x86_64/extable_ktest.c
+	arch/x86_64/extable_ktest.c \
+	arch/x86_64/usermode_ktest.c
 
 KERNEL_SRCS := \
 	kernel/main.c \
@@ -61,6 +64,7 @@ KERNEL_SRCS := \
 	kernel/mutex.c \
 	kernel/monitor.c \
 	kernel/reboot.c \
+	kernel/syscall.c \
 	kernel/lib_ktest.c \
 	kernel/time_ktest.c \
 	kernel/sched_ktest.c

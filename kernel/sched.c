@@ -138,6 +138,7 @@ void schedule(void)
 	else
 		prev->nvcsw++;
 	this_cpu()->current_task = next;
+	arch_switch_to(prev, next);
 	last = __switch_to_asm(&prev->thread.rsp, next->thread.rsp, prev);
 	/* Back in prev, switched to by "last". */
 	finish_task_switch(last);
@@ -313,6 +314,7 @@ void sched_init(void)
 	list_add_tail(&idle_task.tasks, &all_tasks);
 	c->idle_task = &idle_task;
 	c->current_task = &idle_task;
+	c->kernel_stack = (unsigned long)boot_stack + KERNEL_STACK_SIZE;
 	pr_info("sched: round robin, %u ms slices, %u KiB kernel stacks\n",
 		SCHED_SLICE_TICKS * 1000 / HZ, (unsigned int)(KERNEL_STACK_SIZE >> 10));
 }

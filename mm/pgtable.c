@@ -137,6 +137,53 @@ bool pgtable_lookup(pgd_t *pgd, unsigned long va, struct pt_lookup *out)
 	return true;
 }
 
+/* ---- user address spaces ---------------------------------------------------- */
+
+pgd_t *pgd_alloc(void)
+{
+	phys_addr_t pa = pgtable_alloc_page();
+	pgd_t *pgd;
+
+	if (!pa)
+		return NULL;
+	pgd = __va(pa);
+	for (unsigned int i = pgd_index(USER_TOP); i < PTRS_PER_TABLE; i++)
+		pgd[i] = init_mm.pgd[i];
+	return pgd;
+}
+
+static void free_table_page(phys_addr_t pa)
+{
+	put_page(pfn_to_page(PFN_DOWN(pa)));
+}
+
+/* Free the PMD table at @pmd_pa and every PTE table below it. */
+static void free_pmd_table(phys_addr_t pmd_pa)
+{
+	pmd_t *pmd = __va(pmd_pa);
+
+	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++)
+		if (!pmd_none(pmd[i]) && !pmd_leaf(pmd[i]))
+			free_table_page(pmd_table_pa(pmd[i]));
+	free_table_page(pmd_pa);
+}
+
+void pgd_free(pgd_t *pgd)
+{
+	for (unsigned int i = 0; i < pgd_index(USER_TOP); i++) {
+		pud_t *pud;
+
+		if (pgd_none(pgd[i]))
+			continue;
+		pud = __va(pgd_table_pa(pgd[i]));
+		for (unsigned int j = 0; j < PTRS_PER_TABLE; j++)
+			if (!pud_none(pud[j]) && !pud_leaf(pud[j]))
+				free_pmd_table(pud_table_pa(pud[j]));
+		free_table_page(pgd_table_pa(pgd[i]));
+	}
+	free_table_page(__pa(pgd));
+}
+
 /* ---- the kernel's page tables ------------------------------------------- */
 
 int map_kernel_page(unsigned long va, unsigned long pfn, pgprot_t prot)

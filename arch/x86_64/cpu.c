@@ -13,6 +13,9 @@
 #include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/switch_to.h>
+#include <asm/fpu.h>
+#include <kernel/sched.h>
+#include <mm/mm_types.h>
 #include <asm/traps.h>
 
 struct cpu_local cpu_locals[NR_CPUS];
@@ -139,8 +142,94 @@ unsigned long thread_stack_init(void *stack_base, unsigned long stack_size)
 	return (unsigned long)sp;
 }
 
+static struct fpu_state init_fpu_state;
+
+void fpu_init(void)
+{
+	write_cr0((read_cr0() | X86_CR0_MP) & ~(X86_CR0_EM | X86_CR0_TS));
+	write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+	__asm__ volatile("fninit");
+	{
+		u32 mxcsr = 0x1f80;             /* all exceptions masked, round to nearest */
+
+		__asm__ volatile("ldmxcsr %0" :: "m"(mxcsr));
+	}
+	fpu_save(&init_fpu_state);
+}
+
+void fpu_state_init(struct fpu_state *st)
+{
+	*st = init_fpu_state;
+}
+
+/* The syscall instruction: where it enters the kernel and with what flags. */
+static void syscall_init(void)
+{
+	/* syscall loads CS from STAR[47:32] (SS = +8); sysret loads
+	 * CS = STAR[63:48] + 16 and SS = + 8, both with RPL 3. */
+	wrmsr(MSR_STAR, ((u64)(GDT_USER32_CS | 3) << 48) | ((u64)GDT_KERNEL_CS << 32));
+	wrmsr(MSR_LSTAR, (u64)entry_syscall_64);
+	/* Cleared on entry: interrupts stay off until the entry has switched
+	 * stacks, and no trap flag, direction flag or AC (SMAP) leaks in. */
+	wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_IOPL |
+				X86_EFLAGS_NT | X86_EFLAGS_AC);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
+/* SMEP: the kernel never executes user pages; SMAP: it never reads or
+ * writes them except inside copy_*_user (stac/clac). */
+static void protection_init(void)
+{
+	u32 a, b, c, d;
+	unsigned long cr4 = read_cr4();
+
+	cpuid(7, 0, &a, &b, &c, &d);
+	if (b & (1u << 7))
+		cr4 |= X86_CR4_SMEP;
+	if (b & (1u << 20))
+		cr4 |= X86_CR4_SMAP;
+	write_cr4(cr4);
+	pr_info("cpu: SMEP %s, SMAP %s\n", cr4 & X86_CR4_SMEP ? "on" : "not available",
+		cr4 & X86_CR4_SMAP ? "on" : "not available");
+}
+
+void arch_switch_to(struct task_struct *prev, struct task_struct *next)
+{
+	struct cpu_local *c = this_cpu();
+	unsigned long stack_top = (unsigned long)next->stack + KERNEL_STACK_SIZE;
+
+	if (prev->mm)
+		fpu_save(&prev->thread.fpu);
+	if (next->mm) {
+		fpu_restore(&next->thread.fpu);
+		wrmsr(MSR_FS_BASE, next->thread.fsbase);
+	}
+	if (next->mm != prev->mm)
+		write_cr3(__pa(next->mm ? next->mm->pgd : init_mm.pgd));
+	tss[c->cpu].rsp[0] = stack_top;
+	c->kernel_stack = stack_top;
+}
+
+void switch_to_new_mm(struct mm_struct *mm)
+{
+	unsigned long flags = local_irq_save();
+
+	current->mm = mm;
+	write_cr3(__pa(mm ? mm->pgd : init_mm.pgd));
+	if (mm) {
+		fpu_state_init(&current->thread.fpu);
+		fpu_restore(&current->thread.fpu);
+		current->thread.fsbase = 0;
+		wrmsr(MSR_FS_BASE, 0);
+	}
+	local_irq_restore(flags);
+}
+
 void cpu_init(void)
 {
 	gdt_init(0);
 	idt_init();
+	fpu_init();
+	syscall_init();
+	protection_init();
 }

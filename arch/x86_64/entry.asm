@@ -65,6 +65,10 @@ trap_frame:
     call trap_dispatch
     pop rbp
     add rsp, 8                              ; the fake return address
+; Restore the registers of the struct pt_regs at RSP and return from it:
+; to user mode (after swapgs) or to the kernel. Every way out of the kernel
+; ends here, so there is one place to read.
+restore_regs_and_iret:
     pop r15
     pop r14
     pop r13
@@ -86,6 +90,61 @@ trap_frame:
 .to_kernel:
     add rsp, 16                             ; vector and error code
     iretq
+
+; The syscall instruction lands here (MSR_LSTAR) with interrupts off (SFMASK),
+; RCX = user RIP, R11 = user RFLAGS, RSP still the user's. Build the same
+; struct pt_regs as an interrupt (orig_rax = the syscall number, in the
+; vector slot) on the task's kernel stack, call do_syscall_64(regs), and
+; leave through restore_regs_and_iret: iretq restores RIP/RSP/RFLAGS from
+; the frame, which also makes a signal frame or an execve simple to set up.
+extern do_syscall_64
+global entry_syscall_64
+entry_syscall_64:
+    swapgs
+    mov [gs:CPU_USER_RSP], rsp
+    mov rsp, [gs:CPU_KERNEL_STACK]
+    push GDT_USER_DS | 3                    ; ss
+    push qword [gs:CPU_USER_RSP]            ; rsp
+    push r11                                ; rflags
+    push GDT_USER_CS | 3                    ; cs
+    push rcx                                ; rip
+    push 0                                  ; error code (unused)
+    push rax                                ; orig_rax: the syscall number
+    push rdi
+    push rsi
+    push rdx
+    push rcx
+    push rax
+    push r8
+    push r9
+    push r10
+    push r11
+    push rbx
+    push rbp
+    push r12
+    push r13
+    push r14
+    push r15
+    cld
+    mov rdi, rsp
+    push qword [rdi + PT_RIP]               ; unwinders: the caller is user code
+    jmp syscall_frame
+
+global syscall_frame
+syscall_frame:
+    push rbp
+    mov rbp, rsp
+    call do_syscall_64
+    pop rbp
+    add rsp, 8
+    jmp restore_regs_and_iret
+
+; void enter_user_mode_asm(struct pt_regs *regs): start running user code
+; from a prepared frame (execve, and a new user thread's first return).
+global enter_user_mode_asm
+enter_user_mode_asm:
+    mov rsp, rdi
+    jmp restore_regs_and_iret
 
 section .rodata
 global isr_stub_table

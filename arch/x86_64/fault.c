@@ -104,6 +104,7 @@ void exc_page_fault(struct pt_regs *regs, unsigned long error_code)
 			return;
 		page_fault_oops(regs, error_code, address);
 	}
-	/* No user mode exists yet; reaching here is a broken invariant. */
-	page_fault_oops(regs, error_code, address);
+	/* A user fault: until VMAs and handle_mm_fault arrive, every user
+	 * fault is fatal to the program (SIGSEGV), never to the kernel. */
+	kill_user_task(regs, 11, "page fault");
 }

@@ -12,6 +12,7 @@
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
+#include <kernel/syscalls.h>
 #include <kernel/string.h>
 #include <asm/apic.h>
 #include <asm/extable.h>
@@ -115,9 +116,35 @@ void die(const char *what, struct pt_regs *regs, unsigned long error_code)
 	panic("Fatal exception (%s)", what);
 }
 
+/*
+ * A user program caused an exception the kernel does not handle for it.
+ * Until signals exist the program is killed with the signal Linux would
+ * send; it must never take the kernel down.
+ */
+void kill_user_task(struct pt_regs *regs, int sig, const char *why)
+{
+	pr_info("%s[%d]: %s at ip %#lx sp %#lx: killed by signal %d\n", current->comm,
+		current->pid, why, regs->rip, regs->rsp, sig);
+	local_irq_enable();
+	do_exit(sig);
+}
+
+static int signal_for_trap(unsigned long vector)
+{
+	switch (vector) {
+	case X86_TRAP_DE: case X86_TRAP_MF: case X86_TRAP_XF: return 8;        /* SIGFPE */
+	case X86_TRAP_UD: return 4;                                             /* SIGILL */
+	case X86_TRAP_DB: case X86_TRAP_BP: return 5;                           /* SIGTRAP */
+	case X86_TRAP_AC: return 7;                                             /* SIGBUS */
+	default: return 11;                                                     /* SIGSEGV */
+	}
+}
+
 /* An exception with no handler of its own. */
 static void exc_unhandled(struct pt_regs *regs)
 {
+	if (user_mode(regs) && regs->vector != X86_TRAP_DF && regs->vector != X86_TRAP_MC)
+		kill_user_task(regs, signal_for_trap(regs->vector), trap_name((unsigned int)regs->vector));
 	/* A registered access that may fault (e.g. a #GP on a non-canonical
 	 * address probed with get_kernel_nofault) resumes at its fixup. */
 	if (!user_mode(regs) && regs->vector != X86_TRAP_DF && fixup_exception(regs))
@@ -165,4 +192,6 @@ void trap_dispatch(struct pt_regs *regs)
 		if (!c->irq_depth && (regs->rflags & X86_EFLAGS_IF) && c->current_task)
 			preempt_schedule_irq();
 	}
+	if (user_mode(regs))
+		exit_to_user_mode(regs);
 }

@@ -22,6 +22,11 @@
 #include <kernel/compiler.h>
 #include <kernel/list.h>
 #include <kernel/types.h>
+#include <asm/page.h>
+#include <asm/thread.h>
+
+struct mm_struct;
+struct completion;
 
 #define TASK_COMM_LEN           16
 #define KERNEL_STACK_ORDER      2               /* 16 KiB kernel stacks */
@@ -35,10 +40,6 @@ enum task_state {
 	TASK_DEAD = 16,                 /* exited; its stack is freed by another task */
 };
 
-struct thread_struct {
-	unsigned long rsp;              /* (o) saved kernel stack pointer while switched out */
-};
-
 struct task_struct {
 	/* enum task_state: set to a sleeping state by the task itself
 	 * (set_current_state), to TASK_RUNNING by wakers under rq_lock. */
@@ -46,7 +47,8 @@ struct task_struct {
 	int pid;                        /* (c) */
 	char comm[TASK_COMM_LEN];       /* (c) name, for ps, oopses and GDB */
 	void *stack;                    /* (c) base of the kernel stack (lowest address) */
-	struct thread_struct thread;    /* (o) */
+	struct thread_struct thread;    /* (o) arch: saved RSP, FPU state, FS base */
+	struct mm_struct *mm;           /* (o) user address space; NULL for kernel threads */
 	struct list_head run_list;      /* (r) on the run queue while runnable and not current */
 	struct list_head tasks;         /* (tasklist_lock) every task, for ps and GDB */
 	bool on_rq;                     /* (r) */
@@ -57,7 +59,9 @@ struct task_struct {
 	struct list_head timer_list;    /* (timer lock) on the sleep list while timed */
 	int (*fn)(void *arg);           /* (c) a kernel thread's function */
 	void *arg;                      /* (c) */
-	int exit_code;                  /* (o) */
+	int exit_code;                  /* (o) a kernel thread's return value */
+	int exit_status;                /* (o) Linux wait status of a user task */
+	struct completion *exit_done;   /* (c) signalled by do_exit, if set */
 	unsigned long nvcsw, nivcsw;    /* voluntary / involuntary context switches */
 };
 

@@ -52,6 +52,16 @@ struct pt_lookup {
  * accepts a racy answer (diagnostics). */
 bool pgtable_lookup(pgd_t *pgd, unsigned long va, struct pt_lookup *out);
 
+/* ---- user address spaces -------------------------------------------------- */
+
+/* A new top-level table: empty user half, the kernel half shared with
+ * init_mm (every kernel top-level entry exists from boot, so sharing the
+ * entries shares the whole kernel mapping). NULL if out of memory. */
+pgd_t *pgd_alloc(void);
+/* Free the user half's page tables and the top level. The pages they
+ * mapped must have been unmapped (and released) by the caller. */
+void pgd_free(pgd_t *pgd);
+
 /* ---- the kernel's page tables (init_mm) --------------------------------- */
 
 /* Map one page; -EEXIST if @va is mapped, -ENOMEM if no table page. */

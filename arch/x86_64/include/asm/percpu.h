@@ -14,6 +14,9 @@ struct task_struct;
 
 struct cpu_local {
 	struct cpu_local *self;         /* must stay first: this_cpu() reads %gs:0 */
+	/* Read by the syscall entry (entry.asm) at fixed offsets: boot_defs.inc. */
+	unsigned long kernel_stack;     /* top of the current task's kernel stack */
+	unsigned long user_rsp;         /* the user RSP while the entry switches stacks */
 	unsigned int cpu;               /* 0-based CPU number */
 	int preempt_count;              /* spinlocks held (and later, explicit disables) */
 	unsigned int irq_depth;         /* nested interrupt handlers (not exceptions) */
@@ -23,6 +26,10 @@ struct cpu_local {
 };
 
 extern struct cpu_local cpu_locals[NR_CPUS];
+
+/* Offsets used by entry.asm (boot_defs.inc: CPU_KERNEL_STACK, CPU_USER_RSP). */
+_Static_assert(__builtin_offsetof(struct cpu_local, kernel_stack) == 8, "CPU_KERNEL_STACK");
+_Static_assert(__builtin_offsetof(struct cpu_local, user_rsp) == 16, "CPU_USER_RSP");
 
 static inline struct cpu_local *this_cpu(void)
 {

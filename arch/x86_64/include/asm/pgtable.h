@@ -36,6 +36,11 @@ typedef struct { u64 pgprot; } pgprot_t;
 				     _PAGE_GLOBAL | _PAGE_NX)
 #define PAGE_KERNEL_ROX     __pgprot(_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_GLOBAL)
 #define PAGE_KERNEL_NOCACHE __pgprot(pgprot_val(PAGE_KERNEL) | _PAGE_PCD | _PAGE_PWT)
+/* User pages: readable always (x86 has no write-only or exec-only pages). */
+#define PAGE_USER_RO        __pgprot(_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_NX)
+#define PAGE_USER_RW        __pgprot(_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_RW | _PAGE_NX)
+#define PAGE_USER_RX        __pgprot(_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
+#define PAGE_USER_RWX       __pgprot(_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_RW)
 
 /* ---- indices and walking ------------------------------------------------ */
 

@@ -4,7 +4,12 @@
 
 #include <kernel/types.h>
 
+#define X86_CR0_MP      (1UL << 1)
+#define X86_CR0_EM      (1UL << 2)
+#define X86_CR0_TS      (1UL << 3)
 #define X86_CR0_WP      (1UL << 16)
+#define X86_CR4_OSFXSR  (1UL << 9)
+#define X86_CR4_OSXMMEXCPT (1UL << 10)
 #define X86_CR4_PGE     (1UL << 7)
 #define X86_CR4_SMEP    (1UL << 20)
 #define X86_CR4_SMAP    (1UL << 21)
@@ -15,8 +20,18 @@
 #define MSR_GS_BASE     0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 #define MSR_APIC_BASE   0x0000001b
+#define MSR_STAR        0xc0000081
+#define MSR_LSTAR       0xc0000082
+#define MSR_SYSCALL_MASK 0xc0000084
+#define EFER_SCE        (1UL << 0)
 #define EFER_NXE        (1UL << 11)
+#define X86_EFLAGS_TF   (1UL << 8)
+#define X86_EFLAGS_DF   (1UL << 10)
+#define X86_EFLAGS_IOPL (3UL << 12)
+#define X86_EFLAGS_NT   (1UL << 14)
+#define X86_EFLAGS_AC   (1UL << 18)
 
+static inline void write_cr0(unsigned long v) { __asm__ volatile("mov %0, %%cr0" :: "r"(v) : "memory"); }
 static inline unsigned long read_cr0(void) { unsigned long v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
 static inline unsigned long read_cr2(void) { unsigned long v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
 static inline unsigned long read_cr3(void) { unsigned long v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }

@@ -11,7 +11,10 @@
 struct pt_regs {
 	unsigned long r15, r14, r13, r12, rbp, rbx;
 	unsigned long r11, r10, r9, r8, rax, rcx, rdx, rsi, rdi;
-	unsigned long vector;           /* pushed by the entry stub */
+	union {
+		unsigned long vector;   /* interrupts and exceptions: pushed by the stub */
+		unsigned long orig_rax; /* system calls: the syscall number */
+	};
 	unsigned long error_code;       /* by the CPU, or 0 by the stub */
 	/* pushed by the CPU */
 	unsigned long rip, cs, rflags, rsp, ss;

@@ -20,6 +20,19 @@ struct task_struct *__switch_to_asm(unsigned long *prev_rsp, unsigned long next_
 				    struct task_struct *prev);
 void ret_from_kthread(void);
 
+/*
+ * Everything else a switch changes, before the stacks are swapped: the FPU
+ * state, the kernel stack the CPU uses on entry from user mode (TSS rsp0
+ * and the syscall entry's per-CPU copy), the FS base, and the page tables
+ * (CR3) when the address space changes. Context: rq_lock held, IRQs off.
+ */
+void arch_switch_to(struct task_struct *prev, struct task_struct *next);
+
+/* Make @mm (NULL: none) the current task's address space from now on:
+ * load its page tables and, for a user one, a clean FPU state. */
+struct mm_struct;
+void switch_to_new_mm(struct mm_struct *mm);
+
 /* Build the initial stack of a new thread; returns its saved RSP. */
 unsigned long thread_stack_init(void *stack_base, unsigned long stack_size);
 

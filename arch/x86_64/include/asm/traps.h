@@ -37,6 +37,17 @@ extern const unsigned long isr_stub_table[NR_VECTORS];
 int irq_alloc_vector(irq_handler_t fn, void *data, const char *name);
 void irq_free_vector(unsigned int vector);
 
+/* The system-call entry (MSR_LSTAR) and its C half (arch/x86_64/syscall.c). */
+void entry_syscall_64(void);
+void do_syscall_64(struct pt_regs *regs);
+/* Jump to user mode through the frame at @regs (on the kernel stack). */
+__attribute__((noreturn)) void enter_user_mode_asm(struct pt_regs *regs);
+/* Start running user code at @rip with stack @rsp. Never returns. */
+__attribute__((noreturn)) void start_user_mode(unsigned long rip, unsigned long rsp);
+/* The work done on every way back to user mode: reschedule if asked (and,
+ * from the signals step on, deliver signals). Returns with IRQs off. */
+void exit_to_user_mode(struct pt_regs *regs);
+
 /* Called by entry.asm for every exception and interrupt. */
 void trap_dispatch(struct pt_regs *regs);
 
@@ -45,6 +56,9 @@ void trap_dispatch(struct pt_regs *regs);
 __attribute__((noreturn)) void die(const char *what, struct pt_regs *regs, unsigned long error_code);
 void show_regs(const struct pt_regs *regs);
 const char *trap_name(unsigned int vector);
+
+/* Kill the current task for an exception it caused in user mode. */
+__attribute__((noreturn)) void kill_user_task(struct pt_regs *regs, int sig, const char *why);
 
 /* The page-fault handler (fault.c), and the deliberate-fault test hook. */
 void exc_page_fault(struct pt_regs *regs, unsigned long error_code);

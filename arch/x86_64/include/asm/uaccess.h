@@ -12,6 +12,7 @@
 
 #include <kernel/errno.h>
 #include <asm/extable.h>
+#include <asm/page.h>
 
 #define __get_nofault_asm(val, ptr, err, sfx)                           \
 	__asm__ volatile("1:  mov" sfx " %2, %1\n"                      \
@@ -63,5 +64,31 @@
 	}                                                               \
 	__err;                                                          \
 })
+
+/* ---- user memory ------------------------------------------------------- */
+
+#define __user          /* marks a pointer into user space (documentation) */
+
+/* Is [@p, @p + @n) entirely in the user half? (Whether it is mapped is
+ * found out by the access itself.) */
+static inline bool access_ok(const void __user *p, unsigned long n)
+{
+	unsigned long a = (unsigned long)p;
+
+	return n <= USER_TOP && a <= USER_TOP - n;
+}
+
+/*
+ * Copy to or from user memory. Return the number of bytes NOT copied (0 on
+ * success), as Linux's do: a fault part-way stops the copy there. The
+ * access runs with SMAP lifted (stac ... clac) and nowhere else, so a stray
+ * kernel dereference of a user pointer faults.
+ */
+unsigned long copy_from_user(void *to, const void __user *from, unsigned long n);
+unsigned long copy_to_user(void __user *to, const void *from, unsigned long n);
+unsigned long clear_user(void __user *to, unsigned long n);
+/* Copy a NUL-terminated string of at most @max bytes (with the NUL).
+ * Returns its length, -EFAULT, or -ENAMETOOLONG if no NUL within @max. */
+long strncpy_from_user(char *dst, const char __user *src, long max);
 
 #endif

@@ -1,0 +1,81 @@
+/*
+ * Copying between the kernel and user memory.
+ *
+ * Each copy is one `rep movsb` (or `rep stosb`) registered in the exception
+ * table: when it faults on a user page, the fixup resumes right after it
+ * with RCX still holding the bytes left, which is what these functions
+ * return. SMAP is lifted (stac) around the instruction only.
+ *
+ * (With the user-space fault path, a fault here first tries to fault the
+ * page in, and only a real failure reaches the fixup.)
+ */
+#include <kernel/errno.h>
+#include <kernel/kernel.h>
+#include <asm/processor.h>
+#include <asm/uaccess.h>
+
+static inline void stac(void)
+{
+	if (read_cr4() & X86_CR4_SMAP)
+		__asm__ volatile("stac" ::: "memory");
+}
+
+static inline void clac(void)
+{
+	if (read_cr4() & X86_CR4_SMAP)
+		__asm__ volatile("clac" ::: "memory");
+}
+
+static unsigned long raw_copy(void *to, const void *from, unsigned long n)
+{
+	stac();
+	__asm__ volatile("1: rep movsb\n"
+			 "2:\n"
+			 _ASM_EXTABLE(1b, 2b)
+			 : "+D"(to), "+S"(from), "+c"(n) :: "memory");
+	clac();
+	return n;
+}
+
+unsigned long copy_from_user(void *to, const void __user *from, unsigned long n)
+{
+	unsigned long left;
+
+	if (!access_ok(from, n))
+		return n;
+	left = raw_copy(to, from, n);
+	if (left)       /* never hand back stale kernel bytes after a fault */
+		__builtin_memset((char *)to + (n - left), 0, left);
+	return left;
+}
+
+unsigned long copy_to_user(void __user *to, const void *from, unsigned long n)
+{
+	if (!access_ok(to, n))
+		return n;
+	return raw_copy(to, from, n);
+}
+
+unsigned long clear_user(void __user *to, unsigned long n)
+{
+	if (!access_ok(to, n))
+		return n;
+	stac();
+	__asm__ volatile("1: rep stosb\n"
+			 "2:\n"
+			 _ASM_EXTABLE(1b, 2b)
+			 : "+D"(to), "+c"(n) : "a"(0) : "memory");
+	clac();
+	return n;
+}
+
+long strncpy_from_user(char *dst, const char __user *src, long max)
+{
+	for (long i = 0; i < max; i++) {
+		if (copy_from_user(&dst[i], src + i, 1))
+			return -EFAULT;
+		if (!dst[i])
+			return i;
+	}
+	return -ENAMETOOLONG;
+}
