@@ -40,10 +40,13 @@ ARCH_SRCS := \
 	arch/x86_64/extable.c \
 	arch/x86_64/serial.c \
 	arch/x86_64/apic.c \
+	arch/x86_64/ioapic.c \
 	arch/x86_64/time.c \
 	arch/x86_64/mm_init.c \
 	arch/x86_64/power.c \
 	arch/x86_64/syscall.c \
+	arch/x86_64/signal.c \
+	arch/x86_64/mmap.c \
 	arch/x86_64/usercopy.c \
 	arch/x86_64/rtc.c \
 	arch/x86_64/extable_ktest.c \
@@ -65,9 +68,17 @@ KERNEL_SRCS := \
 	kernel/monitor.c \
 	kernel/reboot.c \
 	kernel/syscall.c \
+	kernel/fork.c \
+	kernel/exit.c \
+	kernel/exec.c \
+	kernel/signal.c \
+	kernel/sys.c \
+	kernel/rbtree.c \
 	kernel/lib_ktest.c \
 	kernel/time_ktest.c \
-	kernel/sched_ktest.c
+	kernel/sched_ktest.c \
+	kernel/rbtree_ktest.c \
+	kernel/signal_ktest.c
 
 MM_SRCS := \
 	mm/memblock.c \
@@ -77,16 +88,22 @@ MM_SRCS := \
 	mm/vmalloc.c \
 	mm/filemap.c \
 	mm/page-writeback.c \
+	mm/mmap.c \
+	mm/memory.c \
+	mm/shmem.c \
 	mm/page_alloc_ktest.c \
 	mm/slab_ktest.c \
-	mm/pgtable_ktest.c
+	mm/pgtable_ktest.c \
+	mm/memory_ktest.c
 
 DRIVERS_SRCS := \
 	drivers/pci.c \
 	drivers/virtio_pci.c \
 	drivers/virtio_blk.c \
 	drivers/block.c \
-	drivers/virtio_blk_ktest.c
+	drivers/tty.c \
+	drivers/virtio_blk_ktest.c \
+	drivers/tty_ktest.c
 
 FS_SRCS := \
 	fs/buffer.c \
@@ -95,6 +112,12 @@ FS_SRCS := \
 	fs/super.c \
 	fs/namei.c \
 	fs/read_write.c \
+	fs/fdtable.c \
+	fs/open.c \
+	fs/stat.c \
+	fs/readdir.c \
+	fs/pipe.c \
+	fs/ioctl.c \
 	fs/ext2/super.c \
 	fs/ext2/inode.c \
 	fs/ext2/blockmap.c \
@@ -105,6 +128,7 @@ FS_SRCS := \
 	fs/ext2/file.c \
 	fs/buffer_ktest.c \
 	fs/vfs_ktest.c \
+	fs/fdtable_ktest.c \
 	fs/ext2/ext2_ktest.c \
 	fs/ext2/ext2_dir_ktest.c
 
@@ -220,6 +244,10 @@ FORCE:
 # boots also get two deliberately corrupted ext2 images, read-only, as vdd and
 # vde (tests/ext2_images.py).
 
+# User programs (init, sh, utilities, tests) and their staging into the root
+# tree: user/user.mk, which also holds `make test-linux` and `make exec`.
+include user/user.mk
+
 MKE2FS ?= $(firstword $(wildcard /sbin/mke2fs /usr/sbin/mke2fs) mke2fs)
 DISK_SIZE := 128M
 ROOTFS_README := Faultline root filesystem (ext2, made by mke2fs -d from build/rootfs).\n/data holds data files for the tests.\n
@@ -230,12 +258,13 @@ $(B)/rootfs.manifest: FORCE
 	@printf '%s\n' '$(DISK_SIZE)' '$(ROOTFS_README)' '$(ROOTFS_DATA_HELLO)' | \
 		cmp -s - $@ || printf '%s\n' '$(DISK_SIZE)' '$(ROOTFS_README)' '$(ROOTFS_DATA_HELLO)' > $@
 
-$(B)/rootfs.stamp: $(B)/rootfs.manifest | $(B)/.deps-ok
+$(B)/rootfs.stamp: $(B)/rootfs.manifest $(USER_PROGS) | $(B)/.deps-ok
 	@echo "  ROOTFS  $(B)/rootfs"
 	@rm -rf $(B)/rootfs
 	@mkdir -p $(B)/rootfs/data
 	@printf '$(ROOTFS_README)' > $(B)/rootfs/README
 	@printf '$(ROOTFS_DATA_HELLO)' > $(B)/rootfs/data/hello.txt
+	$(call user_stage,$(B)/rootfs)
 	@touch $@
 
 $(B)/disk.img: $(B)/rootfs.stamp

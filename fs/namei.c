@@ -7,6 +7,12 @@
  * cache keeps the result cheap to find again. ".." comes from the
  * filesystem (ext2 stores it; the root's ".." is the root).
  *
+ * A relative path starts at the *at call's directory, or at the task's
+ * cwd (current->fs->pwd, read under fs->lock), or at the root for a
+ * kernel thread (no fs_struct). getcwd goes the other way: up through
+ * ".." to the root, finding each name in its parent by inode number.
+ * The system calls on names (mkdir, unlink, rename, ...) are at the end.
+ *
  * Locks: a directory's inode lock (i_rwsem) is held shared while it is
  * searched, and exclusively while an entry is added or removed; the inode
  * of a name being removed is locked after its directory. rename takes
@@ -16,9 +22,14 @@
 #include <kernel/err.h>
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
+#include <kernel/sched.h>
 #include <kernel/string.h>
+#include <kernel/syscalls.h>
+#include <fs/fdtable.h>
 #include <fs/fs.h>
+#include <drivers/blkdev.h>
 #include <mm/slab.h>
+#include <asm/uaccess.h>
 
 static DEFINE_MUTEX(rename_mutex);
 
@@ -65,8 +76,32 @@ static struct inode *lookup_one(struct inode *dir, const char *name, size_t len)
 	return inode;
 }
 
-static struct inode *start_inode(struct inode *root)
+/* current's cwd, referenced; NULL if it has none (a kernel thread) or
+ * its cwd is the root. */
+static struct inode *get_pwd(void)
 {
+	struct fs_struct *fs = current->fs;
+	struct inode *pwd = NULL;
+
+	if (!fs)
+		return NULL;
+	spin_lock(&fs->lock);
+	if (fs->pwd)
+		pwd = igrab(fs->pwd);
+	spin_unlock(&fs->lock);
+	return pwd;
+}
+
+/* Where a walk of @path starts, referenced: @root (NULL: the root
+ * filesystem's) for an absolute path; else @dir, else the cwd. */
+static struct inode *start_inode(struct inode *root, struct inode *dir, const char *path)
+{
+	if (path[0] != '/') {
+		struct inode *pwd = dir ? igrab(dir) : get_pwd();
+
+		if (pwd)
+			return pwd;
+	}
 	if (!root) {
 		if (!root_sb())
 			return ERR_PTR(-ENOENT);
@@ -75,9 +110,9 @@ static struct inode *start_inode(struct inode *root)
 	return igrab(root);
 }
 
-/* Walk @path from @root; the result is referenced. A trailing slash
- * requires a directory. */
-static struct inode *walk(struct inode *root, const char *path)
+/* Walk @path from @root or @dir (see start_inode); the result is
+ * referenced. A trailing slash requires a directory. */
+static struct inode *walk(struct inode *root, struct inode *dir, const char *path)
 {
 	struct inode *cur;
 	const char *name;
@@ -87,7 +122,7 @@ static struct inode *walk(struct inode *root, const char *path)
 		return ERR_PTR(-ENOENT);
 	if (strnlen(path, PATH_MAX) == PATH_MAX)
 		return ERR_PTR(-ENAMETOOLONG);
-	cur = start_inode(root);
+	cur = start_inode(root, dir, path);
 	while (!IS_ERR(cur) && (len = next_component(&path, &name)) > 0) {
 		struct inode *next = lookup_one(cur, name, len);
 
@@ -103,12 +138,17 @@ static struct inode *walk(struct inode *root, const char *path)
 
 struct inode *namei_from(struct inode *root, const char *path)
 {
-	return walk(root, path);
+	return walk(root, root, path);
 }
 
 struct inode *namei(const char *path)
 {
-	return walk(NULL, path);
+	return walk(NULL, NULL, path);
+}
+
+struct inode *namei_at(struct inode *dir, const char *path)
+{
+	return walk(NULL, dir, path);
 }
 
 /* The parent directory of @path's last component, and that component. */
@@ -116,9 +156,10 @@ struct parent {
 	struct inode *dir;                      /* referenced */
 	const char *name;
 	size_t len;
+	bool trailing_slash;                    /* "a/b/": b must be a directory */
 };
 
-static int lookup_parent(const char *path, struct parent *p)
+static int lookup_parent(struct inode *base, const char *path, struct parent *p)
 {
 	const char *end, *last;
 	char *dirpath;
@@ -131,6 +172,7 @@ static int lookup_parent(const char *path, struct parent *p)
 	end = path + strlen(path);
 	while (end > path + 1 && end[-1] == '/')
 		end--;                          /* "a/b/" names b */
+	p->trailing_slash = *end != '\0';
 	last = end;
 	while (last > path && last[-1] != '/')
 		last--;
@@ -139,8 +181,8 @@ static int lookup_parent(const char *path, struct parent *p)
 	if (p->len > NAME_MAX)
 		return -ENAMETOOLONG;
 	dirlen = (size_t)(last - path);
-	if (!dirlen) {
-		p->dir = start_inode(NULL);
+	if (!dirlen) {                          /* "name": its parent is the start */
+		p->dir = start_inode(NULL, base, path);
 		return IS_ERR(p->dir) ? (int)PTR_ERR(p->dir) : 0;
 	}
 	dirpath = kmalloc(dirlen + 1, GFP_KERNEL);
@@ -148,7 +190,7 @@ static int lookup_parent(const char *path, struct parent *p)
 		return -ENOMEM;
 	memcpy(dirpath, path, dirlen);
 	dirpath[dirlen] = '\0';
-	p->dir = walk(NULL, dirpath);
+	p->dir = walk(NULL, base, dirpath);
 	kfree(dirpath);
 	if (IS_ERR(p->dir))
 		return (int)PTR_ERR(p->dir);
@@ -169,17 +211,18 @@ static struct inode *lookup_locked(struct parent *p)
 
 /* ---- open -------------------------------------------------------------------- */
 
-static struct inode *open_create(const char *path, unsigned int flags, umode_t mode)
+static struct inode *open_create(struct inode *base, const char *path, unsigned int flags,
+				 umode_t mode)
 {
 	struct parent p;
 	struct inode *inode;
-	int err = lookup_parent(path, &p);
+	int err = lookup_parent(base, path, &p);
 
 	if (err)
 		return ERR_PTR(err);
-	if (!p.len || is_dot(p.name, p.len) || is_dotdot(p.name, p.len)) {
+	if (!p.len || is_dot(p.name, p.len) || is_dotdot(p.name, p.len) || p.trailing_slash) {
 		iput(p.dir);
-		return ERR_PTR(-EISDIR);        /* "/", "x/." and "x/.." are directories */
+		return ERR_PTR(-EISDIR);        /* "/", "x/.", "x/.." and "x/" are directories */
 	}
 	inode_lock(p.dir);
 	inode = lookup_locked(&p);
@@ -197,35 +240,43 @@ static struct inode *open_create(const char *path, unsigned int flags, umode_t m
 	return inode;
 }
 
-struct file *filp_open(const char *path, unsigned int flags, umode_t mode)
+struct file *filp_open_at(struct inode *base, const char *path, unsigned int flags, umode_t mode)
 {
-	struct inode *inode = (flags & O_CREAT) ? open_create(path, flags, mode) : namei(path);
+	struct inode *inode = (flags & O_CREAT) ? open_create(base, path, flags, mode)
+						: namei_at(base, path);
 	unsigned int acc = flags & O_ACCMODE;
 	struct file *f;
 	int err = 0;
 
 	if (IS_ERR(inode))
 		return ERR_PTR(PTR_ERR(inode));
-	if ((flags & O_DIRECTORY) && !S_ISDIR(inode->i_mode))
+	if (S_ISLNK(inode->i_mode) && (flags & O_NOFOLLOW))
+		err = -ELOOP;
+	else if ((flags & O_DIRECTORY) && !S_ISDIR(inode->i_mode))
 		err = -ENOTDIR;
 	else if (S_ISDIR(inode->i_mode) && (acc != O_RDONLY || (flags & O_CREAT)))
 		err = -EISDIR;
 	else if (acc != O_RDONLY && inode->i_sb->s_readonly)
 		err = -EROFS;
-	else if ((flags & O_TRUNC) && acc != O_RDONLY && S_ISREG(inode->i_mode))
-		err = vfs_truncate(inode, 0);
+	else if ((flags & O_TRUNC) && S_ISREG(inode->i_mode))
+		err = vfs_truncate(inode, 0);   /* Linux truncates even with O_RDONLY */
 	f = err ? ERR_PTR(err) : open_inode(inode, flags);
 	iput(inode);
 	return f;
 }
 
+struct file *filp_open(const char *path, unsigned int flags, umode_t mode)
+{
+	return filp_open_at(NULL, path, flags, mode);
+}
+
 /* ---- directory entries ------------------------------------------------------- */
 
-int vfs_mkdir(const char *path, umode_t mode)
+int vfs_mkdir_at(struct inode *base, const char *path, umode_t mode)
 {
 	struct parent p;
 	struct inode *inode;
-	int err = lookup_parent(path, &p);
+	int err = lookup_parent(base, path, &p);
 
 	if (err)
 		return err;
@@ -252,12 +303,17 @@ int vfs_mkdir(const char *path, umode_t mode)
 	return err;
 }
 
+int vfs_mkdir(const char *path, umode_t mode)
+{
+	return vfs_mkdir_at(NULL, path, mode);
+}
+
 /* Remove a name: @want_dir selects rmdir (directories only) or unlink. */
-static int remove_name(const char *path, bool want_dir)
+static int remove_name(struct inode *base, const char *path, bool want_dir)
 {
 	struct parent p;
 	struct inode *victim;
-	int err = lookup_parent(path, &p);
+	int err = lookup_parent(base, path, &p);
 
 	if (err)
 		return err;
@@ -278,6 +334,8 @@ static int remove_name(const char *path, bool want_dir)
 		err = -ENOTDIR;
 	else if (!want_dir && S_ISDIR(victim->i_mode))
 		err = -EISDIR;
+	else if (p.trailing_slash && !S_ISDIR(victim->i_mode))
+		err = -ENOTDIR;                 /* unlink("file/") */
 	else if (p.dir->i_sb->s_readonly)
 		err = -EROFS;
 	if (!err) {
@@ -293,26 +351,37 @@ out_unlock_dir:
 	return err;
 }
 
+int vfs_unlink_at(struct inode *base, const char *path)
+{
+	return remove_name(base, path, false);
+}
+
+int vfs_rmdir_at(struct inode *base, const char *path)
+{
+	return remove_name(base, path, true);
+}
+
 int vfs_unlink(const char *path)
 {
-	return remove_name(path, false);
+	return vfs_unlink_at(NULL, path);
 }
 
 int vfs_rmdir(const char *path)
 {
-	return remove_name(path, true);
+	return vfs_rmdir_at(NULL, path);
 }
 
-int vfs_link(const char *oldpath, const char *newpath)
+int vfs_link_at(struct inode *olddir, const char *oldpath, struct inode *newdir,
+		const char *newpath)
 {
-	struct inode *old = namei(oldpath);
+	struct inode *old = namei_at(olddir, oldpath);
 	struct parent p;
 	struct inode *existing;
 	int err;
 
 	if (IS_ERR(old))
 		return (int)PTR_ERR(old);
-	err = S_ISDIR(old->i_mode) ? -EPERM : lookup_parent(newpath, &p);
+	err = S_ISDIR(old->i_mode) ? -EPERM : lookup_parent(newdir, newpath, &p);
 	if (err)
 		goto out_put_old;
 	if (!p.len || is_dot(p.name, p.len) || is_dotdot(p.name, p.len)) {
@@ -328,8 +397,8 @@ int vfs_link(const char *oldpath, const char *newpath)
 	if (!IS_ERR(existing)) {
 		iput(existing);
 		err = -EEXIST;
-	} else if (PTR_ERR(existing) != -ENOENT) {
-		err = (int)PTR_ERR(existing);
+	} else if (PTR_ERR(existing) != -ENOENT || p.trailing_slash) {
+		err = p.trailing_slash ? -ENOENT : (int)PTR_ERR(existing);
 	} else {
 		inode_lock(old);
 		err = p.dir->i_op->link(old, p.dir, p.name, p.len);
@@ -341,6 +410,11 @@ out_put_dir:
 out_put_old:
 	iput(old);
 	return err;
+}
+
+int vfs_link(const char *oldpath, const char *newpath)
+{
+	return vfs_link_at(NULL, oldpath, NULL, newpath);
 }
 
 /* ---- rename ------------------------------------------------------------------ */
@@ -446,15 +520,16 @@ static int do_rename(struct parent *op, struct parent *np, struct inode *checked
 	return err > 0 ? 0 : err;
 }
 
-int vfs_rename(const char *oldpath, const char *newpath)
+int vfs_rename_at(struct inode *olddir, const char *oldpath, struct inode *newdir,
+		  const char *newpath)
 {
 	struct parent op, np;
 	struct inode *src;
-	int err = lookup_parent(oldpath, &op);
+	int err = lookup_parent(olddir, oldpath, &op);
 
 	if (err)
 		return err;
-	err = lookup_parent(newpath, &np);
+	err = lookup_parent(newdir, newpath, &np);
 	if (err)
 		goto out_put_old;
 	if (!op.len || !np.len || is_dot(op.name, op.len) || is_dotdot(op.name, op.len) ||
@@ -473,6 +548,8 @@ int vfs_rename(const char *oldpath, const char *newpath)
 	src = lookup_one(op.dir, op.name, op.len);
 	if (IS_ERR(src)) {
 		err = (int)PTR_ERR(src);
+	} else if (!S_ISDIR(src->i_mode) && (op.trailing_slash || np.trailing_slash)) {
+		err = -ENOTDIR;                 /* rename("file/", ...) */
 	} else if (S_ISDIR(src->i_mode) && is_subdir(np.dir, src)) {
 		err = -EINVAL;                  /* into its own subtree */
 	} else {
@@ -490,13 +567,33 @@ out_put_old:
 	return err;
 }
 
+int vfs_rename(const char *oldpath, const char *newpath)
+{
+	return vfs_rename_at(NULL, oldpath, NULL, newpath);
+}
+
 /* ---- stat -------------------------------------------------------------------- */
+
+/* st_dev as Linux encodes it: virtio-blk disks are major 254, 16 minors
+ * each (vda 0xfe00, vdb 0xfe10, ...); a filesystem with no disk (pipes)
+ * gets an anonymous device, major 0. */
+static u64 sb_dev(struct super_block *sb)
+{
+	const char *name = sb->s_bdev ? sb->s_bdev->name : NULL;
+	unsigned int minor = 0;
+
+	if (!name)
+		return 0x0c;
+	if (name[0] == 'v' && name[1] == 'd' && name[2] >= 'a' && name[2] <= 'p')
+		minor = (unsigned int)(name[2] - 'a') * 16;
+	return (254u << 8) | minor;
+}
 
 int vfs_getattr(struct inode *inode, struct kstat *st)
 {
 	inode_lock_shared(inode);
 	*st = (struct kstat){
-		.dev = (u64)(unsigned long)inode->i_sb->s_bdev,
+		.dev = sb_dev(inode->i_sb),
 		.ino = inode->i_ino,
 		.mode = inode->i_mode,
 		.nlink = inode->i_nlink,
@@ -516,7 +613,7 @@ int vfs_getattr(struct inode *inode, struct kstat *st)
 
 int vfs_stat(const char *path, struct kstat *st)
 {
-	struct inode *inode = namei(path);
+	struct inode *inode = namei_at(NULL, path);
 	int err;
 
 	if (IS_ERR(inode))
@@ -524,4 +621,281 @@ int vfs_stat(const char *path, struct kstat *st)
 	err = vfs_getattr(inode, st);
 	iput(inode);
 	return err;
+}
+
+/* ---- getcwd: from a directory up to the root ------------------------------------ */
+
+struct find_ino {
+	struct dir_context ctx;
+	u64 ino;                                /* looking for this */
+	char *name;                             /* NAME_MAX + 1 bytes: found here */
+	bool found;
+};
+
+static bool find_ino_actor(struct dir_context *ctx, const char *name, size_t len, loff_t pos,
+			   u64 ino, unsigned int d_type)
+{
+	struct find_ino *fi = container_of(ctx, struct find_ino, ctx);
+
+	if (ino != fi->ino || is_dot(name, len) || is_dotdot(name, len) || len > NAME_MAX)
+		return true;
+	memcpy(fi->name, name, len);
+	fi->name[len] = '\0';
+	fi->found = true;
+	return false;
+}
+
+/* The name of inode @ino in directory @dir, into @name (NAME_MAX + 1). */
+static int name_in_parent(struct inode *dir, u64 ino, char *name)
+{
+	struct find_ino fi = { .ctx.actor = find_ino_actor, .ino = ino, .name = name };
+	struct file *f = open_inode(dir, O_RDONLY | O_DIRECTORY);
+	int err;
+
+	if (IS_ERR(f))
+		return (int)PTR_ERR(f);
+	err = vfs_readdir(f, &fi.ctx);
+	fput(f);
+	if (!err && !fi.found)
+		err = -ENOENT;                  /* moved away meanwhile */
+	return err;
+}
+
+/* Put "/" + @name in front of the path ending at *@posp in @buf. */
+static int prepend_name(char *buf, char **posp, const char *name)
+{
+	size_t len = strlen(name);
+
+	if ((size_t)(*posp - buf) < len + 1)
+		return -ENAMETOOLONG;
+	*posp -= len;
+	memcpy(*posp, name, len);
+	*--*posp = '/';
+	return 0;
+}
+
+/* Build @dir's path at the end of @buf (PATH_MAX); *@posp is its start. */
+static int build_path(struct inode *dir, char *buf, char **posp, char *name)
+{
+	struct inode *root = root_sb()->s_root, *cur = igrab(dir);
+	int err = 0;
+
+	*posp = buf + PATH_MAX - 1;
+	**posp = '\0';
+	while (!err && cur != root && cur != cur->i_sb->s_root) {
+		struct inode *up = lookup_one(cur, "..", 2);
+
+		if (IS_ERR(up)) {
+			err = (int)PTR_ERR(up);
+			break;
+		}
+		err = name_in_parent(up, cur->i_ino, name);
+		if (!err)
+			err = prepend_name(buf, posp, name);
+		iput(cur);
+		cur = up;
+	}
+	iput(cur);
+	if (!err && !**posp)
+		*--*posp = '/';                 /* the root itself */
+	return err;
+}
+
+int vfs_getcwd(struct inode *dir, char *out, size_t size)
+{
+	char *buf, *pos, *name;
+	size_t len;
+	int err;
+
+	if (!root_sb())
+		return -ENOENT;
+	if (!dir)
+		dir = root_sb()->s_root;
+	if (!dir->i_nlink)
+		return -ENOENT;                 /* the cwd was removed */
+	buf = kmalloc(PATH_MAX + NAME_MAX + 1, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	name = buf + PATH_MAX;
+	err = build_path(dir, buf, &pos, name);
+	len = (size_t)(buf + PATH_MAX - pos);   /* with the NUL */
+	if (!err && len > size)
+		err = -ERANGE;
+	if (!err)
+		memcpy(out, pos, len);
+	kfree(buf);
+	return err ? err : (int)len;
+}
+
+/* ---- path names from user space -------------------------------------------------- */
+
+char *getname_flags(const char __user *upath, bool empty_ok)
+{
+	char *name = kmalloc(PATH_MAX, GFP_KERNEL);
+	long len;
+
+	if (!name)
+		return ERR_PTR(-ENOMEM);
+	len = strncpy_from_user(name, upath, PATH_MAX);
+	if (len == 0 && !empty_ok)
+		len = -ENOENT;
+	if (len < 0) {
+		kfree(name);
+		return ERR_PTR(len);
+	}
+	return name;
+}
+
+void putname(char *name)
+{
+	if (!IS_ERR_OR_NULL(name))
+		kfree(name);
+}
+
+struct inode *at_dir(int dfd, const char *path)
+{
+	struct file *f;
+	struct inode *dir;
+
+	if (path[0] == '/' || dfd == AT_FDCWD)
+		return NULL;
+	f = fget((unsigned int)dfd);
+	if (!f)
+		return ERR_PTR(-EBADF);
+	dir = igrab(f->f_inode);
+	fput(f);
+	if (!S_ISDIR(dir->i_mode)) {
+		iput(dir);
+		return ERR_PTR(-ENOTDIR);
+	}
+	return dir;
+}
+
+/* ---- system calls on names --------------------------------------------------------- */
+
+/*
+ * Run @fn on a user path relative to @dfd: the common frame of mkdirat,
+ * unlinkat, rmdir. Returns fn's result or the lookup's error.
+ */
+static long at_call1(int dfd, const char __user *upath,
+		     int (*fn)(struct inode *dir, const char *path, umode_t mode), umode_t mode)
+{
+	char *path = getname(upath);
+	struct inode *dir;
+	long err;
+
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	dir = at_dir(dfd, path);
+	err = IS_ERR(dir) ? PTR_ERR(dir) : fn(dir, path, mode);
+	if (!IS_ERR(dir))
+		iput(dir);
+	putname(path);
+	return err;
+}
+
+static int mkdir_fn(struct inode *dir, const char *path, umode_t mode)
+{
+	return vfs_mkdir_at(dir, path, mode & 01777 & ~current_umask());
+}
+
+static int unlink_fn(struct inode *dir, const char *path, umode_t mode)
+{
+	return vfs_unlink_at(dir, path);
+}
+
+static int rmdir_fn(struct inode *dir, const char *path, umode_t mode)
+{
+	return vfs_rmdir_at(dir, path);
+}
+
+SYSCALL_DEFINE3(mkdirat, int, dfd, const char __user *, path, umode_t, mode)
+{
+	return at_call1(dfd, path, mkdir_fn, mode);
+}
+
+SYSCALL_DEFINE2(mkdir, const char __user *, path, umode_t, mode)
+{
+	return at_call1(AT_FDCWD, path, mkdir_fn, mode);
+}
+
+SYSCALL_DEFINE1(rmdir, const char __user *, path)
+{
+	return at_call1(AT_FDCWD, path, rmdir_fn, 0);
+}
+
+SYSCALL_DEFINE1(unlink, const char __user *, path)
+{
+	return at_call1(AT_FDCWD, path, unlink_fn, 0);
+}
+
+SYSCALL_DEFINE3(unlinkat, int, dfd, const char __user *, path, int, flags)
+{
+	if (flags & ~AT_REMOVEDIR)
+		return -EINVAL;
+	return at_call1(dfd, path, (flags & AT_REMOVEDIR) ? rmdir_fn : unlink_fn, 0);
+}
+
+/* Two user paths, each relative to its own directory fd: link and rename. */
+static long at_call2(int odfd, const char __user *uold, int ndfd, const char __user *unew,
+		     int (*fn)(struct inode *, const char *, struct inode *, const char *))
+{
+	char *oldp = getname(uold), *newp = IS_ERR(oldp) ? NULL : getname(unew);
+	struct inode *odir = NULL, *ndir = NULL;
+	long err;
+
+	if (IS_ERR(oldp) || IS_ERR(newp)) {
+		err = IS_ERR(oldp) ? PTR_ERR(oldp) : PTR_ERR(newp);
+		goto out_put_names;
+	}
+	odir = at_dir(odfd, oldp);
+	ndir = IS_ERR(odir) ? NULL : at_dir(ndfd, newp);
+	if (IS_ERR(odir) || IS_ERR(ndir))
+		err = IS_ERR(odir) ? PTR_ERR(odir) : PTR_ERR(ndir);
+	else
+		err = fn(odir, oldp, ndir, newp);
+	if (!IS_ERR_OR_NULL(odir))
+		iput(odir);
+	if (!IS_ERR_OR_NULL(ndir))
+		iput(ndir);
+out_put_names:
+	putname(newp);
+	putname(oldp);
+	return err;
+}
+
+SYSCALL_DEFINE2(link, const char __user *, oldpath, const char __user *, newpath)
+{
+	return at_call2(AT_FDCWD, oldpath, AT_FDCWD, newpath, vfs_link_at);
+}
+
+/* AT_SYMLINK_FOLLOW changes nothing (no symlinks are followed anyway);
+ * AT_EMPTY_PATH is accepted, and "" then gives -ENOENT as for a caller
+ * without CAP_DAC_READ_SEARCH on Linux. */
+SYSCALL_DEFINE5(linkat, int, odfd, const char __user *, oldpath, int, ndfd,
+		const char __user *, newpath, int, flags)
+{
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	return at_call2(odfd, oldpath, ndfd, newpath, vfs_link_at);
+}
+
+SYSCALL_DEFINE2(rename, const char __user *, oldpath, const char __user *, newpath)
+{
+	return at_call2(AT_FDCWD, oldpath, AT_FDCWD, newpath, vfs_rename_at);
+}
+
+SYSCALL_DEFINE4(renameat, int, odfd, const char __user *, oldpath, int, ndfd,
+		const char __user *, newpath)
+{
+	return at_call2(odfd, oldpath, ndfd, newpath, vfs_rename_at);
+}
+
+/* RENAME_NOREPLACE, RENAME_EXCHANGE and RENAME_WHITEOUT are not supported. */
+SYSCALL_DEFINE5(renameat2, int, odfd, const char __user *, oldpath, int, ndfd,
+		const char __user *, newpath, unsigned int, flags)
+{
+	if (flags)
+		return -EINVAL;
+	return at_call2(odfd, oldpath, ndfd, newpath, vfs_rename_at);
 }

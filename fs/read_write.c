@@ -1,35 +1,193 @@
 /*
  * Open files and the calls on them: read, write, seek, fsync, truncate,
- * readdir, and copying to and from a caller's buffer (iov_iter).
+ * readdir, and copying to and from a caller's buffer (iov_iter); the
+ * system calls read, write, pread64, pwrite64, readv, writev and lseek.
  *
  * Locks: file->f_pos_lock serialises calls that use and move the file
- * position; the inode lock is taken by the operations that need it
- * (generic_file_write_iter, vfs_truncate, vfs_readdir).
+ * position of a regular file or directory (Linux's FMODE_ATOMIC_POS).
+ * Other files (pipes, the console) are not locked: a reader blocked in a
+ * pipe or a tty must not hold up a writer of the same open file (a
+ * shell's stdin and stdout are often one file). The inode lock is taken
+ * by the operations that need it (generic_file_write_iter, vfs_truncate,
+ * vfs_readdir).
+ *
+ * User buffers: an ITER_USER copy uses copy_to_user/copy_from_user and
+ * stops at the first byte that faults, returning a short count; read()
+ * then returns what it copied, or -EFAULT if nothing. A write into the
+ * page cache must not fault while it holds the page lock: see
+ * fault_in_iov_iter_readable() and write_one() in mm/filemap.c.
  */
 #include <kernel/err.h>
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
+#include <kernel/sched.h>
 #include <kernel/string.h>
+#include <kernel/syscalls.h>
+#include <fs/fdtable.h>
 #include <fs/fs.h>
 #include <mm/filemap.h>
 #include <mm/slab.h>
+#include <asm/uaccess.h>
+
+/* ---- iov_iter ------------------------------------------------------------------- */
+
+/* Step over used-up (and empty) segments. */
+static void iov_iter_skip_empty(struct iov_iter *i)
+{
+	while (i->nr_segs && i->iov_offset == i->iov->iov_len) {
+		i->iov++;
+		i->nr_segs--;
+		i->iov_offset = 0;
+	}
+}
+
+void iov_iter_user(struct iov_iter *i, const struct iovec *iov, unsigned long nr_segs,
+		   size_t count)
+{
+	*i = (struct iov_iter){ .type = ITER_USER, .count = count, .iov = iov,
+				.nr_segs = nr_segs };
+	iov_iter_skip_empty(i);
+}
+
+static void iov_iter_advance_user(struct iov_iter *i, size_t n)
+{
+	i->iov_offset += n;
+	i->count -= n;
+	iov_iter_skip_empty(i);
+}
+
+/* The bytes left in the current user segment, limited by count. */
+static size_t iov_iter_seg_len(const struct iov_iter *i)
+{
+	if (!i->nr_segs)
+		return 0;
+	return min(i->iov->iov_len - i->iov_offset, i->count);
+}
+
+static char __user *iov_iter_seg_ptr(const struct iov_iter *i)
+{
+	return (char __user *)i->iov->iov_base + i->iov_offset;
+}
 
 size_t copy_to_iter(const void *src, size_t n, struct iov_iter *i)
 {
+	size_t done = 0;
+
 	n = min(n, i->count);
-	memcpy(i->base, src, n);
-	i->base += n;
-	i->count -= n;
-	return n;
+	if (i->type == ITER_KERNEL) {
+		memcpy(i->base, src, n);
+		i->base += n;
+		i->count -= n;
+		return n;
+	}
+	while (done < n && iov_iter_seg_len(i)) {
+		size_t seg = min(iov_iter_seg_len(i), n - done);
+		size_t left = copy_to_user(iov_iter_seg_ptr(i), (const char *)src + done, seg);
+
+		iov_iter_advance_user(i, seg - left);
+		done += seg - left;
+		if (left)
+			break;                  /* a fault: stop short */
+	}
+	return done;
 }
 
 size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i)
 {
+	size_t done = 0;
+
 	n = min(n, i->count);
-	memcpy(dst, i->base, n);
-	i->base += n;
-	i->count -= n;
-	return n;
+	if (i->type == ITER_KERNEL) {
+		memcpy(dst, i->base, n);
+		i->base += n;
+		i->count -= n;
+		return n;
+	}
+	while (done < n && iov_iter_seg_len(i)) {
+		size_t seg = min(iov_iter_seg_len(i), n - done);
+		size_t left = copy_from_user((char *)dst + done, iov_iter_seg_ptr(i), seg);
+
+		iov_iter_advance_user(i, seg - left);
+		done += seg - left;
+		if (left)
+			break;
+	}
+	return done;
+}
+
+/* Touch one byte in each page of [@p, @p + @len); returns the bytes from
+ * the first page that could not be read to the end (0: all readable). */
+static size_t fault_in_readable(const char __user *p, size_t len)
+{
+	unsigned long start = (unsigned long)p, end = start + len, a = start;
+	char c;
+
+	if (!len)
+		return 0;
+	if (end < start)
+		return len;
+	while (a < end) {
+		if (copy_from_user(&c, (const char __user *)a, 1))
+			return (size_t)(end - a);
+		a = (a & ~(PAGE_SIZE - 1)) + PAGE_SIZE;
+	}
+	return 0;
+}
+
+size_t fault_in_iov_iter_readable(const struct iov_iter *i, size_t n)
+{
+	const struct iovec *iov = i->iov;
+	size_t offset = i->iov_offset, done = 0;
+
+	n = min(n, i->count);
+	if (i->type != ITER_USER)
+		return 0;
+	for (unsigned long seg = 0; seg < i->nr_segs && done < n; seg++, iov++) {
+		size_t len = min(iov->iov_len - offset, n - done);
+		size_t left = fault_in_readable((const char __user *)iov->iov_base + offset, len);
+
+		if (left)
+			return n - (done + len - left);
+		done += len;
+		offset = 0;
+	}
+	return n - done;
+}
+
+int import_iovec(const struct iovec __user *uvec, unsigned long nr_segs, struct iovec **iovp,
+		 struct iov_iter *i)
+{
+	struct iovec *iov;
+	size_t total = 0;
+
+	*iovp = NULL;
+	if (nr_segs > UIO_MAXIOV)
+		return -EINVAL;
+	iov = kmalloc(max(nr_segs, 1UL) * sizeof(*iov), GFP_KERNEL);
+	if (!iov)
+		return -ENOMEM;
+	if (copy_from_user(iov, uvec, nr_segs * sizeof(*iov))) {
+		kfree(iov);
+		return -EFAULT;
+	}
+	for (unsigned long seg = 0; seg < nr_segs; seg++) {
+		if ((ssize_t)iov[seg].iov_len < 0) {
+			kfree(iov);
+			return -EINVAL;
+		}
+	}
+	for (unsigned long seg = 0; seg < nr_segs; seg++) {
+		if (!access_ok(iov[seg].iov_base, iov[seg].iov_len)) {
+			kfree(iov);
+			return -EFAULT;
+		}
+		/* Like Linux, cap the total at MAX_RW_COUNT by shortening. */
+		iov[seg].iov_len = min(iov[seg].iov_len, MAX_RW_COUNT - total);
+		total += iov[seg].iov_len;
+	}
+	iov_iter_user(i, iov, nr_segs, total);
+	*iovp = iov;
+	return 0;
 }
 
 struct file *open_inode(struct inode *inode, unsigned int flags)
@@ -180,4 +338,149 @@ int vfs_readdir(struct file *f, struct dir_context *ctx)
 	err = f->f_op->iterate(f, ctx);
 	inode_unlock_shared(f->f_inode);
 	return err;
+}
+
+/* ---- system calls ------------------------------------------------------------------- */
+
+/* Does @f have a position that read/write use and lock (Linux's
+ * FMODE_ATOMIC_POS: regular files and directories)? */
+static bool file_pos_locked(struct file *f)
+{
+	umode_t mode = f->f_inode->i_mode;
+
+	return S_ISREG(mode) || S_ISDIR(mode);
+}
+
+/* A stream (pipe, console) has no position: pread/pwrite/lseek -ESPIPE. */
+static bool file_is_stream(struct file *f)
+{
+	return !f->f_op || !f->f_op->llseek;
+}
+
+/* read/write/readv/writev at the file position, moving it. */
+static ssize_t rw_at_fpos(struct file *f, struct iov_iter *it, bool write)
+{
+	bool lock = file_pos_locked(f);
+	loff_t pos;
+	ssize_t ret;
+
+	if (lock)
+		mutex_lock(&f->f_pos_lock);
+	pos = f->f_pos;
+	ret = write ? vfs_write(f, it, &pos) : vfs_read(f, it, &pos);
+	if (ret >= 0 && !file_is_stream(f))
+		f->f_pos = pos;
+	if (lock)
+		mutex_unlock(&f->f_pos_lock);
+	return ret;
+}
+
+/* The checks Linux's vfs_read/vfs_write make before touching the buffer,
+ * in Linux's order: mode (-EBADF), then the buffer range (-EFAULT). */
+static ssize_t rw_check(struct file *f, const void __user *buf, size_t count, bool write)
+{
+	if (!(f->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
+		return -EBADF;
+	if (!access_ok(buf, count))
+		return -EFAULT;
+	return 0;
+}
+
+/* One user buffer, @pos NULL for the file position (read/write), else
+ * an explicit offset (pread64/pwrite64). Linux's order of checks: a
+ * negative offset, the fd, a stream (-ESPIPE), the mode, the buffer. */
+static ssize_t ksys_rw(unsigned int fd, void __user *buf, size_t count, loff_t *pos,
+		       bool write)
+{
+	struct iovec iov = { buf, min(count, MAX_RW_COUNT) };
+	struct iov_iter it;
+	struct file *f;
+	ssize_t ret;
+
+	if (pos && *pos < 0)
+		return -EINVAL;
+	f = fget(fd);
+	if (!f)
+		return -EBADF;
+	ret = pos && file_is_stream(f) ? -ESPIPE : rw_check(f, buf, count, write);
+	if (ret)
+		goto out_fput;
+	iov_iter_user(&it, &iov, 1, iov.iov_len);
+	if (pos)
+		ret = write ? vfs_write(f, &it, pos) : vfs_read(f, &it, pos);
+	else
+		ret = rw_at_fpos(f, &it, write);
+out_fput:
+	fput(f);
+	return ret;
+}
+
+SYSCALL_DEFINE3(read, unsigned int, fd, char __user *, buf, size_t, count)
+{
+	return ksys_rw(fd, buf, count, NULL, false);
+}
+
+SYSCALL_DEFINE3(write, unsigned int, fd, const char __user *, buf, size_t, count)
+{
+	return ksys_rw(fd, (void __user *)buf, count, NULL, true);
+}
+
+SYSCALL_DEFINE4(pread64, unsigned int, fd, char __user *, buf, size_t, count, loff_t, pos)
+{
+	return ksys_rw(fd, buf, count, &pos, false);
+}
+
+SYSCALL_DEFINE4(pwrite64, unsigned int, fd, const char __user *, buf, size_t, count,
+		loff_t, pos)
+{
+	return ksys_rw(fd, (void __user *)buf, count, &pos, true);
+}
+
+/* readv/writev: the iovec array is checked before the file's mode, as in
+ * Linux's vfs_readv (import_iovec, then do_iter_read). */
+static ssize_t ksys_rwv(unsigned long fd, const struct iovec __user *uvec, unsigned long vlen,
+			bool write)
+{
+	struct file *f = fget((unsigned int)fd);
+	struct iovec *iov;
+	struct iov_iter it;
+	ssize_t ret;
+
+	if (!f)
+		ret = -EBADF;
+	else
+		ret = import_iovec(uvec, vlen, &iov, &it);
+	if (ret)
+		goto out_fput;
+	if (!(f->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
+		ret = -EBADF;
+	else
+		ret = rw_at_fpos(f, &it, write);
+	kfree(iov);
+out_fput:
+	fput(f);
+	return ret;
+}
+
+SYSCALL_DEFINE3(readv, unsigned long, fd, const struct iovec __user *, vec, unsigned long, vlen)
+{
+	return ksys_rwv(fd, vec, vlen, false);
+}
+
+SYSCALL_DEFINE3(writev, unsigned long, fd, const struct iovec __user *, vec, unsigned long, vlen)
+{
+	return ksys_rwv(fd, vec, vlen, true);
+}
+
+SYSCALL_DEFINE3(lseek, unsigned int, fd, loff_t, offset, unsigned int, whence)
+{
+	struct file *f = fget(fd);
+	loff_t ret;
+
+	if (!f)
+		return -EBADF;
+	/* A pipe says -ESPIPE before looking at @whence, as Linux. */
+	ret = vfs_llseek(f, offset, whence > SEEK_END ? -1 : (int)whence);
+	fput(f);
+	return ret;
 }

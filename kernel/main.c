@@ -7,23 +7,30 @@
  */
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
+#include <kernel/err.h>
 #include <kernel/kernel.h>
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>
 #include <kernel/power.h>
+#include <kernel/process.h>
+#include <kernel/signal.h>
 #include <kernel/sched.h>
 #include <kernel/sections.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
 #include <drivers/drivers.h>
 #include <fs/ext2.h>
+#include <fs/fdtable.h>
 #include <fs/fs.h>
+#include <drivers/tty.h>
 #include <mm/memblock.h>
+#include <mm/mm.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 #include <mm/writeback.h>
 #include <asm/apic.h>
+#include <asm/ioapic.h>
 #include <asm/bootinfo.h>
 #include <asm/extable.h>
 #include <asm/mm_init.h>
@@ -50,6 +57,80 @@ static void print_memory_summary(void)
 		((unsigned long)_kernel_phys_end - (unsigned long)_kernel_phys_start) >> 10);
 }
 
+#define INIT_MAX_ARGS 32
+
+/*
+ * init's argv (docs/userspace.md): the path from init= (default
+ * /bin/init), then the value of init.mode= if given, then every word after
+ * a standalone "--" on the kernel command line. The words point into
+ * @copy, a private copy of the command line.
+ */
+static int init_argv(const char *path, char *copy, size_t size, char *argv[])
+{
+	const char *mode = kernel_param("init.mode");
+	char *p, *rest = NULL;
+	int argc = 0;
+
+	argv[argc++] = (char *)path;
+	if (mode)
+		argv[argc++] = (char *)mode;
+	strlcpy(copy, boot_info.cmdline, size);
+	for (p = copy; *p; p++) {
+		if (p[0] == '-' && p[1] == '-' && (p == copy || p[-1] == ' ') &&
+		    (p[2] == ' ' || p[2] == '\0')) {
+			rest = p + 2;
+			break;
+		}
+	}
+	while (rest && *rest && argc < INIT_MAX_ARGS) {
+		while (*rest == ' ')
+			*rest++ = '\0';
+		if (!*rest)
+			break;
+		argv[argc++] = rest;
+		while (*rest && *rest != ' ')
+			rest++;
+	}
+	argv[argc] = NULL;
+	return argc;
+}
+
+/*
+ * Turn this kernel thread (pid 1) into the first user process and run
+ * init. Its fds 0, 1 and 2 are the console. Never returns.
+ */
+static __noreturn void run_init_process(void)
+{
+	static char cmdline_copy[1024];
+	static char *envp[] = { "PATH=/bin", "HOME=/", "TERM=vt100", NULL };
+	char *argv[INIT_MAX_ARGS + 1];
+	const char *path = kernel_param("init") ? kernel_param("init") : "/bin/init";
+	struct task_struct *me = current;
+	struct pt_regs regs;
+	struct file *console;
+	int err;
+
+	init_argv(path, cmdline_copy, sizeof(cmdline_copy), argv);
+	me->is_process = true;
+	me->pgid = me->sid = me->pid;
+	me->exit_signal = SIGCHLD;
+	me->files = files_alloc();
+	me->fs = fs_alloc();
+	console = tty_open_console(O_RDWR);
+	if (!me->files || !me->fs || IS_ERR_OR_NULL(console) || copy_signal_state(me, NULL))
+		panic("run_init_process: out of memory");
+	for (int fd = 0; fd < 3; fd++)
+		if (fd_install_new(fd ? get_file(console) : console, 0) != fd)
+			panic("run_init_process: console fds");
+	err = do_execve(path, argv, envp, false, &regs);
+	if (err)
+		panic("cannot run init %s: error %d", path, err);
+	pr_info("init: running %s\n", path);
+	local_irq_disable();
+	enter_user_mode_asm(&regs);
+	panic("run_init_process: returned from user mode");
+}
+
 /*
  * The first kernel thread. It runs in task context (it may sleep), which
  * the unit tests of sleeping primitives and, later, the disk need.
@@ -61,6 +142,7 @@ static int kernel_init(void *unused)
 	/* Devices, then the root filesystem on the first disk (root=DEV to
 	 * choose another), then the flusher that writes it back. */
 	drivers_init();
+	tty_init();
 	ext2_init();
 	if (mount_root(root, "ext2") == 0)
 		writeback_init();
@@ -70,7 +152,9 @@ static int kernel_init(void *unused)
 
 		kernel_power_off(failed ? EXIT_TESTS_FAILED : EXIT_TESTS_PASSED);
 	}
-	monitor_run();
+	if (kernel_param_has("monitor"))
+		monitor_run();
+	run_init_process();
 }
 
 void kmain(u32 magic, u64 info)
@@ -97,9 +181,11 @@ void kmain(u32 magic, u64 info)
 	page_alloc_init();
 	kmalloc_init();
 	vmalloc_init();
+	memory_init();
 
 	/* 5. Interrupts and time. */
 	lapic_init();
+	ioapic_init();
 	time_init();
 	rtc_init();
 	local_irq_enable();

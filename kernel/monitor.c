@@ -2,8 +2,10 @@
  * The kernel monitor (see include/kernel/monitor.h), and the deliberate
  * crashes that show what an oops report looks like.
  *
- * Input is polled: between keystrokes the CPU halts until the next timer
- * tick (HZ), so the loop costs nothing while idle.
+ * Input comes from the console TTY (drivers/tty.c) once its receive
+ * interrupt is set up; before that (or without a UART interrupt) it is
+ * polled: between keystrokes the CPU halts until the next timer tick (HZ),
+ * so the loop costs nothing while idle.
  */
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
@@ -15,6 +17,7 @@
 #include <kernel/string.h>
 #include <kernel/time.h>
 #include <drivers/blkdev.h>
+#include <drivers/tty.h>
 #include <fs/fs.h>
 #include <kernel/err.h>
 #include <mm/memblock.h>
@@ -42,10 +45,22 @@ void crash_test(const char *what)
 		pr_warn("crash: unknown crash '%s' (try pagefault or panic)\n", what);
 }
 
+/*
+ * Read a command line: through the console TTY's line discipline when its
+ * input is interrupt-driven (it echoes and edits; the CPU sleeps until a
+ * line arrives), else by polling the UART and editing here.
+ */
 static void read_line(char *buf, size_t size)
 {
+	ssize_t got = tty_console_read_line(buf, size - 1);
 	size_t n = 0;
 
+	if (got >= 0) {
+		if (got > 0 && buf[got - 1] == '\n')
+			got--;
+		buf[got] = '\0';
+		return;
+	}
 	for (;;) {
 		int c = console_getc();
 

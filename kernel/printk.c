@@ -4,7 +4,9 @@
  * Lock: logbuf_lock (irqsave), innermost of all locks: printk may be called
  * with any other lock held and from interrupt handlers. Once a panic has
  * started, the lock is no longer taken (the CPU holding it may never let go)
- * and output goes straight to the console.
+ * and output goes straight to the console. The console TTY (drivers/tty.c)
+ * takes the same lock through console_lock_irqsave() around its writes and
+ * echoes, so user output and kernel messages never interleave mid-write.
  */
 #include <kernel/console.h>
 #include <kernel/printk.h>
@@ -34,6 +36,16 @@ static void log_unlock(unsigned long flags)
 {
 	if (!panic_mode)
 		spin_unlock_irqrestore(&logbuf_lock, flags);
+}
+
+unsigned long console_lock_irqsave(void)
+{
+	return log_lock();
+}
+
+void console_unlock_irqrestore(unsigned long flags)
+{
+	log_unlock(flags);
 }
 
 static void log_store(const char *s, size_t len)

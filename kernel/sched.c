@@ -16,6 +16,8 @@
  * switched.
  */
 #include <kernel/kernel.h>
+#include <kernel/process.h>
+#include <kernel/signal.h>
 #include <kernel/sched.h>
 #include <kernel/sections.h>
 #include <kernel/spinlock.h>
@@ -91,14 +93,70 @@ static struct task_struct *pick_next_task_locked(void)
 	return next;
 }
 
+/*
+ * A task has switched away for the last time. A kernel thread is freed
+ * whole. A user process keeps its task_struct as a zombie (exit status,
+ * counters) until its parent reaps it (release_task); only its kernel
+ * stack goes now, and only now is the zombie published to wait4, so a
+ * parent never frees a task that is still switching away.
+ */
 static void free_task(struct task_struct *t)
+{
+	unsigned long flags;
+
+	free_pages(t->stack, KERNEL_STACK_ORDER);
+	t->stack = NULL;
+	if (t->is_process) {
+		process_became_zombie(t);
+		return;
+	}
+	flags = spin_lock_irqsave(&tasklist_lock);
+	list_del(&t->tasks);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	kfree(t);
+}
+
+unsigned long tasklist_lock_irqsave(void)
+{
+	return spin_lock_irqsave(&tasklist_lock);
+}
+
+void tasklist_unlock_irqrestore(unsigned long flags)
+{
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
+/* Reap a zombie: its task_struct goes. Context: any, no lock held. */
+void release_task(struct task_struct *t)
 {
 	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
 
 	list_del(&t->tasks);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
-	free_pages(t->stack, KERNEL_STACK_ORDER);
+	if (t->signal)
+		free_signal_state(t);   /* after list_del: kill() finds tasks on the list */
 	kfree(t);
+}
+
+struct task_struct *find_task_by_pid_locked(int pid)
+{
+	struct task_struct *t;
+
+	ASSERT_HELD(&tasklist_lock);
+	list_for_each_entry(t, &all_tasks, tasks)
+		if (t->pid == pid && t->is_process && !t->exit_state)
+			return t;
+	return NULL;
+}
+
+void for_each_process_locked(void (*fn)(struct task_struct *t, void *arg), void *arg)
+{
+	struct task_struct *t;
+
+	ASSERT_HELD(&tasklist_lock);
+	list_for_each_entry(t, &all_tasks, tasks)
+		if (t->is_process && !t->exit_state && t->state != TASK_DEAD)
+			fn(t, arg);
 }
 
 /*
@@ -152,10 +210,15 @@ void yield(void)
 
 bool wake_up_process(struct task_struct *t)
 {
+	return wake_up_state(t, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE);
+}
+
+bool wake_up_state(struct task_struct *t, long state)
+{
 	unsigned long flags = spin_lock_irqsave(&rq_lock);
 	bool woken = false;
 
-	if (t->state != TASK_RUNNING && t->state != TASK_DEAD) {
+	if (t->state & state) {
 		t->state = TASK_RUNNING;
 		/* A task still on its way out of schedule() on some CPU is
 		 * requeued by schedule() itself when it sees TASK_RUNNING. */
@@ -200,6 +263,16 @@ void scheduler_tick(void)
 			cur->slice = SCHED_SLICE_TICKS;
 	}
 	spin_unlock(&rq_lock);
+}
+
+void account_process_tick(struct task_struct *t, bool user)
+{
+	if (t == this_cpu()->idle_task)
+		return;
+	if (user)
+		t->utime_ticks++;
+	else
+		t->stime_ticks++;
 }
 
 void preempt_schedule_irq(void)
@@ -256,7 +329,8 @@ void kthread_entry(struct task_struct *prev)
 	kthread_exit(me->fn(me->arg));
 }
 
-struct task_struct *kthread_run(int (*fn)(void *arg), void *arg, const char *name)
+struct task_struct *task_create(int (*fn)(void *arg), void *arg, const char *name,
+			        unsigned long reserve)
 {
 	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);
 	unsigned long flags;
@@ -271,14 +345,31 @@ struct task_struct *kthread_run(int (*fn)(void *arg), void *arg, const char *nam
 	strlcpy(t->comm, name, sizeof(t->comm));
 	t->fn = fn;
 	t->arg = arg;
-	t->thread.rsp = thread_stack_init(t->stack, KERNEL_STACK_SIZE);
-	t->state = TASK_UNINTERRUPTIBLE;        /* not runnable until woken below */
+	t->thread.rsp = thread_stack_init(t->stack, KERNEL_STACK_SIZE - reserve);
+	t->state = TASK_UNINTERRUPTIBLE;        /* not runnable until woken */
 	INIT_LIST_HEAD(&t->timer_list);
+	INIT_LIST_HEAD(&t->children);
+	INIT_LIST_HEAD(&t->sibling);
 	flags = spin_lock_irqsave(&tasklist_lock);
 	t->pid = next_pid++;
+	t->tgid = t->pid;
 	list_add_tail(&t->tasks, &all_tasks);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
-	wake_up_process(t);
+	return t;
+}
+
+void task_destroy_unborn(struct task_struct *t)
+{
+	free_pages(t->stack, KERNEL_STACK_ORDER);
+	release_task(t);
+}
+
+struct task_struct *kthread_run(int (*fn)(void *arg), void *arg, const char *name)
+{
+	struct task_struct *t = task_create(fn, arg, name, 0);
+
+	if (t)
+		wake_up_process(t);
 	return t;
 }
 

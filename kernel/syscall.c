@@ -1,6 +1,6 @@
 /*
  * The system-call table and the calls that need nothing but a task.
- * (Files, processes, memory and signals add theirs as they arrive.)
+ * (The calls themselves live with their subsystems.)
  */
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
@@ -25,34 +25,4 @@ long syscall_dispatch(unsigned long nr, const unsigned long args[6])
 	      (1UL << (nr % 64))))
 		pr_debug("%s[%d]: unimplemented system call %lu\n", current->comm, current->pid, nr);
 	return -ENOSYS;
-}
-
-SYSCALL_DEFINE0(getpid)
-{
-	return current->pid;
-}
-
-SYSCALL_DEFINE0(gettid)
-{
-	return current->pid;            /* one thread per process */
-}
-
-SYSCALL_DEFINE1(exit, int, code)
-{
-	do_exit((code & 0xff) << 8);
-}
-
-SYSCALL_DEFINE1(exit_group, int, code)
-{
-	do_exit((code & 0xff) << 8);
-}
-
-void do_exit(int status)
-{
-	struct task_struct *me = current;
-
-	me->exit_status = status;
-	if (me->exit_done)
-		complete(me->exit_done);
-	kthread_exit(status);
 }

@@ -26,6 +26,7 @@
 #include <kernel/wait.h>
 #include <fs/fs.h>
 #include <mm/filemap.h>
+#include <mm/mm.h>
 #include <mm/slab.h>
 #include <mm/writeback.h>
 #include <fs/buffer.h>
@@ -547,7 +548,7 @@ void truncate_inode_pages(struct address_space *m, loff_t lstart)
  * page lock. */
 static bool try_to_release_page_locked(struct address_space *m, struct page *page)
 {
-	if (!trylock_page(page))
+	if (m->unevictable || !trylock_page(page))
 		return false;
 	if (PageDirty(page) || PageWriteback(page) || page_ref_count(page) != 1 ||
 	    page_mapcount(page) > 0) {
@@ -694,17 +695,36 @@ static struct page *grab_write_page(struct file *file, struct address_space *m,
 	}
 }
 
-/* Copy into one page at *@pos. Returns bytes copied or a negative errno. */
+/*
+ * Copy into one page at *@pos. Returns bytes copied, 0 if the copy must
+ * be retried, or a negative errno.
+ *
+ * The deadlock this avoids: the source may be a user mapping of this
+ * very page (write(fd, p, n) with p = mmap of fd). If the copy faulted
+ * on it while we hold the page lock, the fault would wait for that lock
+ * in ->fault, forever. So the source bytes are faulted in first, with
+ * the page unlocked (fault_in_iov_iter_readable), and only the bytes
+ * that could be faulted in are copied. A mapping cannot lose its PTE
+ * between the two steps through truncate (we hold the inode lock), but
+ * if the copy still comes up short it is retried from the fault-in.
+ * Known limit: a short copy leaves the bytes past it zeroed in the page
+ * (copy_from_user zero-fills); only a race that unmaps the source in
+ * between can cause one.
+ */
 static ssize_t write_one(struct file *file, struct iov_iter *from, loff_t *pos)
 {
 	struct inode *inode = file->f_inode;
 	struct address_space *m = inode->i_mapping;
 	unsigned int offset = *pos & ~PAGE_MASK;
 	size_t len = min((size_t)(PAGE_SIZE - offset), from->count);
+	size_t unreadable = fault_in_iov_iter_readable(from, len);
 	struct page *page;
 	size_t n;
 	int err;
 
+	if (unreadable == len)
+		return -EFAULT;
+	len -= unreadable;                      /* stop at the first bad byte */
 	page = grab_write_page(file, m, (unsigned long)(*pos >> PAGE_SHIFT), offset,
 			       offset + (unsigned int)len);
 	if (IS_ERR(page))
@@ -722,7 +742,7 @@ static ssize_t write_one(struct file *file, struct iov_iter *from, loff_t *pos)
 	unlock_page(page);
 	put_page(page);
 	if (!n)
-		return -EFAULT;
+		return 0;                       /* faulted after all: fault in again */
 	*pos += (loff_t)n;
 	if (*pos > inode->i_size)
 		inode_set_size(inode, *pos);
@@ -798,4 +818,48 @@ int generic_file_fsync(struct file *file, bool datasync)
 	/* The file's block map and the allocation bitmaps live in buffers. */
 	e = sync_blockdev(inode->i_sb->s_bdev, 0);
 	return err ? err : e;
+}
+
+/* ---- the page cache behind mappings ------------------------------------------ */
+
+/*
+ * ->fault for files in the page cache: the page at vmf->pgoff, read from
+ * disk if it is not cached (a major fault). A page wholly past EOF gives
+ * SIGBUS (LINUX-SEMANTICS.md item 31). Returns the page referenced and
+ * unlocked in vmf->page. Context: mmap_lock held for reading; may sleep.
+ */
+vm_fault_t filemap_fault(struct vm_fault *vmf)
+{
+	struct file *file = vmf->vma->vm_file;
+	struct address_space *m = file->f_inode->i_mapping;
+	struct inode *inode = m->host;
+	vm_fault_t ret = 0;
+	struct page *page;
+
+	if (vmf->pgoff >= DIV_ROUND_UP((u64)READ_ONCE(inode->i_size), PAGE_SIZE))
+		return VM_FAULT_SIGBUS;
+	page = find_get_page(m, vmf->pgoff);
+	if (!page || !PageUptodate(page)) {
+		if (page)
+			put_page(page);
+		ret = VM_FAULT_MAJOR;
+		page = read_mapping_page(m, vmf->pgoff, file);
+		if (IS_ERR(page))
+			return PTR_ERR(page) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+	}
+	vmf->page = page;
+	return ret;
+}
+
+const struct vm_operations_struct generic_file_vm_ops = {
+	.fault = filemap_fault,
+	.name = "filemap",
+};
+
+int generic_file_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if (!file->f_inode->i_mapping->a_ops->readpage)
+		return -ENOEXEC;
+	vma->vm_ops = &generic_file_vm_ops;
+	return 0;
 }

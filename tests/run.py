@@ -5,12 +5,20 @@ Usage:
     python3 tests/run.py --kernel build/kernel.elf --iso build/faultline-test.iso
                          [--accel tcg|kvm] [--mem 256M] [--smp 1]
                          [--kargs EXTRA] [--timeout 120] [--only SUITE]
-                         [--disk FILE]
+                         [--disk FILE] [--extra-tests DIR]
 
 Suites, run in this order (a failing suite does not stop the others):
 
   ktest  PVH boot with "ktest": the kernel runs its in-kernel unit tests and
          prints TAP; every kernel test becomes one result line here.
+  user   PVH boot with "init.mode=test": init runs /bin/runtests, which runs
+         every program in /tests (and /extra-tests), each as its own
+         process with a time limit; every runner result line becomes one
+         result line here, "user: NAME". The test programs' own output
+         (the runner prefixes it with "# ") is shown for failed tests only;
+         build/test-logs/user.log has all of it. --extra-tests DIR (or
+         $EXTRA_TESTS, as `make test EXTRA_TESTS=DIR` sets it) first copies
+         every executable in DIR into /extra-tests on the vda image.
   grub   GRUB boot of the test ISO (its grub.cfg passes "ktest"): the kernel
          must come up through Multiboot2 and pass its tests.
   oops   PVH boot with "crash=pagefault": the kernel must print a Linux-style
@@ -38,6 +46,7 @@ Each suite's full console output is saved in build/test-logs/SUITE.log.
 
 import argparse
 import collections
+import os
 import queue
 import re
 import shutil
@@ -59,6 +68,12 @@ TAIL_LINES = 40          # console lines shown when a suite fails
 # so log lines ("[    0.001] ...") can be mixed in freely.
 KTEST_RESULT = re.compile(r"(ok|not ok) (\d+) - (.+)")
 KTEST_CLOSING = re.compile(r"(\d+) passed, (\d+) failed")
+
+# The user-test runner's lines (user/runtests.c): its own result lines are
+# not prefixed; everything a test prints is, with "# ".
+USER_RESULT = re.compile(r"(ok|not ok) (\d+) - (\S+)(.*)")
+USER_TEST_START = "# ---- "
+USER_SUITE_MIN_TIMEOUT = 600     # seconds for the whole user-test boot
 
 # Everything the oops suite expects on the console.
 OOPS_EXPECTED = [
@@ -162,8 +177,8 @@ class Boot:
         show_tail(self.console)
 
 
-def boot(args, tag, on_line=None, disk=None, **boot_args):
-    """Run QEMU until it exits or args.timeout seconds pass.
+def boot(args, tag, on_line=None, disk=None, timeout=None, **boot_args):
+    """Run QEMU until it exits or timeout (default args.timeout) seconds pass.
 
     The serial console is QEMU's stdout; every line is passed to on_line()
     as soon as it arrives, so results can be printed while the kernel runs.
@@ -173,15 +188,17 @@ def boot(args, tag, on_line=None, disk=None, **boot_args):
     """
     cmd = qemu.qemu_command(accel=args.accel, mem=args.mem, smp=args.smp,
                             serial="stdio", monitor="none",
-                            disks=qemu.disk_args(tag, disk or args.disk),
+                            disks=qemu.disk_args(tag, disk or args.disk,
+                                                 Path(args.kernel).resolve().parent),
                             **boot_args)
     console = []
+    timeout = timeout or args.timeout
     with tempfile.TemporaryFile() as errors:
         try:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=errors)
         except FileNotFoundError:
-            return Boot(127, [], [f"{qemu.QEMU} not found"], args.timeout)
+            return Boot(127, [], [f"{qemu.QEMU} not found"], timeout)
 
         # A thread reads the pipe, so that the main thread can stop waiting
         # when the time is up even if the kernel went silent.
@@ -194,7 +211,7 @@ def boot(args, tag, on_line=None, disk=None, **boot_args):
 
         threading.Thread(target=reader, daemon=True).start()
 
-        deadline = time.monotonic() + args.timeout
+        deadline = time.monotonic() + timeout
         status = None
         try:
             while True:
@@ -213,7 +230,7 @@ def boot(args, tag, on_line=None, disk=None, **boot_args):
             proc.wait()
         errors.seek(0)
         qemu_errors = errors.read().decode("utf-8", "replace").splitlines()
-    return Boot(status, console, qemu_errors, args.timeout)
+    return Boot(status, console, qemu_errors, timeout)
 
 
 def kernel_cmdline(*words):
@@ -302,6 +319,103 @@ def suite_ktest(args, tap):
             diag(f"ktest: {p}")
         run.show_failure()
         tap.result(False, "ktest: boot completed")
+
+
+def install_extra_tests(args):
+    """EXTRA_TESTS=DIR: copy DIR's executables into /extra-tests on vda.
+    Returns a problem description, or None."""
+    if not args.extra_tests:
+        return None
+    if not Path(args.extra_tests).is_dir():
+        return f"EXTRA_TESTS={args.extra_tests}: not a directory"
+    files = qemu.executables_in(args.extra_tests)
+    if not files:
+        return f"EXTRA_TESTS={args.extra_tests}: no executable files in it"
+    try:
+        qemu.install_files(args.disk, "/extra-tests", files)
+    except RuntimeError as e:
+        return str(e)
+    diag(f"user: installed {len(files)} extra test(s) from "
+         f"{args.extra_tests} into /extra-tests")
+    return None
+
+
+class UserOutput:
+    """Follows the runner's output: result lines, the closing line, init's
+    status line, and each test's output (kept until its result arrives)."""
+
+    def __init__(self, tap):
+        self.tap = tap
+        self.results = [0, 0]            # passed, failed
+        self.closing = None
+        self.init_status = None
+        self.current = []                # output of the running test
+
+    def on_line(self, line):
+        m = USER_RESULT.fullmatch(line)
+        if m:
+            ok = m.group(1) == "ok"
+            self.results[0 if ok else 1] += 1
+            if not ok:
+                show_lines(self.current, f"output of {m.group(3)}:")
+                diag(f"user: {m.group(3)}{m.group(4)}")
+            self.current = []
+            self.tap.result(ok, f"user: {m.group(3)}")
+            return
+        m = KTEST_CLOSING.fullmatch(line)
+        if m:
+            self.closing = (int(m.group(1)), int(m.group(2)))
+            return
+        m = qemu.INIT_STATUS.fullmatch(line)
+        if m:
+            self.init_status = int(m.group(1))
+            return
+        if line.startswith(USER_TEST_START):
+            self.current = []
+        elif line.startswith("# "):
+            self.current.append(line[2:])
+
+    def problems(self, run):
+        if run.status is None:
+            return [describe_status(None, run.timeout)]
+        problems = []
+        if run.status != qemu.EXIT_POWEROFF:
+            problems.append(describe_status(run.status) +
+                            " (expected 1: init powers off)")
+        if self.closing is None:
+            problems.append('the runner\'s closing line "P passed, F '
+                            'failed" is missing')
+        elif self.closing != tuple(self.results):
+            problems.append(f"closing line says {self.closing}, but the "
+                            f"console had {self.results[0]} ok and "
+                            f"{self.results[1]} not ok lines")
+        if self.init_status is None:
+            problems.append("init's faultline-exit-status line is missing")
+        elif self.init_status != 0 and self.results[1] == 0:
+            problems.append(f"runtests exited with status {self.init_status}")
+        if sum(self.results) == 0:
+            problems.append("no user test ran")
+        return problems
+
+
+def suite_user(args, tap):
+    """PVH boot with init.mode=test: one result line per user test."""
+    problem = install_extra_tests(args)
+    if problem:
+        diag(f"user: {problem}")
+        tap.result(False, "user: install EXTRA_TESTS")
+    out = UserOutput(tap)
+    timeout = max(args.timeout, USER_SUITE_MIN_TIMEOUT)
+    run = boot(args, "user", out.on_line, kernel=args.kernel,
+               kargs=kernel_cmdline("init.mode=test", args.kargs),
+               timeout=timeout)
+    save_log(args, "user", run.console)
+    problems = out.problems(run)
+    if problems:
+        for p in problems:
+            diag(f"user: {p}")
+        run.show_failure()
+        tap.result(False, "user: the test boot completed")
 
 
 def suite_grub(args, tap):
@@ -594,6 +708,7 @@ def prepare_disk(args):
 # The suites, in the order they run.
 SUITES = {
     "ktest": suite_ktest,
+    "user": suite_user,
     "grub": suite_grub,
     "oops": suite_oops,
     "gdb": suite_gdb,
@@ -615,6 +730,10 @@ def main():
                         help="extra kernel command-line words for PVH boots")
     parser.add_argument("--timeout", type=float, default=120,
                         help="seconds allowed per suite (default 120)")
+    parser.add_argument("--extra-tests", metavar="DIR",
+                        default=os.environ.get("EXTRA_TESTS") or None,
+                        help="also run every executable in DIR as a user "
+                             "test (default: $EXTRA_TESTS)")
     parser.add_argument("--only", choices=list(SUITES),
                         help="run just this suite")
     args = parser.parse_args()

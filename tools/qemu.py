@@ -7,6 +7,8 @@ Used two ways:
 
       python3 tools/qemu.py run (--kernel ELF | --iso ISO) [options]
       python3 tools/qemu.py gdb --kernel ELF [options]
+      python3 tools/qemu.py exec --kernel ELF --prog FILE [--args "A B"]
+                                 [--disk-as-is] [--timeout S] [options]
 
   options: --accel tcg|kvm  --mem SIZE  --smp N  --kargs "KERNEL COMMAND LINE"
            --disk FILE (vda; default build/disk.img if it exists)
@@ -36,10 +38,21 @@ functions, in PCI slot order, so the kernel names them vda, vdb, vdc):
 
 TAG names the boot ("run", "gdb", or a test suite), so boots never share a
 scratch disk. See disk_args().
+
+`exec` (what `make exec PROG=FILE ARGS="..."` calls) copies FILE into the
+image as /exec/NAME (into a fresh copy of the image, or with --disk-as-is
+into --disk itself), boots with "init.mode=exec -- /exec/NAME ARGS", relays
+the console without the kernel's log lines, and exits with the status init
+reports on its last line, "faultline-exit-status: N" (user/init.c,
+docs/testing.md): the program's exit code, or 128+signal if a signal killed
+it. If that line never comes (timeout, panic, no init) it exits with
+EXEC_NO_STATUS, 125, after printing the last console lines.
 """
 
 import argparse
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -55,6 +68,12 @@ EXIT_POWEROFF = 1        # machine_exit(EXIT_POWEROFF): a normal power-off
 EXIT_TESTS_PASSED = 33   # ktest: every test passed
 EXIT_TESTS_FAILED = 35   # ktest: at least one test failed
 EXIT_PANIC = 37          # panic()
+
+# init's last line in the test and exec modes (user/init.c).
+INIT_STATUS = re.compile(r"faultline-exit-status: (\d+)")
+# A kernel log line: "[    1.234567] ...".
+KERNEL_LOG = re.compile(r"\[\s*\d+\.\d+\] ")
+EXEC_NO_STATUS = 125     # `make exec`: the program's status never arrived
 
 DEFAULT_MEM = "256M"
 DEFAULT_SMP = 1
@@ -157,17 +176,20 @@ def fresh_file(path, size):
     return path
 
 
-def disk_args(tag, disk=None):
+def disk_args(tag, disk=None, workdir=None):
     """QEMU arguments for one boot's disks (see the module docstring).
 
     disk: the vda image (used in place, so writes persist), or None for no
-    vda. The scratch and error disks are recreated for every call.
+    vda. The scratch and error disks are recreated for every call, in
+    workdir (the build directory of the kernel being booted, so that boots
+    from different build directories never share them; default build/).
     """
+    workdir = Path(workdir) if workdir else BUILD
     args = []
     if disk is not None:
         args += ["-drive", f"file={_drive_path(disk)},format=raw,if=none,id=vda"]
         args += _virtio_blk("vda")
-    scratch = fresh_file(BUILD / f"scratch-{tag}.img", SCRATCH_SIZE)
+    scratch = fresh_file(workdir / f"scratch-{tag}.img", SCRATCH_SIZE)
     args += ["-drive", f"file={_drive_path(scratch)},format=raw,if=none,id=vdb"]
     args += _virtio_blk("vdb")
     # blkdebug sits between the raw format driver and the file: raw emits
@@ -175,7 +197,7 @@ def disk_args(tag, disk=None):
     # rules, and blkdebug then fails the request with errno 5 (EIO); the
     # rules stay armed. rerror/werror=report hand the error to the guest
     # (as VIRTIO_BLK_S_IOERR) instead of pausing the VM.
-    errdisk = fresh_file(BUILD / f"errdisk-{tag}.img", ERRDISK_SIZE)
+    errdisk = fresh_file(workdir / f"errdisk-{tag}.img", ERRDISK_SIZE)
     args += ["-drive", ",".join([
         "if=none,id=vdc,format=raw,rerror=report,werror=report",
         "file.driver=blkdebug",
@@ -185,7 +207,7 @@ def disk_args(tag, disk=None):
     ])]
     args += _virtio_blk("vdc")
     for name, image in CORRUPT_IMAGES.items():
-        path = BUILD / image
+        path = workdir / image
         if path.is_file():
             args += ["-drive", f"file={_drive_path(path)},format=raw,if=none,id={name},readonly=on"]
             args += _virtio_blk(name)
@@ -202,6 +224,52 @@ def default_disk(disk):
     warn(f"{DEFAULT_DISK.relative_to(REPO)} does not exist (make it with: "
          f"make build/disk.img); booting without vda")
     return None
+
+
+# ---- putting files into an ext2 image ---------------------------------------
+
+def find_debugfs():
+    """debugfs's path (e2fsprogs; often in an sbin directory)."""
+    found = shutil.which("debugfs")
+    if found:
+        return found
+    for d in ("/usr/sbin", "/sbin"):
+        if os.path.isfile(os.path.join(d, "debugfs")):
+            return os.path.join(d, "debugfs")
+    return "debugfs"
+
+
+def install_files(image, directory, files):
+    """Copy host files into directory (absolute, one level below /) of the
+    ext2 image, as executable regular files, with `debugfs -w`. files is a
+    list of (host path, name in the directory). Names that exist already
+    are replaced. Raises RuntimeError with debugfs's output on failure."""
+    script = [f"mkdir {directory}"]
+    for host, name in files:
+        target = f"{directory}/{name}"
+        script += [f"rm {target}", f"write {host} {target}",
+                   f"sif {target} mode 0100755"]
+    done = subprocess.run([find_debugfs(), "-w", "-f", "-", str(image)],
+                          input="\n".join(script) + "\n", text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = done.stdout
+    # "mkdir: ... already exists" and "rm: File not found" are expected;
+    # a failed write or sif is not.
+    failed = [ln for ln in out.splitlines()
+              if ln.startswith(("write:", "sif:"))]
+    if done.returncode != 0 or failed:
+        raise RuntimeError(f"debugfs failed on {image}:\n{out}")
+
+
+def executables_in(directory):
+    """(path, name) of every executable regular file directly in directory,
+    sorted by name (what EXTRA_TESTS=DIR installs)."""
+    found = []
+    for name in sorted(os.listdir(directory)):
+        path = os.path.join(directory, name)
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            found.append((os.path.abspath(path), name))
+    return found
 
 
 def free_tcp_port():
@@ -313,6 +381,84 @@ def cmd_gdb(args):
     return status
 
 
+def cmd_exec(args):
+    """Boot, run one program under init's exec mode, exit with its status."""
+    if not os.path.isfile(args.prog):
+        sys.exit(f"qemu.py: {args.prog}: no such file")
+    name = os.path.basename(args.prog)
+    disk = args.disk or str(DEFAULT_DISK)
+    if not args.disk_as_is:
+        copy = os.path.join(os.path.dirname(os.path.abspath(args.kernel)),
+                            "exec-disk.img")
+        subprocess.run(["cp", "--sparse=always", disk, copy], check=True)
+        disk = copy
+    try:
+        install_files(disk, "/exec", [(os.path.abspath(args.prog), name)])
+    except RuntimeError as e:
+        sys.exit(f"qemu.py: {e}")
+    kargs = " ".join(w for w in ("init.mode=exec", args.kargs, "--",
+                                 f"/exec/{name}", args.args) if w)
+    cmd = qemu_command(kernel=args.kernel, kargs=kargs,
+                       accel=resolve_accel(args.accel), mem=args.mem,
+                       smp=args.smp, serial="stdio", monitor="none",
+                       disks=disk_args("exec", disk,
+                                       os.path.dirname(os.path.abspath(args.kernel))))
+    status, console = _run_relaying(cmd, args.timeout, args.verbose)
+    codes = [int(m.group(1)) for m in map(INIT_STATUS.fullmatch, console) if m]
+    if codes:
+        return codes[-1]
+    why = ("timed out after %gs" % args.timeout if status is None
+           else f"QEMU exited with status {status}")
+    warn(f"no 'faultline-exit-status' line from init ({why}); "
+         f"last console lines:")
+    for line in console[-30:]:
+        print(f"  {line}", file=sys.stderr)
+    return EXEC_NO_STATUS
+
+
+def _run_relaying(cmd, timeout, verbose):
+    """Run QEMU with its console on a pipe; print every line that is not a
+    kernel log line (all of them if verbose), except init's status line.
+    Returns (QEMU's status or None on timeout, console lines)."""
+    import queue
+    import threading
+    import time
+
+    console = []
+    try:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE)
+    except FileNotFoundError:
+        sys.exit(f"qemu.py: {QEMU} not found (run: bash tools/deps.sh)")
+    lines = queue.Queue()
+
+    def reader():
+        for raw in proc.stdout:
+            lines.put(raw.decode("utf-8", "replace").rstrip("\r\n"))
+        lines.put(None)
+
+    threading.Thread(target=reader, daemon=True).start()
+    deadline = time.monotonic() + timeout
+    status = None
+    try:
+        while True:
+            line = lines.get(timeout=max(0, deadline - time.monotonic()))
+            if line is None:
+                break
+            console.append(line)
+            if verbose or not (KERNEL_LOG.match(line) or
+                               INIT_STATUS.fullmatch(line)):
+                print(line, flush=True)
+        status = proc.wait(timeout=max(0, deadline - time.monotonic()))
+    except (queue.Empty, subprocess.TimeoutExpired):
+        status = None
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+    return status, console
+
+
 def _ignore_sigint():
     """Survive Ctrl-C while a child owns the terminal.
 
@@ -342,6 +488,24 @@ def main(argv=None):
     add_qemu_options(gdb)
     gdb.add_argument("--kargs", default="", help="kernel command line")
     gdb.set_defaults(func=cmd_gdb)
+
+    ex = sub.add_parser("exec", help="boot, run one program, exit with its "
+                                     "status")
+    ex.add_argument("--kernel", required=True, help="kernel ELF to boot")
+    add_qemu_options(ex)
+    ex.add_argument("--kargs", default="", help="extra kernel command line")
+    ex.add_argument("--prog", required=True,
+                    help="static program to copy in as /exec/NAME and run")
+    ex.add_argument("--args", default="", help="its arguments (one string, "
+                    "split at spaces by the kernel)")
+    ex.add_argument("--disk-as-is", action="store_true",
+                    help="put the program into --disk itself instead of a "
+                         "copy (make exec DISK=...)")
+    ex.add_argument("--timeout", type=float, default=120,
+                    help="seconds before QEMU is killed (default 120)")
+    ex.add_argument("--verbose", action="store_true",
+                    help="relay the kernel's log lines too")
+    ex.set_defaults(func=cmd_exec)
 
     args = parser.parse_args(argv)
     for path in (getattr(args, "kernel", None), getattr(args, "iso", None),

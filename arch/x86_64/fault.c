@@ -2,13 +2,18 @@
  * The x86-64 page-fault handler.
  *
  * This file is the arch side of the fault path: it reads CR2, decodes the
- * hardware error code, and decides between the three outcomes that exist
- * so far: a registered kernel access resumes at its fixup; any other
- * kernel-mode fault is an oops. (User-mode faults arrive with the
- * user-space issue: the error code becomes FAULT_FLAG_* and the generic
- * handle_mm_fault() in mm/memory.c takes over. Policy lives there, not here.)
+ * hardware error code into FAULT_FLAG_* and hands a user address to the
+ * generic do_user_addr_fault() (mm/memory.c), where all policy lives (COW,
+ * demand paging, file pages). What that cannot resolve becomes a signal
+ * (SIGSEGV with SEGV_MAPERR/SEGV_ACCERR, SIGBUS with BUS_ADRERR, si_addr
+ * the faulting address) for a user access, or -EFAULT through the
+ * exception table for a kernel user-copy. Any other kernel-mode fault is
+ * an oops.
  */
 #include <kernel/kernel.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
+#include <mm/mm.h>
 #include <kernel/string.h>
 #include <asm/extable.h>
 #include <asm/pgtable.h>
@@ -90,21 +95,88 @@ static __noreturn void page_fault_oops(struct pt_regs *regs, unsigned long error
 	die("Oops", regs, error_code);
 }
 
+/* The hardware error code in generic terms (the only place that knows its bits). */
+static unsigned int fault_flags(unsigned long error_code)
+{
+	unsigned int flags = 0;
+
+	if (error_code & X86_PF_WRITE)
+		flags |= FAULT_FLAG_WRITE;
+	if (error_code & X86_PF_USER)
+		flags |= FAULT_FLAG_USER;
+	if (error_code & X86_PF_INSTR)
+		flags |= FAULT_FLAG_INSTRUCTION;
+	return flags;
+}
+
+/*
+ * A fault on a user address, from user mode or from a kernel user-copy
+ * (copy_from_user and friends, which have exception-table fixups). The
+ * generic code resolves it; what it cannot resolve becomes a signal for a
+ * user-mode access and -EFAULT (the fixup) for a kernel one.
+ */
+static void do_user_fault(struct pt_regs *regs, unsigned long error_code, unsigned long address)
+{
+	struct mm_struct *mm = current->mm;
+	enum user_fault_result r = USER_FAULT_MAPERR;
+
+	/* A reserved-bit fault is corrupt page tables: never a user's doing. */
+	if (error_code & X86_PF_RSVD)
+		page_fault_oops(regs, error_code, address);
+	/* Faults may sleep (disk reads, the mmap lock): allow interrupts again
+	 * if the interrupted context had them. */
+	if (regs->rflags & X86_EFLAGS_IF)
+		local_irq_enable();
+	if (mm && address < USER_TOP)
+		r = do_user_addr_fault(mm, address, fault_flags(error_code));
+	local_irq_disable();
+	if (r == USER_FAULT_OK)
+		return;
+	if (!user_mode(regs)) {
+		if (fixup_exception(regs))
+			return;
+		page_fault_oops(regs, error_code, address);
+	}
+	switch (r) {
+	case USER_FAULT_ACCERR:
+		user_exception_signal(regs, SIGSEGV, SEGV_ACCERR, address, "page fault");
+		break;
+	case USER_FAULT_SIGBUS:
+		user_exception_signal(regs, SIGBUS, BUS_ADRERR, address, "page fault");
+		break;
+	case USER_FAULT_OOM:
+		pr_warn("%s[%d]: out of memory in a page fault: killed\n", current->comm, current->pid);
+		user_exception_signal(regs, SIGKILL, SI_KERNEL, address, "out of memory");
+		break;
+	default:
+		user_exception_signal(regs, SIGSEGV, SEGV_MAPERR, address, "page fault");
+		break;
+	}
+}
+
 /*
  * Context: entered from trap_dispatch with interrupts disabled, on the
- * stack of whatever was interrupted. Takes no locks.
+ * stack of whatever was interrupted.
  */
 void exc_page_fault(struct pt_regs *regs, unsigned long error_code)
 {
 	unsigned long address = read_cr2();
 
+	/*
+	 * A kernel-mode fault is the kernel's own bug unless it happened at a
+	 * registered instruction: a user copy (then the user address is
+	 * resolved like a user's own access first, so that a read() into
+	 * memory not yet touched, or shared copy-on-write, just works), or a
+	 * get_kernel_nofault probe.
+	 */
 	if (!user_mode(regs)) {
-		/* A registered access (get_kernel_nofault, later copy_*_user). */
+		if (address < USER_TOP && search_exception_tables(regs->rip)) {
+			do_user_fault(regs, error_code, address);
+			return;
+		}
 		if (fixup_exception(regs))
 			return;
 		page_fault_oops(regs, error_code, address);
 	}
-	/* A user fault: until VMAs and handle_mm_fault arrive, every user
-	 * fault is fatal to the program (SIGSEGV), never to the kernel. */
-	kill_user_task(regs, 11, "page fault");
+	do_user_fault(regs, error_code, address);
 }

@@ -2,16 +2,30 @@
  * The 16550 UART on COM1 as the console.
  *
  * Output is polled (wait for the transmit holding register to empty, then
- * write), which works with interrupts off and from the panic path. Input is
- * polled too for now; the console TTY of the user-space issue moves it to
- * the UART's receive interrupt.
+ * write), which works with interrupts off and from the panic path. Writers
+ * serialise on the console lock (kernel/printk.c), which printk holds.
+ *
+ * Input: until console_set_input_handler() is called, console_getc() polls
+ * the UART. After it, every received byte goes to the handler (the console
+ * TTY's line discipline, drivers/tty.c) from the UART's receive interrupt:
+ * COM1 is ISA IRQ 4, routed through the I/O APIC to a vector of our own.
+ * A machine with no I/O APIC gets a kernel thread that polls the UART once
+ * per timer tick instead (docs/tty.md). Either way the handler runs with
+ * interrupts disabled, one byte at a time, in arrival order.
  */
 #include <kernel/console.h>
+#include <kernel/errno.h>
+#include <kernel/kernel.h>
+#include <kernel/sched.h>
+#include <kernel/time.h>
+#include <asm/ioapic.h>
 #include <asm/processor.h>
+#include <asm/traps.h>
 
 #define COM1            0x3f8
 #define UART_DATA       0       /* receive buffer / transmit holding (DLAB=0) */
 #define UART_IER        1       /* interrupt enable (DLAB=0) */
+#define UART_IER_RDI    0x01    /* interrupt when received data is available */
 #define UART_DLL        0       /* divisor latch low (DLAB=1) */
 #define UART_DLH        1       /* divisor latch high (DLAB=1) */
 #define UART_FCR        2       /* FIFO control */
@@ -21,7 +35,11 @@
 #define UART_LSR_DR     0x01    /* data ready */
 #define UART_LSR_THRE   0x20    /* transmit holding register empty */
 
+#define COM1_IRQ        4       /* its ISA interrupt line */
+
 static bool serial_present;
+/* Set once by console_set_input_handler(); then the UART's data belongs to it. */
+static void (*input_handler)(u8 c);
 
 void console_init(void)
 {
@@ -45,6 +63,14 @@ static void serial_putc(char c)
 	outb(COM1 + UART_DATA, (u8)c);
 }
 
+void console_write_raw(const char *s, size_t len)
+{
+	if (!serial_present)
+		return;
+	for (size_t i = 0; i < len; i++)
+		serial_putc(s[i]);
+}
+
 void console_write(const char *s, size_t len)
 {
 	if (!serial_present)
@@ -58,7 +84,65 @@ void console_write(const char *s, size_t len)
 
 int console_getc(void)
 {
-	if (!serial_present || !(inb(COM1 + UART_LSR) & UART_LSR_DR))
+	if (!serial_present || input_handler || !(inb(COM1 + UART_LSR) & UART_LSR_DR))
 		return -1;
 	return inb(COM1 + UART_DATA);
+}
+
+/* Hand every byte the UART holds to the input handler. Interrupts off. */
+static void serial_drain_input(void)
+{
+	while (inb(COM1 + UART_LSR) & UART_LSR_DR)
+		input_handler(inb(COM1 + UART_DATA));
+}
+
+/* The receive interrupt (IRQ 4). Reading the data register clears both
+ * "data available" and the FIFO's character timeout, so draining the FIFO
+ * is the whole acknowledgement; the local APIC's EOI follows (traps.c). */
+static void serial_interrupt(struct pt_regs *regs, void *data)
+{
+	serial_drain_input();
+}
+
+/* The fallback without an I/O APIC: poll once per timer tick. */
+static int serial_poll_thread(void *unused)
+{
+	for (;;) {
+		unsigned long flags = local_irq_save();
+
+		serial_drain_input();
+		local_irq_restore(flags);
+		msleep(1000 / HZ);
+	}
+	return 0;
+}
+
+int console_set_input_handler(void (*fn)(u8 c))
+{
+	int vector;
+	unsigned long flags;
+
+	if (!serial_present)
+		return -ENODEV;
+	if (input_handler)
+		return -EBUSY;
+	input_handler = fn;
+	vector = irq_alloc_vector(serial_interrupt, NULL, "COM1");
+	if (vector >= 0 && ioapic_route_isa_irq(COM1_IRQ, (unsigned int)vector) == 0) {
+		outb(COM1 + UART_IER, UART_IER_RDI);
+		flags = local_irq_save();       /* bytes that came before the IRQ did */
+		serial_drain_input();
+		local_irq_restore(flags);
+		pr_info("serial: COM1 input on IRQ %u (GSI %u), vector %#x\n", COM1_IRQ,
+			ioapic_isa_irq_to_gsi(COM1_IRQ), vector);
+		return 0;
+	}
+	if (vector >= 0)
+		irq_free_vector((unsigned int)vector);
+	if (!kthread_run(serial_poll_thread, NULL, "serial_poll")) {
+		input_handler = NULL;
+		return -ENOMEM;
+	}
+	pr_info("serial: no I/O APIC route for IRQ %u; polling COM1 input every tick\n", COM1_IRQ);
+	return 0;
 }

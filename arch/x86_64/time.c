@@ -78,6 +78,7 @@ static void calibrate(u64 *tsc_cycles, u32 *apic_ticks)
 
 static void timer_interrupt(struct pt_regs *regs, void *data)
 {
+	account_process_tick(current, user_mode(regs));
 	timer_tick();
 }
 

@@ -11,6 +11,8 @@
  */
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
+#include <kernel/process.h>
+#include <kernel/signal.h>
 #include <kernel/sched.h>
 #include <kernel/syscalls.h>
 #include <kernel/string.h>
@@ -117,34 +119,47 @@ void die(const char *what, struct pt_regs *regs, unsigned long error_code)
 }
 
 /*
- * A user program caused an exception the kernel does not handle for it.
- * Until signals exist the program is killed with the signal Linux would
- * send; it must never take the kernel down.
+ * A user program caused an exception: send it the signal Linux would
+ * (force_sig_fault: even if blocked or ignored), delivered on the way back
+ * to user mode. The kernel itself is never at risk.
  */
-void kill_user_task(struct pt_regs *regs, int sig, const char *why)
+void user_exception_signal(struct pt_regs *regs, int sig, int code, unsigned long addr,
+			   const char *why)
 {
-	pr_info("%s[%d]: %s at ip %#lx sp %#lx: killed by signal %d\n", current->comm,
-		current->pid, why, regs->rip, regs->rsp, sig);
-	local_irq_enable();
-	do_exit(sig);
+	/* Like Linux's show_unhandled_signals: one line for the student. */
+	pr_info("%s[%d]: %s at %#lx ip %#lx sp %#lx: signal %d code %d\n", current->comm,
+		current->pid, why, addr, regs->rip, regs->rsp, sig, code);
+	if (!current->is_process) {
+		/* A kernel thread running test code in ring 3: no signal state. */
+		local_irq_enable();
+		do_exit(sig);
+	}
+	force_sig_fault(sig, code, addr);
 }
 
-static int signal_for_trap(unsigned long vector)
+/* The signal and si_code Linux sends for a user exception (arch/x86/kernel/traps.c). */
+static int signal_for_trap(unsigned long vector, int *code)
 {
 	switch (vector) {
-	case X86_TRAP_DE: case X86_TRAP_MF: case X86_TRAP_XF: return 8;        /* SIGFPE */
-	case X86_TRAP_UD: return 4;                                             /* SIGILL */
-	case X86_TRAP_DB: case X86_TRAP_BP: return 5;                           /* SIGTRAP */
-	case X86_TRAP_AC: return 7;                                             /* SIGBUS */
-	default: return 11;                                                     /* SIGSEGV */
+	case X86_TRAP_DE: *code = 1; return SIGFPE;             /* FPE_INTDIV */
+	case X86_TRAP_MF: case X86_TRAP_XF: *code = 0; return SIGFPE;
+	case X86_TRAP_UD: *code = 2; return SIGILL;             /* ILL_ILLOPN */
+	case X86_TRAP_DB: case X86_TRAP_BP: *code = 1; return SIGTRAP; /* TRAP_BRKPT */
+	case X86_TRAP_AC: *code = BUS_ADRALN; return SIGBUS;
+	default: *code = SI_KERNEL; return SIGSEGV;             /* #GP and friends */
 	}
 }
 
 /* An exception with no handler of its own. */
 static void exc_unhandled(struct pt_regs *regs)
 {
-	if (user_mode(regs) && regs->vector != X86_TRAP_DF && regs->vector != X86_TRAP_MC)
-		kill_user_task(regs, signal_for_trap(regs->vector), trap_name((unsigned int)regs->vector));
+	if (user_mode(regs) && regs->vector != X86_TRAP_DF && regs->vector != X86_TRAP_MC) {
+		int code, sig = signal_for_trap(regs->vector, &code);
+		unsigned long addr = sig == SIGSEGV ? 0 : regs->rip;
+
+		user_exception_signal(regs, sig, code, addr, trap_name((unsigned int)regs->vector));
+		return;
+	}
 	/* A registered access that may fault (e.g. a #GP on a non-canonical
 	 * address probed with get_kernel_nofault) resumes at its fixup. */
 	if (!user_mode(regs) && regs->vector != X86_TRAP_DF && fixup_exception(regs))
@@ -193,5 +208,5 @@ void trap_dispatch(struct pt_regs *regs)
 			preempt_schedule_irq();
 	}
 	if (user_mode(regs))
-		exit_to_user_mode(regs);
+		exit_to_user_mode(regs, false);
 }

@@ -14,6 +14,7 @@
 #include <kernel/syscalls.h>
 #include <kernel/time.h>
 #include <kernel/wait.h>
+#include <mm/mm.h>
 #include <mm/page_alloc.h>
 #include <mm/pgtable.h>
 #include <mm/slab.h>
@@ -33,14 +34,12 @@ struct test_mm {
 
 static bool test_mm_create(struct test_mm *t, const u8 *code, size_t len)
 {
-	t->mm = kzalloc(sizeof(*t->mm), GFP_KERNEL);
+	/* An mm with page tables but no VMAs: the pages are mapped by hand,
+	 * and any fault in it is a SEGV_MAPERR. */
+	t->mm = mm_alloc();
 	t->code = alloc_page(__GFP_ZERO);
 	t->data = alloc_page(__GFP_ZERO);
 	if (!t->mm || !t->code || !t->data)
-		return false;
-	spin_lock_init(&t->mm->page_table_lock, "test mm");
-	t->mm->pgd = pgd_alloc();
-	if (!t->mm->pgd)
 		return false;
 	memcpy(page_address(t->code), code, len);
 	return pgtable_map_range(t->mm->pgd, UCODE, page_to_phys(t->code), PAGE_SIZE,
@@ -51,9 +50,8 @@ static bool test_mm_create(struct test_mm *t, const u8 *code, size_t len)
 
 static void test_mm_destroy(struct test_mm *t)
 {
-	if (t->mm && t->mm->pgd)
-		pgd_free(t->mm->pgd);
-	kfree(t->mm);
+	if (t->mm)
+		mmput(t->mm);                   /* frees the tables; the pages are ours */
 	if (t->code)
 		put_page(t->code);
 	if (t->data)

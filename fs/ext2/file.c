@@ -110,6 +110,7 @@ const struct file_operations ext2_file_operations = {
 	.read_iter = generic_file_read_iter,
 	.write_iter = generic_file_write_iter,
 	.fsync = generic_file_fsync,
+	.mmap = generic_file_mmap,
 };
 
 const struct inode_operations ext2_file_inode_operations = {

@@ -28,6 +28,7 @@ struct file;
 struct inode;
 struct page;
 struct super_block;
+struct vm_area_struct;
 
 /* open() flags: Linux's values. */
 #define O_ACCMODE   00000003
@@ -42,7 +43,16 @@ struct super_block;
 #define O_NONBLOCK  00004000
 #define O_LARGEFILE 00100000
 #define O_DIRECTORY 00200000
+#define O_NOFOLLOW  00400000
 #define O_CLOEXEC   02000000
+
+/* The *at() calls: Linux's values. */
+#define AT_FDCWD            (-100)      /* relative paths start at the cwd */
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_EACCESS          0x200       /* faccessat */
+#define AT_REMOVEDIR        0x200       /* unlinkat */
+#define AT_SYMLINK_FOLLOW   0x400       /* linkat */
+#define AT_EMPTY_PATH       0x1000
 
 /* file->f_mode */
 #define FMODE_READ  0x1
@@ -58,16 +68,34 @@ struct super_block;
 /* ---- copying to and from caller buffers -------------------------------- */
 
 /*
- * Where read() puts data and write() takes it from. Kernel buffers now;
- * the user-space issue adds ITER_USER, copied with copy_to_user /
- * copy_from_user, so the page-cache code does not change.
+ * Where read() puts data and write() takes it from: a kernel buffer
+ * (ITER_KERNEL), or a list of user buffers (ITER_USER: read, write,
+ * readv, writev), copied with copy_to_user / copy_from_user, so the
+ * page-cache code does not care which. A copy stops short at the first
+ * user byte that faults, and says so by its return value.
+ *
+ * A user iterator points into a kernel copy of the caller's iovec array
+ * (import_iovec), which the caller frees. count may be lowered by the
+ * consumer (a write clamped at s_maxbytes): the segments are then only
+ * used up to count.
  */
-enum iter_type { ITER_KERNEL };
+enum iter_type { ITER_KERNEL, ITER_USER };
+
+/* struct iovec of readv/writev: Linux's layout (16 bytes). */
+struct iovec {
+	void *iov_base;                 /* a user pointer */
+	size_t iov_len;
+};
+
+#define UIO_MAXIOV 1024                 /* readv/writev segment limit (IOV_MAX) */
 
 struct iov_iter {
 	enum iter_type type;
-	char *base;                     /* next byte */
-	size_t count;                   /* bytes left */
+	char *base;                     /* ITER_KERNEL: next byte */
+	size_t count;                   /* bytes left in all */
+	const struct iovec *iov;        /* ITER_USER: current segment */
+	unsigned long nr_segs;          /* ITER_USER: segments from iov on */
+	size_t iov_offset;              /* ITER_USER: bytes of *iov used */
 };
 
 static inline void iov_iter_kernel(struct iov_iter *i, void *buf, size_t len)
@@ -75,11 +103,37 @@ static inline void iov_iter_kernel(struct iov_iter *i, void *buf, size_t len)
 	i->type = ITER_KERNEL;
 	i->base = buf;
 	i->count = len;
+	i->iov = NULL;
+	i->nr_segs = 0;
+	i->iov_offset = 0;
 }
+
+/* An iterator over @nr_segs user segments of @iov (a kernel array);
+ * count is their total, which the caller has checked. */
+void iov_iter_user(struct iov_iter *i, const struct iovec *iov, unsigned long nr_segs,
+		   size_t count);
+/*
+ * readv/writev: copy the user's iovec array in and check it as Linux does
+ * (nr_segs > UIO_MAXIOV or a negative total -> -EINVAL; the total is
+ * capped at MAX_RW_COUNT). *@iovp is set to a kmalloc'd array the caller
+ * kfree()s. Returns 0, -EINVAL, -EFAULT or -ENOMEM.
+ */
+int import_iovec(const struct iovec *uvec, unsigned long nr_segs, struct iovec **iovp,
+		 struct iov_iter *i);
+/* Linux's cap on one read/write: INT_MAX rounded down to a page. */
+#define MAX_RW_COUNT 0x7ffff000UL
 
 /* Copy up to @n bytes; returns the bytes copied (short on a fault). */
 size_t copy_to_iter(const void *src, size_t n, struct iov_iter *i);
 size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i);
+/*
+ * Fault in the next @n bytes of a user iterator for reading, touching one
+ * byte per page (a get_user-style read), so that a copy made later under
+ * a page lock does not need to fault. Returns how many of the @n bytes
+ * could NOT be faulted in (0: all readable). Does not advance @i.
+ * Context: may sleep (it may take page faults); no page lock held.
+ */
+size_t fault_in_iov_iter_readable(const struct iov_iter *i, size_t n);
 
 /* ---- the page cache of one file ---------------------------------------- */
 
@@ -120,6 +174,8 @@ struct address_space {
 	int wb_err;                             /* (t) a writeback error not yet reported by fsync */
 	const struct address_space_operations *a_ops;   /* (c) */
 	struct list_head cache_list;            /* (mapping_list_lock) while nrpages > 0 */
+	bool unevictable;                       /* (c) reclaim must not drop clean pages
+						 * (shared anonymous memory has no disk copy) */
 };
 
 /* ---- inodes -------------------------------------------------------------- */
@@ -168,6 +224,11 @@ struct file_operations {
 	int (*fsync)(struct file *file, bool datasync);
 	int (*open)(struct inode *inode, struct file *file);
 	void (*release)(struct inode *inode, struct file *file);
+	/* mmap(2) of this file: set vma->vm_ops (and check what the file
+	 * allows). NULL: the file cannot be mapped (-ENODEV). */
+	int (*mmap)(struct file *file, struct vm_area_struct *vma);
+	/* ioctl(2): -ENOTTY for a request the file does not know. */
+	long (*unlocked_ioctl)(struct file *file, unsigned int cmd, unsigned long arg);
 };
 
 /* i_state bits */
@@ -321,8 +382,9 @@ struct file {
 
 /* ---- the VFS calls the rest of the kernel uses ---------------------------- */
 
-/* Open @path (absolute, or relative to the root for now). Returns a file or
- * ERR_PTR(-ENOENT, -ENOTDIR, -EISDIR, -EEXIST, -ENAMETOOLONG, ...). */
+/* Open @path (absolute, or relative to current's cwd: see namei_at).
+ * Returns a file or ERR_PTR(-ENOENT, -ENOTDIR, -EISDIR, -EEXIST,
+ * -ENAMETOOLONG, -ELOOP (O_NOFOLLOW on a symlink), ...). */
 struct file *filp_open(const char *path, unsigned int flags, umode_t mode);
 struct file *get_file(struct file *f);
 void fput(struct file *f);
@@ -345,10 +407,55 @@ int vfs_rename(const char *oldpath, const char *newpath);
 /* Write every dirty page, inode and buffer of every filesystem. */
 int ksys_sync(void);
 
-/* Resolve @path to a referenced inode: from the root filesystem, or with
- * namei_from() from @root (another mounted filesystem's s_root). */
+/* Resolve @path to a referenced inode: from the root filesystem (a
+ * relative path from current's cwd), or with namei_from() from @root
+ * (another mounted filesystem's s_root; relative paths start there too). */
 struct inode *namei(const char *path);
 struct inode *namei_from(struct inode *root, const char *path);
+
+/*
+ * The *at forms, for the system calls. @dir is where a relative @path
+ * starts: a directory inode the caller holds a reference to, or NULL for
+ * current's cwd (current->fs->pwd; the root for a kernel thread, whose
+ * fs is NULL). An absolute path ignores @dir. Symbolic links are never
+ * followed (Faultline's VFS has no ->follow_link): a symlink is an inode
+ * of its own, and one in the middle of a path gives -ENOTDIR.
+ */
+struct inode *namei_at(struct inode *dir, const char *path);
+struct file *filp_open_at(struct inode *dir, const char *path, unsigned int flags, umode_t mode);
+int vfs_mkdir_at(struct inode *dir, const char *path, umode_t mode);
+int vfs_rmdir_at(struct inode *dir, const char *path);
+int vfs_unlink_at(struct inode *dir, const char *path);
+int vfs_link_at(struct inode *olddir, const char *oldpath, struct inode *newdir,
+		const char *newpath);
+int vfs_rename_at(struct inode *olddir, const char *oldpath, struct inode *newdir,
+		  const char *newpath);
+/*
+ * Write the absolute path of directory @dir (NULL: the root) into @buf
+ * of @size bytes, NUL-terminated. There is no dentry cache, so it walks
+ * up with ".." and finds each name in its parent by inode number.
+ * Returns the length with the NUL, -ERANGE if @size is too small,
+ * -ENOENT if @dir was removed, or -EIO/-ENOMEM.
+ */
+int vfs_getcwd(struct inode *dir, char *buf, size_t size);
+
+/* ---- user-space path names (fs/namei.c) ----------------------------------- */
+
+/*
+ * Copy a path name from user memory into a new PATH_MAX buffer. Returns
+ * it, or ERR_PTR(-EFAULT), ERR_PTR(-ENAMETOOLONG) (no NUL within
+ * PATH_MAX), ERR_PTR(-ENOENT) for "" unless @empty_ok, or -ENOMEM.
+ * Free with putname(). Context: may sleep (it may fault).
+ */
+char *getname_flags(const char *upath, bool empty_ok);
+static inline char *getname(const char *upath) { return getname_flags(upath, false); }
+void putname(char *name);
+/*
+ * The starting directory of an *at call: NULL (cwd) for AT_FDCWD or an
+ * absolute @path, else the referenced inode of open directory @dfd.
+ * ERR_PTR(-EBADF) for a bad fd, ERR_PTR(-ENOTDIR) for a non-directory.
+ */
+struct inode *at_dir(int dfd, const char *path);
 /* Open an inode the caller holds a reference to (the file takes its own). */
 struct file *open_inode(struct inode *inode, unsigned int flags);
 
@@ -358,5 +465,7 @@ loff_t generic_file_llseek(struct file *file, loff_t offset, int whence);
 ssize_t generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *pos);
 ssize_t generic_file_write_iter(struct file *file, struct iov_iter *from, loff_t *pos);
 int generic_file_fsync(struct file *file, bool datasync);
+/* mmap through the page cache (vm_ops = generic_file_vm_ops, filemap_fault). */
+int generic_file_mmap(struct file *file, struct vm_area_struct *vma);
 
 #endif

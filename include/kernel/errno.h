@@ -40,4 +40,30 @@
 #define EOVERFLOW       75
 #define EOPNOTSUPP      95
 
+
+/* The rest of Linux's numbers that Faultline's calls can return. */
+#define ENOTBLK         15
+#define ETXTBSY         26
+#define EDOM            33
+#define EDEADLK         35
+#define ENOLCK          37
+#define ENOMSG          42
+#define ENODATA         61
+#define ETIME           62
+#define EBADFD          77
+#define EILSEQ          84
+#define ENOTSOCK        88
+#define EADDRINUSE      98
+#define ETIMEDOUT       110
+#define ESTALE          116
+#define EDQUOT          122
+#define ECANCELED       125
+
+/* Kernel-internal: never seen by user space. A system call interrupted by
+ * a signal returns one of these; do_signal turns it into a restart or
+ * -EINTR (Linux's include/linux/errno.h). */
+#define ERESTARTSYS     512     /* restart if the handler has SA_RESTART */
+#define ERESTARTNOINTR  513     /* always restart */
+#define ERESTARTNOHAND  514     /* restart if no handler ran */
+
 #endif

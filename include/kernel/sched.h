@@ -23,10 +23,14 @@
 #include <kernel/list.h>
 #include <kernel/types.h>
 #include <asm/page.h>
+#include <asm/ptrace.h>
 #include <asm/thread.h>
 
 struct mm_struct;
 struct completion;
+struct files_struct;
+struct fs_struct;
+struct task_signal;
 
 #define TASK_COMM_LEN           16
 #define KERNEL_STACK_ORDER      2               /* 16 KiB kernel stacks */
@@ -63,7 +67,34 @@ struct task_struct {
 	int exit_status;                /* (o) Linux wait status of a user task */
 	struct completion *exit_done;   /* (c) signalled by do_exit, if set */
 	unsigned long nvcsw, nivcsw;    /* voluntary / involuntary context switches */
+
+	/* ---- user processes (kernel/fork.c, kernel/exit.c; docs/process.md) ----
+	 * (t) tasklist_lock. One thread per process: pid == tgid. */
+	int tgid;                       /* (c) */
+	bool is_process;                /* (c) a user process (fork/exec/wait apply) */
+	int exit_state;                 /* (t) EXIT_ZOMBIE once switched away for good */
+	int pgid, sid;                  /* (t) process group and session */
+	struct task_struct *parent;     /* (t) reaps us; init (pid 1) for orphans */
+	struct list_head children;      /* (t) our children, living and zombie */
+	struct list_head sibling;       /* (t) in parent->children */
+	int exit_signal;                /* (c) sent to the parent at exit: SIGCHLD */
+	struct files_struct *files;     /* (o) open files (fs/fdtable.c) */
+	struct fs_struct *fs;           /* (o) cwd, root, umask */
+	unsigned long min_flt, maj_flt; /* (o) page faults, as getrusage counts them */
+	u64 utime_ticks, stime_ticks;   /* (o) timer ticks in user / kernel mode */
+	/* Totals of reaped children (and theirs), for RUSAGE_CHILDREN. */
+	unsigned long cmin_flt, cmaj_flt;
+	u64 cutime_ticks, cstime_ticks;
+	int *clear_child_tid;           /* (o) set_tid_address (user pointer) */
+	struct task_signal *signal;     /* (o) handlers, mask, pending (kernel/signal.c) */
 };
+
+/* The user registers, saved at the top of a user task's kernel stack by
+ * every entry from user mode (system call, interrupt, exception). */
+static inline struct pt_regs *task_pt_regs(struct task_struct *t)
+{
+	return (struct pt_regs *)((char *)t->stack + KERNEL_STACK_SIZE) - 1;
+}
 
 /* The task running on this CPU. */
 struct task_struct *get_current(void);
@@ -80,6 +111,15 @@ struct task_struct *get_current(void);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);                        \
 } while (0)
 
+#define EXIT_ZOMBIE 1
+
+/* Allocate a task (pid, kernel stack, on the task list) that will run
+ * fn(arg) when first woken; @reserve bytes at the top of its stack are left
+ * free (fork puts the child's user registers there). Not yet runnable. */
+struct task_struct *task_create(int (*fn)(void *arg), void *arg, const char *name,
+				unsigned long reserve);
+/* Free a task from task_create that was never woken. */
+void task_destroy_unborn(struct task_struct *t);
 /* Create a kernel thread running fn(arg) and make it runnable. Returns the
  * task, or NULL if memory ran out. The thread exits when fn returns. */
 struct task_struct *kthread_run(int (*fn)(void *arg), void *arg, const char *name);
@@ -116,6 +156,12 @@ void might_sleep(void);
 /* Boot: turn the boot context into the idle task and start scheduling. */
 void sched_init(void);
 __noreturn void cpu_idle(void);
+
+/* Timer interrupt: charge one tick to @t, in user or kernel mode. */
+void account_process_tick(struct task_struct *t, bool user);
+
+/* Wake @t only if it sleeps in @state (TASK_INTERRUPTIBLE for signals). */
+bool wake_up_state(struct task_struct *t, long state);
 
 /* Walk every task (for the monitor's ps and GDB); @fn runs under tasklist_lock. */
 void for_each_task(void (*fn)(struct task_struct *t, void *arg), void *arg);

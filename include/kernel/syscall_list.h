@@ -4,7 +4,24 @@
  * name has a SYSCALL_DEFINEn(name, ...) somewhere in the kernel. This file
  * is included with SYSCALL(nr, name) defined as the includer needs.
  */
+SYSCALL(9, mmap)
+SYSCALL(10, mprotect)
+SYSCALL(11, munmap)
+SYSCALL(12, brk)
+SYSCALL(28, madvise)
 SYSCALL(39, getpid)
+SYSCALL(56, clone)
+SYSCALL(57, fork)
+SYSCALL(58, vfork)
+SYSCALL(59, execve)
 SYSCALL(60, exit)
+SYSCALL(61, wait4)
+SYSCALL(98, getrusage)
+SYSCALL(158, arch_prctl)
 SYSCALL(186, gettid)
+SYSCALL(218, set_tid_address)
 SYSCALL(231, exit_group)
+
+/* Lists kept by their subsystems. */
+#include <kernel/syscall_list_fs.h>
+#include <kernel/syscall_list_signal.h>

@@ -6,11 +6,14 @@
  *   (s) the slab cache's lock      (c) constant after creation
  *   (o) owner: whoever allocated the page and holds a reference
  *   (p) mm->page_table_lock
+ *   (m) mm->mmap_lock (read to look, write to change)
  */
 #ifndef _MM_MM_TYPES_H
 #define _MM_MM_TYPES_H
 
 #include <kernel/list.h>
+#include <kernel/mutex.h>
+#include <kernel/rbtree.h>
 #include <kernel/spinlock.h>
 #include <kernel/types.h>
 #include <asm/pgtable.h>
@@ -110,13 +113,57 @@ static inline int page_mapcount(const struct page *p)
 	return __atomic_load_n(&p->_mapcount, __ATOMIC_ACQUIRE) + 1;
 }
 
+struct file;
+struct vm_operations_struct;
+
+/* vm_flags: Linux's values. The MAY bits say what mprotect may grant. */
+#define VM_NONE         0x00000000UL
+#define VM_READ         0x00000001UL
+#define VM_WRITE        0x00000002UL
+#define VM_EXEC         0x00000004UL
+#define VM_SHARED       0x00000008UL
+#define VM_MAYREAD      0x00000010UL
+#define VM_MAYWRITE     0x00000020UL
+#define VM_MAYEXEC      0x00000040UL
+#define VM_MAYSHARE     0x00000080UL
+#define VM_GROWSDOWN    0x00000100UL
+#define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+
 /*
- * An address space: a page-table root and its lock. The kernel's is
- * init_mm; user processes get theirs (with VMAs) in the user-space issue.
+ * A virtual memory area: [vm_start, vm_end) of one address space with one
+ * set of permissions and one backing (anonymous memory, or a file from
+ * vm_pgoff on). The VMAs of an mm never overlap and are kept in a
+ * red-black tree by address.
+ */
+struct vm_area_struct {
+	unsigned long vm_start;                 /* (m) first byte */
+	unsigned long vm_end;                   /* (m) first byte after */
+	struct mm_struct *vm_mm;                /* (c) */
+	unsigned long vm_flags;                 /* (m) VM_* */
+	pgprot_t vm_page_prot;                  /* (m) PTE protection for its pages */
+	unsigned long vm_pgoff;                 /* (m) file offset of vm_start, in pages */
+	struct file *vm_file;                   /* (c) the mapped file (referenced), or NULL */
+	const struct vm_operations_struct *vm_ops;      /* (c) NULL: anonymous memory */
+	void *vm_private_data;                  /* (c) the vm_ops' own */
+	struct rb_node vm_rb;                   /* (m) in mm->mm_rb */
+};
+
+/*
+ * An address space: page tables and the VMAs that say what may be mapped
+ * in them. The kernel's is init_mm (page tables only); each user process
+ * has its own.
  */
 struct mm_struct {
 	pgd_t *pgd;                             /* (c) top-level table, direct-map address */
-	spinlock_t page_table_lock;             /* protects every table below pgd */
+	spinlock_t page_table_lock;             /* protects every table below pgd, and PTEs */
+	struct rw_semaphore mmap_lock;          /* protects the VMA set and VMA fields */
+	struct rb_root mm_rb;                   /* (m) VMAs by address */
+	int map_count;                          /* (m) number of VMAs */
+	int mm_users;                           /* (a) tasks using this address space */
+	unsigned long mmap_base;                /* (m) where top-down placement starts */
+	unsigned long start_brk, brk;           /* (m) the heap: [start_brk, brk) */
+	unsigned long start_stack;              /* (m) */
+	unsigned long total_vm;                 /* (m) pages mapped by VMAs */
 };
 
 extern struct mm_struct init_mm;

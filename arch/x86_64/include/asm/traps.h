@@ -46,7 +46,7 @@ __attribute__((noreturn)) void enter_user_mode_asm(struct pt_regs *regs);
 __attribute__((noreturn)) void start_user_mode(unsigned long rip, unsigned long rsp);
 /* The work done on every way back to user mode: reschedule if asked (and,
  * from the signals step on, deliver signals). Returns with IRQs off. */
-void exit_to_user_mode(struct pt_regs *regs);
+void exit_to_user_mode(struct pt_regs *regs, bool in_syscall);
 
 /* Called by entry.asm for every exception and interrupt. */
 void trap_dispatch(struct pt_regs *regs);
@@ -58,7 +58,8 @@ void show_regs(const struct pt_regs *regs);
 const char *trap_name(unsigned int vector);
 
 /* Kill the current task for an exception it caused in user mode. */
-__attribute__((noreturn)) void kill_user_task(struct pt_regs *regs, int sig, const char *why);
+void user_exception_signal(struct pt_regs *regs, int sig, int code, unsigned long addr,
+			   const char *why);
 
 /* The page-fault handler (fault.c), and the deliberate-fault test hook. */
 void exc_page_fault(struct pt_regs *regs, unsigned long error_code);

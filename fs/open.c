@@ -1,0 +1,278 @@
+/*
+ * The system calls that open files and act on a file or a directory as a
+ * whole: open, openat, creat, access, faccessat(2), chdir, fchdir,
+ * getcwd, truncate, ftruncate, fsync, fdatasync, sync.
+ *
+ * Every path comes in through getname() (a kernel copy, -EFAULT /
+ * -ENAMETOOLONG / -ENOENT for ""), every *at directory through at_dir().
+ * Users are all root (uid 0), so permission checks reduce to what Linux
+ * does for root: read and write are always allowed (on a writable
+ * filesystem), execute needs some x bit on a non-directory.
+ *
+ * Locks: none of its own; fs->lock (fs/fdtable.c) for the cwd.
+ */
+#include <kernel/err.h>
+#include <kernel/errno.h>
+#include <kernel/kernel.h>
+#include <kernel/sched.h>
+#include <kernel/syscalls.h>
+#include <fs/fdtable.h>
+#include <fs/fs.h>
+#include <mm/slab.h>
+#include <asm/uaccess.h>
+
+/* O_TMPFILE's private bit and O_PATH: not supported. */
+#define __O_TMPFILE 020000000
+#define O_PATH      010000000
+
+/* Open @upath relative to @dfd and install it at the lowest free fd. */
+static long do_sys_open(int dfd, const char __user *upath, unsigned int flags, umode_t mode)
+{
+	char *path;
+	struct inode *dir;
+	struct file *f;
+	long fd;
+
+	if (flags & (__O_TMPFILE | O_PATH))
+		return -EOPNOTSUPP;
+	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+		return -EINVAL;                 /* Linux 6.4 and later */
+	path = getname(upath);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	dir = at_dir(dfd, path);
+	if (IS_ERR(dir)) {
+		putname(path);
+		return PTR_ERR(dir);
+	}
+	/* On x86-64 Linux always sets O_LARGEFILE (F_GETFL shows it). */
+	flags = (flags | O_LARGEFILE) & ~O_NOCTTY;
+	f = filp_open_at(dir, path, flags, (mode & 07777) & ~current_umask());
+	iput(dir);
+	putname(path);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	/* Linux keeps only the status flags in f_flags. */
+	f->f_flags &= ~(O_CREAT | O_EXCL | O_TRUNC);
+	fd = fd_install_new(f, flags);
+	if (fd < 0)
+		fput(f);
+	return fd;
+}
+
+SYSCALL_DEFINE3(open, const char __user *, path, int, flags, umode_t, mode)
+{
+	return do_sys_open(AT_FDCWD, path, (unsigned int)flags, mode);
+}
+
+SYSCALL_DEFINE4(openat, int, dfd, const char __user *, path, int, flags, umode_t, mode)
+{
+	return do_sys_open(dfd, path, (unsigned int)flags, mode);
+}
+
+SYSCALL_DEFINE2(creat, const char __user *, path, umode_t, mode)
+{
+	return do_sys_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
+/* ---- access ------------------------------------------------------------------ */
+
+#define R_OK 4
+#define W_OK 2
+#define X_OK 1
+
+/* What Linux allows root: everything but writing to a read-only
+ * filesystem, and executing a file that has no x bit at all. */
+static int root_may_access(struct inode *inode, int mode)
+{
+	umode_t m = inode->i_mode;
+
+	if ((mode & W_OK) && inode->i_sb->s_readonly && (S_ISREG(m) || S_ISDIR(m) || S_ISLNK(m)))
+		return -EROFS;
+	if ((mode & X_OK) && !S_ISDIR(m) && !(m & 0111))
+		return -EACCES;
+	return 0;
+}
+
+static long do_faccessat(int dfd, const char __user *upath, int mode, int flags)
+{
+	char *path;
+	struct inode *dir, *inode;
+	long err;
+
+	if (mode & ~(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	path = getname_flags(upath, flags & AT_EMPTY_PATH);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	if (!path[0]) {                         /* AT_EMPTY_PATH: the fd itself */
+		struct file *f = dfd == AT_FDCWD ? NULL : fget((unsigned int)dfd);
+
+		inode = dfd == AT_FDCWD ? namei_at(NULL, ".") :
+			f ? igrab(f->f_inode) : ERR_PTR(-EBADF);
+		fput(f);
+	} else {
+		dir = at_dir(dfd, path);
+		inode = IS_ERR(dir) ? dir : namei_at(dir, path);
+		if (!IS_ERR_OR_NULL(dir))
+			iput(dir);
+	}
+	putname(path);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	err = root_may_access(inode, mode);
+	iput(inode);
+	return err;
+}
+
+SYSCALL_DEFINE2(access, const char __user *, path, int, mode)
+{
+	return do_faccessat(AT_FDCWD, path, mode, 0);
+}
+
+SYSCALL_DEFINE3(faccessat, int, dfd, const char __user *, path, int, mode)
+{
+	return do_faccessat(dfd, path, mode, 0);
+}
+
+SYSCALL_DEFINE4(faccessat2, int, dfd, const char __user *, path, int, mode, int, flags)
+{
+	return do_faccessat(dfd, path, mode, flags);
+}
+
+/* ---- the working directory ----------------------------------------------------- */
+
+/* Make @dir (referenced, taken over) current's cwd if it is a directory. */
+static long set_cwd(struct inode *dir)
+{
+	if (!S_ISDIR(dir->i_mode)) {
+		iput(dir);
+		return -ENOTDIR;
+	}
+	if (!current->fs) {
+		iput(dir);
+		return -EINVAL;                 /* a kernel thread has no cwd */
+	}
+	set_fs_pwd(current->fs, dir);
+	return 0;
+}
+
+SYSCALL_DEFINE1(chdir, const char __user *, upath)
+{
+	char *path = getname(upath);
+	struct inode *dir;
+
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	dir = namei_at(NULL, path);
+	putname(path);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	return set_cwd(dir);
+}
+
+SYSCALL_DEFINE1(fchdir, unsigned int, fd)
+{
+	struct file *f = fget(fd);
+	struct inode *dir;
+
+	if (!f)
+		return -EBADF;
+	dir = igrab(f->f_inode);
+	fput(f);
+	return set_cwd(dir);
+}
+
+SYSCALL_DEFINE2(getcwd, char __user *, ubuf, unsigned long, size)
+{
+	struct fs_struct *fs = current->fs;
+	struct inode *pwd = NULL;
+	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	long len;
+
+	if (!buf)
+		return -ENOMEM;
+	if (fs) {
+		spin_lock(&fs->lock);
+		pwd = fs->pwd ? igrab(fs->pwd) : NULL;
+		spin_unlock(&fs->lock);
+	}
+	len = vfs_getcwd(pwd, buf, min(size, (unsigned long)PATH_MAX));
+	iput(pwd);
+	if (len > 0 && copy_to_user(ubuf, buf, (unsigned long)len))
+		len = -EFAULT;
+	kfree(buf);
+	return len;
+}
+
+/* ---- size and sync ---------------------------------------------------------------- */
+
+SYSCALL_DEFINE2(truncate, const char __user *, upath, long, length)
+{
+	char *path;
+	struct inode *inode;
+	long err;
+
+	if (length < 0)
+		return -EINVAL;
+	path = getname(upath);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	inode = namei_at(NULL, path);
+	putname(path);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	err = vfs_truncate(inode, length);      /* -EISDIR, -EINVAL, -EFBIG, -EROFS */
+	iput(inode);
+	return err;
+}
+
+/* LINUX-SEMANTICS.md section F: O_RDONLY fd, pipe, directory -> EINVAL.
+ * RLIMIT_FSIZE is not enforced (no SIGXFSZ). */
+SYSCALL_DEFINE2(ftruncate, unsigned int, fd, long, length)
+{
+	struct file *f;
+	long err;
+
+	if (length < 0)
+		return -EINVAL;
+	f = fget(fd);
+	if (!f)
+		return -EBADF;
+	if (!S_ISREG(f->f_inode->i_mode) || !(f->f_mode & FMODE_WRITE))
+		err = -EINVAL;
+	else
+		err = vfs_truncate(f->f_inode, length);
+	fput(f);
+	return err;
+}
+
+static long do_fsync(unsigned int fd, bool datasync)
+{
+	struct file *f = fget(fd);
+	long err;
+
+	if (!f)
+		return -EBADF;
+	err = vfs_fsync(f, datasync);           /* -EINVAL for a pipe */
+	fput(f);
+	return err;
+}
+
+SYSCALL_DEFINE1(fsync, unsigned int, fd)
+{
+	return do_fsync(fd, false);
+}
+
+SYSCALL_DEFINE1(fdatasync, unsigned int, fd)
+{
+	return do_fsync(fd, true);
+}
+
+SYSCALL_DEFINE0(sync)
+{
+	ksys_sync();
+	return 0;
+}

@@ -1,0 +1,412 @@
+/*
+ * Pipes: pipe(2), pipe2(2), and the read end and write end files.
+ *
+ * The data lives in a ring of PIPE_BUFFERS pages (64 KiB, Linux's default
+ * capacity), allocated as the ring first reaches them. head and tail
+ * count every byte ever written and read, so the bytes in the pipe are
+ * head - tail and a byte's place in the ring is its count modulo the
+ * ring size.
+ *
+ * Blocking: a reader of an empty pipe sleeps on rd_wait until a writer
+ * adds data or the last writer goes (then read returns 0, EOF); a writer
+ * of a full pipe sleeps on wr_wait until a reader makes room. Sleeps are
+ * TASK_INTERRUPTIBLE: a pending signal ends them with -ERESTARTSYS (or
+ * the byte count so far). O_NONBLOCK gives -EAGAIN instead of sleeping.
+ * A write with no reader left gets -EPIPE and SIGPIPE. A write of at most
+ * PIPE_BUF bytes waits until it fits whole, so it is never interleaved
+ * with another writer's; a larger one may be split.
+ *
+ * The inode: a pipe has no name and no disk, but fstat() must see a FIFO
+ * and both ends share one inode, so each pipe gets an inode of pipefs, a
+ * super_block with no device that is never mounted (made on first use).
+ * The inode is allocated through new_inode() (so it is on the inode cache
+ * lists like any other) and embeds the pipe itself (struct pipe_inode).
+ * i_nlink is 1 while either end is open, as Linux's fstat shows; when the
+ * last end is released it drops to 0, so the final iput() evicts the
+ * inode and ->destroy_inode frees the ring.
+ *
+ * Locks: pipe->mutex (a sleeping lock, held across the user copies, which
+ * may fault) covers the ring, head, tail, readers and writers. Waiters
+ * test the wake-up condition without it (READ_ONCE), after queueing
+ * themselves, so a wake-up is never lost. Lock order: pipe->mutex ->
+ * the mmap lock of a fault in the user copy -> wait-queue locks.
+ */
+#include <kernel/err.h>
+#include <kernel/errno.h>
+#include <kernel/kernel.h>
+#include <kernel/mutex.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
+#include <kernel/syscalls.h>
+#include <kernel/wait.h>
+#include <fs/fdtable.h>
+#include <fs/fs.h>
+#include <fs/pipe.h>
+#include <mm/page_alloc.h>
+#include <mm/slab.h>
+#include <asm/uaccess.h>
+
+#define PIPE_SIZE       (PIPE_BUFFERS * PAGE_SIZE)
+#define FIONREAD        0x541B
+
+struct pipe_inode_info {
+	struct mutex mutex;
+	struct wait_queue_head rd_wait;         /* readers waiting for data or EOF */
+	struct wait_queue_head wr_wait;         /* writers waiting for room */
+	void *bufs[PIPE_BUFFERS];               /* (mutex) ring pages, NULL until used */
+	size_t head;                            /* (mutex) bytes ever written */
+	size_t tail;                            /* (mutex) bytes ever read */
+	unsigned int readers, writers;          /* (mutex) open ends */
+};
+
+struct pipe_inode {
+	struct inode vfs_inode;
+	struct pipe_inode_info pipe;
+};
+
+static struct pipe_inode_info *file_pipe(struct file *f)
+{
+	return &container_of(f->f_inode, struct pipe_inode, vfs_inode)->pipe;
+}
+
+/* ---- pipefs: where pipe inodes come from ------------------------------------------- */
+
+static struct inode *pipefs_alloc_inode(struct super_block *sb)
+{
+	struct pipe_inode *pi = kzalloc(sizeof(*pi), GFP_KERNEL);
+
+	return pi ? &pi->vfs_inode : NULL;
+}
+
+static void pipefs_destroy_inode(struct inode *inode)
+{
+	struct pipe_inode *pi = container_of(inode, struct pipe_inode, vfs_inode);
+
+	for (unsigned int i = 0; i < PIPE_BUFFERS; i++)
+		if (pi->pipe.bufs[i])
+			free_pages(pi->pipe.bufs[i], 0);
+	kfree(pi);
+}
+
+static const struct super_operations pipefs_ops = {
+	.alloc_inode = pipefs_alloc_inode,
+	.destroy_inode = pipefs_destroy_inode,
+};
+
+static const struct file_system_type pipefs_type = { .name = "pipefs" };
+static struct super_block *pipefs_sb;          /* (pipefs_lock) made once */
+static DEFINE_MUTEX(pipefs_lock);
+static unsigned long pipefs_next_ino = 1;      /* (pipefs_lock) */
+
+static const struct file_operations pipe_fops;
+static const struct inode_operations pipe_iops;
+
+/* A new pipe inode (one reference), or NULL. */
+static struct inode *get_pipe_inode(void)
+{
+	struct inode *inode = NULL;
+	struct pipe_inode_info *pipe;
+
+	mutex_lock(&pipefs_lock);
+	if (!pipefs_sb) {
+		pipefs_sb = alloc_super(NULL, &pipefs_type);
+		if (pipefs_sb)
+			pipefs_sb->s_op = &pipefs_ops;
+	}
+	if (pipefs_sb)
+		inode = new_inode(pipefs_sb, pipefs_next_ino++);
+	mutex_unlock(&pipefs_lock);
+	if (!inode)
+		return NULL;
+	inode->i_mode = S_IFIFO | 0600;
+	inode->i_nlink = 1;
+	inode->i_op = &pipe_iops;
+	inode->i_fop = &pipe_fops;
+	inode->i_atime = inode->i_mtime = inode->i_ctime = current_time();
+	pipe = &container_of(inode, struct pipe_inode, vfs_inode)->pipe;
+	mutex_init(&pipe->mutex, "pipe.mutex");
+	init_waitqueue_head(&pipe->rd_wait, "pipe.rd_wait");
+	init_waitqueue_head(&pipe->wr_wait, "pipe.wr_wait");
+	pipe->readers = pipe->writers = 1;
+	return inode;
+}
+
+/* ---- sleeping ------------------------------------------------------------------------ */
+
+/* Is a signal waiting for current? A kernel thread (no signal state, the
+ * ktests' case) never has one. */
+static bool pipe_signal_pending(void)
+{
+	return current->signal && signal_pending(current);
+}
+
+/*
+ * Drop the mutex and sleep on @wq until @ready(pipe, @need) holds or a
+ * wake-up comes, then retake the mutex. The caller rechecks everything:
+ * a wake-up only means "look again". @ready must be exactly the caller's
+ * condition to go on (a writer of an atomic write needs room for all of
+ * it, not one byte), or the caller would spin through here taking the
+ * mutex away from the task that could make progress.
+ * Context: pipe->mutex held on entry and on return.
+ */
+static void pipe_wait(struct pipe_inode_info *pipe, struct wait_queue_head *wq,
+		      bool (*ready)(struct pipe_inode_info *pipe, size_t need), size_t need)
+{
+	struct wait_queue_entry w = { .task = current };
+
+	prepare_to_wait(wq, &w, TASK_INTERRUPTIBLE);
+	mutex_unlock(&pipe->mutex);
+	if (!ready(pipe, need) && !pipe_signal_pending())
+		schedule();
+	finish_wait(wq, &w);
+	mutex_lock(&pipe->mutex);
+}
+
+/* Lockless tests for the sleepers (see pipe_wait). */
+static bool pipe_readable(struct pipe_inode_info *pipe, size_t need)
+{
+	return READ_ONCE(pipe->head) != READ_ONCE(pipe->tail) || !READ_ONCE(pipe->writers);
+}
+
+/* Room for @need bytes, or no reader left (the writer gets EPIPE). */
+static bool pipe_writable(struct pipe_inode_info *pipe, size_t need)
+{
+	return PIPE_SIZE - (READ_ONCE(pipe->head) - READ_ONCE(pipe->tail)) >= need ||
+	       !READ_ONCE(pipe->readers);
+}
+
+/* ---- read ---------------------------------------------------------------------------- */
+
+/* Copy up to @n bytes from the ring to @to. Context: mutex held. */
+static size_t pipe_copy_out(struct pipe_inode_info *pipe, struct iov_iter *to, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		size_t off = pipe->tail % PIPE_SIZE;
+		size_t chunk = min(n - done, PAGE_SIZE - off % PAGE_SIZE);
+		size_t got = copy_to_iter((char *)pipe->bufs[off / PAGE_SIZE] + off % PAGE_SIZE,
+					  chunk, to);
+
+		pipe->tail += got;
+		done += got;
+		if (got < chunk)
+			break;                  /* the user buffer faulted */
+	}
+	return done;
+}
+
+static ssize_t pipe_read(struct file *file, struct iov_iter *to, loff_t *pos)
+{
+	struct pipe_inode_info *pipe = file_pipe(file);
+	ssize_t ret;
+
+	if (!to->count)
+		return 0;
+	mutex_lock(&pipe->mutex);
+	for (;;) {
+		size_t avail = pipe->head - pipe->tail;
+
+		if (avail) {
+			size_t n = pipe_copy_out(pipe, to, min(avail, to->count));
+
+			ret = n ? (ssize_t)n : -EFAULT;
+			break;
+		}
+		ret = 0;                        /* EOF */
+		if (!pipe->writers)
+			break;
+		ret = -EAGAIN;
+		if (READ_ONCE(file->f_flags) & O_NONBLOCK)
+			break;
+		ret = -ERESTARTSYS;
+		if (pipe_signal_pending())
+			break;
+		pipe_wait(pipe, &pipe->rd_wait, pipe_readable, 1);
+	}
+	mutex_unlock(&pipe->mutex);
+	if (ret > 0)
+		wake_up(&pipe->wr_wait);
+	return ret;
+}
+
+/* ---- write --------------------------------------------------------------------------- */
+
+/* Copy up to @n bytes from @from into the ring; returns bytes copied or
+ * -ENOMEM. Context: mutex held, and the ring has room for @n. */
+static ssize_t pipe_copy_in(struct pipe_inode_info *pipe, struct iov_iter *from, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		size_t off = pipe->head % PIPE_SIZE;
+		size_t chunk = min(n - done, PAGE_SIZE - off % PAGE_SIZE);
+		void **buf = &pipe->bufs[off / PAGE_SIZE];
+		size_t got;
+
+		if (!*buf && !(*buf = get_free_pages(GFP_KERNEL, 0)))
+			return done ? (ssize_t)done : -ENOMEM;
+		got = copy_from_iter((char *)*buf + off % PAGE_SIZE, chunk, from);
+		pipe->head += got;
+		done += got;
+		if (got < chunk)
+			break;
+	}
+	return (ssize_t)done;
+}
+
+/* No reader: -EPIPE, and SIGPIPE to the writer (a kernel thread has no
+ * signal state and gets only the errno). */
+static ssize_t pipe_broken(void)
+{
+	if (current->signal)
+		send_sig(SIGPIPE, current);
+	return -EPIPE;
+}
+
+/* Why a writer that cannot go on stops: -EPIPE, -EAGAIN, -ERESTARTSYS,
+ * or 0 if it may sleep. Context: mutex held. */
+static ssize_t pipe_write_stop(struct pipe_inode_info *pipe, struct file *file)
+{
+	if (!pipe->readers)
+		return pipe_broken();
+	if (READ_ONCE(file->f_flags) & O_NONBLOCK)
+		return -EAGAIN;
+	if (pipe_signal_pending())
+		return -ERESTARTSYS;
+	return 0;
+}
+
+static ssize_t pipe_write(struct file *file, struct iov_iter *from, loff_t *pos)
+{
+	struct pipe_inode_info *pipe = file_pipe(file);
+	bool atomic = from->count <= PIPE_BUF;  /* all of it at once, or wait */
+	ssize_t written = 0, ret = 0;
+
+	if (!from->count)
+		return 0;
+	mutex_lock(&pipe->mutex);
+	while (from->count) {
+		size_t room = PIPE_SIZE - (pipe->head - pipe->tail);
+
+		if (pipe->readers && room && (!atomic || room >= from->count)) {
+			ret = pipe_copy_in(pipe, from, min(room, from->count));
+			if (ret <= 0) {
+				ret = ret ? ret : -EFAULT;
+				break;
+			}
+			written += ret;
+			wake_up(&pipe->rd_wait);
+			continue;
+		}
+		ret = pipe_write_stop(pipe, file);
+		if (ret)
+			break;
+		pipe_wait(pipe, &pipe->wr_wait, pipe_writable, atomic ? from->count : 1);
+	}
+	mutex_unlock(&pipe->mutex);
+	return written ? written : ret;
+}
+
+/* ---- the files ------------------------------------------------------------------------ */
+
+/* An end is closed: wake the other side, which may now see EOF or EPIPE.
+ * The last end lets the inode go (see the header comment). */
+static void pipe_release(struct inode *inode, struct file *file)
+{
+	struct pipe_inode_info *pipe = file_pipe(file);
+
+	mutex_lock(&pipe->mutex);
+	if (file->f_mode & FMODE_READ)
+		pipe->readers--;
+	if (file->f_mode & FMODE_WRITE)
+		pipe->writers--;
+	if (!pipe->readers && !pipe->writers)
+		inode->i_nlink = 0;
+	mutex_unlock(&pipe->mutex);
+	wake_up(&pipe->rd_wait);
+	wake_up(&pipe->wr_wait);
+}
+
+/* FIONREAD: the bytes waiting to be read, as an int. */
+static long pipe_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct pipe_inode_info *pipe = file_pipe(file);
+	int n;
+
+	if (cmd != FIONREAD)
+		return -ENOTTY;
+	mutex_lock(&pipe->mutex);
+	n = (int)(pipe->head - pipe->tail);
+	mutex_unlock(&pipe->mutex);
+	return copy_to_user((int __user *)arg, &n, sizeof(n)) ? -EFAULT : 0;
+}
+
+/* No llseek: lseek, pread and pwrite give -ESPIPE. No fsync: -EINVAL. */
+static const struct file_operations pipe_fops = {
+	.read_iter = pipe_read,
+	.write_iter = pipe_write,
+	.release = pipe_release,
+	.unlocked_ioctl = pipe_ioctl,
+};
+
+int create_pipe_files(struct file **res, unsigned int flags)
+{
+	struct inode *inode = get_pipe_inode();
+
+	if (!inode)
+		return -ENOMEM;
+	res[0] = open_inode(inode, O_RDONLY | (flags & O_NONBLOCK));
+	res[1] = IS_ERR(res[0]) ? res[0] : open_inode(inode, O_WRONLY | (flags & O_NONBLOCK));
+	if (IS_ERR(res[1])) {
+		/* open_inode has no ->open to fail, so only -ENOMEM gets here. */
+		if (!IS_ERR(res[0]))
+			fput(res[0]);           /* readers 0; writers still 1 */
+		inode->i_nlink = 0;
+		iput(inode);
+		return -ENOMEM;
+	}
+	iput(inode);                            /* the files hold it now */
+	return 0;
+}
+
+/* ---- system calls -------------------------------------------------------------------- */
+
+static long do_pipe2(int __user *ufds, int flags)
+{
+	struct file *files[2];
+	int fds[2];
+	long err;
+
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;                 /* O_DIRECT (packet mode) is not supported */
+	err = create_pipe_files(files, (unsigned int)flags);
+	if (err)
+		return err;
+	fds[0] = fd_install_new(files[0], (unsigned int)flags);
+	fds[1] = fds[0] < 0 ? -EMFILE : fd_install_new(files[1], (unsigned int)flags);
+	if (fds[1] < 0) {
+		if (fds[0] < 0)
+			fput(files[0]);
+		else
+			close_fd((unsigned int)fds[0]);
+		fput(files[1]);
+		return -EMFILE;
+	}
+	if (copy_to_user(ufds, fds, sizeof(fds))) {
+		close_fd((unsigned int)fds[0]);
+		close_fd((unsigned int)fds[1]);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+SYSCALL_DEFINE1(pipe, int __user *, fds)
+{
+	return do_pipe2(fds, 0);
+}
+
+SYSCALL_DEFINE2(pipe2, int __user *, fds, int, flags)
+{
+	return do_pipe2(fds, flags);
+}

@@ -1,0 +1,72 @@
+/*
+ * Per-process file state: the file-descriptor table (struct files_struct)
+ * and the filesystem context (struct fs_struct: cwd and umask).
+ * fs/fdtable.c; docs/syscalls.md.
+ *
+ * One thread per process, but a table may still be looked at by another
+ * task (GDB helpers, /proc later), so each has a spinlock: (f) file_lock,
+ * (l) fs->lock. A struct file's own reference count is f_count.
+ */
+#ifndef _FS_FDTABLE_H
+#define _FS_FDTABLE_H
+
+#include <kernel/spinlock.h>
+#include <kernel/types.h>
+
+struct file;
+struct inode;
+
+#define NR_OPEN_MAX     1024            /* RLIMIT_NOFILE, as Linux's default */
+
+struct files_struct {
+	int count;                              /* (a) tasks sharing it (1 for now) */
+	spinlock_t file_lock;
+	struct file *fd[NR_OPEN_MAX];           /* (f) referenced */
+	unsigned long close_on_exec[NR_OPEN_MAX / 64];  /* (f) */
+};
+
+struct fs_struct {
+	int count;                              /* (a) */
+	spinlock_t lock;
+	struct inode *pwd;                      /* (l) referenced; NULL: the root */
+	unsigned int umask;                     /* (l) */
+};
+
+/* A new empty table / the copy fork makes (every file gets a reference). */
+struct files_struct *files_alloc(void);
+struct files_struct *dup_files(struct files_struct *old);
+/* Drop a reference; the last one closes every file. Context: may sleep. */
+void put_files(struct files_struct *files);
+/* execve: close the O_CLOEXEC descriptors. */
+void do_close_on_exec(struct files_struct *files);
+/* Install @file at the lowest free descriptor of current (>= 0), taking
+ * over the caller's reference. Returns the fd or -EMFILE. */
+int fd_install_new(struct file *file, unsigned int o_flags);
+/* A referenced file for @fd of current, or NULL (the caller says -EBADF). */
+struct file *fget(unsigned int fd);
+
+/* close(2) on current's table: 0 or -EBADF. Context: may sleep. */
+int close_fd(unsigned int fd);
+
+struct fs_struct *fs_alloc(void);                       /* cwd = root, umask 022 */
+struct fs_struct *copy_fs_struct(struct fs_struct *old);
+void put_fs_struct(struct fs_struct *fs);
+/* chdir: make @dir (referenced; the reference is taken over) current's
+ * cwd, dropping the old one. */
+void set_fs_pwd(struct fs_struct *fs, struct inode *dir);
+/* current's umask (022 for a kernel thread, which has no fs_struct). */
+unsigned int current_umask(void);
+
+/* fcntl(2) on current's table; ioctl's FIOCLEX/FIONBIO use it too. */
+long do_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg);
+
+/* fcntl(2) commands and descriptor flags: Linux's values. */
+#define F_DUPFD         0
+#define F_GETFD         1
+#define F_SETFD         2
+#define F_GETFL         3
+#define F_SETFL         4
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC      1
+
+#endif

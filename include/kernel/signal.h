@@ -1,0 +1,343 @@
+/*
+ * Signals: Linux x86-64 numbers, sigaction flags, siginfo_t, and the
+ * per-task signal state (kernel/signal.c; the frame is arch/x86_64/signal.c;
+ * docs/signals.md tells the whole story).
+ *
+ * One thread per process, so each task has its own handlers, mask and
+ * pending set (struct task_signal, protected by its siglock). A signal
+ * is delivered on the way back to user mode (exit_to_user_mode calls
+ * do_signal): the default action runs there (terminate via do_exit, or
+ * nothing), or the handler runs on the user stack with a Linux-layout
+ * rt_sigframe (siginfo_t + ucontext), returning through the SA_RESTORER
+ * trampoline into rt_sigreturn.
+ *
+ * Pending signals are one bit each, real-time signals (32..64) included:
+ * a second instance of a signal that is already pending is merged into the
+ * first (Linux queues real-time signals; Faultline does not).
+ *
+ * Lock order: tasklist_lock -> task_signal.siglock -> rq_lock.
+ * siglock is taken with interrupts off (a console interrupt may send).
+ */
+#ifndef _KERNEL_SIGNAL_H
+#define _KERNEL_SIGNAL_H
+
+#include <kernel/compiler.h>
+#include <kernel/spinlock.h>
+#include <kernel/types.h>
+
+struct task_struct;
+struct pt_regs;
+
+#define _NSIG           64
+#define SIGRTMIN        32
+
+#define SIGHUP          1
+#define SIGINT          2
+#define SIGQUIT         3
+#define SIGILL          4
+#define SIGTRAP         5
+#define SIGABRT         6
+#define SIGBUS          7
+#define SIGFPE          8
+#define SIGKILL         9
+#define SIGUSR1         10
+#define SIGSEGV         11
+#define SIGUSR2         12
+#define SIGPIPE         13
+#define SIGALRM         14
+#define SIGTERM         15
+#define SIGSTKFLT       16
+#define SIGCHLD         17
+#define SIGCONT         18
+#define SIGSTOP         19
+#define SIGTSTP         20
+#define SIGTTIN         21
+#define SIGTTOU         22
+#define SIGURG          23
+#define SIGXCPU         24
+#define SIGXFSZ         25
+#define SIGVTALRM       26
+#define SIGPROF         27
+#define SIGWINCH        28
+#define SIGIO           29
+#define SIGPWR          30
+#define SIGSYS          31
+
+/* si_code values */
+#define SI_USER         0               /* kill() */
+#define SI_KERNEL       0x80
+#define SI_TKILL        (-6)            /* tkill(), tgkill() */
+#define SEGV_MAPERR     1
+#define SEGV_ACCERR     2
+#define BUS_ADRALN      1
+#define BUS_ADRERR      2
+#define ILL_ILLOPC      2
+#define FPE_INTDIV      1
+#define TRAP_BRKPT      1
+#define CLD_EXITED      1
+#define CLD_KILLED      2
+#define CLD_DUMPED      3
+
+/* sigaction: sa_handler values and sa_flags (Linux x86-64) */
+#define SIG_DFL         0UL
+#define SIG_IGN         1UL
+#define SA_NOCLDSTOP    0x00000001UL
+#define SA_NOCLDWAIT    0x00000002UL
+#define SA_SIGINFO      0x00000004UL
+#define SA_EXPOSE_TAGBITS 0x00000800UL
+#define SA_RESTORER     0x04000000UL
+#define SA_ONSTACK      0x08000000UL
+#define SA_RESTART      0x10000000UL
+#define SA_NODEFER      0x40000000UL
+#define SA_RESETHAND    0x80000000UL
+/* The flags rt_sigaction keeps; others are dropped (Linux 5.11+). */
+#define SA_KNOWN_FLAGS  (SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_EXPOSE_TAGBITS | \
+			 SA_RESTORER | SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND)
+
+/* rt_sigprocmask's how */
+#define SIG_BLOCK       0
+#define SIG_UNBLOCK     1
+#define SIG_SETMASK     2
+
+/* sigaltstack */
+#define SS_ONSTACK      1
+#define SS_DISABLE      2
+#define SS_AUTODISARM   (1U << 31)
+#define MINSIGSTKSZ     2048
+
+/* ---- signal sets: bit (sig - 1) of a u64, as Linux's sigset_t on x86-64 ---- */
+
+typedef u64 sigset_t;
+
+static inline sigset_t sigmask(int sig)
+{
+	return 1ULL << (sig - 1);
+}
+
+static inline bool valid_signal(int sig)
+{
+	return sig >= 1 && sig <= _NSIG;
+}
+
+static inline bool sigismember(const sigset_t *set, int sig)
+{
+	return (*set & sigmask(sig)) != 0;
+}
+
+static inline void sigaddset(sigset_t *set, int sig)
+{
+	*set |= sigmask(sig);
+}
+
+static inline void sigdelset(sigset_t *set, int sig)
+{
+	*set &= ~sigmask(sig);
+}
+
+/* SIGKILL and SIGSTOP can be neither caught, blocked nor ignored. */
+#define SIG_UNBLOCKABLE (sigmask(SIGKILL) | sigmask(SIGSTOP))
+/* Synchronous (fault) signals: dequeued before the others, as Linux does,
+ * so a fault's signal is handled before an older asynchronous one. */
+#define SIG_SYNCHRONOUS (sigmask(SIGSEGV) | sigmask(SIGBUS) | sigmask(SIGILL) | \
+			 sigmask(SIGTRAP) | sigmask(SIGFPE) | sigmask(SIGSYS))
+
+/* ---- the kernel's view of handlers and pending information ---- */
+
+/* One signal's disposition: the layout of the rt_sigaction argument
+ * (Linux's kernel struct sigaction on x86-64: 32 bytes). */
+struct k_sigaction {
+	unsigned long handler;          /* SIG_DFL, SIG_IGN or a user address */
+	unsigned long flags;            /* SA_* */
+	unsigned long restorer;         /* user trampoline calling rt_sigreturn */
+	sigset_t mask;                  /* blocked while the handler runs */
+};
+
+/* One pending signal's information, as the kernel keeps it. */
+struct kernel_siginfo {
+	int si_signo;
+	int si_errno;
+	int si_code;
+	int si_pid;                     /* kill, SIGCHLD */
+	u32 si_uid;
+	int si_status;                  /* SIGCHLD */
+	long si_utime, si_stime;        /* SIGCHLD, in clock ticks (USER_HZ 100) */
+	unsigned long si_addr;          /* SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP */
+};
+
+/* siginfo_t as user space sees it: 128 bytes, the union at offset 16. */
+struct user_siginfo {
+	int si_signo;
+	int si_errno;
+	int si_code;
+	int __pad0;
+	union {
+		struct {                /* kill, tkill, SI_KERNEL */
+			int si_pid;
+			u32 si_uid;
+		} kill;
+		struct {                /* SIGCHLD */
+			int si_pid;
+			u32 si_uid;
+			int si_status;
+			int __pad1;
+			long si_utime;
+			long si_stime;
+		} sigchld;
+		struct {                /* SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP */
+			unsigned long si_addr;
+		} sigfault;
+		u8 __pad[128 - 16];
+	};
+};
+
+/* stack_t (sigaltstack, uc_stack): 24 bytes */
+struct user_stack {
+	unsigned long ss_sp;
+	int ss_flags;
+	int __pad;
+	unsigned long ss_size;
+};
+
+/* Resource limits (getrlimit/setrlimit/prlimit64): a process-wide value
+ * kept here as Linux keeps them in its signal_struct. */
+#define RLIMIT_CPU      0
+#define RLIMIT_STACK    3
+#define RLIMIT_NOFILE   7
+#define RLIM_NLIMITS    16
+#define RLIM_INFINITY   (~0UL)
+
+/*
+ * The signal state of one task (one process: no threads).
+ * Legend: (s) siglock; (o) only the task itself, no lock;
+ * (so) written by the task itself under siglock, read by others under it.
+ */
+struct task_signal {
+	spinlock_t siglock;
+	struct k_sigaction action[_NSIG];       /* (so) index sig - 1 */
+	sigset_t blocked;                       /* (so) */
+	sigset_t pending;                       /* (s) */
+	struct kernel_siginfo info[_NSIG];      /* (s) valid while the bit is pending */
+	sigset_t forced;                        /* (s) sent by force_sig_fault: kills init too */
+	sigset_t saved_mask;                    /* (o) mask to restore after sigsuspend */
+	bool restore_saved_mask;                /* (o) */
+	unsigned long sas_ss_sp;                /* (o) sigaltstack; size 0: none */
+	unsigned long sas_ss_size;              /* (o) */
+	unsigned int sas_ss_flags;              /* (o) SS_AUTODISARM or 0 */
+	struct {
+		unsigned long rlim_cur, rlim_max;
+	} rlim[RLIM_NLIMITS];                   /* (s) */
+};
+
+/*
+ * Queue @sig for @t with @info (NULL: SI_KERNEL), and wake @t if it sleeps
+ * interruptibly. Returns 0 (also when the signal is ignored), -EINVAL for a
+ * bad number. Context: any, also interrupts; takes siglock and rq_lock.
+ * @t must stay allocated (its caller found it under tasklist_lock, or it
+ * is current).
+ */
+int send_signal_info(int sig, const struct kernel_siginfo *info, struct task_struct *t);
+/* A signal from the kernel, si_code SI_KERNEL. */
+int send_sig(int sig, struct task_struct *t);
+/* A synchronous fault signal to current (SIGSEGV/SIGBUS/SIGILL/SIGFPE/
+ * SIGTRAP) with si_code and si_addr; if it is blocked or ignored, it is
+ * unblocked and set to the default action first, as Linux's force_sig. */
+void force_sig_fault(int sig, int si_code, unsigned long addr);
+/* The signal frame for @sig could not be built: force SIGSEGV; if @sig was
+ * SIGSEGV itself, its handler is reset first so that it kills. */
+void force_sigsegv(int sig);
+/* Send @sig to every process in process group @pgrp (kill(-pgrp), the
+ * console's Ctrl-C), si_code SI_KERNEL. Returns 0 or -ESRCH if the group
+ * is empty. Context: any; takes tasklist_lock. */
+int kill_pgrp(int pgrp, int sig);
+
+/* Is a signal pending that is not blocked? Interruptible sleeps test it
+ * and return -EINTR (or -ERESTARTSYS). Lock-free; kernel threads: false. */
+bool signal_pending(struct task_struct *t);
+
+/*
+ * Deliver pending signals before returning to user mode: run default
+ * actions (terminate via do_exit), or build a frame for one handler
+ * (the caller loops while signal_pending() to stack further frames).
+ * @in_syscall: regs->rax holds a system call's result, which -ERESTARTSYS
+ * etc. may turn into a restart. Context: interrupts on, may sleep.
+ */
+void do_signal(struct pt_regs *regs, bool in_syscall);
+
+/* fork: the child gets a copy of the parent's handlers, mask, alternate
+ * stack and limits, and no pending signals (a parent without signal state,
+ * such as the kernel thread starting init, gives defaults).
+ * Returns 0 or -ENOMEM. */
+int copy_signal_state(struct task_struct *child, struct task_struct *parent);
+/* execve: handlers reset to SIG_DFL (ignored ones stay ignored), the
+ * alternate stack is forgotten; mask and pending signals are kept. */
+void flush_signal_handlers(struct task_struct *t);
+/* The task is freed (reaped): release its signal state. The caller has
+ * made it unfindable (no longer under tasklist_lock's pid lookup). */
+void free_signal_state(struct task_struct *t);
+/*
+ * exit: tell the parent that @child became a zombie with wait status
+ * @status: SIGCHLD with CLD_EXITED/CLD_KILLED. Returns true if the parent
+ * ignores SIGCHLD (SIG_IGN or SA_NOCLDWAIT): then no signal is sent, and
+ * Linux would reap the child at once (the caller may do so).
+ * Context: may not hold tasklist_lock (takes it).
+ */
+bool do_notify_parent(struct task_struct *child, int status);
+
+/* ---- internals shared with arch/x86_64/signal.c and the ktests ---- */
+
+/* What get_signal decided: a handler to run, with its action as it was. */
+struct ksignal {
+	int sig;
+	struct k_sigaction ka;
+	struct kernel_siginfo info;
+};
+
+/* Dequeue the next deliverable signal of current, running default actions
+ * (may not return: do_exit). Returns true with @ksig filled when a handler
+ * must run. Context: may sleep. */
+bool get_signal(struct ksignal *ksig);
+/* After a handler frame was built: block sa_mask (and the signal itself
+ * unless SA_NODEFER), forget a sigsuspend mask. */
+void signal_delivered(struct ksignal *ksig);
+/* No handler ran: put back the mask sigsuspend replaced, if any. */
+void restore_saved_sigmask(void);
+/* The mask a frame must save (sigsuspend's original, if it replaced it). */
+sigset_t sigmask_to_save(void);
+/* Set current's blocked mask (SIGKILL/SIGSTOP are dropped from it). */
+void set_current_blocked(sigset_t mask);
+
+/* Default action of a signal with SIG_DFL. */
+enum sig_default { SIG_DEFAULT_TERM, SIG_DEFAULT_CORE, SIG_DEFAULT_IGNORE, SIG_DEFAULT_STOP };
+enum sig_default sig_default_action(int sig);
+/* Would @t discard @sig right now (ignored and not blocked, or init with
+ * SIG_DFL)? Context: @t's siglock held. */
+bool sig_ignored_locked(struct task_struct *t, int sig, bool forced);
+/* The next signal to deliver from @pending & ~@blocked: synchronous ones
+ * first, then the lowest number; 0 if none. */
+int next_signal(sigset_t pending, sigset_t blocked);
+/* Remove the next deliverable signal of @s into @info. Returns its number
+ * or 0. Context: @s->siglock held. */
+int dequeue_signal_locked(struct task_signal *s, struct kernel_siginfo *info);
+/* Lay out @from as user space's siginfo_t. */
+void siginfo_to_user_layout(struct user_siginfo *to, const struct kernel_siginfo *from);
+
+/* The alternate signal stack of current (sigaltstack semantics). */
+bool on_sig_stack(unsigned long sp);
+/* The same, ignoring SS_AUTODISARM (for the frame's overflow check). */
+bool __on_sig_stack(unsigned long sp);
+/* SS_DISABLE, SS_ONSTACK or 0 for user stack pointer @sp. */
+int sas_ss_flags(unsigned long sp);
+/* Fill a stack_t for a frame's uc_stack; disarm an SS_AUTODISARM stack. */
+void save_altstack(struct user_stack *uss, unsigned long sp);
+/* rt_sigreturn: re-install the uc_stack of the frame (errors ignored, as
+ * Linux). */
+void restore_altstack(const struct user_stack *uss, unsigned long sp);
+
+/* A task's signal state, allocated on first use for a task that has none
+ * (NULL if memory ran out). Context: current only. */
+struct task_signal *current_signal(void);
+
+/* The resource limits (getrlimit etc.; kernel/sys.c). */
+unsigned long task_rlimit(struct task_struct *t, unsigned int resource);
+
+#endif

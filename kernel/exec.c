@@ -1,0 +1,423 @@
+/*
+ * execve: replace the calling process's program with a static ELF file.
+ *
+ * The order matters, so that a failure never leaves a process without a
+ * program:
+ *   1. copy the path, argv and envp into the kernel (EFAULT, E2BIG);
+ *   2. open the file and check its ELF header and program headers
+ *      completely (ENOEXEC for anything malformed or truncated, EACCES for
+ *      what is not an executable regular file);
+ *   3. build the new address space aside: each PT_LOAD segment a private
+ *      file mapping of the page cache (read-only text is shared with every
+ *      other process running the file; written data pages are copied on
+ *      the first write), the bss and the stack anonymous;
+ *   4. only then switch to it and drop the old one (the point of no
+ *      return), and lay out the initial stack: argc, argv, envp, the aux
+ *      vector and the strings, as the System V x86-64 ABI says.
+ * Static-PIE files (ET_DYN without PT_INTERP) are loaded at ELF_ET_DYN_BASE.
+ * A file with an interpreter (a dynamically linked program) gives ENOEXEC.
+ *
+ * Locks: none held across steps; the new mm's mmap_lock is taken while
+ * mapping into it (nobody else can see it yet).
+ */
+#include <kernel/elf.h>
+#include <kernel/err.h>
+#include <kernel/errno.h>
+#include <kernel/time.h>
+#include <kernel/kernel.h>
+#include <kernel/process.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
+#include <kernel/string.h>
+#include <kernel/syscalls.h>
+#include <fs/fdtable.h>
+#include <fs/fs.h>
+#include <mm/mm.h>
+#include <mm/page_alloc.h>
+#include <mm/slab.h>
+#include <asm/processor.h>
+#include <asm/segment.h>
+#include <asm/switch_to.h>
+#include <asm/traps.h>
+#include <asm/uaccess.h>
+
+#define STACK_TOP       0x00007ffffffff000UL
+#define STACK_SIZE      (8UL << 20)             /* fixed: RLIMIT_STACK's default */
+#define MMAP_GAP        (128UL << 20)           /* below the stack, then mmap_base */
+#define ELF_ET_DYN_BASE 0x0000555555554000UL
+#define ARG_BUF_ORDER   5                       /* 128 KiB of argument and environment strings */
+#define ARG_BUF_SIZE    (PAGE_SIZE << ARG_BUF_ORDER)
+#define MAX_ARGS        4096
+
+/* What execve carries from the old program to the new one. */
+struct linux_binprm {
+	char *buf;                      /* argv strings, then envp strings, NUL-separated */
+	size_t used;
+	int argc, envc;
+	char path[PATH_MAX];
+	struct file *file;
+	struct elf64_hdr eh;
+	struct elf64_phdr ph[64];
+	unsigned long load_bias;
+	unsigned long entry, phdr_addr, brk;
+};
+
+/* ---- 1. the arguments ---------------------------------------------------------- */
+
+/* Fetch pointer number @i of @vec (a user or kernel array). */
+static int get_arg_ptr(char *const *vec, int i, bool user, const char **out)
+{
+	if (!user) {
+		*out = vec[i];
+		return 0;
+	}
+	return copy_from_user(out, &vec[i], sizeof(*out)) ? -EFAULT : 0;
+}
+
+/* Append the strings of @vec to bprm->buf; returns the count or -errno. */
+static int copy_strings(struct linux_binprm *bprm, char *const *vec, bool user)
+{
+	int n;
+
+	if (!vec)
+		return 0;
+	for (n = 0;; n++) {
+		const char *s;
+		size_t room = ARG_BUF_SIZE - bprm->used;
+		long len;
+
+		if (get_arg_ptr(vec, n, user, &s))
+			return -EFAULT;
+		if (!s)
+			return n;
+		if (n >= MAX_ARGS || !room)
+			return -E2BIG;
+		if (user) {
+			len = strncpy_from_user(bprm->buf + bprm->used, s, (long)room);
+			if (len == -ENAMETOOLONG)
+				return -E2BIG;
+			if (len < 0)
+				return -EFAULT;
+		} else {
+			len = (long)strlen(s);
+			if ((size_t)len >= room)
+				return -E2BIG;
+			memcpy(bprm->buf + bprm->used, s, (size_t)len + 1);
+		}
+		bprm->used += (size_t)len + 1;
+	}
+}
+
+/* ---- 2. the file ---------------------------------------------------------------- */
+
+static bool elf_header_ok(const struct elf64_hdr *eh)
+{
+	return !memcmp(eh->e_ident, ELFMAG, 4) && eh->e_ident[4] == ELFCLASS64 &&
+	       eh->e_ident[5] == ELFDATA2LSB && eh->e_ident[6] == EV_CURRENT &&
+	       (eh->e_type == ET_EXEC || eh->e_type == ET_DYN) &&
+	       eh->e_machine == EM_X86_64 && eh->e_phentsize == sizeof(struct elf64_phdr) &&
+	       eh->e_phnum > 0 && eh->e_phnum <= 64;
+}
+
+/* Is this PT_LOAD segment loadable from a file of @size bytes? */
+static bool segment_ok(const struct elf64_phdr *ph, u64 size, unsigned long bias)
+{
+	u64 start = ph->p_vaddr + bias;
+
+	return ph->p_filesz <= ph->p_memsz && ph->p_offset <= size &&
+	       ph->p_filesz <= size - ph->p_offset &&
+	       (ph->p_vaddr & ~PAGE_MASK) == (ph->p_offset & ~PAGE_MASK) &&
+	       start >= 0x10000 && ph->p_memsz < STACK_TOP &&
+	       start + ph->p_memsz <= STACK_TOP - STACK_SIZE - MMAP_GAP;
+}
+
+/* Read and check the headers. Returns 0, -ENOEXEC or -EIO. */
+static int check_elf(struct linux_binprm *bprm)
+{
+	struct elf64_hdr *eh = &bprm->eh;
+	u64 size = (u64)READ_ONCE(bprm->file->f_inode->i_size);
+	size_t phsize;
+	loff_t pos = 0;
+	int loads = 0;
+
+	if (kernel_read(bprm->file, eh, sizeof(*eh), &pos) != sizeof(*eh) || !elf_header_ok(eh))
+		return -ENOEXEC;
+	phsize = (size_t)eh->e_phnum * sizeof(struct elf64_phdr);
+	pos = (loff_t)eh->e_phoff;
+	if (eh->e_phoff > size || kernel_read(bprm->file, bprm->ph, phsize, &pos) != (ssize_t)phsize)
+		return -ENOEXEC;
+	bprm->load_bias = eh->e_type == ET_DYN ? ELF_ET_DYN_BASE : 0;
+	for (int i = 0; i < eh->e_phnum; i++) {
+		const struct elf64_phdr *ph = &bprm->ph[i];
+
+		if (ph->p_type == PT_INTERP)
+			return -ENOEXEC;        /* dynamically linked: no loader here */
+		if (ph->p_type != PT_LOAD)
+			continue;
+		if (!segment_ok(ph, size, bprm->load_bias))
+			return -ENOEXEC;
+		loads++;
+	}
+	return loads ? 0 : -ENOEXEC;
+}
+
+static int open_exec(struct linux_binprm *bprm)
+{
+	struct file *file = filp_open(bprm->path, O_RDONLY, 0);
+	umode_t mode;
+
+	if (IS_ERR(file))
+		return (int)PTR_ERR(file);
+	bprm->file = file;
+	mode = file->f_inode->i_mode;
+	if (!S_ISREG(mode) || !(mode & 0111))
+		return -EACCES;
+	return check_elf(bprm);
+}
+
+/* ---- 3. the new address space ----------------------------------------------------- */
+
+static unsigned long elf_prot(u32 p_flags)
+{
+	return (p_flags & PF_R ? PROT_READ : 0) | (p_flags & PF_W ? PROT_WRITE : 0) |
+	       (p_flags & PF_X ? PROT_EXEC : 0);
+}
+
+/* Map one PT_LOAD segment: file-backed pages, then anonymous ones for the bss. */
+static long map_segment(struct mm_struct *mm, struct linux_binprm *bprm,
+			const struct elf64_phdr *ph)
+{
+	unsigned long start = (ph->p_vaddr + bprm->load_bias) & PAGE_MASK;
+	unsigned long file_end = ph->p_vaddr + bprm->load_bias + ph->p_filesz;
+	unsigned long mem_end = PAGE_ALIGN(ph->p_vaddr + bprm->load_bias + ph->p_memsz);
+	unsigned long prot = elf_prot(ph->p_flags);
+	long r = 0;
+
+	if (ph->p_filesz)
+		r = do_mmap(mm, bprm->file, start, PAGE_ALIGN(file_end) - start, prot,
+			    MAP_PRIVATE | MAP_FIXED, (ph->p_offset & PAGE_MASK) >> PAGE_SHIFT);
+	if (r >= 0 && mem_end > PAGE_ALIGN(file_end))
+		r = do_mmap(mm, NULL, PAGE_ALIGN(file_end), mem_end - PAGE_ALIGN(file_end), prot,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
+	if (mem_end > bprm->brk)
+		bprm->brk = mem_end;
+	return r < 0 ? r : 0;
+}
+
+static struct mm_struct *build_mm(struct linux_binprm *bprm)
+{
+	struct mm_struct *mm = mm_alloc();
+	long r = 0;
+
+	if (!mm)
+		return ERR_PTR(-ENOMEM);
+	down_write(&mm->mmap_lock);
+	for (int i = 0; i < bprm->eh.e_phnum && r >= 0; i++) {
+		const struct elf64_phdr *ph = &bprm->ph[i];
+
+		if (ph->p_type == PT_LOAD)
+			r = map_segment(mm, bprm, ph);
+		if (ph->p_type == PT_LOAD && ph->p_offset == 0)
+			bprm->phdr_addr = ph->p_vaddr + bprm->load_bias + bprm->eh.e_phoff;
+	}
+	if (r >= 0)
+		r = do_mmap(mm, NULL, STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN, 0);
+	mm->start_brk = mm->brk = bprm->brk;
+	mm->start_stack = STACK_TOP;
+	mm->mmap_base = STACK_TOP - STACK_SIZE - MMAP_GAP;
+	up_write(&mm->mmap_lock);
+	if (r < 0) {
+		mmput(mm);
+		return ERR_PTR(r);
+	}
+	bprm->entry = bprm->eh.e_entry + bprm->load_bias;
+	return mm;
+}
+
+/* The bytes of a segment's last file page past p_filesz are bss: zero. */
+static int clear_bss_tails(struct linux_binprm *bprm)
+{
+	for (int i = 0; i < bprm->eh.e_phnum; i++) {
+		const struct elf64_phdr *ph = &bprm->ph[i];
+		unsigned long end = ph->p_vaddr + bprm->load_bias + ph->p_filesz;
+
+		if (ph->p_type != PT_LOAD || ph->p_memsz <= ph->p_filesz || !(end & ~PAGE_MASK))
+			continue;
+		if (!(ph->p_flags & PF_W))
+			continue;               /* a read-only bss cannot be written; it stays file bytes */
+		if (clear_user((void *)end, PAGE_SIZE - (end & ~PAGE_MASK)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* ---- 4. the initial stack ---------------------------------------------------------- */
+
+struct stack_writer {
+	unsigned long sp;
+	int err;
+};
+
+/* Push @len bytes; returns their user address. */
+static unsigned long push_bytes(struct stack_writer *w, const void *src, size_t len)
+{
+	w->sp -= len;
+	if (copy_to_user((void *)w->sp, src, len))
+		w->err = -EFAULT;
+	return w->sp;
+}
+
+static void push_word(struct stack_writer *w, unsigned long v)
+{
+	push_bytes(w, &v, sizeof(v));
+}
+
+static void random_bytes(u8 *out, size_t n)
+{
+	u64 x = rdtsc() ^ 0x9e3779b97f4a7c15ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		out[i] = (u8)x;
+	}
+}
+
+/*
+ * Lay out, from the top down: the file name, the argument and environment
+ * strings, 16 random bytes (AT_RANDOM), "x86_64" (AT_PLATFORM); then,
+ * 16-byte aligned, argc, argv[], NULL, envp[], NULL, the aux vector.
+ * Returns the new stack pointer (pointing at argc) or -EFAULT.
+ */
+static long setup_stack(struct linux_binprm *bprm)
+{
+	struct stack_writer w = { .sp = STACK_TOP, .err = 0 };
+	unsigned long strings, execfn, rnd, platform, nwords, *ptrs;
+	int nstr = bprm->argc + bprm->envc, k = 0;
+	u8 seed[16];
+
+	execfn = push_bytes(&w, bprm->path, strlen(bprm->path) + 1);
+	strings = push_bytes(&w, bprm->buf, bprm->used);
+	random_bytes(seed, sizeof(seed));
+	rnd = push_bytes(&w, seed, sizeof(seed));
+	platform = push_bytes(&w, "x86_64", 7);
+	w.sp &= ~15UL;
+	unsigned long auxv[] = {
+		AT_PHDR, bprm->phdr_addr, AT_PHENT, sizeof(struct elf64_phdr),
+		AT_PHNUM, bprm->eh.e_phnum, AT_PAGESZ, PAGE_SIZE, AT_BASE, 0, AT_FLAGS, 0,
+		AT_ENTRY, bprm->entry, AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0,
+		AT_SECURE, 0, AT_CLKTCK, HZ, AT_HWCAP, 0, AT_RANDOM, rnd,
+		AT_PLATFORM, platform, AT_EXECFN, execfn, AT_NULL, 0,
+	};
+	/* argc + argv + NULL + envp + NULL + auxv words: keep the total even
+	 * so that rsp ends 16-byte aligned at argc. */
+	nwords = 1 + (unsigned long)nstr + 2 + ARRAY_SIZE(auxv);
+	if (nwords & 1)
+		w.sp -= 8;
+	push_bytes(&w, auxv, sizeof(auxv));
+	ptrs = kmalloc(sizeof(*ptrs) * ((size_t)nstr + 1), GFP_KERNEL);
+	if (!ptrs)
+		return -ENOMEM;
+	/* Each string's user address: the copy of bprm->buf at @strings. */
+	for (size_t off = 0; off < bprm->used && k < nstr; off += strlen(bprm->buf + off) + 1)
+		ptrs[k++] = strings + off;
+	push_word(&w, 0);                               /* envp terminator */
+	for (int i = nstr - 1; i >= bprm->argc; i--)
+		push_word(&w, ptrs[i]);
+	push_word(&w, 0);                               /* argv terminator */
+	for (int i = bprm->argc - 1; i >= 0; i--)
+		push_word(&w, ptrs[i]);
+	push_word(&w, (unsigned long)bprm->argc);
+	kfree(ptrs);
+	return w.err ? w.err : (long)w.sp;
+}
+
+/* ---- putting it together ------------------------------------------------------------ */
+
+/* After the point of no return: what the new program must not inherit. */
+static void flush_old_exec(struct linux_binprm *bprm)
+{
+	const char *base = strrchr(bprm->path, '/');
+
+	do_close_on_exec(current->files);
+	flush_signal_handlers(current);
+	current->clear_child_tid = NULL;
+	strlcpy(current->comm, base ? base + 1 : bprm->path, sizeof(current->comm));
+}
+
+static void start_thread(struct pt_regs *regs, unsigned long ip, unsigned long sp)
+{
+	memset(regs, 0, sizeof(*regs));
+	regs->rip = ip;
+	regs->rsp = sp;
+	regs->cs = GDT_USER_CS | 3;
+	regs->ss = GDT_USER_DS | 3;
+	regs->rflags = X86_EFLAGS_IF | 0x2;
+}
+
+/* Steps 3 and 4, with bprm filled and the file checked. */
+static int exec_binprm(struct linux_binprm *bprm, struct pt_regs *regs)
+{
+	struct mm_struct *mm = build_mm(bprm), *old = current->mm;
+	long sp;
+
+	if (IS_ERR(mm))
+		return (int)PTR_ERR(mm);
+	/* The point of no return: from here on a failure kills the process. */
+	switch_to_new_mm(mm);
+	if (old)
+		mmput(old);
+	flush_old_exec(bprm);
+	sp = setup_stack(bprm);
+	if (sp < 0 || clear_bss_tails(bprm)) {
+		force_sig_fault(SIGSEGV, SI_KERNEL, 0);
+		return 0;
+	}
+	start_thread(regs, bprm->entry, (unsigned long)sp);
+	return 0;
+}
+
+int do_execve(const char *path, char *const argv[], char *const envp[], bool user_ptrs,
+	      struct pt_regs *regs)
+{
+	struct linux_binprm *bprm = kzalloc(sizeof(*bprm), GFP_KERNEL);
+	long len;
+	int err;
+
+	if (!bprm)
+		return -ENOMEM;
+	bprm->buf = get_free_pages(GFP_KERNEL, ARG_BUF_ORDER);
+	err = -ENOMEM;
+	if (!bprm->buf)
+		goto out_free;
+	if (user_ptrs) {
+		len = strncpy_from_user(bprm->path, path, sizeof(bprm->path));
+		err = len < 0 ? (int)len : 0;
+	} else {
+		len = (long)strlcpy(bprm->path, path, sizeof(bprm->path));
+		err = len >= (long)sizeof(bprm->path) ? -ENAMETOOLONG : 0;
+	}
+	if (!err && !bprm->path[0])
+		err = -ENOENT;
+	if (!err)
+		err = bprm->argc = copy_strings(bprm, argv, user_ptrs);
+	if (err >= 0)
+		err = bprm->envc = copy_strings(bprm, envp, user_ptrs);
+	if (err >= 0)
+		err = open_exec(bprm);
+	if (!err)
+		err = exec_binprm(bprm, regs);
+	if (bprm->file && !IS_ERR(bprm->file))
+		fput(bprm->file);
+	free_pages(bprm->buf, ARG_BUF_ORDER);
+out_free:
+	kfree(bprm);
+	return err;
+}
+
+SYSCALL_DEFINE3(execve, const char *, path, char *const *, argv, char *const *, envp)
+{
+	return do_execve(path, argv, envp, true, task_pt_regs(current));
+}

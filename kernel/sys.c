@@ -1,0 +1,653 @@
+/*
+ * The small "sys" calls: time and sleeping, identity (uids, process groups,
+ * sessions), resource limits, uname, sysinfo, reboot, getrandom.
+ * Linux x86-64 numbers and struct layouts (include/kernel/syscall_list_signal.h).
+ *
+ * Clocks: CLOCK_MONOTONIC/BOOTTIME/MONOTONIC_RAW are ktime_get_ns() (the
+ * TSC since boot); CLOCK_REALTIME adds the RTC's time at boot
+ * (rtc_boot_epoch()); the CPU-time clocks count timer ticks (1/HZ).
+ * Sleeps are interruptible: a signal ends them with -EINTR.
+ *
+ * Identity: everything runs as root (uid = gid = 0), so the uid calls are
+ * constant. Process groups and sessions are task->pgid/sid, protected by
+ * tasklist_lock (include/kernel/process.h).
+ *
+ * Resource limits live in struct task_signal (per process, inherited at
+ * fork, as Linux's signal_struct holds them), under its siglock.
+ *
+ * getrandom is a xorshift64* generator seeded from the TSC: it is NOT
+ * cryptographic, and the "entropy pool" is always ready.
+ */
+#include <kernel/errno.h>
+#include <kernel/kernel.h>
+#include <kernel/power.h>
+#include <kernel/process.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
+#include <kernel/spinlock.h>
+#include <kernel/string.h>
+#include <kernel/syscalls.h>
+#include <kernel/time.h>
+#include <mm/page_alloc.h>
+#include <asm/processor.h>
+#include <asm/rtc.h>
+#include <asm/uaccess.h>
+
+struct timespec {
+	long tv_sec;
+	long tv_nsec;
+};
+
+struct timeval {
+	long tv_sec;
+	long tv_usec;
+};
+
+struct timezone {
+	int tz_minuteswest;
+	int tz_dsttime;
+};
+
+#define CLOCK_REALTIME          0
+#define CLOCK_MONOTONIC         1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW     4
+#define CLOCK_REALTIME_COARSE   5
+#define CLOCK_MONOTONIC_COARSE  6
+#define CLOCK_BOOTTIME          7
+#define CLOCK_TAI               11
+#define TIMER_ABSTIME           1
+
+#define NSEC_PER_TICK           (NSEC_PER_SEC / HZ)
+
+/* ---- clocks --------------------------------------------------------------- */
+
+static u64 cputime_ns(struct task_struct *t)
+{
+	return (t->utime_ticks + t->stime_ticks) * NSEC_PER_TICK;
+}
+
+/* Read @clk in nanoseconds. Returns 0 or -EINVAL for an unknown clock. */
+static int clock_read_ns(int clk, u64 *ns)
+{
+	switch (clk) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+	case CLOCK_TAI:                         /* TAI offset 0, as Linux's default */
+		*ns = rtc_boot_epoch() * NSEC_PER_SEC + ktime_get_ns();
+		return 0;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:                    /* never suspended: same as monotonic */
+		*ns = ktime_get_ns();
+		return 0;
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		*ns = cputime_ns(current);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static struct timespec ns_to_timespec(u64 ns)
+{
+	return (struct timespec){ (long)(ns / NSEC_PER_SEC), (long)(ns % NSEC_PER_SEC) };
+}
+
+static bool timespec_valid(const struct timespec *ts)
+{
+	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && (u64)ts->tv_nsec < NSEC_PER_SEC;
+}
+
+/* A valid timespec in nanoseconds, saturating instead of overflowing. */
+static u64 timespec_to_ns(const struct timespec *ts)
+{
+	if ((u64)ts->tv_sec >= ~0ULL / NSEC_PER_SEC - 1)
+		return ~0ULL;
+	return (u64)ts->tv_sec * NSEC_PER_SEC + (u64)ts->tv_nsec;
+}
+
+SYSCALL_DEFINE2(clock_gettime, int, clk, struct timespec __user *, uts)
+{
+	struct timespec ts;
+	u64 ns;
+	int err = clock_read_ns(clk, &ns);
+
+	if (err)
+		return err;
+	ts = ns_to_timespec(ns);
+	return copy_to_user(uts, &ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE2(clock_getres, int, clk, struct timespec __user *, uts)
+{
+	struct timespec ts = { 0, 1 };          /* the TSC clocks: 1 ns, as Linux's hrtimers */
+	u64 ns;
+	int err = clock_read_ns(clk, &ns);
+
+	if (err)
+		return err;
+	if (clk == CLOCK_REALTIME_COARSE || clk == CLOCK_MONOTONIC_COARSE)
+		ts.tv_nsec = (long)NSEC_PER_TICK;
+	if (uts && copy_to_user(uts, &ts, sizeof(ts)))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE2(gettimeofday, struct timeval __user *, utv, struct timezone __user *, utz)
+{
+	u64 ns;
+
+	clock_read_ns(CLOCK_REALTIME, &ns);
+	if (utv) {
+		struct timeval tv = { (long)(ns / NSEC_PER_SEC),
+				      (long)(ns % NSEC_PER_SEC / 1000) };
+
+		if (copy_to_user(utv, &tv, sizeof(tv)))
+			return -EFAULT;
+	}
+	if (utz) {
+		struct timezone tz = { 0, 0 };
+
+		if (copy_to_user(utz, &tz, sizeof(tz)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+SYSCALL_DEFINE1(time, long __user *, tloc)
+{
+	u64 ns;
+	long t;
+
+	clock_read_ns(CLOCK_REALTIME, &ns);
+	t = (long)(ns / NSEC_PER_SEC);
+	if (tloc && copy_to_user(tloc, &t, sizeof(t)))
+		return -EFAULT;
+	return t;
+}
+
+/* ---- sleeping ------------------------------------------------------------- */
+
+/*
+ * Sleep until CLOCK_MONOTONIC reaches @deadline. Returns 0, or -EINTR when
+ * a signal that is not blocked arrived first (@left: the time remaining).
+ * Context: may sleep.
+ */
+static int sleep_until_ns(u64 deadline, u64 *left)
+{
+	might_sleep();
+	for (;;) {
+		u64 now = ktime_get_ns();
+
+		if (now >= deadline)
+			return 0;
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (signal_pending(current)) {
+			set_current_state(TASK_RUNNING);
+			*left = deadline - now;
+			return -EINTR;
+		}
+		schedule_timeout((long)DIV_ROUND_UP(min(deadline - now, NSEC_PER_SEC * 3600), NSEC_PER_TICK));
+	}
+}
+
+/* Relative sleep; writes the remaining time to @urem when interrupted. */
+static long do_nanosleep_rel(const struct timespec *req, struct timespec __user *urem)
+{
+	u64 dur = timespec_to_ns(req), now = ktime_get_ns(), left = 0;
+	u64 deadline = dur > ~0ULL - now ? ~0ULL : now + dur;
+	int err = sleep_until_ns(deadline, &left);
+
+	if (err == -EINTR && urem) {
+		struct timespec rem = ns_to_timespec(left);
+
+		if (copy_to_user(urem, &rem, sizeof(rem)))
+			return -EFAULT;
+	}
+	return err;
+}
+
+SYSCALL_DEFINE2(nanosleep, const struct timespec __user *, ureq, struct timespec __user *, urem)
+{
+	struct timespec req;
+
+	if (copy_from_user(&req, ureq, sizeof(req)))
+		return -EFAULT;
+	if (!timespec_valid(&req))
+		return -EINVAL;
+	return do_nanosleep_rel(&req, urem);
+}
+
+/*
+ * An absolute sleep is restarted as it is after a signal with no handler
+ * (-ERESTARTNOHAND); a relative one returns -EINTR with the time left
+ * (Linux restarts that too, through restart_syscall, when no handler runs:
+ * Faultline has no restart block; docs/signals.md).
+ */
+SYSCALL_DEFINE4(clock_nanosleep, int, clk, int, flags, const struct timespec __user *, ureq,
+		struct timespec __user *, urem)
+{
+	struct timespec req;
+	u64 now, left;
+
+	if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC && clk != CLOCK_BOOTTIME &&
+	    clk != CLOCK_TAI)
+		return -EINVAL;
+	if (copy_from_user(&req, ureq, sizeof(req)))
+		return -EFAULT;
+	if (!timespec_valid(&req))
+		return -EINVAL;
+	if (!(flags & TIMER_ABSTIME))
+		return do_nanosleep_rel(&req, urem);
+	clock_read_ns(clk, &now);
+	if (timespec_to_ns(&req) <= now)
+		return 0;
+	/* Both clocks advance together: convert to a monotonic deadline. */
+	if (sleep_until_ns(ktime_get_ns() + (timespec_to_ns(&req) - now), &left))
+		return -ERESTARTNOHAND;
+	return 0;
+}
+
+SYSCALL_DEFINE0(sched_yield)
+{
+	yield();
+	return 0;
+}
+
+/* ---- identity ----------------------------------------------------------------- */
+
+SYSCALL_DEFINE0(getuid) { return 0; }
+SYSCALL_DEFINE0(getgid) { return 0; }
+SYSCALL_DEFINE0(geteuid) { return 0; }
+SYSCALL_DEFINE0(getegid) { return 0; }
+
+/* Root may become root; nobody may become anyone else (no other users). */
+static long set_id(u32 id)
+{
+	if (id == (u32)-1)
+		return -EINVAL;
+	return id == 0 ? 0 : -EPERM;
+}
+
+SYSCALL_DEFINE1(setuid, u32, uid) { return set_id(uid); }
+SYSCALL_DEFINE1(setgid, u32, gid) { return set_id(gid); }
+
+static long put_three_zero_ids(u32 __user *a, u32 __user *b, u32 __user *c)
+{
+	const u32 zero = 0;
+
+	if (copy_to_user(a, &zero, 4) || copy_to_user(b, &zero, 4) || copy_to_user(c, &zero, 4))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE3(getresuid, u32 __user *, r, u32 __user *, e, u32 __user *, s)
+{
+	return put_three_zero_ids(r, e, s);
+}
+
+SYSCALL_DEFINE3(getresgid, u32 __user *, r, u32 __user *, e, u32 __user *, s)
+{
+	return put_three_zero_ids(r, e, s);
+}
+
+/* ---- process groups and sessions (tasklist_lock) ----------------------------- */
+
+SYSCALL_DEFINE0(getppid)
+{
+	unsigned long flags = tasklist_lock_irqsave();
+	struct task_struct *p = current->parent;
+	int ppid = p ? p->tgid : 0;
+
+	tasklist_unlock_irqrestore(flags);
+	return ppid;
+}
+
+SYSCALL_DEFINE0(getpgrp)
+{
+	unsigned long flags = tasklist_lock_irqsave();
+	int pgid = current->pgid;
+
+	tasklist_unlock_irqrestore(flags);
+	return pgid;
+}
+
+/* getpgid/getsid: @pid 0 is the caller. */
+static long get_pgid_or_sid(int pid, bool sid)
+{
+	unsigned long flags = tasklist_lock_irqsave();
+	struct task_struct *t = pid ? find_task_by_pid_locked(pid) : current;
+	long ret = -ESRCH;
+
+	if (pid >= 0 && t)
+		ret = sid ? t->sid : t->pgid;
+	tasklist_unlock_irqrestore(flags);
+	return ret;
+}
+
+SYSCALL_DEFINE1(getpgid, int, pid) { return get_pgid_or_sid(pid, false); }
+SYSCALL_DEFINE1(getsid, int, pid) { return get_pgid_or_sid(pid, true); }
+
+struct pgrp_probe {
+	int pgid, sid;                  /* sid < 0: any session */
+	bool found;
+};
+
+static void pgrp_probe_one(struct task_struct *t, void *arg)
+{
+	struct pgrp_probe *p = arg;
+
+	if (t->pgid == p->pgid && (p->sid < 0 || t->sid == p->sid))
+		p->found = true;
+}
+
+/* Is there a process group @pgid (in session @sid)? Context: tasklist_lock. */
+static bool pgrp_exists_locked(int pgid, int sid)
+{
+	struct pgrp_probe p = { pgid, sid, false };
+
+	for_each_process_locked(pgrp_probe_one, &p);
+	return p.found;
+}
+
+/* Linux's setpgid rules, less the "child has not exec'd yet" (EACCES) one. */
+static long setpgid_locked(struct task_struct *me, int pid, int pgid)
+{
+	struct task_struct *t = find_task_by_pid_locked(pid);
+
+	if (!t || (t != me && t->parent != me))
+		return -ESRCH;
+	if (t != me && t->sid != me->sid)
+		return -EPERM;
+	if (t->sid == t->pid)                   /* a session leader stays put */
+		return -EPERM;
+	if (pgid != t->pid && !pgrp_exists_locked(pgid, me->sid))
+		return -EPERM;
+	t->pgid = pgid;
+	return 0;
+}
+
+SYSCALL_DEFINE2(setpgid, int, pid, int, pgid)
+{
+	struct task_struct *me = current;
+	unsigned long flags;
+	long err;
+
+	if (!pid)
+		pid = me->tgid;
+	if (!pgid)
+		pgid = pid;
+	if (pgid < 0 || pid < 0)
+		return pgid < 0 ? -EINVAL : -ESRCH;
+	flags = tasklist_lock_irqsave();
+	err = setpgid_locked(me, pid, pgid);
+	tasklist_unlock_irqrestore(flags);
+	return err;
+}
+
+SYSCALL_DEFINE0(setsid)
+{
+	struct task_struct *me = current;
+	unsigned long flags = tasklist_lock_irqsave();
+	long ret = -EPERM;
+
+	/* Not if a process group with our id exists (we lead one). */
+	if (!pgrp_exists_locked(me->tgid, -1)) {
+		me->sid = me->pgid = me->tgid;
+		ret = me->sid;
+	}
+	tasklist_unlock_irqrestore(flags);
+	return ret;
+}
+
+/* ---- resource limits ------------------------------------------------------------ */
+
+struct rlimit64 {
+	u64 rlim_cur, rlim_max;
+};
+
+unsigned long task_rlimit(struct task_struct *t, unsigned int resource)
+{
+	struct task_signal *s = t->signal;
+
+	if (resource >= RLIM_NLIMITS)
+		return 0;
+	if (!s)
+		return resource == RLIMIT_NOFILE ? 1024 : RLIM_INFINITY;
+	return READ_ONCE(s->rlim[resource].rlim_cur);
+}
+
+/* Read and/or set one limit of @s. Context: any; takes siglock. */
+static int do_prlimit(struct task_signal *s, unsigned int resource,
+		      const struct rlimit64 *new, struct rlimit64 *old)
+{
+	unsigned long flags = spin_lock_irqsave(&s->siglock);
+	int err = 0;
+
+	if (old) {
+		old->rlim_cur = s->rlim[resource].rlim_cur;
+		old->rlim_max = s->rlim[resource].rlim_max;
+	}
+	if (new && new->rlim_max > s->rlim[resource].rlim_max) {
+		err = -EPERM;                   /* no raising of hard limits */
+	} else if (new) {
+		s->rlim[resource].rlim_cur = new->rlim_cur;
+		s->rlim[resource].rlim_max = new->rlim_max;
+	}
+	spin_unlock_irqrestore(&s->siglock, flags);
+	return err;
+}
+
+/* prlimit on @pid (0: the caller), with kernel copies. */
+static long prlimit_pid(int pid, unsigned int resource, const struct rlimit64 *new,
+			struct rlimit64 *old)
+{
+	struct task_struct *t;
+	unsigned long flags;
+	long err = -ESRCH;
+
+	if (resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (new && new->rlim_cur > new->rlim_max)
+		return -EINVAL;
+	if (!current_signal())
+		return -ENOMEM;
+	flags = tasklist_lock_irqsave();
+	t = (pid == 0) ? current : find_task_by_pid_locked(pid);
+	if (pid >= 0 && t && t->signal)
+		err = do_prlimit(t->signal, resource, new, old);
+	tasklist_unlock_irqrestore(flags);
+	return err;
+}
+
+SYSCALL_DEFINE4(prlimit64, int, pid, unsigned int, resource, const struct rlimit64 __user *, unew,
+		struct rlimit64 __user *, uold)
+{
+	struct rlimit64 new, old;
+	long err;
+
+	if (unew && copy_from_user(&new, unew, sizeof(new)))
+		return -EFAULT;
+	err = prlimit_pid(pid, resource, unew ? &new : NULL, uold ? &old : NULL);
+	if (!err && uold && copy_to_user(uold, &old, sizeof(old)))
+		return -EFAULT;
+	return err;
+}
+
+SYSCALL_DEFINE2(getrlimit, unsigned int, resource, struct rlimit64 __user *, urlim)
+{
+	struct rlimit64 old;
+	long err = prlimit_pid(0, resource, NULL, &old);
+
+	if (!err && copy_to_user(urlim, &old, sizeof(old)))
+		return -EFAULT;
+	return err;
+}
+
+SYSCALL_DEFINE2(setrlimit, unsigned int, resource, const struct rlimit64 __user *, urlim)
+{
+	struct rlimit64 new;
+
+	if (copy_from_user(&new, urlim, sizeof(new)))
+		return -EFAULT;
+	return prlimit_pid(0, resource, &new, NULL);
+}
+
+/* ---- uname, sysinfo ------------------------------------------------------------ */
+
+#define UTS_LEN 65
+
+struct new_utsname {
+	char sysname[UTS_LEN], nodename[UTS_LEN], release[UTS_LEN];
+	char version[UTS_LEN], machine[UTS_LEN], domainname[UTS_LEN];
+};
+
+/* sysname is "Faultline", not "Linux": honest, and no tool the project
+ * runs looks at it (docs/signals.md, "sys calls"). */
+SYSCALL_DEFINE1(uname, struct new_utsname __user *, uts)
+{
+	struct new_utsname u;
+
+	memset(&u, 0, sizeof(u));
+	strlcpy(u.sysname, "Faultline", UTS_LEN);
+	strlcpy(u.nodename, "faultline", UTS_LEN);
+	strlcpy(u.release, "0.1", UTS_LEN);
+	strlcpy(u.version, "#1", UTS_LEN);
+	strlcpy(u.machine, "x86_64", UTS_LEN);
+	strlcpy(u.domainname, "(none)", UTS_LEN);
+	return copy_to_user(uts, &u, sizeof(u)) ? -EFAULT : 0;
+}
+
+struct sysinfo {
+	long uptime;
+	unsigned long loads[3];
+	unsigned long totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	u16 procs, pad;
+	unsigned long totalhigh, freehigh;
+	u32 mem_unit;
+	char _f[20 - 2 * sizeof(long) - sizeof(int)];
+};
+_Static_assert(sizeof(struct sysinfo) == 112, "struct sysinfo is Linux's 112 bytes");
+
+static void count_task(struct task_struct *t, void *arg)
+{
+	(void)t;
+	(*(unsigned int *)arg)++;
+}
+
+SYSCALL_DEFINE1(sysinfo, struct sysinfo __user *, uinfo)
+{
+	struct page_alloc_stats st;
+	struct sysinfo si;
+	unsigned int procs = 0;
+	u64 up = ktime_get_ns();
+
+	memset(&si, 0, sizeof(si));
+	page_alloc_stats(&st);
+	for_each_task(count_task, &procs);
+	si.uptime = (long)(up / NSEC_PER_SEC + (up % NSEC_PER_SEC ? 1 : 0));
+	si.totalram = st.total_pages * PAGE_SIZE;
+	si.freeram = st.free_pages * PAGE_SIZE;
+	si.procs = (u16)min(procs, 0xffffu);
+	si.mem_unit = 1;
+	return copy_to_user(uinfo, &si, sizeof(si)) ? -EFAULT : 0;
+}
+
+/* ---- reboot ----------------------------------------------------------------------- */
+
+#define LINUX_REBOOT_MAGIC1     0xfee1deadU
+#define LINUX_REBOOT_MAGIC2     672274793U
+#define LINUX_REBOOT_MAGIC2A    85072278U
+#define LINUX_REBOOT_MAGIC2B    369367448U
+#define LINUX_REBOOT_MAGIC2C    537993216U
+#define LINUX_REBOOT_CMD_RESTART        0x01234567U
+#define LINUX_REBOOT_CMD_HALT           0xCDEF0123U
+#define LINUX_REBOOT_CMD_CAD_ON         0x89ABCDEFU
+#define LINUX_REBOOT_CMD_CAD_OFF        0x00000000U
+#define LINUX_REBOOT_CMD_POWER_OFF      0x4321FEDCU
+#define LINUX_REBOOT_CMD_RESTART2       0xA1B2C3D4U
+
+/* Restart and halt power off too: under QEMU that ends the run, which is
+ * what a test harness wants. kernel_power_off syncs and unmounts first. */
+SYSCALL_DEFINE4(reboot, u32, magic1, u32, magic2, u32, cmd, unsigned long, arg)
+{
+	(void)arg;
+	if (magic1 != LINUX_REBOOT_MAGIC1 ||
+	    (magic2 != LINUX_REBOOT_MAGIC2 && magic2 != LINUX_REBOOT_MAGIC2A &&
+	     magic2 != LINUX_REBOOT_MAGIC2B && magic2 != LINUX_REBOOT_MAGIC2C))
+		return -EINVAL;
+	switch (cmd) {
+	case LINUX_REBOOT_CMD_CAD_ON:
+	case LINUX_REBOOT_CMD_CAD_OFF:
+		return 0;
+	case LINUX_REBOOT_CMD_RESTART:
+	case LINUX_REBOOT_CMD_RESTART2:
+	case LINUX_REBOOT_CMD_HALT:
+	case LINUX_REBOOT_CMD_POWER_OFF:
+		pr_info("reboot: %s[%d] powers off\n", current->comm, current->pid);
+		kernel_power_off(EXIT_POWEROFF);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* ---- getrandom ----------------------------------------------------------------------- */
+
+#define GRND_NONBLOCK   0x0001
+#define GRND_RANDOM     0x0002
+#define GRND_INSECURE   0x0004
+#define GETRANDOM_CHUNK 256
+
+static DEFINE_SPINLOCK(rand_lock);
+static u64 rand_state;                  /* (rand_lock) */
+
+/* xorshift64* (Marsaglia; Vigna's multiplier), re-stirred with the TSC on
+ * every call. Fine for hash seeds and test data; NOT cryptographic. */
+static void rand_fill(u8 *buf, size_t n)
+{
+	unsigned long flags = spin_lock_irqsave(&rand_lock);
+	u64 x = rand_state ^ rdtsc();
+
+	if (!x)
+		x = 0x9e3779b97f4a7c15ULL;
+	for (size_t i = 0; i < n; i += 8) {
+		u64 r;
+
+		x ^= x >> 12;
+		x ^= x << 25;
+		x ^= x >> 27;
+		r = x * 0x2545f4914f6cdd1dULL;
+		memcpy(buf + i, &r, min(n - i, (size_t)8));
+	}
+	rand_state = x;
+	spin_unlock_irqrestore(&rand_lock, flags);
+}
+
+SYSCALL_DEFINE3(getrandom, u8 __user *, ubuf, size_t, count, unsigned int, flags)
+{
+	u8 chunk[GETRANDOM_CHUNK];
+	size_t done = 0;
+
+	if (flags & ~(unsigned int)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if ((flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	count = min(count, (size_t)0x7ffff000);         /* Linux's MAX_RW_COUNT */
+	while (done < count) {
+		size_t n = min(count - done, sizeof(chunk));
+		size_t left;
+
+		rand_fill(chunk, n);
+		left = copy_to_user(ubuf + done, chunk, n);
+		done += n - left;
+		if (left)
+			return done ? (long)done : -EFAULT;
+		if (done < count && signal_pending(current))
+			break;
+	}
+	return (long)done;
+}

@@ -1,0 +1,678 @@
+/*
+ * The fault path and the page-table side of user address spaces.
+ *
+ * Owns: building user page tables on demand, every page fault on a user
+ * address (handle_mm_fault and the chain of one-case functions below it),
+ * and the range operations the VMA code needs: zap_page_range (munmap,
+ * exit, MADV_DONTNEED), copy_page_range (fork), change_protection
+ * (mprotect).
+ *
+ * The chain (DESIGN.md, STYLE.md "one case, one function"):
+ *
+ *   handle_mm_fault
+ *     PTE none, anonymous VMA ........ do_anonymous_page
+ *     PTE none, file VMA, read ........ do_read_fault
+ *                         private write do_cow_fault
+ *                         shared write  do_shared_fault
+ *     PTE present, write to a read-only PTE
+ *                      ............... do_wp_page -> wp_page_shared
+ *                                                  | wp_page_reuse
+ *                                                  | wp_page_copy
+ *
+ * References: every PTE that maps a normal page holds one reference to it
+ * (get_page) and one count in its _mapcount. The zero page is special: it
+ * is mapped read-only into any anonymous VMA on a read fault and is never
+ * counted. A page-cache page is additionally referenced by its cache, so
+ * "page_ref_count(page) == 1" means "mapped only by the PTE at hand".
+ *
+ * Locks: mm->mmap_lock is held (read for faults, write for the range
+ * operations) by every caller. mm->page_table_lock (a spinlock) protects
+ * every page-table entry of the mm; it is the innermost lock, and nothing
+ * here sleeps with it held. A fault samples the PTE (vmf->orig_pte), may
+ * sleep to allocate or read a page, and then installs its result only if
+ * the PTE is still what it sampled (pte_same under the lock): otherwise a
+ * racing fault won and this one backs out.
+ */
+#include <kernel/errno.h>
+#include <kernel/kernel.h>
+#include <kernel/sched.h>
+#include <kernel/string.h>
+#include <fs/fs.h>
+#include <mm/filemap.h>
+#include <mm/mm.h>
+#include <mm/page_alloc.h>
+#include <mm/pgtable.h>
+#include <asm/tlbflush.h>
+
+/* ---- pages and PTEs ---------------------------------------------------- */
+
+static struct page *zero_page;          /* (c) mapped read-only for reads of fresh anonymous memory */
+
+void memory_init(void)
+{
+	zero_page = alloc_page(__GFP_ZERO);
+	if (!zero_page)
+		panic("memory_init: no page for the zero page");
+}
+
+bool is_zero_page(const struct page *page)
+{
+	return page == zero_page;
+}
+
+static inline pte_t mk_pte(struct page *page, pgprot_t prot)
+{
+	return pfn_pte(page_to_pfn(page), prot);
+}
+
+static inline bool pte_same(pte_t a, pte_t b)
+{
+	return pte_val(a) == pte_val(b);
+}
+
+/* The page behind a PTE that is not none, or NULL for the zero page. */
+static struct page *vm_normal_page(pte_t pte)
+{
+	struct page *page = pfn_to_page(pte_pfn(pte));
+
+	return page == zero_page ? NULL : page;
+}
+
+/* A PTE that maps a page but is not present: PROT_NONE (see vm_get_page_prot). */
+static inline bool pte_mapped(pte_t pte)
+{
+	return !pte_none(pte);
+}
+
+/* Make a PTE writable only if the VMA allows writes (Linux's maybe_mkwrite). */
+static inline pte_t maybe_mkwrite(pte_t pte, struct vm_area_struct *vma)
+{
+	return vma->vm_flags & VM_WRITE ? pte_mkwrite(pte) : pte;
+}
+
+static void page_add_rmap(struct page *page)
+{
+	__atomic_fetch_add(&page->_mapcount, 1, __ATOMIC_SEQ_CST);
+}
+
+/* The PTE that mapped @page is gone: drop its map count and reference. A
+ * dirty PTE's data goes to the page first (for a file page, so that the
+ * store is written back: LINUX-SEMANTICS.md item 22). Context: ptl held. */
+static void page_remove_pte(struct page *page, pte_t old)
+{
+	if (pte_dirty(old) && page->mapping && page->mapping->a_ops &&
+	    page->mapping->a_ops->writepage)
+		set_page_dirty(page);
+	__atomic_fetch_sub(&page->_mapcount, 1, __ATOMIC_SEQ_CST);
+	put_page(page);
+}
+
+static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
+{
+	return !vma->vm_ops;
+}
+
+/* ---- walking and building the tables -------------------------------------- */
+
+/* The PTE slot for @addr, or NULL if a table above it is missing.
+ * Context: page_table_lock held, or mmap_lock held for writing. */
+static pte_t *pte_lookup(struct mm_struct *mm, unsigned long addr)
+{
+	return pgtable_walk_pte(mm->pgd, addr, NULL);
+}
+
+/*
+ * Add the first missing table on the way to @addr's PTE, using @table.
+ * Returns true if @table was used. Context: page_table_lock held.
+ */
+static bool install_one_table(struct mm_struct *mm, unsigned long addr, phys_addr_t table)
+{
+	pgd_t *pgde = pgd_offset_pgd(mm->pgd, addr);
+	pud_t *pude;
+	pmd_t *pmde;
+
+	if (pgd_none(*pgde)) {
+		set_pgd(pgde, mk_pgd_table(table, true));
+		return true;
+	}
+	pude = pud_offset(pgde, addr);
+	if (pud_none(*pude)) {
+		set_pud(pude, mk_pud_table(table, true));
+		return true;
+	}
+	pmde = pmd_offset(pude, addr);
+	if (pmd_none(*pmde)) {
+		set_pmd(pmde, mk_pmd_table(table, true));
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The PTE slot for @addr, building missing tables. A table page is
+ * allocated with no lock held (the allocation may reclaim and sleep) and
+ * installed under page_table_lock only if no one else installed one
+ * meanwhile. Tables are freed only with the whole mm (exit_mmap), so the
+ * returned pointer stays valid while the caller holds mmap_lock.
+ * Returns NULL when memory runs out.
+ */
+static pte_t *pte_alloc(struct mm_struct *mm, unsigned long addr)
+{
+	for (;;) {
+		phys_addr_t table;
+		pte_t *pte;
+		bool used;
+
+		spin_lock(&mm->page_table_lock);
+		pte = pte_lookup(mm, addr);
+		spin_unlock(&mm->page_table_lock);
+		if (pte)
+			return pte;
+		table = pgtable_alloc_page();
+		if (!table)
+			return NULL;
+		spin_lock(&mm->page_table_lock);
+		used = install_one_table(mm, addr, table);
+		spin_unlock(&mm->page_table_lock);
+		if (!used)
+			put_page(pfn_to_page(PFN_DOWN(table)));
+	}
+}
+
+/*
+ * Call @fn on every PTE slot that exists in [start, end), skipping whole
+ * missing tables. Context: page_table_lock held by the caller.
+ */
+static void walk_ptes(struct mm_struct *mm, unsigned long start, unsigned long end,
+		      void (*fn)(pte_t *pte, unsigned long addr, void *arg), void *arg)
+{
+	unsigned long addr = start;
+
+	while (addr < end) {
+		pmd_t *pmd = pgtable_walk_pmd(mm->pgd, addr, NULL);
+		unsigned long next = (addr + PMD_SIZE) & ~(PMD_SIZE - 1);
+
+		if (next > end || next == 0)
+			next = end;
+		if (pmd && !pmd_none(*pmd) && !pmd_leaf(*pmd)) {
+			pte_t *pte = pte_offset_kernel(pmd, addr);
+
+			for (; addr < next; addr += PAGE_SIZE, pte++)
+				fn(pte, addr, arg);
+		}
+		addr = next;
+	}
+}
+
+/* ---- faults on a missing PTE --------------------------------------------- */
+
+/*
+ * Install @entry for vmf->address if the PTE is still vmf->orig_pte.
+ * Returns false if another fault got there first. Context: takes and
+ * drops page_table_lock.
+ */
+static bool set_pte_if_unchanged(struct vm_fault *vmf, pte_t entry)
+{
+	struct mm_struct *mm = vmf->vma->vm_mm;
+	bool ok;
+
+	spin_lock(&mm->page_table_lock);
+	ok = pte_same(ptep_get(vmf->pte), vmf->orig_pte);
+	if (ok)
+		set_pte(vmf->pte, entry);
+	spin_unlock(&mm->page_table_lock);
+	return ok;
+}
+
+/*
+ * Demand-zero anonymous memory. A read maps the shared zero page
+ * read-only (as Linux does: a later write then faults into do_wp_page,
+ * which copies it); a write gets a fresh zeroed page, writable and dirty.
+ * Context: mmap_lock held for reading; may sleep (allocation).
+ */
+static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct page *page;
+	pte_t entry;
+
+	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
+		entry = pte_wrprotect(mk_pte(zero_page, vma->vm_page_prot));
+		set_pte_if_unchanged(vmf, entry);
+		return 0;
+	}
+	page = alloc_page(__GFP_ZERO);
+	if (!page)
+		return VM_FAULT_OOM;
+	entry = maybe_mkwrite(pte_mkdirty(mk_pte(page, vma->vm_page_prot)), vma);
+	page_add_rmap(page);
+	if (!set_pte_if_unchanged(vmf, entry)) {
+		__atomic_fetch_sub(&page->_mapcount, 1, __ATOMIC_SEQ_CST);
+		put_page(page);
+	}
+	return 0;
+}
+
+/*
+ * Ask the VMA's ->fault for the page at vmf->pgoff. On success vmf->page
+ * holds a referenced, uptodate page, unlocked: a handler that returns
+ * VM_FAULT_LOCKED has its page unlocked here, so every later step sees
+ * one contract. Returns the handler's vm_fault_t.
+ */
+static vm_fault_t __do_fault(struct vm_fault *vmf)
+{
+	vm_fault_t ret = vmf->vma->vm_ops->fault(vmf);
+
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_DONE_COW))
+		return ret;
+	if (ret & VM_FAULT_LOCKED)
+		unlock_page(vmf->page);
+	return ret & ~VM_FAULT_LOCKED;
+}
+
+/*
+ * Map @page (whose reference passes to the PTE) at vmf->address, if the PTE
+ * is still none. For a write the PTE is writable and dirty. Returns 0, or
+ * VM_FAULT_NOPAGE when a racing fault mapped something first (the page
+ * reference is dropped then). Context: takes page_table_lock.
+ */
+vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	pte_t entry = mk_pte(page, vma->vm_page_prot);
+
+	if (vmf->flags & FAULT_FLAG_WRITE)
+		entry = maybe_mkwrite(pte_mkdirty(entry), vma);
+	page_add_rmap(page);
+	if (set_pte_if_unchanged(vmf, entry))
+		return 0;
+	__atomic_fetch_sub(&page->_mapcount, 1, __ATOMIC_SEQ_CST);
+	put_page(page);
+	return VM_FAULT_NOPAGE;
+}
+
+/* A read of a file page: map the page-cache page itself (read-only for a
+ * private mapping, whose vm_page_prot has no write bit). */
+static vm_fault_t do_read_fault(struct vm_fault *vmf)
+{
+	vm_fault_t ret = __do_fault(vmf);
+
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
+		return ret;
+	return finish_fault(vmf, vmf->page);
+}
+
+/*
+ * The first access to a private file page is a write: copy the file's page
+ * into a new anonymous page at once (LINUX-SEMANTICS.md item 25). The
+ * handler gets the new page in vmf->cow_page and may fill it itself
+ * (VM_FAULT_DONE_COW).
+ */
+static vm_fault_t do_cow_fault(struct vm_fault *vmf)
+{
+	vm_fault_t ret;
+
+	vmf->cow_page = alloc_page(0);
+	if (!vmf->cow_page)
+		return VM_FAULT_OOM;
+	ret = __do_fault(vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY)) {
+		put_page(vmf->cow_page);
+		return ret;
+	}
+	if (!(ret & VM_FAULT_DONE_COW)) {
+		memcpy(page_address(vmf->cow_page), page_address(vmf->page), PAGE_SIZE);
+		put_page(vmf->page);
+	}
+	return finish_fault(vmf, vmf->cow_page);
+}
+
+/*
+ * Ask the filesystem before a page of a shared mapping becomes writable
+ * (it may reserve blocks, and fail). Returns 0 or VM_FAULT_SIGBUS /
+ * VM_FAULT_OOM / VM_FAULT_NOPAGE (retry). Context: may sleep; no ptl.
+ */
+static vm_fault_t do_page_mkwrite(struct vm_fault *vmf, struct page *page)
+{
+	const struct vm_operations_struct *ops = vmf->vma->vm_ops;
+	vm_fault_t ret;
+
+	if (!ops || !ops->page_mkwrite)
+		return 0;
+	vmf->page = page;
+	vmf->flags |= FAULT_FLAG_MKWRITE;
+	ret = ops->page_mkwrite(vmf);
+	vmf->flags &= ~FAULT_FLAG_MKWRITE;
+	return ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY);
+}
+
+/* A write to a not-yet-mapped page of a shared mapping: the page-cache page
+ * is mapped writable and becomes dirty (it reaches the file at writeback). */
+static vm_fault_t do_shared_fault(struct vm_fault *vmf)
+{
+	struct page *page;
+	vm_fault_t ret = __do_fault(vmf);
+
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
+		return ret;
+	page = vmf->page;
+	ret = do_page_mkwrite(vmf, page);
+	if (ret) {
+		put_page(page);
+		return ret;
+	}
+	get_page(page);                 /* keep it across finish_fault for set_page_dirty */
+	ret = finish_fault(vmf, page);
+	if (!ret && page->mapping && page->mapping->a_ops && page->mapping->a_ops->writepage)
+		set_page_dirty(page);
+	put_page(page);
+	return ret;
+}
+
+static vm_fault_t do_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+
+	if (!vma->vm_ops->fault)
+		return VM_FAULT_SIGBUS;
+	if (!(vmf->flags & FAULT_FLAG_WRITE))
+		return do_read_fault(vmf);
+	if (!(vma->vm_flags & VM_SHARED))
+		return do_cow_fault(vmf);
+	return do_shared_fault(vmf);
+}
+
+/* ---- writes to a write-protected PTE ------------------------------------- */
+
+/* Make the present PTE writable in place: the faulting process may write
+ * the page it already maps. Context: enters and leaves with ptl held. */
+static void wp_page_reuse(struct vm_fault *vmf)
+{
+	pte_t entry = pte_mkyoung(pte_mkdirty(pte_mkwrite(vmf->orig_pte)));
+
+	set_pte(vmf->pte, entry);
+	flush_tlb_page(vmf->address);
+}
+
+/*
+ * Give the faulting process its own copy of the page it maps read-only
+ * (a COW page shared after fork, a private file page, or the zero page).
+ * Context: enters with ptl held, returns with it released; may sleep.
+ */
+static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *new;
+	pte_t entry;
+
+	if (old)
+		get_page(old);          /* keep it while we copy without the lock */
+	spin_unlock(&mm->page_table_lock);
+	new = alloc_page(old ? 0 : __GFP_ZERO);
+	if (!new) {
+		if (old)
+			put_page(old);
+		return VM_FAULT_OOM;
+	}
+	if (old)
+		memcpy(page_address(new), page_address(old), PAGE_SIZE);
+	entry = maybe_mkwrite(pte_mkdirty(mk_pte(new, vma->vm_page_prot)), vma);
+
+	spin_lock(&mm->page_table_lock);
+	if (pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
+		pte_t gone = ptep_get_and_clear(vmf->pte);
+
+		flush_tlb_page(vmf->address);
+		page_add_rmap(new);
+		set_pte(vmf->pte, entry);
+		if (old)
+			page_remove_pte(old, gone);
+		new = NULL;
+	}
+	spin_unlock(&mm->page_table_lock);
+	if (new)
+		put_page(new);          /* a racing fault resolved it first */
+	if (old)
+		put_page(old);
+	return 0;
+}
+
+/*
+ * A write to a page of a shared writable mapping whose PTE is read-only
+ * (dirty tracking: the page was clean). Run ->page_mkwrite, then make the
+ * PTE writable and the page dirty. Context: enters with ptl held, returns
+ * with it released; may sleep.
+ */
+static vm_fault_t wp_page_shared(struct vm_fault *vmf, struct page *page)
+{
+	struct mm_struct *mm = vmf->vma->vm_mm;
+	vm_fault_t ret;
+
+	get_page(page);
+	spin_unlock(&mm->page_table_lock);
+	ret = do_page_mkwrite(vmf, page);
+	if (ret) {
+		put_page(page);
+		return ret;
+	}
+	spin_lock(&mm->page_table_lock);
+	if (pte_same(ptep_get(vmf->pte), vmf->orig_pte))
+		wp_page_reuse(vmf);
+	spin_unlock(&mm->page_table_lock);
+	if (page->mapping && page->mapping->a_ops && page->mapping->a_ops->writepage)
+		set_page_dirty(page);
+	put_page(page);
+	return 0;
+}
+
+/*
+ * A write hit a present, read-only PTE in a writable VMA. Decide between
+ * the three cases by what the page is and who else maps it.
+ * Context: mmap_lock held for reading; may sleep.
+ */
+static vm_fault_t do_wp_page(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *page;
+
+	spin_lock(&mm->page_table_lock);
+	if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
+		spin_unlock(&mm->page_table_lock);
+		return 0;               /* changed under us: let the access retry */
+	}
+	page = vm_normal_page(vmf->orig_pte);
+	if (page && (vma->vm_flags & VM_SHARED))
+		return wp_page_shared(vmf, page);
+	/*
+	 * An anonymous page whose only reference is this PTE belongs to this
+	 * process alone (the other side of a fork already copied, or exited):
+	 * write it in place. A page-cache page is also referenced by its cache,
+	 * so a private mapping of a file always copies.
+	 */
+	if (page && !page->mapping && page_ref_count(page) == 1) {
+		wp_page_reuse(vmf);
+		spin_unlock(&mm->page_table_lock);
+		return 0;
+	}
+	return wp_page_copy(vmf, page);
+}
+
+/* ---- the entry ----------------------------------------------------------- */
+
+/*
+ * Resolve one fault at @address in @vma (the caller has checked that the
+ * VMA allows the access). Returns 0 or VM_FAULT_* bits.
+ * Context: mmap_lock held for reading; may sleep.
+ */
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, unsigned int flags)
+{
+	struct vm_fault vmf = {
+		.vma = vma,
+		.address = address & PAGE_MASK,
+		.real_address = address,
+		.pgoff = ((address - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff,
+		.flags = flags,
+	};
+
+	vmf.pte = pte_alloc(vma->vm_mm, vmf.address);
+	if (!vmf.pte)
+		return VM_FAULT_OOM;
+	vmf.orig_pte = ptep_get(vmf.pte);
+	if (pte_none(vmf.orig_pte))
+		return vma_is_anonymous(vma) ? do_anonymous_page(&vmf) : do_fault(&vmf);
+	if ((flags & FAULT_FLAG_WRITE) && !pte_write(vmf.orig_pte))
+		return do_wp_page(&vmf);
+	/* Already resolved (a racing fault, or a stale TLB entry). */
+	flush_tlb_page(vmf.address);
+	return 0;
+}
+
+/* Does @vma allow the access that faulted? (x86 cannot express write-only
+ * or exec-only pages, so any access right allows a read.) */
+static bool access_error(unsigned int flags, const struct vm_area_struct *vma)
+{
+	if (flags & FAULT_FLAG_WRITE)
+		return !(vma->vm_flags & VM_WRITE);
+	if (flags & FAULT_FLAG_INSTRUCTION)
+		return !(vma->vm_flags & VM_EXEC);
+	return !(vma->vm_flags & VM_ACCESS_FLAGS);
+}
+
+enum user_fault_result do_user_addr_fault(struct mm_struct *mm, unsigned long address,
+					  unsigned int flags)
+{
+	struct vm_area_struct *vma;
+	enum user_fault_result result = USER_FAULT_OK;
+	vm_fault_t ret;
+
+	might_sleep();
+	for (;;) {
+		down_read(&mm->mmap_lock);
+		vma = find_vma(mm, address);
+		if (!vma || vma->vm_start > address) {
+			up_read(&mm->mmap_lock);
+			return USER_FAULT_MAPERR;
+		}
+		if (access_error(flags, vma)) {
+			up_read(&mm->mmap_lock);
+			return USER_FAULT_ACCERR;
+		}
+		ret = handle_mm_fault(vma, address, flags);
+		up_read(&mm->mmap_lock);
+		if (!(ret & VM_FAULT_RETRY))
+			break;
+		/* The handler dropped its locks to wait; start again. */
+	}
+	if (ret & VM_FAULT_OOM)
+		result = USER_FAULT_OOM;
+	else if (ret & VM_FAULT_SIGBUS)
+		result = USER_FAULT_SIGBUS;
+	else if (ret & VM_FAULT_SIGSEGV)
+		result = USER_FAULT_ACCERR;
+	else if (ret & VM_FAULT_MAJOR)
+		current->maj_flt++;
+	else
+		current->min_flt++;
+	return result;
+}
+
+/* ---- range operations (mmap_lock held for writing) ------------------------ */
+
+static void zap_one(pte_t *pte, unsigned long addr, void *arg)
+{
+	pte_t old = ptep_get(pte);
+	struct page *page;
+
+	if (!pte_mapped(old))
+		return;
+	old = ptep_get_and_clear(pte);
+	flush_tlb_page(addr);
+	page = vm_normal_page(old);
+	if (page)
+		page_remove_pte(page, old);
+}
+
+void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	spin_lock(&mm->page_table_lock);
+	walk_ptes(mm, start, end, zap_one, NULL);
+	spin_unlock(&mm->page_table_lock);
+}
+
+static void protect_one(pte_t *pte, unsigned long addr, void *arg)
+{
+	struct vm_area_struct *vma = arg;
+	pte_t old = ptep_get(pte);
+
+	if (!pte_mapped(old))
+		return;
+	set_pte(pte, pte_modify(old, vma->vm_page_prot));
+	flush_tlb_page(addr);
+}
+
+void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	spin_lock(&mm->page_table_lock);
+	walk_ptes(mm, start, end, protect_one, vma);
+	spin_unlock(&mm->page_table_lock);
+}
+
+/*
+ * fork: copy the PTEs of @src into @dst_mm. Pages of a private mapping
+ * become copy-on-write: write-protected in both parent and child and
+ * shared, so whichever writes first copies (do_wp_page). Shared mappings
+ * keep their PTEs as they are. The destination tables are allocated
+ * before the lock is taken, page by page, so nothing sleeps under it.
+ * Returns 0 or -ENOMEM.
+ */
+int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
+{
+	struct mm_struct *src_mm = src->vm_mm;
+	bool cow = !(src->vm_flags & VM_SHARED);
+	unsigned long addr;
+
+	for (addr = src->vm_start; addr < src->vm_end; addr += PAGE_SIZE) {
+		pte_t *spte, *dpte, pte;
+		struct page *page;
+
+		spin_lock(&src_mm->page_table_lock);
+		spte = pte_lookup(src_mm, addr);
+		pte = spte ? ptep_get(spte) : __pte(0);
+		spin_unlock(&src_mm->page_table_lock);
+		if (!spte) {
+			/* No table here: skip to the next PMD. */
+			addr = ((addr + PMD_SIZE) & ~(PMD_SIZE - 1)) - PAGE_SIZE;
+			continue;
+		}
+		if (!pte_mapped(pte))
+			continue;
+		dpte = pte_alloc(dst_mm, addr);
+		if (!dpte)
+			return -ENOMEM;
+		/* The parent's mmap_lock is held for writing: its PTE cannot
+		 * change meanwhile except by hardware A/D bits, so reread it. */
+		spin_lock(&src_mm->page_table_lock);
+		pte = ptep_get(spte);
+		if (cow && pte_write(pte)) {
+			pte = pte_wrprotect(pte);
+			set_pte(spte, pte);
+			flush_tlb_page(addr);
+		}
+		page = vm_normal_page(pte);
+		if (page) {
+			get_page(page);
+			page_add_rmap(page);
+		}
+		spin_unlock(&src_mm->page_table_lock);
+		spin_lock(&dst_mm->page_table_lock);
+		set_pte(dpte, pte);
+		spin_unlock(&dst_mm->page_table_lock);
+	}
+	return 0;
+}

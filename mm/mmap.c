@@ -1,0 +1,671 @@
+/*
+ * VMAs: the areas of a user address space, and mmap/munmap/mprotect.
+ *
+ * Owns: each mm's red-black tree of VMAs (keyed by vm_start; the areas
+ * never overlap, so the tree also orders them by end), splitting a VMA
+ * where an operation covers only part of it, merging neighbours that
+ * became identical, and the placement of new mappings (top-down from
+ * mm->mmap_base, below the stack).
+ *
+ * Locks: every function here runs with mm->mmap_lock held for writing
+ * (find_vma: at least for reading). Page tables are changed through
+ * mm/memory.c, which takes mm->page_table_lock.
+ *
+ * Errors follow Linux (LINUX-SEMANTICS.md section I): a hole inside an
+ * mprotect range gives -ENOMEM after the VMAs before the hole have been
+ * changed; munmap of nothing succeeds.
+ */
+#include <kernel/errno.h>
+#include <kernel/kernel.h>
+#include <kernel/string.h>
+#include <fs/fs.h>
+#include <mm/mm.h>
+#include <mm/pgtable.h>
+#include <mm/slab.h>
+#include <kernel/sched.h>
+#include <kernel/syscalls.h>
+#include <fs/fdtable.h>
+
+#define MMAP_MIN_ADDR   0x10000UL               /* the first 64 KiB stay unmapped */
+#define MMAP_BASE       0x00007f0000000000UL    /* top-down placement starts here */
+
+/* ---- the VMA tree -------------------------------------------------------- */
+
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
+{
+	struct rb_node *node = mm->mm_rb.rb_node;
+	struct vm_area_struct *best = NULL;
+
+	while (node) {
+		struct vm_area_struct *v = rb_entry(node, struct vm_area_struct, vm_rb);
+
+		if (v->vm_end > addr) {
+			best = v;
+			if (v->vm_start <= addr)
+				break;
+			node = node->rb_left;
+		} else {
+			node = node->rb_right;
+		}
+	}
+	return best;
+}
+
+struct vm_area_struct *vma_next(struct vm_area_struct *vma)
+{
+	struct rb_node *n = rb_next(&vma->vm_rb);
+
+	return n ? rb_entry(n, struct vm_area_struct, vm_rb) : NULL;
+}
+
+struct vm_area_struct *vma_prev(struct vm_area_struct *vma)
+{
+	struct rb_node *n = rb_prev(&vma->vm_rb);
+
+	return n ? rb_entry(n, struct vm_area_struct, vm_rb) : NULL;
+}
+
+static unsigned long vma_pages(const struct vm_area_struct *vma)
+{
+	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+
+static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct rb_node **link = &mm->mm_rb.rb_node, *parent = NULL;
+
+	while (*link) {
+		struct vm_area_struct *v = rb_entry(*link, struct vm_area_struct, vm_rb);
+
+		parent = *link;
+		link = vma->vm_start < v->vm_start ? &(*link)->rb_left : &(*link)->rb_right;
+	}
+	rb_link_node(&vma->vm_rb, parent, link);
+	rb_insert_color(&vma->vm_rb, &mm->mm_rb);
+	mm->map_count++;
+	mm->total_vm += vma_pages(vma);
+}
+
+static void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	rb_erase(&vma->vm_rb, &mm->mm_rb);
+	mm->map_count--;
+	mm->total_vm -= vma_pages(vma);
+}
+
+static struct vm_area_struct *vma_alloc(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma = kzalloc(sizeof(*vma), GFP_KERNEL);
+
+	if (vma) {
+		vma->vm_mm = mm;
+		RB_CLEAR_NODE(&vma->vm_rb);
+	}
+	return vma;
+}
+
+/* A copy of @vma (fork, split): takes its own file reference. */
+static struct vm_area_struct *vma_dup(struct vm_area_struct *vma, struct mm_struct *mm)
+{
+	struct vm_area_struct *new = vma_alloc(mm);
+
+	if (!new)
+		return NULL;
+	*new = *vma;
+	new->vm_mm = mm;
+	RB_CLEAR_NODE(&new->vm_rb);
+	if (new->vm_file)
+		get_file(new->vm_file);
+	if (new->vm_ops && new->vm_ops->open)
+		new->vm_ops->open(new);
+	return new;
+}
+
+static void vma_free(struct vm_area_struct *vma)
+{
+	if (vma->vm_ops && vma->vm_ops->close)
+		vma->vm_ops->close(vma);
+	if (vma->vm_file)
+		fput(vma->vm_file);
+	kfree(vma);
+}
+
+/*
+ * Cut @vma in two at @addr. With @new_below the new VMA takes the part
+ * below @addr, else the part above. Nothing is unmapped: the PTEs stay
+ * where they are, only their owner is split. Returns 0 or -ENOMEM.
+ */
+static int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
+		     bool new_below)
+{
+	struct vm_area_struct *new;
+
+	ASSERT(addr > vma->vm_start && addr < vma->vm_end && IS_ALIGNED(addr, PAGE_SIZE));
+	new = vma_dup(vma, mm);
+	if (!new)
+		return -ENOMEM;
+	/* The tree is keyed by vm_start: take vma out while its key changes. */
+	vma_unlink(mm, vma);
+	if (new_below) {
+		new->vm_end = addr;
+		vma->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
+		vma->vm_start = addr;
+	} else {
+		new->vm_start = addr;
+		new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
+		vma->vm_end = addr;
+	}
+	vma_link(mm, vma);
+	vma_link(mm, new);
+	return 0;
+}
+
+/* Can @b (right after @a) be merged into @a? */
+static bool vmas_mergeable(const struct vm_area_struct *a, const struct vm_area_struct *b)
+{
+	if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags ||
+	    a->vm_file != b->vm_file || a->vm_ops != b->vm_ops ||
+	    a->vm_private_data != b->vm_private_data)
+		return false;
+	/* A file mapping continues only if the file offsets continue too. */
+	return !a->vm_file || a->vm_pgoff + vma_pages(a) == b->vm_pgoff;
+}
+
+/* Merge @vma with its neighbours where possible; returns the survivor. */
+static struct vm_area_struct *vma_merge_neighbours(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct vm_area_struct *prev = vma_prev(vma), *next = vma_next(vma);
+
+	if (next && vmas_mergeable(vma, next)) {
+		vma_unlink(mm, next);
+		vma_unlink(mm, vma);
+		vma->vm_end = next->vm_end;
+		vma_link(mm, vma);
+		vma_free(next);
+	}
+	if (prev && vmas_mergeable(prev, vma)) {
+		vma_unlink(mm, vma);
+		vma_unlink(mm, prev);
+		prev->vm_end = vma->vm_end;
+		vma_link(mm, prev);
+		vma_free(vma);
+		vma = prev;
+	}
+	return vma;
+}
+
+/* ---- placement ------------------------------------------------------------- */
+
+static bool range_is_free(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct vm_area_struct *vma = find_vma(mm, start);
+
+	return !vma || vma->vm_start >= end;
+}
+
+/* The highest free range of @len bytes below mm->mmap_base, or -ENOMEM. */
+static long get_unmapped_area(struct mm_struct *mm, unsigned long len)
+{
+	unsigned long gap_end = mm->mmap_base;
+	struct rb_node *n;
+
+	for (n = rb_last(&mm->mm_rb); n; n = rb_prev(n)) {
+		struct vm_area_struct *v = rb_entry(n, struct vm_area_struct, vm_rb);
+
+		if (v->vm_start >= gap_end)
+			continue;                       /* wholly above the gap */
+		if (v->vm_end <= gap_end && gap_end - v->vm_end >= len)
+			return (long)(gap_end - len);
+		gap_end = v->vm_start;
+	}
+	if (gap_end >= MMAP_MIN_ADDR + len)
+		return (long)(gap_end - len);
+	return -ENOMEM;
+}
+
+unsigned long calc_vm_flags(unsigned long prot, unsigned long flags);
+unsigned long calc_vm_flags(unsigned long prot, unsigned long flags)
+{
+	unsigned long vm_flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+
+	if (prot & PROT_READ)
+		vm_flags |= VM_READ;
+	if (prot & PROT_WRITE)
+		vm_flags |= VM_WRITE;
+	if (prot & PROT_EXEC)
+		vm_flags |= VM_EXEC;
+	if ((flags & MAP_TYPE) != MAP_PRIVATE)
+		vm_flags |= VM_SHARED | VM_MAYSHARE;
+	if (flags & MAP_GROWSDOWN)
+		vm_flags |= VM_GROWSDOWN;
+	return vm_flags;
+}
+
+/*
+ * The file checks of mmap (LINUX-SEMANTICS.md items 6, 7, 9, 11), and the
+ * VM_ flags they imply. Returns 0 or -EACCES / -ENODEV.
+ */
+static int mmap_check_file(struct file *file, unsigned long prot, unsigned long flags,
+			   unsigned long *vm_flags)
+{
+	if (!(file->f_mode & FMODE_READ))
+		return -EACCES;
+	if ((flags & MAP_TYPE) != MAP_PRIVATE) {
+		if ((prot & PROT_WRITE) && !(file->f_mode & FMODE_WRITE))
+			return -EACCES;
+		/* A read-only file can never be written through this mapping,
+		 * not even after mprotect: it behaves as a private one. */
+		if (!(file->f_mode & FMODE_WRITE))
+			*vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+	}
+	if (!file->f_op || !file->f_op->mmap)
+		return -ENODEV;
+	return 0;
+}
+
+/* Where the new mapping goes: the fixed address, a free hint, or the
+ * highest free gap. Returns the address or -EINVAL/-ENOMEM/-EEXIST. */
+static long mmap_place(struct mm_struct *mm, unsigned long addr, unsigned long len,
+		       unsigned long flags)
+{
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (!IS_ALIGNED(addr, PAGE_SIZE))
+			return -EINVAL;
+		if (addr < MMAP_MIN_ADDR || addr > USER_TOP - len)
+			return -ENOMEM;
+		if (!(flags & MAP_FIXED) && !range_is_free(mm, addr, addr + len))
+			return -EEXIST;         /* MAP_FIXED_NOREPLACE */
+		return (long)addr;
+	}
+	addr = PAGE_ALIGN(addr);
+	if (addr && addr >= MMAP_MIN_ADDR && addr <= USER_TOP - len &&
+	    range_is_free(mm, addr, addr + len))
+		return (long)addr;              /* the hint is free: honour it */
+	return get_unmapped_area(mm, len);
+}
+
+long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsigned long len,
+	     unsigned long prot, unsigned long flags, unsigned long pgoff)
+{
+	unsigned long vm_flags = calc_vm_flags(prot, flags);
+	struct vm_area_struct *vma;
+	long start;
+	int err;
+
+	if (!len)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (!len || len > USER_TOP - MMAP_MIN_ADDR)
+		return -ENOMEM;
+	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
+		return -EOVERFLOW;
+	start = mmap_place(mm, addr, len, flags);
+	if (start < 0)
+		return start;
+	if (file) {
+		err = mmap_check_file(file, prot, flags, &vm_flags);
+		if (err)
+			return err;
+	}
+	vma = vma_alloc(mm);
+	if (!vma)
+		return -ENOMEM;
+	vma->vm_start = (unsigned long)start;
+	vma->vm_end = (unsigned long)start + len;
+	vma->vm_flags = vm_flags;
+	vma->vm_page_prot = vm_get_page_prot(vm_flags);
+	vma->vm_pgoff = pgoff;
+	if (file) {
+		vma->vm_file = get_file(file);
+		err = file->f_op->mmap(file, vma);
+	} else if (vm_flags & VM_SHARED) {
+		err = shmem_zero_setup(vma);
+	} else {
+		err = 0;
+	}
+	if (err) {
+		vma->vm_ops = NULL;     /* ->mmap failed: no ->close for it */
+		vma_free(vma);
+		return err;
+	}
+	/* MAP_FIXED replaces what was there (item 59). Only a split's
+	 * allocation can fail here, before anything was unmapped. */
+	if ((flags & MAP_FIXED) && !range_is_free(mm, vma->vm_start, vma->vm_end)) {
+		err = do_munmap(mm, vma->vm_start, len);
+		if (err) {
+			vma_free(vma);
+			return err;
+		}
+	}
+	vma_link(mm, vma);
+	vma_merge_neighbours(mm, vma);
+	return start;
+}
+
+/* ---- munmap ------------------------------------------------------------------ */
+
+int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
+{
+	unsigned long end;
+	struct vm_area_struct *vma, *last;
+	int err;
+
+	if (!IS_ALIGNED(start, PAGE_SIZE) || !len || start >= USER_TOP ||
+	    PAGE_ALIGN(len) > USER_TOP - start)
+		return -EINVAL;
+	end = start + PAGE_ALIGN(len);
+	vma = find_vma(mm, start);
+	if (!vma || vma->vm_start >= end)
+		return 0;                       /* nothing mapped there: fine */
+	/* Cut the first and last VMAs at the edges of the range. */
+	if (vma->vm_start < start) {
+		err = split_vma(mm, vma, start, true);
+		if (err)
+			return err;
+	}
+	last = find_vma(mm, end - 1);
+	if (last && last->vm_start < end && last->vm_end > end) {
+		err = split_vma(mm, last, end, false);
+		if (err)
+			return err;
+	}
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end;) {
+		struct vm_area_struct *next = vma_next(vma);
+
+		zap_page_range(vma, vma->vm_start, vma->vm_end);
+		vma_unlink(mm, vma);
+		vma_free(vma);
+		vma = next;
+	}
+	return 0;
+}
+
+/* ---- mprotect ------------------------------------------------------------------ */
+
+/* Apply @newflags to the part [start, end) of @vma. */
+static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
+			  unsigned long start, unsigned long end, unsigned long newflags)
+{
+	int err;
+
+	if (newflags == vma->vm_flags)
+		return 0;
+	if (start > vma->vm_start) {
+		err = split_vma(mm, vma, start, true);
+		if (err)
+			return err;
+	}
+	if (end < vma->vm_end) {
+		err = split_vma(mm, vma, end, false);
+		if (err)
+			return err;
+	}
+	vma->vm_flags = newflags;
+	vma->vm_page_prot = vm_get_page_prot(newflags);
+	change_protection(vma, vma->vm_start, vma->vm_end);
+	vma_merge_neighbours(mm, vma);
+	return 0;
+}
+
+int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len, unsigned long prot)
+{
+	unsigned long end, cur;
+	struct vm_area_struct *vma;
+
+	if (!IS_ALIGNED(start, PAGE_SIZE) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	end = start + PAGE_ALIGN(len);
+	if (end <= start || end > USER_TOP)
+		return -ENOMEM;
+	vma = find_vma(mm, start);
+	if (!vma || vma->vm_start > start)
+		return -ENOMEM;
+	for (cur = start; cur < end;) {
+		unsigned long newflags = (vma->vm_flags & ~VM_ACCESS_FLAGS) |
+					 (calc_vm_flags(prot, MAP_PRIVATE) & VM_ACCESS_FLAGS);
+		unsigned long part_end = min(end, vma->vm_end);
+		struct vm_area_struct *next;
+		int err;
+
+		/* Each access bit needs its MAY bit (4 bits up). */
+		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS)
+			return -EACCES;
+		err = mprotect_fixup(mm, vma, cur, part_end, newflags);
+		if (err)
+			return err;
+		cur = part_end;
+		if (cur >= end)
+			break;
+		next = find_vma(mm, cur);
+		if (!next || next->vm_start > cur)
+			return -ENOMEM;         /* a hole: the part before it stays changed */
+		vma = next;
+	}
+	return 0;
+}
+
+/* ---- whole address spaces ------------------------------------------------------- */
+
+struct mm_struct *mm_alloc(void)
+{
+	struct mm_struct *mm = kzalloc(sizeof(*mm), GFP_KERNEL);
+
+	if (!mm)
+		return NULL;
+	mm->pgd = pgd_alloc();
+	if (!mm->pgd) {
+		kfree(mm);
+		return NULL;
+	}
+	spin_lock_init(&mm->page_table_lock, "mm->page_table_lock");
+	init_rwsem(&mm->mmap_lock, "mmap_lock");
+	mm->mm_rb = RB_ROOT;
+	mm->mm_users = 1;
+	mm->mmap_base = MMAP_BASE;
+	return mm;
+}
+
+static void exit_mmap(struct mm_struct *mm)
+{
+	struct rb_node *n;
+
+	while ((n = rb_first(&mm->mm_rb)) != NULL) {
+		struct vm_area_struct *vma = rb_entry(n, struct vm_area_struct, vm_rb);
+
+		zap_page_range(vma, vma->vm_start, vma->vm_end);
+		vma_unlink(mm, vma);
+		vma_free(vma);
+	}
+}
+
+void mmput(struct mm_struct *mm)
+{
+	if (__atomic_sub_fetch(&mm->mm_users, 1, __ATOMIC_SEQ_CST) > 0)
+		return;
+	down_write(&mm->mmap_lock);
+	exit_mmap(mm);
+	up_write(&mm->mmap_lock);
+	pgd_free(mm->pgd);
+	kfree(mm);
+}
+
+struct mm_struct *dup_mm(struct mm_struct *old)
+{
+	struct mm_struct *mm = mm_alloc();
+	struct rb_node *n;
+	int err = 0;
+
+	if (!mm)
+		return NULL;
+	down_write(&old->mmap_lock);
+	for (n = rb_first(&old->mm_rb); n && !err; n = rb_next(n)) {
+		struct vm_area_struct *vma = rb_entry(n, struct vm_area_struct, vm_rb);
+		struct vm_area_struct *copy = vma_dup(vma, mm);
+
+		if (!copy) {
+			err = -ENOMEM;
+			break;
+		}
+		vma_link(mm, copy);
+		err = copy_page_range(mm, vma);
+	}
+	mm->mmap_base = old->mmap_base;
+	mm->start_brk = old->start_brk;
+	mm->brk = old->brk;
+	mm->start_stack = old->start_stack;
+	up_write(&old->mmap_lock);
+	if (err) {
+		mmput(mm);
+		return NULL;
+	}
+	return mm;
+}
+
+/* ---- the system calls ------------------------------------------------------------ */
+
+#define MAP_LEGACY_FLAGS (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | \
+			  MAP_GROWSDOWN | 0x0800 /* DENYWRITE */ | 0x1000 /* EXECUTABLE */ | \
+			  0x2000 /* LOCKED */ | MAP_NORESERVE | MAP_POPULATE | \
+			  0x10000 /* NONBLOCK */ | 0x20000 /* STACK */ | 0x40000 /* HUGETLB */ | \
+			  0x4000000 /* UNINITIALIZED */ | MAP_FIXED_NOREPLACE)
+
+SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, prot,
+		unsigned long, flags, unsigned long, fd, unsigned long, off)
+{
+	struct mm_struct *mm = current->mm;
+	struct file *file = NULL;
+	long ret;
+
+	if (off & ~PAGE_MASK)
+		return -EINVAL;
+	switch (flags & MAP_TYPE) {
+	case MAP_SHARED:
+	case MAP_PRIVATE:
+		break;
+	case MAP_SHARED_VALIDATE:
+		if (flags & ~MAP_LEGACY_FLAGS)
+			return -EOPNOTSUPP;
+		flags = (flags & ~MAP_TYPE) | MAP_SHARED;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (!(flags & MAP_ANONYMOUS)) {
+		file = fget((unsigned int)fd);
+		if (!file)
+			return -EBADF;
+	}
+	down_write(&mm->mmap_lock);
+	ret = do_mmap(mm, file, addr, len, prot, flags, off >> PAGE_SHIFT);
+	up_write(&mm->mmap_lock);
+	if (file)
+		fput(file);
+	return ret;
+}
+
+SYSCALL_DEFINE2(munmap, unsigned long, addr, unsigned long, len)
+{
+	struct mm_struct *mm = current->mm;
+	int ret;
+
+	down_write(&mm->mmap_lock);
+	ret = do_munmap(mm, addr, len);
+	up_write(&mm->mmap_lock);
+	return ret;
+}
+
+SYSCALL_DEFINE3(mprotect, unsigned long, addr, unsigned long, len, unsigned long, prot)
+{
+	struct mm_struct *mm = current->mm;
+	int ret;
+
+	down_write(&mm->mmap_lock);
+	ret = do_mprotect(mm, addr, len, prot);
+	up_write(&mm->mmap_lock);
+	return ret;
+}
+
+/*
+ * brk: move the end of the heap, a private anonymous VMA that starts at
+ * mm->start_brk (after the program's data). Linux's contract: it returns
+ * the new break, or the old one if the request cannot be met (musl only
+ * ever asks brk(0) and then grows it).
+ */
+SYSCALL_DEFINE1(brk, unsigned long, brk)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long old, newend, oldend;
+
+	down_write(&mm->mmap_lock);
+	old = mm->brk;
+	if (brk < mm->start_brk || brk > USER_TOP)
+		goto out;
+	newend = PAGE_ALIGN(brk);
+	oldend = PAGE_ALIGN(old);
+	if (newend < oldend) {
+		if (do_munmap(mm, newend, oldend - newend))
+			goto out;
+	} else if (newend > oldend) {
+		if (!range_is_free(mm, oldend, newend))
+			goto out;
+		if (do_mmap(mm, NULL, oldend, newend - oldend, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0) < 0)
+			goto out;
+	}
+	mm->brk = brk;
+out:
+	brk = mm->brk;
+	up_write(&mm->mmap_lock);
+	return (long)brk;
+}
+
+#define MADV_NORMAL     0
+#define MADV_RANDOM     1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED   3
+#define MADV_DONTNEED   4
+#define MADV_FREE       8
+
+/*
+ * madvise: MADV_DONTNEED drops the pages of the range (private anonymous
+ * memory reads as zeros afterwards; file and shared pages are refetched
+ * from their object). The other hints are accepted and ignored.
+ */
+SYSCALL_DEFINE3(madvise, unsigned long, start, unsigned long, len, int, advice)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	unsigned long end;
+	int ret = 0;
+
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	end = start + len;
+	if (end < start)
+		return -EINVAL;
+	if (advice != MADV_DONTNEED && advice != MADV_FREE && advice != MADV_NORMAL &&
+	    advice != MADV_RANDOM && advice != MADV_SEQUENTIAL && advice != MADV_WILLNEED &&
+	    !(advice >= 9 && advice <= 25))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	down_read(&mm->mmap_lock);
+	for (unsigned long cur = start; cur < end;) {
+		vma = find_vma(mm, cur);
+		if (!vma || vma->vm_start >= end) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (vma->vm_start > cur)
+			ret = -ENOMEM;          /* a hole: the rest is still done */
+		cur = max(cur, vma->vm_start);
+		if (advice == MADV_DONTNEED || advice == MADV_FREE)
+			zap_page_range(vma, cur, min(end, vma->vm_end));
+		cur = min(end, vma->vm_end);
+	}
+	up_read(&mm->mmap_lock);
+	return ret;
+}

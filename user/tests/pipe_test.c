@@ -1,0 +1,175 @@
+/*
+ * pipe_test - pipes: data in order, partial reads, EOF when every writer
+ * is gone (dup'ed and forked copies count), EPIPE with SIGPIPE when every
+ * reader is gone, O_NONBLOCK (EAGAIN both ways, F_GETFL), pipe2 flags,
+ * blocking readers and writers woken by the other side, ESPIPE, EBADF on
+ * the wrong end, fstat S_IFIFO.
+ */
+#include <sys/syscall.h>
+
+#include "testutil.h"
+
+static volatile sig_atomic_t sigpipes;
+
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+	sigpipes++;
+}
+
+static void test_data_and_eof(void)
+{
+	int p[2], d;
+	char buf[64];
+
+	REQUIRE(pipe(p) == 0, "pipe");
+	CHECK(p[0] >= 0 && p[1] >= 0 && p[0] != p[1], "two distinct fds");
+	CHECK_EQ(write(p[1], "hello", 5), 5, "write 5 bytes");
+	CHECK_EQ(write(p[1], "world", 5), 5, "write 5 more");
+	CHECK_EQ(read(p[0], buf, 3), 3, "read 3");
+	CHECK(memcmp(buf, "hel", 3) == 0, "in order");
+	CHECK_EQ(read(p[0], buf, sizeof(buf)), 7, "a large read returns what "
+		 "is there (7), without waiting for more");
+	CHECK(memcmp(buf, "loworld", 7) == 0, "the rest, in order");
+	CHECK_ERR(write(p[0], "x", 1), EBADF, "write to the read end: EBADF");
+	CHECK_ERR(read(p[1], buf, 1), EBADF, "read from the write end: EBADF");
+	CHECK_ERR(lseek(p[0], 0, SEEK_SET), ESPIPE, "lseek on a pipe: ESPIPE");
+	CHECK_ERR(pread(p[0], buf, 1, 0), ESPIPE, "pread on a pipe: ESPIPE");
+	d = dup(p[1]);
+	close(p[1]);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	CHECK_ERR(read(p[0], buf, 1), EAGAIN,
+		  "a dup of the write end keeps the pipe open (no EOF yet)");
+	close(d);
+	CHECK_EQ(read(p[0], buf, 1), 0, "read returns 0 (EOF) once every "
+		 "writer is closed");
+	close(p[0]);
+}
+
+static void test_fstat_and_flags(void)
+{
+	int p[2];
+	struct stat st;
+
+	REQUIRE(pipe2(p, O_CLOEXEC | O_NONBLOCK) == 0, "pipe2(O_CLOEXEC|O_NONBLOCK)");
+	CHECK_EQ(fcntl(p[0], F_GETFD) & FD_CLOEXEC, FD_CLOEXEC,
+		 "pipe2 O_CLOEXEC sets FD_CLOEXEC on the read end");
+	CHECK_EQ(fcntl(p[1], F_GETFD) & FD_CLOEXEC, FD_CLOEXEC,
+		 "and on the write end");
+	CHECK_EQ(fcntl(p[0], F_GETFL) & (O_NONBLOCK | O_ACCMODE),
+		 O_NONBLOCK | O_RDONLY, "F_GETFL: read end O_RDONLY|O_NONBLOCK");
+	CHECK_EQ(fcntl(p[1], F_GETFL) & (O_NONBLOCK | O_ACCMODE),
+		 O_NONBLOCK | O_WRONLY, "F_GETFL: write end O_WRONLY|O_NONBLOCK");
+	CHECK_OK(fstat(p[0], &st), "fstat a pipe");
+	CHECK(S_ISFIFO(st.st_mode), "S_ISFIFO");
+	close(p[0]);
+	close(p[1]);
+	CHECK_ERR(syscall(SYS_pipe2, p, 0x12345), EINVAL,
+		  "pipe2 with unknown flags: EINVAL");
+}
+
+static void test_nonblocking(void)
+{
+	int p[2];
+	char buf[4096];
+	long total = 0, n;
+
+	REQUIRE(pipe2(p, O_NONBLOCK) == 0, "pipe2(O_NONBLOCK)");
+	CHECK_ERR(read(p[0], buf, 1), EAGAIN, "read of an empty pipe: EAGAIN");
+	memset(buf, 'f', sizeof(buf));
+	int err;
+
+	while ((n = write(p[1], buf, sizeof(buf))) > 0 && total < (1 << 22))
+		total += n;
+	err = errno;
+	CHECK(n == -1 && err == EAGAIN, "writes until full, then EAGAIN");
+	CHECK(total >= 4096, "the pipe held %ld bytes (>= one page)", total);
+	CHECK_EQ(read(p[0], buf, sizeof(buf)), sizeof(buf), "drain a page");
+	CHECK_OK(write(p[1], buf, 1), "now a write fits again");
+	close(p[0]);
+	close(p[1]);
+}
+
+static void test_epipe(void)
+{
+	int p[2];
+	pid_t pid;
+
+	REQUIRE(pipe(p) == 0, "pipe");
+	close(p[0]);
+	signal(SIGPIPE, on_sigpipe);
+	CHECK_ERR(write(p[1], "x", 1), EPIPE,
+		  "write with no reader left: EPIPE");
+	CHECK_EQ(sigpipes, 1, "and SIGPIPE was delivered");
+	signal(SIGPIPE, SIG_IGN);
+	CHECK_ERR(write(p[1], "x", 1), EPIPE, "EPIPE with SIGPIPE ignored too");
+	signal(SIGPIPE, SIG_DFL);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		write(p[1], "x", 1);
+		_exit(0);
+	}
+	CHECK_SIGNALED(wait_child(pid), SIGPIPE,
+		       "default action: the writer dies of SIGPIPE");
+	close(p[1]);
+}
+
+static void test_blocking(void)
+{
+	int p[2];
+	pid_t pid;
+	char buf[8192];
+	long total = 0, n;
+	int bad = 0;
+
+	REQUIRE(pipe(p) == 0, "pipe");
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		sleep_ms(100);
+		write(p[1], "late", 4);
+		_exit(0);
+	}
+	close(p[1]);
+	CHECK_EQ(read(p[0], buf, sizeof(buf)), 4,
+		 "a blocked reader wakes up when the child writes");
+	CHECK_EQ(read(p[0], buf, sizeof(buf)), 0,
+		 "EOF when the child (the last writer) exits");
+	wait_child(pid);
+	close(p[0]);
+
+	REQUIRE(pipe(p) == 0, "pipe");
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		for (int i = 0; i < 32; i++) {
+			memset(buf, 'a' + i % 26, 4096);
+			if (write_all(p[1], buf, 4096) != 0)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	while ((n = read(p[0], buf, 3000)) > 0) {
+		for (long i = 0; i < n; i++)
+			bad += buf[i] != 'a' + ((total + i) / 4096) % 26;
+		total += n;
+	}
+	CHECK_EQ(total, 32 * 4096, "128 KiB through the pipe: the blocked "
+		 "writer wakes as the reader drains");
+	CHECK_EQ(bad, 0, "every byte in order");
+	CHECK_EXIT(wait_child(pid), 0, "the writer finished");
+	close(p[0]);
+}
+
+int main(void)
+{
+	test_data_and_eof();
+	test_fstat_and_flags();
+	test_nonblocking();
+	test_epipe();
+	test_blocking();
+	return tap_done();
+}
