@@ -8,7 +8,9 @@
  * to its struct file (f_count), and its bit in close_on_exec says whether
  * execve closes it. New descriptors take the lowest free slot, as POSIX
  * requires. The table has NR_OPEN_MAX (1024, Linux's default
- * RLIMIT_NOFILE) slots and never grows.
+ * RLIMIT_NOFILE) slots and never grows; a lower RLIMIT_NOFILE soft limit
+ * (setrlimit) bounds new descriptors as in Linux: -EMFILE for open,
+ * -EBADF for dup2/dup3, -EINVAL for F_DUPFD at or past it.
  *
  * Locks: files->file_lock (a spinlock) covers fd[] and close_on_exec;
  * fs->lock covers pwd and umask. Neither is held across fput() or iput(),

@@ -52,8 +52,9 @@ static long do_sys_open(int dfd, const char __user *upath, unsigned int flags, u
 	putname(path);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	/* Linux keeps only the status flags in f_flags. */
-	f->f_flags &= ~(O_CREAT | O_EXCL | O_TRUNC);
+	/* Linux keeps only the status flags in f_flags: F_GETFL shows
+	 * neither the creation flags nor O_CLOEXEC (a descriptor flag). */
+	f->f_flags &= ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
 	fd = fd_install_new(f, flags);
 	if (fd < 0)
 		fput(f);

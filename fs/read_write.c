@@ -480,7 +480,7 @@ SYSCALL_DEFINE3(lseek, unsigned int, fd, loff_t, offset, unsigned int, whence)
 	if (!f)
 		return -EBADF;
 	/* A pipe says -ESPIPE before looking at @whence, as Linux. */
-	ret = vfs_llseek(f, offset, whence > SEEK_END ? -1 : (int)whence);
+	ret = vfs_llseek(f, offset, whence > SEEK_HOLE ? -1 : (int)whence);
 	fput(f);
 	return ret;
 }

@@ -791,6 +791,18 @@ ssize_t generic_file_write_iter(struct file *file, struct iov_iter *from, loff_t
 	return written;
 }
 
+/* SEEK_DATA/SEEK_HOLE as Linux's generic version answers them: the
+ * whole file is data (holes are not looked for), with the hole at EOF. */
+static loff_t seek_data_hole(struct file *file, loff_t offset, int whence)
+{
+	loff_t size = READ_ONCE(file->f_inode->i_size);
+
+	if (offset < 0 || offset >= size)
+		return -ENXIO;
+	file->f_pos = whence == SEEK_DATA ? offset : size;
+	return file->f_pos;
+}
+
 loff_t generic_file_llseek(struct file *file, loff_t offset, int whence)
 {
 	loff_t base;
@@ -799,6 +811,8 @@ loff_t generic_file_llseek(struct file *file, loff_t offset, int whence)
 	case SEEK_SET: base = 0; break;
 	case SEEK_CUR: base = file->f_pos; break;
 	case SEEK_END: base = READ_ONCE(file->f_inode->i_size); break;
+	case SEEK_DATA:
+	case SEEK_HOLE: return seek_data_hole(file, offset, whence);
 	default: return -EINVAL;
 	}
 	if ((offset > 0 && base > file->f_inode->i_sb->s_maxbytes - offset) || base + offset < 0)

@@ -61,6 +61,8 @@ struct vm_area_struct;
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
+#define SEEK_DATA 3
+#define SEEK_HOLE 4
 
 #define NAME_MAX 255
 #define PATH_MAX 4096
