@@ -91,6 +91,7 @@ MM_SRCS := \
 	mm/mmap.c \
 	mm/memory.c \
 	mm/shmem.c \
+	mm/vmstat.c \
 	mm/page_alloc_ktest.c \
 	mm/slab_ktest.c \
 	mm/pgtable_ktest.c \

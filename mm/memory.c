@@ -70,11 +70,18 @@ static inline bool pte_same(pte_t a, pte_t b)
 	return pte_val(a) == pte_val(b);
 }
 
-/* The page behind a PTE that is not none, or NULL for the zero page. */
-static struct page *vm_normal_page(pte_t pte)
+/*
+ * The page behind a PTE that is not none, or NULL when the frame is not
+ * reference-counted: the zero page, or a raw frame of a VM_PFNMAP VMA
+ * (device memory that may have no struct page at all).
+ */
+static struct page *vm_normal_page(struct vm_area_struct *vma, pte_t pte)
 {
-	struct page *page = pfn_to_page(pte_pfn(pte));
+	struct page *page;
 
+	if (vma->vm_flags & VM_PFNMAP)
+		return NULL;
+	page = pfn_to_page(pte_pfn(pte));
 	return page == zero_page ? NULL : page;
 }
 
@@ -291,6 +298,46 @@ vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page)
 	return VM_FAULT_NOPAGE;
 }
 
+/* ---- PTEs installed by a ->fault handler ------------------------------------ */
+
+static int insert_pte(struct vm_area_struct *vma, unsigned long addr, pte_t entry,
+		      struct page *page)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t *pte;
+	int err = 0;
+
+	if (addr < vma->vm_start || addr >= vma->vm_end)
+		return -EFAULT;
+	pte = pte_alloc(mm, addr & PAGE_MASK);
+	if (!pte)
+		return -ENOMEM;
+	spin_lock(&mm->page_table_lock);
+	if (!pte_none(ptep_get(pte))) {
+		err = -EBUSY;
+	} else {
+		if (page) {
+			get_page(page);
+			page_add_rmap(page);
+		}
+		set_pte(pte, entry);
+	}
+	spin_unlock(&mm->page_table_lock);
+	return err;
+}
+
+int vm_insert_page(struct vm_area_struct *vma, unsigned long addr, struct page *page)
+{
+	ASSERT(!(vma->vm_flags & VM_PFNMAP));
+	return insert_pte(vma, addr, mk_pte(page, vma->vm_page_prot), page);
+}
+
+int vm_insert_pfn(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn)
+{
+	ASSERT(vma->vm_flags & VM_PFNMAP);
+	return insert_pte(vma, addr, pfn_pte(pfn, vma->vm_page_prot), NULL);
+}
+
 /* A read of a file page: map the page-cache page itself (read-only for a
  * private mapping, whose vm_page_prot has no write bit). */
 static vm_fault_t do_read_fault(struct vm_fault *vmf)
@@ -482,7 +529,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 		spin_unlock(&mm->page_table_lock);
 		return 0;               /* changed under us: let the access retry */
 	}
-	page = vm_normal_page(vmf->orig_pte);
+	page = vm_normal_page(vma, vmf->orig_pte);
 	if (page && (vma->vm_flags & VM_SHARED))
 		return wp_page_shared(vmf, page);
 	/*
@@ -589,7 +636,7 @@ static void zap_one(pte_t *pte, unsigned long addr, void *arg)
 		return;
 	old = ptep_get_and_clear(pte);
 	flush_tlb_page(addr);
-	page = vm_normal_page(old);
+	page = vm_normal_page(arg, old);
 	if (page)
 		page_remove_pte(page, old);
 }
@@ -599,7 +646,7 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 	struct mm_struct *mm = vma->vm_mm;
 
 	spin_lock(&mm->page_table_lock);
-	walk_ptes(mm, start, end, zap_one, NULL);
+	walk_ptes(mm, start, end, zap_one, vma);
 	spin_unlock(&mm->page_table_lock);
 }
 
@@ -664,7 +711,7 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 			set_pte(spte, pte);
 			flush_tlb_page(addr);
 		}
-		page = vm_normal_page(pte);
+		page = vm_normal_page(src, pte);
 		if (page) {
 			get_page(page);
 			page_add_rmap(page);

@@ -126,6 +126,18 @@ int shmem_zero_setup(struct vm_area_struct *vma);
 /* Boot: allocate the zero page. */
 void memory_init(void);
 bool is_zero_page(const struct page *page);
+/*
+ * For ->fault handlers that install the PTE themselves and then return
+ * VM_FAULT_NOPAGE: map @page (the caller keeps its own reference; the PTE
+ * takes another) or the raw frame @pfn (VM_PFNMAP VMAs only: device memory,
+ * no struct page, never reference-counted) at @addr of @vma with
+ * vma->vm_page_prot. Returns 0, -EBUSY if something is already mapped
+ * there, -EFAULT if @addr is outside @vma, or -ENOMEM.
+ * Context: mmap_lock held (a ->fault handler holds it for reading).
+ */
+int vm_insert_page(struct vm_area_struct *vma, unsigned long addr, struct page *page);
+int vm_insert_pfn(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn);
+
 /* Map @page (reference passed in) at vmf->address if the PTE is unchanged. */
 vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page);
 

@@ -1,0 +1,43 @@
+/*
+ * Event counters of the memory system, shown in /proc/vmstat.
+ *
+ * Each counter is a machine-wide count of one kind of event, bumped with
+ * count_vm_event() where the event happens (one atomic add; no lock).
+ * Names are Linux's where Linux has the counter (pgfault, pgmajfault);
+ * the others are Faultline's own, named for the function that counts them,
+ * so that a student who sees a number in /proc/vmstat can find the code.
+ *
+ * The page-cache gauges (nr_dirty, nr_writeback, ...) are not events and
+ * live in mm/page-writeback.c (writeback_stats).
+ */
+#ifndef _MM_VMSTAT_H
+#define _MM_VMSTAT_H
+
+#include <kernel/types.h>
+
+enum vm_event_item {
+	PGFAULT,                /* every user page fault resolved or not (Linux: pgfault) */
+	PGMAJFAULT,             /* faults that waited for the disk (Linux: pgmajfault) */
+	FL_ANON_FAULT,          /* do_anonymous_page */
+	FL_READ_FAULT,          /* do_read_fault */
+	FL_COW_FAULT,           /* do_cow_fault and wp_page_copy: a private copy was made */
+	FL_SHARED_FAULT,        /* do_shared_fault */
+	FL_WP_FAULT,            /* do_wp_page: a write to a present, write-protected PTE */
+	FL_WP_REUSE,            /* wp_page_reuse: the page was made writable in place */
+	FL_PAGE_MKWRITE,        /* ->page_mkwrite calls */
+	FL_PAGE_MKWRITE_FAIL,   /* ... that refused (SIGBUS or OOM) */
+	FL_MKCLEAN_PTES,        /* PTEs write-protected and cleaned by page_mkclean */
+	FL_TRUNCATE_RETRY,      /* finish_fault saw truncate_count move and retried */
+	FL_TRUNCATE_UNMAP,      /* PTEs removed by unmap_mapping_range */
+	FL_SIGBUS_EOF,          /* file faults on a page wholly past EOF */
+	FL_FAULT_NOPAGE,        /* ->fault installed the PTE itself (VM_FAULT_NOPAGE) */
+	NR_VM_EVENT_ITEMS
+};
+
+/* The /proc/vmstat name of each item, in enum order. */
+extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
+
+void count_vm_event(enum vm_event_item item);
+unsigned long vm_event_read(enum vm_event_item item);
+
+#endif

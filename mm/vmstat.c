@@ -1,0 +1,39 @@
+/*
+ * The memory system's event counters (see include/mm/vmstat.h).
+ *
+ * Owns: vm_events[], one unsigned long per event, changed only with
+ * atomic adds, so any context (a fault, an interrupt, another CPU) may
+ * count without a lock. Readers get a value that was true at some moment;
+ * two counters read one after the other need not agree with each other.
+ */
+#include <mm/vmstat.h>
+
+static unsigned long vm_events[NR_VM_EVENT_ITEMS];     /* (a) */
+
+const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
+	[PGFAULT] = "pgfault",
+	[PGMAJFAULT] = "pgmajfault",
+	[FL_ANON_FAULT] = "fl_anon_fault",
+	[FL_READ_FAULT] = "fl_read_fault",
+	[FL_COW_FAULT] = "fl_cow_fault",
+	[FL_SHARED_FAULT] = "fl_shared_fault",
+	[FL_WP_FAULT] = "fl_wp_fault",
+	[FL_WP_REUSE] = "fl_wp_reuse",
+	[FL_PAGE_MKWRITE] = "fl_page_mkwrite",
+	[FL_PAGE_MKWRITE_FAIL] = "fl_page_mkwrite_fail",
+	[FL_MKCLEAN_PTES] = "fl_mkclean_ptes",
+	[FL_TRUNCATE_RETRY] = "fl_truncate_retry",
+	[FL_TRUNCATE_UNMAP] = "fl_truncate_unmap",
+	[FL_SIGBUS_EOF] = "fl_sigbus_eof",
+	[FL_FAULT_NOPAGE] = "fl_fault_nopage",
+};
+
+void count_vm_event(enum vm_event_item item)
+{
+	__atomic_fetch_add(&vm_events[item], 1, __ATOMIC_RELAXED);
+}
+
+unsigned long vm_event_read(enum vm_event_item item)
+{
+	return __atomic_load_n(&vm_events[item], __ATOMIC_RELAXED);
+}
