@@ -177,7 +177,13 @@ static bool pipe_writable(struct pipe_inode_info *pipe, size_t need)
 
 /* ---- read ---------------------------------------------------------------------------- */
 
-/* Copy up to @n bytes from the ring to @to. Context: mutex held. */
+/*
+ * Copy up to @n bytes from the ring to @to, one ring page (a chunk) at a
+ * time. A chunk whose copy faults part-way is not consumed: its bytes stay
+ * in the pipe, as Linux leaves a pipe_buffer it could not copy out whole,
+ * so the caller returns what earlier chunks moved or -EFAULT.
+ * Context: mutex held.
+ */
 static size_t pipe_copy_out(struct pipe_inode_info *pipe, struct iov_iter *to, size_t n)
 {
 	size_t done = 0;
@@ -188,10 +194,10 @@ static size_t pipe_copy_out(struct pipe_inode_info *pipe, struct iov_iter *to, s
 		size_t got = copy_to_iter((char *)pipe->bufs[off / PAGE_SIZE] + off % PAGE_SIZE,
 					  chunk, to);
 
-		pipe->tail += got;
-		done += got;
 		if (got < chunk)
 			break;                  /* the user buffer faulted */
+		pipe->tail += got;
+		done += got;
 	}
 	return done;
 }
@@ -232,9 +238,15 @@ static ssize_t pipe_read(struct file *file, struct iov_iter *to, loff_t *pos)
 
 /* ---- write --------------------------------------------------------------------------- */
 
-/* Copy up to @n bytes from @from into the ring; returns bytes copied or
- * -ENOMEM. Context: mutex held, and the ring has room for @n. */
-static ssize_t pipe_copy_in(struct pipe_inode_info *pipe, struct iov_iter *from, size_t n)
+/*
+ * Copy up to @n bytes from @from into the ring, one ring page (a chunk) at
+ * a time; returns the bytes added or -ENOMEM. A chunk whose copy faults
+ * part-way is dropped and *@faulted set: like Linux, which does not count
+ * a pipe_buffer it could not fill, the write then returns what earlier
+ * chunks added, or -EFAULT. Context: mutex held, and the ring has room.
+ */
+static ssize_t pipe_copy_in(struct pipe_inode_info *pipe, struct iov_iter *from, size_t n,
+			    bool *faulted)
 {
 	size_t done = 0;
 
@@ -247,10 +259,12 @@ static ssize_t pipe_copy_in(struct pipe_inode_info *pipe, struct iov_iter *from,
 		if (!*buf && !(*buf = get_free_pages(GFP_KERNEL, 0)))
 			return done ? (ssize_t)done : -ENOMEM;
 		got = copy_from_iter((char *)*buf + off % PAGE_SIZE, chunk, from);
+		if (got < chunk) {
+			*faulted = true;
+			break;
+		}
 		pipe->head += got;
 		done += got;
-		if (got < chunk)
-			break;
 	}
 	return (ssize_t)done;
 }
@@ -282,6 +296,7 @@ static ssize_t pipe_write(struct file *file, struct iov_iter *from, loff_t *pos)
 	struct pipe_inode_info *pipe = file_pipe(file);
 	bool atomic = from->count <= PIPE_BUF;  /* all of it at once, or wait */
 	ssize_t written = 0, ret = 0;
+	bool faulted = false;
 
 	if (!from->count)
 		return 0;
@@ -290,13 +305,16 @@ static ssize_t pipe_write(struct file *file, struct iov_iter *from, loff_t *pos)
 		size_t room = PIPE_SIZE - (pipe->head - pipe->tail);
 
 		if (pipe->readers && room && (!atomic || room >= from->count)) {
-			ret = pipe_copy_in(pipe, from, min(room, from->count));
-			if (ret <= 0) {
-				ret = ret ? ret : -EFAULT;
+			ret = pipe_copy_in(pipe, from, min(room, from->count), &faulted);
+			if (ret < 0)
+				break;
+			written += ret;
+			if (ret)
+				wake_up(&pipe->rd_wait);
+			if (faulted) {
+				ret = -EFAULT;
 				break;
 			}
-			written += ret;
-			wake_up(&pipe->rd_wait);
 			continue;
 		}
 		ret = pipe_write_stop(pipe, file);

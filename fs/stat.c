@@ -120,11 +120,17 @@ static long do_fstatat(int dfd, const char __user *upath, struct stat __user *ub
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	path = getname_flags(upath, flags & AT_EMPTY_PATH);
-	if (IS_ERR(path))
-		return PTR_ERR(path);
-	inode = fstatat_inode(dfd, path);
-	putname(path);
+	if (!upath && (flags & AT_EMPTY_PATH)) {
+		/* NULL means "" here (Linux 6.11 on), so fstat-through-fstatat
+		 * needs no string at all. */
+		inode = fstatat_inode(dfd, "");
+	} else {
+		path = getname_flags(upath, flags & AT_EMPTY_PATH);
+		if (IS_ERR(path))
+			return PTR_ERR(path);
+		inode = fstatat_inode(dfd, path);
+		putname(path);
+	}
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
 	err = stat_inode(inode, ubuf);

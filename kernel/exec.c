@@ -2,11 +2,13 @@
  * execve: replace the calling process's program with a static ELF file.
  *
  * The order matters, so that a failure never leaves a process without a
- * program:
- *   1. copy the path, argv and envp into the kernel (EFAULT, E2BIG);
- *   2. open the file and check its ELF header and program headers
- *      completely (ENOEXEC for anything malformed or truncated, EACCES for
- *      what is not an executable regular file);
+ * program, and the errors come in Linux's order:
+ *   1. copy the path in and open the file (EFAULT, ENOENT..., EACCES for
+ *      what is not an executable regular file), then copy argv and envp
+ *      (EFAULT, E2BIG; an empty argv gets "" as argv[0], as Linux 5.18+
+ *      does, so a program never walks into envp looking for argv[1]);
+ *   2. check the ELF header and program headers completely (ENOEXEC for
+ *      anything malformed or truncated);
  *   3. build the new address space aside: each PT_LOAD segment a private
  *      file mapping of the page cache (read-only text is shared with every
  *      other process running the file; written data pages are copied on
@@ -108,6 +110,21 @@ static int copy_strings(struct linux_binprm *bprm, char *const *vec, bool user)
 	}
 }
 
+/*
+ * execve(path, NULL or {NULL}, envp): Linux (5.18 on) gives the program
+ * argc 1 and argv[0] "" rather than argc 0, so that code reading argv[1]
+ * without looking at argc finds NULL and not the first environment string.
+ * Called right after argv is copied (the strings must precede envp's).
+ */
+static int add_empty_argv0(struct linux_binprm *bprm)
+{
+	if (bprm->used >= ARG_BUF_SIZE)
+		return -E2BIG;
+	bprm->buf[bprm->used++] = '\0';
+	bprm->argc = 1;
+	return 1;
+}
+
 /* ---- 2. the file ---------------------------------------------------------------- */
 
 static bool elf_header_ok(const struct elf64_hdr *eh)
@@ -172,7 +189,7 @@ static int open_exec(struct linux_binprm *bprm)
 	mode = file->f_inode->i_mode;
 	if (!S_ISREG(mode) || !(mode & 0111))
 		return -EACCES;
-	return check_elf(bprm);
+	return 0;
 }
 
 /* ---- 3. the new address space ----------------------------------------------------- */
@@ -402,11 +419,15 @@ int do_execve(const char *path, char *const argv[], char *const envp[], bool use
 	if (!err && !bprm->path[0])
 		err = -ENOENT;
 	if (!err)
+		err = open_exec(bprm);
+	if (!err)
 		err = bprm->argc = copy_strings(bprm, argv, user_ptrs);
+	if (!err)                               /* argc == 0 */
+		err = add_empty_argv0(bprm);
 	if (err >= 0)
 		err = bprm->envc = copy_strings(bprm, envp, user_ptrs);
 	if (err >= 0)
-		err = open_exec(bprm);
+		err = check_elf(bprm);
 	if (!err)
 		err = exec_binprm(bprm, regs);
 	if (bprm->file && !IS_ERR(bprm->file))

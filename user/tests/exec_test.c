@@ -15,6 +15,8 @@
 
 static char self[1024];
 
+#define EMPTY_ARGV_EXIT 42      /* the exit code of "started with argv {\"\"}" */
+
 static void on_usr1(int sig)
 {
 	(void)sig;
@@ -178,6 +180,53 @@ static void test_errors(void)
 	unlink("empty");
 }
 
+/*
+ * Regression: execve checked its argument vectors before it looked the file
+ * up, so execve("missing", bad argv) said EFAULT where Linux says ENOENT.
+ * Linux opens the file first (ENOENT, EACCES), then copies argv and envp
+ * (EFAULT), and only then looks at the contents (ENOEXEC).
+ */
+static void test_exec_error_order(void)
+{
+	char *bad_argv[] = { "x", KERNEL_ADDR, NULL };
+
+	REQUIRE(write_mode("text.sh", "hello, world\n", 13, 0755) == 0,
+		"write an executable text file");
+	REQUIRE(write_mode("noexec", "data", 4, 0644) == 0, "write a 0644 file");
+	CHECK_EXEC_ERR("./no-such-program", unmapped_page(), NULL, ENOENT,
+		       "error order: a missing file with a bad argv array: ENOENT");
+	CHECK_EXEC_ERR("./noexec", bad_argv, NULL, EACCES,
+		       "error order: a 0644 file with a bad argv string: EACCES");
+	CHECK_EXEC_ERR("./text.sh", bad_argv, NULL, EFAULT,
+		       "error order: a text file with a bad argv string: EFAULT "
+		       "(arguments are copied before the contents are checked)");
+	unlink("text.sh");
+	unlink("noexec");
+}
+
+/*
+ * Regression: execve(path, NULL, envp) started the program with argc 0,
+ * where Linux (5.18 on) passes argc 1 and argv[0] "", so that a program
+ * reading argv[1] without checking argc finds NULL, not envp[0].
+ */
+static void test_exec_empty_argv(void)
+{
+	char *empty[] = { NULL };
+	char *envp[] = { "A=1", NULL };
+	pid_t pid;
+
+	for (int i = 0; i < 2; i++) {
+		pid = fork();
+		if (pid == 0) {
+			execve(self, i ? empty : NULL, envp);
+			_exit(126);
+		}
+		CHECK_EXIT(wait_child(pid), EMPTY_ARGV_EXIT,
+			   "execve with %s argv: the program gets argc 1, argv[0] \"\"",
+			   i ? "an empty" : "a NULL");
+	}
+}
+
 static void test_failed_exec_keeps_process(void)
 {
 	volatile int marker = 4321;
@@ -194,11 +243,17 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "child") == 0)
 		return child_main(argc, argv);
+	if (argc == 0)
+		return EMPTY_ARGV_EXIT + 1;     /* execve(self, NULL, ...) gave argc 0 */
+	if (argc == 1 && argv[0][0] == '\0' && !argv[1])
+		return EMPTY_ARGV_EXIT;
 	self_path(argv[0], self, sizeof(self));
 	REQUIRE(enter_scratch_dir("exec_test", dir, sizeof(dir)) == 0,
 		"make a scratch directory");
 	test_exec_state();
 	test_errors();
+	test_exec_error_order();
+	test_exec_empty_argv();
 	test_failed_exec_keeps_process();
 	leave_scratch_dir(dir);
 	return tap_done();

@@ -222,6 +222,46 @@ static void test_access_unlinked(void)
 	close(fd);
 }
 
+/* Is the host Linux older than major.minor? (0 on Faultline.) */
+static int linux_older_than(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (!running_on_linux() || uname(&u) != 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return 0;
+	return ma < major || (ma == major && mi < minor);
+}
+
+/*
+ * Regression: newfstatat(fd, NULL, buf, AT_EMPTY_PATH) failed with EFAULT.
+ * Linux (6.11 on) reads a NULL path with AT_EMPTY_PATH as "", the fd
+ * itself, so fstat can go through fstatat without a string; older hosts
+ * still say EFAULT, and the check is skipped there.
+ */
+static void test_fstatat_null_path(void)
+{
+	int fd = open("f5", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	struct stat st, st2;
+
+	REQUIRE(fd >= 0 && fstat(fd, &st) == 0, "create f5");
+	if (linux_older_than(6, 11)) {
+		tap_skip("host Linux older than 6.11",
+			 "newfstatat(fd, NULL, AT_EMPTY_PATH) is fstat(fd)");
+	} else {
+		CHECK_OK(syscall(SYS_newfstatat, fd, NULL, &st2, AT_EMPTY_PATH),
+			 "newfstatat(fd, NULL, AT_EMPTY_PATH) succeeds");
+		CHECK_EQ(st2.st_ino, st.st_ino, "and stats the fd's inode");
+		CHECK_OK(syscall(SYS_newfstatat, AT_FDCWD, NULL, &st2, AT_EMPTY_PATH),
+			 "newfstatat(AT_FDCWD, NULL, AT_EMPTY_PATH) succeeds (the cwd)");
+		CHECK(S_ISDIR(st2.st_mode), "and it is a directory");
+	}
+	CHECK_ERR(syscall(SYS_newfstatat, fd, NULL, &st2, 0), EFAULT,
+		  "newfstatat(fd, NULL, 0): EFAULT");
+	close(fd);
+	unlink("f5");
+}
+
 int main(void)
 {
 	char dir[64];
@@ -231,6 +271,7 @@ int main(void)
 	test_open_flags();
 	test_rw();
 	test_stat_truncate_sync();
+	test_fstatat_null_path();
 	test_dup_fcntl();
 	test_access_unlinked();
 	CHECK_OK(leave_scratch_dir(dir), "remove the scratch directory");

@@ -5,6 +5,7 @@
  * blocking readers and writers woken by the other side, ESPIPE, EBADF on
  * the wrong end, fstat S_IFIFO.
  */
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 
 #include "testutil.h"
@@ -164,6 +165,38 @@ static void test_blocking(void)
 	close(p[0]);
 }
 
+/*
+ * Regression: a pipe read or write whose user buffer faulted part-way
+ * moved the bytes before the fault and returned a short count. Linux
+ * moves nothing of a pipe buffer it cannot copy whole: the write returns
+ * EFAULT and adds nothing, the read returns EFAULT and leaves the data in
+ * the pipe for the next reader.
+ */
+static void test_partial_copy(void)
+{
+	char *two = map_pages(2);
+	char *edge = two + PAGE_SIZE - 8;       /* 8 good bytes, then PROT_NONE */
+	char buf[64];
+	int p[2], n = -1;
+
+	REQUIRE(two != NULL && pipe(p) == 0, "map 2 pages and make a pipe");
+	memset(two, 'g', PAGE_SIZE);
+	mprotect(two + PAGE_SIZE, PAGE_SIZE, PROT_NONE);
+	CHECK_ERR(write(p[1], edge, 64), EFAULT,
+		  "write from 8 good bytes then a PROT_NONE page: EFAULT");
+	CHECK(ioctl(p[0], FIONREAD, &n) == 0 && n == 0, "and nothing was added (%d bytes)", n);
+	memset(buf, 'd', sizeof(buf));
+	CHECK_EQ(write(p[1], buf, 64), 64, "write 64 bytes");
+	CHECK_ERR(read(p[0], edge, 64), EFAULT,
+		  "read into 8 good bytes then a PROT_NONE page: EFAULT");
+	CHECK(ioctl(p[0], FIONREAD, &n) == 0 && n == 64,
+	      "and the 64 bytes are still in the pipe (%d)", n);
+	CHECK_EQ(read(p[0], buf, 64), 64, "a good read gets them");
+	close(p[0]);
+	close(p[1]);
+	munmap(two, 2 * PAGE_SIZE);
+}
+
 int main(void)
 {
 	test_data_and_eof();
@@ -171,5 +204,6 @@ int main(void)
 	test_nonblocking();
 	test_epipe();
 	test_blocking();
+	test_partial_copy();
 	return tap_done();
 }
