@@ -254,13 +254,17 @@ KTEST(pipe_nonblock_and_pipe_buf_atomicity)
 	KT_ASSERT(buf);
 	KT_ASSERT_EQ(create_pipe_files(p, O_NONBLOCK), 0);
 	KT_EXPECT_EQ(kernel_read(p[0], buf, 10, &pos), -EAGAIN);       /* empty, writer open */
+	/* 15 full buffers and a 16th holding 3996 bytes: the ring is full. */
 	KT_EXPECT_EQ(kernel_write(p[1], buf, cap - 100, &pos), (ssize_t)(cap - 100));
-	/* 200 <= PIPE_BUF bytes do not fit whole: nothing is written. */
+	/* 200 <= PIPE_BUF bytes do not fit the last page (3996 + 200 > 4096)
+	 * and no buffer is free: nothing is written. */
 	KT_EXPECT_EQ(kernel_write(p[1], buf, 200, &pos), -EAGAIN);
-	/* A larger write may be split: the 100 bytes that fit go in. */
-	KT_EXPECT_EQ(kernel_write(p[1], buf, PIPE_BUF + 1, &pos), 100);
-	KT_EXPECT_EQ(kernel_write(p[1], buf, 1, &pos), -EAGAIN);
-	KT_EXPECT_EQ(kernel_read(p[0], buf, cap, &pos), (ssize_t)cap);
+	/* A larger write may be split: its tail (4097 % 4096 = 1 byte) tops
+	 * up the last buffer, then the ring is full. */
+	KT_EXPECT_EQ(kernel_write(p[1], buf, PIPE_BUF + 1, &pos), 1);
+	KT_EXPECT_EQ(kernel_write(p[1], buf, 1, &pos), 1);
+	KT_EXPECT_EQ(kernel_write(p[1], buf, PIPE_BUF, &pos), -EAGAIN);
+	KT_EXPECT_EQ(kernel_read(p[0], buf, cap, &pos), (ssize_t)(cap - 98));
 	KT_EXPECT_EQ(vfs_getattr(p[0]->f_inode, &st), 0);
 	KT_EXPECT(S_ISFIFO(st.mode));
 	KT_EXPECT_EQ(st.nlink, 1);

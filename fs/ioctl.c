@@ -1,8 +1,10 @@
 /*
  * ioctl: the few requests every file understands (FIOCLEX, FIONCLEX,
- * FIONBIO), then the file's own ->unlocked_ioctl (the console's
- * TIOCGWINSZ and TCGETS live in drivers/tty.c), else -ENOTTY as Linux
- * answers for a file that has no such request (a regular file, a pipe).
+ * FIONBIO), FIONREAD of a regular file (the bytes from the file position
+ * to the end, as Linux's do_vfs_ioctl), then the file's own
+ * ->unlocked_ioctl (the console's TIOCGWINSZ and TCGETS live in
+ * drivers/tty.c; a pipe's FIONREAD in fs/pipe.c), else -ENOTTY as Linux
+ * answers for a file that has no such request.
  *
  * Locks: none here; files->file_lock through fcntl's helpers.
  */
@@ -17,6 +19,16 @@
 #define FIONBIO  0x5421
 #define FIONCLEX 0x5450
 #define FIOCLEX  0x5451
+#define FIONREAD 0x541B
+
+/* FIONREAD of a regular file: i_size - f_pos, as an int (negative past the
+ * end, as Linux's); another file type asks its own ->unlocked_ioctl. */
+static long ioctl_fionread(struct file *f, int __user *argp)
+{
+	int n = (int)(READ_ONCE(f->f_inode->i_size) - READ_ONCE(f->f_pos));
+
+	return copy_to_user(argp, &n, sizeof(n)) ? -EFAULT : 0;
+}
 
 /* FIONBIO: *argp != 0 sets O_NONBLOCK, 0 clears it. */
 static long ioctl_fionbio(unsigned int fd, int __user *argp)
@@ -33,13 +45,23 @@ static long ioctl_fionbio(unsigned int fd, int __user *argp)
 	return do_fcntl(fd, F_SETFL, (unsigned long)fl);
 }
 
+/* The file's own requests, or -ENOTTY. */
+static long file_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	if (f->f_op && f->f_op->unlocked_ioctl)
+		return f->f_op->unlocked_ioctl(f, cmd, arg);
+	return -ENOTTY;
+}
+
 SYSCALL_DEFINE3(ioctl, unsigned int, fd, unsigned int, cmd, unsigned long, arg)
 {
 	struct file *f = fget(fd);
+	umode_t mode;
 	long ret;
 
 	if (!f)
 		return -EBADF;
+	mode = f->f_inode->i_mode;
 	switch (cmd) {
 	case FIOCLEX:
 	case FIONCLEX:
@@ -48,9 +70,11 @@ SYSCALL_DEFINE3(ioctl, unsigned int, fd, unsigned int, cmd, unsigned long, arg)
 	case FIONBIO:
 		ret = ioctl_fionbio(fd, (int __user *)arg);
 		break;
+	case FIONREAD:
+		ret = S_ISREG(mode) ? ioctl_fionread(f, (int __user *)arg) : file_ioctl(f, cmd, arg);
+		break;
 	default:
-		ret = f->f_op && f->f_op->unlocked_ioctl ? f->f_op->unlocked_ioctl(f, cmd, arg)
-							 : -ENOTTY;
+		ret = file_ioctl(f, cmd, arg);
 	}
 	fput(f);
 	return ret;

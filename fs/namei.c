@@ -157,9 +157,17 @@ struct parent {
 	const char *name;
 	size_t len;
 	bool trailing_slash;                    /* "a/b/": b must be a directory */
+	bool too_long;                          /* the name is longer than NAME_MAX */
 };
 
-static int lookup_parent(struct inode *base, const char *path, struct parent *p)
+/*
+ * Find @path's parent directory and last component. A last component
+ * longer than NAME_MAX is not an error here but p->too_long: Linux finds
+ * it only when it looks the name up, after other checks (rename's EBUSY
+ * for "." or "/"); lookup_parent() below is for callers with no checks
+ * in between.
+ */
+static int lookup_parent_nolen(struct inode *base, const char *path, struct parent *p)
 {
 	const char *end, *last;
 	char *dirpath;
@@ -178,8 +186,7 @@ static int lookup_parent(struct inode *base, const char *path, struct parent *p)
 		last--;
 	p->name = last;
 	p->len = (size_t)(end - last);
-	if (p->len > NAME_MAX)
-		return -ENAMETOOLONG;
+	p->too_long = p->len > NAME_MAX;
 	dirlen = (size_t)(last - path);
 	if (!dirlen) {                          /* "name": its parent is the start */
 		p->dir = start_inode(NULL, base, path);
@@ -201,6 +208,17 @@ static int lookup_parent(struct inode *base, const char *path, struct parent *p)
 	return 0;
 }
 
+static int lookup_parent(struct inode *base, const char *path, struct parent *p)
+{
+	int err = lookup_parent_nolen(base, path, p);
+
+	if (!err && p->too_long) {
+		iput(p->dir);
+		err = -ENAMETOOLONG;
+	}
+	return err;
+}
+
 /* Look up the last component with the directory already locked. */
 static struct inode *lookup_locked(struct parent *p)
 {
@@ -220,9 +238,15 @@ static struct inode *open_create(struct inode *base, const char *path, unsigned 
 
 	if (err)
 		return ERR_PTR(err);
-	if (!p.len || is_dot(p.name, p.len) || is_dotdot(p.name, p.len) || p.trailing_slash) {
+	if (!p.len || is_dot(p.name, p.len) || is_dotdot(p.name, p.len)) {
+		/* "/", "x/." and "x/..": directories that exist (Linux's do_open
+		 * says EEXIST for O_EXCL before EISDIR) */
 		iput(p.dir);
-		return ERR_PTR(-EISDIR);        /* "/", "x/.", "x/.." and "x/" are directories */
+		return ERR_PTR((flags & O_EXCL) ? -EEXIST : -EISDIR);
+	}
+	if (p.trailing_slash) {
+		iput(p.dir);
+		return ERR_PTR(-EISDIR);        /* "x/": only a directory could be meant */
 	}
 	inode_lock(p.dir);
 	inode = lookup_locked(&p);
@@ -254,8 +278,8 @@ struct file *filp_open_at(struct inode *base, const char *path, unsigned int fla
 		err = -ELOOP;
 	else if ((flags & O_DIRECTORY) && !S_ISDIR(inode->i_mode))
 		err = -ENOTDIR;
-	else if (S_ISDIR(inode->i_mode) && (acc != O_RDONLY || (flags & O_CREAT)))
-		err = -EISDIR;
+	else if (S_ISDIR(inode->i_mode) && (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC))))
+		err = -EISDIR;                  /* O_TRUNC asks for write access, as in Linux */
 	else if (acc != O_RDONLY && inode->i_sb->s_readonly)
 		err = -EROFS;
 	else if ((flags & O_TRUNC) && S_ISREG(inode->i_mode))
@@ -381,7 +405,7 @@ int vfs_link_at(struct inode *olddir, const char *oldpath, struct inode *newdir,
 
 	if (IS_ERR(old))
 		return (int)PTR_ERR(old);
-	err = S_ISDIR(old->i_mode) ? -EPERM : lookup_parent(newdir, newpath, &p);
+	err = lookup_parent(newdir, newpath, &p);
 	if (err)
 		goto out_put_old;
 	if (!p.len || is_dot(p.name, p.len) || is_dotdot(p.name, p.len)) {
@@ -399,6 +423,8 @@ int vfs_link_at(struct inode *olddir, const char *oldpath, struct inode *newdir,
 		err = -EEXIST;
 	} else if (PTR_ERR(existing) != -ENOENT || p.trailing_slash) {
 		err = p.trailing_slash ? -ENOENT : (int)PTR_ERR(existing);
+	} else if (S_ISDIR(old->i_mode)) {
+		err = -EPERM;           /* last, after the new name's checks, as Linux */
 	} else {
 		inode_lock(old);
 		err = p.dir->i_op->link(old, p.dir, p.name, p.len);
@@ -525,11 +551,11 @@ int vfs_rename_at(struct inode *olddir, const char *oldpath, struct inode *newdi
 {
 	struct parent op, np;
 	struct inode *src;
-	int err = lookup_parent(olddir, oldpath, &op);
+	int err = lookup_parent_nolen(olddir, oldpath, &op);
 
 	if (err)
 		return err;
-	err = lookup_parent(newdir, newpath, &np);
+	err = lookup_parent_nolen(newdir, newpath, &np);
 	if (err)
 		goto out_put_old;
 	if (!op.len || !np.len || is_dot(op.name, op.len) || is_dotdot(op.name, op.len) ||
@@ -544,10 +570,13 @@ int vfs_rename_at(struct inode *olddir, const char *oldpath, struct inode *newdi
 	mutex_lock(&rename_mutex);
 	/* The subtree check walks ".." with shared locks, so it runs before
 	 * the directories are locked; rename_mutex keeps every directory
-	 * where it is meanwhile. */
-	src = lookup_one(op.dir, op.name, op.len);
+	 * where it is meanwhile. Names too long fail here, where Linux
+	 * looks them up: the source's, then the target's. */
+	src = op.too_long ? ERR_PTR(-ENAMETOOLONG) : lookup_one(op.dir, op.name, op.len);
 	if (IS_ERR(src)) {
 		err = (int)PTR_ERR(src);
+	} else if (np.too_long) {
+		err = -ENAMETOOLONG;
 	} else if (!S_ISDIR(src->i_mode) && (op.trailing_slash || np.trailing_slash)) {
 		err = -ENOTDIR;                 /* rename("file/", ...) */
 	} else if (S_ISDIR(src->i_mode) && is_subdir(np.dir, src)) {
@@ -836,37 +865,72 @@ SYSCALL_DEFINE3(unlinkat, int, dfd, const char __user *, path, int, flags)
 	return at_call1(dfd, path, (flags & AT_REMOVEDIR) ? rmdir_fn : unlink_fn, 0);
 }
 
-/* Two user paths, each relative to its own directory fd: link and rename. */
+/*
+ * Two user paths, each relative to its own directory fd: link and rename.
+ * Linux resolves the old name (link: all of it; rename: its parent)
+ * before it even copies the new one, so an error there comes before a bad
+ * new pointer or directory fd: @old_check repeats that resolution when
+ * the new name fails.
+ */
 static long at_call2(int odfd, const char __user *uold, int ndfd, const char __user *unew,
-		     int (*fn)(struct inode *, const char *, struct inode *, const char *))
+		     int (*fn)(struct inode *, const char *, struct inode *, const char *),
+		     int (*old_check)(struct inode *, const char *))
 {
-	char *oldp = getname(uold), *newp = IS_ERR(oldp) ? NULL : getname(unew);
-	struct inode *odir = NULL, *ndir = NULL;
+	char *oldp = getname(uold), *newp = NULL;
+	struct inode *odir, *ndir = NULL;
 	long err;
 
-	if (IS_ERR(oldp) || IS_ERR(newp)) {
-		err = IS_ERR(oldp) ? PTR_ERR(oldp) : PTR_ERR(newp);
-		goto out_put_names;
-	}
+	if (IS_ERR(oldp))
+		return PTR_ERR(oldp);
 	odir = at_dir(odfd, oldp);
-	ndir = IS_ERR(odir) ? NULL : at_dir(ndfd, newp);
-	if (IS_ERR(odir) || IS_ERR(ndir))
-		err = IS_ERR(odir) ? PTR_ERR(odir) : PTR_ERR(ndir);
-	else
+	if (IS_ERR(odir)) {
+		err = PTR_ERR(odir);
+		goto out_put_old;
+	}
+	newp = getname(unew);
+	ndir = IS_ERR(newp) ? NULL : at_dir(ndfd, newp);
+	if (IS_ERR(newp) || IS_ERR(ndir)) {
+		err = old_check(odir, oldp);
+		if (!err)
+			err = IS_ERR(newp) ? PTR_ERR(newp) : PTR_ERR(ndir);
+	} else {
 		err = fn(odir, oldp, ndir, newp);
-	if (!IS_ERR_OR_NULL(odir))
-		iput(odir);
+	}
 	if (!IS_ERR_OR_NULL(ndir))
 		iput(ndir);
-out_put_names:
+	if (odir)
+		iput(odir);
 	putname(newp);
+out_put_old:
 	putname(oldp);
+	return err;
+}
+
+/* What link resolves first: the whole old name. */
+static int link_old_check(struct inode *odir, const char *oldp)
+{
+	struct inode *old = namei_at(odir, oldp);
+
+	if (IS_ERR(old))
+		return (int)PTR_ERR(old);
+	iput(old);
+	return 0;
+}
+
+/* What rename resolves first: the old name's parent. */
+static int rename_old_check(struct inode *odir, const char *oldp)
+{
+	struct parent p;
+	int err = lookup_parent_nolen(odir, oldp, &p);
+
+	if (!err)
+		iput(p.dir);
 	return err;
 }
 
 SYSCALL_DEFINE2(link, const char __user *, oldpath, const char __user *, newpath)
 {
-	return at_call2(AT_FDCWD, oldpath, AT_FDCWD, newpath, vfs_link_at);
+	return at_call2(AT_FDCWD, oldpath, AT_FDCWD, newpath, vfs_link_at, link_old_check);
 }
 
 /* AT_SYMLINK_FOLLOW changes nothing (no symlinks are followed anyway);
@@ -877,18 +941,18 @@ SYSCALL_DEFINE5(linkat, int, odfd, const char __user *, oldpath, int, ndfd,
 {
 	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	return at_call2(odfd, oldpath, ndfd, newpath, vfs_link_at);
+	return at_call2(odfd, oldpath, ndfd, newpath, vfs_link_at, link_old_check);
 }
 
 SYSCALL_DEFINE2(rename, const char __user *, oldpath, const char __user *, newpath)
 {
-	return at_call2(AT_FDCWD, oldpath, AT_FDCWD, newpath, vfs_rename_at);
+	return at_call2(AT_FDCWD, oldpath, AT_FDCWD, newpath, vfs_rename_at, rename_old_check);
 }
 
 SYSCALL_DEFINE4(renameat, int, odfd, const char __user *, oldpath, int, ndfd,
 		const char __user *, newpath)
 {
-	return at_call2(odfd, oldpath, ndfd, newpath, vfs_rename_at);
+	return at_call2(odfd, oldpath, ndfd, newpath, vfs_rename_at, rename_old_check);
 }
 
 /* RENAME_NOREPLACE, RENAME_EXCHANGE and RENAME_WHITEOUT are not supported. */
@@ -897,5 +961,5 @@ SYSCALL_DEFINE5(renameat2, int, odfd, const char __user *, oldpath, int, ndfd,
 {
 	if (flags)
 		return -EINVAL;
-	return at_call2(odfd, oldpath, ndfd, newpath, vfs_rename_at);
+	return at_call2(odfd, oldpath, ndfd, newpath, vfs_rename_at, rename_old_check);
 }

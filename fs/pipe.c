@@ -1,20 +1,30 @@
 /*
  * Pipes: pipe(2), pipe2(2), and the read end and write end files.
  *
- * The data lives in a ring of PIPE_BUFFERS pages (64 KiB, Linux's default
- * capacity), allocated as the ring first reaches them. head and tail
- * count every byte ever written and read, so the bytes in the pipe are
- * head - tail and a byte's place in the ring is its count modulo the
- * ring size.
+ * The data lives in a ring of PIPE_BUFFERS buffers, each one page with
+ * the unread bytes at [offset, offset + len), as Linux's pipe_buffer.
+ * head and tail count the buffers ever filled and ever emptied; the ones
+ * in use are [tail, head) modulo the ring. The capacity is counted in
+ * buffers, not bytes, because that is what Linux does and what a
+ * non-blocking writer can observe: a write whose size is not a multiple
+ * of the page size first tops up the last buffer if its tail fits there
+ * whole (chars = size % PAGE_SIZE), and otherwise every write starts a
+ * new buffer, so 16 one-byte writes fill the pipe. The page of each slot
+ * is allocated the first time the slot is used and kept until the pipe
+ * goes.
  *
  * Blocking: a reader of an empty pipe sleeps on rd_wait until a writer
  * adds data or the last writer goes (then read returns 0, EOF); a writer
- * of a full pipe sleeps on wr_wait until a reader makes room. Sleeps are
- * TASK_INTERRUPTIBLE: a pending signal ends them with -ERESTARTSYS (or
- * the byte count so far). O_NONBLOCK gives -EAGAIN instead of sleeping.
- * A write with no reader left gets -EPIPE and SIGPIPE. A write of at most
- * PIPE_BUF bytes waits until it fits whole, so it is never interleaved
- * with another writer's; a larger one may be split.
+ * of a full pipe sleeps on wr_wait until a reader empties a buffer.
+ * Sleeps are TASK_INTERRUPTIBLE: a pending signal ends them with
+ * -ERESTARTSYS (or the byte count so far). O_NONBLOCK gives -EAGAIN
+ * instead of sleeping. A write with no reader left gets -EPIPE and
+ * SIGPIPE. A write of at most PIPE_BUF bytes is never split: it fits one
+ * buffer, so it is merged whole or waits for a free one.
+ *
+ * A user copy that faults part-way moves nothing of that buffer (Linux's
+ * rule): the call returns what earlier buffers moved, or -EFAULT, and a
+ * reader leaves the bytes in the pipe.
  *
  * The inode: a pipe has no name and no disk, but fstat() must see a FIFO
  * and both ends share one inode, so each pipe gets an inode of pipefs, a
@@ -46,18 +56,38 @@
 #include <mm/slab.h>
 #include <asm/uaccess.h>
 
-#define PIPE_SIZE       (PIPE_BUFFERS * PAGE_SIZE)
 #define FIONREAD        0x541B
+
+/* One slot of the ring. All fields (mutex). */
+struct pipe_buffer {
+	void *page;                             /* NULL until the slot is first used */
+	unsigned int offset, len;               /* the unread bytes */
+};
 
 struct pipe_inode_info {
 	struct mutex mutex;
 	struct wait_queue_head rd_wait;         /* readers waiting for data or EOF */
-	struct wait_queue_head wr_wait;         /* writers waiting for room */
-	void *bufs[PIPE_BUFFERS];               /* (mutex) ring pages, NULL until used */
-	size_t head;                            /* (mutex) bytes ever written */
-	size_t tail;                            /* (mutex) bytes ever read */
+	struct wait_queue_head wr_wait;         /* writers waiting for a free buffer */
+	struct pipe_buffer bufs[PIPE_BUFFERS];  /* (mutex) the ring */
+	unsigned int head;                      /* (mutex) buffers ever filled */
+	unsigned int tail;                      /* (mutex) buffers ever emptied */
 	unsigned int readers, writers;          /* (mutex) open ends */
 };
+
+static struct pipe_buffer *pipe_buf(struct pipe_inode_info *pipe, unsigned int slot)
+{
+	return &pipe->bufs[slot % PIPE_BUFFERS];
+}
+
+static bool pipe_empty(unsigned int head, unsigned int tail)
+{
+	return head == tail;
+}
+
+static bool pipe_full(unsigned int head, unsigned int tail)
+{
+	return head - tail >= PIPE_BUFFERS;
+}
 
 struct pipe_inode {
 	struct inode vfs_inode;
@@ -83,8 +113,8 @@ static void pipefs_destroy_inode(struct inode *inode)
 	struct pipe_inode *pi = container_of(inode, struct pipe_inode, vfs_inode);
 
 	for (unsigned int i = 0; i < PIPE_BUFFERS; i++)
-		if (pi->pipe.bufs[i])
-			free_pages(pi->pipe.bufs[i], 0);
+		if (pi->pipe.bufs[i].page)
+			free_pages(pi->pipe.bufs[i].page, 0);
 	kfree(pi);
 }
 
@@ -110,8 +140,10 @@ static struct inode *get_pipe_inode(void)
 	mutex_lock(&pipefs_lock);
 	if (!pipefs_sb) {
 		pipefs_sb = alloc_super(NULL, &pipefs_type);
-		if (pipefs_sb)
+		if (pipefs_sb) {
 			pipefs_sb->s_op = &pipefs_ops;
+			pipefs_sb->s_noexec = true;
+		}
 	}
 	if (pipefs_sb)
 		inode = new_inode(pipefs_sb, pipefs_next_ino++);
@@ -141,94 +173,87 @@ static bool pipe_signal_pending(void)
 }
 
 /*
- * Drop the mutex and sleep on @wq until @ready(pipe, @need) holds or a
- * wake-up comes, then retake the mutex. The caller rechecks everything:
- * a wake-up only means "look again". @ready must be exactly the caller's
- * condition to go on (a writer of an atomic write needs room for all of
- * it, not one byte), or the caller would spin through here taking the
- * mutex away from the task that could make progress.
- * Context: pipe->mutex held on entry and on return.
+ * Drop the mutex and sleep on @wq until @ready(pipe) holds or a wake-up
+ * comes, then retake the mutex. The caller rechecks everything: a wake-up
+ * only means "look again". Context: pipe->mutex held on entry and return.
  */
 static void pipe_wait(struct pipe_inode_info *pipe, struct wait_queue_head *wq,
-		      bool (*ready)(struct pipe_inode_info *pipe, size_t need), size_t need)
+		      bool (*ready)(struct pipe_inode_info *pipe))
 {
 	struct wait_queue_entry w = { .task = current };
 
 	prepare_to_wait(wq, &w, TASK_INTERRUPTIBLE);
 	mutex_unlock(&pipe->mutex);
-	if (!ready(pipe, need) && !pipe_signal_pending())
+	if (!ready(pipe) && !pipe_signal_pending())
 		schedule();
 	finish_wait(wq, &w);
 	mutex_lock(&pipe->mutex);
 }
 
 /* Lockless tests for the sleepers (see pipe_wait). */
-static bool pipe_readable(struct pipe_inode_info *pipe, size_t need)
+static bool pipe_readable(struct pipe_inode_info *pipe)
 {
-	return READ_ONCE(pipe->head) != READ_ONCE(pipe->tail) || !READ_ONCE(pipe->writers);
+	return !pipe_empty(READ_ONCE(pipe->head), READ_ONCE(pipe->tail)) ||
+	       !READ_ONCE(pipe->writers);
 }
 
-/* Room for @need bytes, or no reader left (the writer gets EPIPE). */
-static bool pipe_writable(struct pipe_inode_info *pipe, size_t need)
+/* A free buffer, or no reader left (the writer gets EPIPE). */
+static bool pipe_writable(struct pipe_inode_info *pipe)
 {
-	return PIPE_SIZE - (READ_ONCE(pipe->head) - READ_ONCE(pipe->tail)) >= need ||
+	return !pipe_full(READ_ONCE(pipe->head), READ_ONCE(pipe->tail)) ||
 	       !READ_ONCE(pipe->readers);
 }
 
 /* ---- read ---------------------------------------------------------------------------- */
 
 /*
- * Copy up to @n bytes from the ring to @to, one ring page (a chunk) at a
- * time. A chunk whose copy faults part-way is not consumed: its bytes stay
- * in the pipe, as Linux leaves a pipe_buffer it could not copy out whole,
- * so the caller returns what earlier chunks moved or -EFAULT.
- * Context: mutex held.
+ * Copy from the oldest buffer to @to: all of it or what @to still wants.
+ * Returns the bytes moved, 0 with *@faulted set if the copy faulted (then
+ * nothing is consumed). An emptied buffer leaves the ring.
+ * Context: mutex held, the pipe not empty.
  */
-static size_t pipe_copy_out(struct pipe_inode_info *pipe, struct iov_iter *to, size_t n)
+static size_t pipe_read_buf(struct pipe_inode_info *pipe, struct iov_iter *to, bool *faulted)
 {
-	size_t done = 0;
+	struct pipe_buffer *buf = pipe_buf(pipe, pipe->tail);
+	size_t chars = min((size_t)buf->len, to->count);
 
-	while (done < n) {
-		size_t off = pipe->tail % PIPE_SIZE;
-		size_t chunk = min(n - done, PAGE_SIZE - off % PAGE_SIZE);
-		size_t got = copy_to_iter((char *)pipe->bufs[off / PAGE_SIZE] + off % PAGE_SIZE,
-					  chunk, to);
-
-		if (got < chunk)
-			break;                  /* the user buffer faulted */
-		pipe->tail += got;
-		done += got;
+	if (copy_to_iter((char *)buf->page + buf->offset, chars, to) < chars) {
+		*faulted = true;
+		return 0;
 	}
-	return done;
+	buf->offset += (unsigned int)chars;
+	buf->len -= (unsigned int)chars;
+	if (!buf->len)
+		pipe->tail++;
+	return chars;
 }
 
 static ssize_t pipe_read(struct file *file, struct iov_iter *to, loff_t *pos)
 {
 	struct pipe_inode_info *pipe = file_pipe(file);
-	ssize_t ret;
+	bool faulted = false;
+	ssize_t ret = 0;
 
 	if (!to->count)
 		return 0;
 	mutex_lock(&pipe->mutex);
 	for (;;) {
-		size_t avail = pipe->head - pipe->tail;
-
-		if (avail) {
-			size_t n = pipe_copy_out(pipe, to, min(avail, to->count));
-
-			ret = n ? (ssize_t)n : -EFAULT;
+		while (!pipe_empty(pipe->head, pipe->tail) && to->count && !faulted)
+			ret += (ssize_t)pipe_read_buf(pipe, to, &faulted);
+		if (faulted) {
+			ret = ret ? ret : -EFAULT;
 			break;
 		}
-		ret = 0;                        /* EOF */
-		if (!pipe->writers)
-			break;
+		if (ret || !pipe->writers)
+			break;                  /* data, or EOF (0) */
 		ret = -EAGAIN;
 		if (READ_ONCE(file->f_flags) & O_NONBLOCK)
 			break;
 		ret = -ERESTARTSYS;
 		if (pipe_signal_pending())
 			break;
-		pipe_wait(pipe, &pipe->rd_wait, pipe_readable, 1);
+		ret = 0;
+		pipe_wait(pipe, &pipe->rd_wait, pipe_readable);
 	}
 	mutex_unlock(&pipe->mutex);
 	if (ret > 0)
@@ -238,37 +263,6 @@ static ssize_t pipe_read(struct file *file, struct iov_iter *to, loff_t *pos)
 
 /* ---- write --------------------------------------------------------------------------- */
 
-/*
- * Copy up to @n bytes from @from into the ring, one ring page (a chunk) at
- * a time; returns the bytes added or -ENOMEM. A chunk whose copy faults
- * part-way is dropped and *@faulted set: like Linux, which does not count
- * a pipe_buffer it could not fill, the write then returns what earlier
- * chunks added, or -EFAULT. Context: mutex held, and the ring has room.
- */
-static ssize_t pipe_copy_in(struct pipe_inode_info *pipe, struct iov_iter *from, size_t n,
-			    bool *faulted)
-{
-	size_t done = 0;
-
-	while (done < n) {
-		size_t off = pipe->head % PIPE_SIZE;
-		size_t chunk = min(n - done, PAGE_SIZE - off % PAGE_SIZE);
-		void **buf = &pipe->bufs[off / PAGE_SIZE];
-		size_t got;
-
-		if (!*buf && !(*buf = get_free_pages(GFP_KERNEL, 0)))
-			return done ? (ssize_t)done : -ENOMEM;
-		got = copy_from_iter((char *)*buf + off % PAGE_SIZE, chunk, from);
-		if (got < chunk) {
-			*faulted = true;
-			break;
-		}
-		pipe->head += got;
-		done += got;
-	}
-	return (ssize_t)done;
-}
-
 /* No reader: -EPIPE, and SIGPIPE to the writer (a kernel thread has no
  * signal state and gets only the errno). */
 static ssize_t pipe_broken(void)
@@ -276,6 +270,51 @@ static ssize_t pipe_broken(void)
 	if (current->signal)
 		send_sig(SIGPIPE, current);
 	return -EPIPE;
+}
+
+/*
+ * A write that is not a whole number of pages puts its last
+ * (count % PAGE_SIZE) bytes' worth first into the newest buffer, if the
+ * pipe is not empty and they fit there whole: Linux's merge, which is why
+ * small writes share a page. Returns the bytes added, or -EFAULT (nothing
+ * added). Context: mutex held.
+ */
+static ssize_t pipe_write_merge(struct pipe_inode_info *pipe, struct iov_iter *from)
+{
+	size_t chars = from->count & (PAGE_SIZE - 1);
+	struct pipe_buffer *buf;
+	unsigned int end;
+
+	if (!chars || pipe_empty(pipe->head, pipe->tail))
+		return 0;
+	buf = pipe_buf(pipe, pipe->head - 1);
+	end = buf->offset + buf->len;
+	if (end + chars > PAGE_SIZE)
+		return 0;
+	if (copy_from_iter((char *)buf->page + end, chars, from) < chars)
+		return -EFAULT;
+	buf->len += (unsigned int)chars;
+	return (ssize_t)chars;
+}
+
+/*
+ * Fill a new buffer with up to a page of @from. Returns the bytes added,
+ * -ENOMEM, or -EFAULT (the buffer is not added). Context: mutex held,
+ * the ring not full.
+ */
+static ssize_t pipe_write_buf(struct pipe_inode_info *pipe, struct iov_iter *from)
+{
+	struct pipe_buffer *buf = pipe_buf(pipe, pipe->head);
+	size_t chars = min(from->count, PAGE_SIZE);
+
+	if (!buf->page && !(buf->page = get_free_pages(GFP_KERNEL, 0)))
+		return -ENOMEM;
+	if (copy_from_iter(buf->page, chars, from) < chars)
+		return -EFAULT;
+	buf->offset = 0;
+	buf->len = (unsigned int)chars;
+	pipe->head++;
+	return (ssize_t)chars;
 }
 
 /* Why a writer that cannot go on stops: -EPIPE, -EAGAIN, -ERESTARTSYS,
@@ -294,36 +333,39 @@ static ssize_t pipe_write_stop(struct pipe_inode_info *pipe, struct file *file)
 static ssize_t pipe_write(struct file *file, struct iov_iter *from, loff_t *pos)
 {
 	struct pipe_inode_info *pipe = file_pipe(file);
-	bool atomic = from->count <= PIPE_BUF;  /* all of it at once, or wait */
-	ssize_t written = 0, ret = 0;
-	bool faulted = false;
+	ssize_t written, ret;
 
 	if (!from->count)
 		return 0;
 	mutex_lock(&pipe->mutex);
-	while (from->count) {
-		size_t room = PIPE_SIZE - (pipe->head - pipe->tail);
-
-		if (pipe->readers && room && (!atomic || room >= from->count)) {
-			ret = pipe_copy_in(pipe, from, min(room, from->count), &faulted);
-			if (ret < 0)
-				break;
-			written += ret;
-			if (ret)
-				wake_up(&pipe->rd_wait);
-			if (faulted) {
-				ret = -EFAULT;
-				break;
-			}
-			continue;
-		}
-		ret = pipe_write_stop(pipe, file);
-		if (ret)
-			break;
-		pipe_wait(pipe, &pipe->wr_wait, pipe_writable, atomic ? from->count : 1);
+	if (!pipe->readers) {
+		written = pipe_broken();
+		goto out_unlock;
 	}
+	written = pipe_write_merge(pipe, from);
+	while (written >= 0 && from->count) {
+		if (pipe->readers && !pipe_full(pipe->head, pipe->tail)) {
+			ret = pipe_write_buf(pipe, from);
+		} else {
+			ret = pipe_write_stop(pipe, file);
+			if (!ret) {
+				wake_up(&pipe->rd_wait);
+				pipe_wait(pipe, &pipe->wr_wait, pipe_writable);
+				continue;
+			}
+		}
+		if (ret < 0) {
+			/* Keep what earlier buffers took (SIGPIPE was sent anyway). */
+			written = written ? written : ret;
+			break;
+		}
+		written += ret;
+	}
+out_unlock:
 	mutex_unlock(&pipe->mutex);
-	return written ? written : ret;
+	if (written > 0)
+		wake_up(&pipe->rd_wait);
+	return written;
 }
 
 /* ---- the files ------------------------------------------------------------------------ */
@@ -355,7 +397,9 @@ static long pipe_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (cmd != FIONREAD)
 		return -ENOTTY;
 	mutex_lock(&pipe->mutex);
-	n = (int)(pipe->head - pipe->tail);
+	n = 0;
+	for (unsigned int slot = pipe->tail; slot != pipe->head; slot++)
+		n += (int)pipe_buf(pipe, slot)->len;
 	mutex_unlock(&pipe->mutex);
 	return copy_to_user((int __user *)arg, &n, sizeof(n)) ? -EFAULT : 0;
 }

@@ -440,8 +440,8 @@ SYSCALL_DEFINE4(pwrite64, unsigned int, fd, const char __user *, buf, size_t, co
 	return ksys_rw(fd, (void __user *)buf, count, &pos, true);
 }
 
-/* readv/writev: the iovec array is checked before the file's mode, as in
- * Linux's vfs_readv (import_iovec, then do_iter_read). */
+/* readv/writev: the file's mode is checked before the iovec array (its
+ * count, pointer and segments), as Linux 6.x's vfs_readv/vfs_writev do. */
 static ssize_t ksys_rwv(unsigned long fd, const struct iovec __user *uvec, unsigned long vlen,
 			bool write)
 {
@@ -451,15 +451,16 @@ static ssize_t ksys_rwv(unsigned long fd, const struct iovec __user *uvec, unsig
 	ssize_t ret;
 
 	if (!f)
-		ret = -EBADF;
-	else
-		ret = import_iovec(uvec, vlen, &iov, &it);
+		return -EBADF;
+	ret = -EBADF;
+	if (!(f->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
+		goto out_fput;
+	ret = import_iovec(uvec, vlen, &iov, &it);
 	if (ret)
 		goto out_fput;
-	if (!(f->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
-		ret = -EBADF;
-	else
-		ret = rw_at_fpos(f, &it, write);
+	/* Nothing to move: 0, even for a directory (read() of one says
+	 * EISDIR whatever the count; readv returns first, as Linux). */
+	ret = it.count ? rw_at_fpos(f, &it, write) : 0;
 	kfree(iov);
 out_fput:
 	fput(f);
@@ -483,8 +484,9 @@ SYSCALL_DEFINE3(lseek, unsigned int, fd, loff_t, offset, unsigned int, whence)
 
 	if (!f)
 		return -EBADF;
-	/* A pipe says -ESPIPE before looking at @whence, as Linux. */
-	ret = vfs_llseek(f, offset, whence > SEEK_HOLE ? -1 : (int)whence);
+	/* An unknown @whence is -EINVAL even on a pipe; a known one on a pipe
+	 * is -ESPIPE (Linux's ksys_lseek). */
+	ret = whence > SEEK_HOLE ? -EINVAL : vfs_llseek(f, offset, (int)whence);
 	fput(f);
 	return ret;
 }

@@ -354,6 +354,9 @@ struct super_block {
 	struct inode *s_root;                   /* (c) */
 	void *s_fs_info;                        /* (c) the filesystem's */
 	bool s_readonly;                        /* (c) */
+	bool s_noexec;                          /* (c) nothing here may be executed or
+						 * mapped PROT_EXEC (pipefs, as Linux's
+						 * SB_I_NOEXEC) */
 	spinlock_t s_inode_list_lock;
 	struct list_head s_inodes;              /* (s_inode_list_lock) */
 };

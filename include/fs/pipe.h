@@ -8,7 +8,7 @@
 struct file;
 
 #define PIPE_BUF        4096            /* writes up to this size are atomic */
-#define PIPE_BUFFERS    16              /* pages in the ring: 64 KiB, as Linux */
+#define PIPE_BUFFERS    16              /* page buffers in the ring: 64 KiB at most, as Linux */
 
 /*
  * Make a pipe: @res[0] the read end, @res[1] the write end (each a file

@@ -138,6 +138,31 @@ static void test_rename_link(void)
 	CHECK_EQ(st.st_nlink, 2, "st_nlink 2");
 	CHECK_ERR(link("r2", "r2.link"), EEXIST, "link to an existing name: EEXIST");
 	CHECK_ERR(link("rd2", "rd2.link"), EPERM, "link a directory: EPERM");
+	/* Regression: a directory linked to a name that exists said EPERM;
+	 * Linux checks the new name first (EEXIST), the directory last. */
+	CHECK_ERR(link("rd2", "r2.link"), EEXIST,
+		  "link a directory to an existing name: EEXIST (before EPERM)");
+	/* Regression: link and rename copied both names before resolving
+	 * either; Linux resolves the old name (link) or its parent (rename)
+	 * first, and finds a too-long last component only when it looks it
+	 * up (after rename's EBUSY for "/"). */
+	CHECK_ERR(syscall(SYS_link, "no-such-file", NULL), ENOENT,
+		  "link(missing, NULL): ENOENT before EFAULT");
+	CHECK_ERR(syscall(SYS_link, "r2.link", NULL), EFAULT, "link(file, NULL): EFAULT");
+	CHECK_ERR(syscall(SYS_rename, "no-dir/x", NULL), ENOENT,
+		  "rename(missing-dir/x, NULL): ENOENT before EFAULT");
+	CHECK_ERR(syscall(SYS_rename, "no-such-file", NULL), EFAULT,
+		  "rename(missing, NULL): EFAULT (only the parent is looked at first)");
+	{
+		char longname[300];
+
+		memset(longname, 'n', sizeof(longname) - 1);
+		longname[sizeof(longname) - 1] = 0;
+		CHECK_ERR(rename(longname, "/"), EBUSY,
+			  "rename(name too long, \"/\"): EBUSY before ENAMETOOLONG");
+		CHECK_ERR(rename(longname, "r9"), ENAMETOOLONG,
+			  "rename(name too long, r9): ENAMETOOLONG");
+	}
 	CHECK_OK(unlink("r2"), "unlink one name");
 	read_file("r2.link", buf, sizeof(buf));
 	CHECK(strcmp(buf, "one") == 0, "the other name still has the data");

@@ -6,6 +6,7 @@
  * shared offset), fcntl (F_GETFD/SETFD/GETFL/SETFL/DUPFD/DUPFD_CLOEXEC),
  * access/faccessat, an unlinked file still open.
  */
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
@@ -222,6 +223,71 @@ static void test_access_unlinked(void)
 	close(fd);
 }
 
+/*
+ * Regression: readv/writev looked at the iovec array before the file's
+ * mode, lseek on a pipe said ESPIPE for an unknown whence, and
+ * open(".", O_CREAT|O_EXCL) said EISDIR. Linux 6.x checks the mode first
+ * (EBADF even for a bad array or too many segments), an unknown whence is
+ * EINVAL before the pipe's ESPIPE, and O_EXCL on an existing "." is
+ * EEXIST before EISDIR; a readv of 0 bytes returns 0 before the
+ * directory's EISDIR. And FIONREAD of a regular file was ENOTTY; Linux
+ * answers it for regular files.
+ */
+static void test_check_order(void)
+{
+	int wr = open("f6", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int rd = open("f6", O_RDONLY), p[2];
+	struct iovec kiov[1] = { { (void *)0xffff800000000000UL, 1 } };
+	char b[4];
+
+	REQUIRE(wr >= 0 && rd >= 0 && pipe(p) == 0, "open f6 both ways and a pipe");
+	CHECK_ERR(syscall(SYS_readv, wr, (void *)0xffff800000000000UL, 1), EBADF,
+		  "readv of an O_WRONLY fd with a bad iovec array: EBADF");
+	CHECK_ERR(syscall(SYS_readv, wr, kiov, 1), EBADF,
+		  "readv of an O_WRONLY fd with a bad iov_base: EBADF");
+	CHECK_ERR(syscall(SYS_readv, wr, b, 2000), EBADF,
+		  "readv of an O_WRONLY fd with 2000 segments: EBADF");
+	CHECK_ERR(syscall(SYS_writev, rd, kiov, 1), EBADF,
+		  "writev of an O_RDONLY fd with a bad iov_base: EBADF");
+	CHECK_ERR(syscall(SYS_readv, rd, kiov, 1), EFAULT,
+		  "readv of an O_RDONLY fd with a bad iov_base: EFAULT");
+	CHECK_ERR(open(".", O_RDWR | O_CREAT | O_EXCL, 0644), EEXIST,
+		  "open(\".\", O_CREAT|O_EXCL): EEXIST (before EISDIR)");
+	CHECK_ERR(open(".", O_RDWR | O_CREAT, 0644), EISDIR, "open(\".\", O_CREAT): EISDIR");
+	CHECK_ERR(open(".", O_RDONLY | O_TRUNC), EISDIR,
+		  "open(\".\", O_RDONLY|O_TRUNC): EISDIR (O_TRUNC asks for writing)");
+	CHECK_ERR(open("f6new/", O_RDWR | O_CREAT | O_EXCL, 0644), EISDIR,
+		  "open(\"new/\", O_CREAT|O_EXCL): EISDIR");
+	CHECK_ERR(lseek(p[0], 0, 9), EINVAL, "lseek on a pipe, whence 9: EINVAL");
+	{
+		int d = open(".", O_RDONLY | O_DIRECTORY);
+		struct iovec zero[2] = { { b, 0 }, { b, 0 } }, one[1] = { { b, 1 } };
+
+		CHECK_EQ(syscall(SYS_readv, d, zero, 2), 0,
+			 "readv of a directory, 0 bytes in all: 0 (nothing to do)");
+		CHECK_ERR(syscall(SYS_readv, d, one, 1), EISDIR, "readv of a directory: EISDIR");
+		CHECK_ERR(read(d, b, 0), EISDIR, "read of a directory, 0 bytes: EISDIR");
+		close(d);
+	}
+	{
+		int n = -1;
+
+		CHECK_EQ(write(wr, "0123456789", 10), 10, "write 10 bytes");
+		lseek(rd, 3, SEEK_SET);
+		CHECK(ioctl(rd, FIONREAD, &n) == 0 && n == 7,
+		      "FIONREAD of a regular file: the bytes past the position (%d)", n);
+		lseek(rd, 12, SEEK_SET);
+		CHECK(ioctl(rd, FIONREAD, &n) == 0 && n == -2,
+		      "FIONREAD past the end: negative (%d)", n);
+	}
+	CHECK_ERR(lseek(p[0], 0, SEEK_END), ESPIPE, "lseek on a pipe, SEEK_END: ESPIPE");
+	close(wr);
+	close(rd);
+	close(p[0]);
+	close(p[1]);
+	unlink("f6");
+}
+
 /* Is the host Linux older than major.minor? (0 on Faultline.) */
 static int linux_older_than(int major, int minor)
 {
@@ -272,6 +338,7 @@ int main(void)
 	test_rw();
 	test_stat_truncate_sync();
 	test_fstatat_null_path();
+	test_check_order();
 	test_dup_fcntl();
 	test_access_unlinked();
 	CHECK_OK(leave_scratch_dir(dir), "remove the scratch directory");

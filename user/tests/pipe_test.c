@@ -197,6 +197,39 @@ static void test_partial_copy(void)
 	munmap(two, 2 * PAGE_SIZE);
 }
 
+/*
+ * Regression: the pipe's capacity was 64 KiB of bytes; Linux's is 16 page
+ * buffers, which a non-blocking writer can see. Small writes share the
+ * newest buffer while their tail fits there; a whole-page write always
+ * takes new buffers.
+ */
+static void test_capacity_in_buffers(void)
+{
+	static char big[65536];
+	int p[2], n = 0;
+
+	REQUIRE(pipe2(p, O_NONBLOCK) == 0, "pipe2(O_NONBLOCK)");
+	CHECK_EQ(write(p[1], "0123456789", 10), 10, "write 10 bytes");
+	CHECK_EQ(write(p[1], big, sizeof(big)), 15 * 4096,
+		 "a 64 KiB write then fits 15 whole pages (the 10 bytes hold the first)");
+	CHECK_ERR(write(p[1], "x", 1), EAGAIN, "the pipe is full: EAGAIN for 1 byte");
+	close(p[0]);
+	close(p[1]);
+	REQUIRE(pipe2(p, O_NONBLOCK) == 0, "pipe2(O_NONBLOCK)");
+	for (int i = 0; i < 40; i++)
+		n += write(p[1], big, 4000) == 4000;
+	CHECK_EQ(n, 16, "4000-byte writes: one buffer each (no two fit a page), 16 in all");
+	close(p[0]);
+	close(p[1]);
+	REQUIRE(pipe2(p, O_NONBLOCK) == 0, "pipe2(O_NONBLOCK)");
+	n = 0;
+	for (int i = 0; i < 100; i++)
+		n += write(p[1], big, 1000) == 1000;
+	CHECK_EQ(n, 16 * 4, "1000-byte writes: four to a buffer, 64 in all");
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	test_data_and_eof();
@@ -205,5 +238,6 @@ int main(void)
 	test_epipe();
 	test_blocking();
 	test_partial_copy();
+	test_capacity_in_buffers();
 	return tap_done();
 }
