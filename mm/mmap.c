@@ -346,8 +346,6 @@ unsigned long calc_vm_flags(unsigned long prot, unsigned long flags)
 static int mmap_check_file(struct file *file, unsigned long prot, unsigned long flags,
 			   unsigned long *vm_flags)
 {
-	if (!(file->f_mode & FMODE_READ))
-		return -EACCES;
 	if ((flags & MAP_TYPE) != MAP_PRIVATE) {
 		if ((prot & PROT_WRITE) && !(file->f_mode & FMODE_WRITE))
 			return -EACCES;
@@ -356,36 +354,84 @@ static int mmap_check_file(struct file *file, unsigned long prot, unsigned long 
 		if (!(file->f_mode & FMODE_WRITE))
 			*vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
 	}
+	if (!(file->f_mode & FMODE_READ))
+		return -EACCES;
+	/* A noexec filesystem (pipefs): no PROT_EXEC, and no mprotect to it. */
+	if (file->f_inode->i_sb->s_noexec) {
+		if (prot & PROT_EXEC)
+			return -EPERM;
+		*vm_flags &= ~VM_MAYEXEC;
+	}
 	if (!file->f_op || !file->f_op->mmap)
 		return -ENODEV;
 	return 0;
 }
 
-/* Where the new mapping goes: the fixed address, a free hint, or the
- * highest free gap. Returns the address or -EINVAL/-ENOMEM/-EEXIST. */
+/*
+ * Where the new mapping goes: the fixed address, a free hint, or the
+ * highest free gap. Returns the address or -EINVAL/-ENOMEM/-EEXIST, in
+ * Linux's order (a range past the top is ENOMEM before a misaligned
+ * address is EINVAL). MAP_FIXED_NOREPLACE fails on an occupied range
+ * even when MAP_FIXED is set too. A hint is rounded down to its page, and
+ * one below MMAP_MIN_ADDR is raised to it, as Linux's round_hint_to_min.
+ */
 static long mmap_place(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		       unsigned long flags)
 {
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (addr > USER_TOP - len)
+			return -ENOMEM;
 		if (!IS_ALIGNED(addr, PAGE_SIZE))
 			return -EINVAL;
-		if (addr < MMAP_MIN_ADDR || addr > USER_TOP - len)
+		if (addr < MMAP_MIN_ADDR)
 			return -ENOMEM;
-		if (!(flags & MAP_FIXED) && !range_is_free(mm, addr, addr + len))
-			return -EEXIST;         /* MAP_FIXED_NOREPLACE */
+		if ((flags & MAP_FIXED_NOREPLACE) && !range_is_free(mm, addr, addr + len))
+			return -EEXIST;
 		return (long)addr;
 	}
-	addr = PAGE_ALIGN(addr);
-	if (addr && addr >= MMAP_MIN_ADDR && addr <= USER_TOP - len &&
-	    range_is_free(mm, addr, addr + len))
+	addr &= PAGE_MASK;
+	if (addr && addr < MMAP_MIN_ADDR)
+		addr = MMAP_MIN_ADDR;
+	if (addr && addr <= USER_TOP - len && range_is_free(mm, addr, addr + len))
 		return (long)addr;              /* the hint is free: honour it */
 	return get_unmapped_area(mm, len);
+}
+
+#define MAP_LEGACY_FLAGS (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | \
+			  MAP_GROWSDOWN | 0x0800 /* DENYWRITE */ | 0x1000 /* EXECUTABLE */ | \
+			  0x2000 /* LOCKED */ | MAP_NORESERVE | MAP_POPULATE | \
+			  0x10000 /* NONBLOCK */ | 0x20000 /* STACK */ | 0x40000 /* HUGETLB */ | \
+			  0x4000000 /* UNINITIALIZED */ | MAP_FIXED_NOREPLACE)
+
+/*
+ * The mapping type (LINUX-SEMANTICS.md items 3, 4), checked where Linux's
+ * do_mmap checks it: after the address, before the file. A file mapping
+ * may be SHARED, SHARED_VALIDATE (unknown flag bits: -EOPNOTSUPP; then it
+ * is SHARED) or PRIVATE; an anonymous one only SHARED or PRIVATE.
+ * Returns 0 or -EINVAL/-EOPNOTSUPP; *flags is normalised on success.
+ */
+static int mmap_check_type(struct file *file, unsigned long *flags)
+{
+	switch (*flags & MAP_TYPE) {
+	case MAP_SHARED:
+	case MAP_PRIVATE:
+		return 0;
+	case MAP_SHARED_VALIDATE:
+		if (!file)
+			return -EINVAL;
+		if (*flags & ~MAP_LEGACY_FLAGS)
+			return -EOPNOTSUPP;
+		*flags = (*flags & ~MAP_TYPE) | MAP_SHARED;
+		return 0;
+	default:
+		return -EINVAL;
+	}
 }
 
 long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsigned long len,
 	     unsigned long prot, unsigned long flags, unsigned long pgoff)
 {
-	unsigned long vm_flags = calc_vm_flags(prot, flags);
+	unsigned long vm_flags;
 	struct vm_area_struct *vma;
 	long start;
 	int err;
@@ -400,6 +446,10 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 	start = mmap_place(mm, addr, len, flags);
 	if (start < 0)
 		return start;
+	err = mmap_check_type(file, &flags);
+	if (err)
+		return err;
+	vm_flags = calc_vm_flags(prot, flags);
 	if (file) {
 		err = mmap_check_file(file, prot, flags, &vm_flags);
 		if (err)
@@ -509,21 +559,48 @@ static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 	return 0;
 }
 
+#define PROT_SEM        0x08                    /* accepted and ignored, as on x86 Linux */
+#define PROT_GROWSDOWN  0x01000000
+#define PROT_GROWSUP    0x02000000
+
+/*
+ * mprotect, with Linux's order of checks (do_mprotect_pkey): both GROWS
+ * bits or a misaligned start -EINVAL; a zero length 0 (whatever @prot);
+ * a wrapping range -ENOMEM; unknown @prot bits -EINVAL; then the VMAs
+ * (-ENOMEM for a hole). PROT_GROWSDOWN extends the range down to the
+ * start of a VM_GROWSDOWN VMA (-EINVAL for another); x86 has no
+ * VM_GROWSUP, so PROT_GROWSUP is always -EINVAL once a VMA is found.
+ */
 int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len, unsigned long prot)
 {
+	unsigned long grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
 	unsigned long end, cur;
 	struct vm_area_struct *vma;
 
-	if (!IS_ALIGNED(start, PAGE_SIZE) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+	prot &= ~(grows | PROT_SEM);
+	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP) || !IS_ALIGNED(start, PAGE_SIZE))
 		return -EINVAL;
 	if (!len)
 		return 0;
 	end = start + PAGE_ALIGN(len);
-	if (end <= start || end > USER_TOP)
+	if (end <= start)
+		return -ENOMEM;
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return -EINVAL;
+	if (end > USER_TOP)
 		return -ENOMEM;
 	vma = find_vma(mm, start);
-	if (!vma || vma->vm_start > start)
+	if (!vma || vma->vm_start >= end)
 		return -ENOMEM;
+	if (grows & PROT_GROWSDOWN) {
+		if (!(vma->vm_flags & VM_GROWSDOWN))
+			return -EINVAL;
+		start = vma->vm_start;
+	} else if (vma->vm_start > start) {
+		return -ENOMEM;
+	} else if (grows & PROT_GROWSUP) {
+		return -EINVAL;
+	}
 	for (cur = start; cur < end;) {
 		unsigned long newflags = (vma->vm_flags & ~VM_ACCESS_FLAGS) |
 					 (calc_vm_flags(prot, MAP_PRIVATE) & VM_ACCESS_FLAGS);
@@ -627,12 +704,6 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 
 /* ---- the system calls ------------------------------------------------------------ */
 
-#define MAP_LEGACY_FLAGS (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | \
-			  MAP_GROWSDOWN | 0x0800 /* DENYWRITE */ | 0x1000 /* EXECUTABLE */ | \
-			  0x2000 /* LOCKED */ | MAP_NORESERVE | MAP_POPULATE | \
-			  0x10000 /* NONBLOCK */ | 0x20000 /* STACK */ | 0x40000 /* HUGETLB */ | \
-			  0x4000000 /* UNINITIALIZED */ | MAP_FIXED_NOREPLACE)
-
 SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, prot,
 		unsigned long, flags, unsigned long, fd, unsigned long, off)
 {
@@ -640,20 +711,9 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, pr
 	struct file *file = NULL;
 	long ret;
 
+	/* Linux's order: the offset, the fd, then do_mmap's checks. */
 	if (off & ~PAGE_MASK)
 		return -EINVAL;
-	switch (flags & MAP_TYPE) {
-	case MAP_SHARED:
-	case MAP_PRIVATE:
-		break;
-	case MAP_SHARED_VALIDATE:
-		if (flags & ~MAP_LEGACY_FLAGS)
-			return -EOPNOTSUPP;
-		flags = (flags & ~MAP_TYPE) | MAP_SHARED;
-		break;
-	default:
-		return -EINVAL;
-	}
 	if (!(flags & MAP_ANONYMOUS)) {
 		file = fget((unsigned int)fd);
 		if (!file)

@@ -238,9 +238,44 @@ static void test_shared_anon(void)
 	close(back[1]);
 }
 
+/*
+ * Regression: mmap's checks came in a different order from Linux's, and
+ * two flag combinations were judged differently (found by a random
+ * system-call exerciser run against Linux):
+ *  - MAP_FIXED|MAP_FIXED_NOREPLACE over a mapping replaced it; Linux
+ *    lets NOREPLACE win (EEXIST);
+ *  - MAP_SHARED_VALIDATE|MAP_ANONYMOUS was accepted; Linux knows only
+ *    SHARED and PRIVATE for anonymous memory (EINVAL);
+ *  - a bad fd with MAP_SHARED_VALIDATE and an unknown bit said EOPNOTSUPP;
+ *    Linux looks at the fd first (EBADF);
+ *  - an unaligned hint was rounded up; Linux rounds it down.
+ */
+static void test_check_order(void)
+{
+	char *p = mmap(NULL, 2 * PAGE_SIZE, RW, ANON, -1, 0);
+	long r;
+
+	REQUIRE(p != MAP_FAILED, "map 2 pages");
+	CHECK_ERR(raw_mmap(p, PAGE_SIZE, PROT_NONE, ANON | MAP_FIXED | MAP_FIXED_NOREPLACE, -1, 0),
+		  EEXIST, "MAP_FIXED|MAP_FIXED_NOREPLACE over a mapping: EEXIST");
+	p[0] = 'k';
+	CHECK_EQ(p[0], 'k', "and the mapping is still there, writable");
+	CHECK_ERR(raw_mmap(NULL, PAGE_SIZE, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0),
+		  EINVAL, "MAP_SHARED_VALIDATE|MAP_ANONYMOUS: EINVAL");
+	CHECK_ERR(raw_mmap(NULL, PAGE_SIZE, PROT_READ, MAP_SHARED_VALIDATE | 0x400, 1000, 0),
+		  EBADF, "MAP_SHARED_VALIDATE, an unknown bit and a closed fd: EBADF");
+	CHECK_ERR(raw_mmap(NULL, PAGE_SIZE, RW, MAP_SHARED_VALIDATE | 0x400, 1000, 0),
+		  EBADF, "the same with PROT_WRITE: EBADF");
+	munmap(p + PAGE_SIZE, PAGE_SIZE);
+	r = raw_mmap(p + PAGE_SIZE + 5, PAGE_SIZE, RW, ANON, -1, 0);
+	CHECK_EQ(r, (long)(p + PAGE_SIZE), "an unaligned free hint is rounded down to its page");
+	munmap(p, 2 * PAGE_SIZE);
+}
+
 int main(void)
 {
 	test_arg_errors();
+	test_check_order();
 	test_fd_errors();
 	test_anonymous();
 	test_fixed();
