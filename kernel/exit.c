@@ -6,6 +6,10 @@
  * away for good. The scheduler then frees its kernel stack and calls
  * process_became_zombie: from then on wait4 may reap it, which frees the
  * task_struct. A zombie keeps only its exit status and its counters.
+ * If the parent ignores SIGCHLD (SIG_IGN, or SA_NOCLDWAIT) when the child
+ * exits, there is no zombie: the child is released at once, uncounted in
+ * the parent's RUSAGE_CHILDREN, and a parent waiting in wait4 gets ECHILD
+ * once it has no children left (POSIX; Linux's autoreap).
  *
  * Wait status (Linux's encoding): exit code in bits 8-15 for a normal
  * exit, the signal number in bits 0-6 for a process killed by a signal.
@@ -73,17 +77,24 @@ void do_exit(int status)
 	flags = tasklist_lock_irqsave();
 	forget_children_locked(me);
 	tasklist_unlock_irqrestore(flags);
-	do_notify_parent(me, status);
+	do_notify_parent(me, status);   /* sets me->autoreap */
 	kthread_exit(status);           /* the scheduler frees the stack, then process_became_zombie */
 }
 
+/* Context: the scheduler, after @t switched away for the last time. */
 void process_became_zombie(struct task_struct *t)
 {
 	unsigned long flags = tasklist_lock_irqsave();
+	bool autoreap = t->autoreap;
 
-	t->exit_state = EXIT_ZOMBIE;
+	if (autoreap)
+		list_del(&t->sibling);          /* nobody will wait for it */
+	else
+		t->exit_state = EXIT_ZOMBIE;
 	tasklist_unlock_irqrestore(flags);
-	wake_up(&child_exit_wq);
+	if (autoreap)
+		release_task(t);
+	wake_up(&child_exit_wq);                /* a zombie to reap, or one child fewer */
 }
 
 SYSCALL_DEFINE1(exit, int, code)
@@ -130,8 +141,8 @@ static void scan_children_locked(struct wait_opts *wo, struct task_struct *me)
 
 	wo->found = 0;
 	list_for_each_entry(c, &me->children, sibling) {
-		if (!child_matches(wo, c, me))
-			continue;
+		if (c->autoreap || !child_matches(wo, c, me))
+			continue;               /* an autoreaped child is gone already */
 		wo->found++;
 		if (c->exit_state == EXIT_ZOMBIE) {
 			list_del(&c->sibling);

@@ -527,6 +527,9 @@ bool do_notify_parent(struct task_struct *child, int status)
 		 * me"; SIG_IGN also means no signal at all. */
 		if (sig == SIGCHLD && (ka->handler == SIG_IGN || (ka->flags & SA_NOCLDWAIT)))
 			autoreap = true;
+		/* Decided under tasklist_lock, as the signal is sent: a parent
+		 * woken by it never sees the child as one to wait for. */
+		child->autoreap = autoreap;
 		if (!(sig == SIGCHLD && ka->handler == SIG_IGN))
 			send_signal_locked(sig, &info, parent, false);
 		spin_unlock(&ps->siglock);

@@ -234,9 +234,20 @@ SYSCALL_DEFINE4(clock_nanosleep, int, clk, int, flags, const struct timespec __u
 	struct timespec req;
 	u64 now, left;
 
-	if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC && clk != CLOCK_BOOTTIME &&
-	    clk != CLOCK_TAI)
-		return -EINVAL;
+	switch (clk) {
+	case CLOCK_REALTIME:
+	case CLOCK_MONOTONIC:
+	case CLOCK_BOOTTIME:
+	case CLOCK_TAI:
+		break;
+	case CLOCK_THREAD_CPUTIME_ID:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_REALTIME_COARSE:
+	case CLOCK_MONOTONIC_COARSE:
+		return -EOPNOTSUPP;             /* clocks Linux cannot sleep on either */
+	default:
+		return -EINVAL;                 /* unknown, or the process CPU clock (not done) */
+	}
 	if (copy_from_user(&req, ureq, sizeof(req)))
 		return -EFAULT;
 	if (!timespec_valid(&req))
@@ -442,7 +453,8 @@ static int do_prlimit(struct task_signal *s, unsigned int resource,
 	return err;
 }
 
-/* prlimit on @pid (0: the caller), with kernel copies. */
+/* prlimit on @pid (0: the caller), with kernel copies. Linux's order: the
+ * process (-ESRCH), then the resource and the values (-EINVAL). */
 static long prlimit_pid(int pid, unsigned int resource, const struct rlimit64 *new,
 			struct rlimit64 *old)
 {
@@ -450,15 +462,15 @@ static long prlimit_pid(int pid, unsigned int resource, const struct rlimit64 *n
 	unsigned long flags;
 	long err = -ESRCH;
 
-	if (resource >= RLIM_NLIMITS)
-		return -EINVAL;
-	if (new && new->rlim_cur > new->rlim_max)
-		return -EINVAL;
 	if (!current_signal())
 		return -ENOMEM;
 	flags = tasklist_lock_irqsave();
 	t = (pid == 0) ? current : find_task_by_pid_locked(pid);
-	if (pid >= 0 && t && t->signal)
+	if (pid < 0 || !t || !t->signal)
+		err = -ESRCH;
+	else if (resource >= RLIM_NLIMITS || (new && new->rlim_cur > new->rlim_max))
+		err = -EINVAL;
+	else
 		err = do_prlimit(t->signal, resource, new, old);
 	tasklist_unlock_irqrestore(flags);
 	return err;

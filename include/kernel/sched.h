@@ -73,6 +73,7 @@ struct task_struct {
 	int tgid;                       /* (c) */
 	bool is_process;                /* (c) a user process (fork/exec/wait apply) */
 	int exit_state;                 /* (t) EXIT_ZOMBIE once switched away for good */
+	bool autoreap;                  /* (t) no zombie: the parent ignored SIGCHLD */
 	int pgid, sid;                  /* (t) process group and session */
 	struct task_struct *parent;     /* (t) reaps us; init (pid 1) for orphans */
 	struct list_head children;      /* (t) our children, living and zombie */

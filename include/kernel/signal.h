@@ -276,9 +276,10 @@ void flush_signal_handlers(struct task_struct *t);
 void free_signal_state(struct task_struct *t);
 /*
  * exit: tell the parent that @child became a zombie with wait status
- * @status: SIGCHLD with CLD_EXITED/CLD_KILLED. Returns true if the parent
- * ignores SIGCHLD (SIG_IGN or SA_NOCLDWAIT): then no signal is sent, and
- * Linux would reap the child at once (the caller may do so).
+ * @status: SIGCHLD with CLD_EXITED/CLD_KILLED. Returns, and records in
+ * child->autoreap under tasklist_lock, whether the parent ignores SIGCHLD
+ * (SIG_IGN: then no signal is sent; or SA_NOCLDWAIT): such a child is
+ * reaped at once (process_became_zombie) and wait4 no longer counts it.
  * Context: may not hold tasklist_lock (takes it).
  */
 bool do_notify_parent(struct task_struct *child, int status);

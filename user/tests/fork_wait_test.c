@@ -237,6 +237,61 @@ static void test_exec(void)
 	CHECK_EXIT(wait_child(spawn(exec_prog, 1)), 1, "fork + exec false: exit 1");
 }
 
+static volatile sig_atomic_t sigchlds;
+
+static void count_sigchld(int sig)
+{
+	(void)sig;
+	sigchlds++;
+}
+
+/*
+ * Regression: with SIGCHLD ignored, children still became zombies and
+ * wait4 reaped them. POSIX and Linux reap them at exit instead (no
+ * zombie), so a wait4 blocks until they are gone and then fails with
+ * ECHILD; SA_NOCLDWAIT does the same while the handler still runs.
+ */
+static void test_sigchld_ignored(void)
+{
+	struct sigaction sa = { .sa_handler = SIG_IGN }, old;
+	pid_t pid;
+	int st;
+
+	sigemptyset(&sa.sa_mask);
+	REQUIRE(sigaction(SIGCHLD, &sa, &old) == 0, "SIGCHLD to SIG_IGN");
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		sleep_ms(50);           /* the parent is waiting by then */
+		_exit(3);
+	}
+	CHECK_ERR(waitpid(pid, &st, 0), ECHILD,
+		  "SIGCHLD ignored: waitpid waits for the child, then ECHILD (no zombie)");
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(4);
+	sleep_ms(50);
+	CHECK_ERR(waitpid(-1, &st, WNOHANG), ECHILD,
+		  "SIGCHLD ignored: an exited child leaves nothing to reap");
+	sa.sa_handler = count_sigchld;
+	sa.sa_flags = SA_NOCLDWAIT;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigchlds = 0;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(5);
+	CHECK_ERR(waitpid(pid, &st, 0), ECHILD, "SA_NOCLDWAIT: ECHILD too");
+	CHECK_EQ(sigchlds, 1, "SA_NOCLDWAIT: the SIGCHLD handler still ran");
+	sigaction(SIGCHLD, &old, NULL);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(6);
+	CHECK_EXIT(wait_child(pid), 6, "SIGCHLD back to default: a zombie to reap again");
+}
+
 int main(void)
 {
 	test_fork_basics();
@@ -247,6 +302,7 @@ int main(void)
 	test_zombie();
 	test_many_children();
 	test_rusage_and_inheritance();
+	test_sigchld_ignored();
 	test_exec();
 	return tap_done();
 }

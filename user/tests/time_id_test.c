@@ -122,9 +122,33 @@ static void test_limits(void)
 	CHECK_ERR(getrusage(42, &ru), EINVAL, "getrusage(42): EINVAL");
 }
 
+/*
+ * Regression: prlimit64 judged the resource before looking for the
+ * process, and clock_nanosleep said EINVAL for clocks Linux knows but
+ * cannot sleep on (EOPNOTSUPP there). Found by a random-syscall run
+ * diffed against Linux.
+ */
+static void test_check_order(void)
+{
+	struct timespec ts = { 0, 1000 };
+	struct rlimit rl;
+
+	CHECK_ERR(syscall(SYS_prlimit64, 0x3ffffff0, 999, NULL, &rl), ESRCH,
+		  "prlimit64 of a missing pid and an unknown resource: ESRCH first");
+	CHECK_ERR(syscall(SYS_clock_nanosleep, CLOCK_THREAD_CPUTIME_ID, 0, &ts, NULL),
+		  EOPNOTSUPP, "clock_nanosleep on the thread CPU clock: EOPNOTSUPP");
+	CHECK_ERR(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC_RAW, 0, &ts, NULL),
+		  EOPNOTSUPP, "clock_nanosleep on CLOCK_MONOTONIC_RAW: EOPNOTSUPP");
+	CHECK_ERR(syscall(SYS_clock_nanosleep, CLOCK_REALTIME_COARSE, 0, NULL, NULL),
+		  EOPNOTSUPP, "... before its timespec is read");
+	CHECK_ERR(syscall(SYS_clock_nanosleep, 100, 0, &ts, NULL), EINVAL,
+		  "clock_nanosleep on clock 100: EINVAL");
+}
+
 int main(void)
 {
 	test_clocks();
+	test_check_order();
 	test_identity();
 	test_limits();
 	return tap_done();
