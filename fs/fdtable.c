@@ -144,6 +144,25 @@ static int alloc_fd_install(struct files_struct *files, struct file *file, unsig
 	return ret;
 }
 
+int fd_check_free(void)
+{
+	struct files_struct *files = current->files;
+	unsigned int limit = current->signal ? nofile_limit() : NR_OPEN_MAX;
+	int ret = -EMFILE;
+
+	if (!files)
+		return -EMFILE;
+	spin_lock(&files->file_lock);
+	for (unsigned int fd = 0; fd < limit; fd++) {
+		if (!files->fd[fd]) {
+			ret = 0;
+			break;
+		}
+	}
+	spin_unlock(&files->file_lock);
+	return ret;
+}
+
 int fd_install_new(struct file *file, unsigned int o_flags)
 {
 	if (!current->files)

@@ -160,6 +160,14 @@ struct parent {
 	bool too_long;                          /* the name is longer than NAME_MAX */
 };
 
+/* A directory removed while still open or someone's cwd: nothing may be
+ * created in it (Linux's IS_DEADDIR gives ENOENT). Context: its lock held,
+ * so it cannot be removed meanwhile. */
+static bool dir_is_dead(const struct inode *dir)
+{
+	return !dir->i_nlink;
+}
+
 /*
  * Find @path's parent directory and last component. A last component
  * longer than NAME_MAX is not an error here but p->too_long: Linux finds
@@ -213,8 +221,9 @@ static int lookup_parent(struct inode *base, const char *path, struct parent *p)
 	int err = lookup_parent_nolen(base, path, p);
 
 	if (!err && p->too_long) {
+		/* A removed directory says ENOENT before the name is looked at. */
+		err = dir_is_dead(p->dir) ? -ENOENT : -ENAMETOOLONG;
 		iput(p->dir);
-		err = -ENAMETOOLONG;
 	}
 	return err;
 }
@@ -254,7 +263,9 @@ static struct inode *open_create(struct inode *base, const char *path, unsigned 
 		iput(inode);
 		inode = ERR_PTR(-EEXIST);
 	} else if (IS_ERR(inode) && PTR_ERR(inode) == -ENOENT) {
-		if (p.dir->i_sb->s_readonly)
+		if (dir_is_dead(p.dir))
+			inode = ERR_PTR(-ENOENT);
+		else if (p.dir->i_sb->s_readonly)
 			inode = ERR_PTR(-EROFS);
 		else
 			inode = p.dir->i_op->create(p.dir, p.name, p.len, S_IFREG | (mode & 07777));
@@ -312,7 +323,7 @@ int vfs_mkdir_at(struct inode *base, const char *path, umode_t mode)
 	inode = lookup_locked(&p);
 	if (!IS_ERR(inode))
 		err = -EEXIST;
-	else if (PTR_ERR(inode) != -ENOENT)
+	else if (PTR_ERR(inode) != -ENOENT || dir_is_dead(p.dir))
 		err = (int)PTR_ERR(inode);
 	else if (p.dir->i_sb->s_readonly)
 		err = -EROFS;
@@ -421,7 +432,7 @@ int vfs_link_at(struct inode *olddir, const char *oldpath, struct inode *newdir,
 	if (!IS_ERR(existing)) {
 		iput(existing);
 		err = -EEXIST;
-	} else if (PTR_ERR(existing) != -ENOENT || p.trailing_slash) {
+	} else if (PTR_ERR(existing) != -ENOENT || p.trailing_slash || dir_is_dead(p.dir)) {
 		err = p.trailing_slash ? -ENOENT : (int)PTR_ERR(existing);
 	} else if (S_ISDIR(old->i_mode)) {
 		err = -EPERM;           /* last, after the new name's checks, as Linux */
@@ -520,7 +531,7 @@ static int do_rename(struct parent *op, struct parent *np, struct inode *checked
 	}
 	dst = lookup_locked(np);
 	if (IS_ERR(dst)) {
-		if (PTR_ERR(dst) != -ENOENT) {
+		if (PTR_ERR(dst) != -ENOENT || dir_is_dead(np->dir)) {
 			iput(src);
 			return (int)PTR_ERR(dst);
 		}
@@ -544,6 +555,24 @@ static int do_rename(struct parent *op, struct parent *np, struct inode *checked
 	iput(dst);
 	iput(src);
 	return err > 0 ? 0 : err;
+}
+
+/*
+ * Is the target an existing directory with the source inside it, however
+ * deep (rename("d/e/f", "d"))? Linux says ENOTEMPTY for it before it looks
+ * at the types (its lock_rename "trap"). Such a directory cannot go away
+ * meanwhile: it is not empty. Context: rename_mutex held, no inode lock.
+ */
+static bool target_is_ancestor(struct parent *op, struct parent *np)
+{
+	struct inode *dst = lookup_one(np->dir, np->name, np->len);
+	bool ret;
+
+	if (IS_ERR(dst))
+		return false;
+	ret = S_ISDIR(dst->i_mode) && is_subdir(op->dir, dst);
+	iput(dst);
+	return ret;
 }
 
 int vfs_rename_at(struct inode *olddir, const char *oldpath, struct inode *newdir,
@@ -572,15 +601,18 @@ int vfs_rename_at(struct inode *olddir, const char *oldpath, struct inode *newdi
 	 * the directories are locked; rename_mutex keeps every directory
 	 * where it is meanwhile. Names too long fail here, where Linux
 	 * looks them up: the source's, then the target's. */
-	src = op.too_long ? ERR_PTR(-ENAMETOOLONG) : lookup_one(op.dir, op.name, op.len);
+	src = op.too_long ? ERR_PTR(dir_is_dead(op.dir) ? -ENOENT : -ENAMETOOLONG)
+			  : lookup_one(op.dir, op.name, op.len);
 	if (IS_ERR(src)) {
 		err = (int)PTR_ERR(src);
 	} else if (np.too_long) {
-		err = -ENAMETOOLONG;
+		err = dir_is_dead(np.dir) ? -ENOENT : -ENAMETOOLONG;
 	} else if (!S_ISDIR(src->i_mode) && (op.trailing_slash || np.trailing_slash)) {
 		err = -ENOTDIR;                 /* rename("file/", ...) */
 	} else if (S_ISDIR(src->i_mode) && is_subdir(np.dir, src)) {
 		err = -EINVAL;                  /* into its own subtree */
+	} else if (target_is_ancestor(&op, &np)) {
+		err = -ENOTEMPTY;               /* over a directory holding the source */
 	} else {
 		lock_two_dirs(op.dir, np.dir);
 		err = do_rename(&op, &np, src);

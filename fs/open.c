@@ -40,6 +40,11 @@ static long do_sys_open(int dfd, const char __user *upath, unsigned int flags, u
 	path = getname(upath);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
+	if (fd_check_free()) {
+		/* Before the lookup: a full table creates nothing (Linux). */
+		putname(path);
+		return -EMFILE;
+	}
 	dir = at_dir(dfd, path);
 	if (IS_ERR(dir)) {
 		putname(path);

@@ -401,7 +401,7 @@ static long mmap_place(struct mm_struct *mm, unsigned long addr, unsigned long l
 			  MAP_GROWSDOWN | 0x0800 /* DENYWRITE */ | 0x1000 /* EXECUTABLE */ | \
 			  0x2000 /* LOCKED */ | MAP_NORESERVE | MAP_POPULATE | \
 			  0x10000 /* NONBLOCK */ | 0x20000 /* STACK */ | 0x40000 /* HUGETLB */ | \
-			  0x4000000 /* UNINITIALIZED */ | MAP_FIXED_NOREPLACE)
+			  0x4000000 /* UNINITIALIZED */)   /* not FIXED_NOREPLACE: Linux's mask lacks it */
 
 /*
  * The mapping type (LINUX-SEMANTICS.md items 3, 4), checked where Linux's

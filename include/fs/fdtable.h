@@ -42,6 +42,11 @@ void do_close_on_exec(struct files_struct *files);
 /* Install @file at the lowest free descriptor of current (>= 0), taking
  * over the caller's reference. Returns the fd or -EMFILE. */
 int fd_install_new(struct file *file, unsigned int o_flags);
+/* 0 if current has a free descriptor below its limit, else -EMFILE: what
+ * Linux's open learns by reserving the descriptor before it looks up the
+ * path. A table is never shared between tasks, so the answer still holds
+ * when fd_install_new runs. */
+int fd_check_free(void);
 /* A referenced file for @fd of current, or NULL (the caller says -EBADF). */
 struct file *fget(unsigned int fd);
 

@@ -163,6 +163,19 @@ static void test_rename_link(void)
 		CHECK_ERR(rename(longname, "r9"), ENAMETOOLONG,
 			  "rename(name too long, r9): ENAMETOOLONG");
 	}
+	/* Regression: a file renamed over a directory that holds it said
+	 * EISDIR; Linux says ENOTEMPTY first (the target is an ancestor). */
+	mkdir("anc", 0755);
+	mkdir("anc/sub", 0755);
+	write_file("anc/sub/f", "x");
+	write_file("anc/g", "x");
+	CHECK_ERR(rename("anc/g", "anc"), ENOTEMPTY,
+		  "rename(dir/file, dir): ENOTEMPTY (before EISDIR)");
+	CHECK_ERR(rename("anc/sub/f", "anc"), ENOTEMPTY,
+		  "rename(dir/sub/file, dir): ENOTEMPTY");
+	CHECK_ERR(rename("anc/g", "anc/sub"), EISDIR,
+		  "rename(file, a directory not holding it): EISDIR");
+	remove_tree("anc");
 	CHECK_OK(unlink("r2"), "unlink one name");
 	read_file("r2.link", buf, sizeof(buf));
 	CHECK(strcmp(buf, "one") == 0, "the other name still has the data");
@@ -229,6 +242,45 @@ static void test_cwd(void)
 	remove_tree("cw");
 }
 
+/*
+ * Regression: a directory removed while open (or someone's cwd) still took
+ * new entries, which then lived in a freed directory. Linux refuses to
+ * create anything in a dead directory (ENOENT), by name or through an fd.
+ */
+static void test_dead_directory(void)
+{
+	char start[1024];
+	int dfd;
+
+	REQUIRE(getcwd(start, sizeof(start)) != NULL, "getcwd");
+	REQUIRE(mkdir("dead", 0755) == 0, "mkdir dead");
+	dfd = open("dead", O_RDONLY | O_DIRECTORY);
+	REQUIRE(dfd >= 0 && chdir("dead") == 0, "open it and make it the cwd");
+	REQUIRE(rmdir("../dead") == 0, "rmdir it");
+	CHECK_ERR(open("f", O_WRONLY | O_CREAT, 0644), ENOENT,
+		  "open(O_CREAT) in the removed cwd: ENOENT");
+	CHECK_ERR(mkdir("d", 0755), ENOENT, "mkdir in the removed cwd: ENOENT");
+	{
+		char longname[300];
+
+		memset(longname, 'n', sizeof(longname) - 1);
+		longname[sizeof(longname) - 1] = 0;
+		CHECK_ERR(mkdir(longname, 0755), ENOENT,
+			  "mkdir of a too-long name there: ENOENT before ENAMETOOLONG");
+	}
+	CHECK_ERR(openat(dfd, "f", O_WRONLY | O_CREAT, 0644), ENOENT,
+		  "openat(removed dir fd, O_CREAT): ENOENT");
+	CHECK_ERR(mkdirat(dfd, "d", 0755), ENOENT, "mkdirat(removed dir fd): ENOENT");
+	CHECK_OK(chdir(start), "chdir back");
+	write_file("dead-src", "x");
+	CHECK_ERR(linkat(AT_FDCWD, "dead-src", dfd, "l", 0), ENOENT,
+		  "link into the removed directory: ENOENT");
+	CHECK_ERR(renameat(AT_FDCWD, "dead-src", dfd, "r"), ENOENT,
+		  "rename into the removed directory: ENOENT");
+	unlink("dead-src");
+	close(dfd);
+}
+
 int main(void)
 {
 	char dir[64];
@@ -239,6 +291,7 @@ int main(void)
 	test_getdents();
 	test_rename_link();
 	test_cwd();
+	test_dead_directory();
 	CHECK_OK(leave_scratch_dir(dir), "remove the scratch directory");
 	return tap_done();
 }

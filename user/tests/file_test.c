@@ -202,6 +202,33 @@ static void test_dup_fcntl(void)
 	unlink("f4");
 }
 
+/*
+ * Regression: with a full descriptor table, open(O_CREAT) created the file
+ * and then said EMFILE, and open of a missing path said ENOENT. Linux
+ * reserves the descriptor before it looks at the path: EMFILE, nothing
+ * created.
+ */
+static void test_emfile_first(void)
+{
+	struct rlimit old, rl;
+	int fds[16], n = 0;
+
+	REQUIRE(getrlimit(RLIMIT_NOFILE, &old) == 0, "getrlimit(RLIMIT_NOFILE)");
+	rl = old;
+	rl.rlim_cur = 16;
+	REQUIRE(setrlimit(RLIMIT_NOFILE, &rl) == 0, "RLIMIT_NOFILE 16");
+	while (n < 16 && (fds[n] = dup(0)) >= 0)
+		n++;
+	CHECK_ERR(open("emfile-new", O_WRONLY | O_CREAT, 0644), EMFILE,
+		  "a full table: open(O_CREAT) says EMFILE");
+	CHECK_ERR(access("emfile-new", F_OK), ENOENT, "and created nothing");
+	CHECK_ERR(open("no-dir/x", O_RDONLY), EMFILE, "EMFILE before ENOENT");
+	while (n > 0)
+		close(fds[--n]);
+	setrlimit(RLIMIT_NOFILE, &old);
+	unlink("emfile-new");
+}
+
 static void test_access_unlinked(void)
 {
 	int fd;
@@ -340,6 +367,7 @@ int main(void)
 	test_fstatat_null_path();
 	test_check_order();
 	test_dup_fcntl();
+	test_emfile_first();
 	test_access_unlinked();
 	CHECK_OK(leave_scratch_dir(dir), "remove the scratch directory");
 	return tap_done();

@@ -248,7 +248,9 @@ static void test_shared_anon(void)
  *    SHARED and PRIVATE for anonymous memory (EINVAL);
  *  - a bad fd with MAP_SHARED_VALIDATE and an unknown bit said EOPNOTSUPP;
  *    Linux looks at the fd first (EBADF);
- *  - an unaligned hint was rounded up; Linux rounds it down.
+ *  - an unaligned hint was rounded up; Linux rounds it down;
+ *  - MAP_FIXED_NOREPLACE was a known flag for MAP_SHARED_VALIDATE; it is
+ *    not in Linux's LEGACY_MAP_MASK (EOPNOTSUPP).
  */
 static void test_check_order(void)
 {
@@ -266,6 +268,18 @@ static void test_check_order(void)
 		  EBADF, "MAP_SHARED_VALIDATE, an unknown bit and a closed fd: EBADF");
 	CHECK_ERR(raw_mmap(NULL, PAGE_SIZE, RW, MAP_SHARED_VALIDATE | 0x400, 1000, 0),
 		  EBADF, "the same with PROT_WRITE: EBADF");
+	{
+		int fd = open("mmap_test.order", O_RDWR | O_CREAT | O_TRUNC, 0644);
+		char *q = mmap(NULL, PAGE_SIZE, RW, ANON, -1, 0);
+
+		REQUIRE(fd >= 0 && q != MAP_FAILED && munmap(q, PAGE_SIZE) == 0,
+			"a file and a free page");
+		CHECK_ERR(raw_mmap(q, PAGE_SIZE, PROT_READ,
+				   MAP_SHARED_VALIDATE | MAP_FIXED_NOREPLACE, fd, 0), EOPNOTSUPP,
+			  "MAP_SHARED_VALIDATE|MAP_FIXED_NOREPLACE: EOPNOTSUPP (not a legacy flag)");
+		close(fd);
+		unlink("mmap_test.order");
+	}
 	munmap(p + PAGE_SIZE, PAGE_SIZE);
 	r = raw_mmap(p + PAGE_SIZE + 5, PAGE_SIZE, RW, ANON, -1, 0);
 	CHECK_EQ(r, (long)(p + PAGE_SIZE), "an unaligned free hint is rounded down to its page");
