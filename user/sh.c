@@ -139,7 +139,7 @@ static int is_blank(char c)
 
 static int ends_word(char c)
 {
-	return c == '\0' || is_blank(c) || strchr("|<>;", c) != NULL;
+	return c == '\0' || is_blank(c) || strchr("|<>;&", c) != NULL;
 }
 
 /* Lex one word starting at lx->p; *word gets it. T_WORD or T_ERROR. */
@@ -186,6 +186,11 @@ static enum token next_token(struct lexer *lx, char **word)
 	case ';':
 		lx->p++;
 		return T_SEMI;
+	case '&':
+		/* Not an ordinary character either: say so, rather than
+		 * passing "&" to the program as an argument. */
+		lx->error = "'&' is not supported (no background jobs, no &&)";
+		return T_ERROR;
 	case '<':
 		lx->p++;
 		return T_IN;

@@ -4,10 +4,11 @@
  *   ls [-a] [-l] [PATH...]
  *
  *   -a   also names that start with '.'
- *   -l   long format: mode, links, size, name, e.g.
- *            -rw-r--r--  1      120 notes.txt
- *            drwxr-xr-x  2     1024 tests
- *            lrwxrwxrwx  1        7 sh -> /bin/sh
+ *   -l   long format: mode, links, owner, group, size, modification
+ *        time (UTC), name, e.g.
+ *            -rw-r--r--  1 root root      120 Dec  6 03:19 notes.txt
+ *            drwxr-xr-x  2 root root     1024 Dec  6 03:19 tests
+ *            lrwxrwxrwx  1 root root        7 Dec  6 03:19 sh -> /bin/sh
  *
  * A PATH that is not a directory is listed as itself. With several PATHs,
  * each directory's listing is headed by "PATH:" and followed by a blank
@@ -26,25 +27,12 @@ struct options {
 	int longfmt;
 };
 
-/* "drwxr-xr-x": the type letter, then rwx for user, group and others. */
-static void mode_string(mode_t mode, char out[11])
-{
-	static const char rwx[] = "rwxrwxrwx";
-
-	out[0] = S_ISDIR(mode) ? 'd' : S_ISLNK(mode) ? 'l' :
-		 S_ISCHR(mode) ? 'c' : S_ISBLK(mode) ? 'b' :
-		 S_ISFIFO(mode) ? 'p' : S_ISSOCK(mode) ? 's' : '-';
-	for (int i = 0; i < 9; i++)
-		out[1 + i] = mode & (0400 >> i) ? rwx[i] : '-';
-	out[10] = '\0';
-}
-
 /* Print one entry; path is what to lstat, name what to show. */
 static int print_entry(const char *path, const char *name,
 		       const struct options *opt)
 {
 	struct stat st;
-	char mode[11], target[4096];
+	char mode[11], target[4096], uid[12], gid[12], when[32];
 	ssize_t n;
 
 	if (!opt->longfmt) {
@@ -54,8 +42,9 @@ static int print_entry(const char *path, const char *name,
 	if (lstat(path, &st) != 0)
 		return report_error("ls", path);
 	mode_string(st.st_mode, mode);
-	printf("%s %2lu %8lld %s", mode, (unsigned long)st.st_nlink,
-	       (long long)st.st_size, name);
+	printf("%s %2lu %-4s %-4s %8lld %s %s", mode, (unsigned long)st.st_nlink,
+	       id_name(st.st_uid, uid), id_name(st.st_gid, gid), (long long)st.st_size,
+	       utc_time(st.st_mtime, "%b %e %H:%M", when, sizeof(when)), name);
 	if (S_ISLNK(st.st_mode) &&
 	    (n = readlink(path, target, sizeof(target) - 1)) >= 0)
 		printf(" -> %.*s", (int)n, target);

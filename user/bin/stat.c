@@ -8,8 +8,12 @@
  *     File: notes.txt
  *     Size: 120        Blocks: 2        IO Block: 1024   regular file
  *   Device: 0,0        Inode: 14        Links: 1
- *   Access: (0644/-rw-r--r--)  Uid: 0  Gid: 0
- *   Modify: 1700000000.000000000
+ *   Access: (0644/-rw-r--r--)  Uid: (0/root)  Gid: (0/root)
+ *   Access: 2026-12-06 03:19:04.000000000 +0000
+ *   Modify: 2026-12-06 03:19:04.000000000 +0000
+ *   Change: 2026-12-06 03:19:04.000000000 +0000
+ *
+ * Times are UTC: Faultline has no time zones.
  */
 #include <stdio.h>
 #include <sys/stat.h>
@@ -34,22 +38,19 @@ static const char *type_name(mode_t mode)
 	return S_ISSOCK(mode) ? "socket" : "unknown";
 }
 
-static void mode_string(mode_t mode, char out[11])
+/* "Modify: 2026-12-06 03:19:04.000000000 +0000", as GNU stat prints it. */
+static void show_time(const char *what, const struct timespec *ts)
 {
-	static const char rwx[] = "rwxrwxrwx";
+	char buf[32];
 
-	out[0] = S_ISDIR(mode) ? 'd' : S_ISLNK(mode) ? 'l' :
-		 S_ISCHR(mode) ? 'c' : S_ISBLK(mode) ? 'b' :
-		 S_ISFIFO(mode) ? 'p' : S_ISSOCK(mode) ? 's' : '-';
-	for (int i = 0; i < 9; i++)
-		out[1 + i] = mode & (0400 >> i) ? rwx[i] : '-';
-	out[10] = '\0';
+	printf("%s: %s.%09ld +0000\n", what,
+	       utc_time(ts->tv_sec, "%Y-%m-%d %H:%M:%S", buf, sizeof(buf)), ts->tv_nsec);
 }
 
 static int show(const char *path)
 {
 	struct stat st;
-	char mode[11];
+	char mode[11], uid[12], gid[12];
 
 	if (lstat(path, &st) != 0)
 		return report_error("stat", path);
@@ -61,15 +62,12 @@ static int show(const char *path)
 	printf("Device: %u,%-8u Inode: %-10llu Links: %lu\n",
 	       major(st.st_dev), minor(st.st_dev),
 	       (unsigned long long)st.st_ino, (unsigned long)st.st_nlink);
-	printf("Access: (%04o/%s)  Uid: %u  Gid: %u\n",
+	printf("Access: (%04o/%s)  Uid: (%u/%s)  Gid: (%u/%s)\n",
 	       (unsigned)(st.st_mode & 07777), mode, (unsigned)st.st_uid,
-	       (unsigned)st.st_gid);
-	printf("Access: %lld.%09ld\n", (long long)st.st_atim.tv_sec,
-	       st.st_atim.tv_nsec);
-	printf("Modify: %lld.%09ld\n", (long long)st.st_mtim.tv_sec,
-	       st.st_mtim.tv_nsec);
-	printf("Change: %lld.%09ld\n", (long long)st.st_ctim.tv_sec,
-	       st.st_ctim.tv_nsec);
+	       id_name(st.st_uid, uid), (unsigned)st.st_gid, id_name(st.st_gid, gid));
+	show_time("Access", &st.st_atim);
+	show_time("Modify", &st.st_mtim);
+	show_time("Change", &st.st_ctim);
 	return 0;
 }
 

@@ -114,6 +114,8 @@ static void test_utilities(void)
 	check_sh("ls -a t/a", 0, ".\n..\nb\n");
 	check_sh("rm -r t; ls t", 1, "");
 	check_sh("touch e; stat e | head -n 1", 0, "  File: e\n");
+	/* Regression: "&" was passed to the program as an argument. */
+	check_sh("echo a &", 2, "");
 	check_sh("rm e f n where; rm -r sub", 0, "");
 	check_sh("sleep 0; echo slept", 0, "slept\n");
 }
