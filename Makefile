@@ -114,6 +114,7 @@ FS_SRCS := \
 	fs/inode.c \
 	fs/super.c \
 	fs/namei.c \
+	fs/namei_at.c \
 	fs/read_write.c \
 	fs/fdtable.c \
 	fs/open.c \

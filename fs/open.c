@@ -1,7 +1,8 @@
 /*
  * The system calls that open files and act on a file or a directory as a
  * whole: open, openat, creat, access, faccessat(2), chdir, fchdir,
- * getcwd, truncate, ftruncate, fsync, fdatasync, sync.
+ * truncate, ftruncate, fsync, fdatasync, sync. (getcwd is with the other
+ * calls on names in fs/namei_at.c.)
  *
  * Every path comes in through getname() (a kernel copy, -EFAULT /
  * -ENAMETOOLONG / -ENOENT for ""), every *at directory through at_dir().
@@ -189,28 +190,6 @@ SYSCALL_DEFINE1(fchdir, unsigned int, fd)
 	dir = igrab(f->f_inode);
 	fput(f);
 	return set_cwd(dir);
-}
-
-SYSCALL_DEFINE2(getcwd, char __user *, ubuf, unsigned long, size)
-{
-	struct fs_struct *fs = current->fs;
-	struct inode *pwd = NULL;
-	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	long len;
-
-	if (!buf)
-		return -ENOMEM;
-	if (fs) {
-		spin_lock(&fs->lock);
-		pwd = fs->pwd ? igrab(fs->pwd) : NULL;
-		spin_unlock(&fs->lock);
-	}
-	len = vfs_getcwd(pwd, buf, min(size, (unsigned long)PATH_MAX));
-	iput(pwd);
-	if (len > 0 && copy_to_user(ubuf, buf, (unsigned long)len))
-		len = -EFAULT;
-	kfree(buf);
-	return len;
 }
 
 /* ---- size and sync ---------------------------------------------------------------- */

@@ -450,6 +450,9 @@ int vfs_link_at(struct inode *olddir, const char *oldpath, struct inode *newdir,
 		const char *newpath);
 int vfs_rename_at(struct inode *olddir, const char *oldpath, struct inode *newdir,
 		  const char *newpath);
+/* Resolve the directory @path's last component would be in: 0 or the
+ * lookup's error (what rename checks of its old name before its new one). */
+int vfs_parent_check(struct inode *dir, const char *path);
 /*
  * Write the absolute path of directory @dir (NULL: the root) into @buf
  * of @size bytes, NUL-terminated. There is no dentry cache, so it walks
@@ -459,7 +462,7 @@ int vfs_rename_at(struct inode *olddir, const char *oldpath, struct inode *newdi
  */
 int vfs_getcwd(struct inode *dir, char *buf, size_t size);
 
-/* ---- user-space path names (fs/namei.c) ----------------------------------- */
+/* ---- user-space path names (fs/namei_at.c) -------------------------------- */
 
 /*
  * Copy a path name from user memory into a new PATH_MAX buffer. Returns

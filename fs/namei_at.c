@@ -1,0 +1,357 @@
+/*
+ * Names from user space: the path strings and directory fds the system
+ * calls take, the calls on names built on fs/namei.c (mkdir, mkdirat,
+ * rmdir, unlink, unlinkat, link, linkat, rename, renameat, renameat2),
+ * and getcwd.
+ *
+ * getname() copies a path in (-EFAULT, -ENAMETOOLONG with no NUL within
+ * PATH_MAX, -ENOENT for ""); at_dir() turns an *at call's dfd into the
+ * directory a relative path starts from (NULL: the cwd). The errors come
+ * in Linux's order: link and rename resolve their old name (link: all of
+ * it; rename: its parent) before they even copy the new one.
+ *
+ * getcwd has no dentry cache to read the path from: it walks from the
+ * cwd up through ".." to the root, finding each directory's name in its
+ * parent by inode number (one directory scan per level).
+ *
+ * Locks: none of its own. The operations take fs/namei.c's (directory
+ * inode locks, rename_mutex); getcwd reads the cwd under fs->lock and
+ * scans each parent under its inode lock (vfs_readdir).
+ */
+#include <kernel/err.h>
+#include <kernel/errno.h>
+#include <kernel/kernel.h>
+#include <kernel/sched.h>
+#include <kernel/string.h>
+#include <kernel/syscalls.h>
+#include <fs/fdtable.h>
+#include <fs/fs.h>
+#include <mm/slab.h>
+#include <asm/uaccess.h>
+
+/* ---- path names from user space -------------------------------------------------- */
+
+char *getname_flags(const char __user *upath, bool empty_ok)
+{
+	char *name = kmalloc(PATH_MAX, GFP_KERNEL);
+	long len;
+
+	if (!name)
+		return ERR_PTR(-ENOMEM);
+	len = strncpy_from_user(name, upath, PATH_MAX);
+	if (len == 0 && !empty_ok)
+		len = -ENOENT;
+	if (len < 0) {
+		kfree(name);
+		return ERR_PTR(len);
+	}
+	return name;
+}
+
+void putname(char *name)
+{
+	if (!IS_ERR_OR_NULL(name))
+		kfree(name);
+}
+
+struct inode *at_dir(int dfd, const char *path)
+{
+	struct file *f;
+	struct inode *dir;
+
+	if (path[0] == '/' || dfd == AT_FDCWD)
+		return NULL;
+	f = fget((unsigned int)dfd);
+	if (!f)
+		return ERR_PTR(-EBADF);
+	dir = igrab(f->f_inode);
+	fput(f);
+	if (!S_ISDIR(dir->i_mode)) {
+		iput(dir);
+		return ERR_PTR(-ENOTDIR);
+	}
+	return dir;
+}
+
+/* ---- system calls on names --------------------------------------------------------- */
+
+/*
+ * Run @fn on a user path relative to @dfd: the common frame of mkdirat,
+ * unlinkat, rmdir. Returns fn's result or the lookup's error.
+ */
+static long at_call1(int dfd, const char __user *upath,
+		     int (*fn)(struct inode *dir, const char *path, umode_t mode), umode_t mode)
+{
+	char *path = getname(upath);
+	struct inode *dir;
+	long err;
+
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	dir = at_dir(dfd, path);
+	err = IS_ERR(dir) ? PTR_ERR(dir) : fn(dir, path, mode);
+	if (!IS_ERR(dir))
+		iput(dir);
+	putname(path);
+	return err;
+}
+
+static int mkdir_fn(struct inode *dir, const char *path, umode_t mode)
+{
+	return vfs_mkdir_at(dir, path, mode & 01777 & ~current_umask());
+}
+
+static int unlink_fn(struct inode *dir, const char *path, umode_t mode)
+{
+	return vfs_unlink_at(dir, path);
+}
+
+static int rmdir_fn(struct inode *dir, const char *path, umode_t mode)
+{
+	return vfs_rmdir_at(dir, path);
+}
+
+SYSCALL_DEFINE3(mkdirat, int, dfd, const char __user *, path, umode_t, mode)
+{
+	return at_call1(dfd, path, mkdir_fn, mode);
+}
+
+SYSCALL_DEFINE2(mkdir, const char __user *, path, umode_t, mode)
+{
+	return at_call1(AT_FDCWD, path, mkdir_fn, mode);
+}
+
+SYSCALL_DEFINE1(rmdir, const char __user *, path)
+{
+	return at_call1(AT_FDCWD, path, rmdir_fn, 0);
+}
+
+SYSCALL_DEFINE1(unlink, const char __user *, path)
+{
+	return at_call1(AT_FDCWD, path, unlink_fn, 0);
+}
+
+SYSCALL_DEFINE3(unlinkat, int, dfd, const char __user *, path, int, flags)
+{
+	if (flags & ~AT_REMOVEDIR)
+		return -EINVAL;
+	return at_call1(dfd, path, (flags & AT_REMOVEDIR) ? rmdir_fn : unlink_fn, 0);
+}
+
+/*
+ * Two user paths, each relative to its own directory fd: link and rename.
+ * Linux resolves the old name (link: all of it; rename: its parent)
+ * before it even copies the new one, so an error there comes before a bad
+ * new pointer or directory fd: @old_check repeats that resolution when
+ * the new name fails.
+ */
+static long at_call2(int odfd, const char __user *uold, int ndfd, const char __user *unew,
+		     int (*fn)(struct inode *, const char *, struct inode *, const char *),
+		     int (*old_check)(struct inode *, const char *))
+{
+	char *oldp = getname(uold), *newp = NULL;
+	struct inode *odir, *ndir = NULL;
+	long err;
+
+	if (IS_ERR(oldp))
+		return PTR_ERR(oldp);
+	odir = at_dir(odfd, oldp);
+	if (IS_ERR(odir)) {
+		err = PTR_ERR(odir);
+		goto out_put_old;
+	}
+	newp = getname(unew);
+	ndir = IS_ERR(newp) ? NULL : at_dir(ndfd, newp);
+	if (IS_ERR(newp) || IS_ERR(ndir)) {
+		err = old_check(odir, oldp);
+		if (!err)
+			err = IS_ERR(newp) ? PTR_ERR(newp) : PTR_ERR(ndir);
+	} else {
+		err = fn(odir, oldp, ndir, newp);
+	}
+	if (!IS_ERR_OR_NULL(ndir))
+		iput(ndir);
+	if (odir)
+		iput(odir);
+	putname(newp);
+out_put_old:
+	putname(oldp);
+	return err;
+}
+
+/* What link resolves first: the whole old name. (Rename resolves only
+ * its old name's parent first: vfs_parent_check.) */
+static int link_old_check(struct inode *odir, const char *oldp)
+{
+	struct inode *old = namei_at(odir, oldp);
+
+	if (IS_ERR(old))
+		return (int)PTR_ERR(old);
+	iput(old);
+	return 0;
+}
+
+
+SYSCALL_DEFINE2(link, const char __user *, oldpath, const char __user *, newpath)
+{
+	return at_call2(AT_FDCWD, oldpath, AT_FDCWD, newpath, vfs_link_at, link_old_check);
+}
+
+/* AT_SYMLINK_FOLLOW changes nothing (no symlinks are followed anyway);
+ * AT_EMPTY_PATH is accepted, and "" then gives -ENOENT as for a caller
+ * without CAP_DAC_READ_SEARCH on Linux. */
+SYSCALL_DEFINE5(linkat, int, odfd, const char __user *, oldpath, int, ndfd,
+		const char __user *, newpath, int, flags)
+{
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	return at_call2(odfd, oldpath, ndfd, newpath, vfs_link_at, link_old_check);
+}
+
+SYSCALL_DEFINE2(rename, const char __user *, oldpath, const char __user *, newpath)
+{
+	return at_call2(AT_FDCWD, oldpath, AT_FDCWD, newpath, vfs_rename_at, vfs_parent_check);
+}
+
+SYSCALL_DEFINE4(renameat, int, odfd, const char __user *, oldpath, int, ndfd,
+		const char __user *, newpath)
+{
+	return at_call2(odfd, oldpath, ndfd, newpath, vfs_rename_at, vfs_parent_check);
+}
+
+/* RENAME_NOREPLACE, RENAME_EXCHANGE and RENAME_WHITEOUT are not supported. */
+SYSCALL_DEFINE5(renameat2, int, odfd, const char __user *, oldpath, int, ndfd,
+		const char __user *, newpath, unsigned int, flags)
+{
+	if (flags)
+		return -EINVAL;
+	return at_call2(odfd, oldpath, ndfd, newpath, vfs_rename_at, vfs_parent_check);
+}
+
+/* ---- getcwd: from a directory up to the root ------------------------------------ */
+
+struct find_ino {
+	struct dir_context ctx;
+	u64 ino;                                /* looking for this */
+	char *name;                             /* NAME_MAX + 1 bytes: found here */
+	bool found;
+};
+
+static bool find_ino_actor(struct dir_context *ctx, const char *name, size_t len, loff_t pos,
+			   u64 ino, unsigned int d_type)
+{
+	struct find_ino *fi = container_of(ctx, struct find_ino, ctx);
+
+	/* "." and ".." share the inode number of other directories. */
+	if (ino != fi->ino || (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.'))) ||
+	    len > NAME_MAX)
+		return true;
+	memcpy(fi->name, name, len);
+	fi->name[len] = '\0';
+	fi->found = true;
+	return false;
+}
+
+/* The name of inode @ino in directory @dir, into @name (NAME_MAX + 1). */
+static int name_in_parent(struct inode *dir, u64 ino, char *name)
+{
+	struct find_ino fi = { .ctx.actor = find_ino_actor, .ino = ino, .name = name };
+	struct file *f = open_inode(dir, O_RDONLY | O_DIRECTORY);
+	int err;
+
+	if (IS_ERR(f))
+		return (int)PTR_ERR(f);
+	err = vfs_readdir(f, &fi.ctx);
+	fput(f);
+	if (!err && !fi.found)
+		err = -ENOENT;                  /* moved away meanwhile */
+	return err;
+}
+
+/* Put "/" + @name in front of the path ending at *@posp in @buf. */
+static int prepend_name(char *buf, char **posp, const char *name)
+{
+	size_t len = strlen(name);
+
+	if ((size_t)(*posp - buf) < len + 1)
+		return -ENAMETOOLONG;
+	*posp -= len;
+	memcpy(*posp, name, len);
+	*--*posp = '/';
+	return 0;
+}
+
+/* Build @dir's path at the end of @buf (PATH_MAX); *@posp is its start. */
+static int build_path(struct inode *dir, char *buf, char **posp, char *name)
+{
+	struct inode *root = root_sb()->s_root, *cur = igrab(dir);
+	int err = 0;
+
+	*posp = buf + PATH_MAX - 1;
+	**posp = '\0';
+	while (!err && cur != root && cur != cur->i_sb->s_root) {
+		struct inode *up = namei_at(cur, "..");
+
+		if (IS_ERR(up)) {
+			err = (int)PTR_ERR(up);
+			break;
+		}
+		err = name_in_parent(up, cur->i_ino, name);
+		if (!err)
+			err = prepend_name(buf, posp, name);
+		iput(cur);
+		cur = up;
+	}
+	iput(cur);
+	if (!err && !**posp)
+		*--*posp = '/';                 /* the root itself */
+	return err;
+}
+
+int vfs_getcwd(struct inode *dir, char *out, size_t size)
+{
+	char *buf, *pos, *name;
+	size_t len;
+	int err;
+
+	if (!root_sb())
+		return -ENOENT;
+	if (!dir)
+		dir = root_sb()->s_root;
+	if (!dir->i_nlink)
+		return -ENOENT;                 /* the cwd was removed */
+	buf = kmalloc(PATH_MAX + NAME_MAX + 1, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	name = buf + PATH_MAX;
+	err = build_path(dir, buf, &pos, name);
+	len = (size_t)(buf + PATH_MAX - pos);   /* with the NUL */
+	if (!err && len > size)
+		err = -ERANGE;
+	if (!err)
+		memcpy(out, pos, len);
+	kfree(buf);
+	return err ? err : (int)len;
+}
+
+SYSCALL_DEFINE2(getcwd, char __user *, ubuf, unsigned long, size)
+{
+	struct fs_struct *fs = current->fs;
+	struct inode *pwd = NULL;
+	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	long len;
+
+	if (!buf)
+		return -ENOMEM;
+	if (fs) {
+		spin_lock(&fs->lock);
+		pwd = fs->pwd ? igrab(fs->pwd) : NULL;
+		spin_unlock(&fs->lock);
+	}
+	len = vfs_getcwd(pwd, buf, min(size, (unsigned long)PATH_MAX));
+	iput(pwd);
+	if (len > 0 && copy_to_user(ubuf, buf, (unsigned long)len))
+		len = -EFAULT;
+	kfree(buf);
+	return len;
+}
