@@ -3,6 +3,7 @@
 #
 #   $(B)/user/bin/NAME     init, sh, runtests and every utility -> /bin/NAME
 #   $(B)/user/tests/NAME   every test program                -> /tests/NAME
+#   $(B)/user/bench/NAME   benchmarks: make bench, make bench-linux (not staged)
 #
 # The root tree gets /bin, /tests and an empty, world-writable /tmp (the
 # cwd of tests and of `make exec` programs). `make test-linux` runs the same
@@ -47,12 +48,17 @@ USER_TESTS := \
 # know where it runs calls running_on_linux() from testutil.h and says why).
 USER_FAULTLINE_ONLY :=
 
+# Benchmarks built from user/bench/NAME.c: not on the disk image; make
+# bench hands one to the make exec machinery (docs/testing.md).
+USER_BENCH := faultbench
+
 USER_BINS  := $(addprefix $(UB)/bin/,$(USER_CORE) $(USER_UTILS))
 USER_TPROG := $(addprefix $(UB)/tests/,$(USER_TESTS))
 USER_PROGS := $(USER_BINS) $(USER_TPROG)
+USER_BPROG := $(addprefix $(UB)/bench/,$(USER_BENCH))
 
 .PHONY: user
-user: $(USER_PROGS)
+user: $(USER_PROGS) $(USER_BPROG)
 
 $(UB)/bin/%: user/%.c | $(B)/.deps-ok
 	@mkdir -p $(dir $@)
@@ -69,7 +75,12 @@ $(UB)/tests/%: user/tests/%.c | $(B)/.deps-ok
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
 
--include $(foreach p,$(USER_PROGS),$(dir $(p)).$(notdir $(p)).d)
+$(UB)/bench/%: user/bench/%.c | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
+
+-include $(foreach p,$(USER_PROGS) $(USER_BPROG),$(dir $(p)).$(notdir $(p)).d)
 
 # Stage the programs into a root tree: $(call user_stage,ROOT). Used by the
 # Makefile's rootfs.stamp recipe after it has made the tree afresh.
@@ -107,9 +118,31 @@ test-linux: $(USER_PROGS)
 # FILE itself, so what the program writes persists.
 EXEC_DISK := $(if $(DISK),$(DISK),$(B)/disk.img)
 
+# $(call exec_prog,FILE,ARGS): boot and run FILE as make exec does.
+define exec_prog
+	@$(PYTHON) tools/qemu.py exec --kernel $(B)/kernel.elf $(QEMU_OPTS) \
+		--kargs "$(KARGS)" --prog "$(1)" --args "$(2)" \
+		--disk $(EXEC_DISK) $(if $(DISK),--disk-as-is) --timeout $(TIMEOUT)
+endef
+
 .PHONY: exec
 exec: $(B)/kernel.elf $(EXEC_DISK)
 	@test -n "$(PROG)" || { echo 'usage: make exec PROG=FILE [ARGS="..."]'; exit 2; }
-	@$(PYTHON) tools/qemu.py exec --kernel $(B)/kernel.elf $(QEMU_OPTS) \
-		--kargs "$(KARGS)" --prog "$(PROG)" --args "$(ARGS)" \
-		--disk $(EXEC_DISK) $(if $(DISK),--disk-as-is) --timeout $(TIMEOUT)
+	$(call exec_prog,$(PROG),$(ARGS))
+
+# ---- make bench, make bench-linux --------------------------------------------
+
+# faultbench (user/bench/faultbench.c): nanoseconds per fault and per
+# operation, one figure per line, on Faultline (through make exec's
+# machinery) or on the host (in a fresh temporary directory on its disk).
+# BENCH_ARGS="-r ROUNDS -n PAGES" passes options. Not a test.
+BENCH_ARGS ?=
+
+.PHONY: bench bench-linux
+bench: $(B)/kernel.elf $(EXEC_DISK) $(UB)/bench/faultbench
+	$(call exec_prog,$(UB)/bench/faultbench,$(BENCH_ARGS))
+
+bench-linux: $(UB)/bench/faultbench
+	@tmp=$$(mktemp -d $(abspath $(B))/bench-linux.XXXXXX) && cd $$tmp && \
+	$(abspath $(UB)/bench/faultbench) $(BENCH_ARGS); \
+	status=$$?; cd / && rm -rf $$tmp; exit $$status
