@@ -292,6 +292,24 @@ static void exec_check(const char *call, int k, const char *path, char *const *a
 		printf("%-40s %-6s child signal %d\n", call, kind_name[k], WTERMSIG(status));
 }
 
+/* wait4 a fresh child with these status and rusage pointers, then check
+ * with a second wait4 that the first reaped it. */
+static void wait4_check(const char *call, int k, void *status, void *rusage)
+{
+	int st;
+	pid_t c;
+
+	fflush(stdout);
+	c = fork();
+	if (c == 0)
+		_exit(7);
+	errno = 0;
+	result(call, k, syscall(SYS_wait4, c, status, 0, rusage) == c ? 0 : -1, 1);
+	errno = 0;
+	result("  then wait4(c, &st, WNOHANG, NULL)", k,
+	       syscall(SYS_wait4, c, &st, WNOHANG, NULL) == c ? 0 : -1, 1);
+}
+
 static void processes(void)
 {
 	char *argv_ok[] = { (char *)self, "exec-child", NULL };
@@ -321,30 +339,8 @@ static void processes(void)
 
 	/* wait4 reaps the child even when it cannot store the status. */
 	FOR_KINDS(1) {
-		pid_t c;
-
-		fflush(stdout);
-		c = fork();
-		if (c == 0)
-			_exit(7);
-		errno = 0;
-		result("wait4(c, P, 0, NULL)", k, syscall(SYS_wait4, c, bad[k], 0, NULL) == c ? 0 : -1, 1);
-		errno = 0;
-		result("  then wait4(c, &st, WNOHANG, NULL)", k,
-		       syscall(SYS_wait4, c, &st, WNOHANG, NULL) == c ? 0 : -1, 1);
-	}
-	FOR_KINDS(1) {
-		pid_t c;
-
-		fflush(stdout);
-		c = fork();
-		if (c == 0)
-			_exit(7);
-		errno = 0;
-		result("wait4(c, &st, 0, P)", k, syscall(SYS_wait4, c, &st, 0, bad[k]) == c ? 0 : -1, 1);
-		errno = 0;
-		result("  then wait4(c, &st, WNOHANG, NULL)", k,
-		       syscall(SYS_wait4, c, &st, WNOHANG, NULL) == c ? 0 : -1, 1);
+		wait4_check("wait4(c, P, 0, NULL)", k, bad[k], NULL);
+		wait4_check("wait4(c, &st, 0, P)", k, &st, bad[k]);
 	}
 	CHECK_OUT("getrusage(RUSAGE_SELF, P)", syscall(SYS_getrusage, RUSAGE_SELF, P), 1);
 	CHECK_OUT("getrusage(RUSAGE_CHILDREN, P)", syscall(SYS_getrusage, RUSAGE_CHILDREN, P), 1);

@@ -19,6 +19,15 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
+/* A 299-byte name: longer than NAME_MAX (255). */
+#define LONG_NAME_SIZE 300
+static char *long_name(char buf[LONG_NAME_SIZE])
+{
+	memset(buf, 'n', LONG_NAME_SIZE - 1);
+	buf[LONG_NAME_SIZE - 1] = '\0';
+	return buf;
+}
+
 static void test_mkdir_rmdir(void)
 {
 	struct stat st;
@@ -154,11 +163,9 @@ static void test_rename_link(void)
 	CHECK_ERR(syscall(SYS_rename, "no-such-file", NULL), EFAULT,
 		  "rename(missing, NULL): EFAULT (only the parent is looked at first)");
 	{
-		char longname[300];
+		char longname[LONG_NAME_SIZE];
 
-		memset(longname, 'n', sizeof(longname) - 1);
-		longname[sizeof(longname) - 1] = 0;
-		CHECK_ERR(rename(longname, "/"), EBUSY,
+		CHECK_ERR(rename(long_name(longname), "/"), EBUSY,
 			  "rename(name too long, \"/\"): EBUSY before ENAMETOOLONG");
 		CHECK_ERR(rename(longname, "r9"), ENAMETOOLONG,
 			  "rename(name too long, r9): ENAMETOOLONG");
@@ -197,7 +204,7 @@ static void test_rename_link(void)
 
 static void test_cwd(void)
 {
-	char start[1024], buf[1024], name[300];
+	char start[1024], buf[1024], name[LONG_NAME_SIZE];
 	int dfd;
 
 	REQUIRE(getcwd(start, sizeof(start)) != NULL, "getcwd");
@@ -223,9 +230,7 @@ static void test_cwd(void)
 	close(dfd);
 	getcwd(buf, sizeof(buf));
 	CHECK(strcmp(buf, start) == 0, "back where it started");
-	memset(name, 'n', sizeof(name) - 1);
-	name[sizeof(name) - 1] = '\0';
-	CHECK_ERR(open(name, O_RDONLY | O_CREAT, 0644), ENAMETOOLONG,
+	CHECK_ERR(open(long_name(name), O_RDONLY | O_CREAT, 0644), ENAMETOOLONG,
 		  "a 299-byte name: ENAMETOOLONG");
 	CHECK_EQ(umask(027), 022, "umask returns the old mask");
 	close(open("um", O_WRONLY | O_CREAT, 0777));
@@ -261,11 +266,9 @@ static void test_dead_directory(void)
 		  "open(O_CREAT) in the removed cwd: ENOENT");
 	CHECK_ERR(mkdir("d", 0755), ENOENT, "mkdir in the removed cwd: ENOENT");
 	{
-		char longname[300];
+		char longname[LONG_NAME_SIZE];
 
-		memset(longname, 'n', sizeof(longname) - 1);
-		longname[sizeof(longname) - 1] = 0;
-		CHECK_ERR(mkdir(longname, 0755), ENOENT,
+		CHECK_ERR(mkdir(long_name(longname), 0755), ENOENT,
 			  "mkdir of a too-long name there: ENOENT before ENAMETOOLONG");
 	}
 	CHECK_ERR(openat(dfd, "f", O_WRONLY | O_CREAT, 0644), ENOENT,
