@@ -41,10 +41,19 @@ void ext2_kt_teardown(struct kt *t)
 		kt_fail(t, __FILE__, __LINE__, "rmdir " KT_DIR ": %d (left something behind)", err);
 }
 
+/*
+ * The filesystem's counts once nothing is in flight. The periodic flusher
+ * holds a reference to each inode it walks (for_each_sb_inode), so a file
+ * unlinked meanwhile is freed, and its inode counted free, only when the
+ * walk lets it go: on a slow or loaded machine a test saw f_ffree off by
+ * one. ksys_sync() waits for such a walk (both take sb_lock), and its own
+ * walk drops its references before it returns.
+ */
 struct kstatfs ext2_kt_statfs(void)
 {
 	struct kstatfs st;
 
+	ksys_sync();
 	vfs_statfs(root_sb(), &st);
 	return st;
 }
