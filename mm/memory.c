@@ -865,26 +865,12 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
 }
 
 /*
- * Does fork copy @vma's PTEs? Not for a shared mapping (Linux's
- * vma_needs_copy, LINUX-SEMANTICS.md D29-30): the child's first touch
- * faults the page in from the object (shmem, the page cache), which is
- * cheaper for big mappings and is what the child's fault counts show on
- * Linux. Raw-frame and driver mappings are copied: their PTEs may have
- * been put in at mmap time, with nothing to refault them from.
- */
-static bool vma_needs_copy(const struct vm_area_struct *vma)
-{
-	if (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))
-		return true;
-	return !(vma->vm_flags & VM_SHARED);
-}
-
-/*
- * fork: copy the PTEs of @src into @dst_mm, if vma_needs_copy. Pages of a
- * private mapping become copy-on-write: write-protected in both parent
- * and child and shared, so whichever writes first copies (do_wp_page).
- * The destination tables are allocated before the lock is taken, page by
- * page, so nothing sleeps under it. Returns 0 or -ENOMEM.
+ * fork: copy the PTEs of @src into @dst_mm. Pages of a private mapping
+ * become copy-on-write: write-protected in both parent and child and
+ * shared, so whichever writes first copies (do_wp_page). Shared mappings
+ * keep their PTEs as they are. The destination tables are allocated
+ * before the lock is taken, page by page, so nothing sleeps under it.
+ * Returns 0 or -ENOMEM.
  */
 int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 {
@@ -892,8 +878,6 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 	bool cow = !(src->vm_flags & VM_SHARED);
 	unsigned long addr;
 
-	if (!vma_needs_copy(src))
-		return 0;
 	for (addr = src->vm_start; addr < src->vm_end; addr += PAGE_SIZE) {
 		pte_t *spte, *dpte, pte;
 		struct page *page;

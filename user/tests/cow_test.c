@@ -241,45 +241,6 @@ static void test_children_rusage(void)
 	      "(ru_minflt %ld)", ru.ru_minflt);
 }
 
-/*
- * Regression: fork copied the PTEs of MAP_SHARED mappings too, so a child
- * touched shared memory without a fault. Linux copies no PTEs for a
- * shared VMA (vma_needs_copy): the child's first write to each page
- * faults it in from the shared object, and still sees the parent's data.
- */
-static void test_shared_not_copied(void)
-{
-	char *shr = mmap(NULL, NPAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	int p[2];
-	long faults = -1;
-	pid_t pid;
-
-	REQUIRE(shr != MAP_FAILED && pipe(p) == 0, "map shared memory and a pipe");
-	fill(shr, 'S');
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		long before, after;
-
-		minflt();                       /* the rusage buffer's page faults now */
-		before = minflt();
-		fill(shr, 'c');
-		after = minflt();
-		faults = after - before;
-		write_all(p[1], &faults, sizeof(faults));
-		_exit(0);
-	}
-	read_all(p[0], &faults, sizeof(faults));
-	CHECK_EXIT(wait_child(pid), 0, "the child ran");
-	CHECK(faults >= NPAGES, "the child's first writes to %d shared pages fault "
-	      "(no PTEs copied at fork): %ld faults", NPAGES, faults);
-	CHECK_EQ(mismatches(shr, 'c'), 0, "and the parent sees what the child wrote");
-	close(p[0]);
-	close(p[1]);
-	munmap(shr, NPAGES * PAGE_SIZE);
-}
-
 int main(void)
 {
 	test_isolation();
@@ -288,6 +249,5 @@ int main(void)
 	test_fresh_page_faults();
 	test_cow_faults();
 	test_children_rusage();
-	test_shared_not_copied();
 	return tap_done();
 }
