@@ -55,9 +55,9 @@ struct board {
 static struct board *board;
 
 enum {
-	C_READ_PRIV, C_SAW_SHR, C_WRITE_PRIV, C_WRITE_PRIV2, C_WRITE_SHR, C_WRITE_SHR2,
+	C_READ_PRIV, C_SAW_SHR, C_WRITE_PRIV, C_WRITE_PRIV2, C_WRITE_SHR2,
 	C_WRITE_BSS, C_WRITE_DATA, C_SAW_PRIV, C_SAW_BSS, C_SAW_DATA,
-	G_READ_PRIV, G_WRITE_PRIV, G_SAW_PRIV, G_WRITE_SHR,
+	G_READ_PRIV, G_WRITE_PRIV, G_SAW_PRIV,
 	C_AFTER_G_PRIV, C_AFTER_G_FAULTS,
 	D_SAW_PRIV, D_WRITE_PRIV, D_SAW_OWN,
 	E_READ_PRIV,
@@ -156,7 +156,10 @@ static int grandchild(void)
 	board->v[G_READ_PRIV] = FAULTS(touch_read(priv, NPRIV));
 	board->v[G_SAW_PRIV] = seen(priv, NPRIV);
 	board->v[G_WRITE_PRIV] = FAULTS(touch_write(priv, NPRIV, 'G'));
-	board->v[G_WRITE_SHR] = FAULTS(touch_write(shr, NSHR, 'G'));
+	/* not compared: faults on shared memory right after fork (Linux
+	 * copies no PTEs of a shared VMA, so the child refaults them; the
+	 * kernel under test copies them: docs/syscalls.md) */
+	touch_write(shr, NSHR, 'G');
 	return count_not(priv, NPRIV, 'G') ? 1 : 0;
 }
 
@@ -176,7 +179,7 @@ static int child(int from_parent, int to_parent)
 	board->v[C_SAW_SHR] = seen(shr, NSHR);
 	board->v[C_WRITE_PRIV] = FAULTS(touch_write(priv, NPRIV, 'C'));
 	board->v[C_WRITE_PRIV2] = FAULTS(touch_write(priv, NPRIV, 'C'));
-	board->v[C_WRITE_SHR] = FAULTS(touch_write(shr, NSHR, 'C'));
+	touch_write(shr, NSHR, 'C');            /* (fault counts: see grandchild()) */
 	board->v[C_WRITE_SHR2] = FAULTS(touch_write(shr, NSHR, 'C'));
 	board->v[C_WRITE_BSS] = FAULTS(touch_write(bss, NBSS, 'c'));
 	board->v[C_WRITE_DATA] = FAULTS(touch_write(data, NDATA, 'd'));
@@ -253,7 +256,6 @@ static void test_child_and_grandchild(void)
 	printf("child saw shr: %c\n", (char)board->v[C_SAW_SHR]);
 	printf("child write priv faults: %ld\n", board->v[C_WRITE_PRIV]);
 	printf("child second write priv faults: %ld\n", board->v[C_WRITE_PRIV2]);
-	printf("child write shr faults: %ld\n", board->v[C_WRITE_SHR]);
 	printf("child second write shr faults: %ld\n", board->v[C_WRITE_SHR2]);
 	printf("child write bss faults: %ld\n", board->v[C_WRITE_BSS]);
 	printf("child write data faults: %ld\n", board->v[C_WRITE_DATA]);
@@ -273,7 +275,6 @@ static void test_child_and_grandchild(void)
 	printf("grandchild read priv faults: %ld\n", board->v[G_READ_PRIV]);
 	printf("grandchild saw priv: %c\n", (char)board->v[G_SAW_PRIV]);
 	printf("grandchild write priv faults: %ld\n", board->v[G_WRITE_PRIV]);
-	printf("grandchild write shr faults: %ld\n", board->v[G_WRITE_SHR]);
 	printf("child saw priv after grandchild: %c\n", (char)board->v[C_AFTER_G_PRIV]);
 	printf("child rewrite priv faults after grandchild: %ld\n", board->v[C_AFTER_G_FAULTS]);
 	printf("parent sees priv at the end: %c\n", seen(priv, NPRIV));
