@@ -500,19 +500,19 @@ KTEST(mm_file_msync_errors_and_sync)
 
 /* ---- truncate racing a fault (LINUX-SEMANTICS.md item 63, section 2) -------- */
 
-/* Shared by the test and its faulting thread. Static: the thread still
- * uses may_exit after the test has returned. */
-static struct race {
+/* A thread that reads FBASE in @mm, and what it saw. Static in each test
+ * that uses one: the thread still uses may_exit after the test returned. */
+struct faulter {
 	struct mm_struct *mm;
 	int phase;                      /* 1: faulting, 2: the access returned */
 	unsigned long left;             /* what copy_from_user could not copy */
 	struct completion done;
 	struct completion may_exit;     /* the test no longer looks at the task */
-} race;
+};
 
-static int race_faulter(void *arg)
+static int faulter_fn(void *arg)
 {
-	struct race *r = arg;
+	struct faulter *r = arg;
 	char c;
 
 	switch_to_new_mm(r->mm);
@@ -523,6 +523,14 @@ static int race_faulter(void *arg)
 	complete(&r->done);
 	wait_for_completion(&r->may_exit);
 	return 0;
+}
+
+static struct task_struct *start_faulter(struct faulter *r, struct mm_struct *mm)
+{
+	*r = (struct faulter){ .mm = mm };
+	init_completion(&r->done);
+	init_completion(&r->may_exit);
+	return kthread_run(faulter_fn, r, "ktest-faulter");
 }
 
 /*
@@ -545,16 +553,14 @@ KTEST(mm_file_truncate_race_retries)
 	struct mm_struct *mm = mm_alloc(), *saved = current->mm;
 	struct file *f = make_file(t, 2);
 	bool delay = cmdline_get_ulong(&kernel_cmdline, "fault_delay", 0) != 0;
-	struct race *r = &race;
+	static struct faulter race;
+	struct faulter *r = &race;
 	struct task_struct *task;
 	unsigned long retries;
 	bool held;
 	char c;
 
 	KT_ASSERT(mm && f);
-	*r = (struct race){ .mm = mm };
-	init_completion(&r->done);
-	init_completion(&r->may_exit);
 	KT_EXPECT_EQ(map_file(mm, f, FBASE, 2 * PAGE_SIZE, MAP_SHARED, 0), (long)FBASE);
 	/* Page 1 first: the page tables exist, so the raced fault allocates
 	 * nothing and its only sleep is fault_delay's. */
@@ -562,7 +568,7 @@ KTEST(mm_file_truncate_race_retries)
 	KT_EXPECT_EQ(copy_from_user(&c, (void *)(FBASE + PAGE_SIZE), 1), 0);
 	switch_to_new_mm(saved);
 	retries = vm_event_read(FL_TRUNCATE_RETRY);
-	task = kthread_run(race_faulter, r, "ktest-faulter");
+	task = start_faulter(r, mm);
 	KT_ASSERT(task);
 	while (READ_ONCE(r->phase) != 2 &&
 	       !(READ_ONCE(r->phase) == 1 && READ_ONCE(task->state) == TASK_UNINTERRUPTIBLE))
@@ -582,6 +588,40 @@ KTEST(mm_file_truncate_race_retries)
 	} else {
 		KT_EXPECT_EQ(r->left, 0);
 	}
+	complete(&r->may_exit);
+	mmput(mm);
+	fput(f);
+	vfs_unlink(FPATH);
+}
+
+/*
+ * A fault on a file that was truncated before it was mapped (so its
+ * truncate_count is no longer 0) must resolve: the fault samples the
+ * count before ->fault and finds it unchanged at the recheck. A fault that
+ * did not sample would retry for ever; the thread is left behind then.
+ */
+KTEST(mm_file_fault_after_truncate)
+{
+	static struct faulter fl;
+	struct mm_struct *mm = mm_alloc();
+	struct file *f = make_file(t, 2);
+	struct faulter *r = &fl;
+	int waited;
+
+	KT_ASSERT(mm && f);
+	KT_EXPECT_EQ(vfs_truncate(f->f_inode, PAGE_SIZE + 1), 0);
+	KT_EXPECT(READ_ONCE(f->f_inode->i_mapping->truncate_count) != 0);
+	KT_EXPECT_EQ(map_file(mm, f, FBASE, 2 * PAGE_SIZE, MAP_SHARED, 0), (long)FBASE);
+	KT_ASSERT(start_faulter(r, mm));
+	for (waited = 0; waited < 100 && READ_ONCE(r->phase) != 2; waited++)
+		msleep(10);
+	if (READ_ONCE(r->phase) != 2) {
+		kt_fail(t, __FILE__, __LINE__, "the fault still retries after 2 s: did it "
+			"sample truncate_count before ->fault?");
+		return;                 /* the thread still uses mm and f */
+	}
+	KT_EXPECT_EQ(r->left, 0);
+	KT_EXPECT(pte_present(pte_at(mm, FBASE)));
 	complete(&r->may_exit);
 	mmput(mm);
 	fput(f);

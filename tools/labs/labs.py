@@ -74,6 +74,7 @@ LABS = (
         ktests=(
             "mm_file_truncate_unmaps_shared_and_cow",
             "mm_file_truncate_race_retries",
+            "mm_file_fault_after_truncate",
         ),
         kargs="fault_delay=5"),
 )
