@@ -25,6 +25,11 @@ Suites, run in this order (a failing suite does not stop the others):
          oops with a decoded error code and a symbolized backtrace, then panic.
   gdb    QEMU paused with a GDB server; GDB breaks in kmain and in the page
          fault handler, and the backtraces must make sense.
+  labs   The coursework labs (docs/labs/, tools/labs/lab.py check): for each
+         lab, the full tree scores full marks with `make grade`, and the
+         handout (`make handout`, built from copies of this build's objects,
+         so only the stubbed files recompile) builds and scores below full.
+         Two result lines per lab.
   e2fsck After the boots: `e2fsck -fn` on the vda image they used must find
          the filesystem clean (one result line).
 
@@ -585,6 +590,13 @@ def suite_gdb(args, tap):
                     "faulting test")
 
 
+def suite_labs(args, tap):
+    """Every lab: full marks for the full tree, below full for its handout."""
+    sys.path.insert(0, str(REPO / "tools" / "labs"))
+    import lab  # noqa: E402  (tools/labs/lab.py)
+    lab.check(args, tap.result, diag)
+
+
 def find_e2fsck():
     """e2fsck's path: on PATH, or in the sbin directories a normal user's
     PATH may lack."""
@@ -713,6 +725,7 @@ SUITES = {
     "oops": suite_oops,
     "gdb": suite_gdb,
     "persist": suite_persist,
+    "labs": suite_labs,
     "e2fsck": suite_e2fsck,
 }
 

@@ -47,9 +47,9 @@ SCORE = re.compile(r"score: (\d+)/(\d+)")
 LAB_TEST_DIR = "/lab-tests"
 
 # What a handout's build directory is seeded with from this tree's: every
-# entry of the build directory except these (per-run disks and logs, and
-# the handouts themselves).
-SEED_SKIP = re.compile(r"^(labs|test-logs|.*-disk\.img|scratch-.*|errdisk-.*)$")
+# entry of the build directory except these: the handouts themselves, the
+# logs, the root staging tree, ISOs, and every disk image but the root's.
+SEED_SKIP = re.compile(r"^(labs|test-logs|rootfs|.*\.iso|(?!disk\.img$).*\.img)$")
 
 
 def fail(msg):
