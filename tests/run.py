@@ -25,6 +25,17 @@ Suites, run in this order (a failing suite does not stop the others):
          oops with a decoded error code and a symbolized backtrace, then panic.
   gdb    QEMU paused with a GDB server; GDB breaks in kmain and in the page
          fault handler, and the backtraces must make sense.
+  persist
+         A file written and synced in one boot is on the disk: the host
+         reads it back with debugfs, and a second boot reads it too.
+  fulldisk
+         PVH boot of a small root image of its own (build/fulldisk.img,
+         2 MiB, made by the Makefile) with "init.mode=exec" running
+         /tests/fulldisk_test --keep FILE: it fills the disk and stores
+         through a shared mapping until SIGBUS. Each of its checks is one
+         result line; then the host reads FILE from the image with debugfs
+         (what reached the disk: the pages written, zeros after) and runs
+         `e2fsck -fn` on it.
   e2fsck After the boots: `e2fsck -fn` on the vda image they used must find
          the filesystem clean (one result line).
 
@@ -641,6 +652,17 @@ def run_e2fsck(image, timeout):
         return None, [f"timed out after {timeout:g} s"]
 
 
+def debugfs_dump(image, path, timeout):
+    """(bytes of path in the ext2 image or b"", debugfs's output lines)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        dumped = Path(tmp, "dumped")
+        done = subprocess.run([qemu.find_debugfs(), "-R", f"dump {path} {dumped}", str(image)],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=timeout)
+        data = dumped.read_bytes() if dumped.exists() else b""
+    return data, done.stdout.decode("utf-8", "replace").splitlines()
+
+
 def persist_boot(args, disk, mode):
     """Boot once running only the persistence ktest; True if it passed."""
     out = KtestOutput()
@@ -665,18 +687,12 @@ def suite_persist(args, tap):
     tap.result(persist_boot(args, disk, "write"),
                "persist: boot 1 writes and syncs a 4 MiB file")
 
-    debugfs = shutil.which("debugfs") or "/usr/sbin/debugfs"
-    with tempfile.TemporaryDirectory() as tmp:
-        dumped = Path(tmp, "persist.bin")
-        done = subprocess.run([debugfs, "-R", f"dump {PERSIST_PATH} {dumped}", str(disk)],
-                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, timeout=args.timeout)
-        data = dumped.read_bytes() if dumped.exists() else b""
+    data, said = debugfs_dump(disk, PERSIST_PATH, args.timeout)
     same = data == persist_pattern(PERSIST_SIZE)
     if not same:
         diag(f"persist: debugfs read {len(data)} bytes of {PERSIST_PATH}; "
              f"expected {PERSIST_SIZE} bytes of the pattern")
-        show_lines(done.stdout.decode("utf-8", "replace").splitlines(), "debugfs said:")
+        show_lines(said, "debugfs said:")
     tap.result(same, "persist: debugfs reads the file back byte for byte on the host")
 
     tap.result(persist_boot(args, disk, "check"),
@@ -685,6 +701,92 @@ def suite_persist(args, tap):
     if status != 0:
         show_lines(output, "e2fsck said:")
     tap.result(status == 0, "persist: e2fsck finds the disk clean after both boots")
+
+
+# What user/tests/fulldisk_test.c writes, and where it leaves it (--keep).
+FULLDISK_KEPT = "/tmp/fulldisk.bin"
+FULLDISK_PAGES = 32
+FULLDISK_KEPT_LINE = re.compile(r"# kept (\S+): (\d+) pages written")
+
+
+def fulldisk_expected(written):
+    """The kept file's bytes: pattern() of fulldisk_test.c in the pages
+    written, zeros in the rest."""
+    out = bytearray(FULLDISK_PAGES * 4096)
+    for page in range(written):
+        base = page * 4096
+        out[base:base + 4096] = bytes((page * 31 + off * 7 + 1) & 0xff
+                                      for off in range(4096))
+    return bytes(out)
+
+
+def suite_fulldisk(args, tap):
+    """Stores through a shared mapping on a full disk: SIGBUS at the store
+    that needs a block the disk does not have, nothing written before lost
+    (->page_mkwrite reserves blocks; docs/ext2.md). A fresh copy of the
+    small image each run."""
+    image = Path(args.kernel).resolve().parent / "fulldisk.img"
+    if not image.is_file():
+        diag(f"fulldisk: {image} does not exist (`make test` makes it)")
+        tap.result(False, "fulldisk: the small image exists")
+        return
+    disk = image.with_name("fulldisk-run.img")
+    subprocess.run(["cp", "--sparse=always", str(image), str(disk)], check=True)
+
+    out = KtestOutput()
+    state = {"written": None, "status": None}
+
+    def on_line(line):
+        m = FULLDISK_KEPT_LINE.fullmatch(line)
+        if m and m.group(1) == FULLDISK_KEPT:
+            state["written"] = int(m.group(2))
+        m = qemu.INIT_STATUS.fullmatch(line)
+        if m:
+            state["status"] = int(m.group(1))
+        item = out.parse(line)
+        if item and item[0] == "result":
+            tap.result(item[1], f"fulldisk: {item[2]}")
+        elif item:
+            say(item[1])                   # the test's "# ..." diagnostics
+
+    run = boot(args, "fulldisk", on_line, disk=disk, kernel=args.kernel,
+               kargs=kernel_cmdline("init.mode=exec", args.kargs, "--",
+                                    "/tests/fulldisk_test", "--keep", FULLDISK_KEPT))
+    save_log(args, "fulldisk", run.console)
+    problems = []
+    if run.status != qemu.EXIT_POWEROFF:
+        problems.append(describe_status(run.status, run.timeout) +
+                        " (expected 1: init powers off)")
+    if state["status"] != 0:
+        problems.append(f"fulldisk_test's exit status is {state['status']} (want 0)")
+    if out.closing is None or out.closing != (out.passed, out.failed):
+        problems.append(f"closing line {out.closing}, but {out.passed} ok and "
+                        f"{out.failed} not ok lines")
+    if state["written"] is None:       # (a test that skipped never prints it)
+        problems.append(f'no "# kept {FULLDISK_KEPT}: N pages written" line')
+    for p in problems:
+        diag(f"fulldisk: {p}")
+    if problems:
+        run.show_failure()
+    tap.result(not problems, "fulldisk: the test ran to the end on the small image")
+
+    written = state["written"]
+    data, said = debugfs_dump(disk, FULLDISK_KEPT, args.timeout)
+    same = written is not None and data == fulldisk_expected(written)
+    if not same:
+        wrong = next((i for i, (a, b) in enumerate(zip(data, fulldisk_expected(written or 0)))
+                      if a != b), None)
+        diag(f"fulldisk: debugfs read {len(data)} bytes of {FULLDISK_KEPT}; expected "
+             f"{FULLDISK_PAGES * 4096}, {written} pages of the pattern then zeros "
+             f"(first difference at byte {wrong})")
+        show_lines(said, "debugfs said:")
+    tap.result(same, "fulldisk: on the disk, the pages stored before SIGBUS are intact "
+                     "and the rest reads as zeros")
+
+    status, output = run_e2fsck(disk, args.timeout)
+    if status != 0:
+        show_lines(output, "e2fsck said:")
+    tap.result(status == 0, "fulldisk: e2fsck finds the full disk clean")
 
 
 def prepare_disk(args):
@@ -713,6 +815,7 @@ SUITES = {
     "oops": suite_oops,
     "gdb": suite_gdb,
     "persist": suite_persist,
+    "fulldisk": suite_fulldisk,
     "e2fsck": suite_e2fsck,
 }
 

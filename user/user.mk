@@ -40,7 +40,8 @@ USER_TESTS := \
 	file_test \
 	dir_test \
 	time_id_test \
-	shell_test
+	shell_test \
+	fulldisk_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must
