@@ -65,14 +65,9 @@ static long statfs_inode(struct inode *inode, struct statfs __user *ubuf)
 
 SYSCALL_DEFINE2(statfs, const char __user *, upath, struct statfs __user *, ubuf)
 {
-	char *path = getname(upath);
-	struct inode *inode;
+	struct inode *inode = user_namei(upath);
 	long err;
 
-	if (IS_ERR(path))
-		return PTR_ERR(path);
-	inode = namei_at(NULL, path);
-	putname(path);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
 	err = statfs_inode(inode, ubuf);

@@ -459,6 +459,9 @@ int vfs_getcwd(struct inode *dir, char *buf, size_t size);
 char *getname_flags(const char *upath, bool empty_ok);
 static inline char *getname(const char *upath) { return getname_flags(upath, false); }
 void putname(char *name);
+/* The inode a user path names (getname, then namei_at from the cwd),
+ * referenced, or an ERR_PTR from either. Context: may sleep. */
+struct inode *user_namei(const char *upath);
 /*
  * The starting directory of an *at call: NULL (cwd) for AT_FDCWD or an
  * absolute @path, else the referenced inode of open directory @dfd.
