@@ -110,9 +110,11 @@ int ext2_truncate_blocks(struct inode *inode)
  * vm_operations_struct->page_mkwrite: a page of a shared mapping is about
  * to become writable. Its holes below EOF get disk blocks now, where -ENOSPC
  * can still reach the writer (SIGBUS), and the file's times change as for
- * a write (LINUX-SEMANTICS.md item 52). A page whose blocks all exist
- * costs one walk of the block map. See block_page_mkwrite for the
- * returns. Context: mmap_lock held for reading; no i_rwsem; may sleep.
+ * a write (LINUX-SEMANTICS.md item 52). Called again on the first store
+ * after each write-back (page_mkclean write-protects the page), when the
+ * blocks exist: that costs a walk of the block map per block, and only
+ * the times change. See block_page_mkwrite for the returns.
+ * Context: mmap_lock held for reading; no i_rwsem; may sleep.
  */
 static vm_fault_t ext2_page_mkwrite(struct vm_fault *vmf)
 {

@@ -22,7 +22,8 @@
  * enough for a few pages and part of the next; the sparse file mapped
  * MAP_SHARED and written page after page (the first store of a page
  * probed, so a SIGBUS is caught with its siginfo) until a store faults;
- * msync, fsync; the file read back with read(): the pages written hold
+ * msync, fsync, and a store again to the first page (its blocks exist: no
+ * SIGBUS); the file read back with read(): the pages written hold
  * their pattern, the rest reads as zeros (also the page that got only
  * some of its blocks: they must not show the filler's old bytes).
  *
@@ -255,6 +256,10 @@ int main(int argc, char **argv)
 	else
 		CHECK_EQ(err, 0, "msync(MS_SYNC) succeeds (errno)");
 	CHECK_OK(fsync(fd), "fsync succeeds: write-back needed no block it did not have");
+	/* Write-back made page 0 clean and read-only again: the next store
+	 * runs ->page_mkwrite again, which finds its blocks on the full disk. */
+	CHECK_EQ(probe_write(map, (char)pattern(0, 0), &p), 0,
+		 "on the full disk, a store to a page written before still succeeds (signal)");
 	CHECK_OK(munmap(map, NPAGES * PAGE_SIZE), "munmap");
 	CHECK_EQ(check_contents(fd, written), -1,
 		 "read() finds every page written, and zeros after (first wrong byte)");
