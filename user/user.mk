@@ -46,7 +46,8 @@ USER_TESTS := \
 	filemap_eof_test \
 	msync_test \
 	dirty_tracking_test \
-	truncate_race_test
+	truncate_race_test \
+	filemap_fuzz_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must
