@@ -12,19 +12,26 @@
  * pread, no truncate overlapped, so pread() must return the marker. A
  * mismatch is a lost store: it went to a page that is no longer the file's
  * (a stale PTE left by a fault that installed its page after truncate had
- * removed it). The child keeps storing to the same page until it has had
- * a clean window, so that a stale PTE is caught by the very next check.
+ * removed it). The child stays on one page for PAGE_TURN clean windows
+ * before it moves to the next: a stale PTE is caught by the very next
+ * check, and a fault (slow under fault_delay) is needed only after a
+ * truncate, not for every try.
  *
- * The parent's cycles come in two phases: cycles with random pauses of
- * 0-10 ms, so that truncates land inside slow faults (Faultline's
+ * The parent's cycles come in two phases. First, cycles with random pauses
+ * of 0-30 ms, so that truncates land inside slow faults (Faultline's
  * fault_delay=MS switch makes every file fault sleep between looking up
  * its page and installing the PTE) and the faults also get quiet windows
- * to finish in; then back-to-back cycles, for real parallelism on SMP.
+ * to finish in. The pauses span several ticks of a 100 Hz clock: sleeps
+ * end on ticks, so with pauses shorter than one tick the truncater would
+ * wake on the same tick as every delayed fault, and with the guard on no
+ * fault would ever finish; and every tenth pause is 50 ms, longer than any
+ * delayed fault, so that some faults finish for sure. Then back-to-back
+ * cycles, for real parallelism on SMP.
  *
  * tests/run.py suite "truncrace" runs this program with fault_delay=5,
  * where it must pass, and with fault_delay=5 truncate_guard=0, where the
  * fault path's truncate_count recheck is off and it must catch lost
- * stores (exit 1). Bounded by iterations: about 1-2 s on the host and
+ * stores (exit 1). Bounded by iterations: about 2 s on the host and
  * under TCG.
  */
 #include <setjmp.h>
@@ -33,11 +40,14 @@
 #include "filemap.h"
 
 #define NPAGES		4
-#define PAUSED_CYCLES	150	/* each followed by a 0-10 ms pause */
+#define PAUSED_CYCLES	100	/* each followed by a 0-30 ms pause */
 #define TIGHT_CYCLES	1000	/* back to back */
-#define MAX_PAUSE_US	10000
+#define MAX_PAUSE_US	30000
+#define QUIET_EVERY	10	/* every 10th pause is QUIET_US long */
+#define QUIET_US	50000
 #define MIN_VERIFIED	100	/* clean windows needed to trust a pass */
 #define NREPORT		5	/* lost stores described in detail */
+#define PAGE_TURN	256	/* clean windows on a page before the next */
 
 struct lost {
 	long iter;
@@ -71,9 +81,8 @@ static unsigned long seq_read(struct race *r)
 	return __atomic_load_n(&r->seq, __ATOMIC_SEQ_CST);
 }
 
-/* One store + pread of a marker at page; updates the counts. Returns 1 if
- * the window was clean (no truncate overlapped). */
-static int one_try(struct race *r, volatile char *map, int fd, long iter,
+/* One store + pread of a marker at page; updates the counts. */
+static void one_try(struct race *r, volatile char *map, int fd, long iter,
 		   long page)
 {
 	volatile uint64_t *slot = (volatile uint64_t *)(map + page * PAGE_SIZE +
@@ -88,7 +97,7 @@ static int one_try(struct race *r, volatile char *map, int fd, long iter,
 		r->sigbus++;
 		if (!(s1 & 1) && seq_read(r) == s1)
 			r->sigbus_quiet++;
-		return 0;
+		return;
 	}
 	*slot = marker;
 	if (pread(fd, &got, sizeof(got), (const char *)slot - map) !=
@@ -96,7 +105,7 @@ static int one_try(struct race *r, volatile char *map, int fd, long iter,
 		got = 0;
 	s2 = seq_read(r);
 	if (s1 != s2 || (s1 & 1))
-		return 0;
+		return;
 	r->verified++;
 	if (got != marker) {
 		if (r->lost < NREPORT)
@@ -104,7 +113,6 @@ static int one_try(struct race *r, volatile char *map, int fd, long iter,
 							    got };
 		r->lost++;
 	}
-	return 1;
 }
 
 static int child(struct race *r, int fd)
@@ -112,7 +120,6 @@ static int child(struct race *r, int fd)
 	char *map = map_file(fd, NPAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
 			     MAP_SHARED, 0);
 	struct sigaction sa;
-	long page = 0;
 
 	if (!map)
 		return 2;
@@ -122,10 +129,9 @@ static int child(struct race *r, int fd)
 	sigaction(SIGBUS, &sa, NULL);
 	for (long iter = 0; !__atomic_load_n(&r->done, __ATOMIC_SEQ_CST);
 	     iter++) {
-		/* Move on to the next page only after a clean window, so that
-		 * a stale PTE on this one meets the next check. */
-		if (one_try(r, map, fd, iter, page))
-			page = (page + 1) % NPAGES;
+		long page = r->verified / PAGE_TURN % NPAGES;
+
+		one_try(r, map, fd, iter, page);
 	}
 	return 0;
 }
@@ -184,7 +190,8 @@ int main(void)
 
 	for (int c = 0; c < PAUSED_CYCLES; c++) {
 		truncate_cycle(r, fd, &errors);
-		usleep(next_rand(&x) % MAX_PAUSE_US);
+		usleep(c % QUIET_EVERY == QUIET_EVERY - 1 ? QUIET_US :
+		       next_rand(&x) % MAX_PAUSE_US);
 	}
 	for (int c = 0; c < TIGHT_CYCLES; c++)
 		truncate_cycle(r, fd, &errors);
