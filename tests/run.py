@@ -468,6 +468,15 @@ def truncrace_boot(args, tag, switches):
     return run, out
 
 
+def truncrace_failure(run, out, problem):
+    """Why a truncrace boot failed, the test's output, and the console tail
+    if the test never finished."""
+    diag(f"truncrace: {problem}")
+    show_lines(out.lines, f"output of {TRUNCRACE_PROG}:")
+    if out.status is None:
+        run.show_failure()
+
+
 def suite_truncrace(args, tap):
     """The truncate-vs-fault race, both ways: it must pass with the guard
     and be caught without it."""
@@ -475,11 +484,9 @@ def suite_truncrace(args, tap):
     ok = run.status == qemu.EXIT_POWEROFF and out.status == 0 \
         and out.closing is not None
     if not ok:
-        diag(f"truncrace: {describe_status(run.status, run.timeout)}, "
-             f"test exit status {out.status}")
-        show_lines(out.lines, f"output of {TRUNCRACE_PROG}:")
-        if out.status is None:
-            run.show_failure()
+        truncrace_failure(run, out,
+                          f"{describe_status(run.status, run.timeout)}, "
+                          f"test exit status {out.status}")
     tap.result(ok, f"truncrace: {TRUNCRACE_DELAY}: no store is lost while "
                    "truncate races slow faults")
 
@@ -497,18 +504,15 @@ def suite_truncrace(args, tap):
                               if "lost store" in l or "child:" in l
                               or "vmstat" in l]:
             diag(f"  {line}")
+    elif out.status == 0:
+        truncrace_failure(run, out, f"the test PASSED with "
+                          f"{TRUNCRACE_NO_GUARD}: no stale mapping was "
+                          "caught (does the kernel know the switch?)")
     else:
-        if out.status == 0:
-            diag(f"truncrace: the test PASSED with {TRUNCRACE_NO_GUARD}: "
-                 "no stale mapping was caught (does the kernel know the "
-                 "switch?)")
-        else:
-            diag(f"truncrace: {describe_status(run.status, run.timeout)}, "
-                 f"test exit status {out.status}; expected exit 1 with "
-                 f"only the '{TRUNCRACE_CHECK}' check failing")
-        show_lines(out.lines, f"output of {TRUNCRACE_PROG}:")
-        if out.status is None:
-            run.show_failure()
+        truncrace_failure(run, out,
+                          f"{describe_status(run.status, run.timeout)}, "
+                          f"test exit status {out.status}; expected exit 1 "
+                          f"with only the '{TRUNCRACE_CHECK}' check failing")
     tap.result(ok, f"truncrace: {TRUNCRACE_DELAY} {TRUNCRACE_NO_GUARD}: "
                    "the test catches the lost stores")
 
