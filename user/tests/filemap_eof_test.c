@@ -13,12 +13,13 @@
  *   36  a shrink mid-page zeroes the rest of that page in place;
  *   37  ftruncate(0), then a write() makes page 0 valid again;
  *   38  the kernel touching such memory gives EFAULT or a short count;
- *   39  the ftruncate error table.
+ *   39  the ftruncate error table, RLIMIT_FSIZE included (EFBIG and
+ *       SIGXFSZ; write() too, as generic_write_checks does).
  *
- * Not checked: the RLIMIT_FSIZE row of 39 (EFBIG and SIGXFSZ), which
- * Faultline does not enforce yet (fs/open.c), and EPERM for append-only
- * inodes, which needs chattr.
+ * Not checked: EPERM for append-only inodes, which needs chattr.
  */
+#include <sys/resource.h>
+
 #include "filemap.h"
 #include "memprobe.h"
 
@@ -367,6 +368,54 @@ static void test_ftruncate_errors(void)
 	unlink("errs");
 }
 
+static volatile int xfsz_count;
+
+static void on_sigxfsz(int sig)
+{
+	(void)sig;
+	xfsz_count++;
+}
+
+/* Item 39's RLIMIT_FSIZE row: growing past the limit. */
+static void test_fsize_limit(void)
+{
+	int fd = make_file("fsize", 20000, 29);
+	struct rlimit old, lim;
+	struct sigaction sa, old_sa;
+
+	REQUIRE(fd >= 0 && getrlimit(RLIMIT_FSIZE, &old) == 0,
+		"a 20000-byte file, and the current RLIMIT_FSIZE");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigxfsz;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGXFSZ, &sa, &old_sa);
+	lim = old;
+	lim.rlim_cur = 8192;
+	REQUIRE(setrlimit(RLIMIT_FSIZE, &lim) == 0, "set RLIMIT_FSIZE to 8192");
+
+	xfsz_count = 0;
+	CHECK_ERR(ftruncate(fd, 30000), EFBIG, "ftruncate growing past the "
+		  "limit: EFBIG");
+	CHECK_EQ(xfsz_count, 1, "and SIGXFSZ was sent");
+	CHECK_EQ(file_size(fd), 20000, "the size did not change");
+	CHECK_OK(ftruncate(fd, 12000), "ftruncate shrinking to a size still "
+		 "past the limit: allowed");
+	CHECK_OK(ftruncate(fd, 4000), "ftruncate to below the limit");
+	CHECK_OK(ftruncate(fd, 8192), "ftruncate growing to the limit exactly");
+	xfsz_count = 0;
+	CHECK_EQ(pwrite(fd, "abcdefgh", 8, 8188), 4, "a write across the "
+		 "limit is cut at it");
+	CHECK_EQ(xfsz_count, 0, "without a signal");
+	CHECK_ERR(pwrite(fd, "x", 1, 8192), EFBIG, "a write at the limit: "
+		  "EFBIG");
+	CHECK_EQ(xfsz_count, 1, "and SIGXFSZ");
+
+	setrlimit(RLIMIT_FSIZE, &old);
+	sigaction(SIGXFSZ, &old_sa, NULL);
+	close(fd);
+	unlink("fsize");
+}
+
 int main(void)
 {
 	char dir[64];
@@ -389,6 +438,7 @@ int main(void)
 	test_trunc0();
 	test_efault();
 	test_ftruncate_errors();
+	test_fsize_limit();
 	CHECK_OK(leave_scratch_dir(dir), "remove the scratch directory");
 	return tap_done();
 }
