@@ -19,12 +19,30 @@ Suites, run in this order (a failing suite does not stop the others):
          build/test-logs/user.log has all of it. --extra-tests DIR (or
          $EXTRA_TESTS, as `make test EXTRA_TESTS=DIR` sets it) first copies
          every executable in DIR into /extra-tests on the vda image.
+  truncrace  Two PVH boots running only /tests/truncate_race_test (init's
+         exec mode): with "fault_delay=5" every file fault sleeps 5 ms
+         between finding its page and installing the PTE, and the test must
+         pass (the truncate_count recheck retries the faults truncate
+         overtook); with "fault_delay=5 truncate_guard=0" the recheck is
+         off, and the test must FAIL, reporting lost stores (the stale
+         mapping it exists to catch). Each boot is one result line.
   grub   GRUB boot of the test ISO (its grub.cfg passes "ktest"): the kernel
          must come up through Multiboot2 and pass its tests.
   oops   PVH boot with "crash=pagefault": the kernel must print a Linux-style
          oops with a decoded error code and a symbolized backtrace, then panic.
   gdb    QEMU paused with a GDB server; GDB breaks in kmain and in the page
          fault handler, and the backtraces must make sense.
+  persist
+         A file written and synced in one boot is on the disk: the host
+         reads it back with debugfs, and a second boot reads it too.
+  fulldisk
+         PVH boot of a small root image of its own (build/fulldisk.img,
+         2 MiB, made by the Makefile) with "init.mode=exec" running
+         /tests/fulldisk_test --keep FILE: it fills the disk and stores
+         through a shared mapping until SIGBUS. Each of its checks is one
+         result line; then the host reads FILE from the image with debugfs
+         (what reached the disk: the pages written, zeros after) and runs
+         `e2fsck -fn` on it.
   labs   The coursework labs (docs/labs/, tools/labs/lab.py check): for each
          lab, the full tree scores full marks with `make grade`, and the
          handout (`make handout`, built from copies of this build's objects,
@@ -423,6 +441,98 @@ def suite_user(args, tap):
         tap.result(False, "user: the test boot completed")
 
 
+# The truncate race test (user/tests/truncate_race_test.c), the check that
+# fails when a store is lost, and the kernel switches of the two boots.
+TRUNCRACE_PROG = "/tests/truncate_race_test"
+TRUNCRACE_CHECK = "no store lost"
+TRUNCRACE_DELAY = "fault_delay=5"
+TRUNCRACE_NO_GUARD = "truncate_guard=0"
+
+
+class ProgramOutput:
+    """The TAP lines of one program run by init's exec mode, and init's
+    faultline-exit-status line."""
+
+    def __init__(self):
+        self.lines = []                  # the program's result and # lines
+        self.failed = []                 # its "not ok" lines
+        self.closing = None
+        self.status = None
+
+    def on_line(self, line):
+        m = qemu.INIT_STATUS.fullmatch(line)
+        if m:
+            self.status = int(m.group(1))
+            return
+        if KTEST_CLOSING.fullmatch(line):
+            self.closing = line
+        m = KTEST_RESULT.fullmatch(line)
+        if m and m.group(1) == "not ok":
+            self.failed.append(line)
+        if m or line.startswith("# "):
+            self.lines.append(line)
+
+
+def truncrace_boot(args, tag, switches):
+    """Boot once running only the race test with the given kernel
+    switches; returns (Boot, ProgramOutput)."""
+    out = ProgramOutput()
+    run = boot(args, tag, out.on_line, kernel=args.kernel,
+               kargs=kernel_cmdline("init.mode=exec", switches, args.kargs,
+                                    "--", TRUNCRACE_PROG))
+    save_log(args, tag, run.console)
+    return run, out
+
+
+def truncrace_failure(run, out, problem):
+    """Why a truncrace boot failed, the test's output, and the console tail
+    if the test never finished."""
+    diag(f"truncrace: {problem}")
+    show_lines(out.lines, f"output of {TRUNCRACE_PROG}:")
+    if out.status is None:
+        run.show_failure()
+
+
+def suite_truncrace(args, tap):
+    """The truncate-vs-fault race, both ways: it must pass with the guard
+    and be caught without it."""
+    run, out = truncrace_boot(args, "truncrace-guard", TRUNCRACE_DELAY)
+    ok = run.status == qemu.EXIT_POWEROFF and out.status == 0 \
+        and out.closing is not None
+    if not ok:
+        truncrace_failure(run, out,
+                          f"{describe_status(run.status, run.timeout)}, "
+                          f"test exit status {out.status}")
+    tap.result(ok, f"truncrace: {TRUNCRACE_DELAY}: no store is lost while "
+                   "truncate races slow faults")
+
+    run, out = truncrace_boot(args, "truncrace-noguard",
+                              kernel_cmdline(TRUNCRACE_DELAY,
+                                             TRUNCRACE_NO_GUARD))
+    caught = [line for line in out.failed if TRUNCRACE_CHECK in line]
+    ok = run.status == qemu.EXIT_POWEROFF and out.status == 1 \
+        and out.closing is not None and caught and \
+        len(caught) == len(out.failed)
+    if ok:
+        diag(f"truncrace: with {TRUNCRACE_NO_GUARD} the test caught the "
+             "stale mapping, as it must:")
+        for line in caught + [l for l in out.lines
+                              if "lost store" in l or "child:" in l
+                              or "vmstat" in l]:
+            diag(f"  {line}")
+    elif out.status == 0:
+        truncrace_failure(run, out, f"the test PASSED with "
+                          f"{TRUNCRACE_NO_GUARD}: no stale mapping was "
+                          "caught (does the kernel know the switch?)")
+    else:
+        truncrace_failure(run, out,
+                          f"{describe_status(run.status, run.timeout)}, "
+                          f"test exit status {out.status}; expected exit 1 "
+                          f"with only the '{TRUNCRACE_CHECK}' check failing")
+    tap.result(ok, f"truncrace: {TRUNCRACE_DELAY} {TRUNCRACE_NO_GUARD}: "
+                   "the test catches the lost stores")
+
+
 def suite_grub(args, tap):
     """GRUB boot of the test ISO: Multiboot2 works and the ktests pass."""
     out = KtestOutput()
@@ -653,6 +763,17 @@ def run_e2fsck(image, timeout):
         return None, [f"timed out after {timeout:g} s"]
 
 
+def debugfs_dump(image, path, timeout):
+    """(bytes of path in the ext2 image or b"", debugfs's output lines)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        dumped = Path(tmp, "dumped")
+        done = subprocess.run([qemu.find_debugfs(), "-R", f"dump {path} {dumped}", str(image)],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=timeout)
+        data = dumped.read_bytes() if dumped.exists() else b""
+    return data, done.stdout.decode("utf-8", "replace").splitlines()
+
+
 def persist_boot(args, disk, mode):
     """Boot once running only the persistence ktest; True if it passed."""
     out = KtestOutput()
@@ -677,18 +798,12 @@ def suite_persist(args, tap):
     tap.result(persist_boot(args, disk, "write"),
                "persist: boot 1 writes and syncs a 4 MiB file")
 
-    debugfs = shutil.which("debugfs") or "/usr/sbin/debugfs"
-    with tempfile.TemporaryDirectory() as tmp:
-        dumped = Path(tmp, "persist.bin")
-        done = subprocess.run([debugfs, "-R", f"dump {PERSIST_PATH} {dumped}", str(disk)],
-                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, timeout=args.timeout)
-        data = dumped.read_bytes() if dumped.exists() else b""
+    data, said = debugfs_dump(disk, PERSIST_PATH, args.timeout)
     same = data == persist_pattern(PERSIST_SIZE)
     if not same:
         diag(f"persist: debugfs read {len(data)} bytes of {PERSIST_PATH}; "
              f"expected {PERSIST_SIZE} bytes of the pattern")
-        show_lines(done.stdout.decode("utf-8", "replace").splitlines(), "debugfs said:")
+        show_lines(said, "debugfs said:")
     tap.result(same, "persist: debugfs reads the file back byte for byte on the host")
 
     tap.result(persist_boot(args, disk, "check"),
@@ -697,6 +812,92 @@ def suite_persist(args, tap):
     if status != 0:
         show_lines(output, "e2fsck said:")
     tap.result(status == 0, "persist: e2fsck finds the disk clean after both boots")
+
+
+# What user/tests/fulldisk_test.c writes, and where it leaves it (--keep).
+FULLDISK_KEPT = "/tmp/fulldisk.bin"
+FULLDISK_PAGES = 32
+FULLDISK_KEPT_LINE = re.compile(r"# kept (\S+): (\d+) pages written")
+
+
+def fulldisk_expected(written):
+    """The kept file's bytes: pattern() of fulldisk_test.c in the pages
+    written, zeros in the rest."""
+    out = bytearray(FULLDISK_PAGES * 4096)
+    for page in range(written):
+        base = page * 4096
+        out[base:base + 4096] = bytes((page * 31 + off * 7 + 1) & 0xff
+                                      for off in range(4096))
+    return bytes(out)
+
+
+def suite_fulldisk(args, tap):
+    """Stores through a shared mapping on a full disk: SIGBUS at the store
+    that needs a block the disk does not have, nothing written before lost
+    (->page_mkwrite reserves blocks; docs/ext2.md). A fresh copy of the
+    small image each run."""
+    image = Path(args.kernel).resolve().parent / "fulldisk.img"
+    if not image.is_file():
+        diag(f"fulldisk: {image} does not exist (`make test` makes it)")
+        tap.result(False, "fulldisk: the small image exists")
+        return
+    disk = image.with_name("fulldisk-run.img")
+    subprocess.run(["cp", "--sparse=always", str(image), str(disk)], check=True)
+
+    out = KtestOutput()
+    state = {"written": None, "status": None}
+
+    def on_line(line):
+        m = FULLDISK_KEPT_LINE.fullmatch(line)
+        if m and m.group(1) == FULLDISK_KEPT:
+            state["written"] = int(m.group(2))
+        m = qemu.INIT_STATUS.fullmatch(line)
+        if m:
+            state["status"] = int(m.group(1))
+        item = out.parse(line)
+        if item and item[0] == "result":
+            tap.result(item[1], f"fulldisk: {item[2]}")
+        elif item:
+            say(item[1])                   # the test's "# ..." diagnostics
+
+    run = boot(args, "fulldisk", on_line, disk=disk, kernel=args.kernel,
+               kargs=kernel_cmdline("init.mode=exec", args.kargs, "--",
+                                    "/tests/fulldisk_test", "--keep", FULLDISK_KEPT))
+    save_log(args, "fulldisk", run.console)
+    problems = []
+    if run.status != qemu.EXIT_POWEROFF:
+        problems.append(describe_status(run.status, run.timeout) +
+                        " (expected 1: init powers off)")
+    if state["status"] != 0:
+        problems.append(f"fulldisk_test's exit status is {state['status']} (want 0)")
+    if out.closing is None or out.closing != (out.passed, out.failed):
+        problems.append(f"closing line {out.closing}, but {out.passed} ok and "
+                        f"{out.failed} not ok lines")
+    if state["written"] is None:       # (a test that skipped never prints it)
+        problems.append(f'no "# kept {FULLDISK_KEPT}: N pages written" line')
+    for p in problems:
+        diag(f"fulldisk: {p}")
+    if problems:
+        run.show_failure()
+    tap.result(not problems, "fulldisk: the test ran to the end on the small image")
+
+    written = state["written"]
+    data, said = debugfs_dump(disk, FULLDISK_KEPT, args.timeout)
+    same = written is not None and data == fulldisk_expected(written)
+    if not same:
+        wrong = next((i for i, (a, b) in enumerate(zip(data, fulldisk_expected(written or 0)))
+                      if a != b), None)
+        diag(f"fulldisk: debugfs read {len(data)} bytes of {FULLDISK_KEPT}; expected "
+             f"{FULLDISK_PAGES * 4096}, {written} pages of the pattern then zeros "
+             f"(first difference at byte {wrong})")
+        show_lines(said, "debugfs said:")
+    tap.result(same, "fulldisk: on the disk, the pages stored before SIGBUS are intact "
+                     "and the rest reads as zeros")
+
+    status, output = run_e2fsck(disk, args.timeout)
+    if status != 0:
+        show_lines(output, "e2fsck said:")
+    tap.result(status == 0, "fulldisk: e2fsck finds the full disk clean")
 
 
 def prepare_disk(args):
@@ -721,10 +922,12 @@ def prepare_disk(args):
 SUITES = {
     "ktest": suite_ktest,
     "user": suite_user,
+    "truncrace": suite_truncrace,
     "grub": suite_grub,
     "oops": suite_oops,
     "gdb": suite_gdb,
     "persist": suite_persist,
+    "fulldisk": suite_fulldisk,
     "labs": suite_labs,
     "e2fsck": suite_e2fsck,
 }

@@ -40,7 +40,15 @@ USER_TESTS := \
 	file_test \
 	dir_test \
 	time_id_test \
-	shell_test
+	shell_test \
+	filemap_args_test \
+	filemap_coherence_test \
+	filemap_eof_test \
+	msync_test \
+	dirty_tracking_test \
+	truncate_race_test \
+	filemap_fuzz_test \
+	fulldisk_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must

@@ -261,7 +261,7 @@ struct inode {
 	loff_t i_size;                          /* (r) read without it with READ_ONCE */
 	u64 i_blocks;                           /* (r) 512-byte units, as stat reports */
 	u64 i_rdev;                             /* (c) device number, for device files */
-	struct timespec64 i_atime, i_mtime, i_ctime;    /* (r) */
+	struct timespec64 i_atime, i_mtime, i_ctime;    /* (r); also file_update_time() */
 	struct super_block *i_sb;               /* (c) */
 	const struct inode_operations *i_op;    /* (c) */
 	const struct file_operations *i_fop;    /* (c) */
@@ -314,6 +314,13 @@ void writeback_older_than(u64 before);
 
 struct timespec64 current_time(void);
 void inode_set_size(struct inode *inode, loff_t size);  /* WRITE_ONCE + dirty */
+/*
+ * The file's data changed other than through write() (a store through a
+ * shared mapping, from ->page_mkwrite): mtime and ctime become now.
+ * Context: any task context; needs no i_rwsem (->page_mkwrite cannot take
+ * it), so it may race with another time update: both store "now".
+ */
+void file_update_time(struct file *file);
 
 /* ---- superblocks and filesystem types ------------------------------------ */
 
@@ -467,6 +474,9 @@ int vfs_getcwd(struct inode *dir, char *buf, size_t size);
 char *getname_flags(const char *upath, bool empty_ok);
 static inline char *getname(const char *upath) { return getname_flags(upath, false); }
 void putname(char *name);
+/* The inode a user path names (getname, then namei_at from the cwd),
+ * referenced, or an ERR_PTR from either. Context: may sleep. */
+struct inode *user_namei(const char *upath);
 /*
  * The starting directory of an *at call: NULL (cwd) for AT_FDCWD or an
  * absolute @path, else the referenced inode of open directory @dfd.
