@@ -153,12 +153,12 @@ def write_handout(root, lab, out, only=None):
 # ---- grading --------------------------------------------------------------
 
 class Results:
-    """The lab's tests and what one or two boots said about them."""
+    """The lab's tests and what the boot said about them."""
 
     def __init__(self, lab):
         self.lab = lab
         self.seen = {}                  # (kind, name) -> ok
-        self.boots = []                 # (what, ok): each boot must end normally
+        self.boots = []                 # (what, ok): the boot must end normally
         self.notes = []                 # why a boot went wrong, with its console
 
     def score(self):
@@ -172,47 +172,48 @@ def _boot_args(kernel, disk, accel, mem, smp, timeout):
                               smp=smp, timeout=timeout)
 
 
-def _run_ktests(lab, res, bargs, kargs):
-    names = set(lab.ktests)
+def _run_boot(lab, res, bargs, kargs):
+    """The one boot that runs the lab's tests: the ktests first (in
+    kernel_init), then, with init.mode=test, init runs the user tests
+    copied into /lab-tests. Fills res; returns the console."""
+    words = []
+    if lab.ktests:
+        words.append("ktest=" + ",".join(lab.ktests))
+    if lab.user_tests:
+        build = Path(bargs.kernel).resolve().parent
+        progs = [(str(build / "user" / "tests" / n), n) for n in lab.user_tests]
+        missing = [p for p, _ in progs if not Path(p).is_file()]
+        if missing:
+            fail("missing test programs (build them with make): " + ", ".join(missing))
+        qemu.install_files(bargs.disk, LAB_TEST_DIR, progs)
+        words.append("init.mode=test")
+    words += [lab.kargs, kargs]
+    if lab.user_tests:
+        words += ["--", LAB_TEST_DIR]
+    kinds = {n: "ktest" for n in lab.ktests}
+    kinds.update({n: "user" for n in lab.user_tests})
+    init_status = []
 
     def on_line(line):
         m = harness.KTEST_RESULT.fullmatch(line)
-        if m and m.group(3) in names:
-            res.seen[("ktest", m.group(3))] = m.group(1) == "ok"
+        if m:
+            name = m.group(3).split(" ")[0]       # the runner adds " (exit 1)"
+            if name in kinds:
+                res.seen[(kinds[name], name)] = m.group(1) == "ok"
+        m = qemu.INIT_STATUS.fullmatch(line)
+        if m:
+            init_status.append(int(m.group(1)))
 
-    run = harness.boot(bargs, "grade-ktest", on_line, kernel=bargs.kernel,
-                       kargs=harness.kernel_cmdline("ktest=" + ",".join(lab.ktests),
-                                                    lab.kargs, kargs))
-    ok = run.status in (qemu.EXIT_TESTS_PASSED, qemu.EXIT_TESTS_FAILED)
-    res.boots.append(("boot: the kernel ran the ktests and powered off", ok))
+    timeout = max(bargs.timeout, 300) if lab.user_tests else bargs.timeout
+    run = harness.boot(bargs, "grade", on_line, kernel=bargs.kernel, timeout=timeout,
+                       kargs=harness.kernel_cmdline(*words))
+    if lab.user_tests:
+        ok = run.status == qemu.EXIT_POWEROFF and bool(init_status)
+    else:
+        ok = run.status in (qemu.EXIT_TESTS_PASSED, qemu.EXIT_TESTS_FAILED)
+    res.boots.append(("boot: the kernel ran the tests and powered off", ok))
     if not ok:
-        res.notes.append((f"the ktest boot: {harness.describe_status(run.status, run.timeout)}",
-                          run.console))
-    return run.console
-
-
-def _run_user_tests(lab, res, bargs, kargs):
-    build = Path(bargs.kernel).resolve().parent
-    progs = [(str(build / "user" / "tests" / n), n) for n in lab.user_tests]
-    missing = [p for p, _ in progs if not Path(p).is_file()]
-    if missing:
-        fail("missing test programs (build them with make): " + ", ".join(missing))
-    qemu.install_files(bargs.disk, LAB_TEST_DIR, progs)
-    names = set(lab.user_tests)
-
-    def on_line(line):
-        m = harness.USER_RESULT.fullmatch(line)
-        if m and m.group(3) in names:
-            res.seen[("user", m.group(3))] = m.group(1) == "ok"
-
-    run = harness.boot(bargs, "grade-user", on_line, kernel=bargs.kernel,
-                       timeout=max(bargs.timeout, 300),
-                       kargs=harness.kernel_cmdline("init.mode=test", lab.kargs, kargs,
-                                                    "--", LAB_TEST_DIR))
-    ok = run.status == qemu.EXIT_POWEROFF
-    res.boots.append(("boot: init ran the tests and powered off", ok))
-    if not ok:
-        res.notes.append((f"the user-test boot: {harness.describe_status(run.status, run.timeout)}",
+        res.notes.append((f"the boot: {harness.describe_status(run.status, run.timeout)}",
                           run.console))
     return run.console
 
@@ -226,11 +227,7 @@ def grade(lab, kernel, disk_image, accel="tcg", mem=qemu.DEFAULT_MEM, smp=qemu.D
     subprocess.run(["cp", "--sparse=always", str(disk_image), str(disk)], check=True)
     bargs = _boot_args(kernel, disk, qemu.resolve_accel(accel), mem, smp, timeout)
     res = Results(lab)
-    console = []
-    if lab.ktests:
-        console += _run_ktests(lab, res, bargs, kargs)
-    if lab.user_tests:
-        console += _run_user_tests(lab, res, bargs, kargs)
+    console = _run_boot(lab, res, bargs, kargs)
     logdir = build / "test-logs"
     logdir.mkdir(exist_ok=True)
     (logdir / f"grade-{lab.name}.log").write_text("\n".join(console) + "\n")
