@@ -37,3 +37,22 @@ lab-check: $(B)/kernel.elf $(B)/disk.img
 lab-verify: $(B)/kernel.elf $(B)/disk.img
 	@test -n "$(LAB)" || { echo 'usage: make lab-verify LAB=NAME'; exit 2; }
 	@$(LAB_TOOL) verify $(LAB) $(LAB_BOOT_OPTS)
+
+# ---- the labs' programs for the debugger -------------------------------------
+
+# Small programs at known addresses for the labs' GDB exercises, in
+# user/gdb/ beside the other GDB programs (docs/gdb.md); like those, not
+# installed in /tests: `make gdb PROG=build/user/gdb/NAME` or `make exec
+# PROG=...` copies one in. Built by `make user` and `make lab-programs`.
+LAB_GDB := pgtable_gdb anon_gdb filemap_gdb dirty_gdb truncate_gdb
+LAB_GPROG := $(addprefix $(UB)/gdb/,$(LAB_GDB))
+
+.PHONY: lab-programs
+lab-programs user: $(LAB_GPROG)
+
+$(LAB_GPROG): $(UB)/gdb/%: user/gdb/%.c | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
+
+-include $(foreach p,$(LAB_GPROG),$(dir $(p)).$(notdir $(p)).d)
