@@ -166,6 +166,16 @@ KTEST(mm_file_truncate_unmaps_shared_and_cow)
 
 /* ---- the fault paths of file pages, one case each --------------------------- */
 
+/* The end of a test that adopted @mm and mapped @f: back to @saved, and
+ * the address space, the file and its name gone. */
+static void end_file_test(struct mm_struct *mm, struct mm_struct *saved, struct file *f)
+{
+	switch_to_new_mm(saved);
+	mmput(mm);
+	fput(f);
+	vfs_unlink(FPATH);
+}
+
 /*
  * Read faults map the page-cache page itself, for a shared and for a
  * private mapping alike, read-only (LINUX-SEMANTICS.md items 21, 24): one
@@ -199,10 +209,7 @@ KTEST(mm_file_read_maps_cache_page)
 	KT_EXPECT_EQ(kernel_write(f, "z", 1, &pos), 1);
 	KT_EXPECT(copy_from_user(&c, (void *)(shared + PAGE_SIZE + 5), 1) == 0 && c == 'z');
 	KT_EXPECT(copy_from_user(&c, (void *)(private + PAGE_SIZE + 5), 1) == 0 && c == 'z');
-	switch_to_new_mm(saved);
-	mmput(mm);
-	fput(f);
-	vfs_unlink(FPATH);
+	end_file_test(mm, saved, f);
 }
 
 /*
@@ -234,10 +241,7 @@ KTEST(mm_file_private_write_first_copies)
 	memset(buf, 0, sizeof(buf));
 	KT_EXPECT(kernel_read(f, buf, 6, &pos) == 6 && strcmp(buf, "aaaaaa") == 0);
 	KT_EXPECT(cached_page(f, 0) && page_mapcount(cached_page(f, 0)) == 0);
-	switch_to_new_mm(saved);
-	mmput(mm);
-	fput(f);
-	vfs_unlink(FPATH);
+	end_file_test(mm, saved, f);
 }
 
 /*
@@ -276,10 +280,7 @@ KTEST(mm_file_private_read_then_write)
 	KT_EXPECT(copy_from_user(&c, (void *)(FBASE + 1), 1) == 0 && c == 'a');
 	KT_EXPECT(copy_from_user(&c, (void *)(FBASE + 2), 1) == 0 && c == 'p');
 	KT_EXPECT(copy_from_user(&c, (void *)(FBASE + PAGE_SIZE), 1) == 0 && c == 'y');
-	switch_to_new_mm(saved);
-	mmput(mm);
-	fput(f);
-	vfs_unlink(FPATH);
+	end_file_test(mm, saved, f);
 }
 
 /*
@@ -309,10 +310,7 @@ KTEST(mm_file_shared_write_reaches_cache)
 	pos = 100;
 	KT_EXPECT_EQ(kernel_write(f, "W", 1, &pos), 1);
 	KT_EXPECT(copy_from_user(buf, (void *)(FBASE + 100), 1) == 0 && buf[0] == 'W');
-	switch_to_new_mm(saved);
-	mmput(mm);
-	fput(f);
-	vfs_unlink(FPATH);
+	end_file_test(mm, saved, f);
 }
 
 /*
@@ -346,10 +344,7 @@ KTEST(mm_file_eof_tail_and_sigbus)
 	KT_EXPECT_EQ(copy_to_user((void *)(private + 2 * PAGE_SIZE + 7), "p", 1), 1);
 	KT_EXPECT(pte_none(pte_at(mm, shared + 2 * PAGE_SIZE)));
 	KT_EXPECT(pte_none(pte_at(mm, private + 2 * PAGE_SIZE)));
-	switch_to_new_mm(saved);
-	mmput(mm);
-	fput(f);
-	vfs_unlink(FPATH);
+	end_file_test(mm, saved, f);
 }
 
 /* ---- dirty tracking as the faults count it (LINUX-SEMANTICS.md H) ----------- */
@@ -411,10 +406,7 @@ KTEST(mm_file_dirty_fault_counts)
 	KT_EXPECT_EQ(kt_msync(FBASE, 2 * PAGE_SIZE, KT_MS_ASYNC), 0);
 	KT_EXPECT_EQ(copy_to_user((void *)(FBASE + 3), "5", 1), 0);
 	KT_EXPECT_EQ(current->min_flt - flt, 4);
-	switch_to_new_mm(saved);
-	mmput(mm);
-	fput(f);
-	vfs_unlink(FPATH);
+	end_file_test(mm, saved, f);
 }
 
 /*
@@ -446,10 +438,7 @@ KTEST(mm_file_mprotect_keeps_writenotify)
 	KT_EXPECT_EQ(copy_to_user((void *)FBASE, "c", 1), 0);
 	KT_EXPECT_EQ(current->min_flt - flt, 1);
 	KT_EXPECT(pte_write(pte_at(mm, FBASE)) && PageDirty(cached_page(f, 0)));
-	switch_to_new_mm(saved);
-	mmput(mm);
-	fput(f);
-	vfs_unlink(FPATH);
+	end_file_test(mm, saved, f);
 }
 
 /*
@@ -492,10 +481,7 @@ KTEST(mm_file_msync_errors_and_sync)
 	KT_EXPECT_EQ(copy_to_user((void *)FBASE, "again", 5), 0);
 	KT_EXPECT_EQ(kt_msync(FBASE, 1, KT_MS_SYNC), 0);          /* len rounds up */
 	KT_EXPECT(!PageDirty(page) && !pte_write(pte_at(mm, FBASE)));
-	switch_to_new_mm(saved);
-	mmput(mm);
-	fput(f);
-	vfs_unlink(FPATH);
+	end_file_test(mm, saved, f);
 }
 
 /* ---- truncate racing a fault (LINUX-SEMANTICS.md item 63, section 2) -------- */
@@ -589,9 +575,7 @@ KTEST(mm_file_truncate_race_retries)
 		KT_EXPECT_EQ(r->left, 0);
 	}
 	complete(&r->may_exit);
-	mmput(mm);
-	fput(f);
-	vfs_unlink(FPATH);
+	end_file_test(mm, saved, f);
 }
 
 /*
@@ -623,7 +607,5 @@ KTEST(mm_file_fault_after_truncate)
 	KT_EXPECT_EQ(r->left, 0);
 	KT_EXPECT(pte_present(pte_at(mm, FBASE)));
 	complete(&r->may_exit);
-	mmput(mm);
-	fput(f);
-	vfs_unlink(FPATH);
+	end_file_test(mm, current->mm, f);
 }
