@@ -155,16 +155,22 @@ def write_handout(root, lab, out, only=None):
 class Results:
     """The lab's tests and what the boot said about them."""
 
+    BOOT = "boot: the kernel ran the tests and powered off"
+
     def __init__(self, lab):
         self.lab = lab
         self.seen = {}                  # (kind, name) -> ok
-        self.boots = []                 # (what, ok): the boot must end normally
-        self.notes = []                 # why a boot went wrong, with its console
+        self.boot_ok = False            # the boot ended normally: one point too
+        self.problem = None             # (why the boot went wrong, its console)
+
+    def lines(self):
+        """(ok or None if it did not run, what) for each graded line."""
+        return [(self.seen.get(t), f"{t[0]}: {t[1]}") for t in self.lab.tests] + \
+            [(self.boot_ok, self.BOOT)]
 
     def score(self):
-        passed = sum(1 for t in self.lab.tests if self.seen.get(t))
-        passed += sum(1 for _, ok in self.boots if ok)
-        return passed, len(self.lab.tests) + len(self.boots)
+        lines = self.lines()
+        return sum(1 for ok, _ in lines if ok), len(lines)
 
 
 def _boot_args(kernel, disk, accel, mem, smp, timeout):
@@ -208,13 +214,12 @@ def _run_boot(lab, res, bargs, kargs):
     run = harness.boot(bargs, "grade", on_line, kernel=bargs.kernel, timeout=timeout,
                        kargs=harness.kernel_cmdline(*words))
     if lab.user_tests:
-        ok = run.status == qemu.EXIT_POWEROFF and bool(init_status)
+        res.boot_ok = run.status == qemu.EXIT_POWEROFF and bool(init_status)
     else:
-        ok = run.status in (qemu.EXIT_TESTS_PASSED, qemu.EXIT_TESTS_FAILED)
-    res.boots.append(("boot: the kernel ran the tests and powered off", ok))
-    if not ok:
-        res.notes.append((f"the boot: {harness.describe_status(run.status, run.timeout)}",
-                          run.console))
+        res.boot_ok = run.status in (qemu.EXIT_TESTS_PASSED, qemu.EXIT_TESTS_FAILED)
+    if not res.boot_ok:
+        res.problem = (f"the boot: {harness.describe_status(run.status, run.timeout)}",
+                       run.console)
     return run.console
 
 
@@ -233,13 +238,12 @@ def grade(lab, kernel, disk_image, accel="tcg", mem=qemu.DEFAULT_MEM, smp=qemu.D
     (logdir / f"grade-{lab.name}.log").write_text("\n".join(console) + "\n")
 
     out(f"# lab {lab.name}: {lab.title} ({lab.doc})")
-    lines = [(res.seen.get(t), f"{t[0]}: {t[1]}") for t in lab.tests] + \
-        [(ok, what) for what, ok in res.boots]
-    for i, (ok, what) in enumerate(lines, 1):
+    for i, (ok, what) in enumerate(res.lines(), 1):
         why = " (did not run: see below)" if ok is None else ""
         out(f"{'ok' if ok else 'not ok'} {i} - {what}{why}")
-    for note, lines in res.notes:
-        out(f"# {note}; the last console lines:")
+    if res.problem:
+        why, lines = res.problem
+        out(f"# {why}; the last console lines:")
         for line in lines[-25:]:
             out(f"#   {line}")
     out(f"# the whole console: {os.path.relpath(logdir / f'grade-{lab.name}.log')}")
