@@ -128,6 +128,10 @@ int import_iovec(const struct iovec *uvec, unsigned long nr_segs, struct iovec *
 /* Copy up to @n bytes; returns the bytes copied (short on a fault). */
 size_t copy_to_iter(const void *src, size_t n, struct iov_iter *i);
 size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i);
+/* The same with page faults disabled, and nothing zero-filled: a source
+ * that is not mapped in just ends the copy. For copies into a locked
+ * page-cache page (a fault there could need that very page lock). */
+size_t copy_from_iter_atomic(void *dst, size_t n, struct iov_iter *i);
 /*
  * Fault in the next @n bytes of a user iterator for reading, touching one
  * byte per page (a get_user-style read), so that a copy made later under

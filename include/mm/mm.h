@@ -87,8 +87,11 @@ struct vm_fault {
 /*
  * How the pages of a VMA are found: the fault hook API. A driver or a
  * filesystem sets vma->vm_ops in its file_operations ->mmap. Every hook
- * runs in process context with the faulting mm's mmap_lock held for
- * reading (open/close: for writing) and no spinlock held, so it may sleep.
+ * runs in process context with the faulting mm's mmap_lock held (for
+ * reading in a fault; for writing in open/close, and when mmap itself
+ * faults pages in for MAP_POPULATE) and no spinlock held, so it may
+ * sleep. A hook never drops mmap_lock: a VM_FAULT_RETRY it returns is
+ * handled by the caller's loop, which drops and retakes the lock.
  * docs/fault-api.md walks through the drivers in drivers/ that use them.
  */
 struct vm_operations_struct {
