@@ -103,6 +103,7 @@ DRIVERS_SRCS := \
 	drivers/virtio_blk.c \
 	drivers/block.c \
 	drivers/tty.c \
+	drivers/null.c \
 	drivers/virtio_blk_ktest.c \
 	drivers/tty_ktest.c
 
@@ -111,6 +112,7 @@ FS_SRCS := \
 	fs/block_io.c \
 	fs/inode.c \
 	fs/super.c \
+	fs/namespace.c \
 	fs/namei.c \
 	fs/read_write.c \
 	fs/fdtable.c \
@@ -119,6 +121,12 @@ FS_SRCS := \
 	fs/readdir.c \
 	fs/pipe.c \
 	fs/ioctl.c \
+	fs/pseudofs.c \
+	fs/devfs.c \
+	fs/proc/seq.c \
+	fs/proc/root.c \
+	fs/proc/meminfo.c \
+	fs/proc/task_mmu.c \
 	fs/ext2/super.c \
 	fs/ext2/inode.c \
 	fs/ext2/blockmap.c \
