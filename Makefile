@@ -92,6 +92,8 @@ MM_SRCS := \
 	mm/memory.c \
 	mm/shmem.c \
 	mm/vmstat.c \
+	mm/rmap.c \
+	mm/msync.c \
 	mm/page_alloc_ktest.c \
 	mm/slab_ktest.c \
 	mm/pgtable_ktest.c \
@@ -172,6 +174,9 @@ $(B)/.deps-ok: tools/deps.sh
 
 .PHONY: deps
 deps: $(B)/.deps-ok
+
+# A bare "make" builds the kernel and the ISO (not just the package check).
+.DEFAULT_GOAL := all
 
 # ---- kernel ----------------------------------------------------------------
 

@@ -294,10 +294,11 @@ int vfs_fsync(struct file *f, bool datasync)
 }
 
 /*
- * Set the size of a regular file. Shrinking drops the cached pages past the
- * new end (zeroing the tail of the last one) before the filesystem frees
+ * Set the size of a regular file. Shrinking publishes the new size, then
+ * unmaps every mapping of the pages past it and drops them, zeroing the
+ * tail of the last one (truncate_pagecache), before the filesystem frees
  * the blocks; growing zeroes what a mapping may have stored past the old
- * end. (The file-mappings issue adds unmapping and truncate_count here.)
+ * end. The order is the truncate_count protocol's (docs/truncate-race.md).
  */
 int vfs_truncate(struct inode *inode, loff_t size)
 {
@@ -318,7 +319,10 @@ int vfs_truncate(struct inode *inode, loff_t size)
 		loff_t old = inode->i_size;
 
 		inode_set_size(inode, size);
-		truncate_inode_pages(inode->i_mapping, min(old, size));
+		if (size < old)
+			truncate_pagecache(inode, size);
+		else
+			truncate_inode_pages(inode->i_mapping, old);
 		if (size < old && inode->i_op->truncate_blocks)
 			err = inode->i_op->truncate_blocks(inode);
 	}

@@ -27,7 +27,9 @@
 #include <fs/fs.h>
 #include <mm/filemap.h>
 #include <mm/mm.h>
+#include <mm/rmap.h>
 #include <mm/slab.h>
+#include <mm/vmstat.h>
 #include <mm/writeback.h>
 #include <fs/buffer.h>
 
@@ -213,6 +215,8 @@ void address_space_init(struct address_space *m, struct inode *host)
 	m->host = host;
 	spin_lock_init(&m->tree_lock, "mapping->tree_lock");
 	INIT_LIST_HEAD(&m->cache_list);
+	spin_lock_init(&m->i_mmap_lock, "mapping->i_mmap_lock");
+	INIT_LIST_HEAD(&m->i_mmap);
 }
 
 /* ---- the page lock ------------------------------------------------------- */
@@ -396,6 +400,17 @@ bool clear_page_dirty_for_io(struct page *page)
 	struct address_space *m = page->mapping;
 
 	ASSERT(PageLocked(page));
+	/*
+	 * Write-protect the mappings first, and only then clear the flag: a
+	 * store between the two finds the PTE read-only and faults, and the
+	 * fault waits for nothing but sets the flag again after we cleared
+	 * it, so the page is written again later. The other order would let a
+	 * store slip in through a still-writable PTE after the clear and be
+	 * lost to writeback. Dirty bits the hardware set in the PTEs move to
+	 * the page here.
+	 */
+	if (m && mapping_cap_account_dirty(m) && page_mkclean(page))
+		set_page_dirty(page);
 	if (!test_and_clear_page_flag(page, PG_dirty))
 		return false;
 	if (m) {
@@ -483,6 +498,10 @@ static void delete_from_page_cache(struct page *page)
 {
 	struct address_space *m = page->mapping;
 
+	if (page_mapcount(page) > 0)
+		pr_warn_once("page cache: page %lu of inode %lu removed while still mapped "
+			     "(a fault raced with truncate: truncate_guard=0?)\n",
+			     page->index, m->host ? m->host->i_ino : 0UL);
 	spin_lock(&m->tree_lock);
 	radix_delete(m, page->index);
 	page->mapping = NULL;
@@ -536,6 +555,15 @@ void truncate_inode_pages(struct address_space *m, loff_t lstart)
 		}
 	}
 	zero_page_tail(m, lstart);
+}
+
+void truncate_pagecache(struct inode *inode, loff_t newsize)
+{
+	struct address_space *m = inode->i_mapping;
+
+	/* First file page wholly past EOF, to the end, private copies too. */
+	unmap_mapping_range(m, (newsize + PAGE_SIZE - 1) & PAGE_MASK, 0, true);
+	truncate_inode_pages(m, newsize);
 }
 
 /*
@@ -850,8 +878,10 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 	vm_fault_t ret = 0;
 	struct page *page;
 
-	if (vmf->pgoff >= DIV_ROUND_UP((u64)READ_ONCE(inode->i_size), PAGE_SIZE))
+	if (vmf->pgoff >= DIV_ROUND_UP((u64)READ_ONCE(inode->i_size), PAGE_SIZE)) {
+		count_vm_event(FL_SIGBUS_EOF);
 		return VM_FAULT_SIGBUS;
+	}
 	page = find_get_page(m, vmf->pgoff);
 	if (!page || !PageUptodate(page)) {
 		if (page)

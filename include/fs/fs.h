@@ -179,6 +179,21 @@ struct address_space {
 	struct list_head cache_list;            /* (mapping_list_lock) while nrpages > 0 */
 	bool unevictable;                       /* (c) reclaim must not drop clean pages
 						 * (shared anonymous memory has no disk copy) */
+
+	/*
+	 * The reverse map (mm/rmap.c): every VMA that maps this file, shared or
+	 * private, sorted by vm_pgoff. Under i_mmap_lock, a spinlock taken
+	 * inside the page lock and outside every mm's page_table_lock.
+	 */
+	spinlock_t i_mmap_lock;
+	struct list_head i_mmap;                /* (i) vma->vm_shared, by vm_pgoff */
+	/*
+	 * Bumped, under i_mmap_lock, by every unmap_mapping_range (truncate):
+	 * a fault samples it before ->fault and rechecks it under the
+	 * page-table lock before installing the PTE, and starts again if it
+	 * moved (docs/truncate-race.md). Read without the lock.
+	 */
+	unsigned int truncate_count;            /* (i) written; read with READ_ONCE */
 };
 
 /* ---- inodes -------------------------------------------------------------- */

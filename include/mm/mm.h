@@ -11,6 +11,8 @@
 
 #include <kernel/types.h>
 #include <mm/mm_types.h>
+#include <asm/page.h>
+#include <asm/tlbflush.h>
 
 /* mmap() prot and flags: Linux's values. */
 #define PROT_NONE       0x0
@@ -60,6 +62,7 @@ struct vm_fault {
 	pte_t orig_pte;                 /* its value when the fault began */
 	struct page *page;              /* out: ->fault's page, referenced */
 	struct page *cow_page;          /* in: private write fault's new page */
+	unsigned int truncate_count;    /* the file's, sampled before ->fault */
 };
 
 /*
@@ -88,6 +91,12 @@ struct vm_operations_struct {
 };
 
 /* ---- address spaces -------------------------------------------------------- */
+
+/* Flush @addr of @mm from the TLB (after a PTE was cleared or restricted). */
+static inline void flush_tlb_mm_page(struct mm_struct *mm, unsigned long addr)
+{
+	flush_tlb_page_pgd(__pa(mm->pgd), addr);
+}
 
 struct mm_struct *mm_alloc(void);
 /* Drop a user of @mm; the last one unmaps everything and frees it. */
@@ -165,6 +174,18 @@ enum user_fault_result {
  * Context: may sleep; takes mmap_lock for read. */
 enum user_fault_result do_user_addr_fault(struct mm_struct *mm, unsigned long address,
 					  unsigned int flags);
+
+/* Fault in every page of [start, start + len) now (MAP_POPULATE), writing
+ * where the mapping is private and writable (which breaks COW: item 28).
+ * Stops quietly at the first page that cannot be had (past EOF).
+ * Context: mmap_lock held. */
+void mm_populate(struct mm_struct *mm, unsigned long start, unsigned long len);
+
+/* Remove every PTE mapping file pages of @m in [holebegin, holebegin +
+ * holelen) (0: to the end), in every process; with @even_cows the private
+ * copies made from them too. Bumps m->truncate_count. */
+void unmap_mapping_range(struct address_space *m, loff_t holebegin, loff_t holelen,
+			 bool even_cows);
 
 /* Unmap the pages of [start, end) in @vma and release them. Context:
  * mmap_lock held; takes the page-table lock. */
