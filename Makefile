@@ -139,6 +139,7 @@ FS_SRCS := \
 	fs/ext2/file.c \
 	fs/buffer_ktest.c \
 	fs/vfs_ktest.c \
+	fs/pseudofs_ktest.c \
 	fs/fdtable_ktest.c \
 	fs/ext2/ext2_ktest.c \
 	fs/ext2/ext2_dir_ktest.c

@@ -41,6 +41,7 @@ USER_TESTS := \
 	file_test \
 	dir_test \
 	time_id_test \
+	proc_test \
 	shell_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.

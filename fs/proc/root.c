@@ -10,6 +10,7 @@
  *
  *   1                          the root directory
  *   2 + i                      proc_root_entries[i]: meminfo, vmstat
+ *   2 + ARRAY_SIZE(...)        "self" in getdents (no inode has it)
  *   (PID << 8)                 /proc/PID
  *   (PID << 8) | (1 + i)       proc_pid_entries[i] of PID: maps
  *
@@ -19,11 +20,14 @@
  * through it works as on Linux, and stat("/proc/self") gives what Linux's
  * stat (which follows the link) gives. lstat and getdents differ: they see
  * a directory where Linux shows a link, and there is no readlink().
+ * getdents reports "self" with a number of its own, as Linux reports its
+ * link's, so that getcwd() in /proc/self finds the PID name, not "self".
  *
  * A /proc/PID directory is found only while the process is alive (not a
- * zombie); an open file of a process that exited reads as empty, as on
- * Linux. Pids are never reused, so a cached inode never names another
- * process.
+ * zombie); reading an open file of a process that has exited fails with
+ * -ESRCH, as on Linux once the process is reaped (Linux still shows a
+ * zombie, with an empty maps). Pids are never reused, so a cached inode
+ * never names another process.
  *
  * Locks: tasklist_lock (briefly, through find_task_by_pid_locked and
  * for_each_process_locked) to see which processes exist. An open text
@@ -207,9 +211,9 @@ static int proc_root_readdir(struct file *file, struct dir_context *ctx)
 		if (pos >= ctx->pos && !dir_emit(ctx, n, strlen(n), PROC_ROOT_INO + 1 + i, DT_REG, pos))
 			return 0;
 	}
-	pid = self_pid();
-	if (ctx->pos <= self_pos && pid &&
-	    !dir_emit(ctx, "self", 4, proc_pid_ino(pid, 0), DT_DIR, self_pos))
+	if (ctx->pos <= self_pos && self_pid() &&
+	    !dir_emit(ctx, "self", 4, PROC_ROOT_INO + 1 + ARRAY_SIZE(proc_root_entries), DT_DIR,
+		      self_pos))
 		return 0;
 	pid = next_pid_from(ctx->pos > PROC_POS_PIDS ? (int)(ctx->pos - PROC_POS_PIDS) : 1);
 	for (; pid; pid = next_pid_from(pid + 1)) {

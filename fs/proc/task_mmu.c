@@ -94,7 +94,7 @@ int proc_pid_maps_show(struct seq_buf *m, int pid)
 	char *buf;
 
 	if (!mm)
-		return 0;                       /* exited: nothing mapped, as on Linux */
+		return -ESRCH;                  /* gone (or going): Linux's answer once reaped */
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!buf) {
 		mmput(mm);
