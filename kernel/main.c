@@ -19,9 +19,11 @@
 #include <kernel/string.h>
 #include <kernel/time.h>
 #include <drivers/drivers.h>
+#include <fs/devfs.h>
 #include <fs/ext2.h>
 #include <fs/fdtable.h>
 #include <fs/fs.h>
+#include <fs/proc_fs.h>
 #include <drivers/tty.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
@@ -140,12 +142,19 @@ static int kernel_init(void *unused)
 	const char *root = kernel_param("root") ? kernel_param("root") : "vda";
 
 	/* Devices, then the root filesystem on the first disk (root=DEV to
-	 * choose another), then the flusher that writes it back. */
+	 * choose another), then the flusher that writes it back, then the
+	 * in-memory filesystems on /dev and /proc (docs/pseudofs.md). */
 	drivers_init();
 	tty_init();
+	null_dev_init();
 	ext2_init();
-	if (mount_root(root, "ext2") == 0)
+	devfs_init();
+	proc_init();
+	if (mount_root(root, "ext2") == 0) {
 		writeback_init();
+		mount_nodev_at("devfs", "/dev");
+		mount_nodev_at("proc", "/proc");
+	}
 	if (kernel_param_has("ktest")) {
 		const char *prefix = kernel_param("ktest");
 		unsigned int failed = ktest_run_all(prefix ? prefix : "");
