@@ -130,6 +130,7 @@ FS_SRCS := \
 	fs/proc/root.c \
 	fs/proc/meminfo.c \
 	fs/proc/task_mmu.c \
+	fs/libfs.c \
 	fs/ext2/super.c \
 	fs/ext2/inode.c \
 	fs/ext2/blockmap.c \

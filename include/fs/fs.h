@@ -138,6 +138,20 @@ size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i);
  */
 size_t fault_in_iov_iter_readable(const struct iov_iter *i, size_t n);
 
+/*
+ * For files whose contents are one kernel buffer of @available bytes
+ * (fs/libfs.c): copy between it and the iterator from *@pos on, moving
+ * *@pos. Return the bytes copied, 0 at or past the end, -EFAULT if the
+ * user buffer faulted before any byte, -EINVAL for a negative *@pos.
+ * Context: may sleep (user copies); no spinlock held.
+ */
+ssize_t simple_read_from_buffer(struct iov_iter *to, loff_t *pos, const void *from,
+				size_t available);
+ssize_t simple_write_to_buffer(void *to, size_t available, loff_t *pos, struct iov_iter *from);
+/* ->llseek for a file of @size bytes: SEEK_SET/CUR/END within [0, size],
+ * else -EINVAL. The caller holds f_pos_lock (vfs_llseek). */
+loff_t fixed_size_llseek(struct file *file, loff_t offset, int whence, loff_t size);
+
 /* ---- the page cache of one file ---------------------------------------- */
 
 struct address_space_operations {
