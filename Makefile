@@ -107,6 +107,11 @@ DRIVERS_SRCS := \
 	drivers/block.c \
 	drivers/tty.c \
 	drivers/null.c \
+	drivers/zero.c \
+	drivers/shbuf.c \
+	drivers/quota.c \
+	drivers/faultlog.c \
+	drivers/fault_devices_ktest.c \
 	drivers/virtio_blk_ktest.c \
 	drivers/tty_ktest.c
 
