@@ -42,7 +42,8 @@ USER_TESTS := \
 	dir_test \
 	time_id_test \
 	proc_test \
-	shell_test
+	shell_test \
+	dev_mmap_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must
