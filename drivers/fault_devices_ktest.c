@@ -73,6 +73,18 @@ static bool put_byte(unsigned long addr, char c)
 	return copy_to_user((void *)addr, &c, 1) == 0;
 }
 
+/* Back to the thread's own mm; drop the test's mms (@child may be NULL)
+ * and its file. */
+static void finish(struct mm_struct *saved, struct mm_struct *mm, struct mm_struct *child,
+		   struct file *f)
+{
+	switch_to_new_mm(saved);
+	if (child)
+		mmput(child);
+	mmput(mm);
+	fput(f);
+}
+
 /* ---- /dev/zero -------------------------------------------------------------- */
 
 KTEST(dev_zero_read_write_lseek)
@@ -112,10 +124,7 @@ KTEST(dev_zero_private_is_anonymous)
 	KT_EXPECT(put_byte(BASE + PAGE_SIZE, 'c'));
 	switch_to_new_mm(mm);
 	KT_EXPECT_EQ(byte_at(BASE + PAGE_SIZE), 'p');
-	switch_to_new_mm(saved);
-	mmput(child);
-	mmput(mm);
-	fput(f);
+	finish(saved, mm, child, f);
 }
 
 KTEST(dev_zero_shared_is_shmem)
@@ -136,10 +145,7 @@ KTEST(dev_zero_shared_is_shmem)
 	switch_to_new_mm(mm);
 	KT_EXPECT_EQ(byte_at(BASE + PAGE_SIZE), 'c');
 	KT_EXPECT_EQ(pfn_at(mm, BASE + PAGE_SIZE), pfn_at(child, BASE + PAGE_SIZE));
-	switch_to_new_mm(saved);
-	mmput(child);
-	mmput(mm);
-	fput(f);
+	finish(saved, mm, child, f);
 }
 
 /* ---- /dev/shbuf ------------------------------------------------------------- */
@@ -179,10 +185,7 @@ KTEST(dev_shbuf_two_opens_one_buffer)
 	KT_EXPECT_EQ(unmap(a, BASE, 8), 0);
 	KT_EXPECT_EQ(unmap(b, BASE + 4 * PAGE_SIZE, 2), 0);
 	KT_EXPECT_EQ(page_ref_count(page), refs - 1);
-	switch_to_new_mm(saved);
-	mmput(a);
-	mmput(b);
-	fput(fa);
+	finish(saved, a, b, fa);
 	fput(fb);
 }
 
@@ -207,9 +210,7 @@ KTEST(dev_shbuf_private_copy_on_write)
 	pos = 2 * PAGE_SIZE;
 	KT_EXPECT_EQ(kernel_read(f, &c, 1, &pos), 1);
 	KT_EXPECT_EQ(c, 's');
-	switch_to_new_mm(saved);
-	mmput(mm);
-	fput(f);
+	finish(saved, mm, NULL, f);
 }
 
 /* ---- /dev/quota ------------------------------------------------------------- */
@@ -254,9 +255,7 @@ KTEST(dev_quota_refuses_the_page_past_the_limit)
 	 * already writable), three of them refused. */
 	KT_EXPECT_EQ(vm_event_read(FL_PAGE_MKWRITE) - calls, 6);
 	KT_EXPECT_EQ(vm_event_read(FL_PAGE_MKWRITE_FAIL) - refused, 3);
-	switch_to_new_mm(saved);
-	mmput(mm);
-	fput(f);
+	finish(saved, mm, NULL, f);
 }
 
 /* ---- /dev/faultlog ---------------------------------------------------------- */
