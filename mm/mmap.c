@@ -340,12 +340,21 @@ unsigned long calc_vm_flags(unsigned long prot, unsigned long flags)
 }
 
 /*
- * The file checks of mmap (LINUX-SEMANTICS.md items 6, 7, 9, 11), and the
- * VM_ flags they imply. Returns 0 or -EACCES / -ENODEV.
+ * The file checks of mmap (LINUX-SEMANTICS.md items 6, 7, 9, 11, 13), and
+ * the VM_ flags they imply. Returns 0 or -EOVERFLOW / -EACCES / -ENODEV.
  */
 static int mmap_check_file(struct file *file, unsigned long prot, unsigned long flags,
-			   unsigned long *vm_flags)
+			   unsigned long *vm_flags, unsigned long pgoff, unsigned long len)
 {
+	/*
+	 * The end of the mapping must be a file offset the file can have
+	 * (item 13, Linux's file_mmap_ok): 2^63 - 1 for regular files, the
+	 * whole unsigned range for devices.
+	 */
+	u64 maxsize = S_ISREG(file->f_inode->i_mode) ? 0x7fffffffffffffffULL : ~0ULL;
+
+	if (len > maxsize || pgoff > (maxsize - len) >> PAGE_SHIFT)
+		return -EOVERFLOW;
 	if (!(file->f_mode & FMODE_READ))
 		return -EACCES;
 	if ((flags & MAP_TYPE) != MAP_PRIVATE) {
@@ -401,7 +410,7 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 	if (start < 0)
 		return start;
 	if (file) {
-		err = mmap_check_file(file, prot, flags, &vm_flags);
+		err = mmap_check_file(file, prot, flags, &vm_flags, pgoff, len);
 		if (err)
 			return err;
 	}

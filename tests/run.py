@@ -19,6 +19,13 @@ Suites, run in this order (a failing suite does not stop the others):
          build/test-logs/user.log has all of it. --extra-tests DIR (or
          $EXTRA_TESTS, as `make test EXTRA_TESTS=DIR` sets it) first copies
          every executable in DIR into /extra-tests on the vda image.
+  truncrace  Two PVH boots running only /tests/truncate_race_test (init's
+         exec mode): with "fault_delay=5" every file fault sleeps 5 ms
+         between finding its page and installing the PTE, and the test must
+         pass (the truncate_count recheck retries the faults truncate
+         overtook); with "fault_delay=5 truncate_guard=0" the recheck is
+         off, and the test must FAIL, reporting lost stores (the stale
+         mapping it exists to catch). Each boot is one result line.
   grub   GRUB boot of the test ISO (its grub.cfg passes "ktest"): the kernel
          must come up through Multiboot2 and pass its tests.
   oops   PVH boot with "crash=pagefault": the kernel must print a Linux-style
@@ -418,6 +425,98 @@ def suite_user(args, tap):
         tap.result(False, "user: the test boot completed")
 
 
+# The truncate race test (user/tests/truncate_race_test.c), the check that
+# fails when a store is lost, and the kernel switches of the two boots.
+TRUNCRACE_PROG = "/tests/truncate_race_test"
+TRUNCRACE_CHECK = "no store lost"
+TRUNCRACE_DELAY = "fault_delay=5"
+TRUNCRACE_NO_GUARD = "truncate_guard=0"
+
+
+class ProgramOutput:
+    """The TAP lines of one program run by init's exec mode, and init's
+    faultline-exit-status line."""
+
+    def __init__(self):
+        self.lines = []                  # the program's result and # lines
+        self.failed = []                 # its "not ok" lines
+        self.closing = None
+        self.status = None
+
+    def on_line(self, line):
+        m = qemu.INIT_STATUS.fullmatch(line)
+        if m:
+            self.status = int(m.group(1))
+            return
+        if KTEST_CLOSING.fullmatch(line):
+            self.closing = line
+        m = KTEST_RESULT.fullmatch(line)
+        if m and m.group(1) == "not ok":
+            self.failed.append(line)
+        if m or line.startswith("# "):
+            self.lines.append(line)
+
+
+def truncrace_boot(args, tag, switches):
+    """Boot once running only the race test with the given kernel
+    switches; returns (Boot, ProgramOutput)."""
+    out = ProgramOutput()
+    run = boot(args, tag, out.on_line, kernel=args.kernel,
+               kargs=kernel_cmdline("init.mode=exec", switches, args.kargs,
+                                    "--", TRUNCRACE_PROG))
+    save_log(args, tag, run.console)
+    return run, out
+
+
+def truncrace_failure(run, out, problem):
+    """Why a truncrace boot failed, the test's output, and the console tail
+    if the test never finished."""
+    diag(f"truncrace: {problem}")
+    show_lines(out.lines, f"output of {TRUNCRACE_PROG}:")
+    if out.status is None:
+        run.show_failure()
+
+
+def suite_truncrace(args, tap):
+    """The truncate-vs-fault race, both ways: it must pass with the guard
+    and be caught without it."""
+    run, out = truncrace_boot(args, "truncrace-guard", TRUNCRACE_DELAY)
+    ok = run.status == qemu.EXIT_POWEROFF and out.status == 0 \
+        and out.closing is not None
+    if not ok:
+        truncrace_failure(run, out,
+                          f"{describe_status(run.status, run.timeout)}, "
+                          f"test exit status {out.status}")
+    tap.result(ok, f"truncrace: {TRUNCRACE_DELAY}: no store is lost while "
+                   "truncate races slow faults")
+
+    run, out = truncrace_boot(args, "truncrace-noguard",
+                              kernel_cmdline(TRUNCRACE_DELAY,
+                                             TRUNCRACE_NO_GUARD))
+    caught = [line for line in out.failed if TRUNCRACE_CHECK in line]
+    ok = run.status == qemu.EXIT_POWEROFF and out.status == 1 \
+        and out.closing is not None and caught and \
+        len(caught) == len(out.failed)
+    if ok:
+        diag(f"truncrace: with {TRUNCRACE_NO_GUARD} the test caught the "
+             "stale mapping, as it must:")
+        for line in caught + [l for l in out.lines
+                              if "lost store" in l or "child:" in l
+                              or "vmstat" in l]:
+            diag(f"  {line}")
+    elif out.status == 0:
+        truncrace_failure(run, out, f"the test PASSED with "
+                          f"{TRUNCRACE_NO_GUARD}: no stale mapping was "
+                          "caught (does the kernel know the switch?)")
+    else:
+        truncrace_failure(run, out,
+                          f"{describe_status(run.status, run.timeout)}, "
+                          f"test exit status {out.status}; expected exit 1 "
+                          f"with only the '{TRUNCRACE_CHECK}' check failing")
+    tap.result(ok, f"truncrace: {TRUNCRACE_DELAY} {TRUNCRACE_NO_GUARD}: "
+                   "the test catches the lost stores")
+
+
 def suite_grub(args, tap):
     """GRUB boot of the test ISO: Multiboot2 works and the ktests pass."""
     out = KtestOutput()
@@ -709,6 +808,7 @@ def prepare_disk(args):
 SUITES = {
     "ktest": suite_ktest,
     "user": suite_user,
+    "truncrace": suite_truncrace,
     "grub": suite_grub,
     "oops": suite_oops,
     "gdb": suite_gdb,

@@ -43,6 +43,13 @@ USER_TESTS := \
 	time_id_test \
 	proc_test \
 	shell_test \
+	filemap_args_test \
+	filemap_coherence_test \
+	filemap_eof_test \
+	msync_test \
+	dirty_tracking_test \
+	truncate_race_test \
+	filemap_fuzz_test \
 	dev_mmap_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
