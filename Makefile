@@ -97,7 +97,8 @@ MM_SRCS := \
 	mm/page_alloc_ktest.c \
 	mm/slab_ktest.c \
 	mm/pgtable_ktest.c \
-	mm/memory_ktest.c
+	mm/memory_ktest.c \
+	mm/filemap_ktest.c
 
 DRIVERS_SRCS := \
 	drivers/pci.c \

@@ -230,8 +230,8 @@ SYSCALL_DEFINE2(truncate, const char __user *, upath, long, length)
 	return err;
 }
 
-/* LINUX-SEMANTICS.md section F: O_RDONLY fd, pipe, directory -> EINVAL.
- * RLIMIT_FSIZE is not enforced (no SIGXFSZ). */
+/* LINUX-SEMANTICS.md section F: O_RDONLY fd, pipe, directory -> EINVAL;
+ * growing past RLIMIT_FSIZE -> SIGXFSZ and EFBIG (in vfs_truncate). */
 SYSCALL_DEFINE2(ftruncate, unsigned int, fd, long, length)
 {
 	struct file *f;

@@ -21,6 +21,7 @@
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscalls.h>
 #include <fs/fdtable.h>
@@ -315,6 +316,12 @@ int vfs_truncate(struct inode *inode, loff_t size)
 	if (inode->i_sb->s_readonly)
 		return -EROFS;
 	inode_lock(inode);
+	if (size > inode->i_size && (u64)size > task_rlimit(current, RLIMIT_FSIZE)) {
+		/* Growing past the file-size limit (inode_newsize_ok). */
+		inode_unlock(inode);
+		send_sig(SIGXFSZ, current);
+		return -EFBIG;
+	}
 	if (size != inode->i_size) {
 		loff_t old = inode->i_size;
 

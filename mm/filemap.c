@@ -21,6 +21,8 @@
 #include <kernel/err.h>
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
 #include <kernel/wait.h>
@@ -778,6 +780,26 @@ static ssize_t write_one(struct file *file, struct iov_iter *from, loff_t *pos)
 }
 
 /*
+ * RLIMIT_FSIZE, as Linux's generic_write_checks: a write starting at or
+ * past the limit writes nothing and the writer gets SIGXFSZ (returns
+ * false); a write across it is cut short at the limit.
+ */
+static bool fsize_limit_ok(struct iov_iter *from, loff_t pos)
+{
+	u64 limit = task_rlimit(current, RLIMIT_FSIZE);
+
+	if (limit == RLIM_INFINITY)
+		return true;
+	if ((u64)pos >= limit) {
+		send_sig(SIGXFSZ, current);
+		return false;
+	}
+	if (from->count > limit - (u64)pos)
+		from->count = (size_t)(limit - (u64)pos);
+	return true;
+}
+
+/*
  * Context: takes the inode lock for writing (writers to one file are
  * serialised, as POSIX requires for O_APPEND and size updates).
  */
@@ -791,6 +813,10 @@ ssize_t generic_file_write_iter(struct file *file, struct iov_iter *from, loff_t
 	inode_lock(inode);
 	if (file->f_flags & O_APPEND)
 		*pos = inode->i_size;
+	if (!fsize_limit_ok(from, *pos)) {
+		inode_unlock(inode);
+		return -EFBIG;
+	}
 	if (*pos >= inode->i_sb->s_maxbytes || (loff_t)from->count > inode->i_sb->s_maxbytes - *pos) {
 		if (*pos >= inode->i_sb->s_maxbytes) {
 			inode_unlock(inode);

@@ -830,23 +830,37 @@ void unmap_mapping_range(struct address_space *m, loff_t holebegin, loff_t holel
 		count_vm_event(FL_TRUNCATE_UNMAP);
 }
 
+struct protect_details {
+	struct vm_area_struct *vma;
+	bool dirty_accountable;         /* dirty PTEs of a write-notify VMA stay writable */
+};
+
 static void protect_one(pte_t *pte, unsigned long addr, void *arg)
 {
-	struct vm_area_struct *vma = arg;
-	pte_t old = ptep_get(pte);
+	struct protect_details *d = arg;
+	pte_t old = ptep_get(pte), new;
 
 	if (!pte_mapped(old))
 		return;
-	set_pte(pte, pte_modify(old, vma->vm_page_prot));
-	flush_tlb_mm_page(vma->vm_mm, addr);
+	new = pte_modify(old, d->vma->vm_page_prot);
+	/* A dirty page was already announced by ->page_mkwrite: no need to
+	 * fault again on its next write (2.6.20's dirty_accountable). */
+	if (d->dirty_accountable && pte_present(new) && pte_dirty(old))
+		new = pte_mkwrite(new);
+	set_pte(pte, new);
+	flush_tlb_mm_page(d->vma->vm_mm, addr);
 }
 
 void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	struct protect_details d = {
+		.vma = vma,
+		.dirty_accountable = vma_wants_writenotify(vma),
+	};
 
 	spin_lock(&mm->page_table_lock);
-	walk_ptes(mm, start, end, protect_one, vma);
+	walk_ptes(mm, start, end, protect_one, &d);
 	spin_unlock(&mm->page_table_lock);
 }
 

@@ -264,7 +264,7 @@ static struct vm_area_struct *vma_merge_neighbours(struct mm_struct *mm, struct 
  * docs/dirty-tracking.md). Not for shared anonymous memory (nothing to
  * write back) or raw device frames.
  */
-static bool vma_wants_writenotify(const struct vm_area_struct *vma)
+bool vma_wants_writenotify(const struct vm_area_struct *vma)
 {
 	struct address_space *m = vma_mapping(vma);
 
