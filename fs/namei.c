@@ -74,8 +74,11 @@ static struct inode *lookup_one(struct inode *dir, const char *name, size_t len)
 		return ERR_PTR(-ENAMETOOLONG);
 	if (is_dot(name, len))
 		return igrab(dir);
-	while (is_dotdot(name, len) && (covered = mount_covered(dir)) != NULL)
-		dir = covered;                  /* permanent: the mount holds it */
+	if (is_dotdot(name, len) && (covered = mount_covered(dir)) != NULL) {
+		inode = lookup_one(covered, name, len);
+		iput(covered);
+		return inode;
+	}
 	inode_lock_shared(dir);
 	inode = dir->i_op->lookup(dir, name, len);
 	inode_unlock_shared(dir);
@@ -712,7 +715,7 @@ static int build_path(struct inode *dir, char *buf, char **posp, char *name)
 
 		if (covered) {
 			iput(cur);
-			cur = igrab(covered);
+			cur = covered;
 			continue;
 		}
 		if (cur == cur->i_sb->s_root)

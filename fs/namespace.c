@@ -19,14 +19,16 @@
  * stat() gives its st_dev and inode number; getdents64 of the parent still
  * lists the covered directory's own entry (Linux shows that d_ino too).
  *
- * Mounts are made at boot and never removed (there is no umount(2)), so a
- * struct vfsmount, once on the list, stays valid for ever; readers still
- * take mount_lock, as they would have to if mounts could go. The covered
- * filesystem cannot be unmounted either: the mount's reference keeps its
- * vfs_umount() at -EBUSY.
+ * Mounts are made at boot and stay until power-off, which detaches them
+ * all (vfs_detach_all) so that the root can be unmounted cleanly: the
+ * covered directory's reference would otherwise keep vfs_umount() at
+ * -EBUSY, as it does for any filesystem with a mount on it. There is no
+ * umount(2).
  *
- * Locks: mount_lock (spinlock) protects the list; it is a leaf. References
- * are taken after dropping it (the inodes involved are permanent).
+ * Locks: mount_lock (spinlock) protects the list. The inodes the walk gets
+ * from it (a mounted root, a covered directory) are referenced before the
+ * lock is dropped, so a mount detached meanwhile cannot pull them away:
+ * mount_lock -> inode_hash_lock (igrab).
  */
 #include <kernel/err.h>
 #include <kernel/errno.h>
@@ -46,34 +48,47 @@ struct vfsmount {
 static LIST_HEAD(mounts);
 static DEFINE_SPINLOCK(mount_lock);
 
-/* The mount on directory @dir, or NULL. */
-static struct vfsmount *lookup_mnt(struct inode *dir)
+/* The mount on directory @dir, or NULL. Context: mount_lock held. */
+static struct vfsmount *lookup_mnt_locked(struct inode *dir)
 {
-	struct vfsmount *mnt, *found = NULL;
+	struct vfsmount *mnt;
 
-	spin_lock(&mount_lock);
-	list_for_each_entry(mnt, &mounts, mnt_list) {
-		if (mnt->mnt_mountpoint == dir) {
-			found = mnt;
-			break;
-		}
-	}
-	spin_unlock(&mount_lock);
-	return found;
+	ASSERT_HELD(&mount_lock);
+	list_for_each_entry(mnt, &mounts, mnt_list)
+		if (mnt->mnt_mountpoint == dir)
+			return mnt;
+	return NULL;
 }
 
 bool is_mountpoint(struct inode *dir)
 {
-	return lookup_mnt(dir) != NULL;
+	bool found;
+
+	spin_lock(&mount_lock);
+	found = lookup_mnt_locked(dir) != NULL;
+	spin_unlock(&mount_lock);
+	return found;
+}
+
+/* The root mounted on @dir, referenced, or NULL. */
+static struct inode *mounted_root(struct inode *dir)
+{
+	struct vfsmount *mnt;
+	struct inode *root = NULL;
+
+	spin_lock(&mount_lock);
+	mnt = lookup_mnt_locked(dir);
+	if (mnt)
+		root = igrab(mnt->mnt_sb->s_root);
+	spin_unlock(&mount_lock);
+	return root;
 }
 
 struct inode *follow_mount(struct inode *inode)
 {
-	struct vfsmount *mnt;
+	struct inode *root;
 
-	while (S_ISDIR(inode->i_mode) && (mnt = lookup_mnt(inode)) != NULL) {
-		struct inode *root = igrab(mnt->mnt_sb->s_root);
-
+	while (S_ISDIR(inode->i_mode) && (root = mounted_root(inode)) != NULL) {
 		iput(inode);
 		inode = root;
 	}
@@ -90,7 +105,7 @@ struct inode *mount_covered(struct inode *dir)
 	spin_lock(&mount_lock);
 	list_for_each_entry(mnt, &mounts, mnt_list) {
 		if (mnt->mnt_sb == dir->i_sb) {
-			covered = mnt->mnt_mountpoint;
+			covered = igrab(mnt->mnt_mountpoint);
 			break;
 		}
 	}
@@ -138,9 +153,9 @@ int mount_nodev_at(const char *fstype, const char *path)
 	dir = namei(path);
 	if (IS_ERR(dir))
 		return (int)PTR_ERR(dir);
-	/* Check before making the super_block, which (like every mount)
-	 * would never be freed: only a race at boot could fail the attach. */
-	err = !S_ISDIR(dir->i_mode) ? -ENOTDIR : lookup_mnt(dir) ? -EBUSY : 0;
+	/* Check before making the super_block, which is never freed (the
+	 * filesystem stays mounted): only a race could fail the attach. */
+	err = !S_ISDIR(dir->i_mode) ? -ENOTDIR : is_mountpoint(dir) ? -EBUSY : 0;
 	sb = err ? ERR_PTR(err) : vfs_kern_mount(fstype);
 	if (IS_ERR(sb)) {
 		iput(dir);
@@ -153,4 +168,22 @@ int mount_nodev_at(const char *fstype, const char *path)
 	else
 		pr_info("VFS: mounted %s on %s\n", fstype, path);
 	return err;
+}
+
+void vfs_detach_all(void)
+{
+	for (;;) {
+		struct vfsmount *mnt = NULL;
+
+		spin_lock(&mount_lock);
+		if (!list_empty(&mounts)) {
+			mnt = list_entry(mounts.prev, struct vfsmount, mnt_list);
+			list_del(&mnt->mnt_list);
+		}
+		spin_unlock(&mount_lock);
+		if (!mnt)
+			return;
+		iput(mnt->mnt_mountpoint);
+		kfree(mnt);
+	}
 }

@@ -29,19 +29,9 @@ static bool have_mounts(struct kt *t)
 	return ok;
 }
 
-static long open_err(const char *path, unsigned int flags)
-{
-	struct file *f = filp_open(path, flags, 0644);
-
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	fput(f);
-	return 0;
-}
-
 KTEST(mount_walk_crosses_both_ways)
 {
-	struct inode *dev, *null, *up, *proc;
+	struct inode *dev, *null, *up, *proc, *covered;
 	char buf[64];
 
 	if (!have_mounts(t))
@@ -56,7 +46,10 @@ KTEST(mount_walk_crosses_both_ways)
 	KT_EXPECT(up == root_sb()->s_root);             /* ".." through the covered directory */
 	KT_EXPECT(proc == proc->i_sb->s_root && proc->i_sb != dev->i_sb);
 	KT_EXPECT(dev->i_sb->s_dev != root_sb()->s_dev && proc->i_sb->s_dev != dev->i_sb->s_dev);
-	KT_EXPECT(mount_covered(dev) != NULL && mount_covered(up) == NULL);
+	covered = mount_covered(dev);
+	KT_EXPECT(covered && covered->i_sb == root_sb() && S_ISDIR(covered->i_mode));
+	iput(covered);
+	KT_EXPECT(mount_covered(up) == NULL);
 	KT_EXPECT_EQ(vfs_getcwd(proc, buf, sizeof(buf)), sizeof("/proc"));
 	KT_EXPECT_STREQ(buf, "/proc");
 	iput(proc);
@@ -67,10 +60,15 @@ KTEST(mount_walk_crosses_both_ways)
 
 KTEST(mount_pseudo_dirs_refuse_changes)
 {
+	struct file *f;
+
 	if (!have_mounts(t))
 		return;
 	KT_EXPECT_EQ(vfs_mkdir("/dev/ktest", 0755), -EPERM);
-	KT_EXPECT_EQ(open_err("/proc/ktest", O_RDWR | O_CREAT), -EACCES);
+	f = filp_open("/proc/ktest", O_RDWR | O_CREAT, 0644);
+	KT_EXPECT_EQ(IS_ERR(f) ? PTR_ERR(f) : 0, -EACCES);
+	if (!IS_ERR(f))
+		fput(f);
 	KT_EXPECT_EQ(vfs_unlink("/dev/null"), -EPERM);
 	KT_EXPECT_EQ(vfs_rmdir("/proc"), -EBUSY);       /* a mount point */
 	KT_EXPECT_EQ(vfs_rename("/dev", "/ktest-dev"), -EBUSY);

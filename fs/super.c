@@ -2,7 +2,9 @@
  * Filesystem types, mounting, and sync.
  *
  * Owns: the list of registered filesystem types, the list of mounted
- * superblocks and which one is the root.
+ * disk superblocks (the ones sync and the flusher write back) and which
+ * one is the root. In-memory filesystems (vfs_kern_mount: devfs, proc)
+ * are not on that list; fs/namespace.c attaches them to directories.
  *
  * Locks: sb_lock (mutex) protects both lists; it is taken alone, around
  * mount, unmount and the walks of sync and the flusher (which sleep), so

@@ -174,20 +174,45 @@ static struct inode *proc_pid_dir_iget(struct super_block *sb, int pid)
 	return proc_iget(sb, proc_pid_ino(pid, 0), NULL, pid);
 }
 
+/* ---- a directory's table of text files ------------------------------------------------- */
+
+/* The index of @name in @table (@n entries), or -1. */
+static int find_entry(const struct proc_entry *table, size_t n, const char *name, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(table[i].name) == len && memcmp(table[i].name, name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Report the entries of @table after the dots (cookie DIR_POS_FIRST + i),
+ * the i-th as inode @ino0 + i. Returns false if the actor wanted no more. */
+static bool emit_entries(struct dir_context *ctx, const struct proc_entry *table, size_t n,
+			 unsigned long ino0)
+{
+	for (size_t i = 0; i < n; i++) {
+		loff_t pos = DIR_POS_FIRST + (loff_t)i;
+
+		if (pos >= ctx->pos &&
+		    !dir_emit(ctx, table[i].name, strlen(table[i].name), ino0 + i, DT_REG, pos))
+			return false;
+	}
+	return true;
+}
+
 /* ---- the root directory --------------------------------------------------------------- */
 
 /* ".." of the root is only asked for when proc is mounted nowhere (the
  * VFS leaves a mounted root through the directory it covers). */
 static struct inode *proc_root_lookup(struct inode *dir, const char *name, size_t len)
 {
+	int i = find_entry(proc_root_entries, ARRAY_SIZE(proc_root_entries), name, len);
+
 	if (len == 2 && name[0] == '.' && name[1] == '.')
 		return igrab(dir);
-	for (size_t i = 0; i < ARRAY_SIZE(proc_root_entries); i++) {
-		const struct proc_entry *e = &proc_root_entries[i];
-
-		if (strlen(e->name) == len && memcmp(e->name, name, len) == 0)
-			return proc_iget(dir->i_sb, PROC_ROOT_INO + 1 + i, e, 0);
-	}
+	if (i >= 0)
+		return proc_iget(dir->i_sb, PROC_ROOT_INO + 1 + (unsigned long)i,
+				 &proc_root_entries[i], 0);
 	if (len == 4 && memcmp(name, "self", 4) == 0)
 		return proc_pid_dir_iget(dir->i_sb, self_pid());
 	return proc_pid_dir_iget(dir->i_sb, name_to_pid(name, len));
@@ -202,15 +227,9 @@ static int proc_root_readdir(struct file *file, struct dir_context *ctx)
 
 	if (ctx->pos < 0)
 		return -EINVAL;
-	if (!dir_emit_dots(ctx, PROC_ROOT_INO, PROC_ROOT_INO))
+	if (!dir_emit_dots(ctx, PROC_ROOT_INO, PROC_ROOT_INO) ||
+	    !emit_entries(ctx, proc_root_entries, ARRAY_SIZE(proc_root_entries), PROC_ROOT_INO + 1))
 		return 0;
-	for (size_t i = 0; i < ARRAY_SIZE(proc_root_entries); i++) {
-		const char *n = proc_root_entries[i].name;
-		loff_t pos = DIR_POS_FIRST + (loff_t)i;
-
-		if (pos >= ctx->pos && !dir_emit(ctx, n, strlen(n), PROC_ROOT_INO + 1 + i, DT_REG, pos))
-			return 0;
-	}
 	if (ctx->pos <= self_pos && self_pid() &&
 	    !dir_emit(ctx, "self", 4, PROC_ROOT_INO + 1 + ARRAY_SIZE(proc_root_entries), DT_DIR,
 		      self_pos))
@@ -239,19 +258,14 @@ static const struct file_operations proc_root_fops = {
 static struct inode *proc_pid_lookup(struct inode *dir, const char *name, size_t len)
 {
 	int pid = PROC_I(dir)->pid;
+	int i = find_entry(proc_pid_entries, ARRAY_SIZE(proc_pid_entries), name, len);
 
 	if (len == 2 && name[0] == '.' && name[1] == '.')
 		return igrab(dir->i_sb->s_root);
-	for (size_t i = 0; i < ARRAY_SIZE(proc_pid_entries); i++) {
-		const struct proc_entry *e = &proc_pid_entries[i];
-
-		if (strlen(e->name) != len || memcmp(e->name, name, len) != 0)
-			continue;
-		if (!process_alive(pid))
-			return ERR_PTR(-ENOENT);
-		return proc_iget(dir->i_sb, proc_pid_ino(pid, 1 + i), e, pid);
-	}
-	return ERR_PTR(-ENOENT);
+	if (i < 0 || !process_alive(pid))
+		return ERR_PTR(-ENOENT);
+	return proc_iget(dir->i_sb, proc_pid_ino(pid, 1 + (unsigned int)i), &proc_pid_entries[i],
+			 pid);
 }
 
 static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
@@ -260,16 +274,9 @@ static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
 
 	if (ctx->pos < 0)
 		return -EINVAL;
-	if (!dir_emit_dots(ctx, proc_pid_ino(pid, 0), PROC_ROOT_INO))
-		return 0;
-	for (size_t i = 0; i < ARRAY_SIZE(proc_pid_entries); i++) {
-		const char *n = proc_pid_entries[i].name;
-		loff_t pos = DIR_POS_FIRST + (loff_t)i;
-
-		if (pos >= ctx->pos &&
-		    !dir_emit(ctx, n, strlen(n), proc_pid_ino(pid, 1 + i), DT_REG, pos))
-			return 0;
-	}
+	if (dir_emit_dots(ctx, proc_pid_ino(pid, 0), PROC_ROOT_INO))
+		emit_entries(ctx, proc_pid_entries, ARRAY_SIZE(proc_pid_entries),
+			     proc_pid_ino(pid, 1));
 	return 0;
 }
 

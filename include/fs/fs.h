@@ -415,7 +415,8 @@ struct super_block *alloc_super(struct block_device *bdev, const struct file_sys
  * gets a NULL bdev), visible at directory @path of the filesystems already
  * mounted; the directory is created first if it does not exist. A path
  * walk that reaches the directory continues in the mounted root, and ".."
- * from that root goes to the directory's parent. Mounts are never undone.
+ * from that root goes to the directory's parent. Mounts stay until
+ * power-off (vfs_detach_all).
  * Returns 0, -ENODEV (no such type), -ENOTDIR, -EBUSY (something is
  * mounted there already), or the error of the mkdir or the ->mount.
  * Context: process context at boot; may sleep.
@@ -429,13 +430,16 @@ int vfs_attach_mount(struct super_block *sb, struct inode *dir);
  * back, or, if a filesystem is mounted on it, that filesystem's root in
  * its place (referenced; @inode's reference is dropped), repeatedly.
  * mount_covered: if @dir is the root of a mounted filesystem, the
- * directory it is mounted on (not referenced: a mount is permanent, and
- * holds it), else NULL.
+ * directory it is mounted on (referenced: the caller iput()s it), else
+ * NULL.
  */
 struct inode *follow_mount(struct inode *inode);
 struct inode *mount_covered(struct inode *dir);
 /* Is a filesystem mounted on @dir? (rmdir and rename refuse it: -EBUSY) */
 bool is_mountpoint(struct inode *dir);
+/* Power-off: detach every mount, last made first, dropping the covered
+ * directories' references, so that the root can be unmounted. */
+void vfs_detach_all(void);
 
 /* ---- open files ---------------------------------------------------------- */
 
