@@ -93,7 +93,7 @@ size_t copy_to_iter(const void *src, size_t n, struct iov_iter *i)
 	return done;
 }
 
-size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i)
+static size_t __copy_from_iter(void *dst, size_t n, struct iov_iter *i, bool nofill)
 {
 	size_t done = 0;
 
@@ -106,13 +106,30 @@ size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i)
 	}
 	while (done < n && iov_iter_seg_len(i)) {
 		size_t seg = min(iov_iter_seg_len(i), n - done);
-		size_t left = copy_from_user((char *)dst + done, iov_iter_seg_ptr(i), seg);
+		size_t left = nofill ?
+			copy_from_user_nofill((char *)dst + done, iov_iter_seg_ptr(i), seg) :
+			copy_from_user((char *)dst + done, iov_iter_seg_ptr(i), seg);
 
 		iov_iter_advance_user(i, seg - left);
 		done += seg - left;
 		if (left)
 			break;
 	}
+	return done;
+}
+
+size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i)
+{
+	return __copy_from_iter(dst, n, i, false);
+}
+
+size_t copy_from_iter_atomic(void *dst, size_t n, struct iov_iter *i)
+{
+	size_t done;
+
+	pagefault_disable();
+	done = __copy_from_iter(dst, n, i, true);
+	pagefault_enable();
 	return done;
 }
 
@@ -230,6 +247,8 @@ void fput(struct file *f)
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->f_inode, f);
 	iput(f->f_inode);
+	iput(f->f_name_dir);
+	kfree(f->f_name);
 	kfree(f);
 }
 
@@ -327,7 +346,7 @@ int vfs_truncate(struct inode *inode, loff_t size)
 		if (size < old)
 			truncate_pagecache(inode, size);
 		else
-			truncate_inode_pages(inode->i_mapping, old);
+			pagecache_isize_extended(inode, old);
 		if (size < old && inode->i_op->truncate_blocks)
 			err = inode->i_op->truncate_blocks(inode);
 	}

@@ -272,9 +272,12 @@ bool vma_wants_writenotify(const struct vm_area_struct *vma)
 
 	if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) != (VM_WRITE | VM_SHARED))
 		return false;
+	/* Raw frames have no struct page to hand to ->page_mkwrite. */
+	if (vma->vm_flags & VM_PFNMAP)
+		return false;
 	if (vma->vm_ops && vma->vm_ops->page_mkwrite)
 		return true;
-	if (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))
+	if (vma->vm_flags & VM_MIXEDMAP)
 		return false;
 	return m && mapping_cap_account_dirty(m);
 	/* LAB(dirty): END */
