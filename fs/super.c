@@ -161,7 +161,7 @@ int vfs_umount(struct super_block *sb)
 	busy = evict_inodes(sb);
 	if (busy > 1) {
 		mutex_unlock(&sb_lock);
-		pr_warn("umount: %s has %lu inodes in use\n", sb->s_bdev->name, busy - 1);
+		pr_info("umount: %s has %lu inodes in use\n", sb->s_bdev->name, busy - 1);
 		return -EBUSY;
 	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(mounted); i++)
@@ -176,6 +176,21 @@ int vfs_umount(struct super_block *sb)
 		sb->s_op->put_super(sb);
 	invalidate_bdev(sb->s_bdev);
 	kfree(sb);
+	return err;
+}
+
+int vfs_remount_ro(struct super_block *sb)
+{
+	int err;
+
+	mutex_lock(&sb_lock);
+	err = sync_sb(sb);
+	if (!sb->s_readonly) {
+		if (sb->s_op->remount_ro)
+			sb->s_op->remount_ro(sb);
+		sb->s_readonly = true;
+	}
+	mutex_unlock(&sb_lock);
 	return err;
 }
 

@@ -367,6 +367,11 @@ struct super_operations {
 	 * final superblock state (e.g. "cleanly unmounted") and wait for it,
 	 * then free s_fs_info. The VFS frees the super_block itself. */
 	void (*put_super)(struct super_block *sb);
+	/* The filesystem becomes read-only for good while inodes are still in
+	 * use (power-off with processes alive), after a full sync: write the
+	 * "cleanly unmounted" state as put_super would, keep s_fs_info.
+	 * Optional. */
+	void (*remount_ro)(struct super_block *sb);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
 };
 
@@ -404,6 +409,9 @@ struct super_block *vfs_mount(const char *devname, const char *fstype, bool read
  * first write-back error, or -EBUSY (still mounted) if an inode other than
  * the root is still in use. */
 int vfs_umount(struct super_block *sb);
+/* Sync @sb and make it read-only, leaving it mounted (what a reboot does
+ * when processes still hold files). Returns 0 or the first error. */
+int vfs_remount_ro(struct super_block *sb);
 /* Mount a filesystem that has no device (its ->mount gets bdev NULL),
  * not attached anywhere: see mount_nodev_at. Such a filesystem is not on
  * the list sync and the flusher walk (it has nothing to write back).
