@@ -25,6 +25,9 @@ Suites, run in this order (a failing suite does not stop the others):
          oops with a decoded error code and a symbolized backtrace, then panic.
   gdb    QEMU paused with a GDB server; GDB breaks in kmain and in the page
          fault handler, and the backtraces must make sense.
+  gdb-cow  `make gdb-batch`'s path with user/gdb/cow_gdb: stop in do_wp_page
+         during a COW fault and check the PTE and struct page before and
+         after it with the fl-* commands (tools/gdb/faultline).
   e2fsck After the boots: `e2fsck -fn` on the vda image they used must find
          the filesystem clean (one result line).
 
@@ -506,8 +509,9 @@ def suite_gdb(args, tap):
         f"echo {GDB_MARK} end\\n",
         "kill",
     ]
-    # -nx: ignore ~/.gdbinit, so results don't depend on who runs the tests.
-    gdb_cmd = ["gdb", "-q", "-batch", "-nx", "-x", str(qemu.GDB_INIT)]
+    # Batch mode with -nx (~/.gdbinit ignored, so results don't depend on
+    # who runs the tests) and the fl-* helpers loaded, as make gdb has them.
+    gdb_cmd = qemu.gdb_base_command(batch=True)
     for c in commands:
         gdb_cmd += ["-ex", c]
 
@@ -583,6 +587,181 @@ def suite_gdb(args, tap):
                      f"ktest_extable_* and kernel_init ({bt2 or 'none'})")
     tap.result(ok2, "gdb: backtrace from the page-fault handler names the "
                     "faulting test")
+
+
+# The gdb-cow suite: user/gdb/cow_gdb makes one COW fault at this address.
+COW_ADDR = 0x5a5a0000
+GDB_SUITE_MIN_TIMEOUT = 600      # seconds for one gdb-batch run under TCG
+# A walk's last line in fl-pte: "PTE[416] 0x8000000000236065  P - U A D NX  frame 0x236 ...".
+FL_PTE_LEAF = re.compile(r"\s*PTE\[\s*\d+\] 0x([0-9a-f]+)  (.*?)  frame 0x([0-9a-f]+)")
+FL_PAGE_FIELD = re.compile(r"\s*(refcount|mapcount|flags):\s+(\S+)")
+
+
+def gdb_batch(args, tag, script_lines, prog, timeout):
+    """Run `tools/qemu.py gdb-batch` (what make gdb-batch runs) with the
+    script, booting prog as make exec does. Returns (GDB's exit status or
+    None on timeout, GDB's output split at GDB_MARK lines into parts,
+    all output lines, console lines)."""
+    kernel_dir = Path(args.kernel).resolve().parent
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / f"{tag}.gdb"
+        script.write_text("\n".join(script_lines) + "\n")
+        cmd = [sys.executable, str(REPO / "tools" / "qemu.py"), "gdb-batch",
+               "--kernel", str(args.kernel), "--accel", args.accel,
+               "--mem", args.mem, "--smp", str(args.smp),
+               "--disk", str(args.disk), "--kargs", args.kargs,
+               "--prog", str(prog), "--script", str(script),
+               "--timeout", str(timeout)]
+        try:
+            done = subprocess.run(cmd, stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT,
+                                  timeout=timeout + 60)
+            status, out = done.returncode, done.stdout
+        except subprocess.TimeoutExpired as e:
+            status, out = None, e.output or b""
+    lines = out.decode("utf-8", "replace").splitlines()
+    parts = collections.defaultdict(list)
+    part = "start"
+    for line in lines:
+        if line.startswith(GDB_MARK):
+            part = line[len(GDB_MARK):].strip()
+        else:
+            parts[part].append(line)
+    log = kernel_dir / "gdb-batch-serial.log"
+    console = log.read_text("utf-8", "replace").splitlines() \
+        if log.exists() else []
+    return status, parts, lines, console
+
+
+def pte_leaf(lines):
+    """(PTE value, set of flag letters, frame) from fl-pte output, or None."""
+    for line in lines:
+        m = FL_PTE_LEAF.match(line)
+        if m:
+            flags = {f for f in m.group(2).split() if f != "-"}
+            return int(m.group(1), 16), flags, int(m.group(3), 16)
+    return None
+
+
+def show_pte(leaf):
+    """A pte_leaf() result for a message."""
+    if leaf is None:
+        return "(no PTE line in the output)"
+    value, flags, frame = leaf
+    return f"{value:#x} [{' '.join(sorted(flags))}] frame {frame:#x}"
+
+
+def page_fields(lines):
+    """{"refcount": N, "mapcount": N, "flags": N} from fl-page output."""
+    out = {}
+    for line in lines:
+        m = FL_PAGE_FIELD.match(line)
+        if m:
+            out[m.group(1)] = int(m.group(2), 0)
+    return out
+
+
+def suite_gdb_cow(args, tap):
+    """Step a copy-on-write fault with the fl-* commands, through
+    `make gdb-batch`'s code path (tools/qemu.py gdb-batch).
+
+    user/gdb/cow_gdb writes a private page at COW_ADDR, forks, and writes
+    it again in the parent while the child still maps it. GDB stops in
+    do_wp_page for that address (fl-break-fault), checks with fl-pte that
+    the PTE is present and read-only and with fl-page that the page is
+    mapped twice, runs the fault to its end (finish), and checks that the
+    parent's PTE now maps a new frame, writable and dirty, mapped once,
+    and that the old page lost one mapping (the child's is left). Then the
+    run continues to the power-off stop, the program must have exited 0,
+    and GDB with status 0 (the whole script ran).
+    """
+    prog = Path(args.kernel).resolve().parent / "user" / "gdb" / "cow_gdb"
+    mark = lambda name: f"echo {GDB_MARK} {name}\\n"   # noqa: E731
+    addr = f"{COW_ADDR:#x}"
+    script = [
+        f"fl-break-fault - {addr} -at do_wp_page",
+        "continue",
+        mark("stopped"), "bt 2",
+        mark("ps"), "fl-ps",
+        mark("vmas"), "fl-vmas",
+        mark("pte before"), f"fl-pte {addr}",
+        mark("page before"), f"fl-page {addr}",
+        "set $old_pfn = (vmf->orig_pte.pte & 0x000ffffffffff000) >> 12",
+        "finish",
+        mark("pte after"), f"fl-pte {addr}",
+        mark("page after"), f"fl-page {addr}",
+        mark("old page after"), "fl-page -pfn $old_pfn",
+        "delete",
+        "continue",
+        mark("dmesg"), "fl-dmesg 5",
+        mark("end"),
+    ]
+    timeout = max(args.timeout, GDB_SUITE_MIN_TIMEOUT)
+    if not prog.is_file():
+        status, parts, lines, console = 127, {}, [f"{prog} not built"], []
+    else:
+        status, parts, lines, console = gdb_batch(args, "gdb-cow", script,
+                                                  prog, timeout)
+    save_log(args, "gdb-cow", console)
+    shown = False
+
+    def check(ok, name, problem):
+        nonlocal shown
+        if not ok:
+            diag(f"gdb-cow: {problem}")
+            if not shown:
+                shown = True
+                if status is None:
+                    diag(f"gdb-cow: timed out after {timeout:g} s")
+                show_lines(lines, "GDB output:")
+                show_tail(console)
+        tap.result(ok, f"gdb-cow: {name}")
+
+    stopped = frames(parts.get("stopped", []))
+    check(stopped[:2] == ["do_wp_page", "handle_mm_fault"],
+          "fl-break-fault stops in do_wp_page for the COW write",
+          f"expected frames do_wp_page, handle_mm_fault; got {stopped or 'none'}")
+
+    ps = parts.get("ps", [])
+    cow = [ln for ln in ps if ln.rstrip().endswith(" cow_gdb")]
+    check(len(cow) == 2 and sum(ln.startswith("*") for ln in cow) == 1,
+          "fl-ps shows parent and child, the parent as current",
+          "expected two cow_gdb lines in fl-ps, one marked *")
+
+    vmas = parts.get("vmas", [])
+    anon = [ln for ln in vmas if ln.startswith(f"{COW_ADDR:08x}-{COW_ADDR + 4096:08x} rw-p ")]
+    text = [ln for ln in vmas if "/exec/cow_gdb" in ln and " r-xp " in ln]
+    check(len(anon) == 1 and anon[0].split()[-1] == "anonymous" and
+          len(text) == 1 and text[0].split()[-1] == "filemap",
+          "fl-vmas lists the page and the program text with their vm_ops",
+          "expected a rw-p anonymous VMA at the page and an r-xp filemap "
+          "VMA of /exec/cow_gdb")
+
+    before = pte_leaf(parts.get("pte before", []))
+    page_before = page_fields(parts.get("page before", []))
+    check(before is not None and {"P", "U"} <= before[1] and
+          "W" not in before[1] and page_before.get("mapcount") == 2 and
+          page_before.get("refcount") == 2,
+          "before: fl-pte shows the PTE read-only, fl-page map count 2",
+          f"PTE {show_pte(before)}, page {page_before}")
+
+    after = pte_leaf(parts.get("pte after", []))
+    page_after = page_fields(parts.get("page after", []))
+    old_after = page_fields(parts.get("old page after", []))
+    check(after is not None and before is not None and
+          {"P", "W", "U", "D"} <= after[1] and after[2] != before[2] and
+          page_after.get("mapcount") == 1 and old_after.get("mapcount") == 1,
+          "after finish: a new frame, writable and dirty; the old page "
+          "mapped once (by the child)",
+          f"PTE {show_pte(after)} (before {show_pte(before)}), new page "
+          f"{page_after}, old page {old_after}")
+
+    exit_codes = [int(m.group(1)) for m in
+                  map(qemu.INIT_STATUS.fullmatch, console) if m]
+    check(status == 0 and exit_codes == [0] and "end" in parts,
+          "the program exits 0 and the GDB script runs to its end",
+          f"GDB exit status {status}, program status {exit_codes or 'missing'}")
 
 
 def find_e2fsck():
@@ -712,6 +891,7 @@ SUITES = {
     "grub": suite_grub,
     "oops": suite_oops,
     "gdb": suite_gdb,
+    "gdb-cow": suite_gdb_cow,
     "persist": suite_persist,
     "e2fsck": suite_e2fsck,
 }
