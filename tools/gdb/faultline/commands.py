@@ -94,11 +94,12 @@ is not cached shows as (inode N)."""
     def run(self, arg):
         argv = parse_args(arg, 0, 1, "fl-vmas [PID]")
         task, mmp = k.process(opt_pid(argv, 0))
-        names = fs.Names() if int(k.symbol("the_root")) else None
+        names = fs.names_or_none()
         start_brk = int(k.field(mmp, "start_brk"))
         brk = int(k.field(mmp, "brk"))
         start_stack = int(k.field(mmp, "start_stack"))
         print(f"VMAs of {k.describe_task(task)}, mm {int(mmp):#x}:")
+        rows = []
         for vma in mm.vmas(mmp):
             start = int(k.field(vma, "vm_start"))
             end = int(k.field(vma, "vm_end"))
@@ -111,22 +112,20 @@ is not cached shows as (inode N)."""
                 offset = int(k.field(vma, "vm_pgoff")) << k.PAGE_SHIFT
                 dev = fs.sb_dev(k.field(inode, "i_sb"))
                 ino = int(k.field(inode, "i_ino"))
-                path = None
-                if names is not None:
-                    try:
-                        path = names.path_of(inode)
-                    except k.Error:
-                        path = None
-                name = path or f"(inode {ino})"
+                name = fs.path_of(names, inode) or f"(inode {ino})"
             elif start <= brk and end >= start_brk and start_brk:
                 name = "[heap]"
             elif start <= start_stack <= end:
                 name = "[stack]"
             elif flags & mm.VM_SHARED:
                 name = "/dev/zero (deleted)"        # what Linux shows
-            line = (f"{start:08x}-{end:08x} {mm.vma_perms(flags)} "
-                    f"{offset:08x} {dev} {ino:<8d}")
-            print(f"{line} {name:<28s} {ops}")
+            rows.append((f"{start:08x}-{end:08x} {mm.vma_perms(flags)} "
+                         f"{offset:08x} {dev} {ino:<8d}", name, ops))
+        # Columns aligned as far as the longest address and name need.
+        w1 = max((len(r[0]) for r in rows), default=0)
+        w2 = max((len(r[1]) for r in rows), default=0)
+        for line, name, ops in rows:
+            print(f"{line:<{w1}s} {name:<{w2}s}  {ops}")
 
 
 # ---- fl-pte --------------------------------------------------------------------
@@ -254,12 +253,8 @@ def print_page(page, where):
         mapping = info["mapping"]
         owner = ""
         if mapping:
-            try:
-                names = fs.Names() if int(k.symbol("the_root")) else None
-            except k.Error:
-                names = None
             owner = " " + fs.describe_mapping(
-                k.pointer(mapping, "struct address_space"), names)
+                k.pointer(mapping, "struct address_space"), fs.names_or_none())
         print(f"  mapping:  {mapping:#x}{owner}")
         print(f"  index:    {info['index']}")
     if info["what"]:
@@ -391,13 +386,13 @@ panic or with the console lost."""
 # ---- fl-break-fault ------------------------------------------------------------
 
 def current_pid_expr():
-    """A GDB expression for current->pid that works on any CPU: the GS
-    base points at the CPU's struct cpu_local in kernel mode."""
+    """A GDB expression for current->pid. In kernel mode the GS base points
+    at the CPU's struct cpu_local, so the expression is right on any CPU;
+    if QEMU does not show GDB that register, CPU 0's entry is used."""
     try:
-        gdb.parse_and_eval("$gs_base")
-        if k.cpu_local() is not None:
+        if gdb.parse_and_eval("$gs_base").type.code != gdb.TYPE_CODE_VOID:
             return "((struct cpu_local *)$gs_base)->current_task->pid"
-    except (gdb.error, k.Error):
+    except gdb.error:
         pass
     return "cpu_locals[0].current_task->pid"
 

@@ -227,6 +227,21 @@ class Names:
         return paths
 
 
+def names_or_none():
+    """A Names, or None before the root filesystem is mounted."""
+    return Names() if int(k.symbol("the_root")) else None
+
+
+def path_of(names, inode):
+    """names.path_of(inode), or None if there is no Names or no path."""
+    if names is None:
+        return None
+    try:
+        return names.path_of(inode)
+    except k.Error:
+        return None
+
+
 # ---- the page cache ----------------------------------------------------------------
 
 def radix_layout():
@@ -281,11 +296,6 @@ def describe_mapping(mapping, names=None):
         return f"address_space {int(mapping):#x} without a host inode"
     ino = int(k.field(host, "i_ino"))
     sb = k.field(host, "i_sb")
-    path = None
-    if names is not None:
-        try:
-            path = names.path_of(host)
-        except k.Error:
-            path = None
+    path = path_of(names, host)
     where = sb_describe(sb) if int(sb) else "no filesystem"
     return f"inode {ino}{' ' + path if path else ''} ({where})"
