@@ -166,9 +166,11 @@ followed by the frame (page frame number) the entry points to."""
                   f"decides from the VMA)")
             return
         phys = (pfn << k.PAGE_SHIFT) | (addr & (k.PAGE_SIZE - 1))
+        if pfn >= mm.max_pfn():
+            print(f"  => phys {phys:#x} (not RAM: a device, vm_insert_pfn)")
+            return
         print(f"  => phys {phys:#x}, pfn {pfn:#x}, struct page "
-              f"{int(mm.pfn_to_page(pfn)):#x} (fl-page -pfn {pfn:#x})"
-              if pfn < mm.max_pfn() else f"  => phys {phys:#x} (not RAM)")
+              f"{int(mm.pfn_to_page(pfn)):#x} (fl-page -pfn {pfn:#x})")
 
 
 # ---- fl-page -------------------------------------------------------------------
@@ -373,7 +375,8 @@ panic or with the console lost."""
         head = int(k.symbol("log_head"))
         start = max(0, head - size)
         data = k.read(int(buf.address), size)
-        text = bytes(data[(start + i) % size] for i in range(head - start))
+        at = start % size               # the oldest byte still there
+        text = (data[at:] + data[:at])[:head - start]
         lines = text.decode("utf-8", "replace").splitlines()
         if start:
             lines = lines[1:]           # the first line was cut by the wrap
@@ -399,10 +402,7 @@ def current_pid_expr():
 
 def function_args(name):
     """The names of a kernel function's arguments."""
-    try:
-        sym = gdb.lookup_global_symbol(name) or gdb.lookup_static_symbol(name)
-    except gdb.error:
-        sym = None
+    sym = k.lookup_symbol(name)
     if sym is None or sym.type is None or \
             sym.type.code != gdb.TYPE_CODE_FUNC:
         k.fail(f"the kernel has no function '{name}' (break on it by hand "

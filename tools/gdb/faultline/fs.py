@@ -292,7 +292,7 @@ def describe_mapping(mapping, names=None):
     host = k.field(mapping, "host")
     if int(host) == 0:
         if k.field_or(mapping, "unevictable"):
-            return f"shared anonymous memory (shmem), address_space {int(mapping):#x}"
+            return "shared anonymous memory (shmem)"
         return f"address_space {int(mapping):#x} without a host inode"
     ino = int(k.field(host, "i_ino"))
     sb = k.field(host, "i_sb")

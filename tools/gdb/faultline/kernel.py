@@ -117,25 +117,32 @@ def enum_names(type_name):
 
 def c_string(val, limit=256):
     """A char array or char pointer as a Python str (up to the NUL)."""
-    v = deref(val) if val.type.strip_typedefs().code == gdb.TYPE_CODE_ARRAY \
-        else val
-    t = v.type.strip_typedefs()
+    t = val.type.strip_typedefs()
     if t.code == gdb.TYPE_CODE_ARRAY:
-        data = read(int(v.address), t.sizeof)
+        data = read(int(val.address), t.sizeof)
+    elif int(val) == 0:
+        return ""
     else:
-        if int(v) == 0:
-            return ""
-        data = read(int(v), limit)
+        data = read(int(val), limit)
     return data.split(b"\0", 1)[0].decode("utf-8", "replace")
 
 
 # ---- symbols -------------------------------------------------------------------
 
+def lookup_symbol(name):
+    """The gdb.Symbol of a global or file-static name, or None."""
+    try:
+        sym = gdb.lookup_global_symbol(name)
+        if sym is None and hasattr(gdb, "lookup_static_symbol"):  # GDB >= 10
+            sym = gdb.lookup_static_symbol(name)
+    except gdb.error:
+        sym = None
+    return sym
+
+
 def symbol(name):
     """The value of a kernel variable, global or file-static."""
-    sym = gdb.lookup_global_symbol(name)
-    if sym is None:
-        sym = gdb.lookup_static_symbol(name)
+    sym = lookup_symbol(name)
     if sym is None:
         try:
             return gdb.parse_and_eval(name)
