@@ -92,10 +92,13 @@ MM_SRCS := \
 	mm/memory.c \
 	mm/shmem.c \
 	mm/vmstat.c \
+	mm/rmap.c \
+	mm/msync.c \
 	mm/page_alloc_ktest.c \
 	mm/slab_ktest.c \
 	mm/pgtable_ktest.c \
-	mm/memory_ktest.c
+	mm/memory_ktest.c \
+	mm/filemap_ktest.c
 
 DRIVERS_SRCS := \
 	drivers/pci.c \
@@ -116,6 +119,7 @@ FS_SRCS := \
 	fs/fdtable.c \
 	fs/open.c \
 	fs/stat.c \
+	fs/statfs.c \
 	fs/readdir.c \
 	fs/pipe.c \
 	fs/ioctl.c \
@@ -173,6 +177,9 @@ $(B)/.deps-ok: tools/deps.sh
 
 .PHONY: deps
 deps: $(B)/.deps-ok
+
+# A bare "make" builds the kernel and the ISO (not just the package check).
+.DEFAULT_GOAL := all
 
 # ---- kernel ----------------------------------------------------------------
 
@@ -252,7 +259,8 @@ FORCE:
 # Every boot also gets a fresh 8 MiB scratch disk (vdb) and an error-injection
 # disk (vdc); tools/qemu.py makes those per boot, see disk_args() there. Test
 # boots also get two deliberately corrupted ext2 images, read-only, as vdd and
-# vde (tests/ext2_images.py).
+# vde (tests/ext2_images.py). The fulldisk suite boots a small image of its
+# own as vda (build/fulldisk.img, below).
 
 # User programs (init, sh, utilities, tests) and their staging into the root
 # tree: user/user.mk, which also holds `make test-linux` and `make exec`.
@@ -304,8 +312,25 @@ $(CORRUPT_IMAGES) &: tests/ext2_images.py | $(B)/.deps-ok
 	@echo "  IMAGES  $(CORRUPT_IMAGES)"
 	@$(PYTHON) tests/ext2_images.py $(B)
 
+# The full-disk test's root (tests/run.py, suite fulldisk): a small ext2
+# image holding only init and fulldisk_test, which fills it in a moment;
+# it does not grow with the main image. 1 KiB blocks and no root reserve,
+# as vda, so a page spans four blocks and the disk can run out in the
+# middle of one.
+FULLDISK_IMG := $(B)/fulldisk.img
+FULLDISK_SIZE := 2M
+$(FULLDISK_IMG): $(UB)/bin/init $(UB)/tests/fulldisk_test | $(B)/.deps-ok
+	@echo "  MKE2FS  $@"
+	@rm -rf $(B)/fulldisk-root
+	@mkdir -p $(B)/fulldisk-root/bin $(B)/fulldisk-root/tests $(B)/fulldisk-root/tmp
+	@cp $(UB)/bin/init $(B)/fulldisk-root/bin/
+	@cp $(UB)/tests/fulldisk_test $(B)/fulldisk-root/tests/
+	@chmod 1777 $(B)/fulldisk-root/tmp
+	@rm -f $@ && : > $@
+	@$(MKE2FS) -q -F -t ext2 -b 1024 -m 0 -d $(B)/fulldisk-root $@ $(FULLDISK_SIZE)
+
 run gdb gdb-batch: $(RUN_DISK)
-test: $(TEST_DISK) $(CORRUPT_IMAGES) $(USER_GPROG)
+test: $(TEST_DISK) $(CORRUPT_IMAGES) $(FULLDISK_IMG) $(USER_GPROG)
 
 # ---- running ---------------------------------------------------------------
 

@@ -752,6 +752,18 @@ void putname(char *name)
 		kfree(name);
 }
 
+struct inode *user_namei(const char __user *upath)
+{
+	char *path = getname(upath);
+	struct inode *inode;
+
+	if (IS_ERR(path))
+		return (struct inode *)path;
+	inode = namei_at(NULL, path);
+	putname(path);
+	return inode;
+}
+
 struct inode *at_dir(int dfd, const char *path)
 {
 	struct file *f;

@@ -33,6 +33,7 @@
  * the PTE is still what it sampled (pte_same under the lock): otherwise a
  * racing fault won and this one backs out.
  */
+#include <kernel/cmdline.h>
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
@@ -42,17 +43,36 @@
 #include <mm/mm.h>
 #include <mm/page_alloc.h>
 #include <mm/pgtable.h>
+#include <mm/rmap.h>
+#include <mm/vmstat.h>
+#include <mm/writeback.h>
 #include <asm/tlbflush.h>
 
 /* ---- pages and PTEs ---------------------------------------------------- */
 
 static struct page *zero_page;          /* (c) mapped read-only for reads of fresh anonymous memory */
 
+/*
+ * Debug switches for the truncate race (docs/truncate-race.md), from the
+ * kernel command line: truncate_guard=0 turns off the truncate_count
+ * recheck in finish_fault; fault_delay=MS makes every file fault sleep
+ * that long between ->fault and the recheck, to hold the race window open.
+ */
+static bool truncate_guard = true;     /* (c) */
+static unsigned int fault_delay_ms;    /* (c) */
+
 void memory_init(void)
 {
 	zero_page = alloc_page(__GFP_ZERO);
 	if (!zero_page)
 		panic("memory_init: no page for the zero page");
+	truncate_guard = cmdline_get_ulong(&kernel_cmdline, "truncate_guard", 1) != 0;
+	fault_delay_ms = (unsigned int)cmdline_get_ulong(&kernel_cmdline, "fault_delay", 0);
+	if (!truncate_guard)
+		pr_warn("mm: truncate_guard=0: faults do not recheck truncate_count (debug)\n");
+	if (fault_delay_ms)
+		pr_warn("mm: fault_delay=%u: file faults sleep %u ms before installing the PTE (debug)\n",
+			fault_delay_ms, fault_delay_ms);
 }
 
 bool is_zero_page(const struct page *page)
@@ -107,8 +127,7 @@ static void page_add_rmap(struct page *page)
  * store is written back: LINUX-SEMANTICS.md item 22). Context: ptl held. */
 static void page_remove_pte(struct page *page, pte_t old)
 {
-	if (pte_dirty(old) && page->mapping && page->mapping->a_ops &&
-	    page->mapping->a_ops->writepage)
+	if (pte_dirty(old) && page->mapping && mapping_cap_account_dirty(page->mapping))
 		set_page_dirty(page);
 	__atomic_fetch_sub(&page->_mapcount, 1, __ATOMIC_SEQ_CST);
 	put_page(page);
@@ -243,6 +262,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	struct page *page;
 	pte_t entry;
 
+	count_vm_event(FL_ANON_FAULT);
 	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
 		entry = pte_wrprotect(mk_pte(zero_page, vma->vm_page_prot));
 		set_pte_if_unchanged(vmf, entry);
@@ -270,6 +290,10 @@ static vm_fault_t __do_fault(struct vm_fault *vmf)
 {
 	vm_fault_t ret = vmf->vma->vm_ops->fault(vmf);
 
+	if (ret & VM_FAULT_NOPAGE)
+		count_vm_event(FL_FAULT_NOPAGE);
+	/* Only a private write fault has a cow_page to fill. */
+	ASSERT(!(ret & VM_FAULT_DONE_COW) || vmf->cow_page);
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_DONE_COW))
 		return ret;
 	if (ret & VM_FAULT_LOCKED)
@@ -278,24 +302,59 @@ static vm_fault_t __do_fault(struct vm_fault *vmf)
 }
 
 /*
+ * Did a truncate run since do_fault sampled truncate_count? Then the page
+ * in hand may have left the page cache (or, for a private write, been
+ * copied from one that did), and it must not be mapped: the fault starts
+ * again and ->fault, seeing the new i_size, finds the right page or gives
+ * SIGBUS. Context: page_table_lock held, which orders this read after
+ * the truncate's PTE walk if that walk already passed our PTE.
+ */
+static bool truncated_since_sample(const struct vm_fault *vmf)
+{
+	struct address_space *m = vma_mapping(vmf->vma);
+
+	return truncate_guard && m && READ_ONCE(m->truncate_count) != vmf->truncate_count;
+}
+
+/*
  * Map @page (whose reference passes to the PTE) at vmf->address, if the PTE
- * is still none. For a write the PTE is writable and dirty. Returns 0, or
- * VM_FAULT_NOPAGE when a racing fault mapped something first (the page
- * reference is dropped then). Context: takes page_table_lock.
+ * is still none and no truncate ran since do_fault began. For a write the
+ * PTE is writable and dirty. Returns 0, VM_FAULT_NOPAGE when a racing
+ * fault mapped something first, or VM_FAULT_RETRY when a truncate ran
+ * (the page reference is dropped in both cases).
+ * Context: mmap_lock held for reading; may sleep (fault_delay=), then
+ * takes page_table_lock.
  */
 vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page)
 {
 	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
 	pte_t entry = mk_pte(page, vma->vm_page_prot);
+	vm_fault_t ret = 0;
 
 	if (vmf->flags & FAULT_FLAG_WRITE)
 		entry = maybe_mkwrite(pte_mkdirty(entry), vma);
-	page_add_rmap(page);
-	if (set_pte_if_unchanged(vmf, entry))
-		return 0;
-	__atomic_fetch_sub(&page->_mapcount, 1, __ATOMIC_SEQ_CST);
-	put_page(page);
-	return VM_FAULT_NOPAGE;
+	if (fault_delay_ms && vma->vm_file)
+		msleep(fault_delay_ms);         /* debug: widen the truncate window */
+	spin_lock(&mm->page_table_lock);
+	if (truncated_since_sample(vmf)) {
+		ret = VM_FAULT_RETRY;
+	} else if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
+		ret = VM_FAULT_NOPAGE;
+	} else {
+		if (page == vmf->page && vma->vm_ops->fault == filemap_fault &&
+		    !READ_ONCE(page->mapping))
+			pr_warn_once("fault: mapping page %lu of a file after it left the page cache "
+				     "(the truncate race: truncate_guard=0?)\n", vmf->pgoff);
+		page_add_rmap(page);
+		set_pte(vmf->pte, entry);
+	}
+	spin_unlock(&mm->page_table_lock);
+	if (ret == VM_FAULT_RETRY)
+		count_vm_event(FL_TRUNCATE_RETRY);
+	if (ret)
+		put_page(page);
+	return ret;
 }
 
 /* ---- PTEs installed by a ->fault handler ------------------------------------ */
@@ -388,9 +447,41 @@ static vm_fault_t do_page_mkwrite(struct vm_fault *vmf, struct page *page)
 		return 0;
 	vmf->page = page;
 	vmf->flags |= FAULT_FLAG_MKWRITE;
+	count_vm_event(FL_PAGE_MKWRITE);
 	ret = ops->page_mkwrite(vmf);
 	vmf->flags &= ~FAULT_FLAG_MKWRITE;
+	if (ret & VM_FAULT_ERROR)
+		count_vm_event(FL_PAGE_MKWRITE_FAIL);
 	return ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY);
+}
+
+/*
+ * A write fault made a PTE of a shared mapping writable: dirty the page,
+ * and make the writer help write back if too much memory is dirty (as
+ * write() does).
+ *
+ * The page lock is what makes this safe against writeback, which holds it
+ * from page_mkclean to the end of the write: if our writable PTE went in
+ * after writeback's page_mkclean but before it cleared the dirty flag, we
+ * wait here until it is done and then dirty the page again, so the store
+ * is written next time. Without the lock the page could end up clean with
+ * a writable PTE, and msync would miss the store (a hole 2.6.20 had).
+ * Context: no page-table lock; sleeps (mmap_lock may be held).
+ */
+static void fault_dirty_shared_page(struct vm_area_struct *vma, struct page *page)
+{
+	struct address_space *m = page->mapping;
+
+	if (!m || !mapping_cap_account_dirty(m))
+		return;
+	lock_page(page);
+	if (page->mapping == m)         /* not truncated meanwhile */
+		set_page_dirty(page);
+	unlock_page(page);
+	/* Without ->page_mkwrite to do it, the core updates the times (item 52). */
+	if (!vma->vm_ops->page_mkwrite && vma->vm_file)
+		file_update_time(vma->vm_file);
+	balance_dirty_pages(m);
 }
 
 /* A write to a not-yet-mapped page of a shared mapping: the page-cache page
@@ -408,24 +499,41 @@ static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 		put_page(page);
 		return ret;
 	}
-	get_page(page);                 /* keep it across finish_fault for set_page_dirty */
+	get_page(page);                 /* keep it across finish_fault for the dirtying */
 	ret = finish_fault(vmf, page);
-	if (!ret && page->mapping && page->mapping->a_ops && page->mapping->a_ops->writepage)
-		set_page_dirty(page);
+	if (!ret)
+		fault_dirty_shared_page(vmf->vma, page);
 	put_page(page);
 	return ret;
 }
 
+/*
+ * A fault on a missing PTE of a VMA with vm_ops. For a file, first sample
+ * the file's truncate_count (the reader side of the protocol in
+ * docs/truncate-race.md): the smp_rmb() keeps ->fault's read of i_size
+ * after it, pairing with the smp_wmb() in unmap_mapping_range, and
+ * finish_fault rechecks the count under the page-table lock.
+ */
 static vm_fault_t do_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
+	struct address_space *m = vma_mapping(vma);
 
 	if (!vma->vm_ops->fault)
 		return VM_FAULT_SIGBUS;
-	if (!(vmf->flags & FAULT_FLAG_WRITE))
+	if (m) {
+		vmf->truncate_count = READ_ONCE(m->truncate_count);
+		smp_rmb();
+	}
+	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
+		count_vm_event(FL_READ_FAULT);
 		return do_read_fault(vmf);
-	if (!(vma->vm_flags & VM_SHARED))
+	}
+	if (!(vma->vm_flags & VM_SHARED)) {
+		count_vm_event(FL_COW_FAULT);
 		return do_cow_fault(vmf);
+	}
+	count_vm_event(FL_SHARED_FAULT);
 	return do_shared_fault(vmf);
 }
 
@@ -438,7 +546,8 @@ static void wp_page_reuse(struct vm_fault *vmf)
 	pte_t entry = pte_mkyoung(pte_mkdirty(pte_mkwrite(vmf->orig_pte)));
 
 	set_pte(vmf->pte, entry);
-	flush_tlb_page(vmf->address);
+	flush_tlb_mm_page(vmf->vma->vm_mm, vmf->address);
+	count_vm_event(FL_WP_REUSE);
 }
 
 /*
@@ -470,7 +579,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 	if (pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
 		pte_t gone = ptep_get_and_clear(vmf->pte);
 
-		flush_tlb_page(vmf->address);
+		flush_tlb_mm_page(mm, vmf->address);
 		page_add_rmap(new);
 		set_pte(vmf->pte, entry);
 		if (old)
@@ -495,6 +604,7 @@ static vm_fault_t wp_page_shared(struct vm_fault *vmf, struct page *page)
 {
 	struct mm_struct *mm = vmf->vma->vm_mm;
 	vm_fault_t ret;
+	bool reused;
 
 	get_page(page);
 	spin_unlock(&mm->page_table_lock);
@@ -504,11 +614,12 @@ static vm_fault_t wp_page_shared(struct vm_fault *vmf, struct page *page)
 		return ret;
 	}
 	spin_lock(&mm->page_table_lock);
-	if (pte_same(ptep_get(vmf->pte), vmf->orig_pte))
+	reused = pte_same(ptep_get(vmf->pte), vmf->orig_pte);
+	if (reused)
 		wp_page_reuse(vmf);
 	spin_unlock(&mm->page_table_lock);
-	if (page->mapping && page->mapping->a_ops && page->mapping->a_ops->writepage)
-		set_page_dirty(page);
+	if (reused)
+		fault_dirty_shared_page(vmf->vma, page);
 	put_page(page);
 	return 0;
 }
@@ -529,9 +640,16 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 		spin_unlock(&mm->page_table_lock);
 		return 0;               /* changed under us: let the access retry */
 	}
+	count_vm_event(FL_WP_FAULT);
 	page = vm_normal_page(vma, vmf->orig_pte);
-	if (page && (vma->vm_flags & VM_SHARED))
-		return wp_page_shared(vmf, page);
+	if (vma->vm_flags & VM_SHARED) {
+		if (page)
+			return wp_page_shared(vmf, page);
+		/* A raw frame of a shared device mapping: write it in place. */
+		wp_page_reuse(vmf);
+		spin_unlock(&mm->page_table_lock);
+		return 0;
+	}
 	/*
 	 * An anonymous page whose only reference is this PTE belongs to this
 	 * process alone (the other side of a fork already copied, or exited):
@@ -543,6 +661,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 		spin_unlock(&mm->page_table_lock);
 		return 0;
 	}
+	count_vm_event(FL_COW_FAULT);
 	return wp_page_copy(vmf, page);
 }
 
@@ -553,7 +672,8 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
  * VMA allows the access). Returns 0 or VM_FAULT_* bits.
  * Context: mmap_lock held for reading; may sleep.
  */
-vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, unsigned int flags)
+static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
+				    unsigned int flags)
 {
 	struct vm_fault vmf = {
 		.vma = vma,
@@ -572,8 +692,31 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, un
 	if ((flags & FAULT_FLAG_WRITE) && !pte_write(vmf.orig_pte))
 		return do_wp_page(&vmf);
 	/* Already resolved (a racing fault, or a stale TLB entry). */
-	flush_tlb_page(vmf.address);
+	flush_tlb_mm_page(vma->vm_mm, vmf.address);
 	return 0;
+}
+
+/*
+ * Count the fault as Linux does (mm_account_fault): every call in
+ * /proc/vmstat's pgfault; one that was resolved (not an error, not to be
+ * retried) in the task's ru_majflt or ru_minflt. Faults made for the
+ * kernel (MAP_POPULATE, user copies) count as the task's too.
+ */
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, unsigned int flags)
+{
+	vm_fault_t ret;
+
+	count_vm_event(PGFAULT);
+	ret = __handle_mm_fault(vma, address, flags);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
+		return ret;
+	if (ret & VM_FAULT_MAJOR) {
+		current->maj_flt++;
+		count_vm_event(PGMAJFAULT);
+	} else {
+		current->min_flt++;
+	}
+	return ret;
 }
 
 /* Does @vma allow the access that faulted? (x86 cannot express write-only
@@ -618,55 +761,152 @@ enum user_fault_result do_user_addr_fault(struct mm_struct *mm, unsigned long ad
 		result = USER_FAULT_SIGBUS;
 	else if (ret & VM_FAULT_SIGSEGV)
 		result = USER_FAULT_ACCERR;
-	else if (ret & VM_FAULT_MAJOR)
-		current->maj_flt++;
-	else
-		current->min_flt++;
 	return result;
+}
+
+void mm_populate(struct mm_struct *mm, unsigned long start, unsigned long len)
+{
+	for (unsigned long addr = start; addr < start + len; addr += PAGE_SIZE) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		unsigned int flags = 0;
+		vm_fault_t ret;
+
+		if (!vma || vma->vm_start > addr || !(vma->vm_flags & VM_ACCESS_FLAGS))
+			return;
+		if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+			flags = FAULT_FLAG_WRITE;
+		do
+			ret = handle_mm_fault(vma, addr, flags);
+		while (ret & VM_FAULT_RETRY);
+		if (ret & VM_FAULT_ERROR)
+			return;
+	}
 }
 
 /* ---- range operations (mmap_lock held for writing) ------------------------ */
 
+/* What to zap: every page of the range, or (invalidation) only the pages
+ * of check_mapping, keeping private COW copies. */
+struct zap_details {
+	struct vm_area_struct *vma;
+	struct address_space *check_mapping;    /* NULL: everything */
+	unsigned long zapped;
+};
+
 static void zap_one(pte_t *pte, unsigned long addr, void *arg)
 {
+	struct zap_details *d = arg;
 	pte_t old = ptep_get(pte);
 	struct page *page;
 
 	if (!pte_mapped(old))
 		return;
+	if (d->check_mapping) {
+		page = vm_normal_page(d->vma, old);
+		if (!page || page->mapping != d->check_mapping)
+			return;
+	}
+	d->zapped++;
 	old = ptep_get_and_clear(pte);
-	flush_tlb_page(addr);
-	page = vm_normal_page(arg, old);
+	flush_tlb_mm_page(d->vma->vm_mm, addr);
+	page = vm_normal_page(d->vma, old);
 	if (page)
 		page_remove_pte(page, old);
 }
 
-void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+static unsigned long zap_range(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+			       struct address_space *check_mapping)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	struct zap_details d = { .vma = vma, .check_mapping = check_mapping };
 
 	spin_lock(&mm->page_table_lock);
-	walk_ptes(mm, start, end, zap_one, vma);
+	walk_ptes(mm, start, end, zap_one, &d);
 	spin_unlock(&mm->page_table_lock);
+	return d.zapped;
 }
+
+void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	zap_range(vma, start, end, NULL);
+}
+
+/*
+ * Remove every PTE, in every process, that maps a file page of @m in
+ * [holebegin, holebegin + holelen) (holelen 0: to the end of the file),
+ * including the private copies made from those pages when @even_cows
+ * (truncate: past EOF nothing may stay mapped, LINUX-SEMANTICS.md item 35);
+ * without it only page-cache pages go (invalidation keeps private data).
+ *
+ * This is the writer side of the truncate_count protocol (2.6.20's
+ * unmap_mapping_range; docs/truncate-race.md): the caller has already
+ * published the new i_size; the count is bumped after it (smp_wmb pairs
+ * with the smp_rmb in do_fault: a fault that sees the new count sees the
+ * new size) and before any PTE is read (smp_mb: a fault that installs a
+ * PTE after we looked at it must see the new count when it rechecks under
+ * the page-table lock, and back out).
+ *
+ * Context: the inode lock held by the caller (truncate); takes i_mmap_lock
+ * and each mm's page_table_lock; does not sleep.
+ */
+void unmap_mapping_range(struct address_space *m, loff_t holebegin, loff_t holelen,
+			 bool even_cows)
+{
+	unsigned long first = (unsigned long)(holebegin >> PAGE_SHIFT);
+	unsigned long last = ~0UL;
+	struct vm_area_struct *vma;
+	unsigned long zapped = 0;
+
+	if (holelen)
+		last = first + (unsigned long)((holelen + PAGE_SIZE - 1) >> PAGE_SHIFT) - 1;
+	spin_lock(&m->i_mmap_lock);
+	smp_wmb();
+	WRITE_ONCE(m->truncate_count, m->truncate_count + 1);
+	smp_mb();
+	for_each_vma_in_range(vma, m, first, last) {
+		unsigned long from = max(first, vma->vm_pgoff);
+		unsigned long to = min(last, vma_last_pgoff(vma));
+
+		zapped += zap_range(vma, vma->vm_start + ((from - vma->vm_pgoff) << PAGE_SHIFT),
+				    vma->vm_start + ((to - vma->vm_pgoff + 1) << PAGE_SHIFT),
+				    even_cows ? NULL : m);
+	}
+	spin_unlock(&m->i_mmap_lock);
+	while (zapped--)
+		count_vm_event(FL_TRUNCATE_UNMAP);
+}
+
+struct protect_details {
+	struct vm_area_struct *vma;
+	bool dirty_accountable;         /* dirty PTEs of a write-notify VMA stay writable */
+};
 
 static void protect_one(pte_t *pte, unsigned long addr, void *arg)
 {
-	struct vm_area_struct *vma = arg;
-	pte_t old = ptep_get(pte);
+	struct protect_details *d = arg;
+	pte_t old = ptep_get(pte), new;
 
 	if (!pte_mapped(old))
 		return;
-	set_pte(pte, pte_modify(old, vma->vm_page_prot));
-	flush_tlb_page(addr);
+	new = pte_modify(old, d->vma->vm_page_prot);
+	/* A dirty page was already announced by ->page_mkwrite: no need to
+	 * fault again on its next write (2.6.20's dirty_accountable). */
+	if (d->dirty_accountable && pte_present(new) && pte_dirty(old))
+		new = pte_mkwrite(new);
+	set_pte(pte, new);
+	flush_tlb_mm_page(d->vma->vm_mm, addr);
 }
 
 void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	struct protect_details d = {
+		.vma = vma,
+		.dirty_accountable = vma_wants_writenotify(vma),
+	};
 
 	spin_lock(&mm->page_table_lock);
-	walk_ptes(mm, start, end, protect_one, vma);
+	walk_ptes(mm, start, end, protect_one, &d);
 	spin_unlock(&mm->page_table_lock);
 }
 
@@ -675,7 +915,13 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
  * become copy-on-write: write-protected in both parent and child and
  * shared, so whichever writes first copies (do_wp_page). Shared mappings
  * keep their PTEs as they are. The destination tables are allocated
- * before the lock is taken, page by page, so nothing sleeps under it.
+ * before any lock is taken, page by page, so nothing sleeps under them.
+ *
+ * Each PTE is read and copied with both page-table locks held (the
+ * child's, then the parent's): otherwise a truncate could clear the
+ * parent's PTE and look at the child's still-empty slot between the two
+ * steps, and the child would keep a page that left the file. The child's
+ * VMA is already on i_mmap, after the parent's (mm/rmap.c).
  * Returns 0 or -ENOMEM.
  */
 int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
@@ -702,23 +948,23 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 		dpte = pte_alloc(dst_mm, addr);
 		if (!dpte)
 			return -ENOMEM;
-		/* The parent's mmap_lock is held for writing: its PTE cannot
-		 * change meanwhile except by hardware A/D bits, so reread it. */
+		spin_lock(&dst_mm->page_table_lock);
 		spin_lock(&src_mm->page_table_lock);
-		pte = ptep_get(spte);
-		if (cow && pte_write(pte)) {
-			pte = pte_wrprotect(pte);
-			set_pte(spte, pte);
-			flush_tlb_page(addr);
-		}
-		page = vm_normal_page(src, pte);
-		if (page) {
-			get_page(page);
-			page_add_rmap(page);
+		pte = ptep_get(spte);           /* again: truncate may have cleared it */
+		if (pte_mapped(pte)) {
+			if (cow && pte_write(pte)) {
+				pte = pte_wrprotect(pte);
+				set_pte(spte, pte);
+				flush_tlb_mm_page(src_mm, addr);
+			}
+			page = vm_normal_page(src, pte);
+			if (page) {
+				get_page(page);
+				page_add_rmap(page);
+			}
+			set_pte(dpte, pte);
 		}
 		spin_unlock(&src_mm->page_table_lock);
-		spin_lock(&dst_mm->page_table_lock);
-		set_pte(dpte, pte);
 		spin_unlock(&dst_mm->page_table_lock);
 	}
 	return 0;

@@ -9,7 +9,11 @@
  *
  * Locks: every function here runs with mm->mmap_lock held for writing
  * (find_vma: at least for reading). Page tables are changed through
- * mm/memory.c, which takes mm->page_table_lock.
+ * mm/memory.c, which takes mm->page_table_lock. A VMA of a file is also on
+ * the file's i_mmap (mm/rmap.c), where truncate and page_mkclean find it
+ * holding only mapping->i_mmap_lock: so a file VMA's range (vm_start,
+ * vm_end, vm_pgoff) changes only under that lock too, and a VMA is never
+ * off i_mmap while it still has PTEs.
  *
  * Errors follow Linux (LINUX-SEMANTICS.md section I): a hole inside an
  * mprotect range gives -ENOMEM after the VMAs before the hole have been
@@ -20,7 +24,9 @@
 #include <kernel/string.h>
 #include <fs/fs.h>
 #include <mm/mm.h>
+#include <mm/filemap.h>
 #include <mm/pgtable.h>
+#include <mm/rmap.h>
 #include <mm/slab.h>
 #include <kernel/sched.h>
 #include <kernel/syscalls.h>
@@ -70,7 +76,8 @@ static unsigned long vma_pages(const struct vm_area_struct *vma)
 	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
 }
 
-static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
+/* The tree alone (the caller handles i_mmap). */
+static void vma_link_rb(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct rb_node **link = &mm->mm_rb.rb_node, *parent = NULL;
 
@@ -86,11 +93,41 @@ static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 	mm->total_vm += vma_pages(vma);
 }
 
-static void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
+static void vma_unlink_rb(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	rb_erase(&vma->vm_rb, &mm->mm_rb);
 	mm->map_count--;
 	mm->total_vm -= vma_pages(vma);
+}
+
+/* Add @vma to @mm and to its file's reverse map. */
+static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	vma_link_rb(mm, vma);
+	vma_link_file(vma);
+}
+
+/* Take @vma out of @mm and its file's reverse map (its PTEs are gone). */
+static void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	vma_unlink_file(vma);
+	vma_unlink_rb(mm, vma);
+}
+
+/* i_mmap_lock of @vma's file, taken, or NULL for anonymous memory. */
+static struct address_space *vma_lock_file(struct vm_area_struct *vma)
+{
+	struct address_space *m = vma_mapping(vma);
+
+	if (m)
+		spin_lock(&m->i_mmap_lock);
+	return m;
+}
+
+static void vma_unlock_file(struct address_space *m)
+{
+	if (m)
+		spin_unlock(&m->i_mmap_lock);
 }
 
 static struct vm_area_struct *vma_alloc(struct mm_struct *mm)
@@ -100,6 +137,7 @@ static struct vm_area_struct *vma_alloc(struct mm_struct *mm)
 	if (vma) {
 		vma->vm_mm = mm;
 		RB_CLEAR_NODE(&vma->vm_rb);
+		INIT_LIST_HEAD(&vma->vm_shared);
 	}
 	return vma;
 }
@@ -114,6 +152,7 @@ static struct vm_area_struct *vma_dup(struct vm_area_struct *vma, struct mm_stru
 	*new = *vma;
 	new->vm_mm = mm;
 	RB_CLEAR_NODE(&new->vm_rb);
+	INIT_LIST_HEAD(&new->vm_shared);
 	if (new->vm_file)
 		get_file(new->vm_file);
 	if (new->vm_ops && new->vm_ops->open)
@@ -123,6 +162,7 @@ static struct vm_area_struct *vma_dup(struct vm_area_struct *vma, struct mm_stru
 
 static void vma_free(struct vm_area_struct *vma)
 {
+	ASSERT(list_empty(&vma->vm_shared));
 	if (vma->vm_ops && vma->vm_ops->close)
 		vma->vm_ops->close(vma);
 	if (vma->vm_file)
@@ -134,18 +174,25 @@ static void vma_free(struct vm_area_struct *vma)
  * Cut @vma in two at @addr. With @new_below the new VMA takes the part
  * below @addr, else the part above. Nothing is unmapped: the PTEs stay
  * where they are, only their owner is split. Returns 0 or -ENOMEM.
+ *
+ * For a file VMA the whole change happens under i_mmap_lock, so a truncate
+ * walking i_mmap sees either the old VMA or both halves, never a moment
+ * where the PTEs of either half are on no list.
  */
 static int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
 		     bool new_below)
 {
 	struct vm_area_struct *new;
+	struct address_space *m;
 
 	ASSERT(addr > vma->vm_start && addr < vma->vm_end && IS_ALIGNED(addr, PAGE_SIZE));
 	new = vma_dup(vma, mm);
 	if (!new)
 		return -ENOMEM;
+	m = vma_lock_file(vma);
+	__vma_unlink_file(vma);
 	/* The tree is keyed by vm_start: take vma out while its key changes. */
-	vma_unlink(mm, vma);
+	vma_unlink_rb(mm, vma);
 	if (new_below) {
 		new->vm_end = addr;
 		vma->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
@@ -155,8 +202,11 @@ static int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned 
 		new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
 		vma->vm_end = addr;
 	}
-	vma_link(mm, vma);
-	vma_link(mm, new);
+	vma_link_rb(mm, vma);
+	vma_link_rb(mm, new);
+	__vma_link_file(vma);
+	__vma_link_file(new);
+	vma_unlock_file(m);
 	return 0;
 }
 
@@ -171,27 +221,78 @@ static bool vmas_mergeable(const struct vm_area_struct *a, const struct vm_area_
 	return !a->vm_file || a->vm_pgoff + vma_pages(a) == b->vm_pgoff;
 }
 
+/*
+ * @a absorbs @b, the VMA right after it: @a's end moves to @b's end (its
+ * start, and so its place in the tree and in i_mmap, stays), @b goes.
+ * Both map the same file (or none), so one i_mmap_lock covers the change.
+ */
+static void vma_absorb_next(struct mm_struct *mm, struct vm_area_struct *a,
+			    struct vm_area_struct *b)
+{
+	struct address_space *m = vma_lock_file(a);
+
+	__vma_unlink_file(b);
+	vma_unlink_rb(mm, b);
+	mm->total_vm -= vma_pages(a);
+	a->vm_end = b->vm_end;
+	mm->total_vm += vma_pages(a);
+	vma_unlock_file(m);
+	vma_free(b);
+}
+
 /* Merge @vma with its neighbours where possible; returns the survivor. */
 static struct vm_area_struct *vma_merge_neighbours(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct vm_area_struct *prev = vma_prev(vma), *next = vma_next(vma);
 
-	if (next && vmas_mergeable(vma, next)) {
-		vma_unlink(mm, next);
-		vma_unlink(mm, vma);
-		vma->vm_end = next->vm_end;
-		vma_link(mm, vma);
-		vma_free(next);
-	}
+	if (next && vmas_mergeable(vma, next))
+		vma_absorb_next(mm, vma, next);
 	if (prev && vmas_mergeable(prev, vma)) {
-		vma_unlink(mm, vma);
-		vma_unlink(mm, prev);
-		prev->vm_end = vma->vm_end;
-		vma_link(mm, prev);
-		vma_free(vma);
+		vma_absorb_next(mm, prev, vma);
 		vma = prev;
 	}
 	return vma;
+}
+
+/* ---- write notification ------------------------------------------------------ */
+
+/*
+ * Does @vma want to hear of the first write to each clean page (2.6.20's
+ * vma_wants_writenotify)? Yes for a shared writable mapping whose backer
+ * has ->page_mkwrite, or whose pages are written back to a disk (so that
+ * writeback knows exactly which pages a mapping dirtied: dirty tracking,
+ * docs/dirty-tracking.md). Not for shared anonymous memory (nothing to
+ * write back) or raw device frames.
+ */
+bool vma_wants_writenotify(const struct vm_area_struct *vma)
+{
+	struct address_space *m = vma_mapping(vma);
+
+	if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) != (VM_WRITE | VM_SHARED))
+		return false;
+	/* Raw frames have no struct page to hand to ->page_mkwrite. */
+	if (vma->vm_flags & VM_PFNMAP)
+		return false;
+	if (vma->vm_ops && vma->vm_ops->page_mkwrite)
+		return true;
+	if (vma->vm_flags & VM_MIXEDMAP)
+		return false;
+	return m && mapping_cap_account_dirty(m);
+}
+
+/*
+ * Set the PTE protection of @vma's pages from its flags. With write
+ * notification the pages get the protection of the private equivalent,
+ * which has no write bit: clean pages are mapped read-only, and the fault
+ * on the first write (do_wp_page -> wp_page_shared) makes them writable.
+ */
+static void vma_set_page_prot(struct vm_area_struct *vma)
+{
+	unsigned long flags = vma->vm_flags;
+
+	if (vma_wants_writenotify(vma))
+		flags &= ~VM_SHARED;
+	vma->vm_page_prot = vm_get_page_prot(flags);
 }
 
 /* ---- placement ------------------------------------------------------------- */
@@ -242,12 +343,21 @@ unsigned long calc_vm_flags(unsigned long prot, unsigned long flags)
 }
 
 /*
- * The file checks of mmap (LINUX-SEMANTICS.md items 6, 7, 9, 11), and the
- * VM_ flags they imply. Returns 0 or -EACCES / -ENODEV.
+ * The file checks of mmap (LINUX-SEMANTICS.md items 6, 7, 9, 11, 13), and
+ * the VM_ flags they imply. Returns 0 or -EOVERFLOW / -EACCES / -ENODEV.
  */
 static int mmap_check_file(struct file *file, unsigned long prot, unsigned long flags,
-			   unsigned long *vm_flags)
+			   unsigned long *vm_flags, unsigned long pgoff, unsigned long len)
 {
+	/*
+	 * The end of the mapping must be a file offset the file can have
+	 * (item 13, Linux's file_mmap_ok): 2^63 - 1 for regular files, the
+	 * whole unsigned range for devices.
+	 */
+	u64 maxsize = S_ISREG(file->f_inode->i_mode) ? 0x7fffffffffffffffULL : ~0ULL;
+
+	if (len > maxsize || pgoff > (maxsize - len) >> PAGE_SHIFT)
+		return -EOVERFLOW;
 	if (!(file->f_mode & FMODE_READ))
 		return -EACCES;
 	if ((flags & MAP_TYPE) != MAP_PRIVATE) {
@@ -303,7 +413,7 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 	if (start < 0)
 		return start;
 	if (file) {
-		err = mmap_check_file(file, prot, flags, &vm_flags);
+		err = mmap_check_file(file, prot, flags, &vm_flags, pgoff, len);
 		if (err)
 			return err;
 	}
@@ -328,6 +438,8 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 		vma_free(vma);
 		return err;
 	}
+	/* After ->mmap, which may have set vm_ops->page_mkwrite or flags. */
+	vma_set_page_prot(vma);
 	/* MAP_FIXED replaces what was there (item 59). Only a split's
 	 * allocation can fail here, before anything was unmapped. */
 	if ((flags & MAP_FIXED) && !range_is_free(mm, vma->vm_start, vma->vm_end)) {
@@ -339,6 +451,8 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 	}
 	vma_link(mm, vma);
 	vma_merge_neighbours(mm, vma);
+	if (flags & MAP_POPULATE)
+		mm_populate(mm, (unsigned long)start, len);
 	return start;
 }
 
@@ -401,7 +515,7 @@ static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 			return err;
 	}
 	vma->vm_flags = newflags;
-	vma->vm_page_prot = vm_get_page_prot(newflags);
+	vma_set_page_prot(vma);         /* clean shared pages stay read-only (item 53) */
 	change_protection(vma, vma->vm_start, vma->vm_end);
 	vma_merge_neighbours(mm, vma);
 	return 0;

@@ -43,7 +43,15 @@ USER_TESTS := \
 	file_test \
 	dir_test \
 	time_id_test \
-	shell_test
+	shell_test \
+	filemap_args_test \
+	filemap_coherence_test \
+	filemap_eof_test \
+	msync_test \
+	dirty_tracking_test \
+	truncate_race_test \
+	filemap_fuzz_test \
+	fulldisk_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must
@@ -53,7 +61,7 @@ USER_FAULTLINE_ONLY :=
 # Programs built from user/gdb/NAME.c, for stepping through the kernel in
 # GDB (tests/run.py suite gdb-cow, docs/gdb.md). Not installed in /tests:
 # they print no TAP and are run only under a debugger or by hand.
-USER_GDB := cow_gdb
+USER_GDB := cow_gdb shared_gdb
 
 USER_BINS  := $(addprefix $(UB)/bin/,$(USER_CORE) $(USER_UTILS))
 USER_TPROG := $(addprefix $(UB)/tests/,$(USER_TESTS))

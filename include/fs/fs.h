@@ -128,6 +128,10 @@ int import_iovec(const struct iovec *uvec, unsigned long nr_segs, struct iovec *
 /* Copy up to @n bytes; returns the bytes copied (short on a fault). */
 size_t copy_to_iter(const void *src, size_t n, struct iov_iter *i);
 size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i);
+/* The same with page faults disabled, and nothing zero-filled: a source
+ * that is not mapped in just ends the copy. For copies into a locked
+ * page-cache page (a fault there could need that very page lock). */
+size_t copy_from_iter_atomic(void *dst, size_t n, struct iov_iter *i);
 /*
  * Fault in the next @n bytes of a user iterator for reading, touching one
  * byte per page (a get_user-style read), so that a copy made later under
@@ -178,6 +182,21 @@ struct address_space {
 	struct list_head cache_list;            /* (mapping_list_lock) while nrpages > 0 */
 	bool unevictable;                       /* (c) reclaim must not drop clean pages
 						 * (shared anonymous memory has no disk copy) */
+
+	/*
+	 * The reverse map (mm/rmap.c): every VMA that maps this file, shared or
+	 * private, sorted by vm_pgoff. Under i_mmap_lock, a spinlock taken
+	 * inside the page lock and outside every mm's page_table_lock.
+	 */
+	spinlock_t i_mmap_lock;
+	struct list_head i_mmap;                /* (i) vma->vm_shared, by vm_pgoff */
+	/*
+	 * Bumped, under i_mmap_lock, by every unmap_mapping_range (truncate):
+	 * a fault samples it before ->fault and rechecks it under the
+	 * page-table lock before installing the PTE, and starts again if it
+	 * moved (docs/truncate-race.md). Read without the lock.
+	 */
+	unsigned int truncate_count;            /* (i) written; read with READ_ONCE */
 };
 
 /* ---- inodes -------------------------------------------------------------- */
@@ -246,7 +265,7 @@ struct inode {
 	loff_t i_size;                          /* (r) read without it with READ_ONCE */
 	u64 i_blocks;                           /* (r) 512-byte units, as stat reports */
 	u64 i_rdev;                             /* (c) device number, for device files */
-	struct timespec64 i_atime, i_mtime, i_ctime;    /* (r) */
+	struct timespec64 i_atime, i_mtime, i_ctime;    /* (r); also file_update_time() */
 	struct super_block *i_sb;               /* (c) */
 	const struct inode_operations *i_op;    /* (c) */
 	const struct file_operations *i_fop;    /* (c) */
@@ -299,6 +318,13 @@ void writeback_older_than(u64 before);
 
 struct timespec64 current_time(void);
 void inode_set_size(struct inode *inode, loff_t size);  /* WRITE_ONCE + dirty */
+/*
+ * The file's data changed other than through write() (a store through a
+ * shared mapping, from ->page_mkwrite): mtime and ctime become now.
+ * Context: any task context; needs no i_rwsem (->page_mkwrite cannot take
+ * it), so it may race with another time update: both store "now".
+ */
+void file_update_time(struct file *file);
 
 /* ---- superblocks and filesystem types ------------------------------------ */
 
@@ -452,6 +478,9 @@ int vfs_getcwd(struct inode *dir, char *buf, size_t size);
 char *getname_flags(const char *upath, bool empty_ok);
 static inline char *getname(const char *upath) { return getname_flags(upath, false); }
 void putname(char *name);
+/* The inode a user path names (getname, then namei_at from the cwd),
+ * referenced, or an ERR_PTR from either. Context: may sleep. */
+struct inode *user_namei(const char *upath);
 /*
  * The starting directory of an *at call: NULL (cwd) for AT_FDCWD or an
  * absolute @path, else the referenced inode of open directory @dfd.

@@ -8,7 +8,10 @@
 #include <kernel/types.h>
 
 typedef unsigned int umode_t;
+#ifndef _LOFF_T_DEFINED
+#define _LOFF_T_DEFINED
 typedef s64 loff_t;
+#endif
 
 #define S_IFMT   0170000
 #define S_IFSOCK 0140000

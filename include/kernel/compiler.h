@@ -20,6 +20,18 @@
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 #define barrier()        __asm__ __volatile__("" ::: "memory")
 
+/*
+ * Memory barriers between CPUs (Documentation/memory-barriers.txt in
+ * Linux). x86-64 keeps loads in order with loads and stores with stores,
+ * so smp_rmb() and smp_wmb() only stop the compiler; a store followed by
+ * a load can pass it, so smp_mb() is a real fence (a locked add to the
+ * stack, cheaper than mfence). They cost what they cost even with one
+ * CPU: the code is written for SMP.
+ */
+#define smp_mb()         __asm__ __volatile__("lock; addl $0,-4(%%rsp)" ::: "memory", "cc")
+#define smp_rmb()        barrier()
+#define smp_wmb()        barrier()
+
 #define ARRAY_SIZE(a)   (sizeof(a) / sizeof((a)[0]))
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))

@@ -51,6 +51,12 @@ __printf(1, 2) void console_printf(const char *fmt, ...);
 #define pr_warn(fmt, ...)   printk(KERN_WARNING fmt, ##__VA_ARGS__)
 #define pr_notice(fmt, ...) printk(KERN_NOTICE fmt, ##__VA_ARGS__)
 #define pr_info(fmt, ...)   printk(KERN_INFO fmt, ##__VA_ARGS__)
+/* The first time only (per call site): for warnings a loop could repeat. */
+#define pr_warn_once(fmt, ...) ({                                               \
+	static bool __warned;                                                   \
+	if (!__atomic_exchange_n(&__warned, true, __ATOMIC_RELAXED))           \
+		pr_warn(fmt, ##__VA_ARGS__);                                    \
+})
 #define pr_debug(fmt, ...)  printk(KERN_DEBUG fmt, ##__VA_ARGS__)
 #define pr_cont(fmt, ...)   printk(KERN_CONT fmt, ##__VA_ARGS__)
 

@@ -81,6 +81,7 @@ struct task_struct {
 	struct files_struct *files;     /* (o) open files (fs/fdtable.c) */
 	struct fs_struct *fs;           /* (o) cwd, root, umask */
 	unsigned long min_flt, maj_flt; /* (o) page faults, as getrusage counts them */
+	unsigned int pagefault_disabled; /* (o) >0: a kernel user-copy fault fails at once */
 	u64 utime_ticks, stime_ticks;   /* (o) timer ticks in user / kernel mode */
 	/* Totals of reaped children (and theirs), for RUSAGE_CHILDREN. */
 	unsigned long cmin_flt, cmaj_flt;
@@ -152,6 +153,24 @@ long schedule_timeout(long ticks);
  * sleep under a spinlock is caught at once, not as a rare deadlock.
  */
 void might_sleep(void);
+
+/*
+ * Between these, a page fault taken by a kernel user-copy is not resolved:
+ * the copy just stops short (the exception-table fixup). For copies made
+ * under a lock the fault path itself takes, such as a page lock while the
+ * source may be a mapping of that very page. Nests.
+ */
+static inline void pagefault_disable(void)
+{
+	current->pagefault_disabled++;
+	barrier();
+}
+
+static inline void pagefault_enable(void)
+{
+	barrier();
+	current->pagefault_disabled--;
+}
 
 /* Boot: turn the boot context into the idle task and start scheduling. */
 void sched_init(void);

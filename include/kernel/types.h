@@ -17,5 +17,9 @@ typedef int64_t s64;
 
 typedef u64 phys_addr_t;
 typedef long ssize_t;
+#ifndef _LOFF_T_DEFINED
+#define _LOFF_T_DEFINED
+typedef s64 loff_t;                   /* file offsets and sizes */
+#endif
 
 #endif

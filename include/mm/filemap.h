@@ -37,11 +37,24 @@ struct page *find_or_create_page(struct address_space *mapping, unsigned long in
 struct page *read_mapping_page(struct address_space *mapping, unsigned long index,
 			       struct file *file);
 
+/*
+ * Does @m keep dirty pages for writeback (a filesystem's file), so that
+ * shared writable mappings of it map clean pages read-only to hear of the
+ * first write (Linux's mapping_cap_account_dirty)? Shared anonymous
+ * memory and devices do not.
+ */
+static inline bool mapping_cap_account_dirty(const struct address_space *m)
+{
+	return m->a_ops && m->a_ops->writepage && !m->unevictable;
+}
+
 /* Mark a page-cache page dirty (and account it in its mapping). Returns
  * true if it was clean. Context: any task; the page is referenced. */
 bool set_page_dirty(struct page *page);
-/* Clear the dirty flag before writing the page (page locked). Returns true
- * if it was dirty. The dirty-tracking issue adds page_mkclean() here. */
+/* Clear the dirty flag before writing the page (page locked), after
+ * write-protecting every PTE that maps it (page_mkclean): the next write
+ * through a mapping faults and dirties it again. Returns true if it was
+ * dirty. */
 bool clear_page_dirty_for_io(struct page *page);
 
 /* Write every dirty page of @mapping (or only those in [start, end]) and
@@ -50,6 +63,17 @@ int filemap_write_and_wait(struct address_space *mapping);
 /* Drop every page at index >= @start (truncate); zero the tail of the page
  * holding @lstart if it is not page aligned. Context: inode lock held. */
 void truncate_inode_pages(struct address_space *mapping, loff_t lstart);
+/*
+ * Shrink @inode's page cache to its new size @newsize (i_size already
+ * set): unmap every mapping of the pages past it, private copies included,
+ * then drop them and zero the tail of the last page (2.6.20's vmtruncate
+ * order; docs/truncate-race.md). Context: inode lock held.
+ */
+void truncate_pagecache(struct inode *inode, loff_t newsize);
+/* The size grew from @old (i_size already set): zero what mappings stored
+ * past @old in its page and write-protect that page's mappings.
+ * Context: inode lock held. */
+void pagecache_isize_extended(struct inode *inode, loff_t old);
 
 void address_space_init(struct address_space *mapping, struct inode *host);
 

@@ -11,6 +11,8 @@
 
 #include <kernel/types.h>
 #include <mm/mm_types.h>
+#include <asm/page.h>
+#include <asm/tlbflush.h>
 
 /* mmap() prot and flags: Linux's values. */
 #define PROT_NONE       0x0
@@ -30,64 +32,125 @@
 
 /* ---- the fault hook API ------------------------------------------------- */
 
+/*
+ * What a fault handler (and each step of the chain in mm/memory.c)
+ * returns: 0 for "resolved", or these bits. docs/fault-api.md shows them in
+ * use by the drivers in drivers/ and by filemap_fault.
+ */
 typedef unsigned int vm_fault_t;
-#define VM_FAULT_OOM            0x0001  /* out of memory */
-#define VM_FAULT_SIGBUS         0x0002  /* no page can back this address (e.g. past EOF) */
-#define VM_FAULT_MAJOR          0x0004  /* the page had to be read from disk */
-#define VM_FAULT_SIGSEGV        0x0040
-#define VM_FAULT_NOPAGE         0x0100  /* the handler installed the PTE itself */
-#define VM_FAULT_LOCKED         0x0200  /* ->fault returns the page locked */
-#define VM_FAULT_RETRY          0x0400  /* dropped locks; the fault is retried from the top */
-#define VM_FAULT_DONE_COW       0x1000  /* the handler filled cow_page itself */
+#define VM_FAULT_OOM            0x0001  /* no memory: the task is killed (SIGKILL) */
+#define VM_FAULT_SIGBUS         0x0002  /* nothing can back this address (past EOF, I/O
+					 * error, no disk space): SIGBUS, BUS_ADRERR */
+#define VM_FAULT_MAJOR          0x0004  /* resolved, but had to wait for the disk
+					 * (counted in ru_majflt instead of ru_minflt) */
+#define VM_FAULT_SIGSEGV        0x0040  /* refuse the access: SIGSEGV, SEGV_ACCERR */
+#define VM_FAULT_NOPAGE         0x0100  /* nothing to install: the handler installed the
+					 * PTE itself, or the state changed and the access
+					 * should simply be tried again by the CPU */
+#define VM_FAULT_LOCKED         0x0200  /* with 0: ->fault's page comes locked */
+#define VM_FAULT_RETRY          0x0400  /* start the fault again from the VMA lookup (the
+					 * one loop in do_user_addr_fault): e.g. a truncate
+					 * ran while the page was being mapped */
+#define VM_FAULT_DONE_COW       0x1000  /* ->fault filled vmf->cow_page itself */
 #define VM_FAULT_ERROR          (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)
 
 /* Fault flags: what the hardware said, in generic terms (arch fault.c). */
 #define FAULT_FLAG_WRITE        0x01    /* a write access */
-#define FAULT_FLAG_MKWRITE      0x02    /* write to a present, write-protected PTE */
+#define FAULT_FLAG_MKWRITE      0x02    /* set while ->page_mkwrite runs */
 #define FAULT_FLAG_USER         0x04    /* from user mode */
 #define FAULT_FLAG_INSTRUCTION  0x08    /* an instruction fetch */
 
 struct page;
 
-/* One fault, threaded through the chain of handlers in mm/memory.c. */
+/*
+ * One fault, threaded through the chain of handlers in mm/memory.c and
+ * handed to the VMA's hooks. "in" fields are set by the core before the
+ * hook runs; "out" fields are the hook's answer.
+ */
 struct vm_fault {
-	struct vm_area_struct *vma;     /* the VMA that covers the address */
-	unsigned long address;          /* page-aligned faulting address */
-	unsigned long real_address;     /* the exact address, for si_addr */
-	unsigned long pgoff;            /* file page of address (vma->vm_pgoff based) */
-	unsigned int flags;             /* FAULT_FLAG_* */
-	pte_t *pte;                     /* the PTE slot (page table exists) */
-	pte_t orig_pte;                 /* its value when the fault began */
-	struct page *page;              /* out: ->fault's page, referenced */
-	struct page *cow_page;          /* in: private write fault's new page */
+	struct vm_area_struct *vma;     /* in: the VMA that covers the address */
+	unsigned long address;          /* in: page-aligned faulting address */
+	unsigned long real_address;     /* in: the exact address (si_addr) */
+	unsigned long pgoff;            /* in: file page of address: vm_pgoff +
+					 * (address - vm_start) / PAGE_SIZE */
+	unsigned int flags;             /* in: FAULT_FLAG_* */
+	pte_t *pte;                     /* in: the PTE slot (its table exists) */
+	pte_t orig_pte;                 /* in: the PTE's value when the fault began; the
+					 * core installs only if it is still that */
+	struct page *page;              /* out of ->fault: the page, referenced;
+					 * in to ->page_mkwrite: the page to be written */
+	struct page *cow_page;          /* in to ->fault for a private write: a new page
+					 * that becomes the process's private copy */
+	unsigned int truncate_count;    /* core only: the file's, sampled before ->fault */
 };
 
 /*
- * How a VMA's pages are found: the hook API (docs/fault-api.md with the
- * file-mappings issue; ->page_mkwrite and more arrive there).
+ * How the pages of a VMA are found: the fault hook API. A driver or a
+ * filesystem sets vma->vm_ops in its file_operations ->mmap. Every hook
+ * runs in process context with the faulting mm's mmap_lock held (for
+ * reading in a fault; for writing in open/close, and when mmap itself
+ * faults pages in for MAP_POPULATE) and no spinlock held, so it may
+ * sleep. A hook never drops mmap_lock: a VM_FAULT_RETRY it returns is
+ * handled by the caller's loop, which drops and retakes the lock.
+ * docs/fault-api.md walks through the drivers in drivers/ that use them.
  */
 struct vm_operations_struct {
-	/* A VMA was duplicated (fork) or split: take its references. */
+	/*
+	 * A new VMA now shares this one's backing: fork copied it (the copy
+	 * is the argument), or a split made a second half of it. Take
+	 * whatever per-VMA reference the driver keeps. Optional.
+	 */
 	void (*open)(struct vm_area_struct *vma);
-	/* A VMA goes away (munmap, exit, the old half of a split). */
+	/*
+	 * @vma goes away: munmap, exit, exec, a failed mmap after ->mmap, or
+	 * a merge that absorbed it. Its PTEs are already gone. Optional.
+	 */
 	void (*close)(struct vm_area_struct *vma);
-	/* Find the page for vmf->pgoff: set vmf->page (referenced, uptodate)
-	 * and return 0 (or VM_FAULT_LOCKED with it locked), or install the
-	 * PTE itself and return VM_FAULT_NOPAGE, or fail with
-	 * VM_FAULT_SIGBUS / VM_FAULT_OOM. Context: mmap_lock held for read;
-	 * may sleep. */
+	/*
+	 * The PTE for vmf->address is missing; find what maps vmf->pgoff.
+	 * One of:
+	 *   - set vmf->page to a referenced, uptodate page and return 0 (page
+	 *     unlocked) or VM_FAULT_LOCKED (page locked; the core unlocks it
+	 *     right away, so every later step sees one contract: unlocked),
+	 *     possibly or-ed with VM_FAULT_MAJOR. The core maps it (read,
+	 *     shared write) or copies it into cow_page (private write) and
+	 *     drops the reference when it is done with it;
+	 *   - for a private write (vmf->cow_page set), fill cow_page yourself
+	 *     and return VM_FAULT_DONE_COW (vmf->page is then unused);
+	 *   - install the PTE yourself with vm_insert_page()/vm_insert_pfn()
+	 *     and return VM_FAULT_NOPAGE (device memory that is not a page of
+	 *     a file: drivers/shbuf.c);
+	 *   - fail: VM_FAULT_SIGBUS (no page here, e.g. wholly past EOF) or
+	 *     VM_FAULT_OOM.
+	 * Required for a VMA that can fault; filemap_fault is the one for
+	 * files in the page cache.
+	 */
 	vm_fault_t (*fault)(struct vm_fault *vmf);
-	/* A page of a shared mapping (vmf->page, referenced, unlocked) is
-	 * about to become writable: the filesystem may reserve blocks and
-	 * update times. Returns 0, or VM_FAULT_SIGBUS (e.g. no space: the
-	 * process gets SIGBUS), VM_FAULT_OOM, or VM_FAULT_NOPAGE (the page
-	 * went away: the fault is retried). Context: mmap_lock held for
-	 * reading, no page-table lock; may sleep. Optional. */
+	/*
+	 * A page of a shared writable mapping is about to become writable:
+	 * the first write to it since it was last clean (write notification:
+	 * clean pages of such a VMA are mapped read-only). vmf->page is
+	 * referenced and unlocked. The backer may allocate disk blocks for it,
+	 * update the file's times, or refuse. Return 0 to allow the write,
+	 * VM_FAULT_SIGBUS to refuse it (no space: the writer gets SIGBUS
+	 * instead of losing the data at writeback), VM_FAULT_OOM, or
+	 * VM_FAULT_NOPAGE if the page left the file meanwhile (lock it and
+	 * check page->mapping; the access is then tried again). No PTE lock
+	 * is held. Optional: without it the page is simply made writable and
+	 * dirty.
+	 */
 	vm_fault_t (*page_mkwrite)(struct vm_fault *vmf);
-	const char *name;               /* for /proc/PID/maps and GDB */
+	/* A short name for /proc/PID/maps, fl-vmas in GDB, and fault logs. */
+	const char *name;
 };
 
 /* ---- address spaces -------------------------------------------------------- */
+
+/* Flush @addr of @mm from the TLB (after a PTE was cleared or restricted). */
+static inline void flush_tlb_mm_page(struct mm_struct *mm, unsigned long addr)
+{
+	flush_tlb_page_pgd(__pa(mm->pgd), addr);
+}
 
 struct mm_struct *mm_alloc(void);
 /* Drop a user of @mm; the last one unmaps everything and frees it. */
@@ -110,6 +173,11 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
 /* mprotect(2). Context: mmap_lock held for write. */
 int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len, unsigned long prot);
+
+/* Does @vma map clean pages read-only to hear of the first write to each
+ * (shared, writable, and a backer that tracks dirty pages or has
+ * ->page_mkwrite)? docs/dirty-tracking.md. */
+bool vma_wants_writenotify(const struct vm_area_struct *vma);
 
 /* The PTE protection for a VMA with @vm_flags (arch: x86 cannot express
  * write-only, and private writable pages start read-only for COW). */
@@ -156,6 +224,18 @@ enum user_fault_result {
  * Context: may sleep; takes mmap_lock for read. */
 enum user_fault_result do_user_addr_fault(struct mm_struct *mm, unsigned long address,
 					  unsigned int flags);
+
+/* Fault in every page of [start, start + len) now (MAP_POPULATE), writing
+ * where the mapping is private and writable (which breaks COW: item 28).
+ * Stops quietly at the first page that cannot be had (past EOF).
+ * Context: mmap_lock held. */
+void mm_populate(struct mm_struct *mm, unsigned long start, unsigned long len);
+
+/* Remove every PTE mapping file pages of @m in [holebegin, holebegin +
+ * holelen) (0: to the end), in every process; with @even_cows the private
+ * copies made from them too. Bumps m->truncate_count. */
+void unmap_mapping_range(struct address_space *m, loff_t holebegin, loff_t holelen,
+			 bool even_cows);
 
 /* Unmap the pages of [start, end) in @vma and release them. Context:
  * mmap_lock held; takes the page-table lock. */

@@ -7,6 +7,9 @@
  *   (o) owner: whoever allocated the page and holds a reference
  *   (p) mm->page_table_lock
  *   (m) mm->mmap_lock (read to look, write to change)
+ *   (i) the file's mapping->i_mmap_lock, and mmap_lock for writing to change
+ *       vm_start, vm_end or vm_pgoff of a file VMA (the reverse map reads
+ *       them holding only i_mmap_lock)
  */
 #ifndef _MM_MM_TYPES_H
 #define _MM_MM_TYPES_H
@@ -148,6 +151,7 @@ struct vm_area_struct {
 	const struct vm_operations_struct *vm_ops;      /* (c) NULL: anonymous memory */
 	void *vm_private_data;                  /* (c) the vm_ops' own */
 	struct rb_node vm_rb;                   /* (m) in mm->mm_rb */
+	struct list_head vm_shared;             /* (i) in vm_file's mapping->i_mmap */
 };
 
 /*

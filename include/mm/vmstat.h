@@ -16,7 +16,7 @@
 #include <kernel/types.h>
 
 enum vm_event_item {
-	PGFAULT,                /* every user page fault resolved or not (Linux: pgfault) */
+	PGFAULT,                /* user page faults handled by handle_mm_fault (Linux: pgfault) */
 	PGMAJFAULT,             /* faults that waited for the disk (Linux: pgmajfault) */
 	FL_ANON_FAULT,          /* do_anonymous_page */
 	FL_READ_FAULT,          /* do_read_fault */

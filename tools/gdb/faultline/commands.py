@@ -31,13 +31,20 @@ def opt_pid(argv, i):
 
 class FlCommand(gdb.Command):
     """Base of the fl-* commands: subclasses define run(arg). A read the
-    target refuses becomes one clear message instead of a traceback."""
+    target refuses, or any other error from GDB, becomes one message
+    instead of a Python traceback."""
+
+    def __init__(self, name, command_class=gdb.COMMAND_DATA):
+        super().__init__(name, command_class)
+        self.name = name
 
     def invoke(self, arg, from_tty):
         try:
             self.run(arg)
         except gdb.MemoryError as e:
             k.fail(f"{e}: {k.paging_hint()}")
+        except gdb.error as e:
+            k.fail(f"{self.name}: {e}")
 
 
 # ---- fl-ps ---------------------------------------------------------------------
@@ -55,7 +62,7 @@ Linux. '*' marks the task running on the CPU GDB has selected (the
 kernel's `current`, found through the GS base: see asm/percpu.h)."""
 
     def __init__(self):
-        super().__init__("fl-ps", gdb.COMMAND_DATA)
+        super().__init__("fl-ps")
 
     def run(self, arg):
         parse_args(arg, 0, 0, "fl-ps")
@@ -89,7 +96,7 @@ through the cached ext2 directories (see fl-pagecache); a file whose name
 is not cached shows as (inode N)."""
 
     def __init__(self):
-        super().__init__("fl-vmas", gdb.COMMAND_DATA)
+        super().__init__("fl-vmas")
 
     def run(self, arg):
         argv = parse_args(arg, 0, 1, "fl-vmas [PID]")
@@ -149,7 +156,7 @@ points to. The bits are printed as the kernel's oops does:
 followed by the frame (page frame number) the entry points to."""
 
     def __init__(self):
-        super().__init__("fl-pte", gdb.COMMAND_DATA)
+        super().__init__("fl-pte")
 
     def run(self, arg):
         argv = parse_args(arg, 1, 2, "fl-pte ADDR [PID]")
@@ -197,7 +204,7 @@ mapping (the page cache that owns the page, or none for an anonymous
 page) and index (the page's offset in that file, in pages)."""
 
     def __init__(self):
-        super().__init__("fl-page", gdb.COMMAND_DATA)
+        super().__init__("fl-page")
 
     def run(self, arg):
         argv = parse_args(arg, 1, 3, "fl-page ADDR|PFN [PID]")
@@ -285,7 +292,7 @@ uptodate...). The walk follows the address_space's radix tree
 (mm/filemap.c)."""
 
     def __init__(self):
-        super().__init__("fl-pagecache", gdb.COMMAND_DATA)
+        super().__init__("fl-pagecache")
 
     def run(self, arg):
         argv = parse_args(arg, 0, 1, "fl-pagecache PATH|INODE")
@@ -366,7 +373,7 @@ only the last N lines. Works whatever the CPU is doing, even after a
 panic or with the console lost."""
 
     def __init__(self):
-        super().__init__("fl-dmesg", gdb.COMMAND_DATA)
+        super().__init__("fl-dmesg")
 
     def run(self, arg):
         argv = parse_args(arg, 0, 1, "fl-dmesg [N]")

@@ -192,6 +192,8 @@ def page_info(page):
         info["what"] = "the shared zero page (reads of untouched anonymous memory)"
     elif "reserved" in names:
         info["what"] = "reserved (kernel image, firmware or a hole)"
+    elif info["refcount"] == 0:
+        info["what"] = "free (inside a free buddy block, or not handed out yet)"
     elif info["mapping"] == 0:
         info["what"] = ("anonymous" if info["mapcount"] > 0
                         else "no mapping (anonymous, a page table, or kernel data)")
