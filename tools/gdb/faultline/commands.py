@@ -289,7 +289,8 @@ struct file * or struct address_space * (fl-pagecache vma->vm_file).
 One line per cached page, in file order: its index (offset in pages),
 pfn, reference and map counts and flags (dirty, writeback, locked,
 uptodate...). The walk follows the address_space's radix tree
-(mm/filemap.c)."""
+(mm/filemap.c). Then the VMAs on the file's reverse map (i_mmap,
+mm/rmap.c), each with its process and the file pages it covers."""
 
     def __init__(self):
         super().__init__("fl-pagecache")
@@ -317,6 +318,33 @@ uptodate...). The walk follows the address_space's radix tree
         if len(pages) != nrpages:
             print(f"  (the tree holds {len(pages)} pages but nrpages is "
                   f"{nrpages}: the guest was stopped in the middle of a change?)")
+        self.print_mappers(mapping)
+
+    @staticmethod
+    def print_mappers(mapping):
+        """The VMAs on the file's reverse map (mapping->i_mmap, mm/rmap.c),
+        with the process of each: who can have these pages mapped."""
+        if k.field_or(mapping, "i_mmap") is None or \
+                int(k.field(mapping, "host")) == 0:
+            return                      # no reverse map, or no file (shmem)
+        vmas = list(k.list_entries(k.field(mapping, "i_mmap"),
+                                   "struct vm_area_struct", "vm_shared"))
+        if not vmas:
+            print("  mapped by no VMA")
+            return
+        owners = {}
+        for t in k.all_tasks():
+            owners.setdefault(int(k.field(t, "mm")), k.describe_task(t))
+        print("  mapped by (i_mmap):")
+        for vma in vmas:
+            start = int(k.field(vma, "vm_start"))
+            end = int(k.field(vma, "vm_end"))
+            pgoff = int(k.field(vma, "vm_pgoff"))
+            who = owners.get(int(k.field(vma, "vm_mm")), "no task (exiting?)")
+            print(f"    {start:08x}-{end:08x} "
+                  f"{mm.vma_perms(int(k.field(vma, 'vm_flags')))} "
+                  f"file pages {pgoff}-{pgoff + ((end - start) >> k.PAGE_SHIFT) - 1}"
+                  f"  {who}")
 
     @staticmethod
     def resolve(text, names):
