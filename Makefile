@@ -159,9 +159,15 @@ DEPFLAGS = -MD -MP
 # `finish` out of it (docs/gdb.md). At -O2 GCC would otherwise inline every
 # static function called once or small (the whole fault path disappears
 # into handle_mm_fault) and rewrite the arguments of others (.isra clones).
-# Header `static inline` helpers are still inlined.
-$(B)/mm/%.o: CFLAGS += -fno-inline-functions-called-once \
-	-fno-inline-small-functions -fno-ipa-sra
+# Header `static inline` helpers are still inlined. Objects do not depend
+# on flags, so mm.cflags (rewritten only when the text changes, like the
+# ISO .cmdline files) makes a build from before this rule rebuild mm/.
+MM_CFLAGS := -fno-inline-functions-called-once -fno-inline-small-functions -fno-ipa-sra
+$(B)/mm/%.o: CFLAGS += $(MM_CFLAGS)
+$(filter $(B)/mm/%,$(OBJS)): $(B)/mm.cflags
+$(B)/mm.cflags: FORCE
+	@mkdir -p $(B)
+	@echo '$(MM_CFLAGS)' | cmp -s - $@ || echo '$(MM_CFLAGS)' > $@
 NASMFLAGS := -f elf64 -g -F dwarf -Iarch/x86_64/include/
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments \
 	-T arch/x86_64/kernel.ld
