@@ -106,6 +106,12 @@ DRIVERS_SRCS := \
 	drivers/virtio_blk.c \
 	drivers/block.c \
 	drivers/tty.c \
+	drivers/null.c \
+	drivers/zero.c \
+	drivers/shbuf.c \
+	drivers/quota.c \
+	drivers/faultlog.c \
+	drivers/fault_devices_ktest.c \
 	drivers/virtio_blk_ktest.c \
 	drivers/tty_ktest.c
 
@@ -114,6 +120,7 @@ FS_SRCS := \
 	fs/block_io.c \
 	fs/inode.c \
 	fs/super.c \
+	fs/namespace.c \
 	fs/namei.c \
 	fs/read_write.c \
 	fs/fdtable.c \
@@ -123,6 +130,13 @@ FS_SRCS := \
 	fs/readdir.c \
 	fs/pipe.c \
 	fs/ioctl.c \
+	fs/pseudofs.c \
+	fs/devfs.c \
+	fs/proc/seq.c \
+	fs/proc/root.c \
+	fs/proc/meminfo.c \
+	fs/proc/task_mmu.c \
+	fs/libfs.c \
 	fs/ext2/super.c \
 	fs/ext2/inode.c \
 	fs/ext2/blockmap.c \
@@ -133,6 +147,7 @@ FS_SRCS := \
 	fs/ext2/file.c \
 	fs/buffer_ktest.c \
 	fs/vfs_ktest.c \
+	fs/pseudofs_ktest.c \
 	fs/fdtable_ktest.c \
 	fs/ext2/ext2_ktest.c \
 	fs/ext2/ext2_dir_ktest.c

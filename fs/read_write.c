@@ -247,6 +247,8 @@ void fput(struct file *f)
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->f_inode, f);
 	iput(f->f_inode);
+	iput(f->f_name_dir);
+	kfree(f->f_name);
 	kfree(f);
 }
 

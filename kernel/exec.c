@@ -37,7 +37,6 @@
 #include <mm/slab.h>
 #include <asm/processor.h>
 #include <asm/segment.h>
-#include <asm/switch_to.h>
 #include <asm/traps.h>
 #include <asm/uaccess.h>
 
@@ -360,13 +359,13 @@ static void start_thread(struct pt_regs *regs, unsigned long ip, unsigned long s
 /* Steps 3 and 4, with bprm filled and the file checked. */
 static int exec_binprm(struct linux_binprm *bprm, struct pt_regs *regs)
 {
-	struct mm_struct *mm = build_mm(bprm), *old = current->mm;
+	struct mm_struct *mm = build_mm(bprm), *old;
 	long sp;
 
 	if (IS_ERR(mm))
 		return (int)PTR_ERR(mm);
 	/* The point of no return: from here on a failure kills the process. */
-	switch_to_new_mm(mm);
+	old = exchange_current_mm(mm);
 	if (old)
 		mmput(old);
 	flush_old_exec(bprm);

@@ -14,7 +14,10 @@ void kernel_power_off(enum exit_status status)
 	if (err)
 		pr_err("power-off: sync failed with error %d\n", err);
 	if (root) {
-		/* The root's own inode reference is dropped by vfs_umount. */
+		/* /dev and /proc hold the directories they cover; in-memory
+		 * filesystems have nothing to write. The root's own inode
+		 * reference is dropped by vfs_umount. */
+		vfs_detach_all();
 		err = vfs_umount(root);
 		if (err)
 			pr_err("power-off: unmounting the root failed with error %d\n", err);

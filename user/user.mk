@@ -7,8 +7,9 @@
 #                          on the image; `make gdb-batch PROG=...` puts them
 #                          in /exec like `make exec` does
 #
-# The root tree gets /bin, /tests and an empty, world-writable /tmp (the
-# cwd of tests and of `make exec` programs). `make test-linux` runs the same
+# The root tree gets /bin, /tests, an empty, world-writable /tmp (the
+# cwd of tests and of `make exec` programs), and the empty directories
+# /dev and /proc that the kernel mounts devfs and proc on. `make test-linux` runs the same
 # test binaries on the host (docs/testing.md).
 #
 # Like the kernel's, the source lists are explicit: adding a program is a
@@ -43,6 +44,7 @@ USER_TESTS := \
 	file_test \
 	dir_test \
 	time_id_test \
+	proc_test \
 	shell_test \
 	filemap_args_test \
 	filemap_coherence_test \
@@ -51,7 +53,8 @@ USER_TESTS := \
 	dirty_tracking_test \
 	truncate_race_test \
 	filemap_fuzz_test \
-	fulldisk_test
+	fulldisk_test \
+	dev_mmap_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must
@@ -96,7 +99,7 @@ $(UB)/gdb/%: user/gdb/%.c | $(B)/.deps-ok
 # Stage the programs into a root tree: $(call user_stage,ROOT). Used by the
 # Makefile's rootfs.stamp recipe after it has made the tree afresh.
 define user_stage
-	@mkdir -p $(1)/bin $(1)/tests $(1)/tmp
+	@mkdir -p $(1)/bin $(1)/tests $(1)/tmp $(1)/dev $(1)/proc
 	@cp $(USER_BINS) $(1)/bin/
 	@cp $(USER_TPROG) $(1)/tests/
 	@chmod 1777 $(1)/tmp

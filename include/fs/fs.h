@@ -3,7 +3,8 @@
  * filesystem provides. Names and shapes follow Linux, simplified: there is
  * no dentry cache (path lookup asks the filesystem's ->lookup for each
  * component, with an inode cache keyed by inode number), and no mount
- * namespace (one root filesystem; later issues add /dev and /proc).
+ * namespace: one root filesystem, with other filesystems (devfs on /dev,
+ * proc on /proc) mounted on its directories (fs/namespace.c).
  *
  * Lock legend (STYLE.md; the order is in docs/locking.md):
  *   (r) inode->i_rwsem, "the inode lock": held for writing by anything that
@@ -140,6 +141,20 @@ size_t copy_from_iter_atomic(void *dst, size_t n, struct iov_iter *i);
  * Context: may sleep (it may take page faults); no page lock held.
  */
 size_t fault_in_iov_iter_readable(const struct iov_iter *i, size_t n);
+
+/*
+ * For files whose contents are one kernel buffer of @available bytes
+ * (fs/libfs.c): copy between it and the iterator from *@pos on, moving
+ * *@pos. Return the bytes copied, 0 at or past the end, -EFAULT if the
+ * user buffer faulted before any byte, -EINVAL for a negative *@pos.
+ * Context: may sleep (user copies); no spinlock held.
+ */
+ssize_t simple_read_from_buffer(struct iov_iter *to, loff_t *pos, const void *from,
+				size_t available);
+ssize_t simple_write_to_buffer(void *to, size_t available, loff_t *pos, struct iov_iter *from);
+/* ->llseek for a file of @size bytes: SEEK_SET/CUR/END within [0, size],
+ * else -EINVAL. The caller holds f_pos_lock (vfs_llseek). */
+loff_t fixed_size_llseek(struct file *file, loff_t offset, int whence, loff_t size);
 
 /* ---- the page cache of one file ---------------------------------------- */
 
@@ -356,7 +371,8 @@ struct super_operations {
 };
 
 struct super_block {
-	struct block_device *s_bdev;            /* (c) */
+	struct block_device *s_bdev;            /* (c) NULL for an in-memory filesystem */
+	u64 s_dev;                              /* (c) st_dev of its files (makedev encoding) */
 	unsigned long s_blocksize;              /* (c) bytes */
 	unsigned int s_blocksize_bits;          /* (c) */
 	loff_t s_maxbytes;                      /* (c) largest file size */
@@ -372,8 +388,9 @@ struct super_block {
 struct file_system_type {
 	const char *name;
 	/* Read the superblock of @bdev; refuse (with a message saying why) an
-	 * image with features this filesystem does not support. Returns the
-	 * super_block with s_root set, or ERR_PTR(-EINVAL/-EIO/-ENOMEM). */
+	 * image with features this filesystem does not support. An in-memory
+	 * filesystem (devfs, proc) gets @bdev NULL and builds its own. Returns
+	 * the super_block with s_root set, or ERR_PTR(-EINVAL/-EIO/-ENOMEM). */
 	struct super_block *(*mount)(const struct file_system_type *type,
 				     struct block_device *bdev, bool readonly);
 	struct list_head list;
@@ -387,13 +404,53 @@ struct super_block *vfs_mount(const char *devname, const char *fstype, bool read
  * first write-back error, or -EBUSY (still mounted) if an inode other than
  * the root is still in use. */
 int vfs_umount(struct super_block *sb);
+/* Mount a filesystem that has no device (its ->mount gets bdev NULL),
+ * not attached anywhere: see mount_nodev_at. Such a filesystem is not on
+ * the list sync and the flusher walk (it has nothing to write back).
+ * Returns the super_block or ERR_PTR(-ENODEV, -ENOMEM). */
+struct super_block *vfs_kern_mount(const char *fstype);
 int vfs_statfs(struct super_block *sb, struct kstatfs *st);
 /* Mount filesystem @fstype from @bdev as the root. Returns 0 or an errno. */
 int mount_root(const char *devname, const char *fstype);
 /* The root filesystem's superblock, or NULL before mount_root. */
 struct super_block *root_sb(void);
-/* Allocate and initialise a super_block (for a filesystem's ->mount). */
+/* Allocate and initialise a super_block (for a filesystem's ->mount). Its
+ * s_dev is the disk's number, or for @bdev NULL a new anonymous device
+ * (major 0, as Linux gives in-memory filesystems). */
 struct super_block *alloc_super(struct block_device *bdev, const struct file_system_type *type);
+
+/* ---- mount points (fs/namespace.c) ------------------------------------------ */
+
+/*
+ * Make the root of filesystem @fstype, which has no device (its ->mount
+ * gets a NULL bdev), visible at directory @path of the filesystems already
+ * mounted; the directory is created first if it does not exist. A path
+ * walk that reaches the directory continues in the mounted root, and ".."
+ * from that root goes to the directory's parent. Mounts stay until
+ * power-off (vfs_detach_all).
+ * Returns 0, -ENODEV (no such type), -ENOTDIR, -EBUSY (something is
+ * mounted there already), or the error of the mkdir or the ->mount.
+ * Context: process context at boot; may sleep.
+ */
+int mount_nodev_at(const char *fstype, const char *path);
+/* Attach @sb's root on the directory @dir (referenced by the caller; the
+ * mount takes its own reference). Returns 0, -ENOTDIR or -EBUSY. */
+int vfs_attach_mount(struct super_block *sb, struct inode *dir);
+/*
+ * The walk's two crossings. follow_mount: @inode (referenced) is given
+ * back, or, if a filesystem is mounted on it, that filesystem's root in
+ * its place (referenced; @inode's reference is dropped), repeatedly.
+ * mount_covered: if @dir is the root of a mounted filesystem, the
+ * directory it is mounted on (referenced: the caller iput()s it), else
+ * NULL.
+ */
+struct inode *follow_mount(struct inode *inode);
+struct inode *mount_covered(struct inode *dir);
+/* Is a filesystem mounted on @dir? (rmdir and rename refuse it: -EBUSY) */
+bool is_mountpoint(struct inode *dir);
+/* Power-off: detach every mount, last made first, dropping the covered
+ * directories' references, so that the root can be unmounted. */
+void vfs_detach_all(void);
 
 /* ---- open files ---------------------------------------------------------- */
 
@@ -406,7 +463,26 @@ struct file {
 	struct mutex f_pos_lock;
 	int f_count;                            /* (a) references (dup, fork) */
 	void *private_data;
+	/* The path the file was opened by (kmalloc'd; NULL for a file opened
+	 * without a name: a pipe, the console), and for a relative one the
+	 * directory it started from (referenced; NULL: the root). There is
+	 * no dentry cache to name a file from its inode, so this is what
+	 * file_path() and /proc/PID/maps show. (c) */
+	char *f_name;
+	struct inode *f_name_dir;
 };
+
+/*
+ * The absolute path of @f, Linux's d_path() as far as Faultline can: its
+ * name at open, made absolute from the directory it was opened relative
+ * to (as that directory is named now), with "." and ".." resolved (no
+ * symbolic link is ever followed, so that is exact), and " (deleted)"
+ * appended once the file has no link left. Written NUL-terminated into
+ * @buf of @size bytes. Returns the length without the NUL, -ENOENT for a
+ * file with no name, -ENAMETOOLONG if @size is too small, -ENOMEM.
+ * Context: may sleep (it reads directories); holds no lock on return.
+ */
+int file_path(struct file *f, char *buf, size_t size);
 
 /* ---- the VFS calls the rest of the kernel uses ---------------------------- */
 

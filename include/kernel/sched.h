@@ -52,7 +52,9 @@ struct task_struct {
 	char comm[TASK_COMM_LEN];       /* (c) name, for ps, oopses and GDB */
 	void *stack;                    /* (c) base of the kernel stack (lowest address) */
 	struct thread_struct thread;    /* (o) arch: saved RSP, FPU state, FS base */
-	struct mm_struct *mm;           /* (o) user address space; NULL for kernel threads */
+	struct mm_struct *mm;           /* (o) user address space; NULL for kernel threads.
+					 * A process changes its own, under tasklist_lock
+					 * (exchange_current_mm); others read it under it. */
 	struct list_head run_list;      /* (r) on the run queue while runnable and not current */
 	struct list_head tasks;         /* (tasklist_lock) every task, for ps and GDB */
 	bool on_rq;                     /* (r) */
