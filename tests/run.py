@@ -882,6 +882,17 @@ def suite_gdb_cow(args, tap):
               "expected a rw-p anonymous VMA at the page and an r-xp VMA of "
               "/exec/cow_gdb with a vm_ops name")
 
+    # The program printed its /proc/self/maps before the fork: fl-vmas
+    # without its vm_ops column must say the same, line for line.
+    maps = [ln[len("maps: "):].rstrip() for ln in run.console
+            if ln.startswith("maps: ")]
+    ours = [ln.rstrip()[:ln.rstrip().rfind(" ")].rstrip()
+            for ln in vmas[1:] if ln.strip()]
+    run.check(maps and ours == maps,
+              "fl-vmas matches the program's /proc/self/maps",
+              "fl-vmas (vm_ops column dropped):\n  " + "\n  ".join(ours) +
+              "\n/proc/self/maps:\n  " + "\n  ".join(maps))
+
     before = pte_leaf(run.part("pte before"))
     page_before = page_fields(run.part("page before"))
     run.check(before is not None and {"P", "U"} <= before[1] and

@@ -20,16 +20,42 @@
  *   5. the parent lets the child go; the child checks it still sees the
  *      old byte, the parent that it sees the new one.
  *
+ * Before the fork it prints its /proc/self/maps, each line after "maps: ",
+ * so that the test can hold fl-vmas up against the kernel's own view.
+ *
  * Exit status 0 if both sides saw what they should.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define COW_ADDR 0x5a5a0000UL   /* tests/run.py and docs/gdb.md use it */
 #define PAGE 4096
+
+/* Print /proc/self/maps, "maps: " before each line. Read with read() into
+ * a static buffer: no malloc, so no VMA appears while it is read. Silent
+ * if there is no /proc. */
+static void print_maps(void)
+{
+	static char buf[8192];
+	ssize_t n, len = 0;
+	int fd = open("/proc/self/maps", O_RDONLY);
+
+	if (fd < 0)
+		return;
+	while (len < (ssize_t)sizeof(buf) - 1 &&
+	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+		printf("maps: %s\n", line);
+	fflush(stdout);
+}
 
 static int child(volatile char *mem, int go)
 {
@@ -55,6 +81,7 @@ int main(void)
 		return 1;
 	}
 	mem[0] = 'A';                   /* 1: the page is ours alone */
+	print_maps();
 	if (pipe(go) < 0) {
 		perror("cow_gdb: pipe");
 		return 1;

@@ -92,8 +92,9 @@ PID defaults to the process running on the selected CPU. The columns are
 those of Linux's /proc/PID/maps (start-end, permissions with p for
 private or s for shared, file offset, device, inode, name), then the
 VMA's vm_ops name ("anonymous" without vm_ops). File names are found
-through the cached ext2 directories (see fl-pagecache); a file whose name
-is not cached shows as (inode N)."""
+as the kernel's file_path() gives them (the name the file was opened by);
+failing that, through the cached ext2 directories (see fl-pagecache), or
+(inode N)."""
 
     def __init__(self):
         super().__init__("fl-vmas")
@@ -113,26 +114,30 @@ is not cached shows as (inode N)."""
             flags = int(k.field(vma, "vm_flags"))
             ops = mm.vma_ops_name(vma)
             file = k.field(vma, "vm_file")
+            shmem = ops == "shmem"
             offset, dev, ino, name = 0, "00:00", 0, ""
-            if int(file):
-                inode = k.field(file, "f_inode")
+            if int(file) or shmem:
                 offset = int(k.field(vma, "vm_pgoff")) << k.PAGE_SHIFT
+            if shmem:
+                name = "/dev/zero (deleted)"        # what Linux shows
+            elif int(file):
+                inode = k.field(file, "f_inode")
                 dev = fs.sb_dev(k.field(inode, "i_sb"))
                 ino = int(k.field(inode, "i_ino"))
-                name = fs.path_of(names, inode) or f"(inode {ino})"
-            elif start <= brk and end >= start_brk and start_brk:
+                name = fs.file_path(file, names) or f"(inode {ino})"
+            elif ops != "anonymous":
+                name = f"[{ops}]"                  # a special mapping
+            elif start < brk and end > start_brk:
                 name = "[heap]"
             elif start <= start_stack <= end:
                 name = "[stack]"
-            elif flags & mm.VM_SHARED:
-                name = "/dev/zero (deleted)"        # what Linux shows
             rows.append((f"{start:08x}-{end:08x} {mm.vma_perms(flags)} "
-                         f"{offset:08x} {dev} {ino:<8d}", name, ops))
-        # Columns aligned as far as the longest address and name need.
-        w1 = max((len(r[0]) for r in rows), default=0)
-        w2 = max((len(r[1]) for r in rows), default=0)
+                         f"{offset:08x} {dev} {ino} ", name, ops))
+        # The kernel pads to 73 columns before the name (seq_pad); the
+        # vm_ops column comes after the longest name.
+        width = max((len(r[1]) for r in rows), default=0)
         for line, name, ops in rows:
-            print(f"{line:<{w1}s} {name:<{w2}s}  {ops}")
+            print(f"{line:<72s} {name:<{width}s}  {ops}")
 
 
 # ---- fl-pte --------------------------------------------------------------------

@@ -57,8 +57,15 @@ def sb_type(sb):
 
 
 def sb_dev(sb):
-    """st_dev as the kernel reports it (fs/namei.c: sb_dev): "fe:MM" for
-    vdX, 00:0c without a block device."""
+    """st_dev of the files of sb as MAJOR:MINOR in hex: sb->s_dev decoded
+    as include/fs/stat.h does, or (a kernel without s_dev) "fe:MM" for
+    vdX and 00:0c without a block device, as fs/namei.c used to."""
+    s_dev = k.field_or(sb, "s_dev")
+    if s_dev is not None:
+        dev = int(s_dev)
+        major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfff)
+        minor = (dev & 0xff) | ((dev >> 12) & ~0xff)
+        return f"{major:02x}:{minor:02x}"
     bdev = k.field(sb, "s_bdev")
     if int(bdev) == 0:
         return "00:0c"
@@ -225,6 +232,36 @@ class Names:
                 if child is not None and is_dir(child):
                     todo.append((child, paths[ino]))
         return paths
+
+
+def file_path(file, names):
+    """The absolute path of an open file as /proc/PID/maps shows it
+    (fs/namei.c: file_path): the name it was opened by (file->f_name),
+    relative ones joined to their directory (f_name_dir) and "." and ".."
+    resolved, " (deleted)" once unlinked. Falls back to a name found
+    through the cached directories; None if neither works."""
+    inode = k.field(file, "f_inode")
+    name = k.field_or(file, "f_name")
+    if name is None or int(name) == 0:
+        return path_of(names, inode)
+    text = k.c_string(name, 4096)
+    if not text.startswith("/"):
+        base = k.field_or(file, "f_name_dir")
+        prefix = "/" if base is None or int(base) == 0 else path_of(names, base)
+        if prefix is None:
+            return path_of(names, inode)
+        text = prefix + "/" + text
+    parts = []
+    for comp in text.split("/"):
+        if comp == "..":
+            if parts:
+                parts.pop()
+        elif comp not in ("", "."):
+            parts.append(comp)
+    path = "/" + "/".join(parts)
+    if int(k.field(inode, "i_nlink")) == 0:
+        path += " (deleted)"
+    return path
 
 
 def names_or_none():
