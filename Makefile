@@ -287,6 +287,9 @@ FORCE:
 # tree: user/user.mk, which also holds `make test-linux` and `make exec`.
 include user/user.mk
 
+# The coursework labs: make labs, make handout, make grade (docs/labs/).
+include tools/labs/labs.mk
+
 MKE2FS ?= $(firstword $(wildcard /sbin/mke2fs /usr/sbin/mke2fs) mke2fs)
 DISK_SIZE := 128M
 ROOTFS_README := Faultline root filesystem (ext2, made by mke2fs -d from build/rootfs).\n/data holds data files for the tests.\n

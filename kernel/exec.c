@@ -371,6 +371,13 @@ static int exec_binprm(struct linux_binprm *bprm, struct pt_regs *regs)
 	flush_old_exec(bprm);
 	sp = setup_stack(bprm);
 	if (sp < 0 || clear_bss_tails(bprm)) {
+		/*
+		 * The old program is gone and the new one cannot start: the
+		 * registers still get a well-formed user frame (the caller may
+		 * be a kernel thread becoming init, whose regs hold nothing),
+		 * and the signal kills the process on its way out.
+		 */
+		start_thread(regs, bprm->entry, 0);
 		force_sig_fault(SIGSEGV, SI_KERNEL, 0);
 		return 0;
 	}

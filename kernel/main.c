@@ -162,11 +162,14 @@ static int kernel_init(void *unused)
 		mount_nodev_at("devfs", "/dev");
 		mount_nodev_at("proc", "/proc");
 	}
+	/* The ktests, then power off; or, with init.mode= as well, go on to
+	 * init (make grade runs a lab's ktests and user tests in one boot). */
 	if (kernel_param_has("ktest")) {
 		const char *prefix = kernel_param("ktest");
 		unsigned int failed = ktest_run_all(prefix ? prefix : "");
 
-		kernel_power_off(failed ? EXIT_TESTS_FAILED : EXIT_TESTS_PASSED);
+		if (!kernel_param("init.mode"))
+			kernel_power_off(failed ? EXIT_TESTS_FAILED : EXIT_TESTS_PASSED);
 	}
 	if (kernel_param_has("monitor"))
 		monitor_run();

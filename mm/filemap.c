@@ -411,8 +411,10 @@ bool clear_page_dirty_for_io(struct page *page)
 	 * lost to writeback. Dirty bits the hardware set in the PTEs move to
 	 * the page here.
 	 */
+	/* LAB(dirty): BEGIN clear_page_dirty_for_io: page_mkclean first */
 	if (m && mapping_cap_account_dirty(m) && page_mkclean(page))
 		set_page_dirty(page);
+	/* LAB(dirty): END */
 	if (!test_and_clear_page_flag(page, PG_dirty))
 		return false;
 	if (m) {
@@ -933,6 +935,8 @@ int generic_file_fsync(struct file *file, bool datasync)
  */
 vm_fault_t filemap_fault(struct vm_fault *vmf)
 {
+	/* LAB(filemap): BEGIN filemap_fault: the page at pgoff, or SIGBUS */
+	/* LAB(filemap): STUB return VM_FAULT_SIGBUS; */
 	struct file *file = vmf->vma->vm_file;
 	struct address_space *m = file->f_inode->i_mapping;
 	struct inode *inode = m->host;
@@ -954,6 +958,7 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 	}
 	vmf->page = page;
 	return ret;
+	/* LAB(filemap): END */
 }
 
 const struct vm_operations_struct generic_file_vm_ops = {

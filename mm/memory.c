@@ -258,6 +258,9 @@ static bool set_pte_if_unchanged(struct vm_fault *vmf, pte_t entry)
  */
 static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 {
+	/* LAB(cow): BEGIN do_anonymous_page: zero page on a read, new page on a write */
+	/* LAB(cow): STUB (void)set_pte_if_unchanged; */
+	/* LAB(cow): STUB return VM_FAULT_SIGBUS; */
 	struct vm_area_struct *vma = vmf->vma;
 	struct page *page;
 	pte_t entry;
@@ -278,6 +281,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		put_page(page);
 	}
 	return 0;
+	/* LAB(cow): END */
 }
 
 /*
@@ -311,9 +315,12 @@ static vm_fault_t __do_fault(struct vm_fault *vmf)
  */
 static bool truncated_since_sample(const struct vm_fault *vmf)
 {
+	/* LAB(truncate): BEGIN truncated_since_sample: did truncate_count move? */
+	/* LAB(truncate): STUB return false; */
 	struct address_space *m = vma_mapping(vmf->vma);
 
 	return truncate_guard && m && READ_ONCE(m->truncate_count) != vmf->truncate_count;
+	/* LAB(truncate): END */
 }
 
 /*
@@ -327,6 +334,10 @@ static bool truncated_since_sample(const struct vm_fault *vmf)
  */
 vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page)
 {
+	/* LAB(filemap): BEGIN finish_fault: map page if the PTE is unchanged */
+	/* LAB(filemap): STUB (void)truncated_since_sample; */
+	/* LAB(filemap): STUB put_page(page); */
+	/* LAB(filemap): STUB return VM_FAULT_SIGBUS; */
 	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
 	pte_t entry = mk_pte(page, vma->vm_page_prot);
@@ -337,9 +348,13 @@ vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page)
 	if (fault_delay_ms && vma->vm_file)
 		msleep(fault_delay_ms);         /* debug: widen the truncate window */
 	spin_lock(&mm->page_table_lock);
+	/* LAB(truncate): BEGIN finish_fault: retry if a truncate ran meanwhile */
+	/* LAB(truncate): STUB (void)truncated_since_sample; */
+	/* LAB(truncate): STUB if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) { */
 	if (truncated_since_sample(vmf)) {
 		ret = VM_FAULT_RETRY;
 	} else if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
+	/* LAB(truncate): END */
 		ret = VM_FAULT_NOPAGE;
 	} else {
 		if (page == vmf->page && vma->vm_ops->fault == filemap_fault &&
@@ -355,6 +370,7 @@ vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page)
 	if (ret)
 		put_page(page);
 	return ret;
+	/* LAB(filemap): END */
 }
 
 /* ---- PTEs installed by a ->fault handler ------------------------------------ */
@@ -401,11 +417,14 @@ int vm_insert_pfn(struct vm_area_struct *vma, unsigned long addr, unsigned long 
  * private mapping, whose vm_page_prot has no write bit). */
 static vm_fault_t do_read_fault(struct vm_fault *vmf)
 {
+	/* LAB(filemap): BEGIN do_read_fault: map the page ->fault finds */
+	/* LAB(filemap): STUB return VM_FAULT_SIGBUS; */
 	vm_fault_t ret = __do_fault(vmf);
 
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
 		return ret;
 	return finish_fault(vmf, vmf->page);
+	/* LAB(filemap): END */
 }
 
 /*
@@ -416,6 +435,8 @@ static vm_fault_t do_read_fault(struct vm_fault *vmf)
  */
 static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 {
+	/* LAB(filemap): BEGIN do_cow_fault: map a private copy of the page */
+	/* LAB(filemap): STUB return VM_FAULT_SIGBUS; */
 	vm_fault_t ret;
 
 	vmf->cow_page = alloc_page(0);
@@ -431,6 +452,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 		put_page(vmf->page);
 	}
 	return finish_fault(vmf, vmf->cow_page);
+	/* LAB(filemap): END */
 }
 
 /*
@@ -521,10 +543,13 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 
 	if (!vma->vm_ops->fault)
 		return VM_FAULT_SIGBUS;
+	/* LAB(truncate): BEGIN do_fault: sample truncate_count before ->fault */
+	/* LAB(truncate): STUB (void)m; */
 	if (m) {
 		vmf->truncate_count = READ_ONCE(m->truncate_count);
 		smp_rmb();
 	}
+	/* LAB(truncate): END */
 	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
 		count_vm_event(FL_READ_FAULT);
 		return do_read_fault(vmf);
@@ -557,6 +582,9 @@ static void wp_page_reuse(struct vm_fault *vmf)
  */
 static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 {
+	/* LAB(cow): BEGIN wp_page_copy: copy old into a new page and map that */
+	/* LAB(cow): STUB spin_unlock(&vmf->vma->vm_mm->page_table_lock); */
+	/* LAB(cow): STUB return VM_FAULT_SIGBUS; */
 	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
 	struct page *new;
@@ -592,6 +620,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 	if (old)
 		put_page(old);
 	return 0;
+	/* LAB(cow): END */
 }
 
 /*
@@ -602,6 +631,9 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
  */
 static vm_fault_t wp_page_shared(struct vm_fault *vmf, struct page *page)
 {
+	/* LAB(dirty): BEGIN wp_page_shared: page_mkwrite, writable PTE, dirty page */
+	/* LAB(dirty): STUB spin_unlock(&vmf->vma->vm_mm->page_table_lock); */
+	/* LAB(dirty): STUB return VM_FAULT_SIGBUS; */
 	struct mm_struct *mm = vmf->vma->vm_mm;
 	vm_fault_t ret;
 	bool reused;
@@ -622,6 +654,7 @@ static vm_fault_t wp_page_shared(struct vm_fault *vmf, struct page *page)
 		fault_dirty_shared_page(vmf->vma, page);
 	put_page(page);
 	return 0;
+	/* LAB(dirty): END */
 }
 
 /*
@@ -656,11 +689,13 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	 * write it in place. A page-cache page is also referenced by its cache,
 	 * so a private mapping of a file always copies.
 	 */
+	/* LAB(cow): BEGIN do_wp_page: reuse a page this PTE alone uses */
 	if (page && !page->mapping && page_ref_count(page) == 1) {
 		wp_page_reuse(vmf);
 		spin_unlock(&mm->page_table_lock);
 		return 0;
 	}
+	/* LAB(cow): END */
 	count_vm_event(FL_COW_FAULT);
 	return wp_page_copy(vmf, page);
 }
@@ -860,9 +895,11 @@ void unmap_mapping_range(struct address_space *m, loff_t holebegin, loff_t holel
 	if (holelen)
 		last = first + (unsigned long)((holelen + PAGE_SIZE - 1) >> PAGE_SHIFT) - 1;
 	spin_lock(&m->i_mmap_lock);
+	/* LAB(truncate): BEGIN unmap_mapping_range: bump truncate_count, with barriers */
 	smp_wmb();
 	WRITE_ONCE(m->truncate_count, m->truncate_count + 1);
 	smp_mb();
+	/* LAB(truncate): END */
 	for_each_vma_in_range(vma, m, first, last) {
 		unsigned long from = max(first, vma->vm_pgoff);
 		unsigned long to = min(last, vma_last_pgoff(vma));
@@ -952,11 +989,14 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 		spin_lock(&src_mm->page_table_lock);
 		pte = ptep_get(spte);           /* again: truncate may have cleared it */
 		if (pte_mapped(pte)) {
+			/* LAB(cow): BEGIN copy_page_range: write-protect a private page on both sides */
+			/* LAB(cow): STUB (void)cow; */
 			if (cow && pte_write(pte)) {
 				pte = pte_wrprotect(pte);
 				set_pte(spte, pte);
 				flush_tlb_mm_page(src_mm, addr);
 			}
+			/* LAB(cow): END */
 			page = vm_normal_page(src, pte);
 			if (page) {
 				get_page(page);

@@ -266,6 +266,8 @@ static struct vm_area_struct *vma_merge_neighbours(struct mm_struct *mm, struct 
  */
 bool vma_wants_writenotify(const struct vm_area_struct *vma)
 {
+	/* LAB(dirty): BEGIN vma_wants_writenotify: track this VMA's writes? */
+	/* LAB(dirty): STUB return false; */
 	struct address_space *m = vma_mapping(vma);
 
 	if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) != (VM_WRITE | VM_SHARED))
@@ -278,6 +280,7 @@ bool vma_wants_writenotify(const struct vm_area_struct *vma)
 	if (vma->vm_flags & VM_MIXEDMAP)
 		return false;
 	return m && mapping_cap_account_dirty(m);
+	/* LAB(dirty): END */
 }
 
 /*
@@ -290,8 +293,10 @@ static void vma_set_page_prot(struct vm_area_struct *vma)
 {
 	unsigned long flags = vma->vm_flags;
 
+	/* LAB(dirty): BEGIN vma_set_page_prot: read-only PTEs for write notification */
 	if (vma_wants_writenotify(vma))
 		flags &= ~VM_SHARED;
+	/* LAB(dirty): END */
 	vma->vm_page_prot = vm_get_page_prot(flags);
 }
 

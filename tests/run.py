@@ -49,6 +49,11 @@ Suites, run in this order (a failing suite does not stop the others):
          result line; then the host reads FILE from the image with debugfs
          (what reached the disk: the pages written, zeros after) and runs
          `e2fsck -fn` on it.
+  labs   The coursework labs (docs/labs/, tools/labs/lab.py check): for each
+         lab, the full tree scores full marks with `make grade`, and the
+         handout (`make handout`, built from copies of this build's objects,
+         so only the stubbed files recompile) builds and scores below full.
+         Two result lines per lab.
   e2fsck After the boots: `e2fsck -fn` on the vda image they used must find
          the filesystem clean (one result line).
 
@@ -983,6 +988,13 @@ def suite_gdb_shared(args, tap):
     run.check_end()
 
 
+def suite_labs(args, tap):
+    """Every lab: full marks for the full tree, below full for its handout."""
+    sys.path.insert(0, str(REPO / "tools" / "labs"))
+    import lab  # noqa: E402  (tools/labs/lab.py)
+    lab.check(args, tap.result, diag)
+
+
 def find_e2fsck():
     """e2fsck's path: on PATH, or in the sbin directories a normal user's
     PATH may lack."""
@@ -1206,6 +1218,7 @@ SUITES = {
     "gdb-shared": suite_gdb_shared,
     "persist": suite_persist,
     "fulldisk": suite_fulldisk,
+    "labs": suite_labs,
     "e2fsck": suite_e2fsck,
 }
 
