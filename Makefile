@@ -168,6 +168,21 @@ CFLAGS := -std=gnu11 $(OPT) -g \
 	-Wno-unused-parameter \
 	-Iinclude -Iarch/x86_64/include
 DEPFLAGS = -MD -MP
+
+# mm/ is what Faultline teaches: keep each of its functions a real function
+# with its own arguments, so that GDB can break on do_wp_page, print vmf and
+# `finish` out of it (docs/gdb.md). At -O2 GCC would otherwise inline every
+# static function called once or small (the whole fault path disappears
+# into handle_mm_fault) and rewrite the arguments of others (.isra clones).
+# Header `static inline` helpers are still inlined. Objects do not depend
+# on flags, so mm.cflags (rewritten only when the text changes, like the
+# ISO .cmdline files) makes a build from before this rule rebuild mm/.
+MM_CFLAGS := -fno-inline-functions-called-once -fno-inline-small-functions -fno-ipa-sra
+$(B)/mm/%.o: CFLAGS += $(MM_CFLAGS)
+$(filter $(B)/mm/%,$(OBJS)): $(B)/mm.cflags
+$(B)/mm.cflags: FORCE
+	@mkdir -p $(B)
+	@echo '$(MM_CFLAGS)' | cmp -s - $@ || echo '$(MM_CFLAGS)' > $@
 NASMFLAGS := -f elf64 -g -F dwarf -Iarch/x86_64/include/
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments \
 	-T arch/x86_64/kernel.ld
@@ -338,14 +353,14 @@ $(FULLDISK_IMG): $(UB)/bin/init $(UB)/tests/fulldisk_test | $(B)/.deps-ok
 	@rm -f $@ && : > $@
 	@$(MKE2FS) -q -F -t ext2 -b 1024 -m 0 -d $(B)/fulldisk-root $@ $(FULLDISK_SIZE)
 
-run gdb: $(RUN_DISK)
-test: $(TEST_DISK) $(CORRUPT_IMAGES) $(FULLDISK_IMG)
+run gdb gdb-batch: $(RUN_DISK)
+test: $(TEST_DISK) $(CORRUPT_IMAGES) $(FULLDISK_IMG) $(USER_GPROG)
 
 # ---- running ---------------------------------------------------------------
 
 QEMU_OPTS = --accel $(ACCEL) --mem $(MEM) --smp $(SMP)
 
-.PHONY: run test gdb
+.PHONY: run test gdb gdb-batch
 run: $(B)/faultline.iso
 	@$(PYTHON) tools/qemu.py run --iso $< $(QEMU_OPTS) --disk $(RUN_DISK)
 
@@ -353,8 +368,22 @@ test: $(B)/kernel.elf $(B)/faultline-test.iso
 	@$(PYTHON) tests/run.py --kernel $(B)/kernel.elf --iso $(B)/faultline-test.iso \
 		$(QEMU_OPTS) --timeout $(TIMEOUT) --kargs "$(KARGS)" --disk $(TEST_DISK)
 
+# make gdb [PROG=FILE ARGS="..."]: QEMU paused at the first instruction, GDB
+# attached here with the fl-* commands (docs/gdb.md). With PROG the boot is
+# that of `make exec` (the program in /exec of a copy of the image, or of
+# DISK itself). make gdb-batch SCRIPT=FILE [PROG=... ARGS=...]: the same
+# with GDB in batch mode running FILE, then QEMU killed; the exit status is
+# GDB's (0: the script ran to its end), 124 after GDB_TIMEOUT seconds.
+GDB_TIMEOUT ?= 600
+GDB_OPTS = --kernel $(B)/kernel.elf $(QEMU_OPTS) --kargs "$(KARGS)" --disk $(RUN_DISK) \
+	$(if $(PROG),--prog "$(PROG)" --args "$(ARGS)" $(if $(DISK),--disk-as-is))
+
 gdb: $(B)/kernel.elf
-	@$(PYTHON) tools/qemu.py gdb --kernel $< $(QEMU_OPTS) --kargs "$(KARGS)" --disk $(RUN_DISK)
+	@$(PYTHON) tools/qemu.py gdb $(GDB_OPTS)
+
+gdb-batch: $(B)/kernel.elf
+	@test -n "$(SCRIPT)" || { echo 'usage: make gdb-batch SCRIPT=FILE [PROG=FILE ARGS="..."]'; exit 2; }
+	@$(PYTHON) tools/qemu.py gdb-batch $(GDB_OPTS) --script "$(SCRIPT)" --timeout $(GDB_TIMEOUT)
 
 # ---- editor support --------------------------------------------------------
 

@@ -3,6 +3,9 @@
 #
 #   $(B)/user/bin/NAME     init, sh, runtests and every utility -> /bin/NAME
 #   $(B)/user/tests/NAME   every test program                -> /tests/NAME
+#   $(B)/user/gdb/NAME     programs for the GDB tests and docs/gdb.md: not
+#                          on the image; `make gdb-batch PROG=...` puts them
+#                          in /exec like `make exec` does
 #
 # The root tree gets /bin, /tests, an empty, world-writable /tmp (the
 # cwd of tests and of `make exec` programs), and the empty directories
@@ -58,12 +61,18 @@ USER_TESTS := \
 # know where it runs calls running_on_linux() from testutil.h and says why).
 USER_FAULTLINE_ONLY :=
 
+# Programs built from user/gdb/NAME.c, for stepping through the kernel in
+# GDB (tests/run.py suite gdb-cow, docs/gdb.md). Not installed in /tests:
+# they print no TAP and are run only under a debugger or by hand.
+USER_GDB := cow_gdb shared_gdb
+
 USER_BINS  := $(addprefix $(UB)/bin/,$(USER_CORE) $(USER_UTILS))
 USER_TPROG := $(addprefix $(UB)/tests/,$(USER_TESTS))
+USER_GPROG := $(addprefix $(UB)/gdb/,$(USER_GDB))
 USER_PROGS := $(USER_BINS) $(USER_TPROG)
 
 .PHONY: user
-user: $(USER_PROGS)
+user: $(USER_PROGS) $(USER_GPROG)
 
 $(UB)/bin/%: user/%.c | $(B)/.deps-ok
 	@mkdir -p $(dir $@)
@@ -80,7 +89,12 @@ $(UB)/tests/%: user/tests/%.c | $(B)/.deps-ok
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
 
--include $(foreach p,$(USER_PROGS),$(dir $(p)).$(notdir $(p)).d)
+$(UB)/gdb/%: user/gdb/%.c | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
+
+-include $(foreach p,$(USER_PROGS) $(USER_GPROG),$(dir $(p)).$(notdir $(p)).d)
 
 # Stage the programs into a root tree: $(call user_stage,ROOT). Used by the
 # Makefile's rootfs.stamp recipe after it has made the tree afresh.
