@@ -3,9 +3,11 @@
 #
 #   make user && make gdb-batch SCRIPT=tests/gdb/tour.gdb PROG=build/user/gdb/tour_gdb
 #
-# The exit status is 0 only if every command ran (a breakpoint that was
-# never reached, or a fl-* command that failed, stops the script with 1),
-# and the program prints "tour: done" on the console
+# The exit status is 0 only if every command ran: a fl-* command that
+# fails stops the script with 1, and so does a breakpoint that is never
+# reached (the run stops at power-off instead, machine_exit, where the
+# next command, which reads that function's variables or the program's
+# pages, fails). The program prints "tour: done" on the console
 # (build/gdb-batch-serial.log) only if every step saw what it should.
 # Each part of the output starts with an "== N ..." line, the numbers of
 # the tour's sections. Typed by hand in `make gdb PROG=...`, the same
