@@ -36,7 +36,6 @@
  * Exit status 0 if every step saw what it should.
  */
 #include <fcntl.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +44,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "memprobe.h"                   /* probe_read */
 #include "testutil.h"                   /* read_file */
 
 #define ANON_ADDR 0x5c5c0000UL          /* docs/tour.md and tests/gdb/tour.gdb use these */
@@ -205,28 +205,13 @@ static int msync_step(volatile char *file, int fd)
 	return 0;
 }
 
-static sigjmp_buf probe_env;
-static volatile void *bus_addr;
-static volatile int bus_code;
-
-static void on_sigbus(int sig, siginfo_t *si, void *ctx)
-{
-	(void)sig;
-	(void)ctx;
-	bus_addr = si->si_addr;
-	bus_code = si->si_code;
-	siglongjmp(probe_env, 1);
-}
-
 /* 4. The second page is mapped, the file cut to one page, the page read. */
 static int truncate_step(volatile char *file, int fd)
 {
-	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
 	volatile char *past = file + PAGE;
-	volatile char seen;
+	struct probe pr;
+	char seen;
 
-	if (sigaction(SIGBUS, &sa, NULL) != 0)
-		return fail("tour: sigaction");
 	seen = past[0];                         /* do_read_fault: page 1 mapped */
 	if (seen != 'B') {
 		printf("tour: read '%c' from the file's second page, expected 'B'\n", seen);
@@ -237,18 +222,15 @@ static int truncate_step(volatile char *file, int fd)
 		return fail("tour: ftruncate");
 	report("4 ftruncate to one page");
 	measure();
-	if (sigsetjmp(probe_env, 1) == 0) {
-		seen = past[0];                 /* filemap_fault: past EOF, SIGBUS */
-		printf("tour: read '%c' past the end of the file: no SIGBUS\n", seen);
-		return 1;
-	}
+	probe_read(past, &seen, &pr);           /* filemap_fault: past EOF, SIGBUS */
 	report("4 load past the new end of file");
-	if (bus_addr != (void *)past || bus_code != BUS_ADRERR) {
-		printf("tour: SIGBUS at %p code %d, expected %p code %d\n",
-		       bus_addr, bus_code, (void *)past, BUS_ADRERR);
+	if (pr.signo != SIGBUS || pr.code != BUS_ADRERR || pr.addr != (void *)past) {
+		printf("tour: the load past EOF got signal %d code %d at %p, expected "
+		       "%d code %d at %p\n", pr.signo, pr.code, pr.addr, SIGBUS,
+		       BUS_ADRERR, (void *)past);
 		return 1;
 	}
-	printf("tour: SIGBUS, BUS_ADRERR, si_addr %p\n", bus_addr);
+	printf("tour: SIGBUS, BUS_ADRERR, si_addr %p\n", pr.addr);
 	return 0;
 }
 
