@@ -62,9 +62,10 @@ USER_TESTS := \
 USER_FAULTLINE_ONLY :=
 
 # Programs built from user/gdb/NAME.c, for stepping through the kernel in
-# GDB (tests/run.py suite gdb-cow, docs/gdb.md). Not installed in /tests:
-# they print no TAP and are run only under a debugger or by hand.
-USER_GDB := cow_gdb shared_gdb
+# GDB (tests/run.py suites gdb-cow and gdb-shared, docs/gdb.md; tour_gdb:
+# docs/tour.md and tests/gdb/tour.gdb). Not installed in /tests: they print
+# no TAP and are run only under a debugger or by hand.
+USER_GDB := cow_gdb shared_gdb tour_gdb
 
 USER_BINS  := $(addprefix $(UB)/bin/,$(USER_CORE) $(USER_UTILS))
 USER_TPROG := $(addprefix $(UB)/tests/,$(USER_TESTS))
