@@ -919,6 +919,21 @@ def suite_gdb_cow(args, tap):
     run.check_end()
 
 
+def suite_gdb_tour(args, tap):
+    """Run docs/tour.md's GDB script (tests/gdb/tour.gdb) against its
+    program, user/gdb/tour_gdb: every breakpoint and fl-* command of the
+    guided tour must work, and the program must finish its own checks.
+    The tour's text quotes this script's output, so a change that breaks
+    the tour shows up here."""
+    script = (REPO / "tests" / "gdb" / "tour.gdb").read_text().splitlines() \
+        + [GdbRun.mark("end")]
+    run = GdbRun(args, tap, "gdb-tour", "tour_gdb", script)
+    run.check(any("tour: done" in line for line in run.console),
+              "the tour program ran every step and checked it",
+              "no 'tour: done' on the console")
+    run.check_end()
+
+
 def suite_gdb_shared(args, tap):
     """Step the write-protect fault of a shared file mapping (dirty
     tracking) with the fl-* commands.
@@ -1216,6 +1231,7 @@ SUITES = {
     "gdb": suite_gdb,
     "gdb-cow": suite_gdb_cow,
     "gdb-shared": suite_gdb_shared,
+    "gdb-tour": suite_gdb_tour,
     "persist": suite_persist,
     "fulldisk": suite_fulldisk,
     "labs": suite_labs,

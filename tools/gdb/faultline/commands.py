@@ -441,16 +441,25 @@ def current_pid_expr():
 
 
 def function_args(name):
-    """The names of a kernel function's arguments."""
+    """The names of a kernel function's arguments, in order.
+
+    At a function's first instruction GDB may report the block of a callee
+    inlined there (finish_fault starts inside mk_pte), so walk up to the
+    block that belongs to the function itself."""
     sym = k.lookup_symbol(name)
     if sym is None or sym.type is None or \
             sym.type.code != gdb.TYPE_CODE_FUNC:
         k.fail(f"the kernel has no function '{name}' (break on it by hand "
                f"if it was inlined)")
     block = gdb.block_for_pc(int(sym.value().address))
-    while block is not None and block.function is None:
+    while block is not None and (block.function is None or
+                                 block.function.name != name):
         block = block.superblock
     return [s.name for s in block if s.is_argument] if block else []
+
+
+# Where the x86-64 SysV calling convention passes the first six arguments.
+ARG_REGS = ["$rdi", "$rsi", "$rdx", "$rcx", "$r8", "$r9"]
 
 
 class FlBreakFault(FlCommand):
@@ -465,6 +474,12 @@ or an `address` argument). With PID it stops only in that process, with
 ADDR only for a fault in the page of ADDR. A lone argument is an ADDR if
 it is written in hex (0x...) or is 65536 or more, else a PID; write - for
 "any PID" (fl-break-fault - 0x5a5a0000).
+
+The breakpoint is on FUNCTION's first instruction, and an ADDR condition
+reads the argument's register there. When a callee is inlined at that
+spot, GDB shows the callee's frame first (finish_fault starts inside
+mk_pte): `bt` shows both, and `up` reaches FUNCTION's own frame before
+`finish`.
 
 The condition is an ordinary GDB expression (see `info breakpoints`):
 current->pid is reached through the GS base, which in kernel mode points
@@ -499,19 +514,23 @@ kernel's `current`."""
         conds = []
         if pid is not None:
             conds.append(f"{current_pid_expr()} == {pid}")
+        args = function_args(func)      # also checks that it exists
         if addr is not None:
-            args = function_args(func)
+            # The condition reads the argument's register at the very
+            # first instruction (break *FUNC): there the arguments are
+            # still where the caller put them, and no inlined callee's
+            # scope hides their names.
             page = addr & ~0xfff
-            if "vmf" in args:
-                conds.append(f"vmf->address == {page:#x}UL")
-            elif "address" in args:
-                conds.append(f"(address & ~0xfffUL) == {page:#x}UL")
+            if "vmf" in args and args.index("vmf") < len(ARG_REGS):
+                reg = ARG_REGS[args.index("vmf")]
+                conds.append(f"((struct vm_fault *){reg})->address == {page:#x}UL")
+            elif "address" in args and args.index("address") < len(ARG_REGS):
+                reg = ARG_REGS[args.index("address")]
+                conds.append(f"({reg} & ~0xfffUL) == {page:#x}UL")
             else:
                 k.fail(f"{func} has neither a vmf nor an address argument; "
                        f"give no ADDR or another -at FUNCTION")
-        else:
-            function_args(func)         # check that it exists
-        bp = gdb.Breakpoint(func)
+        bp = gdb.Breakpoint(f"*{func}")
         if conds:
             bp.condition = " && ".join(conds)
         print(f"Breakpoint {bp.number} on {func}"
