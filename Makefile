@@ -97,7 +97,8 @@ MM_SRCS := \
 	mm/page_alloc_ktest.c \
 	mm/slab_ktest.c \
 	mm/pgtable_ktest.c \
-	mm/memory_ktest.c
+	mm/memory_ktest.c \
+	mm/filemap_ktest.c
 
 DRIVERS_SRCS := \
 	drivers/pci.c \
@@ -105,6 +106,12 @@ DRIVERS_SRCS := \
 	drivers/virtio_blk.c \
 	drivers/block.c \
 	drivers/tty.c \
+	drivers/null.c \
+	drivers/zero.c \
+	drivers/shbuf.c \
+	drivers/quota.c \
+	drivers/faultlog.c \
+	drivers/fault_devices_ktest.c \
 	drivers/virtio_blk_ktest.c \
 	drivers/tty_ktest.c
 
@@ -113,15 +120,24 @@ FS_SRCS := \
 	fs/block_io.c \
 	fs/inode.c \
 	fs/super.c \
+	fs/namespace.c \
 	fs/namei.c \
 	fs/namei_at.c \
 	fs/read_write.c \
 	fs/fdtable.c \
 	fs/open.c \
 	fs/stat.c \
+	fs/statfs.c \
 	fs/readdir.c \
 	fs/pipe.c \
 	fs/ioctl.c \
+	fs/pseudofs.c \
+	fs/devfs.c \
+	fs/proc/seq.c \
+	fs/proc/root.c \
+	fs/proc/meminfo.c \
+	fs/proc/task_mmu.c \
+	fs/libfs.c \
 	fs/ext2/super.c \
 	fs/ext2/inode.c \
 	fs/ext2/blockmap.c \
@@ -132,6 +148,7 @@ FS_SRCS := \
 	fs/ext2/file.c \
 	fs/buffer_ktest.c \
 	fs/vfs_ktest.c \
+	fs/pseudofs_ktest.c \
 	fs/fdtable_ktest.c \
 	fs/ext2/ext2_ktest.c \
 	fs/ext2/ext2_dir_ktest.c
@@ -152,6 +169,21 @@ CFLAGS := -std=gnu11 $(OPT) -g \
 	-Wno-unused-parameter \
 	-Iinclude -Iarch/x86_64/include
 DEPFLAGS = -MD -MP
+
+# mm/ is what Faultline teaches: keep each of its functions a real function
+# with its own arguments, so that GDB can break on do_wp_page, print vmf and
+# `finish` out of it (docs/gdb.md). At -O2 GCC would otherwise inline every
+# static function called once or small (the whole fault path disappears
+# into handle_mm_fault) and rewrite the arguments of others (.isra clones).
+# Header `static inline` helpers are still inlined. Objects do not depend
+# on flags, so mm.cflags (rewritten only when the text changes, like the
+# ISO .cmdline files) makes a build from before this rule rebuild mm/.
+MM_CFLAGS := -fno-inline-functions-called-once -fno-inline-small-functions -fno-ipa-sra
+$(B)/mm/%.o: CFLAGS += $(MM_CFLAGS)
+$(filter $(B)/mm/%,$(OBJS)): $(B)/mm.cflags
+$(B)/mm.cflags: FORCE
+	@mkdir -p $(B)
+	@echo '$(MM_CFLAGS)' | cmp -s - $@ || echo '$(MM_CFLAGS)' > $@
 NASMFLAGS := -f elf64 -g -F dwarf -Iarch/x86_64/include/
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments \
 	-T arch/x86_64/kernel.ld
@@ -249,11 +281,15 @@ FORCE:
 # Every boot also gets a fresh 8 MiB scratch disk (vdb) and an error-injection
 # disk (vdc); tools/qemu.py makes those per boot, see disk_args() there. Test
 # boots also get two deliberately corrupted ext2 images, read-only, as vdd and
-# vde (tests/ext2_images.py).
+# vde (tests/ext2_images.py). The fulldisk suite boots a small image of its
+# own as vda (build/fulldisk.img, below).
 
 # User programs (init, sh, utilities, tests) and their staging into the root
 # tree: user/user.mk, which also holds `make test-linux` and `make exec`.
 include user/user.mk
+
+# The coursework labs: make labs, make handout, make grade (docs/labs/).
+include tools/labs/labs.mk
 
 MKE2FS ?= $(firstword $(wildcard /sbin/mke2fs /usr/sbin/mke2fs) mke2fs)
 DISK_SIZE := 128M
@@ -301,14 +337,31 @@ $(CORRUPT_IMAGES) &: tests/ext2_images.py | $(B)/.deps-ok
 	@echo "  IMAGES  $(CORRUPT_IMAGES)"
 	@$(PYTHON) tests/ext2_images.py $(B)
 
-run gdb: $(RUN_DISK)
-test: $(TEST_DISK) $(CORRUPT_IMAGES)
+# The full-disk test's root (tests/run.py, suite fulldisk): a small ext2
+# image holding only init and fulldisk_test, which fills it in a moment;
+# it does not grow with the main image. 1 KiB blocks and no root reserve,
+# as vda, so a page spans four blocks and the disk can run out in the
+# middle of one.
+FULLDISK_IMG := $(B)/fulldisk.img
+FULLDISK_SIZE := 2M
+$(FULLDISK_IMG): $(UB)/bin/init $(UB)/tests/fulldisk_test | $(B)/.deps-ok
+	@echo "  MKE2FS  $@"
+	@rm -rf $(B)/fulldisk-root
+	@mkdir -p $(B)/fulldisk-root/bin $(B)/fulldisk-root/tests $(B)/fulldisk-root/tmp
+	@cp $(UB)/bin/init $(B)/fulldisk-root/bin/
+	@cp $(UB)/tests/fulldisk_test $(B)/fulldisk-root/tests/
+	@chmod 1777 $(B)/fulldisk-root/tmp
+	@rm -f $@ && : > $@
+	@$(MKE2FS) -q -F -t ext2 -b 1024 -m 0 -d $(B)/fulldisk-root $@ $(FULLDISK_SIZE)
+
+run gdb gdb-batch: $(RUN_DISK)
+test: $(TEST_DISK) $(CORRUPT_IMAGES) $(FULLDISK_IMG) $(USER_GPROG)
 
 # ---- running ---------------------------------------------------------------
 
 QEMU_OPTS = --accel $(ACCEL) --mem $(MEM) --smp $(SMP)
 
-.PHONY: run test gdb
+.PHONY: run test gdb gdb-batch
 run: $(B)/faultline.iso
 	@$(PYTHON) tools/qemu.py run --iso $< $(QEMU_OPTS) --disk $(RUN_DISK)
 
@@ -316,8 +369,22 @@ test: $(B)/kernel.elf $(B)/faultline-test.iso
 	@$(PYTHON) tests/run.py --kernel $(B)/kernel.elf --iso $(B)/faultline-test.iso \
 		$(QEMU_OPTS) --timeout $(TIMEOUT) --kargs "$(KARGS)" --disk $(TEST_DISK)
 
+# make gdb [PROG=FILE ARGS="..."]: QEMU paused at the first instruction, GDB
+# attached here with the fl-* commands (docs/gdb.md). With PROG the boot is
+# that of `make exec` (the program in /exec of a copy of the image, or of
+# DISK itself). make gdb-batch SCRIPT=FILE [PROG=... ARGS=...]: the same
+# with GDB in batch mode running FILE, then QEMU killed; the exit status is
+# GDB's (0: the script ran to its end), 124 after GDB_TIMEOUT seconds.
+GDB_TIMEOUT ?= 600
+GDB_OPTS = --kernel $(B)/kernel.elf $(QEMU_OPTS) --kargs "$(KARGS)" --disk $(RUN_DISK) \
+	$(if $(PROG),--prog "$(PROG)" --args "$(ARGS)" $(if $(DISK),--disk-as-is))
+
 gdb: $(B)/kernel.elf
-	@$(PYTHON) tools/qemu.py gdb --kernel $< $(QEMU_OPTS) --kargs "$(KARGS)" --disk $(RUN_DISK)
+	@$(PYTHON) tools/qemu.py gdb $(GDB_OPTS)
+
+gdb-batch: $(B)/kernel.elf
+	@test -n "$(SCRIPT)" || { echo 'usage: make gdb-batch SCRIPT=FILE [PROG=FILE ARGS="..."]'; exit 2; }
+	@$(PYTHON) tools/qemu.py gdb-batch $(GDB_OPTS) --script "$(SCRIPT)" --timeout $(GDB_TIMEOUT)
 
 # ---- editor support --------------------------------------------------------
 

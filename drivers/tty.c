@@ -4,7 +4,8 @@
  *
  * What this file owns: struct tty_struct's input ring and termios, the
  * line discipline (tty_receive_char and its helpers), read/write/ioctl,
- * the console's anonymous character-device inode and its file operations,
+ * the console's anonymous character-device inode and its file operations
+ * (also registered with devfs as /dev/console),
  * and the worker thread that sends ^C/^\ signals.
  *
  * Paths:
@@ -25,6 +26,7 @@
  * one advancing read_tail; the interrupt only appends or flushes.
  */
 #include <drivers/tty.h>
+#include <fs/devfs.h>
 #include <fs/fs.h>
 #include <kernel/console.h>
 #include <kernel/err.h>
@@ -696,9 +698,13 @@ static struct tty_struct *file_tty(struct file *file)
 	return file->private_data;
 }
 
+/* Opened through /dev/console, devfs has already set private_data to the
+ * tty (and the inode is devfs's); through tty_open_console, the inode is
+ * the tty's own. */
 static int tty_file_open(struct inode *inode, struct file *file)
 {
-	file->private_data = container_of(inode, struct tty_inode, vfs_inode)->tty;
+	if (!file->private_data)
+		file->private_data = container_of(inode, struct tty_inode, vfs_inode)->tty;
 	return 0;
 }
 
@@ -781,6 +787,9 @@ void tty_init(void)
 	console_tty.inode = tty_make_inode(&console_tty);
 	if (!console_tty.inode)
 		pr_err("tty: cannot make the console inode\n");
+	err = devfs_register_dev("console", 0600, TTY_CONSOLE_RDEV, &tty_fops, &console_tty);
+	if (err)
+		pr_err("tty: cannot register /dev/console: error %d\n", err);
 	if (!kthread_run(tty_signal_worker, &console_tty, "tty_signal"))
 		pr_err("tty: cannot start the signal worker\n");
 	err = console_set_input_handler(tty_console_receive);

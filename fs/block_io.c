@@ -8,9 +8,18 @@
  * stores through a mapping, which are not file data
  * (LINUX-SEMANTICS.md, items 32 and 33).
  *
- * Locks: every function here is called with the page locked, and the
- * filesystem's get_block relies on that (no two tasks map or allocate the
- * same block of a file at once). They may sleep (disk I/O).
+ * A page written through a shared mapping gets its blocks when it is
+ * first written (block_page_mkwrite, from ->page_mkwrite), so that a full
+ * disk is reported to the writer as SIGBUS; write-back then finds every
+ * block below EOF allocated. A page written by write() gets the blocks it
+ * covers in block_prepare_write. Write-back itself allocates only for a
+ * hole that holds something other than zeros, which neither path left
+ * (see block_write_full_page), and otherwise keeps holes sparse.
+ *
+ * Locks: every function here is called with the page locked (or, for
+ * block_page_mkwrite, takes the lock), and the filesystem's get_block
+ * relies on that (no two tasks map or allocate the same block of a file
+ * at once). They may sleep (disk I/O).
  */
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
@@ -18,6 +27,7 @@
 #include <drivers/blkdev.h>
 #include <fs/block_io.h>
 #include <mm/filemap.h>
+#include <mm/mm.h>
 
 struct page_blocks {
 	struct inode *inode;
@@ -107,9 +117,15 @@ int block_write_full_page(struct page *page, get_block_t *get_block)
 		err = get_block(pb.inode, pb.first + i, &pblk, false);
 		if (!err && !pblk) {
 			/* A hole. write() gave the blocks it wrote a disk block
-			 * in prepare_write, so this one holds what the hole reads
-			 * as (zeros, keep the file sparse) unless it was stored
-			 * to through a mapping: then allocate it now. */
+			 * in prepare_write, and a store through a mapping gave
+			 * the whole page its blocks in block_page_mkwrite, so
+			 * this one holds what the hole reads as: zeros, and the
+			 * file stays sparse. Nonzero bytes here were stored
+			 * through a writable PTE that ->page_mkwrite never saw
+			 * (one a read fault mapped writable in a VMA without
+			 * write notification, or one that stayed writable while
+			 * i_size grew over this block): only then is the block
+			 * allocated now, and that can fail. */
 			if (!memchr_inv(block, 0, pb.bsize))
 				continue;
 			err = get_block(pb.inode, pb.first + i, &pblk, true);
@@ -136,4 +152,51 @@ int block_prepare_write(struct page *page, unsigned int from, unsigned int to,
 			return err;
 	}
 	return 0;
+}
+
+/*
+ * Reserve, before a page of a shared mapping becomes writable, the disk
+ * blocks its stores will need: every block of vmf->page below EOF that is
+ * a hole gets one now. A full disk is then reported to the writer, as
+ * SIGBUS on the store, instead of failing later at write-back, where the
+ * stored bytes could only be dropped.
+ *
+ * Checked under the page lock, since the fault found the page without it:
+ * that it is still in the file's cache and not wholly past EOF (a
+ * truncate ran meanwhile; its blocks may already be freed). If not, the
+ * fault is retried and ->fault decides again (SIGBUS past EOF).
+ *
+ * The page is dirtied here, under its lock, whatever happened: a block
+ * just allocated holds what the disk held before (someone else's freed
+ * data), and only writing the page's bytes over it makes the file read
+ * as the page does. That must happen even if this fault goes no further
+ * (-ENOSPC on a later block of the page, a retried fault). Holes left in
+ * the page are zeros and stay holes at write-back. The fault path
+ * dirties the page again once it is mapped, which changes nothing then.
+ *
+ * Returns 0, VM_FAULT_NOPAGE (retry), VM_FAULT_SIGBUS (-ENOSPC, -EIO,
+ * -EFBIG) or VM_FAULT_OOM. Context: mmap_lock held for reading; the page
+ * is referenced and unlocked on entry and exit; takes the page lock, and
+ * get_block's locks inside it; may sleep.
+ */
+vm_fault_t block_page_mkwrite(struct vm_fault *vmf, get_block_t *get_block)
+{
+	struct page *page = vmf->page;
+	struct address_space *m = vmf->vma->vm_file->f_inode->i_mapping;
+	unsigned int valid;
+	int err;
+
+	lock_page(page);
+	valid = page->mapping == m ? bytes_in_file(page) : 0;
+	if (!valid) {
+		unlock_page(page);
+		return VM_FAULT_NOPAGE;
+	}
+	ASSERT(PageUptodate(page));
+	err = block_prepare_write(page, 0, valid, get_block);
+	set_page_dirty(page);
+	unlock_page(page);
+	if (!err)
+		return 0;
+	return err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 }

@@ -63,6 +63,16 @@ void inode_set_size(struct inode *inode, loff_t size)
 	mark_inode_dirty(inode);
 }
 
+void file_update_time(struct file *file)
+{
+	struct inode *inode = file->f_inode;
+	struct timespec64 now = current_time();
+
+	inode->i_mtime = now;
+	inode->i_ctime = now;
+	mark_inode_dirty(inode);
+}
+
 static struct inode *alloc_inode(struct super_block *sb, unsigned long ino)
 {
 	struct inode *inode = sb->s_op->alloc_inode(sb);

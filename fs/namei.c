@@ -5,7 +5,10 @@
  * There is no dentry cache: each component is looked up with the
  * directory's ->lookup under its inode lock held shared, and the inode
  * cache keeps the result cheap to find again. ".." comes from the
- * filesystem (ext2 stores it; the root's ".." is the root).
+ * filesystem (ext2 stores it; the root's ".." is the root). Mount points
+ * (fs/namespace.c) are crossed in both directions: a lookup that returns
+ * a directory something is mounted on continues in the mounted root, and
+ * ".." from a mounted root is looked up in the directory it covers.
  *
  * A relative path starts at the *at call's directory, or at the task's
  * cwd (current->fs->pwd, read under fs->lock), or at the root for a
@@ -27,7 +30,6 @@
 #include <kernel/syscalls.h>
 #include <fs/fdtable.h>
 #include <fs/fs.h>
-#include <drivers/blkdev.h>
 #include <mm/slab.h>
 #include <asm/uaccess.h>
 
@@ -59,10 +61,12 @@ static bool is_dotdot(const char *name, size_t len)
 	return len == 2 && name[0] == '.' && name[1] == '.';
 }
 
-/* Look @name up in @dir (referenced); returns a referenced inode. */
+/* Look @name up in @dir (referenced); returns a referenced inode. ".."
+ * from the root of a mounted filesystem leaves it through the directory
+ * it is mounted on. Mount points on the way down are the caller's. */
 static struct inode *lookup_one(struct inode *dir, const char *name, size_t len)
 {
-	struct inode *inode;
+	struct inode *inode, *covered;
 
 	if (!S_ISDIR(dir->i_mode))
 		return ERR_PTR(-ENOTDIR);
@@ -70,6 +74,11 @@ static struct inode *lookup_one(struct inode *dir, const char *name, size_t len)
 		return ERR_PTR(-ENAMETOOLONG);
 	if (is_dot(name, len))
 		return igrab(dir);
+	if (is_dotdot(name, len) && (covered = mount_covered(dir)) != NULL) {
+		inode = lookup_one(covered, name, len);
+		iput(covered);
+		return inode;
+	}
 	inode_lock_shared(dir);
 	inode = dir->i_op->lookup(dir, name, len);
 	inode_unlock_shared(dir);
@@ -127,7 +136,7 @@ static struct inode *walk(struct inode *root, struct inode *dir, const char *pat
 		struct inode *next = lookup_one(cur, name, len);
 
 		iput(cur);
-		cur = next;
+		cur = IS_ERR(next) ? next : follow_mount(next);
 	}
 	if (!IS_ERR(cur) && path[-1] == '/' && !S_ISDIR(cur->i_mode)) {
 		iput(cur);
@@ -149,6 +158,11 @@ struct inode *namei(const char *path)
 struct inode *namei_at(struct inode *dir, const char *path)
 {
 	return walk(NULL, dir, path);
+}
+
+struct inode *dir_parent(struct inode *dir)
+{
+	return lookup_one(dir, "..", 2);
 }
 
 /* The parent directory of @path's last component, and that component. */
@@ -248,6 +262,21 @@ static struct inode *lookup_locked(struct parent *p)
 
 /* ---- open -------------------------------------------------------------------- */
 
+/* Remember the name @f was opened by (see struct file): @path, and for a
+ * relative one the directory the walk started from. */
+static int file_set_name(struct file *f, struct inode *base, const char *path)
+{
+	size_t len = strlen(path);
+
+	f->f_name = kmalloc(len + 1, GFP_KERNEL);
+	if (!f->f_name)
+		return -ENOMEM;
+	memcpy(f->f_name, path, len + 1);
+	if (path[0] != '/')
+		f->f_name_dir = base ? igrab(base) : get_pwd();
+	return 0;
+}
+
 static struct inode *open_create(struct inode *base, const char *path, unsigned int flags,
 				 umode_t mode)
 {
@@ -277,6 +306,8 @@ static struct inode *open_create(struct inode *base, const char *path, unsigned 
 			inode = ERR_PTR(-ENOENT);
 		else if (p.dir->i_sb->s_readonly)
 			inode = ERR_PTR(-EROFS);
+		else if (!p.dir->i_op->create)
+			inode = ERR_PTR(-EACCES);       /* devfs, proc: Linux's vfs_create */
 		else
 			inode = p.dir->i_op->create(p.dir, p.name, p.len, S_IFREG | (mode & 07777));
 	}
@@ -307,6 +338,10 @@ struct file *filp_open_at(struct inode *base, const char *path, unsigned int fla
 		err = vfs_truncate(inode, 0);   /* Linux truncates even with O_RDONLY */
 	f = err ? ERR_PTR(err) : open_inode(inode, flags);
 	iput(inode);
+	if (!IS_ERR(f) && (err = file_set_name(f, base, path)) != 0) {
+		fput(f);
+		f = ERR_PTR(err);
+	}
 	return f;
 }
 
@@ -337,6 +372,8 @@ int vfs_mkdir_at(struct inode *base, const char *path, umode_t mode)
 		err = (int)PTR_ERR(inode);
 	else if (p.dir->i_sb->s_readonly)
 		err = -EROFS;
+	else if (!p.dir->i_op->mkdir)
+		err = -EPERM;                   /* Linux's vfs_mkdir */
 	else
 		inode = p.dir->i_op->mkdir(p.dir, p.name, p.len, S_IFDIR | (mode & 07777));
 	if (!err && IS_ERR(inode))
@@ -381,8 +418,12 @@ static int remove_name(struct inode *base, const char *path, bool want_dir)
 		err = -EISDIR;
 	else if (p.trailing_slash && !S_ISDIR(victim->i_mode))
 		err = -ENOTDIR;                 /* unlink("file/") */
+	else if (is_mountpoint(victim))
+		err = -EBUSY;                   /* rmdir("/proc") */
 	else if (p.dir->i_sb->s_readonly)
 		err = -EROFS;
+	else if (!(want_dir ? p.dir->i_op->rmdir : p.dir->i_op->unlink))
+		err = -EPERM;                   /* devfs, proc */
 	if (!err) {
 		inode_lock(victim);
 		err = want_dir ? p.dir->i_op->rmdir(p.dir, p.name, p.len)
@@ -444,7 +485,7 @@ int vfs_link_at(struct inode *olddir, const char *oldpath, struct inode *newdir,
 		err = -EEXIST;
 	} else if (PTR_ERR(existing) != -ENOENT || p.trailing_slash || dir_is_dead(p.dir)) {
 		err = p.trailing_slash ? -ENOENT : (int)PTR_ERR(existing);
-	} else if (S_ISDIR(old->i_mode)) {
+	} else if (!p.dir->i_op->link || S_ISDIR(old->i_mode)) {
 		err = -EPERM;           /* last, after the new name's checks, as Linux */
 	} else {
 		inode_lock(old);
@@ -552,8 +593,12 @@ static int do_rename(struct parent *op, struct parent *np, struct inode *checked
 		err = -ENOTEMPTY;               /* the target is an ancestor of the source */
 	if (!err && dst == src)
 		err = 1;                        /* two names of one inode: nothing to do */
+	if (!err && (is_mountpoint(src) || (dst && is_mountpoint(dst))))
+		err = -EBUSY;
 	if (!err && op->dir->i_sb->s_readonly)
 		err = -EROFS;
+	if (!err && !op->dir->i_op->rename)
+		err = -EPERM;
 	if (!err) {
 		/* The target's link count drops: lock it, as unlink does. */
 		if (dst)
@@ -645,26 +690,11 @@ int vfs_rename(const char *oldpath, const char *newpath)
 
 /* ---- stat -------------------------------------------------------------------- */
 
-/* st_dev as Linux encodes it: virtio-blk disks are major 254, 16 minors
- * each (vda 0xfe00, vdb 0xfe10, ...); a filesystem with no disk (pipes)
- * gets an anonymous device, major 0. */
-static u64 sb_dev(struct super_block *sb)
-{
-	const char *name = sb->s_bdev ? sb->s_bdev->name : NULL;
-	unsigned int minor = 0;
-
-	if (!name)
-		return 0x0c;
-	if (name[0] == 'v' && name[1] == 'd' && name[2] >= 'a' && name[2] <= 'p')
-		minor = (unsigned int)(name[2] - 'a') * 16;
-	return (254u << 8) | minor;
-}
-
 int vfs_getattr(struct inode *inode, struct kstat *st)
 {
 	inode_lock_shared(inode);
 	*st = (struct kstat){
-		.dev = sb_dev(inode->i_sb),
+		.dev = inode->i_sb->s_dev,
 		.ino = inode->i_ino,
 		.mode = inode->i_mode,
 		.nlink = inode->i_nlink,
@@ -692,4 +722,69 @@ int vfs_stat(const char *path, struct kstat *st)
 	err = vfs_getattr(inode, st);
 	iput(inode);
 	return err;
+}
+/* ---- the name of an open file ------------------------------------------------------ */
+
+/* Append the components of @path to the absolute path @out (*@lenp bytes
+ * long, 0 for the root), resolving "." and ".." as they come. */
+static int append_components(char *out, size_t size, size_t *lenp, const char *path)
+{
+	const char *name;
+	size_t len;
+
+	while ((len = next_component(&path, &name)) > 0) {
+		if (is_dot(name, len))
+			continue;
+		if (is_dotdot(name, len)) {
+			while (*lenp > 0 && out[--*lenp] != '/')
+				;                       /* drop the last component */
+			continue;
+		}
+		if (*lenp + 1 + len >= size)
+			return -ENAMETOOLONG;
+		out[(*lenp)++] = '/';
+		memcpy(out + *lenp, name, len);
+		*lenp += len;
+	}
+	return 0;
+}
+
+/* "/" + its components: lexical resolution is exact here because a
+ * symbolic link in the middle of a path never resolves (see namei_at). */
+int file_path(struct file *f, char *out, size_t size)
+{
+	static const char deleted[] = " (deleted)";
+	size_t len = 0;
+	int err = 0;
+
+	if (!f->f_name)
+		return -ENOENT;
+	if (size < 2)
+		return -ENAMETOOLONG;
+	if (f->f_name[0] != '/') {
+		char *dir = kmalloc(PATH_MAX, GFP_KERNEL);
+
+		if (!dir)
+			return -ENOMEM;
+		err = vfs_getcwd(f->f_name_dir, dir, PATH_MAX);
+		if (err > 0)
+			err = append_components(out, size, &len, dir);
+		kfree(dir);
+	}
+	if (!err)
+		err = append_components(out, size, &len, f->f_name);
+	if (!err && !len)
+		out[len++] = '/';
+	if (!err && !READ_ONCE(f->f_inode->i_nlink)) {
+		if (len + sizeof(deleted) > size)
+			return -ENAMETOOLONG;
+		memcpy(out + len, deleted, sizeof(deleted) - 1);
+		len += sizeof(deleted) - 1;
+	}
+	if (err)
+		return err;
+	if (len >= size)
+		return -ENAMETOOLONG;
+	out[len] = '\0';
+	return (int)len;
 }

@@ -12,7 +12,8 @@
  *
  * getcwd has no dentry cache to read the path from: it walks from the
  * cwd up through ".." to the root, finding each directory's name in its
- * parent by inode number (one directory scan per level).
+ * parent by inode number (one directory scan per level); the root of a
+ * mounted filesystem is named by the directory it covers.
  *
  * Locks: none of its own. The operations take fs/namei.c's (directory
  * inode locks, rename_mutex); getcwd reads the cwd under fs->lock and
@@ -52,6 +53,18 @@ void putname(char *name)
 {
 	if (!IS_ERR_OR_NULL(name))
 		kfree(name);
+}
+
+struct inode *user_namei(const char __user *upath)
+{
+	char *path = getname(upath);
+	struct inode *inode;
+
+	if (IS_ERR(path))
+		return (struct inode *)path;
+	inode = namei_at(NULL, path);
+	putname(path);
+	return inode;
 }
 
 struct inode *at_dir(int dfd, const char *path)
@@ -281,7 +294,8 @@ static int prepend_name(char *buf, char **posp, const char *name)
 	return 0;
 }
 
-/* Build @dir's path at the end of @buf (PATH_MAX); *@posp is its start. */
+/* Build @dir's path at the end of @buf (PATH_MAX); *@posp is its start.
+ * The root of a mounted filesystem is named by the directory it covers. */
 static int build_path(struct inode *dir, char *buf, char **posp, char *name)
 {
 	struct inode *root = root_sb()->s_root, *cur = igrab(dir);
@@ -289,9 +303,17 @@ static int build_path(struct inode *dir, char *buf, char **posp, char *name)
 
 	*posp = buf + PATH_MAX - 1;
 	**posp = '\0';
-	while (!err && cur != root && cur != cur->i_sb->s_root) {
-		struct inode *up = namei_at(cur, "..");
+	while (!err && cur != root) {
+		struct inode *covered = mount_covered(cur), *up;
 
+		if (covered) {
+			iput(cur);
+			cur = covered;
+			continue;
+		}
+		if (cur == cur->i_sb->s_root)
+			break;                  /* a filesystem mounted nowhere (namei_from) */
+		up = dir_parent(cur);
 		if (IS_ERR(up)) {
 			err = (int)PTR_ERR(up);
 			break;

@@ -168,13 +168,8 @@ static long set_cwd(struct inode *dir)
 
 SYSCALL_DEFINE1(chdir, const char __user *, upath)
 {
-	char *path = getname(upath);
-	struct inode *dir;
+	struct inode *dir = user_namei(upath);
 
-	if (IS_ERR(path))
-		return PTR_ERR(path);
-	dir = namei_at(NULL, path);
-	putname(path);
 	if (IS_ERR(dir))
 		return PTR_ERR(dir);
 	return set_cwd(dir);
@@ -196,17 +191,12 @@ SYSCALL_DEFINE1(fchdir, unsigned int, fd)
 
 SYSCALL_DEFINE2(truncate, const char __user *, upath, long, length)
 {
-	char *path;
 	struct inode *inode;
 	long err;
 
 	if (length < 0)
 		return -EINVAL;
-	path = getname(upath);
-	if (IS_ERR(path))
-		return PTR_ERR(path);
-	inode = namei_at(NULL, path);
-	putname(path);
+	inode = user_namei(upath);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
 	err = vfs_truncate(inode, length);      /* -EISDIR, -EINVAL, -EFBIG, -EROFS */
@@ -214,8 +204,8 @@ SYSCALL_DEFINE2(truncate, const char __user *, upath, long, length)
 	return err;
 }
 
-/* LINUX-SEMANTICS.md section F: O_RDONLY fd, pipe, directory -> EINVAL.
- * RLIMIT_FSIZE is not enforced (no SIGXFSZ). */
+/* LINUX-SEMANTICS.md section F: O_RDONLY fd, pipe, directory -> EINVAL;
+ * growing past RLIMIT_FSIZE -> SIGXFSZ and EFBIG (in vfs_truncate). */
 SYSCALL_DEFINE2(ftruncate, unsigned int, fd, long, length)
 {
 	struct file *f;

@@ -21,6 +21,7 @@
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscalls.h>
 #include <fs/fdtable.h>
@@ -92,7 +93,7 @@ size_t copy_to_iter(const void *src, size_t n, struct iov_iter *i)
 	return done;
 }
 
-size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i)
+static size_t __copy_from_iter(void *dst, size_t n, struct iov_iter *i, bool nofill)
 {
 	size_t done = 0;
 
@@ -105,13 +106,30 @@ size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i)
 	}
 	while (done < n && iov_iter_seg_len(i)) {
 		size_t seg = min(iov_iter_seg_len(i), n - done);
-		size_t left = copy_from_user((char *)dst + done, iov_iter_seg_ptr(i), seg);
+		size_t left = nofill ?
+			copy_from_user_nofill((char *)dst + done, iov_iter_seg_ptr(i), seg) :
+			copy_from_user((char *)dst + done, iov_iter_seg_ptr(i), seg);
 
 		iov_iter_advance_user(i, seg - left);
 		done += seg - left;
 		if (left)
 			break;
 	}
+	return done;
+}
+
+size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i)
+{
+	return __copy_from_iter(dst, n, i, false);
+}
+
+size_t copy_from_iter_atomic(void *dst, size_t n, struct iov_iter *i)
+{
+	size_t done;
+
+	pagefault_disable();
+	done = __copy_from_iter(dst, n, i, true);
+	pagefault_enable();
 	return done;
 }
 
@@ -229,6 +247,8 @@ void fput(struct file *f)
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->f_inode, f);
 	iput(f->f_inode);
+	iput(f->f_name_dir);
+	kfree(f->f_name);
 	kfree(f);
 }
 
@@ -313,6 +333,12 @@ int vfs_truncate(struct inode *inode, loff_t size)
 	if (inode->i_sb->s_readonly)
 		return -EROFS;
 	inode_lock(inode);
+	if (size > inode->i_size && (u64)size > task_rlimit(current, RLIMIT_FSIZE)) {
+		/* Growing past the file-size limit (inode_newsize_ok). */
+		inode_unlock(inode);
+		send_sig(SIGXFSZ, current);
+		return -EFBIG;
+	}
 	if (size != inode->i_size) {
 		loff_t old = inode->i_size;
 
@@ -320,7 +346,7 @@ int vfs_truncate(struct inode *inode, loff_t size)
 		if (size < old)
 			truncate_pagecache(inode, size);
 		else
-			truncate_inode_pages(inode->i_mapping, old);
+			pagecache_isize_extended(inode, old);
 		if (size < old && inode->i_op->truncate_blocks)
 			err = inode->i_op->truncate_blocks(inode);
 	}

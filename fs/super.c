@@ -2,7 +2,9 @@
  * Filesystem types, mounting, and sync.
  *
  * Owns: the list of registered filesystem types, the list of mounted
- * superblocks and which one is the root.
+ * disk superblocks (the ones sync and the flusher write back) and which
+ * one is the root. In-memory filesystems (vfs_kern_mount: devfs, proc)
+ * are not on that list; fs/namespace.c attaches them to directories.
  *
  * Locks: sb_lock (mutex) protects both lists; it is taken alone, around
  * mount, unmount and the walks of sync and the flusher (which sleep), so
@@ -12,6 +14,7 @@
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
 #include <kernel/string.h>
+#include <drivers/blkdev.h>
 #include <fs/buffer.h>
 #include <fs/fs.h>
 #include <mm/filemap.h>
@@ -49,6 +52,24 @@ static const struct file_system_type *find_fs_type(const char *name)
 	return NULL;
 }
 
+/*
+ * st_dev of a filesystem, as Linux numbers it: virtio-blk disks are major
+ * 254 with 16 minors each (vda 254:0, vdb 254:16, ...); a filesystem with
+ * no disk (pipes, devfs, proc) gets an anonymous device, major 0 and the
+ * next minor from 1 on, so that each has a number of its own.
+ */
+static u64 new_sb_dev(struct block_device *bdev)
+{
+	static unsigned int next_anon_minor = 1;        /* (a) */
+	const char *name = bdev ? bdev->name : NULL;
+
+	if (!name)
+		return makedev(0, __atomic_fetch_add(&next_anon_minor, 1, __ATOMIC_RELAXED));
+	if (name[0] == 'v' && name[1] == 'd' && name[2] >= 'a' && name[2] <= 'p')
+		return makedev(254, (unsigned int)(name[2] - 'a') * 16);
+	return makedev(254, 0);
+}
+
 struct super_block *alloc_super(struct block_device *bdev, const struct file_system_type *type)
 {
 	struct super_block *sb = kzalloc(sizeof(*sb), GFP_KERNEL);
@@ -56,6 +77,7 @@ struct super_block *alloc_super(struct block_device *bdev, const struct file_sys
 	if (!sb)
 		return NULL;
 	sb->s_bdev = bdev;
+	sb->s_dev = new_sb_dev(bdev);
 	sb->s_type = type;
 	spin_lock_init(&sb->s_inode_list_lock, "s_inode_list_lock");
 	INIT_LIST_HEAD(&sb->s_inodes);
@@ -90,6 +112,18 @@ struct super_block *vfs_mount(const char *devname, const char *fstype, bool read
 out_unlock:
 	mutex_unlock(&sb_lock);
 	return sb;
+}
+
+struct super_block *vfs_kern_mount(const char *fstype)
+{
+	const struct file_system_type *type;
+
+	mutex_lock(&sb_lock);
+	type = find_fs_type(fstype);
+	mutex_unlock(&sb_lock);
+	if (!type)
+		return ERR_PTR(-ENODEV);
+	return type->mount(type, NULL, false);
 }
 
 static int write_inode_pages(struct inode *inode, void *arg)
@@ -127,7 +161,7 @@ int vfs_umount(struct super_block *sb)
 	busy = evict_inodes(sb);
 	if (busy > 1) {
 		mutex_unlock(&sb_lock);
-		pr_warn("umount: %s has %lu inodes in use\n", sb->s_bdev->name, busy - 1);
+		pr_info("umount: %s has %lu inodes in use\n", sb->s_bdev->name, busy - 1);
 		return -EBUSY;
 	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(mounted); i++)
@@ -142,6 +176,21 @@ int vfs_umount(struct super_block *sb)
 		sb->s_op->put_super(sb);
 	invalidate_bdev(sb->s_bdev);
 	kfree(sb);
+	return err;
+}
+
+int vfs_remount_ro(struct super_block *sb)
+{
+	int err;
+
+	mutex_lock(&sb_lock);
+	err = sync_sb(sb);
+	if (!sb->s_readonly) {
+		if (sb->s_op->remount_ro)
+			sb->s_op->remount_ro(sb);
+		sb->s_readonly = true;
+	}
+	mutex_unlock(&sb_lock);
 	return err;
 }
 

@@ -39,7 +39,6 @@
 #include <mm/slab.h>
 #include <asm/processor.h>
 #include <asm/segment.h>
-#include <asm/switch_to.h>
 #include <asm/traps.h>
 #include <asm/uaccess.h>
 
@@ -377,18 +376,25 @@ static void start_thread(struct pt_regs *regs, unsigned long ip, unsigned long s
 /* Steps 3 and 4, with bprm filled and the file checked. */
 static int exec_binprm(struct linux_binprm *bprm, struct pt_regs *regs)
 {
-	struct mm_struct *mm = build_mm(bprm), *old = current->mm;
+	struct mm_struct *mm = build_mm(bprm), *old;
 	long sp;
 
 	if (IS_ERR(mm))
 		return (int)PTR_ERR(mm);
 	/* The point of no return: from here on a failure kills the process. */
-	switch_to_new_mm(mm);
+	old = exchange_current_mm(mm);
 	if (old)
 		mmput(old);
 	flush_old_exec(bprm);
 	sp = setup_stack(bprm);
 	if (sp < 0 || clear_bss_tails(bprm)) {
+		/*
+		 * The old program is gone and the new one cannot start: the
+		 * registers still get a well-formed user frame (the caller may
+		 * be a kernel thread becoming init, whose regs hold nothing),
+		 * and the signal kills the process on its way out.
+		 */
+		start_thread(regs, bprm->entry, 0);
 		force_sig_fault(SIGSEGV, SI_KERNEL, 0);
 		return 0;
 	}

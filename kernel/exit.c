@@ -30,7 +30,6 @@
 #include <kernel/wait.h>
 #include <fs/fdtable.h>
 #include <mm/mm.h>
-#include <asm/switch_to.h>
 #include <asm/uaccess.h>
 
 static DECLARE_WAIT_QUEUE_HEAD(child_exit_wq);
@@ -63,12 +62,8 @@ void do_exit(int status)
 	if (me->pid == 1)
 		panic("init exited with status %#x (attempted to kill init)", status);
 	me->exit_status = status;
-	if (me->mm) {
-		struct mm_struct *mm = me->mm;
-
-		switch_to_new_mm(NULL);         /* off its page tables before they go */
-		mmput(mm);
-	}
+	if (me->mm)
+		mmput(exchange_current_mm(NULL));       /* off its page tables before they go */
 	put_files(me->files);
 	me->files = NULL;
 	put_fs_struct(me->fs);

@@ -9,8 +9,10 @@
  * with 0 while the parent gets the child's pid. The child starts in
  * ret_to_user_child, which goes straight back to user mode.
  *
- * Locks: tasklist_lock links the child into its parent's children list;
- * everything else is the child's own until it is woken.
+ * Locks: tasklist_lock links the child into its parent's children list
+ * and makes it a visible process (is_process: find_task_by_pid_locked
+ * and get_pid_mm see it from then on, complete); everything else is the
+ * child's own until it is woken.
  */
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
@@ -24,6 +26,7 @@
 #include <mm/slab.h>
 #include <asm/fpu.h>
 #include <asm/segment.h>
+#include <asm/switch_to.h>
 #include <asm/traps.h>
 #include <asm/uaccess.h>
 
@@ -40,6 +43,28 @@
 #define CLONE_PARENT_SETTID     0x00100000
 #define CLONE_CHILD_CLEARTID    0x00200000
 #define CLONE_CHILD_SETTID      0x01000000
+
+struct mm_struct *exchange_current_mm(struct mm_struct *mm)
+{
+	struct mm_struct *old = current->mm;
+	unsigned long flags = tasklist_lock_irqsave();
+
+	switch_to_new_mm(mm);
+	tasklist_unlock_irqrestore(flags);
+	return old;
+}
+
+struct mm_struct *get_pid_mm(int pid)
+{
+	unsigned long flags = tasklist_lock_irqsave();
+	struct task_struct *t = find_task_by_pid_locked(pid);
+	struct mm_struct *mm = t ? t->mm : NULL;
+
+	if (mm)
+		mmget(mm);
+	tasklist_unlock_irqrestore(flags);
+	return mm;
+}
 
 /* The child's first code: back to user mode with the registers fork saved. */
 static int ret_to_user_child(void *unused)
@@ -93,7 +118,6 @@ static long do_fork(struct pt_regs *regs, unsigned long flags, unsigned long new
 	p = task_create(ret_to_user_child, NULL, me->comm, sizeof(struct pt_regs));
 	if (!p)
 		return -ENOMEM;
-	p->is_process = true;
 	err = copy_resources(p, me);
 	if (err) {
 		free_unborn(p);
@@ -110,6 +134,7 @@ static long do_fork(struct pt_regs *regs, unsigned long flags, unsigned long new
 	p->exit_signal = (int)(flags & CSIGNAL);
 
 	irqflags = tasklist_lock_irqsave();
+	p->is_process = true;
 	p->parent = me;
 	p->pgid = me->pgid;
 	p->sid = me->sid;

@@ -28,9 +28,27 @@ void kt_fail(struct kt *t, const char *file, int line, const char *fmt, ...)
 	t->failures++;
 }
 
-static bool selected(const struct ktest *kt, const char *prefix)
+/*
+ * Is @kt chosen by @prefixes, a comma-separated list of name prefixes
+ * ("" chooses every test)? "ktest=mm_cow_,pgtable_lookup" runs the tests
+ * whose names start with either (make grade uses this to run one lab's).
+ */
+static bool selected(const struct ktest *kt, const char *prefixes)
 {
-	return str_starts_with(kt->name, prefix);
+	const char *p = prefixes;
+
+	if (!*p)
+		return true;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (len > 0 && strncmp(kt->name, p, len) == 0)
+			return true;
+		if (!comma)
+			return false;
+		p = comma + 1;
+	}
 }
 
 static __noinline bool ktest_run_one(const struct ktest *kt, unsigned int n)

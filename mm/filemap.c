@@ -21,6 +21,8 @@
 #include <kernel/err.h>
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
 #include <kernel/wait.h>
@@ -409,8 +411,10 @@ bool clear_page_dirty_for_io(struct page *page)
 	 * lost to writeback. Dirty bits the hardware set in the PTEs move to
 	 * the page here.
 	 */
+	/* LAB(dirty): BEGIN clear_page_dirty_for_io: page_mkclean first */
 	if (m && mapping_cap_account_dirty(m) && page_mkclean(page))
 		set_page_dirty(page);
+	/* LAB(dirty): END */
 	if (!test_and_clear_page_flag(page, PG_dirty))
 		return false;
 	if (m) {
@@ -477,11 +481,37 @@ int write_mapping_pages(struct address_space *m, unsigned long max_pages)
 	return first_err;
 }
 
+/*
+ * Wait for every write of @m that is already under way (the flusher's,
+ * say): write_one_page holds the page lock until its write is done, so
+ * waiting for the lock of each page under writeback is enough.
+ */
+static void wait_on_mapping_writeback(struct address_space *m)
+{
+	struct page *batch[16];
+	unsigned long index = 0;
+	unsigned int n;
+
+	while ((n = find_get_pages(m, index, batch, 16)) > 0) {
+		for (unsigned int i = 0; i < n; i++) {
+			index = batch[i]->index + 1;
+			if (PageWriteback(batch[i]))
+				wait_on_page_locked(batch[i]);
+			put_page(batch[i]);
+		}
+		if (!index)
+			break;
+	}
+}
+
 int filemap_write_and_wait(struct address_space *m)
 {
 	int err = write_mapping_pages(m, ~0UL);
 	int reported;
 
+	/* A page someone else is writing was clean to us: wait for it too,
+	 * or fsync could return before the data is on the disk. */
+	wait_on_mapping_writeback(m);
 	/* Report an earlier background writeback error once, as fsync does. */
 	spin_lock(&m->tree_lock);
 	reported = m->wb_err;
@@ -662,9 +692,12 @@ ssize_t generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *p
 /*
  * The size grows from @old: the cached page holding @old may hold stores
  * past the old EOF made through a mapping; they must not become file data
- * (LINUX-SEMANTICS.md item 33), so zero them now. Context: inode lock held.
+ * (LINUX-SEMANTICS.md item 33), so zero them now. The page is also
+ * write-protected in every mapping: its part between the old and the new
+ * EOF is file data now, and the next store there must fault so that
+ * ->page_mkwrite can give it disk blocks. Context: inode lock held.
  */
-static void pagecache_isize_extended(struct inode *inode, loff_t old)
+void pagecache_isize_extended(struct inode *inode, loff_t old)
 {
 	unsigned int offset = old & ~PAGE_MASK;
 	struct page *page;
@@ -677,6 +710,7 @@ static void pagecache_isize_extended(struct inode *inode, loff_t old)
 	lock_page(page);
 	if (page->mapping == inode->i_mapping && PageUptodate(page)) {
 		memset((char *)page_address(page) + offset, 0, PAGE_SIZE - offset);
+		page_mkclean(page);
 		set_page_dirty(page);
 	}
 	unlock_page(page);
@@ -730,14 +764,19 @@ static struct page *grab_write_page(struct file *file, struct address_space *m,
  * The deadlock this avoids: the source may be a user mapping of this
  * very page (write(fd, p, n) with p = mmap of fd). If the copy faulted
  * on it while we hold the page lock, the fault would wait for that lock
- * in ->fault, forever. So the source bytes are faulted in first, with
- * the page unlocked (fault_in_iov_iter_readable), and only the bytes
- * that could be faulted in are copied. A mapping cannot lose its PTE
- * between the two steps through truncate (we hold the inode lock), but
- * if the copy still comes up short it is retried from the fault-in.
- * Known limit: a short copy leaves the bytes past it zeroed in the page
- * (copy_from_user zero-fills); only a race that unmaps the source in
- * between can cause one.
+ * forever; and any fault taken under the page lock takes mmap_lock,
+ * against the fault path's order (mmap_lock -> page lock), which can
+ * deadlock with a queued mmap_lock writer. So the source bytes are faulted
+ * in first, with the page unlocked (fault_in_iov_iter_readable), and the
+ * copy under the page lock runs with page faults disabled
+ * (copy_from_iter_atomic): if the source went away in between (another
+ * process's truncate of the file the source maps), the copy stops short,
+ * leaving the page's other bytes as they were, and what is left is
+ * retried from the fault-in.
+ * Known limit: a page wholly overwritten is not read from the disk first
+ * (grab_write_page), so if that copy comes up short, the rest of the page
+ * holds zeros rather than the file's old bytes (Linux instead discards the
+ * short copy and reverts the iterator).
  */
 static ssize_t write_one(struct file *file, struct iov_iter *from, loff_t *pos)
 {
@@ -764,7 +803,7 @@ static ssize_t write_one(struct file *file, struct iov_iter *from, loff_t *pos)
 		put_page(page);
 		return err;
 	}
-	n = copy_from_iter((char *)page_address(page) + offset, len, from);
+	n = copy_from_iter_atomic((char *)page_address(page) + offset, len, from);
 	if (n)
 		set_page_dirty(page);
 	unlock_page(page);
@@ -775,6 +814,26 @@ static ssize_t write_one(struct file *file, struct iov_iter *from, loff_t *pos)
 	if (*pos > inode->i_size)
 		inode_set_size(inode, *pos);
 	return (ssize_t)n;
+}
+
+/*
+ * RLIMIT_FSIZE, as Linux's generic_write_checks: a write starting at or
+ * past the limit writes nothing and the writer gets SIGXFSZ (returns
+ * false); a write across it is cut short at the limit.
+ */
+static bool fsize_limit_ok(struct iov_iter *from, loff_t pos)
+{
+	u64 limit = task_rlimit(current, RLIMIT_FSIZE);
+
+	if (limit == RLIM_INFINITY)
+		return true;
+	if ((u64)pos >= limit) {
+		send_sig(SIGXFSZ, current);
+		return false;
+	}
+	if (from->count > limit - (u64)pos)
+		from->count = (size_t)(limit - (u64)pos);
+	return true;
 }
 
 /*
@@ -791,6 +850,10 @@ ssize_t generic_file_write_iter(struct file *file, struct iov_iter *from, loff_t
 	inode_lock(inode);
 	if (file->f_flags & O_APPEND)
 		*pos = inode->i_size;
+	if (!fsize_limit_ok(from, *pos)) {
+		inode_unlock(inode);
+		return -EFBIG;
+	}
 	if (*pos >= inode->i_sb->s_maxbytes || (loff_t)from->count > inode->i_sb->s_maxbytes - *pos) {
 		if (*pos >= inode->i_sb->s_maxbytes) {
 			inode_unlock(inode);
@@ -872,6 +935,8 @@ int generic_file_fsync(struct file *file, bool datasync)
  */
 vm_fault_t filemap_fault(struct vm_fault *vmf)
 {
+	/* LAB(filemap): BEGIN filemap_fault: the page at pgoff, or SIGBUS */
+	/* LAB(filemap): STUB return VM_FAULT_SIGBUS; */
 	struct file *file = vmf->vma->vm_file;
 	struct address_space *m = file->f_inode->i_mapping;
 	struct inode *inode = m->host;
@@ -893,6 +958,7 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 	}
 	vmf->page = page;
 	return ret;
+	/* LAB(filemap): END */
 }
 
 const struct vm_operations_struct generic_file_vm_ops = {

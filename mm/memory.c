@@ -258,6 +258,9 @@ static bool set_pte_if_unchanged(struct vm_fault *vmf, pte_t entry)
  */
 static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 {
+	/* LAB(cow): BEGIN do_anonymous_page: zero page on a read, new page on a write */
+	/* LAB(cow): STUB (void)set_pte_if_unchanged; */
+	/* LAB(cow): STUB return VM_FAULT_SIGBUS; */
 	struct vm_area_struct *vma = vmf->vma;
 	struct page *page;
 	pte_t entry;
@@ -278,6 +281,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		put_page(page);
 	}
 	return 0;
+	/* LAB(cow): END */
 }
 
 /*
@@ -292,6 +296,8 @@ static vm_fault_t __do_fault(struct vm_fault *vmf)
 
 	if (ret & VM_FAULT_NOPAGE)
 		count_vm_event(FL_FAULT_NOPAGE);
+	/* Only a private write fault has a cow_page to fill. */
+	ASSERT(!(ret & VM_FAULT_DONE_COW) || vmf->cow_page);
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_DONE_COW))
 		return ret;
 	if (ret & VM_FAULT_LOCKED)
@@ -309,9 +315,12 @@ static vm_fault_t __do_fault(struct vm_fault *vmf)
  */
 static bool truncated_since_sample(const struct vm_fault *vmf)
 {
+	/* LAB(truncate): BEGIN truncated_since_sample: did truncate_count move? */
+	/* LAB(truncate): STUB return false; */
 	struct address_space *m = vma_mapping(vmf->vma);
 
 	return truncate_guard && m && READ_ONCE(m->truncate_count) != vmf->truncate_count;
+	/* LAB(truncate): END */
 }
 
 /*
@@ -325,6 +334,10 @@ static bool truncated_since_sample(const struct vm_fault *vmf)
  */
 vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page)
 {
+	/* LAB(filemap): BEGIN finish_fault: map page if the PTE is unchanged */
+	/* LAB(filemap): STUB (void)truncated_since_sample; */
+	/* LAB(filemap): STUB put_page(page); */
+	/* LAB(filemap): STUB return VM_FAULT_SIGBUS; */
 	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
 	pte_t entry = mk_pte(page, vma->vm_page_prot);
@@ -335,11 +348,19 @@ vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page)
 	if (fault_delay_ms && vma->vm_file)
 		msleep(fault_delay_ms);         /* debug: widen the truncate window */
 	spin_lock(&mm->page_table_lock);
+	/* LAB(truncate): BEGIN finish_fault: retry if a truncate ran meanwhile */
+	/* LAB(truncate): STUB (void)truncated_since_sample; */
+	/* LAB(truncate): STUB if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) { */
 	if (truncated_since_sample(vmf)) {
 		ret = VM_FAULT_RETRY;
 	} else if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
+	/* LAB(truncate): END */
 		ret = VM_FAULT_NOPAGE;
 	} else {
+		if (page == vmf->page && vma->vm_ops->fault == filemap_fault &&
+		    !READ_ONCE(page->mapping))
+			pr_warn_once("fault: mapping page %lu of a file after it left the page cache "
+				     "(the truncate race: truncate_guard=0?)\n", vmf->pgoff);
 		page_add_rmap(page);
 		set_pte(vmf->pte, entry);
 	}
@@ -349,6 +370,7 @@ vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page)
 	if (ret)
 		put_page(page);
 	return ret;
+	/* LAB(filemap): END */
 }
 
 /* ---- PTEs installed by a ->fault handler ------------------------------------ */
@@ -395,11 +417,14 @@ int vm_insert_pfn(struct vm_area_struct *vma, unsigned long addr, unsigned long 
  * private mapping, whose vm_page_prot has no write bit). */
 static vm_fault_t do_read_fault(struct vm_fault *vmf)
 {
+	/* LAB(filemap): BEGIN do_read_fault: map the page ->fault finds */
+	/* LAB(filemap): STUB return VM_FAULT_SIGBUS; */
 	vm_fault_t ret = __do_fault(vmf);
 
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
 		return ret;
 	return finish_fault(vmf, vmf->page);
+	/* LAB(filemap): END */
 }
 
 /*
@@ -410,6 +435,8 @@ static vm_fault_t do_read_fault(struct vm_fault *vmf)
  */
 static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 {
+	/* LAB(filemap): BEGIN do_cow_fault: map a private copy of the page */
+	/* LAB(filemap): STUB return VM_FAULT_SIGBUS; */
 	vm_fault_t ret;
 
 	vmf->cow_page = alloc_page(0);
@@ -425,6 +452,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 		put_page(vmf->page);
 	}
 	return finish_fault(vmf, vmf->cow_page);
+	/* LAB(filemap): END */
 }
 
 /*
@@ -450,17 +478,31 @@ static vm_fault_t do_page_mkwrite(struct vm_fault *vmf, struct page *page)
 }
 
 /*
- * A write fault made a page of a shared mapping dirty: account it, and
- * make the writer help write back if too much memory is dirty (as write()
- * does). Context: no page-table lock; may sleep (mmap_lock may be held).
+ * A write fault made a PTE of a shared mapping writable: dirty the page,
+ * and make the writer help write back if too much memory is dirty (as
+ * write() does).
+ *
+ * The page lock is what makes this safe against writeback, which holds it
+ * from page_mkclean to the end of the write: if our writable PTE went in
+ * after writeback's page_mkclean but before it cleared the dirty flag, we
+ * wait here until it is done and then dirty the page again, so the store
+ * is written next time. Without the lock the page could end up clean with
+ * a writable PTE, and msync would miss the store (a hole 2.6.20 had).
+ * Context: no page-table lock; sleeps (mmap_lock may be held).
  */
-static void fault_dirty_shared_page(struct page *page)
+static void fault_dirty_shared_page(struct vm_area_struct *vma, struct page *page)
 {
 	struct address_space *m = page->mapping;
 
 	if (!m || !mapping_cap_account_dirty(m))
 		return;
-	set_page_dirty(page);
+	lock_page(page);
+	if (page->mapping == m)         /* not truncated meanwhile */
+		set_page_dirty(page);
+	unlock_page(page);
+	/* Without ->page_mkwrite to do it, the core updates the times (item 52). */
+	if (!vma->vm_ops->page_mkwrite && vma->vm_file)
+		file_update_time(vma->vm_file);
 	balance_dirty_pages(m);
 }
 
@@ -482,7 +524,7 @@ static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 	get_page(page);                 /* keep it across finish_fault for the dirtying */
 	ret = finish_fault(vmf, page);
 	if (!ret)
-		fault_dirty_shared_page(page);
+		fault_dirty_shared_page(vmf->vma, page);
 	put_page(page);
 	return ret;
 }
@@ -501,10 +543,13 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 
 	if (!vma->vm_ops->fault)
 		return VM_FAULT_SIGBUS;
+	/* LAB(truncate): BEGIN do_fault: sample truncate_count before ->fault */
+	/* LAB(truncate): STUB (void)m; */
 	if (m) {
 		vmf->truncate_count = READ_ONCE(m->truncate_count);
 		smp_rmb();
 	}
+	/* LAB(truncate): END */
 	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
 		count_vm_event(FL_READ_FAULT);
 		return do_read_fault(vmf);
@@ -537,6 +582,9 @@ static void wp_page_reuse(struct vm_fault *vmf)
  */
 static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 {
+	/* LAB(cow): BEGIN wp_page_copy: copy old into a new page and map that */
+	/* LAB(cow): STUB spin_unlock(&vmf->vma->vm_mm->page_table_lock); */
+	/* LAB(cow): STUB return VM_FAULT_SIGBUS; */
 	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
 	struct page *new;
@@ -572,6 +620,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 	if (old)
 		put_page(old);
 	return 0;
+	/* LAB(cow): END */
 }
 
 /*
@@ -582,8 +631,12 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
  */
 static vm_fault_t wp_page_shared(struct vm_fault *vmf, struct page *page)
 {
+	/* LAB(dirty): BEGIN wp_page_shared: page_mkwrite, writable PTE, dirty page */
+	/* LAB(dirty): STUB spin_unlock(&vmf->vma->vm_mm->page_table_lock); */
+	/* LAB(dirty): STUB return VM_FAULT_SIGBUS; */
 	struct mm_struct *mm = vmf->vma->vm_mm;
 	vm_fault_t ret;
+	bool reused;
 
 	get_page(page);
 	spin_unlock(&mm->page_table_lock);
@@ -593,12 +646,15 @@ static vm_fault_t wp_page_shared(struct vm_fault *vmf, struct page *page)
 		return ret;
 	}
 	spin_lock(&mm->page_table_lock);
-	if (pte_same(ptep_get(vmf->pte), vmf->orig_pte))
+	reused = pte_same(ptep_get(vmf->pte), vmf->orig_pte);
+	if (reused)
 		wp_page_reuse(vmf);
 	spin_unlock(&mm->page_table_lock);
-	fault_dirty_shared_page(page);
+	if (reused)
+		fault_dirty_shared_page(vmf->vma, page);
 	put_page(page);
 	return 0;
+	/* LAB(dirty): END */
 }
 
 /*
@@ -619,19 +675,27 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	}
 	count_vm_event(FL_WP_FAULT);
 	page = vm_normal_page(vma, vmf->orig_pte);
-	if (page && (vma->vm_flags & VM_SHARED))
-		return wp_page_shared(vmf, page);
+	if (vma->vm_flags & VM_SHARED) {
+		if (page)
+			return wp_page_shared(vmf, page);
+		/* A raw frame of a shared device mapping: write it in place. */
+		wp_page_reuse(vmf);
+		spin_unlock(&mm->page_table_lock);
+		return 0;
+	}
 	/*
 	 * An anonymous page whose only reference is this PTE belongs to this
 	 * process alone (the other side of a fork already copied, or exited):
 	 * write it in place. A page-cache page is also referenced by its cache,
 	 * so a private mapping of a file always copies.
 	 */
+	/* LAB(cow): BEGIN do_wp_page: reuse a page this PTE alone uses */
 	if (page && !page->mapping && page_ref_count(page) == 1) {
 		wp_page_reuse(vmf);
 		spin_unlock(&mm->page_table_lock);
 		return 0;
 	}
+	/* LAB(cow): END */
 	count_vm_event(FL_COW_FAULT);
 	return wp_page_copy(vmf, page);
 }
@@ -643,7 +707,8 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
  * VMA allows the access). Returns 0 or VM_FAULT_* bits.
  * Context: mmap_lock held for reading; may sleep.
  */
-vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, unsigned int flags)
+static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
+				    unsigned int flags)
 {
 	struct vm_fault vmf = {
 		.vma = vma,
@@ -664,6 +729,29 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, un
 	/* Already resolved (a racing fault, or a stale TLB entry). */
 	flush_tlb_mm_page(vma->vm_mm, vmf.address);
 	return 0;
+}
+
+/*
+ * Count the fault as Linux does (mm_account_fault): every call in
+ * /proc/vmstat's pgfault; one that was resolved (not an error, not to be
+ * retried) in the task's ru_majflt or ru_minflt. Faults made for the
+ * kernel (MAP_POPULATE, user copies) count as the task's too.
+ */
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, unsigned int flags)
+{
+	vm_fault_t ret;
+
+	count_vm_event(PGFAULT);
+	ret = __handle_mm_fault(vma, address, flags);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
+		return ret;
+	if (ret & VM_FAULT_MAJOR) {
+		current->maj_flt++;
+		count_vm_event(PGMAJFAULT);
+	} else {
+		current->min_flt++;
+	}
+	return ret;
 }
 
 /* Does @vma allow the access that faulted? (x86 cannot express write-only
@@ -702,19 +790,12 @@ enum user_fault_result do_user_addr_fault(struct mm_struct *mm, unsigned long ad
 			break;
 		/* The handler dropped its locks to wait; start again. */
 	}
-	count_vm_event(PGFAULT);
 	if (ret & VM_FAULT_OOM)
 		result = USER_FAULT_OOM;
 	else if (ret & VM_FAULT_SIGBUS)
 		result = USER_FAULT_SIGBUS;
 	else if (ret & VM_FAULT_SIGSEGV)
 		result = USER_FAULT_ACCERR;
-	else if (ret & VM_FAULT_MAJOR) {
-		current->maj_flt++;
-		count_vm_event(PGMAJFAULT);
-	} else {
-		current->min_flt++;
-	}
 	return result;
 }
 
@@ -814,9 +895,11 @@ void unmap_mapping_range(struct address_space *m, loff_t holebegin, loff_t holel
 	if (holelen)
 		last = first + (unsigned long)((holelen + PAGE_SIZE - 1) >> PAGE_SHIFT) - 1;
 	spin_lock(&m->i_mmap_lock);
+	/* LAB(truncate): BEGIN unmap_mapping_range: bump truncate_count, with barriers */
 	smp_wmb();
 	WRITE_ONCE(m->truncate_count, m->truncate_count + 1);
 	smp_mb();
+	/* LAB(truncate): END */
 	for_each_vma_in_range(vma, m, first, last) {
 		unsigned long from = max(first, vma->vm_pgoff);
 		unsigned long to = min(last, vma_last_pgoff(vma));
@@ -869,7 +952,13 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
  * become copy-on-write: write-protected in both parent and child and
  * shared, so whichever writes first copies (do_wp_page). Shared mappings
  * keep their PTEs as they are. The destination tables are allocated
- * before the lock is taken, page by page, so nothing sleeps under it.
+ * before any lock is taken, page by page, so nothing sleeps under them.
+ *
+ * Each PTE is read and copied with both page-table locks held (the
+ * child's, then the parent's): otherwise a truncate could clear the
+ * parent's PTE and look at the child's still-empty slot between the two
+ * steps, and the child would keep a page that left the file. The child's
+ * VMA is already on i_mmap, after the parent's (mm/rmap.c).
  * Returns 0 or -ENOMEM.
  */
 int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
@@ -896,23 +985,26 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 		dpte = pte_alloc(dst_mm, addr);
 		if (!dpte)
 			return -ENOMEM;
-		/* The parent's mmap_lock is held for writing: its PTE cannot
-		 * change meanwhile except by hardware A/D bits, so reread it. */
+		spin_lock(&dst_mm->page_table_lock);
 		spin_lock(&src_mm->page_table_lock);
-		pte = ptep_get(spte);
-		if (cow && pte_write(pte)) {
-			pte = pte_wrprotect(pte);
-			set_pte(spte, pte);
-			flush_tlb_mm_page(src_mm, addr);
-		}
-		page = vm_normal_page(src, pte);
-		if (page) {
-			get_page(page);
-			page_add_rmap(page);
+		pte = ptep_get(spte);           /* again: truncate may have cleared it */
+		if (pte_mapped(pte)) {
+			/* LAB(cow): BEGIN copy_page_range: write-protect a private page on both sides */
+			/* LAB(cow): STUB (void)cow; */
+			if (cow && pte_write(pte)) {
+				pte = pte_wrprotect(pte);
+				set_pte(spte, pte);
+				flush_tlb_mm_page(src_mm, addr);
+			}
+			/* LAB(cow): END */
+			page = vm_normal_page(src, pte);
+			if (page) {
+				get_page(page);
+				page_add_rmap(page);
+			}
+			set_pte(dpte, pte);
 		}
 		spin_unlock(&src_mm->page_table_lock);
-		spin_lock(&dst_mm->page_table_lock);
-		set_pte(dpte, pte);
 		spin_unlock(&dst_mm->page_table_lock);
 	}
 	return 0;

@@ -135,3 +135,117 @@ KTEST(mm_vma_split_merge_and_errors)
 	KT_EXPECT_EQ(map_anon(mm, 0, 0, PROT_READ, 0), -EINVAL);
 	mmput(mm);
 }
+
+static struct page *page_at(struct mm_struct *mm, unsigned long addr)
+{
+	return pfn_to_page(pte_pfn(pte_of(mm, addr)));
+}
+
+/*
+ * fork of a fork: one page shared by three address spaces, read-only in
+ * all. The middle one writes and copies; the first writes and copies too
+ * (two users were left); the last, now the page's only user, writes it in
+ * place. Each keeps its own value.
+ */
+KTEST(mm_cow_three_generations)
+{
+	struct mm_struct *gen0 = mm_alloc(), *gen1, *gen2, *saved = current->mm;
+	struct page *shared;
+	char buf[8];
+
+	KT_ASSERT(gen0);
+	KT_EXPECT_EQ(map_anon(gen0, BASE, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_FIXED), (long)BASE);
+	switch_to_new_mm(gen0);
+	KT_EXPECT_EQ(copy_to_user((void *)BASE, "gen0", 5), 0);
+	gen1 = dup_mm(gen0);
+	gen2 = gen1 ? dup_mm(gen1) : NULL;
+	KT_ASSERT(gen1 && gen2);
+	shared = page_at(gen0, BASE);
+	KT_EXPECT(page_at(gen1, BASE) == shared && page_at(gen2, BASE) == shared);
+	KT_EXPECT_EQ(page_mapcount(shared), 3);
+	KT_EXPECT_EQ(page_ref_count(shared), 3);
+	KT_EXPECT(!pte_write(pte_of(gen0, BASE)) && !pte_write(pte_of(gen2, BASE)));
+
+	switch_to_new_mm(gen1);
+	KT_EXPECT_EQ(copy_to_user((void *)BASE, "gen1", 5), 0);
+	KT_EXPECT(page_at(gen1, BASE) != shared && pte_write(pte_of(gen1, BASE)));
+	KT_EXPECT_EQ(page_mapcount(shared), 2);
+	switch_to_new_mm(gen0);
+	KT_EXPECT_EQ(copy_to_user((void *)BASE, "GEN0", 5), 0);
+	KT_EXPECT(page_at(gen0, BASE) != shared);
+	KT_EXPECT_EQ(page_ref_count(shared), 1);
+	switch_to_new_mm(gen2);
+	KT_EXPECT_EQ(copy_from_user(buf, (void *)BASE, 5), 0);
+	KT_EXPECT_STREQ(buf, "gen0");
+	KT_EXPECT_EQ(copy_to_user((void *)BASE, "gen2", 5), 0);
+	KT_EXPECT(page_at(gen2, BASE) == shared && pte_write(pte_of(gen2, BASE)));
+
+	switch_to_new_mm(gen0);
+	KT_EXPECT(copy_from_user(buf, (void *)BASE, 5) == 0 && strcmp(buf, "GEN0") == 0);
+	switch_to_new_mm(gen1);
+	KT_EXPECT(copy_from_user(buf, (void *)BASE, 5) == 0 && strcmp(buf, "gen1") == 0);
+	switch_to_new_mm(saved);
+	mmput(gen2);
+	mmput(gen1);
+	mmput(gen0);
+}
+
+/* MAP_SHARED|MAP_ANONYMOUS memory is not copy-on-write: after fork both
+ * sides map the same page, writable, and see each other's stores. */
+KTEST(mm_cow_shared_anon_stays_shared)
+{
+	struct mm_struct *parent = mm_alloc(), *child, *saved = current->mm;
+	unsigned long flt;
+	char buf[8];
+	long r;
+
+	KT_ASSERT(parent);
+	down_write(&parent->mmap_lock);
+	r = do_mmap(parent, NULL, BASE, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, 0);
+	up_write(&parent->mmap_lock);
+	KT_EXPECT_EQ(r, (long)BASE);
+	switch_to_new_mm(parent);
+	KT_EXPECT_EQ(copy_to_user((void *)BASE, "one", 4), 0);
+	child = dup_mm(parent);
+	KT_ASSERT(child);
+	KT_EXPECT(page_at(child, BASE) == page_at(parent, BASE));
+	KT_EXPECT(pte_write(pte_of(parent, BASE)) && pte_write(pte_of(child, BASE)));
+	switch_to_new_mm(child);
+	flt = current->min_flt;
+	KT_EXPECT_EQ(copy_to_user((void *)BASE, "two", 4), 0);
+	KT_EXPECT_EQ(current->min_flt, flt);            /* no fault: nothing to copy */
+	switch_to_new_mm(parent);
+	KT_EXPECT(copy_from_user(buf, (void *)BASE, 4) == 0 && strcmp(buf, "two") == 0);
+	switch_to_new_mm(saved);
+	mmput(child);
+	mmput(parent);
+}
+
+/* Memory that was only read maps the zero page, and fork keeps it so; the
+ * first write on either side gets a fresh zeroed page (wp_page_copy with
+ * no page to copy), and the other side still reads zeros. */
+KTEST(mm_cow_fork_keeps_zero_page)
+{
+	struct mm_struct *parent = mm_alloc(), *child, *saved = current->mm;
+	char buf[8] = "xxxxxxx";
+
+	KT_ASSERT(parent);
+	KT_EXPECT_EQ(map_anon(parent, BASE, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_FIXED), (long)BASE);
+	switch_to_new_mm(parent);
+	KT_EXPECT_EQ(copy_from_user(buf, (void *)BASE, 8), 0);
+	KT_EXPECT(is_zero_page(page_at(parent, BASE)));
+	child = dup_mm(parent);
+	KT_ASSERT(child);
+	KT_EXPECT(is_zero_page(page_at(child, BASE)) && !pte_write(pte_of(child, BASE)));
+	switch_to_new_mm(child);
+	KT_EXPECT_EQ(copy_to_user((void *)(BASE + 8), "kid", 4), 0);
+	KT_EXPECT(!is_zero_page(page_at(child, BASE)) && pte_write(pte_of(child, BASE)));
+	KT_EXPECT(copy_from_user(buf, (void *)BASE, 8) == 0 && buf[0] == 0);
+	switch_to_new_mm(parent);
+	KT_EXPECT(copy_from_user(buf, (void *)(BASE + 8), 4) == 0 && buf[0] == 0);
+	KT_EXPECT(is_zero_page(page_at(parent, BASE)));
+	switch_to_new_mm(saved);
+	mmput(child);
+	mmput(parent);
+}

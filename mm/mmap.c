@@ -266,15 +266,21 @@ static struct vm_area_struct *vma_merge_neighbours(struct mm_struct *mm, struct 
  */
 bool vma_wants_writenotify(const struct vm_area_struct *vma)
 {
+	/* LAB(dirty): BEGIN vma_wants_writenotify: track this VMA's writes? */
+	/* LAB(dirty): STUB return false; */
 	struct address_space *m = vma_mapping(vma);
 
 	if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) != (VM_WRITE | VM_SHARED))
 		return false;
+	/* Raw frames have no struct page to hand to ->page_mkwrite. */
+	if (vma->vm_flags & VM_PFNMAP)
+		return false;
 	if (vma->vm_ops && vma->vm_ops->page_mkwrite)
 		return true;
-	if (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))
+	if (vma->vm_flags & VM_MIXEDMAP)
 		return false;
 	return m && mapping_cap_account_dirty(m);
+	/* LAB(dirty): END */
 }
 
 /*
@@ -287,8 +293,10 @@ static void vma_set_page_prot(struct vm_area_struct *vma)
 {
 	unsigned long flags = vma->vm_flags;
 
+	/* LAB(dirty): BEGIN vma_set_page_prot: read-only PTEs for write notification */
 	if (vma_wants_writenotify(vma))
 		flags &= ~VM_SHARED;
+	/* LAB(dirty): END */
 	vma->vm_page_prot = vm_get_page_prot(flags);
 }
 
@@ -340,8 +348,23 @@ unsigned long calc_vm_flags(unsigned long prot, unsigned long flags)
 }
 
 /*
- * The file checks of mmap (LINUX-SEMANTICS.md items 6, 7, 9, 11), and the
- * VM_ flags they imply. Returns 0 or -EACCES / -ENODEV.
+ * The end of a file mapping must be an offset the file can have (item 13,
+ * Linux's file_mmap_ok): 2^63 - 1 for regular files, the whole unsigned
+ * range for devices. Checked before the mapping type, as Linux does.
+ */
+static int file_mmap_ok(struct file *file, unsigned long pgoff, unsigned long len)
+{
+	u64 maxsize = S_ISREG(file->f_inode->i_mode) ? 0x7fffffffffffffffULL : ~0ULL;
+
+	if (len > maxsize || pgoff > (maxsize - len) >> PAGE_SHIFT)
+		return -EOVERFLOW;
+	return 0;
+}
+
+/*
+ * The file checks of mmap (LINUX-SEMANTICS.md items 6, 7, 9, 11), after
+ * the type, and the VM_ flags they imply. Returns 0 or -EACCES / -EPERM
+ * (PROT_EXEC on a noexec filesystem) / -ENODEV.
  */
 static int mmap_check_file(struct file *file, unsigned long prot, unsigned long flags,
 			   unsigned long *vm_flags)
@@ -446,7 +469,9 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 	start = mmap_place(mm, addr, len, flags);
 	if (start < 0)
 		return start;
-	err = mmap_check_type(file, &flags);
+	err = file ? file_mmap_ok(file, pgoff, len) : 0;
+	if (!err)
+		err = mmap_check_type(file, &flags);
 	if (err)
 		return err;
 	vm_flags = calc_vm_flags(prot, flags);

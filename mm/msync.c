@@ -33,6 +33,8 @@
 
 SYSCALL_DEFINE3(msync, unsigned long, start, size_t, len, int, flags)
 {
+	/* LAB(dirty): BEGIN msync: check the arguments, write back for MS_SYNC */
+	/* LAB(dirty): STUB return -ENOSYS; */
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
 	int unmapped_error = 0;
@@ -92,4 +94,5 @@ SYSCALL_DEFINE3(msync, unsigned long, start, size_t, len, int, flags)
 	}
 	up_read(&mm->mmap_lock);
 	return err ? err : unmapped_error;
+	/* LAB(dirty): END */
 }

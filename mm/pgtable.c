@@ -106,6 +106,8 @@ int pgtable_map_range(pgd_t *pgd, unsigned long va, phys_addr_t pa, unsigned lon
 
 bool pgtable_lookup(pgd_t *pgd, unsigned long va, struct pt_lookup *out)
 {
+	/* LAB(pgtable): BEGIN pgtable_lookup: walk to the leaf that maps va, at any level */
+	/* LAB(pgtable): STUB return false; */
 	pgd_t *pgde = pgd_offset_pgd(pgd, va);
 	pud_t *pude;
 	pmd_t *pmde;
@@ -135,12 +137,15 @@ bool pgtable_lookup(pgd_t *pgd, unsigned long va, struct pt_lookup *out)
 	*out = (struct pt_lookup){ 1, pte_val(pte),
 		PFN_PHYS(pte_pfn(pte)) + (va & ~PAGE_MASK), PAGE_SIZE };
 	return true;
+	/* LAB(pgtable): END */
 }
 
 /* ---- user address spaces ---------------------------------------------------- */
 
 pgd_t *pgd_alloc(void)
 {
+	/* LAB(pgtable): BEGIN pgd_alloc: empty user half, kernel half shared */
+	/* LAB(pgtable): STUB return NULL; */
 	phys_addr_t pa = pgtable_alloc_page();
 	pgd_t *pgd;
 
@@ -150,6 +155,7 @@ pgd_t *pgd_alloc(void)
 	for (unsigned int i = pgd_index(USER_TOP); i < PTRS_PER_TABLE; i++)
 		pgd[i] = init_mm.pgd[i];
 	return pgd;
+	/* LAB(pgtable): END */
 }
 
 static void free_table_page(phys_addr_t pa)
@@ -170,6 +176,8 @@ static void free_pmd_table(phys_addr_t pmd_pa)
 
 void pgd_free(pgd_t *pgd)
 {
+	/* LAB(pgtable): BEGIN pgd_free: free the user half's tables, then the top level */
+	/* LAB(pgtable): STUB (void)free_pmd_table; */
 	for (unsigned int i = 0; i < pgd_index(USER_TOP); i++) {
 		pud_t *pud;
 
@@ -182,6 +190,7 @@ void pgd_free(pgd_t *pgd)
 		free_table_page(pgd_table_pa(pgd[i]));
 	}
 	free_table_page(__pa(pgd));
+	/* LAB(pgtable): END */
 }
 
 /* ---- the kernel's page tables ------------------------------------------- */
@@ -220,6 +229,8 @@ pte_t unmap_kernel_page(unsigned long va)
 
 int protect_kernel_page(unsigned long va, pgprot_t prot)
 {
+	/* LAB(pgtable): BEGIN protect_kernel_page: new protection for va's PTE, then flush */
+	/* LAB(pgtable): STUB return -ENOSYS; */
 	pte_t *ptep;
 	int err = 0;
 
@@ -233,6 +244,7 @@ int protect_kernel_page(unsigned long va, pgprot_t prot)
 	}
 	spin_unlock(&init_mm.page_table_lock);
 	return err;
+	/* LAB(pgtable): END */
 }
 
 bool lookup_kernel_address(unsigned long va, struct pt_lookup *out)

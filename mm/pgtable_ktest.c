@@ -220,3 +220,63 @@ KTEST(ioremap_aliases_frame)
 	iounmap((void *)io);
 	put_page(p);
 }
+
+/*
+ * A new address space's top level (pgd_alloc): the user half empty, the
+ * kernel half the same entries as init_mm's. So a kernel mapping made
+ * afterwards, below those shared entries, shows through the new one too.
+ */
+KTEST(pgtable_user_pgd_shares_kernel_half)
+{
+	pgd_t *pgd = pgd_alloc();
+	struct test_mapping m;
+	struct pt_lookup l;
+	unsigned int user = 0, differ = 0;
+
+	KT_ASSERT(pgd != NULL);
+	for (unsigned int i = 0; i < pgd_index(USER_TOP); i++)
+		user += !pgd_none(pgd[i]);
+	for (unsigned int i = pgd_index(USER_TOP); i < PTRS_PER_TABLE; i++)
+		differ += pgd_val(pgd[i]) != pgd_val(init_mm.pgd[i]);
+	KT_EXPECT_EQ(user, 0);
+	KT_EXPECT_EQ(differ, 0);
+	KT_ASSERT(test_map(&m, PAGE_KERNEL));
+	KT_EXPECT(pgtable_lookup(pgd, m.va, &l) && l.phys == page_to_phys(m.page));
+	test_unmap(&m);
+	pgd_free(pgd);
+}
+
+/*
+ * Map user addresses that need tables at every level (two under one PTE
+ * table, one under another PMD table, one under another top-level entry:
+ * 9 table pages with the top level), then pgd_free: every table page comes
+ * back, and none of the kernel half's, which every address space shares.
+ */
+KTEST(pgtable_user_tables_freed)
+{
+	static const unsigned long addrs[] = {
+		0x400000, 0x401000, 0x40000000, 0x7f0000000000,
+	};
+	struct page *frame = alloc_page(__GFP_ZERO);
+	unsigned long before;
+	struct pt_lookup l;
+	pgd_t *pgd;
+
+	KT_ASSERT(frame != NULL);
+	before = nr_free_pages();
+	pgd = pgd_alloc();
+	KT_ASSERT(pgd != NULL);
+	for (unsigned int i = 0; i < ARRAY_SIZE(addrs); i++) {
+		KT_EXPECT_EQ(pgtable_map_range(pgd, addrs[i], page_to_phys(frame), PAGE_SIZE,
+					       PAGE_USER_RW, false, pgtable_alloc_page), 0);
+		KT_EXPECT(pgtable_lookup(pgd, addrs[i] + 8, &l) && l.level == 1 &&
+			  l.phys == page_to_phys(frame) + 8);
+	}
+	KT_EXPECT_EQ(before - nr_free_pages(), 9);
+	pgd_free(pgd);
+	KT_EXPECT_EQ(nr_free_pages(), before);
+	for (unsigned int i = pgd_index(USER_TOP); i < PTRS_PER_TABLE; i++)
+		if (!pgd_none(init_mm.pgd[i]))
+			KT_EXPECT(page_ref_count(pfn_to_page(PFN_DOWN(pgd_table_pa(init_mm.pgd[i])))) > 0);
+	put_page(frame);
+}

@@ -90,6 +90,8 @@ void vma_unlink_file(struct vm_area_struct *vma)
  */
 static int page_mkclean_one(struct page *page, struct vm_area_struct *vma, unsigned long addr)
 {
+	/* LAB(dirty): BEGIN page_mkclean_one: write-protect and clean one PTE */
+	/* LAB(dirty): STUB return 0; */
 	struct mm_struct *mm = vma->vm_mm;
 	pte_t *ptep, pte;
 	int ret = 0;
@@ -116,6 +118,7 @@ static int page_mkclean_one(struct page *page, struct vm_area_struct *vma, unsig
 out:
 	spin_unlock(&mm->page_table_lock);
 	return ret;
+	/* LAB(dirty): END */
 }
 
 int page_mkclean(struct page *page)

@@ -70,6 +70,11 @@ static const struct vm_operations_struct shmem_vm_ops = {
 	.name = "shmem",
 };
 
+bool vma_is_anon_shmem(const struct vm_area_struct *vma)
+{
+	return vma->vm_ops == &shmem_vm_ops;
+}
+
 int shmem_zero_setup(struct vm_area_struct *vma)
 {
 	struct shmem_object *obj = kzalloc(sizeof(*obj), GFP_KERNEL);

@@ -153,6 +153,13 @@ phys_addr_t vmalloc_to_phys(const void *addr)
 	return lookup_kernel_address((unsigned long)addr, &l) ? l.phys : 0;
 }
 
+struct page *vmalloc_to_page(const void *addr)
+{
+	phys_addr_t pa = vmalloc_to_phys(addr);
+
+	return pa ? pfn_to_page(PFN_DOWN(pa)) : NULL;
+}
+
 void vmalloc_init(void)
 {
 	pr_info("vmalloc: area %#lx-%#lx\n", VMALLOC_START, VMALLOC_END);

@@ -19,12 +19,41 @@ Suites, run in this order (a failing suite does not stop the others):
          build/test-logs/user.log has all of it. --extra-tests DIR (or
          $EXTRA_TESTS, as `make test EXTRA_TESTS=DIR` sets it) first copies
          every executable in DIR into /extra-tests on the vda image.
+  truncrace  Two PVH boots running only /tests/truncate_race_test (init's
+         exec mode): with "fault_delay=5" every file fault sleeps 5 ms
+         between finding its page and installing the PTE, and the test must
+         pass (the truncate_count recheck retries the faults truncate
+         overtook); with "fault_delay=5 truncate_guard=0" the recheck is
+         off, and the test must FAIL, reporting lost stores (the stale
+         mapping it exists to catch). Each boot is one result line.
   grub   GRUB boot of the test ISO (its grub.cfg passes "ktest"): the kernel
          must come up through Multiboot2 and pass its tests.
   oops   PVH boot with "crash=pagefault": the kernel must print a Linux-style
          oops with a decoded error code and a symbolized backtrace, then panic.
   gdb    QEMU paused with a GDB server; GDB breaks in kmain and in the page
          fault handler, and the backtraces must make sense.
+  gdb-cow  `make gdb-batch`'s path with user/gdb/cow_gdb: stop in do_wp_page
+         during a COW fault and check the PTE and struct page before and
+         after it with the fl-* commands (tools/gdb/faultline).
+  gdb-shared  The same with user/gdb/shared_gdb: the write-protect fault
+         of a clean page of a shared file mapping; before it the PTE is
+         read-only and the page clean, after it both are dirty.
+  persist
+         A file written and synced in one boot is on the disk: the host
+         reads it back with debugfs, and a second boot reads it too.
+  fulldisk
+         PVH boot of a small root image of its own (build/fulldisk.img,
+         2 MiB, made by the Makefile) with "init.mode=exec" running
+         /tests/fulldisk_test --keep FILE: it fills the disk and stores
+         through a shared mapping until SIGBUS. Each of its checks is one
+         result line; then the host reads FILE from the image with debugfs
+         (what reached the disk: the pages written, zeros after) and runs
+         `e2fsck -fn` on it.
+  labs   The coursework labs (docs/labs/, tools/labs/lab.py check): for each
+         lab, the full tree scores full marks with `make grade`, and the
+         handout (`make handout`, built from copies of this build's objects,
+         so only the stubbed files recompile) builds and scores below full.
+         Two result lines per lab.
   e2fsck After the boots: `e2fsck -fn` on the vda image they used must find
          the filesystem clean (one result line).
 
@@ -423,6 +452,98 @@ def suite_user(args, tap):
         tap.result(False, "user: the test boot completed")
 
 
+# The truncate race test (user/tests/truncate_race_test.c), the check that
+# fails when a store is lost, and the kernel switches of the two boots.
+TRUNCRACE_PROG = "/tests/truncate_race_test"
+TRUNCRACE_CHECK = "no store lost"
+TRUNCRACE_DELAY = "fault_delay=5"
+TRUNCRACE_NO_GUARD = "truncate_guard=0"
+
+
+class ProgramOutput:
+    """The TAP lines of one program run by init's exec mode, and init's
+    faultline-exit-status line."""
+
+    def __init__(self):
+        self.lines = []                  # the program's result and # lines
+        self.failed = []                 # its "not ok" lines
+        self.closing = None
+        self.status = None
+
+    def on_line(self, line):
+        m = qemu.INIT_STATUS.fullmatch(line)
+        if m:
+            self.status = int(m.group(1))
+            return
+        if KTEST_CLOSING.fullmatch(line):
+            self.closing = line
+        m = KTEST_RESULT.fullmatch(line)
+        if m and m.group(1) == "not ok":
+            self.failed.append(line)
+        if m or line.startswith("# "):
+            self.lines.append(line)
+
+
+def truncrace_boot(args, tag, switches):
+    """Boot once running only the race test with the given kernel
+    switches; returns (Boot, ProgramOutput)."""
+    out = ProgramOutput()
+    run = boot(args, tag, out.on_line, kernel=args.kernel,
+               kargs=kernel_cmdline("init.mode=exec", switches, args.kargs,
+                                    "--", TRUNCRACE_PROG))
+    save_log(args, tag, run.console)
+    return run, out
+
+
+def truncrace_failure(run, out, problem):
+    """Why a truncrace boot failed, the test's output, and the console tail
+    if the test never finished."""
+    diag(f"truncrace: {problem}")
+    show_lines(out.lines, f"output of {TRUNCRACE_PROG}:")
+    if out.status is None:
+        run.show_failure()
+
+
+def suite_truncrace(args, tap):
+    """The truncate-vs-fault race, both ways: it must pass with the guard
+    and be caught without it."""
+    run, out = truncrace_boot(args, "truncrace-guard", TRUNCRACE_DELAY)
+    ok = run.status == qemu.EXIT_POWEROFF and out.status == 0 \
+        and out.closing is not None
+    if not ok:
+        truncrace_failure(run, out,
+                          f"{describe_status(run.status, run.timeout)}, "
+                          f"test exit status {out.status}")
+    tap.result(ok, f"truncrace: {TRUNCRACE_DELAY}: no store is lost while "
+                   "truncate races slow faults")
+
+    run, out = truncrace_boot(args, "truncrace-noguard",
+                              kernel_cmdline(TRUNCRACE_DELAY,
+                                             TRUNCRACE_NO_GUARD))
+    caught = [line for line in out.failed if TRUNCRACE_CHECK in line]
+    ok = run.status == qemu.EXIT_POWEROFF and out.status == 1 \
+        and out.closing is not None and caught and \
+        len(caught) == len(out.failed)
+    if ok:
+        diag(f"truncrace: with {TRUNCRACE_NO_GUARD} the test caught the "
+             "stale mapping, as it must:")
+        for line in caught + [l for l in out.lines
+                              if "lost store" in l or "child:" in l
+                              or "vmstat" in l]:
+            diag(f"  {line}")
+    elif out.status == 0:
+        truncrace_failure(run, out, f"the test PASSED with "
+                          f"{TRUNCRACE_NO_GUARD}: no stale mapping was "
+                          "caught (does the kernel know the switch?)")
+    else:
+        truncrace_failure(run, out,
+                          f"{describe_status(run.status, run.timeout)}, "
+                          f"test exit status {out.status}; expected exit 1 "
+                          f"with only the '{TRUNCRACE_CHECK}' check failing")
+    tap.result(ok, f"truncrace: {TRUNCRACE_DELAY} {TRUNCRACE_NO_GUARD}: "
+                   "the test catches the lost stores")
+
+
 def suite_grub(args, tap):
     """GRUB boot of the test ISO: Multiboot2 works and the ktests pass."""
     out = KtestOutput()
@@ -484,6 +605,19 @@ def frames(lines):
             for m in map(GDB_FRAME.match, lines) if m]
 
 
+def split_at_marks(lines):
+    """GDB's output lines split into parts at the GDB_MARK lines the
+    script echoes: {part name: lines} ("start" before the first mark)."""
+    parts = collections.defaultdict(list)
+    part = "start"
+    for line in lines:
+        if line.startswith(GDB_MARK):
+            part = line[len(GDB_MARK):].strip()
+        else:
+            parts[part].append(line)
+    return parts
+
+
 def suite_gdb(args, tap):
     """Debug the kernel with GDB through QEMU's GDB server.
 
@@ -512,8 +646,9 @@ def suite_gdb(args, tap):
         f"echo {GDB_MARK} end\\n",
         "kill",
     ]
-    # -nx: ignore ~/.gdbinit, so results don't depend on who runs the tests.
-    gdb_cmd = ["gdb", "-q", "-batch", "-nx", "-x", str(qemu.GDB_INIT)]
+    # Batch mode with -nx (~/.gdbinit ignored, so results don't depend on
+    # who runs the tests) and the fl-* helpers loaded, as make gdb has them.
+    gdb_cmd = qemu.gdb_base_command(batch=True)
     for c in commands:
         gdb_cmd += ["-ex", c]
 
@@ -548,15 +683,8 @@ def suite_gdb(args, tap):
         qemu_errors = qemu_err.read_text("utf-8", "replace").splitlines()
     save_log(args, "gdb", console)
 
-    # Split GDB's output at the markers.
     gdb_lines = gdb_output.decode("utf-8", "replace").splitlines()
-    parts = collections.defaultdict(list)
-    part = "start"
-    for line in gdb_lines:
-        if line.startswith(GDB_MARK):
-            part = line[len(GDB_MARK):].strip()
-        else:
-            parts[part].append(line)
+    parts = split_at_marks(gdb_lines)
     bt1 = frames(parts["backtrace 1"])
     bt2 = frames(parts["backtrace 2"])
 
@@ -589,6 +717,303 @@ def suite_gdb(args, tap):
                      f"ktest_extable_* and kernel_init ({bt2 or 'none'})")
     tap.result(ok2, "gdb: backtrace from the page-fault handler names the "
                     "faulting test")
+
+
+# The programs of the gdb-cow and gdb-shared suites (user/gdb/) fault at
+# these fixed addresses; the shared one maps this file of its cwd (/tmp).
+COW_ADDR = 0x5a5a0000
+SHARED_ADDR = 0x5b5b0000
+SHARED_FILE = "/tmp/shared_gdb.dat"
+GDB_SUITE_MIN_TIMEOUT = 600      # seconds for one gdb-batch run under TCG
+# A walk's last line in fl-pte: "PTE[416] 0x8000000000236065  P - U A D NX  frame 0x236 ...".
+FL_PTE_LEAF = re.compile(r"\s*PTE\[\s*\d+\] 0x([0-9a-f]+)  (.*?)  frame 0x([0-9a-f]+)")
+FL_PAGE_FIELD = re.compile(r"\s*(refcount|mapcount):\s+(\d+)")
+FL_PAGE_FLAGS = re.compile(r"\s*flags:\s+0x[0-9a-f]+ (.*)")
+
+
+def pte_leaf(lines):
+    """(PTE value, set of flag letters, frame) from fl-pte output, or None."""
+    for line in lines:
+        m = FL_PTE_LEAF.match(line)
+        if m:
+            flags = {f for f in m.group(2).split() if f != "-"}
+            return int(m.group(1), 16), flags, int(m.group(3), 16)
+    return None
+
+
+def show_pte(leaf):
+    """A pte_leaf() result for a message."""
+    if leaf is None:
+        return "(no PTE line in the output)"
+    value, flags, frame = leaf
+    return f"{value:#x} [{' '.join(sorted(flags))}] frame {frame:#x}"
+
+
+def page_fields(lines):
+    """{"refcount": N, "mapcount": N, "flags": {names}} from fl-page output."""
+    out = {}
+    for line in lines:
+        m = FL_PAGE_FIELD.match(line)
+        if m:
+            out[m.group(1)] = int(m.group(2))
+        m = FL_PAGE_FLAGS.match(line)
+        if m:
+            out["flags"] = set(m.group(1).split())
+    return out
+
+
+def fault_frames(parts):
+    """True if the "stopped" part's backtrace is do_wp_page called (through
+    any helpers) from handle_mm_fault."""
+    stopped = frames(parts.get("stopped", []))
+    return (stopped[:1] == ["do_wp_page"] and
+            any(f.lstrip("_") == "handle_mm_fault" for f in stopped[1:])), stopped
+
+
+class GdbRun:
+    """One `tools/qemu.py gdb-batch` run (what make gdb-batch runs) of a
+    program of user/gdb/ with a script, and the result lines about it."""
+
+    def __init__(self, args, tap, suite, prog_name, script):
+        self.tap, self.suite = tap, suite
+        self.timeout = max(args.timeout, GDB_SUITE_MIN_TIMEOUT)
+        prog = Path(args.kernel).resolve().parent / "user" / "gdb" / prog_name
+        if prog.is_file():
+            self.status, self.lines, self.console = self._run(args, prog, script)
+        else:
+            self.status, self.lines, self.console = 127, [f"{prog} not built"], []
+        self.parts = split_at_marks(self.lines)
+        self.shown = False
+        save_log(args, suite, self.console)
+
+    @staticmethod
+    def mark(name):
+        """A script line that marks the start of part `name` of the output."""
+        return f"echo {GDB_MARK} {name}\\n"
+
+    def _run(self, args, prog, script_lines):
+        kernel_dir = Path(args.kernel).resolve().parent
+        with tempfile.TemporaryDirectory() as tmp:
+            script = Path(tmp) / f"{self.suite}.gdb"
+            script.write_text("\n".join(script_lines) + "\n")
+            cmd = [sys.executable, str(REPO / "tools" / "qemu.py"), "gdb-batch",
+                   "--kernel", str(args.kernel), "--accel", args.accel,
+                   "--mem", args.mem, "--smp", str(args.smp),
+                   "--disk", str(args.disk), "--kargs", args.kargs,
+                   "--prog", str(prog), "--script", str(script),
+                   "--timeout", str(self.timeout)]
+            try:
+                done = subprocess.run(cmd, stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT,
+                                      timeout=self.timeout + 60)
+                status, out = done.returncode, done.stdout
+            except subprocess.TimeoutExpired as e:
+                status, out = None, e.output or b""
+        log = kernel_dir / "gdb-batch-serial.log"
+        console = log.read_text("utf-8", "replace").splitlines() \
+            if log.exists() else []
+        return status, out.decode("utf-8", "replace").splitlines(), console
+
+    def part(self, name):
+        return self.parts.get(name, [])
+
+    def check(self, ok, name, problem):
+        """One result line; on failure the problem, and (once) GDB's
+        output and the console's end."""
+        if not ok:
+            diag(f"{self.suite}: {problem}")
+            if not self.shown:
+                self.shown = True
+                if self.status is None:
+                    diag(f"{self.suite}: timed out after {self.timeout:g} s")
+                show_lines(self.lines, "GDB output:")
+                show_tail(self.console)
+        self.tap.result(ok, f"{self.suite}: {name}")
+
+    def check_end(self):
+        """The program exited 0 and GDB ran the whole script."""
+        codes = [int(m.group(1)) for m in
+                 map(qemu.INIT_STATUS.fullmatch, self.console) if m]
+        self.check(self.status == 0 and codes == [0] and "end" in self.parts,
+                   "the program exits 0 and the GDB script runs to its end",
+                   f"GDB exit status {self.status}, program status "
+                   f"{codes or 'missing'}")
+
+
+def suite_gdb_cow(args, tap):
+    """Step a copy-on-write fault with the fl-* commands.
+
+    user/gdb/cow_gdb writes a private page at COW_ADDR, forks, and writes
+    it again in the parent while the child still maps it. GDB stops in
+    do_wp_page for that address (fl-break-fault), checks with fl-pte that
+    the PTE is present and read-only and with fl-page that the page is
+    mapped twice, runs the fault to its end (finish), and checks that the
+    parent's PTE now maps a new frame, writable and dirty, mapped once,
+    and that the old page lost one mapping (the child's is left). Then the
+    run continues to the power-off stop.
+    """
+    mark, addr = GdbRun.mark, f"{COW_ADDR:#x}"
+    run = GdbRun(args, tap, "gdb-cow", "cow_gdb", [
+        f"fl-break-fault - {addr} -at do_wp_page",
+        "continue",
+        mark("stopped"), "bt 4",
+        mark("ps"), "fl-ps",
+        mark("vmas"), "fl-vmas",
+        mark("pte before"), f"fl-pte {addr}",
+        mark("page before"), f"fl-page {addr}",
+        "set $old_pfn = (vmf->orig_pte.pte & 0x000ffffffffff000) >> 12",
+        "finish",
+        mark("pte after"), f"fl-pte {addr}",
+        mark("page after"), f"fl-page {addr}",
+        mark("old page after"), "fl-page -pfn $old_pfn",
+        "delete",
+        "continue",
+        mark("dmesg"), "fl-dmesg 5",
+        mark("end"),
+    ])
+
+    ok, stopped = fault_frames(run.parts)
+    run.check(ok, "fl-break-fault stops in do_wp_page for the COW write",
+              f"expected do_wp_page called from handle_mm_fault; got "
+              f"{stopped or 'none'}")
+
+    cow = [ln for ln in run.part("ps") if ln.rstrip().endswith(" cow_gdb")]
+    run.check(len(cow) == 2 and sum(ln.startswith("*") for ln in cow) == 1,
+              "fl-ps shows parent and child, the parent as current",
+              "expected two cow_gdb lines in fl-ps, one marked *")
+
+    vmas = run.part("vmas")
+    anon = [ln for ln in vmas
+            if ln.startswith(f"{COW_ADDR:08x}-{COW_ADDR + 4096:08x} rw-p ")]
+    text = [ln for ln in vmas if "/exec/cow_gdb" in ln and " r-xp " in ln]
+    run.check(len(anon) == 1 and anon[0].split()[-1] == "anonymous" and
+              len(text) == 1 and text[0].split()[-1] != "anonymous",
+              "fl-vmas lists the page and the program text with their vm_ops",
+              "expected a rw-p anonymous VMA at the page and an r-xp VMA of "
+              "/exec/cow_gdb with a vm_ops name")
+
+    # The program printed its /proc/self/maps before the fork: fl-vmas
+    # without its vm_ops column must say the same, line for line.
+    maps = [ln[len("maps: "):].rstrip() for ln in run.console
+            if ln.startswith("maps: ")]
+    ours = [ln.rstrip()[:ln.rstrip().rfind(" ")].rstrip()
+            for ln in vmas[1:] if ln.strip()]
+    run.check(maps and ours == maps,
+              "fl-vmas matches the program's /proc/self/maps",
+              "fl-vmas (vm_ops column dropped):\n  " + "\n  ".join(ours) +
+              "\n/proc/self/maps:\n  " + "\n  ".join(maps))
+
+    before = pte_leaf(run.part("pte before"))
+    page_before = page_fields(run.part("page before"))
+    run.check(before is not None and {"P", "U"} <= before[1] and
+              "W" not in before[1] and page_before.get("mapcount") == 2,
+              "before: fl-pte shows the PTE read-only, fl-page map count 2",
+              f"PTE {show_pte(before)}, page {page_before}")
+
+    after = pte_leaf(run.part("pte after"))
+    page_after = page_fields(run.part("page after"))
+    old_after = page_fields(run.part("old page after"))
+    run.check(after is not None and before is not None and
+              {"P", "W", "U", "D"} <= after[1] and after[2] != before[2] and
+              page_after.get("mapcount") == 1 and
+              old_after.get("mapcount") == 1,
+              "after finish: a new frame, writable and dirty; the old page "
+              "mapped once (by the child)",
+              f"PTE {show_pte(after)} (before {show_pte(before)}), new page "
+              f"{page_after}, old page {old_after}")
+    run.check_end()
+
+
+def suite_gdb_tour(args, tap):
+    """Run docs/tour.md's GDB script (tests/gdb/tour.gdb) against its
+    program, user/gdb/tour_gdb: every breakpoint and fl-* command of the
+    guided tour must work, and the program must finish its own checks.
+    The tour's text quotes this script's output, so a change that breaks
+    the tour shows up here."""
+    script = (REPO / "tests" / "gdb" / "tour.gdb").read_text().splitlines() \
+        + [GdbRun.mark("end")]
+    run = GdbRun(args, tap, "gdb-tour", "tour_gdb", script)
+    run.check(any("tour: done" in line for line in run.console),
+              "the tour program ran every step and checked it",
+              "no 'tour: done' on the console")
+    run.check_end()
+
+
+def suite_gdb_shared(args, tap):
+    """Step the write-protect fault of a shared file mapping (dirty
+    tracking) with the fl-* commands.
+
+    user/gdb/shared_gdb maps a clean page of SHARED_FILE shared at
+    SHARED_ADDR, reads it (the PTE comes read-only: write notification)
+    and writes it. GDB stops in do_wp_page for that address, checks with
+    fl-pte that the PTE is present, read-only and clean and with fl-page
+    and fl-pagecache that the page-cache page is clean, finishes the fault,
+    and checks that the same frame is now mapped writable and dirty and
+    the page is dirty.
+    """
+    mark, addr = GdbRun.mark, f"{SHARED_ADDR:#x}"
+    run = GdbRun(args, tap, "gdb-shared", "shared_gdb", [
+        f"fl-break-fault - {addr} -at do_wp_page",
+        "continue",
+        mark("stopped"), "bt 4",
+        mark("pte before"), f"fl-pte {addr}",
+        mark("page before"), f"fl-page {addr}",
+        mark("cache before"), f"fl-pagecache {SHARED_FILE}",
+        "finish",
+        mark("pte after"), f"fl-pte {addr}",
+        mark("page after"), f"fl-page {addr}",
+        mark("cache after"), f"fl-pagecache {SHARED_FILE}",
+        "delete",
+        "continue",
+        mark("end"),
+    ])
+
+    ok, stopped = fault_frames(run.parts)
+    run.check(ok, "fl-break-fault stops in do_wp_page for the first store "
+                  "to the shared page",
+              f"expected do_wp_page called from handle_mm_fault; got "
+              f"{stopped or 'none'}")
+
+    def cache_line(part):
+        """The flags of page 0 in fl-pagecache's table, or None."""
+        for line in run.part(part):
+            cols = line.split()
+            if len(cols) >= 4 and cols[0] == "0" and cols[1].startswith("0x"):
+                return set(cols[4:])
+        return None
+
+    before = pte_leaf(run.part("pte before"))
+    page_before = page_fields(run.part("page before"))
+    cache_before = cache_line("cache before")
+    run.check(before is not None and {"P", "U"} <= before[1] and
+              not {"W", "D"} & before[1] and
+              "dirty" not in page_before.get("flags", {"dirty"}) and
+              cache_before is not None and "dirty" not in cache_before,
+              "before: the PTE is read-only and clean, the page clean "
+              "(fl-pte, fl-page, fl-pagecache)",
+              f"PTE {show_pte(before)}, page {page_before}, page-cache "
+              f"flags {cache_before}")
+
+    after = pte_leaf(run.part("pte after"))
+    page_after = page_fields(run.part("page after"))
+    cache_after = cache_line("cache after")
+    run.check(after is not None and before is not None and
+              {"P", "W", "U", "D"} <= after[1] and after[2] == before[2] and
+              "dirty" in page_after.get("flags", set()) and
+              cache_after is not None and "dirty" in cache_after,
+              "after finish: the same frame writable and dirty, the page "
+              "dirty",
+              f"PTE {show_pte(after)} (before {show_pte(before)}), page "
+              f"{page_after}, page-cache flags {cache_after}")
+    run.check_end()
+
+
+def suite_labs(args, tap):
+    """Every lab: full marks for the full tree, below full for its handout."""
+    sys.path.insert(0, str(REPO / "tools" / "labs"))
+    import lab  # noqa: E402  (tools/labs/lab.py)
+    lab.check(args, tap.result, diag)
 
 
 def find_e2fsck():
@@ -647,6 +1072,17 @@ def run_e2fsck(image, timeout):
         return None, [f"timed out after {timeout:g} s"]
 
 
+def debugfs_dump(image, path, timeout):
+    """(bytes of path in the ext2 image or b"", debugfs's output lines)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        dumped = Path(tmp, "dumped")
+        done = subprocess.run([qemu.find_debugfs(), "-R", f"dump {path} {dumped}", str(image)],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=timeout)
+        data = dumped.read_bytes() if dumped.exists() else b""
+    return data, done.stdout.decode("utf-8", "replace").splitlines()
+
+
 def persist_boot(args, disk, mode):
     """Boot once running only the persistence ktest; True if it passed."""
     out = KtestOutput()
@@ -671,18 +1107,12 @@ def suite_persist(args, tap):
     tap.result(persist_boot(args, disk, "write"),
                "persist: boot 1 writes and syncs a 4 MiB file")
 
-    debugfs = shutil.which("debugfs") or "/usr/sbin/debugfs"
-    with tempfile.TemporaryDirectory() as tmp:
-        dumped = Path(tmp, "persist.bin")
-        done = subprocess.run([debugfs, "-R", f"dump {PERSIST_PATH} {dumped}", str(disk)],
-                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, timeout=args.timeout)
-        data = dumped.read_bytes() if dumped.exists() else b""
+    data, said = debugfs_dump(disk, PERSIST_PATH, args.timeout)
     same = data == persist_pattern(PERSIST_SIZE)
     if not same:
         diag(f"persist: debugfs read {len(data)} bytes of {PERSIST_PATH}; "
              f"expected {PERSIST_SIZE} bytes of the pattern")
-        show_lines(done.stdout.decode("utf-8", "replace").splitlines(), "debugfs said:")
+        show_lines(said, "debugfs said:")
     tap.result(same, "persist: debugfs reads the file back byte for byte on the host")
 
     tap.result(persist_boot(args, disk, "check"),
@@ -691,6 +1121,92 @@ def suite_persist(args, tap):
     if status != 0:
         show_lines(output, "e2fsck said:")
     tap.result(status == 0, "persist: e2fsck finds the disk clean after both boots")
+
+
+# What user/tests/fulldisk_test.c writes, and where it leaves it (--keep).
+FULLDISK_KEPT = "/tmp/fulldisk.bin"
+FULLDISK_PAGES = 32
+FULLDISK_KEPT_LINE = re.compile(r"# kept (\S+): (\d+) pages written")
+
+
+def fulldisk_expected(written):
+    """The kept file's bytes: pattern() of fulldisk_test.c in the pages
+    written, zeros in the rest."""
+    out = bytearray(FULLDISK_PAGES * 4096)
+    for page in range(written):
+        base = page * 4096
+        out[base:base + 4096] = bytes((page * 31 + off * 7 + 1) & 0xff
+                                      for off in range(4096))
+    return bytes(out)
+
+
+def suite_fulldisk(args, tap):
+    """Stores through a shared mapping on a full disk: SIGBUS at the store
+    that needs a block the disk does not have, nothing written before lost
+    (->page_mkwrite reserves blocks; docs/ext2.md). A fresh copy of the
+    small image each run."""
+    image = Path(args.kernel).resolve().parent / "fulldisk.img"
+    if not image.is_file():
+        diag(f"fulldisk: {image} does not exist (`make test` makes it)")
+        tap.result(False, "fulldisk: the small image exists")
+        return
+    disk = image.with_name("fulldisk-run.img")
+    subprocess.run(["cp", "--sparse=always", str(image), str(disk)], check=True)
+
+    out = KtestOutput()
+    state = {"written": None, "status": None}
+
+    def on_line(line):
+        m = FULLDISK_KEPT_LINE.fullmatch(line)
+        if m and m.group(1) == FULLDISK_KEPT:
+            state["written"] = int(m.group(2))
+        m = qemu.INIT_STATUS.fullmatch(line)
+        if m:
+            state["status"] = int(m.group(1))
+        item = out.parse(line)
+        if item and item[0] == "result":
+            tap.result(item[1], f"fulldisk: {item[2]}")
+        elif item:
+            say(item[1])                   # the test's "# ..." diagnostics
+
+    run = boot(args, "fulldisk", on_line, disk=disk, kernel=args.kernel,
+               kargs=kernel_cmdline("init.mode=exec", args.kargs, "--",
+                                    "/tests/fulldisk_test", "--keep", FULLDISK_KEPT))
+    save_log(args, "fulldisk", run.console)
+    problems = []
+    if run.status != qemu.EXIT_POWEROFF:
+        problems.append(describe_status(run.status, run.timeout) +
+                        " (expected 1: init powers off)")
+    if state["status"] != 0:
+        problems.append(f"fulldisk_test's exit status is {state['status']} (want 0)")
+    if out.closing is None or out.closing != (out.passed, out.failed):
+        problems.append(f"closing line {out.closing}, but {out.passed} ok and "
+                        f"{out.failed} not ok lines")
+    if state["written"] is None:       # (a test that skipped never prints it)
+        problems.append(f'no "# kept {FULLDISK_KEPT}: N pages written" line')
+    for p in problems:
+        diag(f"fulldisk: {p}")
+    if problems:
+        run.show_failure()
+    tap.result(not problems, "fulldisk: the test ran to the end on the small image")
+
+    written = state["written"]
+    data, said = debugfs_dump(disk, FULLDISK_KEPT, args.timeout)
+    same = written is not None and data == fulldisk_expected(written)
+    if not same:
+        wrong = next((i for i, (a, b) in enumerate(zip(data, fulldisk_expected(written or 0)))
+                      if a != b), None)
+        diag(f"fulldisk: debugfs read {len(data)} bytes of {FULLDISK_KEPT}; expected "
+             f"{FULLDISK_PAGES * 4096}, {written} pages of the pattern then zeros "
+             f"(first difference at byte {wrong})")
+        show_lines(said, "debugfs said:")
+    tap.result(same, "fulldisk: on the disk, the pages stored before SIGBUS are intact "
+                     "and the rest reads as zeros")
+
+    status, output = run_e2fsck(disk, args.timeout)
+    if status != 0:
+        show_lines(output, "e2fsck said:")
+    tap.result(status == 0, "fulldisk: e2fsck finds the full disk clean")
 
 
 def prepare_disk(args):
@@ -715,10 +1231,16 @@ def prepare_disk(args):
 SUITES = {
     "ktest": suite_ktest,
     "user": suite_user,
+    "truncrace": suite_truncrace,
     "grub": suite_grub,
     "oops": suite_oops,
     "gdb": suite_gdb,
+    "gdb-cow": suite_gdb_cow,
+    "gdb-shared": suite_gdb_shared,
+    "gdb-tour": suite_gdb_tour,
     "persist": suite_persist,
+    "fulldisk": suite_fulldisk,
+    "labs": suite_labs,
     "e2fsck": suite_e2fsck,
 }
 

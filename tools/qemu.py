@@ -6,7 +6,11 @@ Used two ways:
 * as a command (what `make run` and `make gdb` call):
 
       python3 tools/qemu.py run (--kernel ELF | --iso ISO) [options]
-      python3 tools/qemu.py gdb --kernel ELF [options]
+      python3 tools/qemu.py gdb --kernel ELF [--prog FILE [--args "A B"]]
+                                [--disk-as-is] [options]
+      python3 tools/qemu.py gdb-batch --kernel ELF --script FILE
+                                [--prog FILE [--args "A B"]] [--disk-as-is]
+                                [--timeout S] [options]
       python3 tools/qemu.py exec --kernel ELF --prog FILE [--args "A B"]
                                  [--disk-as-is] [--timeout S] [options]
 
@@ -47,6 +51,16 @@ reports on its last line, "faultline-exit-status: N" (user/init.c,
 docs/testing.md): the program's exit code, or 128+signal if a signal killed
 it. If that line never comes (timeout, panic, no init) it exits with
 EXEC_NO_STATUS, 125, after printing the last console lines.
+
+`gdb` (`make gdb`) starts QEMU paused at the first instruction with a GDB
+server on a free port and runs GDB in this terminal, attached, with
+tools/gdb/faultline-gdb.py loaded (the settings and the fl-* commands, see
+docs/gdb.md). With --prog the boot is the one `exec` makes (the program in
+/exec, init.mode=exec). `gdb-batch` (`make gdb-batch`) does the same with
+GDB in batch mode running the commands in --script, then kills QEMU; its
+exit status is GDB's: 0 when every command of the script ran, 1 when one
+failed (GDB stops the script there), GDB_TIMEOUT (124) if the time ran out.
+The console goes to a log file, named on stderr, in both.
 """
 
 import argparse
@@ -61,6 +75,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 GDB_INIT = REPO / "tools" / "gdb" / "faultline.gdb"
+# The one file GDB loads: sources GDB_INIT and registers the fl-* commands.
+GDB_HELPERS = REPO / "tools" / "gdb" / "faultline-gdb.py"
 QEMU = "qemu-system-x86_64"
 
 # QEMU exit statuses produced by the kernel through isa-debug-exit.
@@ -74,6 +90,7 @@ INIT_STATUS = re.compile(r"faultline-exit-status: (\d+)")
 # A kernel log line: "[    1.234567] ...".
 KERNEL_LOG = re.compile(r"\[\s*\d+\.\d+\] ")
 EXEC_NO_STATUS = 125     # `make exec`: the program's status never arrived
+GDB_TIMEOUT = 124        # `make gdb-batch`: the script did not finish in time
 
 DEFAULT_MEM = "256M"
 DEFAULT_SMP = 1
@@ -300,9 +317,14 @@ def stop(proc):
     proc.wait()
 
 
-def gdb_base_command():
-    """GDB with the project's init file; callers add -ex/-batch and files."""
-    return ["gdb", "-q", "-x", str(GDB_INIT)]
+def gdb_base_command(batch=False):
+    """GDB with the project's settings and fl-* commands loaded; callers
+    add -ex/-x and the ELF. batch: -batch, and -nx so that ~/.gdbinit
+    cannot change the result of a graded or tested script."""
+    cmd = ["gdb", "-q"]
+    if batch:
+        cmd += ["-batch", "-nx"]
+    return cmd + ["-x", str(GDB_HELPERS)]
 
 
 # ---- command-line interface ------------------------------------------------
@@ -321,6 +343,20 @@ def add_qemu_options(parser):
                         help="raw disk image for vda, used in place, so "
                              "writes persist (default: build/disk.img; for "
                              "tests/run.py a fresh copy of it)")
+
+
+def add_gdb_options(parser):
+    """The options of `gdb` and `gdb-batch`."""
+    parser.add_argument("--kernel", required=True, help="kernel ELF to boot")
+    add_qemu_options(parser)
+    parser.add_argument("--kargs", default="",
+                        help="kernel command line (with --prog: extra words)")
+    parser.add_argument("--prog", help="boot as `exec` does, running this "
+                                       "static program as /exec/NAME")
+    parser.add_argument("--args", default="", help="the program's arguments")
+    parser.add_argument("--disk-as-is", action="store_true",
+                        help="with --prog: put it into --disk itself, not "
+                             "into a copy")
 
 
 def cmd_run(args):
@@ -346,34 +382,103 @@ def cmd_run(args):
     return status if status > 0 else 128 - status   # killed by a signal
 
 
-def cmd_gdb(args):
-    """QEMU paused in the background, GDB attached in this terminal."""
+def exec_boot(args, tag):
+    """The disk and kernel command line of a boot that runs args.prog the
+    way `make exec` does: the program copied into the image as /exec/NAME
+    (a fresh copy of the image, BUILD/TAG-disk.img, unless --disk-as-is),
+    and "init.mode=exec [KARGS] -- /exec/NAME ARGS". Exits on errors."""
+    if not os.path.isfile(args.prog):
+        sys.exit(f"qemu.py: {args.prog}: no such file")
+    name = os.path.basename(args.prog)
+    disk = args.disk or str(DEFAULT_DISK)
+    if not args.disk_as_is:
+        copy = os.path.join(os.path.dirname(os.path.abspath(args.kernel)),
+                            f"{tag}-disk.img")
+        subprocess.run(["cp", "--sparse=always", disk, copy], check=True)
+        disk = copy
+    try:
+        install_files(disk, "/exec", [(os.path.abspath(args.prog), name)])
+    except RuntimeError as e:
+        sys.exit(f"qemu.py: {e}")
+    kargs = " ".join(w for w in ("init.mode=exec", args.kargs, "--",
+                                 f"/exec/{name}", args.args) if w)
+    return disk, kargs
+
+
+def start_paused(args, tag):
+    """QEMU paused at the first instruction with a GDB server, for `gdb`
+    and `gdb-batch`: the exec boot with --prog, else a plain boot of
+    --disk with --kargs. The console goes to BUILD/TAG-serial.log.
+    Returns (QEMU's Popen, the port, the console log's path)."""
+    workdir = Path(args.kernel).resolve().parent
+    if args.prog:
+        disk, kargs = exec_boot(args, tag)
+    else:
+        disk, kargs = default_disk(args.disk), args.kargs
     port = free_tcp_port()
-    log = REPO / "build" / "gdb-serial.log"
+    log = workdir / f"{tag}-serial.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    cmd = qemu_command(kernel=args.kernel, kargs=args.kargs,
+    cmd = qemu_command(kernel=args.kernel, kargs=kargs,
                        accel=resolve_accel(args.accel), mem=args.mem,
                        smp=args.smp, serial=f"file:{log}", monitor="none",
-                       gdb_port=port,
-                       disks=disk_args("gdb", default_disk(args.disk)))
+                       gdb_port=port, disks=disk_args(tag, disk, workdir))
     try:
         qemu = start_gdb_server(cmd)
     except FileNotFoundError:
         sys.exit(f"qemu.py: {QEMU} not found (run: bash tools/deps.sh)")
+    return qemu, port, log
+
+
+def gdb_attach_command(args, port, batch=False):
+    """GDB, attached to the server on port, with the helpers loaded.
+    GDB retries the connection for a while (set tcp auto-retry), so it
+    does not matter if QEMU is not listening yet."""
+    return gdb_base_command(batch) + [
+        "-ex", f"target remote 127.0.0.1:{port}", str(args.kernel)]
+
+
+def cmd_gdb(args):
+    """QEMU paused in the background, GDB attached in this terminal."""
+    qemu, port, log = start_paused(args, "gdb")
+    what = f"/exec/{os.path.basename(args.prog)}" if args.prog else "the kernel"
     print(f"Faultline: QEMU is paused at the first instruction, GDB server "
-          f"on 127.0.0.1:{port}.\n"
+          f"on 127.0.0.1:{port}; the boot runs {what}.\n"
           f"Serial console output goes to {os.path.relpath(log)} "
           f"(watch it with: tail -f {os.path.relpath(log)}).\n"
-          f"Try: break kmain, then continue. Quitting GDB stops QEMU.",
+          f"Try: fl-break-fault, then continue (help faultline lists the "
+          f"fl-* commands). Quitting GDB stops QEMU.",
           flush=True)
-    # GDB retries the connection for a while (set tcp auto-retry), so it
-    # does not matter if QEMU is not listening yet.
-    gdb = gdb_base_command() + ["-ex", f"target remote 127.0.0.1:{port}",
-                                str(args.kernel)]
     # Ctrl-C belongs to GDB (it interrupts the guest); we must not die of it.
     _ignore_sigint()
     try:
-        status = subprocess.call(gdb)
+        status = subprocess.call(gdb_attach_command(args, port))
+    except FileNotFoundError:
+        sys.exit("qemu.py: gdb not found (run: bash tools/deps.sh)")
+    finally:
+        stop(qemu)
+    return status
+
+
+def cmd_gdb_batch(args):
+    """Like cmd_gdb, with GDB in batch mode running args.script; exits
+    with GDB's status (GDB_TIMEOUT if it ran out of time)."""
+    if not os.path.isfile(args.script):
+        sys.exit(f"qemu.py: {args.script}: no such file")
+    qemu, port, log = start_paused(args, "gdb-batch")
+    # QEMU has a session of its own: on SIGTERM (a grader's time limit)
+    # go through the finally below, which kills it.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    print(f"qemu.py: console output in {os.path.relpath(log)}",
+          file=sys.stderr, flush=True)
+    gdb = gdb_attach_command(args, port, batch=True) + ["-x", args.script]
+    try:
+        # stdin closed: a command that asks a question gets its default
+        # answer instead of waiting for a terminal.
+        status = subprocess.call(gdb, stdin=subprocess.DEVNULL,
+                                 timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        warn(f"the GDB script did not finish in {args.timeout:g} s")
+        status = GDB_TIMEOUT
     except FileNotFoundError:
         sys.exit("qemu.py: gdb not found (run: bash tools/deps.sh)")
     finally:
@@ -383,21 +488,7 @@ def cmd_gdb(args):
 
 def cmd_exec(args):
     """Boot, run one program under init's exec mode, exit with its status."""
-    if not os.path.isfile(args.prog):
-        sys.exit(f"qemu.py: {args.prog}: no such file")
-    name = os.path.basename(args.prog)
-    disk = args.disk or str(DEFAULT_DISK)
-    if not args.disk_as_is:
-        copy = os.path.join(os.path.dirname(os.path.abspath(args.kernel)),
-                            "exec-disk.img")
-        subprocess.run(["cp", "--sparse=always", disk, copy], check=True)
-        disk = copy
-    try:
-        install_files(disk, "/exec", [(os.path.abspath(args.prog), name)])
-    except RuntimeError as e:
-        sys.exit(f"qemu.py: {e}")
-    kargs = " ".join(w for w in ("init.mode=exec", args.kargs, "--",
-                                 f"/exec/{name}", args.args) if w)
+    disk, kargs = exec_boot(args, "exec")
     cmd = qemu_command(kernel=args.kernel, kargs=kargs,
                        accel=resolve_accel(args.accel), mem=args.mem,
                        smp=args.smp, serial="stdio", monitor="none",
@@ -484,10 +575,19 @@ def main(argv=None):
     run.set_defaults(func=cmd_run)
 
     gdb = sub.add_parser("gdb", help="boot paused and debug with GDB")
-    gdb.add_argument("--kernel", required=True, help="kernel ELF to boot")
-    add_qemu_options(gdb)
-    gdb.add_argument("--kargs", default="", help="kernel command line")
+    add_gdb_options(gdb)
     gdb.set_defaults(func=cmd_gdb)
+
+    gdbb = sub.add_parser("gdb-batch", help="boot paused, run a GDB script "
+                                            "in batch mode, exit with GDB's "
+                                            "status")
+    add_gdb_options(gdbb)
+    gdbb.add_argument("--script", required=True,
+                      help="GDB commands to run (gdb -batch -x FILE)")
+    gdbb.add_argument("--timeout", type=float, default=600,
+                      help="seconds before GDB and QEMU are killed "
+                           "(default 600)")
+    gdbb.set_defaults(func=cmd_gdb_batch)
 
     ex = sub.add_parser("exec", help="boot, run one program, exit with its "
                                      "status")

@@ -3,10 +3,14 @@
 #
 #   $(B)/user/bin/NAME     init, sh, runtests and every utility -> /bin/NAME
 #   $(B)/user/tests/NAME   every test program                -> /tests/NAME
+#   $(B)/user/gdb/NAME     programs for the GDB tests and docs/gdb.md: not
+#                          on the image; `make gdb-batch PROG=...` puts them
+#                          in /exec like `make exec` does
 #   $(B)/user/bench/NAME   benchmarks: make bench, make bench-linux (not staged)
 #
-# The root tree gets /bin, /tests and an empty, world-writable /tmp (the
-# cwd of tests and of `make exec` programs). `make test-linux` runs the same
+# The root tree gets /bin, /tests, an empty, world-writable /tmp (the
+# cwd of tests and of `make exec` programs), and the empty directories
+# /dev and /proc that the kernel mounts devfs and proc on. `make test-linux` runs the same
 # test binaries on the host (docs/testing.md).
 #
 # Like the kernel's, the source lists are explicit: adding a program is a
@@ -41,12 +45,28 @@ USER_TESTS := \
 	file_test \
 	dir_test \
 	time_id_test \
-	shell_test
+	proc_test \
+	shell_test \
+	filemap_args_test \
+	filemap_coherence_test \
+	filemap_eof_test \
+	msync_test \
+	dirty_tracking_test \
+	truncate_race_test \
+	filemap_fuzz_test \
+	fulldisk_test \
+	dev_mmap_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must
 # know where it runs calls running_on_linux() from testutil.h and says why).
 USER_FAULTLINE_ONLY :=
+
+# Programs built from user/gdb/NAME.c, for stepping through the kernel in
+# GDB (tests/run.py suites gdb-cow and gdb-shared, docs/gdb.md; tour_gdb:
+# docs/tour.md and tests/gdb/tour.gdb). Not installed in /tests: they print
+# no TAP and are run only under a debugger or by hand.
+USER_GDB := cow_gdb shared_gdb tour_gdb
 
 # Benchmarks built from user/bench/NAME.c: not on the disk image; make
 # bench hands one to the make exec machinery (docs/testing.md).
@@ -54,11 +74,12 @@ USER_BENCH := faultbench
 
 USER_BINS  := $(addprefix $(UB)/bin/,$(USER_CORE) $(USER_UTILS))
 USER_TPROG := $(addprefix $(UB)/tests/,$(USER_TESTS))
+USER_GPROG := $(addprefix $(UB)/gdb/,$(USER_GDB))
 USER_PROGS := $(USER_BINS) $(USER_TPROG)
 USER_BPROG := $(addprefix $(UB)/bench/,$(USER_BENCH))
 
 .PHONY: user
-user: $(USER_PROGS) $(USER_BPROG)
+user: $(USER_PROGS) $(USER_GPROG) $(USER_BPROG)
 
 $(UB)/bin/%: user/%.c | $(B)/.deps-ok
 	@mkdir -p $(dir $@)
@@ -75,17 +96,22 @@ $(UB)/tests/%: user/tests/%.c | $(B)/.deps-ok
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
 
+$(UB)/gdb/%: user/gdb/%.c | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
+
 $(UB)/bench/%: user/bench/%.c | $(B)/.deps-ok
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
 
--include $(foreach p,$(USER_PROGS) $(USER_BPROG),$(dir $(p)).$(notdir $(p)).d)
+-include $(foreach p,$(USER_PROGS) $(USER_GPROG) $(USER_BPROG),$(dir $(p)).$(notdir $(p)).d)
 
 # Stage the programs into a root tree: $(call user_stage,ROOT). Used by the
 # Makefile's rootfs.stamp recipe after it has made the tree afresh.
 define user_stage
-	@mkdir -p $(1)/bin $(1)/tests $(1)/tmp
+	@mkdir -p $(1)/bin $(1)/tests $(1)/tmp $(1)/dev $(1)/proc
 	@cp $(USER_BINS) $(1)/bin/
 	@cp $(USER_TPROG) $(1)/tests/
 	@chmod 1777 $(1)/tmp

@@ -127,7 +127,7 @@ static void do_user_fault(struct pt_regs *regs, unsigned long error_code, unsign
 	 * if the interrupted context had them. */
 	if (regs->rflags & X86_EFLAGS_IF)
 		local_irq_enable();
-	if (mm && address < USER_TOP)
+	if (mm && address < USER_TOP && (user_mode(regs) || !current->pagefault_disabled))
 		r = do_user_addr_fault(mm, address, fault_flags(error_code));
 	local_irq_disable();
 	if (r == USER_FAULT_OK)

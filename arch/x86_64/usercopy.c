@@ -49,6 +49,13 @@ unsigned long copy_from_user(void *to, const void __user *from, unsigned long n)
 	return left;
 }
 
+unsigned long copy_from_user_nofill(void *to, const void __user *from, unsigned long n)
+{
+	if (!access_ok(from, n))
+		return n;
+	return raw_copy(to, from, n);
+}
+
 unsigned long copy_to_user(void __user *to, const void *from, unsigned long n)
 {
 	if (!access_ok(to, n))

@@ -4,16 +4,22 @@
  * mapping from file blocks to disk blocks (ext2_get_block, blockmap.c),
  * plugged into the generic page I/O of fs/block_io.c, and truncation.
  *
- * Owns: ext2_aops; truncate_blocks (zeroing the tail of the new last
- * block, then freeing the rest through blockmap.c); and the clean-up
- * after a write that could not get all its blocks: those allocated past
- * i_size (before -ENOSPC on a later block of the same page) are freed
- * again, as e2fsck requires that no block lie wholly past the end of a
- * file.
+ * Owns: ext2_aops; ext2_file_vm_ops, whose ->page_mkwrite gives a page
+ * its disk blocks on the first store through a shared mapping (so that a
+ * full disk is a SIGBUS at the store, not lost data at write-back);
+ * truncate_blocks (zeroing the tail of the new last block, then freeing
+ * the rest through blockmap.c); and the clean-up after a write that could
+ * not get all its blocks: those allocated past i_size (before -ENOSPC on
+ * a later block of the same page) are freed again, as e2fsck requires
+ * that no block lie wholly past the end of a file.
  *
  * Locks: ->readpage and ->writepage run with the page locked, from read
  * or writeback (without i_rwsem); ->prepare_write runs from write() with
- * i_rwsem and the page lock held. get_block takes truncate_mutex.
+ * i_rwsem and the page lock held. ->page_mkwrite runs with mmap_lock held
+ * for reading and takes the page lock, but never i_rwsem: write() holds
+ * i_rwsem while its user copy may fault (i_rwsem -> mmap_lock), so taking
+ * it here would deadlock against a queued mmap_lock writer. None of this
+ * needs it: get_block takes truncate_mutex, the block map's own lock.
  */
 #include <kernel/err.h>
 #include <kernel/errno.h>
@@ -22,6 +28,7 @@
 #include <fs/block_io.h>
 #include <fs/ext2.h>
 #include <mm/filemap.h>
+#include <mm/mm.h>
 
 static int ext2_readpage(struct file *file, struct page *page)
 {
@@ -99,6 +106,41 @@ int ext2_truncate_blocks(struct inode *inode)
 	return err ? err : e;
 }
 
+/*
+ * vm_operations_struct->page_mkwrite: a page of a shared mapping is about
+ * to become writable. Its holes below EOF get disk blocks now, where -ENOSPC
+ * can still reach the writer (SIGBUS), and the file's times change as for
+ * a write (LINUX-SEMANTICS.md item 52). Called again on the first store
+ * after each write-back (page_mkclean write-protects the page), when the
+ * blocks exist: that costs a walk of the block map per block, and only
+ * the times change. See block_page_mkwrite for the returns.
+ * Context: mmap_lock held for reading; no i_rwsem; may sleep.
+ */
+static vm_fault_t ext2_page_mkwrite(struct vm_fault *vmf)
+{
+	vm_fault_t ret = block_page_mkwrite(vmf, ext2_get_block);
+
+	if (!ret)
+		file_update_time(vmf->vma->vm_file);
+	return ret;
+}
+
+static const struct vm_operations_struct ext2_file_vm_ops = {
+	.fault = filemap_fault,
+	.page_mkwrite = ext2_page_mkwrite,
+	.name = "ext2",
+};
+
+/* file_operations->mmap: the page cache's mapping, with ext2's ops. */
+static int ext2_file_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	int err = generic_file_mmap(file, vma);
+
+	if (!err)
+		vma->vm_ops = &ext2_file_vm_ops;
+	return err;
+}
+
 const struct address_space_operations ext2_aops = {
 	.readpage = ext2_readpage,
 	.writepage = ext2_writepage,
@@ -110,7 +152,7 @@ const struct file_operations ext2_file_operations = {
 	.read_iter = generic_file_read_iter,
 	.write_iter = generic_file_write_iter,
 	.fsync = generic_file_fsync,
-	.mmap = generic_file_mmap,
+	.mmap = ext2_file_mmap,
 };
 
 const struct inode_operations ext2_file_inode_operations = {

@@ -506,22 +506,29 @@ static int ext2_sync_fs(struct super_block *sb, bool wait)
 	return err;
 }
 
+/* The last write of a mount: the superblock says "clean" again, unless
+ * errors were found during this mount. */
+static void ext2_write_clean_state(struct super_block *sb)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+
+	mutex_lock(&sbi->s_lock);
+	sbi->s_es->s_state = (sbi->s_es->s_state & EXT2_ERROR_FS) |
+			     (sbi->s_mount_state & EXT2_VALID_FS);
+	sbi->s_es->s_wtime = (u32)current_time().tv_sec;
+	ext2_sb_dirty_locked(sbi);
+	if (ext2_write_super_locked(sbi))
+		pr_err("ext2 (%s): cannot write the superblock at unmount\n", sb->s_bdev->name);
+	mutex_unlock(&sbi->s_lock);
+	sync_blockdev(sb->s_bdev, 0);
+}
+
 static void ext2_put_super(struct super_block *sb)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 
-	if (!sb->s_readonly) {
-		mutex_lock(&sbi->s_lock);
-		/* Clean again, unless errors were found during this mount. */
-		sbi->s_es->s_state = (sbi->s_es->s_state & EXT2_ERROR_FS) |
-				     (sbi->s_mount_state & EXT2_VALID_FS);
-		sbi->s_es->s_wtime = (u32)current_time().tv_sec;
-		ext2_sb_dirty_locked(sbi);
-		if (ext2_write_super_locked(sbi))
-			pr_err("ext2 (%s): cannot write the superblock at unmount\n", sb->s_bdev->name);
-		mutex_unlock(&sbi->s_lock);
-		sync_blockdev(sb->s_bdev, 0);
-	}
+	if (!sb->s_readonly)
+		ext2_write_clean_state(sb);
 	ext2_put_group_desc(sbi, sbi->s_gdb_count);
 	brelse(sbi->s_sbh);
 	kfree(sbi);
@@ -555,6 +562,7 @@ static const struct super_operations ext2_sops = {
 	.evict_inode = ext2_evict_inode,
 	.sync_fs = ext2_sync_fs,
 	.put_super = ext2_put_super,
+	.remount_ro = ext2_write_clean_state,
 	.statfs = ext2_statfs,
 };
 

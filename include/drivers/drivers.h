@@ -15,4 +15,8 @@
 
 void drivers_init(void);
 
+/* The character devices under /dev (include/fs/devfs.h): each registers
+ * itself with devfs. Context: boot, task context. */
+void null_dev_init(void);               /* /dev/null, drivers/null.c */
+
 #endif

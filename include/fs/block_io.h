@@ -2,7 +2,8 @@
  * Generic file I/O for block-based filesystems (fs/block_io.c), as Linux's
  * fs/buffer.c helpers: the filesystem supplies one function, get_block,
  * that maps a block of a file to a block of the disk, and these helpers
- * implement ->readpage, ->writepage and ->prepare_write with it.
+ * implement ->readpage, ->writepage and ->prepare_write with it, and
+ * ->page_mkwrite's block reservation.
  *
  * A page (4 KiB) holds PAGE_SIZE / blocksize file blocks; each is read or
  * written on its own, so a page may be partly holes.
@@ -11,6 +12,7 @@
 #define _FS_BLOCK_IO_H
 
 #include <fs/fs.h>
+#include <mm/mm.h>
 
 /*
  * Map file block @iblock of @inode to a disk block in *@pblk. With
@@ -27,5 +29,14 @@ int block_read_full_page(struct page *page, get_block_t *get_block);
 int block_write_full_page(struct page *page, get_block_t *get_block);
 int block_prepare_write(struct page *page, unsigned int from, unsigned int to,
 			get_block_t *get_block);
+/*
+ * For a filesystem's ->page_mkwrite: allocate the holes of vmf->page below
+ * EOF (the page's blocks are then all on disk before a store can reach
+ * it), and dirty the page. Returns 0, VM_FAULT_NOPAGE if the page was
+ * truncated meanwhile (the fault is retried), VM_FAULT_SIGBUS (no space,
+ * I/O error) or VM_FAULT_OOM. Context: mmap_lock held for reading; page
+ * referenced and unlocked on entry and exit; may sleep.
+ */
+vm_fault_t block_page_mkwrite(struct vm_fault *vmf, get_block_t *get_block);
 
 #endif

@@ -3,7 +3,8 @@
  * filesystem provides. Names and shapes follow Linux, simplified: there is
  * no dentry cache (path lookup asks the filesystem's ->lookup for each
  * component, with an inode cache keyed by inode number), and no mount
- * namespace (one root filesystem; later issues add /dev and /proc).
+ * namespace: one root filesystem, with other filesystems (devfs on /dev,
+ * proc on /proc) mounted on its directories (fs/namespace.c).
  *
  * Lock legend (STYLE.md; the order is in docs/locking.md):
  *   (r) inode->i_rwsem, "the inode lock": held for writing by anything that
@@ -128,6 +129,10 @@ int import_iovec(const struct iovec *uvec, unsigned long nr_segs, struct iovec *
 /* Copy up to @n bytes; returns the bytes copied (short on a fault). */
 size_t copy_to_iter(const void *src, size_t n, struct iov_iter *i);
 size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i);
+/* The same with page faults disabled, and nothing zero-filled: a source
+ * that is not mapped in just ends the copy. For copies into a locked
+ * page-cache page (a fault there could need that very page lock). */
+size_t copy_from_iter_atomic(void *dst, size_t n, struct iov_iter *i);
 /*
  * Fault in the next @n bytes of a user iterator for reading, touching one
  * byte per page (a get_user-style read), so that a copy made later under
@@ -136,6 +141,20 @@ size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i);
  * Context: may sleep (it may take page faults); no page lock held.
  */
 size_t fault_in_iov_iter_readable(const struct iov_iter *i, size_t n);
+
+/*
+ * For files whose contents are one kernel buffer of @available bytes
+ * (fs/libfs.c): copy between it and the iterator from *@pos on, moving
+ * *@pos. Return the bytes copied, 0 at or past the end, -EFAULT if the
+ * user buffer faulted before any byte, -EINVAL for a negative *@pos.
+ * Context: may sleep (user copies); no spinlock held.
+ */
+ssize_t simple_read_from_buffer(struct iov_iter *to, loff_t *pos, const void *from,
+				size_t available);
+ssize_t simple_write_to_buffer(void *to, size_t available, loff_t *pos, struct iov_iter *from);
+/* ->llseek for a file of @size bytes: SEEK_SET/CUR/END within [0, size],
+ * else -EINVAL. The caller holds f_pos_lock (vfs_llseek). */
+loff_t fixed_size_llseek(struct file *file, loff_t offset, int whence, loff_t size);
 
 /* ---- the page cache of one file ---------------------------------------- */
 
@@ -261,7 +280,7 @@ struct inode {
 	loff_t i_size;                          /* (r) read without it with READ_ONCE */
 	u64 i_blocks;                           /* (r) 512-byte units, as stat reports */
 	u64 i_rdev;                             /* (c) device number, for device files */
-	struct timespec64 i_atime, i_mtime, i_ctime;    /* (r) */
+	struct timespec64 i_atime, i_mtime, i_ctime;    /* (r); also file_update_time() */
 	struct super_block *i_sb;               /* (c) */
 	const struct inode_operations *i_op;    /* (c) */
 	const struct file_operations *i_fop;    /* (c) */
@@ -314,6 +333,13 @@ void writeback_older_than(u64 before);
 
 struct timespec64 current_time(void);
 void inode_set_size(struct inode *inode, loff_t size);  /* WRITE_ONCE + dirty */
+/*
+ * The file's data changed other than through write() (a store through a
+ * shared mapping, from ->page_mkwrite): mtime and ctime become now.
+ * Context: any task context; needs no i_rwsem (->page_mkwrite cannot take
+ * it), so it may race with another time update: both store "now".
+ */
+void file_update_time(struct file *file);
 
 /* ---- superblocks and filesystem types ------------------------------------ */
 
@@ -341,11 +367,17 @@ struct super_operations {
 	 * final superblock state (e.g. "cleanly unmounted") and wait for it,
 	 * then free s_fs_info. The VFS frees the super_block itself. */
 	void (*put_super)(struct super_block *sb);
+	/* The filesystem becomes read-only for good while inodes are still in
+	 * use (power-off with processes alive), after a full sync: write the
+	 * "cleanly unmounted" state as put_super would, keep s_fs_info.
+	 * Optional. */
+	void (*remount_ro)(struct super_block *sb);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
 };
 
 struct super_block {
-	struct block_device *s_bdev;            /* (c) */
+	struct block_device *s_bdev;            /* (c) NULL for an in-memory filesystem */
+	u64 s_dev;                              /* (c) st_dev of its files (makedev encoding) */
 	unsigned long s_blocksize;              /* (c) bytes */
 	unsigned int s_blocksize_bits;          /* (c) */
 	loff_t s_maxbytes;                      /* (c) largest file size */
@@ -364,8 +396,9 @@ struct super_block {
 struct file_system_type {
 	const char *name;
 	/* Read the superblock of @bdev; refuse (with a message saying why) an
-	 * image with features this filesystem does not support. Returns the
-	 * super_block with s_root set, or ERR_PTR(-EINVAL/-EIO/-ENOMEM). */
+	 * image with features this filesystem does not support. An in-memory
+	 * filesystem (devfs, proc) gets @bdev NULL and builds its own. Returns
+	 * the super_block with s_root set, or ERR_PTR(-EINVAL/-EIO/-ENOMEM). */
 	struct super_block *(*mount)(const struct file_system_type *type,
 				     struct block_device *bdev, bool readonly);
 	struct list_head list;
@@ -379,13 +412,59 @@ struct super_block *vfs_mount(const char *devname, const char *fstype, bool read
  * first write-back error, or -EBUSY (still mounted) if an inode other than
  * the root is still in use. */
 int vfs_umount(struct super_block *sb);
+/* Sync @sb and make it read-only, leaving it mounted (what a reboot does
+ * when processes still hold files). Returns 0 or the first error. */
+int vfs_remount_ro(struct super_block *sb);
+/* Mount a filesystem that has no device (its ->mount gets bdev NULL),
+ * not attached anywhere: see mount_nodev_at. Such a filesystem is not on
+ * the list sync and the flusher walk (it has nothing to write back).
+ * Returns the super_block or ERR_PTR(-ENODEV, -ENOMEM). */
+struct super_block *vfs_kern_mount(const char *fstype);
 int vfs_statfs(struct super_block *sb, struct kstatfs *st);
 /* Mount filesystem @fstype from @bdev as the root. Returns 0 or an errno. */
 int mount_root(const char *devname, const char *fstype);
 /* The root filesystem's superblock, or NULL before mount_root. */
 struct super_block *root_sb(void);
-/* Allocate and initialise a super_block (for a filesystem's ->mount). */
+/* Allocate and initialise a super_block (for a filesystem's ->mount). Its
+ * s_dev is the disk's number, or for @bdev NULL a new anonymous device
+ * (major 0, as Linux gives in-memory filesystems). */
 struct super_block *alloc_super(struct block_device *bdev, const struct file_system_type *type);
+
+/* ---- mount points (fs/namespace.c) ------------------------------------------ */
+
+/*
+ * Make the root of filesystem @fstype, which has no device (its ->mount
+ * gets a NULL bdev), visible at directory @path of the filesystems already
+ * mounted; the directory is created first if it does not exist. A path
+ * walk that reaches the directory continues in the mounted root, and ".."
+ * from that root goes to the directory's parent. Mounts stay until
+ * power-off (vfs_detach_all).
+ * Returns 0, -ENODEV (no such type), -ENOTDIR, -EBUSY (something is
+ * mounted there already), or the error of the mkdir or the ->mount.
+ * Context: process context at boot; may sleep.
+ */
+int mount_nodev_at(const char *fstype, const char *path);
+/* Attach @sb's root on the directory @dir (referenced by the caller; the
+ * mount takes its own reference). Returns 0, -ENOTDIR or -EBUSY. */
+int vfs_attach_mount(struct super_block *sb, struct inode *dir);
+/*
+ * The walk's two crossings. follow_mount: @inode (referenced) is given
+ * back, or, if a filesystem is mounted on it, that filesystem's root in
+ * its place (referenced; @inode's reference is dropped), repeatedly.
+ * mount_covered: if @dir is the root of a mounted filesystem, the
+ * directory it is mounted on (referenced: the caller iput()s it), else
+ * NULL.
+ */
+struct inode *follow_mount(struct inode *inode);
+struct inode *mount_covered(struct inode *dir);
+/* @dir's parent as ".." names it (referenced), crossing out of a mounted
+ * root into the directory it covers; no mount is followed on the way. */
+struct inode *dir_parent(struct inode *dir);
+/* Is a filesystem mounted on @dir? (rmdir and rename refuse it: -EBUSY) */
+bool is_mountpoint(struct inode *dir);
+/* Power-off: detach every mount, last made first, dropping the covered
+ * directories' references, so that the root can be unmounted. */
+void vfs_detach_all(void);
 
 /* ---- open files ---------------------------------------------------------- */
 
@@ -398,7 +477,26 @@ struct file {
 	struct mutex f_pos_lock;
 	int f_count;                            /* (a) references (dup, fork) */
 	void *private_data;
+	/* The path the file was opened by (kmalloc'd; NULL for a file opened
+	 * without a name: a pipe, the console), and for a relative one the
+	 * directory it started from (referenced; NULL: the root). There is
+	 * no dentry cache to name a file from its inode, so this is what
+	 * file_path() and /proc/PID/maps show. (c) */
+	char *f_name;
+	struct inode *f_name_dir;
 };
+
+/*
+ * The absolute path of @f, Linux's d_path() as far as Faultline can: its
+ * name at open, made absolute from the directory it was opened relative
+ * to (as that directory is named now), with "." and ".." resolved (no
+ * symbolic link is ever followed, so that is exact), and " (deleted)"
+ * appended once the file has no link left. Written NUL-terminated into
+ * @buf of @size bytes. Returns the length without the NUL, -ENOENT for a
+ * file with no name, -ENAMETOOLONG if @size is too small, -ENOMEM.
+ * Context: may sleep (it reads directories); holds no lock on return.
+ */
+int file_path(struct file *f, char *buf, size_t size);
 
 /* ---- the VFS calls the rest of the kernel uses ---------------------------- */
 
@@ -473,6 +571,9 @@ int vfs_getcwd(struct inode *dir, char *buf, size_t size);
 char *getname_flags(const char *upath, bool empty_ok);
 static inline char *getname(const char *upath) { return getname_flags(upath, false); }
 void putname(char *name);
+/* The inode a user path names (getname, then namei_at from the cwd),
+ * referenced, or an ERR_PTR from either. Context: may sleep. */
+struct inode *user_namei(const char *upath);
 /*
  * The starting directory of an *at call: NULL (cwd) for AT_FDCWD or an
  * absolute @path, else the referenced inode of open directory @dfd.

@@ -43,6 +43,27 @@ typedef s64 loff_t;
 #define DT_LNK     10
 #define DT_SOCK    12
 
+/*
+ * Device numbers as stat() shows them (st_dev, st_rdev) and as user space's
+ * makedev()/major()/minor() encode them: a 12-bit major and a 20-bit minor,
+ * so that a number below 256:256 is simply (major << 8) | minor.
+ */
+static inline u64 makedev(unsigned int major, unsigned int minor)
+{
+	return ((u64)(major & 0xfff) << 8) | ((u64)(major & ~0xfffu) << 32) |
+	       (minor & 0xff) | ((u64)(minor & ~0xffu) << 12);
+}
+
+static inline unsigned int dev_major(u64 dev)
+{
+	return (unsigned int)(((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffULL));
+}
+
+static inline unsigned int dev_minor(u64 dev)
+{
+	return (unsigned int)((dev & 0xff) | ((dev >> 12) & ~0xffULL));
+}
+
 struct timespec64 {
 	s64 tv_sec;
 	long tv_nsec;

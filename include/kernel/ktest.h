@@ -4,8 +4,8 @@
  * A test is a function declared with KTEST(name) anywhere in the kernel; the
  * macro puts a descriptor into the .ktests linker section, so the runner
  * finds every test without a hand-kept list. With "ktest" on the command
- * line the kernel runs them all at boot (or "ktest=PREFIX": only the tests
- * whose names start with PREFIX), prints TAP:
+ * line the kernel runs them all at boot (or "ktest=PREFIX[,PREFIX...]": only
+ * the tests whose names start with one of the PREFIXes), prints TAP:
  *
  *     1..N
  *     ok 1 - pmm_alloc_free
@@ -84,7 +84,8 @@ __printf(4, 5) void kt_fail(struct kt *t, const char *file, int line, const char
 			#a, __b ? __b : "(null)", __a ? __a : "(null)"); \
 } while (0)
 
-/* Run the tests selected by @prefix ("" for all). Returns the failure count. */
+/* Run the tests selected by @prefix, a comma-separated list of name
+ * prefixes ("" for all). Returns the failure count. */
 unsigned int ktest_run_all(const char *prefix);
 
 #endif

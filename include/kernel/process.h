@@ -28,6 +28,23 @@ struct task_struct *find_task_by_pid_locked(int pid);
  * under tasklist_lock; @fn must not sleep. */
 void for_each_process_locked(void (*fn)(struct task_struct *t, void *arg), void *arg);
 
+/*
+ * The address space of process @pid with a reference, which the caller
+ * drops with mmput(); NULL if there is no such process or it has no
+ * address space left (it is exiting). The reference keeps the VMAs and
+ * page tables alive even if the process exits meanwhile (/proc/PID/maps).
+ * Context: any task; takes tasklist_lock.
+ */
+struct mm_struct *get_pid_mm(int pid);
+/*
+ * Make @mm current's address space (exec: the new image's; exit: NULL)
+ * and return the old one, for the caller to mmput(). A visible process's
+ * ->mm changes only here, under tasklist_lock, so get_pid_mm() finds the
+ * old mm while its owner's reference still holds it, or the new one:
+ * never one being freed.
+ */
+struct mm_struct *exchange_current_mm(struct mm_struct *mm);
+
 /* The scheduler calls this when an exited process has switched away for
  * the last time: it becomes a zombie visible to wait4. */
 void process_became_zombie(struct task_struct *t);

@@ -52,7 +52,9 @@ struct task_struct {
 	char comm[TASK_COMM_LEN];       /* (c) name, for ps, oopses and GDB */
 	void *stack;                    /* (c) base of the kernel stack (lowest address) */
 	struct thread_struct thread;    /* (o) arch: saved RSP, FPU state, FS base */
-	struct mm_struct *mm;           /* (o) user address space; NULL for kernel threads */
+	struct mm_struct *mm;           /* (o) user address space; NULL for kernel threads.
+					 * A process changes its own, under tasklist_lock
+					 * (exchange_current_mm); others read it under it. */
 	struct list_head run_list;      /* (r) on the run queue while runnable and not current */
 	struct list_head tasks;         /* (tasklist_lock) every task, for ps and GDB */
 	bool on_rq;                     /* (r) */
@@ -82,6 +84,7 @@ struct task_struct {
 	struct files_struct *files;     /* (o) open files (fs/fdtable.c) */
 	struct fs_struct *fs;           /* (o) cwd, root, umask */
 	unsigned long min_flt, maj_flt; /* (o) page faults, as getrusage counts them */
+	unsigned int pagefault_disabled; /* (o) >0: a kernel user-copy fault fails at once */
 	u64 utime_ticks, stime_ticks;   /* (o) timer ticks in user / kernel mode */
 	/* Totals of reaped children (and theirs), for RUSAGE_CHILDREN. */
 	unsigned long cmin_flt, cmaj_flt;
@@ -153,6 +156,24 @@ long schedule_timeout(long ticks);
  * sleep under a spinlock is caught at once, not as a rare deadlock.
  */
 void might_sleep(void);
+
+/*
+ * Between these, a page fault taken by a kernel user-copy is not resolved:
+ * the copy just stops short (the exception-table fixup). For copies made
+ * under a lock the fault path itself takes, such as a page lock while the
+ * source may be a mapping of that very page. Nests.
+ */
+static inline void pagefault_disable(void)
+{
+	current->pagefault_disabled++;
+	barrier();
+}
+
+static inline void pagefault_enable(void)
+{
+	barrier();
+	current->pagefault_disabled--;
+}
 
 /* Boot: turn the boot context into the idle task and start scheduling. */
 void sched_init(void);

@@ -201,6 +201,7 @@ struct user_stack {
 /* Resource limits (getrlimit/setrlimit/prlimit64): a process-wide value
  * kept here as Linux keeps them in its signal_struct. */
 #define RLIMIT_CPU      0
+#define RLIMIT_FSIZE    1               /* largest file a process may make */
 #define RLIMIT_STACK    3
 #define RLIMIT_NOFILE   7
 #define RLIM_NLIMITS    16

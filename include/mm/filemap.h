@@ -70,6 +70,10 @@ void truncate_inode_pages(struct address_space *mapping, loff_t lstart);
  * order; docs/truncate-race.md). Context: inode lock held.
  */
 void truncate_pagecache(struct inode *inode, loff_t newsize);
+/* The size grew from @old (i_size already set): zero what mappings stored
+ * past @old in its page and write-protect that page's mappings.
+ * Context: inode lock held. */
+void pagecache_isize_extended(struct inode *inode, loff_t old);
 
 void address_space_init(struct address_space *mapping, struct inode *host);
 

@@ -87,8 +87,11 @@ struct vm_fault {
 /*
  * How the pages of a VMA are found: the fault hook API. A driver or a
  * filesystem sets vma->vm_ops in its file_operations ->mmap. Every hook
- * runs in process context with the faulting mm's mmap_lock held for
- * reading (open/close: for writing) and no spinlock held, so it may sleep.
+ * runs in process context with the faulting mm's mmap_lock held (for
+ * reading in a fault; for writing in open/close, and when mmap itself
+ * faults pages in for MAP_POPULATE) and no spinlock held, so it may
+ * sleep. A hook never drops mmap_lock: a VM_FAULT_RETRY it returns is
+ * handled by the caller's loop, which drops and retakes the lock.
  * docs/fault-api.md walks through the drivers in drivers/ that use them.
  */
 struct vm_operations_struct {
@@ -152,6 +155,13 @@ static inline void flush_tlb_mm_page(struct mm_struct *mm, unsigned long addr)
 struct mm_struct *mm_alloc(void);
 /* Drop a user of @mm; the last one unmaps everything and frees it. */
 void mmput(struct mm_struct *mm);
+/* Take another user of @mm, which the caller knows cannot drop to zero
+ * meanwhile (get_pid_mm: under tasklist_lock, while the owner still has
+ * its own). */
+static inline void mmget(struct mm_struct *mm)
+{
+	__atomic_add_fetch(&mm->mm_users, 1, __ATOMIC_SEQ_CST);
+}
 /* fork: a copy of @old (private pages shared copy-on-write). */
 struct mm_struct *dup_mm(struct mm_struct *old);
 
@@ -187,6 +197,8 @@ vm_fault_t filemap_fault(struct vm_fault *vmf);
 extern const struct vm_operations_struct generic_file_vm_ops;
 /* MAP_SHARED|MAP_ANONYMOUS: back @vma with a new shared object (mm/shmem.c). */
 int shmem_zero_setup(struct vm_area_struct *vma);
+/* Is @vma shared anonymous memory (backed by shmem_zero_setup)? */
+bool vma_is_anon_shmem(const struct vm_area_struct *vma);
 
 /* Boot: allocate the zero page. */
 void memory_init(void);

@@ -15,6 +15,8 @@
 #include <kernel/types.h>
 #include <asm/pgtable.h>
 
+struct page;
+
 /* Reserve @size bytes (rounded up to pages) of address space, unmapped. */
 unsigned long vmap_reserve(unsigned long size);
 void vmap_release(unsigned long addr);
@@ -26,6 +28,9 @@ void *ioremap(phys_addr_t pa, unsigned long size);
 void iounmap(void *addr);
 /* Physical address behind a vmalloc/ioremap address, or 0 if unmapped. */
 phys_addr_t vmalloc_to_phys(const void *addr);
+/* The page behind a vmalloc address (for a driver that maps its vmalloc
+ * buffer into user space with vm_insert_page), or NULL if unmapped. */
+struct page *vmalloc_to_page(const void *addr);
 
 void vmalloc_init(void);
 

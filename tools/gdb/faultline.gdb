@@ -1,13 +1,11 @@
 # tools/gdb/faultline.gdb - GDB settings for debugging Faultline under QEMU.
 #
-# Loaded by `make gdb` (tools/qemu.py gdb) and by the gdb suite of `make test`
-# (tests/run.py) with `gdb -x tools/gdb/faultline.gdb`. To use it by hand:
+# Sourced by tools/gdb/faultline-gdb.py, the file `make gdb`, `make gdb-batch`
+# and the gdb suites of `make test` give GDB; that file then registers the
+# fl-* commands (tools/gdb/faultline/, docs/gdb.md). To use both by hand:
 #
 #   qemu-system-x86_64 ... -S -gdb tcp:127.0.0.1:1234     (see tools/qemu.py)
-#   gdb -q -x tools/gdb/faultline.gdb -ex 'target remote 127.0.0.1:1234' build/kernel.elf
-#
-# Python helper commands for kernel data structures will live next to this
-# file in tools/gdb/ and be sourced from here.
+#   gdb -q -x tools/gdb/faultline-gdb.py -ex 'target remote 127.0.0.1:1234' build/kernel.elf
 
 # QEMU (qemu-system-x86_64) always describes the CPU to GDB with 64-bit
 # registers, even while the guest still runs 16- or 32-bit boot code. GDB

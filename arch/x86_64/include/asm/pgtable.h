@@ -142,9 +142,12 @@ static inline pte_t pte_mkold(pte_t e)     { return __pte(pte_val(e) & ~_PAGE_AC
 /* Same frame, new protection (mprotect): keeps the dirty and accessed bits. */
 static inline pte_t pte_modify(pte_t e, pgprot_t prot)
 {
+	/* LAB(pgtable): BEGIN pte_modify: e's frame, dirty and accessed bits; prot's rest */
+	/* LAB(pgtable): STUB return e; */
 	u64 keep = pte_val(e) & (PTE_PFN_MASK | _PAGE_DIRTY | _PAGE_ACCESSED);
 
 	return __pte(keep | (pgprot_val(prot) & ~(PTE_PFN_MASK | _PAGE_DIRTY | _PAGE_ACCESSED)));
+	/* LAB(pgtable): END */
 }
 
 /* Protection predicates on a pgprot (for tests and /proc output). */

@@ -86,6 +86,9 @@ static inline bool access_ok(const void __user *p, unsigned long n)
  */
 unsigned long copy_from_user(void *to, const void __user *from, unsigned long n);
 unsigned long copy_to_user(void __user *to, const void *from, unsigned long n);
+/* copy_from_user without zero-filling what a fault left uncopied: for a
+ * destination that holds data of its own (a page-cache page). */
+unsigned long copy_from_user_nofill(void *to, const void __user *from, unsigned long n);
 unsigned long clear_user(void __user *to, unsigned long n);
 /* Copy a NUL-terminated string of at most @max bytes (with the NUL).
  * Returns its length, -EFAULT, or -ENAMETOOLONG if no NUL within @max. */

@@ -1,0 +1,60 @@
+/*
+ * /proc/meminfo and /proc/vmstat: the memory totals and counters, in
+ * Linux's formats, so that tools and tests written for Linux read them.
+ *
+ * meminfo shows the lines Faultline can fill truthfully, in Linux's order
+ * and layout ("Name:" padded to 16 columns, the value in kB right-aligned
+ * in 8): MemTotal (pages the allocator was given at boot), MemFree,
+ * Cached (page-cache pages, shared anonymous memory included as on Linux),
+ * Dirty and Writeback.
+ *
+ * vmstat shows "name value" lines: first the gauges Linux also has
+ * (nr_free_pages, nr_file_pages, nr_dirty, nr_writeback, in pages), then
+ * every event counter of include/mm/vmstat.h under its vm_event_names[]
+ * name: Linux's pgfault and pgmajfault, and Faultline's own fl_* counters.
+ *
+ * Locks: none; each source is read with its own atomics or locks
+ * (page_alloc_stats, page_cache_stats, vm_event_read), so two numbers
+ * read one after the other need not agree to the page.
+ */
+#include <kernel/kernel.h>
+#include <fs/proc_fs.h>
+#include <mm/filemap.h>
+#include <mm/page_alloc.h>
+#include <mm/vmstat.h>
+
+static void show_val_kb(struct seq_buf *m, const char *name, unsigned long pages)
+{
+	seq_printf(m, "%-16s%8lu kB\n", name, pages << (PAGE_SHIFT - 10));
+}
+
+int meminfo_show(struct seq_buf *m, int pid)
+{
+	struct page_alloc_stats pa;
+	struct page_cache_stats pc;
+
+	page_alloc_stats(&pa);
+	page_cache_stats(&pc);
+	show_val_kb(m, "MemTotal:", pa.total_pages);
+	show_val_kb(m, "MemFree:", pa.free_pages);
+	show_val_kb(m, "Cached:", pc.cached);
+	show_val_kb(m, "Dirty:", pc.dirty);
+	show_val_kb(m, "Writeback:", pc.writeback);
+	return 0;
+}
+
+int vmstat_show(struct seq_buf *m, int pid)
+{
+	struct page_alloc_stats pa;
+	struct page_cache_stats pc;
+
+	page_alloc_stats(&pa);
+	page_cache_stats(&pc);
+	seq_printf(m, "nr_free_pages %lu\n", pa.free_pages);
+	seq_printf(m, "nr_file_pages %lu\n", pc.cached);
+	seq_printf(m, "nr_dirty %lu\n", pc.dirty);
+	seq_printf(m, "nr_writeback %lu\n", pc.writeback);
+	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
+		seq_printf(m, "%s %lu\n", vm_event_names[i], vm_event_read((enum vm_event_item)i));
+	return 0;
+}

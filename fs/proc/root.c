@@ -1,0 +1,383 @@
+/*
+ * proc: the filesystem at /proc (include/fs/proc_fs.h, docs/pseudofs.md).
+ *
+ * Owns: the "proc" filesystem type, its directories (the root and one per
+ * process) and the file operations of its text files. What the files say
+ * is in the show functions (fs/proc/meminfo.c, fs/proc/task_mmu.c).
+ *
+ * Nothing is stored: every inode is made on demand from its number, which
+ * encodes what it is, and the inode cache keeps it while it is used.
+ *
+ *   1                          the root directory
+ *   2 + i                      proc_root_entries[i]: meminfo, vmstat
+ *   2 + ARRAY_SIZE(...)        "self" in getdents (no inode has it)
+ *   (PID << 8)                 /proc/PID
+ *   (PID << 8) | (1 + i)       proc_pid_entries[i] of PID: maps
+ *
+ * /proc/self: Linux makes it a symbolic link to the caller's PID. Faultline
+ * never follows symbolic links (fs/namei.c), so here "self" is a name the
+ * root's ->lookup resolves to the caller's own /proc/PID directory: a path
+ * through it works as on Linux, and stat("/proc/self") gives what Linux's
+ * stat (which follows the link) gives. lstat and getdents differ: they see
+ * a directory where Linux shows a link, and there is no readlink().
+ * getdents reports "self" with a number of its own, as Linux reports its
+ * link's, so that getcwd() in /proc/self finds the PID name, not "self".
+ *
+ * A /proc/PID directory is found only while the process is alive (not a
+ * zombie); reading an open file of a process that has exited fails with
+ * -ESRCH, as on Linux once the process is reaped (Linux still shows a
+ * zombie, with an empty maps). Pids are never reused, so a cached inode
+ * never names another process.
+ *
+ * Locks: tasklist_lock (briefly, through find_task_by_pid_locked and
+ * for_each_process_locked) to see which processes exist. An open text
+ * file's proc_file.lock (mutex) is held while its text is made and copied
+ * out, so above whatever the show function takes (a process's mmap_lock,
+ * inode locks) and a fault's mmap_lock in the copy.
+ */
+#include <kernel/err.h>
+#include <kernel/errno.h>
+#include <kernel/kernel.h>
+#include <kernel/mutex.h>
+#include <kernel/process.h>
+#include <kernel/sched.h>
+#include <kernel/string.h>
+#include <fs/proc_fs.h>
+#include <fs/pseudofs.h>
+#include <mm/slab.h>
+
+#define PROC_ROOT_INO   1
+#define PROC_PID_SHIFT  8
+/* The readdir cookie of /proc/PID is PROC_POS_PIDS + PID, so a later call
+ * resumes at the next larger pid whatever exited meanwhile. */
+#define PROC_POS_PIDS   256
+
+struct proc_entry {
+	const char *name;
+	int (*show)(struct seq_buf *m, int pid);
+};
+
+static const struct proc_entry proc_root_entries[] = {
+	{ "meminfo", meminfo_show },
+	{ "vmstat", vmstat_show },
+};
+
+static const struct proc_entry proc_pid_entries[] = {
+	{ "maps", proc_pid_maps_show },
+};
+
+struct proc_inode {
+	struct inode vfs_inode;
+	const struct proc_entry *entry;         /* (c) a text file's; NULL for a directory */
+	int pid;                                /* (c) /proc/PID and its files; else 0 */
+};
+
+static struct proc_inode *PROC_I(struct inode *inode)
+{
+	return container_of(inode, struct proc_inode, vfs_inode);
+}
+
+static unsigned long proc_pid_ino(int pid, unsigned int index)
+{
+	return ((unsigned long)pid << PROC_PID_SHIFT) | index;
+}
+
+/* ---- which processes exist ------------------------------------------------------- */
+
+static bool process_alive(int pid)
+{
+	unsigned long flags = tasklist_lock_irqsave();
+	bool alive = find_task_by_pid_locked(pid) != NULL;
+
+	tasklist_unlock_irqrestore(flags);
+	return alive;
+}
+
+struct next_pid {
+	int from;                               /* the smallest pid wanted */
+	int found;                              /* the smallest seen >= from, 0: none */
+};
+
+static void next_pid_fn(struct task_struct *t, void *arg)
+{
+	struct next_pid *np = arg;
+
+	if (t->pid >= np->from && (!np->found || t->pid < np->found))
+		np->found = t->pid;
+}
+
+/* The smallest live process pid >= @from, or 0. (A walk per pid: /proc is
+ * read rarely and processes are few.) */
+static int next_pid_from(int from)
+{
+	struct next_pid np = { .from = from };
+	unsigned long flags = tasklist_lock_irqsave();
+
+	for_each_process_locked(next_pid_fn, &np);
+	tasklist_unlock_irqrestore(flags);
+	return np.found;
+}
+
+/* The caller's pid, or 0 for a kernel thread (which has no /proc/self). */
+static int self_pid(void)
+{
+	return current->is_process ? current->tgid : 0;
+}
+
+/* "123" -> 123; -1 for anything else ("0123", "+1", "self", too long). */
+static int name_to_pid(const char *name, size_t len)
+{
+	int pid = 0;
+
+	if (!len || len > 9 || (name[0] == '0' && len > 1))
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return -1;
+		pid = pid * 10 + (name[i] - '0');
+	}
+	return pid;
+}
+
+/* ---- inodes ------------------------------------------------------------------------ */
+
+static const struct inode_operations proc_pid_dir_iops;
+static const struct file_operations proc_pid_dir_fops;
+static const struct file_operations proc_file_fops;
+
+/* Inode @ino of @sb: a text file if @entry, else /proc/@pid. */
+static struct inode *proc_iget(struct super_block *sb, unsigned long ino,
+			       const struct proc_entry *entry, int pid)
+{
+	struct inode *inode = iget_locked(sb, ino);
+
+	if (IS_ERR(inode) || !(inode->i_state & I_NEW))
+		return inode;
+	PROC_I(inode)->entry = entry;
+	PROC_I(inode)->pid = pid;
+	if (entry) {
+		pseudo_inode_init(inode, S_IFREG | 0444, 1);
+		inode->i_fop = &proc_file_fops;
+	} else {
+		pseudo_inode_init(inode, S_IFDIR | 0555, 2);
+		inode->i_op = &proc_pid_dir_iops;
+		inode->i_fop = &proc_pid_dir_fops;
+	}
+	unlock_new_inode(inode);
+	return inode;
+}
+
+static struct inode *proc_pid_dir_iget(struct super_block *sb, int pid)
+{
+	if (pid <= 0 || !process_alive(pid))
+		return ERR_PTR(-ENOENT);
+	return proc_iget(sb, proc_pid_ino(pid, 0), NULL, pid);
+}
+
+/* ---- a directory's table of text files ------------------------------------------------- */
+
+/* The index of @name in @table (@n entries), or -1. */
+static int find_entry(const struct proc_entry *table, size_t n, const char *name, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(table[i].name) == len && memcmp(table[i].name, name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Report the entries of @table after the dots (cookie DIR_POS_FIRST + i),
+ * the i-th as inode @ino0 + i. Returns false if the actor wanted no more. */
+static bool emit_entries(struct dir_context *ctx, const struct proc_entry *table, size_t n,
+			 unsigned long ino0)
+{
+	for (size_t i = 0; i < n; i++) {
+		loff_t pos = DIR_POS_FIRST + (loff_t)i;
+
+		if (pos >= ctx->pos &&
+		    !dir_emit(ctx, table[i].name, strlen(table[i].name), ino0 + i, DT_REG, pos))
+			return false;
+	}
+	return true;
+}
+
+/* ---- the root directory --------------------------------------------------------------- */
+
+/* ".." of the root is only asked for when proc is mounted nowhere (the
+ * VFS leaves a mounted root through the directory it covers). */
+static struct inode *proc_root_lookup(struct inode *dir, const char *name, size_t len)
+{
+	int i = find_entry(proc_root_entries, ARRAY_SIZE(proc_root_entries), name, len);
+
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		return igrab(dir);
+	if (i >= 0)
+		return proc_iget(dir->i_sb, PROC_ROOT_INO + 1 + (unsigned long)i,
+				 &proc_root_entries[i], 0);
+	if (len == 4 && memcmp(name, "self", 4) == 0)
+		return proc_pid_dir_iget(dir->i_sb, self_pid());
+	return proc_pid_dir_iget(dir->i_sb, name_to_pid(name, len));
+}
+
+/* The entries in Linux's order: the files, "self", then one per process. */
+static int proc_root_readdir(struct file *file, struct dir_context *ctx)
+{
+	const loff_t self_pos = DIR_POS_FIRST + ARRAY_SIZE(proc_root_entries);
+	char name[16];
+	int pid;
+
+	if (ctx->pos < 0)
+		return -EINVAL;
+	if (!dir_emit_dots(ctx, PROC_ROOT_INO, PROC_ROOT_INO) ||
+	    !emit_entries(ctx, proc_root_entries, ARRAY_SIZE(proc_root_entries), PROC_ROOT_INO + 1))
+		return 0;
+	if (ctx->pos <= self_pos && self_pid() &&
+	    !dir_emit(ctx, "self", 4, PROC_ROOT_INO + 1 + ARRAY_SIZE(proc_root_entries), DT_DIR,
+		      self_pos))
+		return 0;
+	pid = next_pid_from(ctx->pos > PROC_POS_PIDS ? (int)(ctx->pos - PROC_POS_PIDS) : 1);
+	for (; pid; pid = next_pid_from(pid + 1)) {
+		size_t len = (size_t)snprintf(name, sizeof(name), "%d", pid);
+
+		if (!dir_emit(ctx, name, len, proc_pid_ino(pid, 0), DT_DIR, PROC_POS_PIDS + pid))
+			return 0;
+	}
+	return 0;
+}
+
+static const struct inode_operations proc_root_iops = {
+	.lookup = proc_root_lookup,
+};
+
+static const struct file_operations proc_root_fops = {
+	.llseek = generic_file_llseek,
+	.iterate = proc_root_readdir,
+};
+
+/* ---- /proc/PID -------------------------------------------------------------------------- */
+
+static struct inode *proc_pid_lookup(struct inode *dir, const char *name, size_t len)
+{
+	int pid = PROC_I(dir)->pid;
+	int i = find_entry(proc_pid_entries, ARRAY_SIZE(proc_pid_entries), name, len);
+
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		return igrab(dir->i_sb->s_root);
+	if (i < 0 || !process_alive(pid))
+		return ERR_PTR(-ENOENT);
+	return proc_iget(dir->i_sb, proc_pid_ino(pid, 1 + (unsigned int)i), &proc_pid_entries[i],
+			 pid);
+}
+
+static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
+{
+	int pid = PROC_I(file->f_inode)->pid;
+
+	if (ctx->pos < 0)
+		return -EINVAL;
+	if (dir_emit_dots(ctx, proc_pid_ino(pid, 0), PROC_ROOT_INO))
+		emit_entries(ctx, proc_pid_entries, ARRAY_SIZE(proc_pid_entries),
+			     proc_pid_ino(pid, 1));
+	return 0;
+}
+
+static const struct inode_operations proc_pid_dir_iops = {
+	.lookup = proc_pid_lookup,
+};
+
+static const struct file_operations proc_pid_dir_fops = {
+	.llseek = generic_file_llseek,
+	.iterate = proc_pid_readdir,
+};
+
+/* ---- the text files ------------------------------------------------------------------------ */
+
+/* file->private_data of an open /proc text file. */
+struct proc_file {
+	struct mutex lock;
+	char *text;                             /* (lock) made by the last read from 0 */
+	size_t len;                             /* (lock) */
+};
+
+static int proc_file_open(struct inode *inode, struct file *file)
+{
+	struct proc_file *pf = kzalloc(sizeof(*pf), GFP_KERNEL);
+
+	if (!pf)
+		return -ENOMEM;
+	mutex_init(&pf->lock, "proc_file.lock");
+	file->private_data = pf;
+	return 0;
+}
+
+static void proc_file_release(struct inode *inode, struct file *file)
+{
+	struct proc_file *pf = file->private_data;
+
+	kfree(pf->text);
+	kfree(pf);
+}
+
+/* A read from offset 0 makes the text afresh; the others read on in it. */
+static ssize_t proc_file_read(struct file *file, struct iov_iter *to, loff_t *pos)
+{
+	struct proc_inode *pi = PROC_I(file->f_inode);
+	struct proc_file *pf = file->private_data;
+	ssize_t ret = 0;
+
+	mutex_lock(&pf->lock);
+	if (*pos == 0 || !pf->text)
+		ret = seq_make_text(pi->entry->show, pi->pid, &pf->text, &pf->len);
+	if (!ret && (u64)*pos < pf->len) {
+		size_t want = min(pf->len - (size_t)*pos, to->count);
+		size_t done = copy_to_iter(pf->text + *pos, want, to);
+
+		ret = done ? (ssize_t)done : want ? -EFAULT : 0;
+		*pos += (loff_t)done;
+	}
+	mutex_unlock(&pf->lock);
+	return ret;
+}
+
+static const struct file_operations proc_file_fops = {
+	.llseek = generic_file_llseek,
+	.read_iter = proc_file_read,
+	.open = proc_file_open,
+	.release = proc_file_release,
+};
+
+/* ---- the filesystem ------------------------------------------------------------------------- */
+
+static struct inode *proc_alloc_inode(struct super_block *sb)
+{
+	struct proc_inode *pi = kzalloc(sizeof(*pi), GFP_KERNEL);
+
+	return pi ? &pi->vfs_inode : NULL;
+}
+
+static void proc_destroy_inode(struct inode *inode)
+{
+	kfree(PROC_I(inode));
+}
+
+static const struct super_operations proc_sops = {
+	.alloc_inode = proc_alloc_inode,
+	.destroy_inode = proc_destroy_inode,
+};
+
+static struct super_block *proc_mount(const struct file_system_type *type,
+				      struct block_device *bdev, bool readonly)
+{
+	return pseudo_mount(type, &proc_sops, PROC_ROOT_INO, 0555, &proc_root_iops,
+			    &proc_root_fops);
+}
+
+static struct file_system_type proc_type = {
+	.name = "proc",
+	.mount = proc_mount,
+};
+
+void proc_init(void)
+{
+	if (register_filesystem(&proc_type))
+		pr_err("proc: cannot register the filesystem type\n");
+}

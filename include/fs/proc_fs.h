@@ -1,0 +1,65 @@
+/*
+ * proc: the in-memory filesystem at /proc, kernel state as text in
+ * Linux's formats (fs/proc/; docs/pseudofs.md).
+ *
+ *   /proc/meminfo       memory totals            fs/proc/meminfo.c
+ *   /proc/vmstat        gauges and event counts  fs/proc/meminfo.c
+ *   /proc/PID/maps      a process's VMAs         fs/proc/task_mmu.c
+ *   /proc/self          the caller's /proc/PID   fs/proc/root.c
+ *
+ * A file's text is made whole, by its show function, into a seq_buf when
+ * a read starts at offset 0 (open, then read; or lseek back to 0), and
+ * later reads of the same open file are served from that text. So one
+ * reader sees one consistent snapshot, as long as it reads from 0 on.
+ */
+#ifndef _FS_PROC_FS_H
+#define _FS_PROC_FS_H
+
+#include <kernel/compiler.h>
+#include <kernel/types.h>
+
+/*
+ * The buffer a show function prints into: Linux's seq_file, reduced to
+ * one buffer that holds the whole text. Printing past the end sets
+ * overflow and stops; the caller then retries with a buffer twice as
+ * large. pad_until is the column seq_pad() pads to (seq_setwidth).
+ */
+struct seq_buf {
+	char *buf;
+	size_t size;                    /* bytes allocated */
+	size_t len;                     /* bytes printed */
+	size_t pad_until;               /* seq_pad pads to here */
+	bool overflow;
+};
+
+__printf(2, 3) void seq_printf(struct seq_buf *m, const char *fmt, ...);
+void seq_puts(struct seq_buf *m, const char *s);
+void seq_putc(struct seq_buf *m, char c);
+/* Mark a field @width bytes wide starting here; seq_pad() then fills with
+ * spaces up to its end (if not past it already) and adds @c (0: nothing). */
+void seq_setwidth(struct seq_buf *m, size_t width);
+void seq_pad(struct seq_buf *m, char c);
+
+/*
+ * Run @show for @pid into a buffer that holds all it prints (retrying in
+ * larger ones after an overflow). On success replace *@textp (kfree'ing
+ * the old text) and set *@lenp; returns 0, show's error, or -ENOMEM.
+ * Context: may sleep.
+ */
+int seq_make_text(int (*show)(struct seq_buf *m, int pid), int pid, char **textp,
+		  size_t *lenp);
+
+/*
+ * Show functions: print the file's whole text. @pid is the process of a
+ * /proc/PID file (0 for the others). Return 0 or a negative errno; they
+ * may sleep, and are called again from the start after an overflow.
+ */
+int meminfo_show(struct seq_buf *m, int pid);
+int vmstat_show(struct seq_buf *m, int pid);
+int proc_pid_maps_show(struct seq_buf *m, int pid);
+
+/* Boot: register the "proc" filesystem type (kernel_init mounts it on
+ * /proc with mount_nodev_at). */
+void proc_init(void);
+
+#endif
