@@ -64,16 +64,27 @@ static bool is_dotdot(const char *name, size_t len)
 /* Look @name up in @dir (referenced); returns a referenced inode. ".."
  * from the root of a mounted filesystem leaves it through the directory
  * it is mounted on. Mount points on the way down are the caller's. */
+/* A directory removed while still open or someone's cwd (Linux's
+ * IS_DEADDIR): nothing is found in it and nothing may be created in it
+ * (ENOENT). A directory only dies under its lock, so a holder of the
+ * lock sees a stable answer. */
+static bool dir_is_dead(const struct inode *dir)
+{
+	return !dir->i_nlink;
+}
+
 static struct inode *lookup_one(struct inode *dir, const char *name, size_t len)
 {
 	struct inode *inode, *covered;
 
 	if (!S_ISDIR(dir->i_mode))
 		return ERR_PTR(-ENOTDIR);
-	if (len > NAME_MAX)
-		return ERR_PTR(-ENAMETOOLONG);
 	if (is_dot(name, len))
 		return igrab(dir);
+	if (dir_is_dead(dir))
+		return ERR_PTR(-ENOENT);        /* before the name's length, as Linux */
+	if (len > NAME_MAX)
+		return ERR_PTR(-ENAMETOOLONG);
 	if (is_dotdot(name, len) && (covered = mount_covered(dir)) != NULL) {
 		inode = lookup_one(covered, name, len);
 		iput(covered);
@@ -174,13 +185,6 @@ struct parent {
 	bool too_long;                          /* the name is longer than NAME_MAX */
 };
 
-/* A directory removed while still open or someone's cwd: nothing may be
- * created in it (Linux's IS_DEADDIR gives ENOENT). Context: its lock held,
- * so it cannot be removed meanwhile. */
-static bool dir_is_dead(const struct inode *dir)
-{
-	return !dir->i_nlink;
-}
 
 /*
  * Find @path's parent directory and last component. A last component

@@ -118,9 +118,21 @@ static void pipefs_destroy_inode(struct inode *inode)
 	kfree(pi);
 }
 
+#define PIPEFS_MAGIC    0x50495045
+
+/* fstatfs of a pipe: Linux's simple_statfs of pipefs (the magic, a
+ * page-sized block, NAME_MAX, and no counts). */
+static int pipefs_statfs(struct super_block *sb, struct kstatfs *st)
+{
+	*st = (struct kstatfs){ .f_type = PIPEFS_MAGIC, .f_bsize = PAGE_SIZE,
+				.f_namelen = NAME_MAX };
+	return 0;
+}
+
 static const struct super_operations pipefs_ops = {
 	.alloc_inode = pipefs_alloc_inode,
 	.destroy_inode = pipefs_destroy_inode,
+	.statfs = pipefs_statfs,
 };
 
 static const struct file_system_type pipefs_type = { .name = "pipefs" };

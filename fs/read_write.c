@@ -365,7 +365,9 @@ int vfs_readdir(struct file *f, struct dir_context *ctx)
 	if (!f->f_op || !f->f_op->iterate)
 		return -ENOTDIR;
 	inode_lock_shared(f->f_inode);
-	err = f->f_op->iterate(f, ctx);
+	/* A removed directory lists nothing, not even "." (Linux's iterate_dir
+	 * says ENOENT for IS_DEADDIR), whatever the buffer. */
+	err = f->f_inode->i_nlink ? f->f_op->iterate(f, ctx) : -ENOENT;
 	inode_unlock_shared(f->f_inode);
 	return err;
 }

@@ -187,6 +187,9 @@ static void files(void)
 	CHECK_OUT("newfstatat(file, \"\", P, AT_EMPTY_PATH)",
 		  syscall(SYS_newfstatat, fd, "", P, AT_EMPTY_PATH), 0);
 
+	CHECK_IN("statfs(P, buf)", syscall(SYS_statfs, P, okbuf), 1);
+	CHECK_OUT("statfs(\".\", P)", syscall(SYS_statfs, ".", P), 1);
+	CHECK_OUT("fstatfs(file, P)", syscall(SYS_fstatfs, fd, P), 1);
 	CHECK_IN("access(P, F_OK)", syscall(SYS_access, P, F_OK), 1);
 	CHECK_IN("faccessat(AT_FDCWD, P, F_OK)", syscall(SYS_faccessat, AT_FDCWD, P, F_OK), 1);
 	CHECK_IN("faccessat2(AT_FDCWD, P, F_OK, 0)", syscall(SYS_faccessat2, AT_FDCWD, P, F_OK, 0), 1);

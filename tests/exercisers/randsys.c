@@ -971,6 +971,13 @@ static void c_munmap_mprotect(void)
 		strcpy(cur_name, "mprotect");
 		DESC("%s, %zu, %d", addr_name(a, ab, sizeof(ab)), len, prot);
 		r = syscall(SYS_mprotect, a, len, prot);
+	} else if (rn(3) == 0) {
+		static const int fl[] = { MS_ASYNC, MS_SYNC, MS_INVALIDATE, 0, MS_SYNC | MS_ASYNC, 8 };
+		int f = PICK(fl);
+
+		strcpy(cur_name, "msync");
+		DESC("%s, %zu, %d", addr_name(a, ab, sizeof(ab)), len, f);
+		r = syscall(SYS_msync, a, len, f);
 	} else {
 		/* not compared: MADV_FREE (contents may or may not survive), the
 		 * hugepage and KSM advice (host configuration) */
@@ -1447,10 +1454,32 @@ static int executable_file(const char *path)
 
 static void c_misc(void)
 {
-	int op = (int)rn(7);
+	int op = (int)rn(8);
 	long r;
 
 	switch (op) {
+	case 7: {
+		/* Only the errno: the block size, counts and type are the
+		 * filesystem's (ext2 here, whatever the host's disk is). */
+		static const char *const paths[] = { ".", "a", "x", "", "nonexistent/x" };
+		int kind = 0;
+		void *b = rn(8) ? (void *)databuf : pick_buf(&kind);
+
+		if (rn(2)) {
+			const char *p = PICK(paths);
+
+			strcpy(cur_name, "statfs");
+			DESC("%s, %s", p, kind ? buf_name(kind) : "buf");
+			res(syscall(SYS_statfs, p, kind ? b : databuf), 1);
+		} else {
+			int fd = pick_fd();
+
+			strcpy(cur_name, "fstatfs");
+			DESC("%d(%c), %s", fd, fd_kind(fd), kind ? buf_name(kind) : "buf");
+			res(syscall(SYS_fstatfs, fd, kind ? b : databuf), 1);
+		}
+		return;
+	}
 	case 0: {
 		static const int who[] = { RUSAGE_SELF, RUSAGE_CHILDREN, 1 /* THREAD */, -3, 5 };
 		int w = PICK(who);

@@ -274,6 +274,16 @@ static void test_dead_directory(void)
 	CHECK_ERR(openat(dfd, "f", O_WRONLY | O_CREAT, 0644), ENOENT,
 		  "openat(removed dir fd, O_CREAT): ENOENT");
 	CHECK_ERR(mkdirat(dfd, "d", 0755), ENOENT, "mkdirat(removed dir fd): ENOENT");
+	{
+		char buf[4096], longname[LONG_NAME_SIZE];
+		struct stat st;
+
+		CHECK_ERR(syscall(SYS_getdents64, dfd, buf, sizeof(buf)), ENOENT,
+			  "getdents64 of the removed directory: ENOENT");
+		CHECK_ERR(stat(long_name(longname), &st), ENOENT,
+			  "stat of a too-long name in it: ENOENT before ENAMETOOLONG");
+		CHECK_OK(stat(".", &st), "but \".\" is still there");
+	}
 	CHECK_OK(chdir(start), "chdir back");
 	write_file("dead-src", "x");
 	CHECK_ERR(linkat(AT_FDCWD, "dead-src", dfd, "l", 0), ENOENT,

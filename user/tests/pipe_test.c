@@ -7,6 +7,7 @@
  */
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 
 #include "testutil.h"
 
@@ -230,6 +231,21 @@ static void test_capacity_in_buffers(void)
 	close(p[1]);
 }
 
+/* Regression: fstatfs of a pipe said ENOSYS (pipefs had no ->statfs);
+ * Linux answers with pipefs's magic and a page-sized block. */
+static void test_fstatfs(void)
+{
+	struct statfs sf;
+	int p[2];
+
+	REQUIRE(pipe(p) == 0, "pipe");
+	CHECK_OK(fstatfs(p[0], &sf), "fstatfs of a pipe");
+	CHECK_EQ((unsigned long)sf.f_type, 0x50495045UL, "f_type PIPEFS_MAGIC");
+	CHECK_EQ(sf.f_bsize, 4096, "f_bsize 4096");
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	test_data_and_eof();
@@ -239,5 +255,6 @@ int main(void)
 	test_blocking();
 	test_partial_copy();
 	test_capacity_in_buffers();
+	test_fstatfs();
 	return tap_done();
 }
