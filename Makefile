@@ -86,6 +86,7 @@ MM_SRCS := \
 	mm/slab.c \
 	mm/pgtable.c \
 	mm/vmalloc.c \
+	mm/page_tree.c \
 	mm/filemap.c \
 	mm/page-writeback.c \
 	mm/mmap.c \

@@ -1,9 +1,10 @@
 /*
  * The page cache (see include/mm/filemap.h).
  *
- * Owns: each address_space's index of pages (a 64-way radix tree keyed by
- * page index), the page lock, and the generic read()/write() of regular
- * files through the cache.
+ * Owns: the pages of each address_space (kept in its index, the radix
+ * tree of mm/page_tree.c), the page lock, dirty pages and their
+ * writeback one page at a time, truncation, the generic read()/write() of
+ * regular files through the cache, and filemap_fault.
  *
  * Invariants, under mapping->tree_lock:
  *   - a page is in at most one mapping, at page->index, with
@@ -29,165 +30,12 @@
 #include <fs/fs.h>
 #include <mm/filemap.h>
 #include <mm/mm.h>
+#include <mm/page_tree.h>
 #include <mm/rmap.h>
 #include <mm/slab.h>
 #include <mm/vmstat.h>
 #include <mm/writeback.h>
 #include <fs/buffer.h>
-
-/* ---- the radix tree ------------------------------------------------------ */
-
-#define RADIX_SHIFT 6
-#define RADIX_SLOTS (1UL << RADIX_SHIFT)
-#define RADIX_MASK (RADIX_SLOTS - 1)
-
-/* A node at height h covers RADIX_SLOTS^h pages; height-1 nodes hold pages. */
-struct radix_node {
-	void *slots[RADIX_SLOTS];
-	unsigned int count;                     /* non-NULL slots */
-};
-
-static unsigned long radix_max_index(unsigned int height)
-{
-	if (height * RADIX_SHIFT >= 64)
-		return ~0UL;
-	return (1UL << (height * RADIX_SHIFT)) - 1;
-}
-
-static unsigned int radix_slot(unsigned long index, unsigned int level)
-{
-	return (index >> (level * RADIX_SHIFT)) & RADIX_MASK;
-}
-
-/* Context: tree_lock held. */
-static struct page *radix_lookup(struct address_space *m, unsigned long index)
-{
-	struct radix_node *node = m->page_tree;
-
-	if (!node || index > radix_max_index(m->tree_height))
-		return NULL;
-	for (unsigned int level = m->tree_height - 1; level > 0; level--) {
-		node = node->slots[radix_slot(index, level)];
-		if (!node)
-			return NULL;
-	}
-	return node->slots[radix_slot(index, 0)];
-}
-
-/* Grow the tree until @index fits. Context: tree_lock held. */
-static int radix_extend(struct address_space *m, unsigned long index)
-{
-	while (!m->page_tree || index > radix_max_index(m->tree_height)) {
-		struct radix_node *n = kzalloc(sizeof(*n), GFP_KERNEL);
-
-		if (!n)
-			return -ENOMEM;
-		if (m->page_tree) {
-			n->slots[0] = m->page_tree;
-			n->count = 1;
-		}
-		m->page_tree = n;
-		m->tree_height++;
-	}
-	return 0;
-}
-
-/* Insert @page at @index (which must be empty). Context: tree_lock held. */
-static int radix_insert(struct address_space *m, unsigned long index, struct page *page)
-{
-	struct radix_node *node;
-	int err = radix_extend(m, index);
-
-	if (err)
-		return err;
-	node = m->page_tree;
-	for (unsigned int level = m->tree_height - 1; level > 0; level--) {
-		void **slot = &node->slots[radix_slot(index, level)];
-
-		if (!*slot) {
-			*slot = kzalloc(sizeof(struct radix_node), GFP_KERNEL);
-			if (!*slot)
-				return -ENOMEM;         /* the empty node stays; harmless */
-			node->count++;
-		}
-		node = *slot;
-	}
-	ASSERT(!node->slots[radix_slot(index, 0)]);
-	node->slots[radix_slot(index, 0)] = page;
-	node->count++;
-	return 0;
-}
-
-/* Remove the entry at @index, freeing nodes that become empty.
- * Context: tree_lock held. */
-static void radix_delete(struct address_space *m, unsigned long index)
-{
-	struct radix_node *path[64 / RADIX_SHIFT + 2];
-	struct radix_node *node = m->page_tree;
-	unsigned int level = m->tree_height;
-
-	if (!node || index > radix_max_index(level))
-		return;
-	for (unsigned int l = level - 1; l > 0; l--) {
-		path[l] = node;
-		node = node->slots[radix_slot(index, l)];
-		if (!node)
-			return;
-	}
-	path[0] = node;
-	for (unsigned int l = 0; l < level; l++) {
-		struct radix_node *n = path[l];
-
-		n->slots[radix_slot(index, l)] = NULL;
-		if (--n->count > 0)
-			return;
-		kfree(n);
-		if (l + 1 == level) {
-			m->page_tree = NULL;
-			m->tree_height = 0;
-			return;
-		}
-	}
-}
-
-/*
- * The first page at an index >= *@index, or NULL; *@index is set to its
- * index. Missing subtrees are skipped whole, so a sparse file costs no
- * more than a dense one. Context: tree_lock held.
- */
-static struct page *radix_next(struct address_space *m, unsigned long *index)
-{
-	unsigned long i = *index;
-
-	while (m->page_tree && i <= radix_max_index(m->tree_height)) {
-		struct radix_node *node = m->page_tree;
-		unsigned int level;
-
-		for (level = m->tree_height - 1; level > 0; level--) {
-			struct radix_node *child = node->slots[radix_slot(i, level)];
-
-			if (!child)
-				break;
-			node = child;
-		}
-		if (level > 0) {                /* no subtree here: skip its span */
-			unsigned long span = 1UL << (level * RADIX_SHIFT);
-
-			i = (i & ~(span - 1)) + span;
-		} else {
-			for (unsigned int s = radix_slot(i, 0); s < RADIX_SLOTS; s++) {
-				if (node->slots[s]) {
-					*index = (i & ~RADIX_MASK) | s;
-					return node->slots[s];
-				}
-			}
-			i = (i | RADIX_MASK) + 1;
-		}
-		if (!i)
-			break;                  /* wrapped past the largest index */
-	}
-	return NULL;
-}
 
 /*
  * Collect up to @max pages with index >= @start, in index order, each
