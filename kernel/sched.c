@@ -173,7 +173,25 @@ static void finish_task_switch(struct task_struct *prev)
 		free_task(prev);
 }
 
-void schedule(void)
+/*
+ * Switch to the next runnable task. @preempt says why we are here:
+ *
+ *   false  the task calls schedule() itself. If it set a sleeping state
+ *          first (set_current_state), it leaves the CPU and is not queued:
+ *          only a wake-up (wake_up_state) puts it back.
+ *   true   an interrupt preempts the task (preempt_schedule_irq). A
+ *          preemption is not a sleep: the task goes back on the run queue
+ *          whatever its state. It may have set TASK_UNINTERRUPTIBLE and not
+ *          yet reached its own schedule() (prepare_to_wait, the retry loop
+ *          of a sleeping lock); if it were left off the queue, the wake-up
+ *          it is about to wait for may already have come and gone, and
+ *          nothing would ever run it again. Queued, it runs on, finds its
+ *          condition (or not) and sleeps through its own schedule().
+ *
+ * Context: no spinlock held (preempt_count 0); interrupts in any state
+ * (restored on return).
+ */
+static void __schedule(bool preempt)
 {
 	struct task_struct *prev = current, *next, *last;
 	unsigned long flags;
@@ -181,8 +199,12 @@ void schedule(void)
 	if (unlikely(preempt_count()))
 		panic("schedule() with preempt_count %d (a spinlock is held?)", preempt_count());
 	flags = spin_lock_irqsave(&rq_lock);
-	if (prev->state == TASK_RUNNING)
-		enqueue_task_locked(prev);      /* still runnable: back of the queue */
+	/* kthread_exit() sets TASK_DEAD with interrupts off, so no
+	 * preemption can find a dead task here and queue it again. */
+	if (unlikely(preempt && prev->state == TASK_DEAD))
+		panic("__schedule: a dead task (%s) was preempted", prev->comm);
+	if (prev->state == TASK_RUNNING || preempt)
+		enqueue_task_locked(prev);      /* runnable: back of the queue */
 	next = pick_next_task_locked();
 	prev->need_resched = false;
 	if (next == prev) {
@@ -191,7 +213,7 @@ void schedule(void)
 	}
 	next->slice = SCHED_SLICE_TICKS;
 	next->on_cpu = true;
-	if (prev->state == TASK_RUNNING)
+	if (preempt || prev->state == TASK_RUNNING)
 		prev->nivcsw++;
 	else
 		prev->nvcsw++;
@@ -201,6 +223,11 @@ void schedule(void)
 	/* Back in prev, switched to by "last". */
 	finish_task_switch(last);
 	local_irq_restore(flags);
+}
+
+void schedule(void)
+{
+	__schedule(false);
 }
 
 void yield(void)
@@ -278,7 +305,7 @@ void account_process_tick(struct task_struct *t, bool user)
 void preempt_schedule_irq(void)
 {
 	if (current->need_resched && !preempt_count())
-		schedule();
+		__schedule(true);
 }
 
 long schedule_timeout(long ticks)
@@ -380,6 +407,9 @@ void kthread_exit(int code)
 	if (me == this_cpu()->idle_task)
 		panic("the idle task tried to exit");
 	me->exit_code = code;
+	/* Interrupts off from here: a preemption between the state store and
+	 * schedule() would queue the dead task again (see __schedule). */
+	local_irq_disable();
 	set_current_state(TASK_DEAD);           /* schedule() will not requeue it */
 	schedule();
 	panic("a dead task was scheduled again");

@@ -9,6 +9,8 @@
 #include <kernel/sched.h>
 #include <kernel/time.h>
 #include <kernel/wait.h>
+#include <mm/slab.h>
+#include <asm/processor.h>
 #include <mm/page_alloc.h>
 
 static void count_task(struct task_struct *t, void *arg)
@@ -266,4 +268,69 @@ KTEST(sched_many_threads_no_leak)
 	KT_EXPECT_EQ(finished, 50);
 	/* Stacks and task structs are back (a slab page may stay cached). */
 	KT_EXPECT(nr_free_pages() + 2 >= free_before);
+}
+
+/*
+ * Regression test: a preempted sleeper was lost (issue 11). A task that has
+ * set TASK_UNINTERRUPTIBLE but has not yet called schedule() (inside
+ * prepare_to_wait, or the retry loop of a sleeping lock) can be preempted
+ * by the timer interrupt. schedule() used to requeue only TASK_RUNNING
+ * tasks, so such a task was never run again and whatever it held (often
+ * mmap_lock) stayed held for good. Here the thread stays in that window for
+ * four slices while a spinner keeps the run queue busy, so the preemption
+ * is certain rather than a matter of where a tick lands. Before the fix
+ * the thread never comes back and the test fails at its deadline.
+ */
+struct sleeper_window {
+	volatile bool stop_spinning;
+	volatile bool back;
+	struct completion spinner_done;
+};
+
+static int window_spinner(void *p)
+{
+	struct sleeper_window *w = p;
+	u64 deadline = ktime_get_ns() + 5 * NSEC_PER_SEC;
+
+	while (!w->stop_spinning && ktime_get_ns() < deadline)
+		cpu_relax();
+	complete(&w->spinner_done);
+	return 0;
+}
+
+static int window_sleeper(void *p)
+{
+	struct sleeper_window *w = p;
+	u64 until = ktime_get_ns() + 4 * SCHED_SLICE_TICKS * (NSEC_PER_SEC / HZ);
+
+	set_current_state(TASK_UNINTERRUPTIBLE);
+	while (ktime_get_ns() < until)          /* interrupts on: preemptible */
+		cpu_relax();
+	set_current_state(TASK_RUNNING);
+	w->back = true;
+	return 0;
+}
+
+KTEST(sched_preempted_sleeper_is_not_lost)
+{
+	/* Leaked if the sleeper is lost: it might still touch it one day. */
+	struct sleeper_window *w = kzalloc(sizeof(*w), GFP_KERNEL);
+	u64 deadline;
+	bool back;
+
+	KT_ASSERT(w != NULL);
+	init_completion(&w->spinner_done);
+	KT_ASSERT(kthread_run(window_spinner, w, "kt-win-spin") != NULL);
+	KT_ASSERT(kthread_run(window_sleeper, w, "kt-win-sleep") != NULL);
+	deadline = ktime_get_ns() + 3 * NSEC_PER_SEC;
+	while (!w->back && ktime_get_ns() < deadline)
+		msleep(10);
+	back = w->back;
+	w->stop_spinning = true;
+	wait_for_completion(&w->spinner_done);
+	KT_EXPECT(back);
+	if (back) {
+		msleep(20);                     /* let both threads exit */
+		kfree(w);
+	}
 }
