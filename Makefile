@@ -64,6 +64,8 @@ KERNEL_SRCS := \
 	kernel/spinlock.c \
 	kernel/sched.c \
 	kernel/wait.c \
+	kernel/watchdog.c \
+	kernel/hung_task.c \
 	kernel/mutex.c \
 	kernel/monitor.c \
 	kernel/reboot.c \

@@ -349,7 +349,7 @@ static int tty_signal_worker(void *arg)
 	struct tty_struct *tty = arg;
 
 	for (;;) {
-		wait_event(tty->signal_wait, READ_ONCE(tty->pending_signals) != 0);
+		wait_event_idle(tty->signal_wait, READ_ONCE(tty->pending_signals) != 0);
 		tty_deliver_signals(tty);
 	}
 	return 0;

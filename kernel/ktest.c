@@ -32,18 +32,20 @@ void kt_fail(struct kt *t, const char *file, int line, const char *fmt, ...)
  * Is @kt chosen by @prefixes, a comma-separated list of name prefixes
  * ("" chooses every test)? "ktest=mm_cow_,pgtable_lookup" runs the tests
  * whose names start with either (make grade uses this to run one lab's).
+ * A manual test (KTEST_MANUAL) is chosen only by its whole name.
  */
 static bool selected(const struct ktest *kt, const char *prefixes)
 {
 	const char *p = prefixes;
 
 	if (!*p)
-		return true;
+		return !kt->manual;
 	for (;;) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 
-		if (len > 0 && strncmp(kt->name, p, len) == 0)
+		if (len > 0 && strncmp(kt->name, p, len) == 0 &&
+		    (!kt->manual || kt->name[len] == '\0'))
 			return true;
 		if (!comma)
 			return false;

@@ -18,6 +18,7 @@
 #include <kernel/sections.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
+#include <kernel/watchdog.h>
 #include <drivers/drivers.h>
 #include <fs/devfs.h>
 #include <drivers/fault_devices.h>
@@ -147,6 +148,7 @@ static int kernel_init(void *unused)
 	 * mounted), then the root filesystem on the first disk (root=DEV to
 	 * choose another), then the flusher that writes it back, then the
 	 * in-memory filesystems on /dev and /proc (docs/pseudofs.md). */
+	hung_task_init();
 	drivers_init();
 	tty_init();
 	null_dev_init();
@@ -206,6 +208,7 @@ void kmain(u32 magic, u64 info)
 	lapic_init();
 	ioapic_init();
 	time_init();
+	softlockup_init();
 	rtc_init();
 	local_irq_enable();
 	print_memory_summary();

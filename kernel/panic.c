@@ -16,14 +16,14 @@
 bool panic_in_progress;
 bool oops_in_progress;
 
-#define BACKTRACE_MAX_FRAMES 32
-
-void dump_stack_from(unsigned long rip, unsigned long rbp)
+unsigned int stack_trace_save_fp(unsigned long rip, unsigned long rbp,
+				 unsigned long *entries, unsigned int max)
 {
-	printk(KERN_EMERG "Call Trace:\n");
-	if (rip)
-		printk(KERN_EMERG " %pS\n", (void *)rip);
-	for (int depth = 0; rbp && depth < BACKTRACE_MAX_FRAMES; depth++) {
+	unsigned int n = 0;
+
+	if (rip && n < max)
+		entries[n++] = rip;
+	while (rbp && n < max) {
 		unsigned long next, ret;
 
 		if (!IS_ALIGNED(rbp, 8) || rbp < PAGE_OFFSET)
@@ -34,11 +34,22 @@ void dump_stack_from(unsigned long rip, unsigned long rbp)
 		if (!ret)
 			break;                  /* the zero frame start64 pushed */
 		/* A return address points after the call: show the call. */
-		printk(KERN_EMERG " %pS\n", (void *)(ret - 1));
+		entries[n++] = ret - 1;
 		if (next <= rbp)
 			break;                  /* stacks grow down: the chain must go up */
 		rbp = next;
 	}
+	return n;
+}
+
+void dump_stack_from(unsigned long rip, unsigned long rbp)
+{
+	unsigned long entries[BACKTRACE_MAX_FRAMES];
+	unsigned int n = stack_trace_save_fp(rip, rbp, entries, BACKTRACE_MAX_FRAMES);
+
+	printk(KERN_EMERG "Call Trace:\n");
+	for (unsigned int i = 0; i < n; i++)
+		printk(KERN_EMERG " %pS\n", (void *)entries[i]);
 }
 
 void dump_stack(void)

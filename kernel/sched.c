@@ -23,6 +23,7 @@
 #include <kernel/spinlock.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
+#include <kernel/watchdog.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
 #include <asm/percpu.h>
@@ -56,6 +57,7 @@ const char *task_state_name(long state)
 	case TASK_RUNNING: return "R";
 	case TASK_INTERRUPTIBLE: return "S";
 	case TASK_UNINTERRUPTIBLE: return "D";
+	case TASK_IDLE: return "I";
 	case TASK_DEAD: return "X";
 	default: return "?";
 	}
@@ -198,6 +200,7 @@ static void __schedule(bool preempt)
 
 	if (unlikely(preempt_count()))
 		panic("schedule() with preempt_count %d (a spinlock is held?)", preempt_count());
+	touch_softlockup_watchdog();
 	flags = spin_lock_irqsave(&rq_lock);
 	/* kthread_exit() sets TASK_DEAD with interrupts off, so no
 	 * preemption can find a dead task here and queue it again. */
@@ -342,6 +345,43 @@ unsigned long msleep(unsigned int ms)
 	return (unsigned long)left * 1000 / HZ;
 }
 
+bool task_is_blocked(struct task_struct *t)
+{
+	unsigned long flags = spin_lock_irqsave(&rq_lock);
+	bool blocked = (t->state & (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)) &&
+		       !t->on_rq && !t->on_cpu;
+
+	spin_unlock_irqrestore(&rq_lock, flags);
+	return blocked;
+}
+
+void sched_show_task(struct task_struct *t)
+{
+	unsigned long entries[BACKTRACE_MAX_FRAMES], pc, fp;
+	unsigned int n = 0;
+	unsigned long flags;
+	bool running;
+
+	/* Under rq_lock no CPU can switch @t in, so its saved frame and the
+	 * stack below it stay still while they are read. */
+	flags = spin_lock_irqsave(&rq_lock);
+	running = t->on_cpu;
+	if (!running && t->stack && thread_saved_frame(t->thread.rsp, &pc, &fp))
+		n = stack_trace_save_fp(pc, fp, entries, BACKTRACE_MAX_FRAMES);
+	spin_unlock_irqrestore(&rq_lock, flags);
+
+	pr_err("task:%-15s state:%s pid:%d ppid:%d switches:%lu\n", t->comm,
+	       task_state_name(t->state), t->pid, t->parent ? t->parent->pid : 0,
+	       t->nvcsw + t->nivcsw);
+	if (running) {
+		pr_err(" (running on a CPU: no stable stack to show)\n");
+		return;
+	}
+	pr_err("Call Trace:\n");
+	for (unsigned int i = 0; i < n; i++)
+		pr_err(" %pS\n", (void *)entries[i]);
+}
+
 /* ---- kernel threads ----------------------------------------------------- */
 
 /* The first C code a new thread runs (from ret_from_kthread). */
@@ -444,6 +484,7 @@ void cpu_idle(void)
 {
 	for (;;) {
 		local_irq_disable();
+		touch_softlockup_watchdog();    /* an idle CPU is not locked up */
 		if (!list_empty(&run_queue)) {
 			local_irq_enable();
 			schedule();

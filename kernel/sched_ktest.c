@@ -4,6 +4,7 @@
  * sleeps last long enough, and mutexes and rw-semaphores exclude as they
  * should while their holders sleep or yield.
  */
+#include <kernel/kernel.h>
 #include <kernel/ktest.h>
 #include <kernel/mutex.h>
 #include <kernel/sched.h>
@@ -333,4 +334,54 @@ KTEST(sched_preempted_sleeper_is_not_lost)
 		msleep(20);                     /* let both threads exit */
 		kfree(w);
 	}
+}
+
+/*
+ * The hang-diagnostics demo: it hangs on purpose and never finishes, so it
+ * runs only when asked for by name (ktest=manual_hang_forever). The test
+ * takes a mutex, starts a thread that blocks on it, and then sleeps forever
+ * itself with the mutex still held: two tasks in D state that nothing will
+ * wake. The hung-task detector reports both with their backtraces (mutex_lock
+ * in kt-hang-waiter, wait_for_completion in kernel_init), and the test
+ * harness, when the boot times out, prints every task's stack through
+ * QEMU's GDB stub (docs/hang-diagnostics.md; tests/run.py suite hangdiag).
+ */
+static DEFINE_MUTEX(hang_demo_lock);
+
+static int hang_waiter_thread(void *unused)
+{
+	mutex_lock(&hang_demo_lock);            /* never returns */
+	mutex_unlock(&hang_demo_lock);
+	return 0;
+}
+
+KTEST_MANUAL(manual_hang_forever)
+{
+	struct completion never;
+
+	init_completion(&never);
+	mutex_lock(&hang_demo_lock);
+	KT_ASSERT(kthread_run(hang_waiter_thread, NULL, "kt-hang-waiter") != NULL);
+	pr_info("manual_hang_forever: holding hang_demo_lock and sleeping forever\n");
+	wait_for_completion(&never);
+	mutex_unlock(&hang_demo_lock);
+}
+
+/*
+ * The soft-lockup demo (run on request: ktest=manual_softlockup, with
+ * watchdog_thresh=1): spin for three seconds with a spinlock held, so that
+ * the CPU neither schedules nor could be preempted. The watchdog must print
+ * "BUG: soft lockup" with this function in the trace (tests/run.py suite
+ * hangdiag); then the lock is released and the test ends normally.
+ */
+static DEFINE_SPINLOCK(softlockup_demo_lock);
+
+KTEST_MANUAL(manual_softlockup)
+{
+	u64 until = ktime_get_ns() + 3 * NSEC_PER_SEC;
+
+	spin_lock(&softlockup_demo_lock);
+	while (ktime_get_ns() < until)
+		cpu_relax();
+	spin_unlock(&softlockup_demo_lock);
 }

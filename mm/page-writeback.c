@@ -98,7 +98,9 @@ static int flusher_thread(void *unused)
 	u64 expire = (u64)DIRTY_EXPIRE_MS * HZ / 1000;
 
 	for (;;) {
-		msleep(DIRTY_WRITEBACK_INTERVAL_MS);
+		/* An idle wait: the flusher is not hung between rounds. */
+		set_current_state(TASK_IDLE);
+		schedule_timeout((long)DIRTY_WRITEBACK_INTERVAL_MS * HZ / 1000);
 		if (jiffies > expire)
 			writeback_older_than(jiffies - expire);
 	}

@@ -17,6 +17,7 @@
 #include <kernel/sched.h>
 #include <mm/mm_types.h>
 #include <asm/traps.h>
+#include <asm/uaccess.h>
 
 struct cpu_local cpu_locals[NR_CPUS];
 
@@ -140,6 +141,16 @@ unsigned long thread_stack_init(void *stack_base, unsigned long stack_size)
 	for (int i = 0; i < 6; i++)
 		*--sp = 0;
 	return (unsigned long)sp;
+}
+
+bool thread_saved_frame(unsigned long saved_rsp, unsigned long *pc, unsigned long *fp)
+{
+	/* switch.asm pushes rbp, rbx, r12, r13, r14, r15 below its return
+	 * address: rbp is the 6th word up from the saved RSP, the return
+	 * address the 7th. */
+	unsigned long *frame = (unsigned long *)saved_rsp;
+
+	return !get_kernel_nofault(*fp, frame + 5) && !get_kernel_nofault(*pc, frame + 6);
 }
 
 static struct fpu_state init_fpu_state;

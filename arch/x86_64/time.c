@@ -22,6 +22,7 @@
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
 #include <kernel/time.h>
+#include <kernel/watchdog.h>
 #include <asm/apic.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
@@ -153,6 +154,7 @@ static void timer_interrupt(struct pt_regs *regs, void *data)
 {
 	account_process_tick(current, user_mode(regs));
 	timer_tick();
+	softlockup_tick(regs);
 }
 
 void timer_tick(void)

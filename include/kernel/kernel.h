@@ -20,7 +20,16 @@ void kmain(u32 magic, u64 info);
 __noreturn __printf(2, 3) void __panic(const char *func, const char *fmt, ...);
 #define panic(fmt, ...) __panic(__func__, fmt, ##__VA_ARGS__)
 
-/* Print a symbolized backtrace from frame pointer @rbp (0: the caller's). */
+#define BACKTRACE_MAX_FRAMES 32
+/*
+ * Follow the frame-pointer chain from @rbp and store up to @max code
+ * addresses in @entries: @rip first (if non-zero), then each call site.
+ * Every read is fault-safe, so a corrupt or changing chain just ends the
+ * trace. Returns the number stored.
+ */
+unsigned int stack_trace_save_fp(unsigned long rip, unsigned long rbp,
+				 unsigned long *entries, unsigned int max);
+/* Print a symbolized backtrace (KERN_EMERG) from @rip and frame pointer @rbp. */
 void dump_stack_from(unsigned long rip, unsigned long rbp);
 void dump_stack(void);
 extern bool panic_in_progress;

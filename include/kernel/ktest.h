@@ -34,16 +34,23 @@ struct ktest {
 	void (*fn)(struct kt *t);
 	const char *file;               /* tests run by file (link order), then line */
 	int line;
+	bool manual;                    /* runs only when ktest= names it in full */
 };
 
-#define KTEST(tname)                                                    \
+#define __KTEST(tname, is_manual)                                       \
 	static void ktest_##tname(struct kt *t);                        \
 	static const struct ktest __ktest_desc_##tname                  \
 		__used __section(".ktests") __aligned(8) = {            \
 		.name = #tname, .fn = ktest_##tname,                    \
 		.file = __FILE__, .line = __LINE__,                     \
+		.manual = is_manual,                                    \
 	};                                                              \
 	static __noinline void ktest_##tname(struct kt *t)
+
+#define KTEST(tname) __KTEST(tname, false)
+/* A test that only runs on request (ktest=NAME, the whole name): for
+ * tests that hang or crash on purpose, such as the hang-diagnostics demo. */
+#define KTEST_MANUAL(tname) __KTEST(tname, true)
 
 __printf(4, 5) void kt_fail(struct kt *t, const char *file, int line, const char *fmt, ...);
 

@@ -42,6 +42,10 @@ enum task_state {
 	TASK_INTERRUPTIBLE = 1,         /* sleeping; a signal may wake it (later) */
 	TASK_UNINTERRUPTIBLE = 2,       /* sleeping until woken explicitly */
 	TASK_DEAD = 16,                 /* exited; its stack is freed by another task */
+	TASK_NOLOAD = 32,               /* modifier: an idle wait, not a hang */
+	/* A kernel thread waiting for work (ps shows I): uninterruptible, but
+	 * the hung-task detector ignores it, however long it waits. */
+	TASK_IDLE = TASK_UNINTERRUPTIBLE | TASK_NOLOAD,
 };
 
 struct task_struct {
@@ -69,6 +73,11 @@ struct task_struct {
 	int exit_status;                /* (o) Linux wait status of a user task */
 	struct completion *exit_done;   /* (c) signalled by do_exit, if set */
 	unsigned long nvcsw, nivcsw;    /* voluntary / involuntary context switches */
+	/* The hung-task detector's view (kernel/hung_task.c; only khungtaskd
+	 * writes these): the switch count it last saw and when it changed. */
+	unsigned long last_switch_count;
+	u64 last_switch_jiffies;
+	bool hung_reported;             /* reported; quiet until it runs again */
 
 	/* ---- user processes (kernel/fork.c, kernel/exit.c; docs/process.md) ----
 	 * (t) tasklist_lock. One thread per process: pid == tgid. */
@@ -140,6 +149,13 @@ bool wake_up_process(struct task_struct *t);
 void scheduler_tick(void);
 /* Called on the way out of an interrupt: preempt if due and allowed. */
 void preempt_schedule_irq(void);
+/* Print @t's kernel backtrace (KERN_ERR) if it is switched out; a running
+ * task's stack is moving, so only its name is printed. Context: any; takes
+ * rq_lock. */
+void sched_show_task(struct task_struct *t);
+/* Is @t asleep and off every CPU and run queue (state S or D, waiting for a
+ * wake-up)? A snapshot: it may be woken the moment after. Context: any. */
+bool task_is_blocked(struct task_struct *t);
 
 /*
  * Sleep for at least @ms milliseconds (rounded up to ticks). Context: may

@@ -40,17 +40,22 @@ void wake_up(struct wait_queue_head *wq);
 /* Wake at most one waiter (for locks: hand over to one task). */
 void wake_up_one(struct wait_queue_head *wq);
 
-#define wait_event(wq, condition) do {                                  \
+#define __wait_event(wq, condition, state) do {                         \
 	struct wait_queue_entry __w = { .task = current };              \
 	might_sleep();                                                  \
 	for (;;) {                                                      \
-		prepare_to_wait(&(wq), &__w, TASK_UNINTERRUPTIBLE);     \
+		prepare_to_wait(&(wq), &__w, (state));                  \
 		if (condition)                                          \
 			break;                                          \
 		schedule();                                             \
 	}                                                               \
 	finish_wait(&(wq), &__w);                                       \
 } while (0)
+
+#define wait_event(wq, condition) __wait_event(wq, condition, TASK_UNINTERRUPTIBLE)
+/* For a kernel thread waiting for work: the same, in TASK_IDLE, so that a
+ * long quiet spell is not reported as a hung task. */
+#define wait_event_idle(wq, condition) __wait_event(wq, condition, TASK_IDLE)
 
 /* A one-shot event: wait_for_completion() returns once complete() has been
  * called (before or after). Used for "this I/O finished". */

@@ -23,6 +23,8 @@ struct cpu_local {
 	unsigned long irq_count;        /* interrupts taken, for statistics */
 	struct task_struct *current_task; /* the task running here */
 	struct task_struct *idle_task;  /* runs when nothing else can */
+	u64 softlockup_touch;           /* jiffies when this CPU last scheduled,
+					 * idled or ran user code (kernel/watchdog.c) */
 };
 
 extern struct cpu_local cpu_locals[NR_CPUS];

@@ -36,4 +36,12 @@ void switch_to_new_mm(struct mm_struct *mm);
 /* Build the initial stack of a new thread; returns its saved RSP. */
 unsigned long thread_stack_init(void *stack_base, unsigned long stack_size);
 
+/*
+ * Where a switched-out task stopped, from the frame __switch_to_asm pushed
+ * at @saved_rsp: *pc its return address (in __schedule), *fp the task's
+ * frame pointer, for a backtrace of a sleeping task. The reads are
+ * fault-safe; returns false if the frame cannot be read.
+ */
+bool thread_saved_frame(unsigned long saved_rsp, unsigned long *pc, unsigned long *fp);
+
 #endif
