@@ -30,6 +30,17 @@ Suites, run in this order (a failing suite does not stop the others):
          must come up through Multiboot2 and pass its tests.
   oops   PVH boot with "crash=pagefault": the kernel must print a Linux-style
          oops with a decoded error code and a symbolized backtrace, then panic.
+  hangdiag  PVH boot of the one ktest that hangs on purpose
+         (ktest=manual_hang_forever: it holds a mutex that another thread
+         waits for, and sleeps forever) with hung_task_timeout_secs=2: the
+         kernel's hung-task detector must report both blocked tasks with
+         their backtraces, and when the boot times out the harness's stack
+         dump through QEMU's GDB stub (which every boot of this harness
+         gets, so any hung boot ends with every task's stack) must show
+         the waiter in mutex_lock. A second boot
+         (ktest=manual_softlockup watchdog_thresh=1) spins for 3 s with a
+         spinlock held: the soft-lockup watchdog must report it with a
+         backtrace. docs/hang-diagnostics.md.
   gdb    QEMU paused with a GDB server; GDB breaks in kmain and in the page
          fault handler, and the backtraces must make sense.
   gdb-cow  `make gdb-batch`'s path with user/gdb/cow_gdb: stop in do_wp_page
@@ -199,6 +210,7 @@ class Boot:
         self.timeout = timeout
         self.console = console            # serial output, one str per line
         self.qemu_errors = qemu_errors    # QEMU's own stderr, one per line
+        self.stack_dump = []              # every task's stack, if it hung
 
     def contains(self, text):
         return any(text in line for line in self.console)
@@ -210,7 +222,8 @@ class Boot:
         show_tail(self.console)
 
 
-def boot(args, tag, on_line=None, disk=None, timeout=None, **boot_args):
+def boot(args, tag, on_line=None, disk=None, timeout=None, expect_hang=False,
+         **boot_args):
     """Run QEMU until it exits or timeout (default args.timeout) seconds pass.
 
     The serial console is QEMU's stdout; every line is passed to on_line()
@@ -218,15 +231,23 @@ def boot(args, tag, on_line=None, disk=None, timeout=None, **boot_args):
     tag names the boot's scratch disks (build/scratch-TAG.img, ...).
     disk is the vda image (default: args.disk).
     boot_args are passed to qemu.qemu_command() (kernel=/kargs= or iso=).
+    If the time runs out, every task's kernel stack is read through QEMU's
+    GDB stub into Boot.stack_dump and printed (unless expect_hang: a suite
+    that hangs on purpose checks the dump itself).
     """
+    # A GDB server on a private socket, used only if the boot hangs: then
+    # every task's kernel stack is printed before QEMU is killed.
+    sockdir = tempfile.TemporaryDirectory(prefix="fl-gdb-")
+    gdb_socket = Path(sockdir.name) / "stub.sock"
     cmd = qemu.qemu_command(accel=args.accel, mem=args.mem, smp=args.smp,
-                            serial="stdio", monitor="none",
+                            serial="stdio", monitor="none", gdb_socket=gdb_socket,
                             disks=qemu.disk_args(tag, disk or args.disk,
                                                  Path(args.kernel).resolve().parent),
                             **boot_args)
     console = []
+    dump = []
     timeout = timeout or args.timeout
-    with tempfile.TemporaryFile() as errors:
+    with sockdir, tempfile.TemporaryFile() as errors:
         try:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=errors)
@@ -257,13 +278,26 @@ def boot(args, tag, on_line=None, disk=None, timeout=None, **boot_args):
             status = proc.wait(timeout=max(0, deadline - time.monotonic()))
         except (queue.Empty, subprocess.TimeoutExpired):
             status = None                           # timed out
+            if proc.poll() is None:
+                dump = qemu.stack_dump(gdb_socket, args.kernel)
+                if not expect_hang:
+                    show_stack_dump(tag, timeout, dump)
         finally:
             if proc.poll() is None:
                 proc.kill()
             proc.wait()
         errors.seek(0)
         qemu_errors = errors.read().decode("utf-8", "replace").splitlines()
-    return Boot(status, console, qemu_errors, timeout)
+    run = Boot(status, console, qemu_errors, timeout)
+    run.stack_dump = dump
+    return run
+
+
+def show_stack_dump(tag, timeout, dump):
+    """A boot that timed out: print every task's kernel stack, read through
+    QEMU's GDB stub (qemu.stack_dump), so a hang ends with a diagnosis."""
+    show_lines(dump, f"boot '{tag}' hung (no end after {timeout:g} s); "
+                     f"every task's kernel stack, read through QEMU's GDB stub:")
 
 
 def kernel_cmdline(*words):
@@ -589,6 +623,67 @@ def suite_oops(args, tap):
         run.show_failure()
     tap.result(not problems, "oops: kernel page fault prints a decoded report "
                              "and a symbolized backtrace")
+
+
+# The hangdiag suite: the demo boot's timeout (the detector reports after 2
+# to 3 s) and what the kernel and the stack dump must show.
+HANGDIAG_TIMEOUT = 12
+HANGDIAG_KERNEL_REPORT = "INFO: task kt-hang-waiter:"
+
+
+def trace_after(lines, header, function):
+    """Does a backtrace line naming `function` follow the first line that
+    contains `header`, before the next task's report (the kernel's "INFO:
+    task", fl-bt's "task NAME pid")?"""
+    next_task = re.compile(r"INFO: task |^task \S+ pid ")
+    for i, line in enumerate(lines):
+        if header in line:
+            for later in lines[i + 1:i + 1 + 40]:
+                if next_task.search(later):
+                    return False
+                if re.search(rf"\b{function}\+0x", later):
+                    return True
+            return False
+    return False
+
+
+def suite_hangdiag(args, tap):
+    """A boot that hangs on purpose ends with a diagnosis, from the kernel
+    and from the harness."""
+    run = boot(args, "hangdiag", kernel=args.kernel, timeout=HANGDIAG_TIMEOUT,
+               expect_hang=True,
+               kargs=kernel_cmdline("ktest=manual_hang_forever",
+                                    "hung_task_timeout_secs=2", args.kargs))
+    save_log(args, "hangdiag", run.console + ["== stack dump"] + run.stack_dump)
+    hung = run.status is None
+    kernel_ok = hung and trace_after(run.console, HANGDIAG_KERNEL_REPORT, "mutex_lock")
+    if not kernel_ok:
+        diag(f"hangdiag: {describe_status(run.status, HANGDIAG_TIMEOUT)}; "
+             f"expected a hang, with {HANGDIAG_KERNEL_REPORT!r} and a trace "
+             f"through mutex_lock on the console")
+        run.show_failure()
+    tap.result(kernel_ok, "hangdiag: the hung-task detector reports a task "
+                          "blocked on a mutex, with its backtrace")
+    dump_ok = hung and trace_after(run.stack_dump, "task kt-hang-waiter", "mutex_lock")
+    if not dump_ok:
+        show_lines(run.stack_dump or ["(empty)"], "hangdiag: the harness's stack dump:")
+    tap.result(dump_ok, "hangdiag: a hung boot's stack dump (QEMU's GDB stub) "
+                        "shows the blocked task in mutex_lock")
+
+    run = boot(args, "softlockup", kernel=args.kernel, timeout=60,
+               kargs=kernel_cmdline("ktest=manual_softlockup", "watchdog_thresh=1",
+                                    args.kargs))
+    save_log(args, "softlockup", run.console)
+    ok = run.status == qemu.EXIT_TESTS_PASSED and \
+        trace_after(run.console, "BUG: soft lockup - CPU#0 stuck for",
+                    "ktest_manual_softlockup")
+    if not ok:
+        diag(f"hangdiag: {describe_status(run.status, 60)}; expected the "
+             f"soft-lockup report with ktest_manual_softlockup in its trace, "
+             f"then a normal end")
+        run.show_failure()
+    tap.result(ok, "hangdiag: the soft-lockup watchdog reports a CPU spinning "
+                   "with a spinlock held, with its backtrace")
 
 
 # GDB prints this between the parts of its output, so we can tell the two
@@ -1234,6 +1329,7 @@ SUITES = {
     "truncrace": suite_truncrace,
     "grub": suite_grub,
     "oops": suite_oops,
+    "hangdiag": suite_hangdiag,
     "gdb": suite_gdb,
     "gdb-cow": suite_gdb_cow,
     "gdb-shared": suite_gdb_shared,

@@ -121,13 +121,15 @@ def resolve_accel(accel):
 
 def qemu_command(*, kernel=None, iso=None, kargs="", accel="tcg",
                  mem=DEFAULT_MEM, smp=DEFAULT_SMP, serial="stdio",
-                 monitor=None, gdb_port=None, disks=()):
+                 monitor=None, gdb_port=None, gdb_socket=None, disks=()):
     """Return QEMU's argument list (a list of strings).
 
     Exactly one of kernel (PVH boot of an ELF) or iso (GRUB boot) is given.
     serial:   QEMU -serial backend: "stdio", "mon:stdio", "file:PATH", ...
     monitor:  QEMU -monitor backend, e.g. "none" (None: leave QEMU's default)
     gdb_port: start paused (-S) with a GDB server on 127.0.0.1:gdb_port
+    gdb_socket: run at once, with a GDB server on this Unix socket that is
+              used only if the boot hangs (stack_dump())
     accel:    "tcg" or "kvm"; call resolve_accel() first for the fallback.
     disks:    extra arguments for the disks, from disk_args()
     """
@@ -153,6 +155,10 @@ def qemu_command(*, kernel=None, iso=None, kargs="", accel="tcg",
         cmd += ["-cdrom", str(iso), "-boot", "d"]
     if gdb_port is not None:
         cmd += ["-S", "-gdb", f"tcp:127.0.0.1:{gdb_port}"]
+    if gdb_socket is not None:
+        cmd += ["-chardev", f"socket,id=hangdump,path={_drive_path(gdb_socket)},"
+                            "server=on,wait=off",
+                "-gdb", "chardev:hangdump"]
     cmd += list(disks)
     return cmd
 
@@ -325,6 +331,30 @@ def gdb_base_command(batch=False):
     if batch:
         cmd += ["-batch", "-nx"]
     return cmd + ["-x", str(GDB_HELPERS)]
+
+
+def stack_dump(gdb_socket, kernel, timeout=60):
+    """Every task's kernel stack from a running (hung) QEMU, through the GDB
+    server it was started with (qemu_command(gdb_socket=...)): GDB stops
+    the guest, runs fl-ps and fl-bt (tools/gdb/faultline/commands.py) and
+    detaches. Works whatever state the kernel is in, interrupts off and
+    spinning included. Returns GDB's output as a list of lines (an
+    explanation instead if GDB is missing or fails)."""
+    cmd = gdb_base_command(batch=True) + [
+        "-ex", f"target remote {gdb_socket}",
+        "-ex", "echo == fl-ps\\n", "-ex", "fl-ps",
+        "-ex", "echo == fl-bt (every task's kernel stack)\\n", "-ex", "fl-bt",
+        "-ex", "echo == fl-dmesg 20\\n", "-ex", "fl-dmesg 20",
+        "-ex", "detach", str(kernel)]
+    try:
+        done = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=timeout)
+    except FileNotFoundError:
+        return ["(no stack dump: gdb is not installed)"]
+    except subprocess.TimeoutExpired:
+        return [f"(no stack dump: gdb did not finish in {timeout} s)"]
+    out = (done.stdout + done.stderr).decode("utf-8", "replace").splitlines()
+    return [line for line in out if line.strip()]
 
 
 # ---- command-line interface ------------------------------------------------

@@ -77,6 +77,9 @@ delete
 break copy_page_range if src->vm_start == 0x5c5c0000
 continue
 echo == 2 copy_page_range\n
+# The parent is the task forking; later steps run in the child and name
+# the parent by this pid.
+set $tour_parent = cpu_locals[0].current_task->pid
 bt
 fl-ps
 fl-pte 0x5c5c0000
@@ -93,15 +96,15 @@ continue
 echo == 2 child do_wp_page\n
 fl-ps
 fl-pte 0x5c5c0000
-fl-pte 0x5c5c0000 4
+fl-pte 0x5c5c0000 $tour_parent
 fl-page 0x5c5c0000
 tbreak wp_page_copy if vmf->address == 0x5c5c0000
 continue
 finish
 echo == 2 after wp_page_copy\n
 fl-pte 0x5c5c0000
-fl-pte 0x5c5c0000 4
-fl-page 0x5c5c0000 4
+fl-pte 0x5c5c0000 $tour_parent
+fl-page 0x5c5c0000 $tour_parent
 
 # Then the parent: its reference is the last one, no copy.
 continue

@@ -5,6 +5,8 @@ only read memory: none changes the kernel's state or resumes the guest,
 except that fl-break-fault creates a breakpoint.
 """
 
+import struct
+
 import gdb
 
 from . import fs
@@ -560,10 +562,104 @@ class PowerOffStop(gdb.Breakpoint):
         return True
 
 
+# ---- fl-bt ---------------------------------------------------------------------
+
+# __switch_to_asm (arch/x86_64/switch.asm) leaves a switched-out task's
+# saved RSP pointing at r15, r14, r13, r12, rbx, rbp, then its return
+# address into __schedule: words 5 and 6.
+SWITCH_FRAME_RBP, SWITCH_FRAME_RET = 5, 6
+BT_MAX_FRAMES = 32
+
+
+def code_location(addr):
+    """'function+0xoff' for a code address (as the kernel's %pS prints)."""
+    try:
+        out = gdb.execute(f"info symbol {addr:#x}", to_string=True)
+    except gdb.error:
+        out = "No symbol"
+    if out.startswith("No symbol"):
+        return f"{addr:#x}"
+    words = out.split()
+    off = int(words[2]) if len(words) > 2 and words[1] == "+" else 0
+    return f"{words[0]}+{off:#x}"
+
+
+def frame_pointer_trace(rip, rbp):
+    """Code addresses from rip and the frame-pointer chain at rbp, as the
+    kernel's stack_trace_save_fp follows it (a return address is shown as
+    its call, ret - 1). Stops quietly at an unreadable or broken chain."""
+    trace = [rip] if rip else []
+    while rbp and len(trace) < BT_MAX_FRAMES:
+        if rbp % 8 or rbp < k.PAGE_OFFSET:
+            break
+        try:
+            nxt, ret = struct.unpack("<QQ", bytes(
+                gdb.selected_inferior().read_memory(rbp, 16)))
+        except gdb.MemoryError:
+            break
+        if not ret:
+            break
+        trace.append(ret - 1)
+        if nxt <= rbp:
+            break
+        rbp = nxt
+    return trace
+
+
+def task_trace(task, cur):
+    """(where, trace) for a task: the live registers for the one on the
+    CPU, the frame saved by its last switch for any other."""
+    if int(task) == cur:
+        rip = int(gdb.parse_and_eval("$rip"))
+        if rip < k.PAGE_OFFSET:
+            return f"on the CPU, in user mode at {rip:#x}", []
+        return "on the CPU", frame_pointer_trace(
+            rip, int(gdb.parse_and_eval("$rbp")))
+    if not int(k.field_or(task, "stack", 0) or 0):
+        return "no kernel stack (exited)", []
+    rsp = int(k.field(k.field(task, "thread"), "rsp"))
+    rbp = k.read_u64(rsp + 8 * SWITCH_FRAME_RBP)
+    ret = k.read_u64(rsp + 8 * SWITCH_FRAME_RET)
+    return "switched out", frame_pointer_trace(ret, rbp)
+
+
+class FlBt(FlCommand):
+    """Kernel backtraces of tasks, including those not on the CPU.
+
+Usage: fl-bt [PID]
+
+With no PID, every task on the task list; with one, that task. For the
+task running on the CPU GDB has selected, the trace starts at the live
+RIP (if it is in the kernel); for every other task, at the frame its last
+context switch saved (arch/x86_64/switch.asm), so a sleeping task shows
+where it sleeps: mutex_lock, wait_for_completion, ... It follows frame
+pointers, as the kernel's own backtraces do. The test harness prints this
+for every task when a test boot times out (docs/hang-diagnostics.md)."""
+
+    def __init__(self):
+        super().__init__("fl-bt", gdb.COMMAND_STACK)
+
+    def run(self, arg):
+        argv = parse_args(arg, 0, 1, "fl-bt [PID]")
+        pid = opt_pid(argv, 0)
+        try:
+            cur = int(k.current_task())
+        except k.Error:
+            cur = 0
+        tasks = [k.find_task(pid)] if pid is not None else list(k.all_tasks())
+        for t in tasks:
+            where, trace = task_trace(t, cur)
+            print(f"task {k.task_comm(t)} pid {k.task_pid(t)} "
+                  f"state {k.task_state(t)} ({where})")
+            for addr in trace:
+                print(f"  {code_location(addr)}")
+
+
 class Faultline(gdb.Command):
     """Faultline's GDB commands (tools/gdb/faultline; docs/gdb.md).
 
   fl-ps                    tasks: pid, parent, state, command
+  fl-bt [PID]              kernel backtraces of every task (or one), asleep or running
   fl-vmas [PID]            VMAs as in /proc/PID/maps, plus the vm_ops name
   fl-pte ADDR [PID]        4-level page-table walk of a user address
   fl-page ADDR|PFN [PID]   struct page: flags, counts, mapping, index
@@ -584,7 +680,7 @@ stops by itself when the kernel is about to end QEMU (machine_exit)."""
 
 
 def register():
-    for cmd in (Faultline, FlPs, FlVmas, FlPte, FlPage, FlPagecache, FlDmesg,
+    for cmd in (Faultline, FlPs, FlBt, FlVmas, FlPte, FlPage, FlPagecache, FlDmesg,
                 FlBreakFault):
         cmd()
     try:

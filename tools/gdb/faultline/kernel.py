@@ -283,7 +283,7 @@ def current_task():
 
 TASK_STATE_LETTERS = {
     "TASK_RUNNING": "R", "TASK_INTERRUPTIBLE": "S",
-    "TASK_UNINTERRUPTIBLE": "D", "TASK_DEAD": "X",
+    "TASK_UNINTERRUPTIBLE": "D", "TASK_IDLE": "I", "TASK_DEAD": "X",
 }
 
 
