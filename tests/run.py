@@ -67,6 +67,11 @@ Suites, run in this order (a failing suite does not stop the others):
          Two result lines per lab.
   e2fsck After the boots: `e2fsck -fn` on the vda image they used must find
          the filesystem clean (one result line).
+  diagnostics  Last, one result: no boot printed a hung-task report
+         (every PVH boot runs the detector with hung_task_timeout_secs=20)
+         or a soft-lockup report, except the hangdiag boots, which hang on
+         purpose. A boot that times out prints every task's kernel stack,
+         read through QEMU's GDB stub, before it is killed.
 
 Disks: every boot gets vda (the --disk image, used in place by every suite
 in turn; by default a fresh copy of build/disk.img made for this run,
@@ -232,11 +237,16 @@ def boot(args, tag, on_line=None, disk=None, timeout=None, expect_hang=False,
     disk is the vda image (default: args.disk).
     boot_args are passed to qemu.qemu_command() (kernel=/kargs= or iso=).
     If the time runs out, every task's kernel stack is read through QEMU's
-    GDB stub into Boot.stack_dump and printed (unless expect_hang: a suite
-    that hangs on purpose checks the dump itself).
+    GDB stub into Boot.stack_dump and printed. expect_hang: the boot hangs
+    (or locks up) on purpose, and its suite checks the diagnostics itself:
+    the dump is not printed, and its hung-task and soft-lockup reports do
+    not count against the closing "diagnostics" check.
     """
     # A GDB server on a private socket, used only if the boot hangs: then
     # every task's kernel stack is printed before QEMU is killed.
+    if "kargs" in boot_args:        # PVH boot: the command line is ours
+        boot_args["kargs"] = kernel_cmdline(
+            f"hung_task_timeout_secs={TEST_HUNG_TASK_TIMEOUT}", boot_args["kargs"])
     sockdir = tempfile.TemporaryDirectory(prefix="fl-gdb-")
     gdb_socket = Path(sockdir.name) / "stub.sock"
     cmd = qemu.qemu_command(accel=args.accel, mem=args.mem, smp=args.smp,
@@ -288,6 +298,8 @@ def boot(args, tag, on_line=None, disk=None, timeout=None, expect_hang=False,
             proc.wait()
         errors.seek(0)
         qemu_errors = errors.read().decode("utf-8", "replace").splitlines()
+    if not expect_hang:
+        hang_reports.extend((tag, line) for line in console if HANG_REPORT.search(line))
     run = Boot(status, console, qemu_errors, timeout)
     run.stack_dump = dump
     return run
@@ -298,6 +310,17 @@ def show_stack_dump(tag, timeout, dump):
     QEMU's GDB stub (qemu.stack_dump), so a hang ends with a diagnosis."""
     show_lines(dump, f"boot '{tag}' hung (no end after {timeout:g} s); "
                      f"every task's kernel stack, read through QEMU's GDB stub:")
+
+
+def check_hang_reports(tap):
+    """One closing result: no boot (but those that hang on purpose) printed
+    a hung-task or soft-lockup report. Suites may pass while a task sat
+    blocked for 20 s; this makes such a near-hang a failure, with its
+    report (the backtrace is in that suite's log, build/test-logs/)."""
+    for tag, line in hang_reports:
+        diag(f"diagnostics: boot '{tag}': {line}")
+    tap.result(not hang_reports, "diagnostics: no boot reported a hung task "
+                                 "or a soft lockup")
 
 
 def kernel_cmdline(*words):
@@ -625,6 +648,15 @@ def suite_oops(args, tap):
                              "and a symbolized backtrace")
 
 
+# Every PVH test boot runs the hung-task detector with this timeout (the
+# kernel's default is 30 s), well inside the boots' own time limits, so a
+# task stuck in D state is reported, with its backtrace, before the boot
+# times out. A report, or a soft-lockup report, in any boot that does not
+# hang on purpose fails the closing "diagnostics" check (check_hang_reports).
+TEST_HUNG_TASK_TIMEOUT = 20
+HANG_REPORT = re.compile(r"INFO: task \S+ blocked for more than|BUG: soft lockup")
+hang_reports = []           # (boot tag, console line) of every unexpected report
+
 # The hangdiag suite: the demo boot's timeout (the detector reports after 2
 # to 3 s) and what the kernel and the stack dump must show.
 HANGDIAG_TIMEOUT = 12
@@ -670,7 +702,7 @@ def suite_hangdiag(args, tap):
     tap.result(dump_ok, "hangdiag: a hung boot's stack dump (QEMU's GDB stub) "
                         "shows the blocked task in mutex_lock")
 
-    run = boot(args, "softlockup", kernel=args.kernel, timeout=60,
+    run = boot(args, "softlockup", kernel=args.kernel, timeout=60, expect_hang=True,
                kargs=kernel_cmdline("ktest=manual_softlockup", "watchdog_thresh=1",
                                     args.kargs))
     save_log(args, "softlockup", run.console)
@@ -1369,6 +1401,8 @@ def main():
     for name, suite in SUITES.items():
         if args.only in (None, name):
             suite(args, tap)
+    if tap.count:
+        check_hang_reports(tap)
     if tap.count == 0:
         diag("no tests ran")
     tap.summary()
