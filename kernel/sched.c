@@ -362,6 +362,7 @@ void sched_show_task(struct task_struct *t)
 	unsigned long flags;
 	bool running;
 
+	ASSERT_HELD(&tasklist_lock);            /* @t stays; ->parent is stable */
 	/* Under rq_lock no CPU can switch @t in, so its saved frame and the
 	 * stack below it stay still while they are read. */
 	flags = spin_lock_irqsave(&rq_lock);

@@ -150,8 +150,8 @@ void scheduler_tick(void);
 /* Called on the way out of an interrupt: preempt if due and allowed. */
 void preempt_schedule_irq(void);
 /* Print @t's kernel backtrace (KERN_ERR) if it is switched out; a running
- * task's stack is moving, so only its name is printed. Context: any; takes
- * rq_lock. */
+ * task's stack is moving, so only its name is printed. Context: tasklist_lock
+ * held (for_each_task), so @t and its parent stay; takes rq_lock. */
 void sched_show_task(struct task_struct *t);
 /* Is @t asleep and off every CPU and run queue (state S or D, waiting for a
  * wake-up)? A snapshot: it may be woken the moment after. Context: any. */
