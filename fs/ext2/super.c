@@ -384,8 +384,9 @@ static int ext2_get_root(struct super_block *sb)
 	struct inode *root = ext2_iget(sb, EXT2_ROOT_INO);
 
 	if (IS_ERR(root)) {
-		pr_err("ext2 (%s): cannot read the root inode\n", sb->s_bdev->name);
-		return (int)PTR_ERR(root);
+		pr_err("ext2 (%s): cannot read the root inode%s\n", sb->s_bdev->name,
+		       PTR_ERR(root) == -ESTALE ? ": it is free (links count 0)" : "");
+		return PTR_ERR(root) == -ESTALE ? -EIO : (int)PTR_ERR(root);
 	}
 	sb->s_root = root;
 	return 0;
