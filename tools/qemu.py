@@ -41,9 +41,9 @@ functions, in PCI slot order, so the kernel names them vda, vdb, vdc):
                 every read and write with EIO (build/errdisk-TAG.img)
 
 TAG names the boot ("run", "gdb", or a test suite), so boots never share a
-scratch disk. Test boots add the corrupted images as vdd and vde when they
-exist, and a boot that brings programs adds the program disk last (00:08.0,
-named after the disks before it): a small ext2 image built afresh for the
+scratch disk. Every boot also gets the corrupted ext2 images as vdd and vde
+once `make test` has built them, and a boot that brings programs gets the
+program disk last (00:08.0, named after the disks before it): a small ext2 image built afresh for the
 boot with `mke2fs -d` (build/progdisk-TAG.img), attached read-only, which
 the kernel mounts where "progdisk=DEV:DIR" says. See disk_args() and
 make_progdisk(). The host never writes into the vda image: a user's DISK
@@ -64,8 +64,9 @@ printing the last console lines.
 server on a free port and runs GDB in this terminal, attached, with
 tools/gdb/faultline-gdb.py loaded (the settings and the fl-* commands, see
 docs/gdb.md). With --prog the boot is the one `exec` makes (the program on
-a program disk mounted on /exec, init.mode=exec). `gdb-batch` (`make gdb-batch`) does the same with
-GDB in batch mode running the commands in --script, then kills QEMU; its
+a program disk mounted on /exec, init.mode=exec). `gdb-batch` (`make
+gdb-batch`) does the same with GDB in batch mode running the commands in
+--script, then kills QEMU; its
 exit status is GDB's: 0 when every command of the script ran, 1 when one
 failed (GDB stops the script there), GDB_TIMEOUT (124) if the time ran out.
 The console goes to a log file, named on stderr, in both.
@@ -572,6 +573,13 @@ def cmd_exec(args):
                        smp=args.smp, serial="stdio", monitor="none",
                        disks=disks)
     status, console = _run_relaying(cmd, args.timeout, args.verbose)
+    if not args.verbose:
+        # The kernel's log lines are not relayed; this one explains why
+        # the program is not found (a read-only root without /exec, ...).
+        for line in console:
+            if KERNEL_LOG.match(line) and ("want progdisk=" in line or
+                                           f"on {EXEC_DIR}: error" in line):
+                warn(f"the program disk was not mounted: {line}")
     codes = [int(m.group(1)) for m in map(INIT_STATUS.fullmatch, console) if m]
     if codes:
         return codes[-1]
