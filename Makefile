@@ -358,7 +358,7 @@ $(FULLDISK_IMG): $(UB)/bin/init $(UB)/tests/fulldisk_test | $(B)/.deps-ok
 	@$(MKE2FS) -q -F -t ext2 -b 1024 -m 0 -d $(B)/fulldisk-root $@ $(FULLDISK_SIZE)
 
 run gdb gdb-batch: $(RUN_DISK)
-test: $(TEST_DISK) $(CORRUPT_IMAGES) $(FULLDISK_IMG) $(USER_GPROG)
+test: $(TEST_DISK) $(CORRUPT_IMAGES) $(FULLDISK_IMG) $(USER_GPROG) $(USER_HPROG)
 
 # ---- running ---------------------------------------------------------------
 

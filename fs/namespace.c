@@ -19,6 +19,11 @@
  * stat() gives its st_dev and inode number; getdents64 of the parent still
  * lists the covered directory's own entry (Linux shows that d_ino too).
  *
+ * Besides those two, a disk may be mounted at boot on a directory of the
+ * root: the program disk (progdisk= on the command line, kernel/main.c),
+ * read-only, through which the host hands programs to the guest without
+ * writing into the root's image (docs/storage.md, "The program disk").
+ *
  * Mounts are made at boot and stay until power-off, which detaches them
  * all (vfs_detach_all) so that the root can be unmounted cleanly: the
  * covered directory's reference would otherwise keep vfs_umount() at
@@ -142,21 +147,39 @@ int vfs_attach_mount(struct super_block *sb, struct inode *dir)
 	return err;
 }
 
-int mount_nodev_at(const char *fstype, const char *path)
+/*
+ * The mount point @path, made if missing, referenced; or an ERR_PTR.
+ * Checked before the caller makes a super_block: only a race can then
+ * fail vfs_attach_mount().
+ */
+static struct inode *mountpoint_get(const char *path)
 {
-	struct super_block *sb;
 	struct inode *dir;
 	int err = vfs_mkdir(path, 0755);
 
 	if (err && err != -EEXIST)
-		return err;
+		return ERR_PTR(err);
 	dir = namei(path);
 	if (IS_ERR(dir))
-		return (int)PTR_ERR(dir);
-	/* Check before making the super_block, which is never freed (the
-	 * filesystem stays mounted): only a race could fail the attach. */
+		return dir;
 	err = !S_ISDIR(dir->i_mode) ? -ENOTDIR : is_mountpoint(dir) ? -EBUSY : 0;
-	sb = err ? ERR_PTR(err) : vfs_kern_mount(fstype);
+	if (err) {
+		iput(dir);
+		return ERR_PTR(err);
+	}
+	return dir;
+}
+
+int mount_nodev_at(const char *fstype, const char *path)
+{
+	struct super_block *sb;
+	struct inode *dir = mountpoint_get(path);
+	int err;
+
+	if (IS_ERR(dir))
+		return (int)PTR_ERR(dir);
+	/* The super_block is never freed: the filesystem stays mounted. */
+	sb = vfs_kern_mount(fstype);
 	if (IS_ERR(sb)) {
 		iput(dir);
 		return (int)PTR_ERR(sb);
@@ -167,6 +190,35 @@ int mount_nodev_at(const char *fstype, const char *path)
 		pr_err("VFS: cannot mount %s on %s: error %d\n", fstype, path, err);
 	else
 		pr_info("VFS: mounted %s on %s\n", fstype, path);
+	return err;
+}
+
+int mount_dev_at(const char *devname, const char *fstype, const char *path, bool readonly)
+{
+	struct super_block *sb = NULL;
+	struct inode *dir = mountpoint_get(path);
+	int err;
+
+	if (IS_ERR(dir)) {
+		err = (int)PTR_ERR(dir);
+		goto out;
+	}
+	sb = vfs_mount(devname, fstype, readonly);
+	if (IS_ERR(sb)) {
+		iput(dir);
+		err = (int)PTR_ERR(sb);
+		goto out;
+	}
+	err = vfs_attach_mount(sb, dir);
+	iput(dir);
+	if (err)
+		vfs_umount(sb);
+out:
+	if (err)
+		pr_err("VFS: cannot mount %s (%s) on %s: error %d\n", devname, fstype, path, err);
+	else
+		pr_info("VFS: mounted %s (%s%s) on %s\n", devname, fstype,
+			sb->s_readonly ? ", read-only" : "", path);
 	return err;
 }
 

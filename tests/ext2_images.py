@@ -13,9 +13,14 @@ writes two small (8 MiB, 1 KiB-block) images:
                              past the end of the device (set with debugfs),
                              and /baddir, a directory holding one file
                              "x", whose first entry (".") has rec_len 3
-                             (patched in place). Reading /badblock, and
-                             looking up or listing anything in /baddir,
-                             must give -EIO, never a panic.
+                             (patched in place), and /neverwritten, an
+                             entry whose inode is zeroed and free (what a
+                             power cut leaves when the directory block
+                             reached the disk and the new inode did not).
+                             Reading /badblock, looking up or listing
+                             anything in /baddir, and looking up
+                             /neverwritten must give -EIO, never a panic;
+                             the last is reported once a mount.
 
 Each image is checked after it is built (the faults are where they should
 be, and the rest is intact), so a change in e2fsprogs that breaks the
@@ -99,6 +104,7 @@ def make_corrupt(path):
         os.mkdir(os.path.join(staging, "baddir"))
         with open(os.path.join(staging, "baddir", "x"), "wb") as f:
             f.write(b"x\n")
+        open(os.path.join(staging, "neverwritten"), "wb").close()    # no blocks
         mke2fs(path, staging)
     finally:
         shutil.rmtree(staging)
@@ -107,6 +113,13 @@ def make_corrupt(path):
     if f"(0):{BAD_BLOCK}" not in stat.replace(" ", ""):
         sys.exit(f"ext2_images: {path}: /badblock block[0] not set:\n{stat}")
     corrupt_dir_rec_len(path, first_block_of(path, "/baddir"))
+    # The inode as a power cut leaves a never-written one: all zeros, free
+    # in the bitmap; only its directory entry is on the disk.
+    debugfs(path, "clri /neverwritten", write=True)
+    debugfs(path, "freei /neverwritten", write=True)
+    stat = debugfs(path, "stat /neverwritten")
+    if "Links: 0" not in stat:
+        sys.exit(f"ext2_images: {path}: /neverwritten's inode not cleared:\n{stat}")
 
 
 def main():

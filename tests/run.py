@@ -17,8 +17,9 @@ Suites, run in this order (a failing suite does not stop the others):
          result line here, "user: NAME". The test programs' own output
          (the runner prefixes it with "# ") is shown for failed tests only;
          build/test-logs/user.log has all of it. --extra-tests DIR (or
-         $EXTRA_TESTS, as `make test EXTRA_TESTS=DIR` sets it) first copies
-         every executable in DIR into /extra-tests on the vda image.
+         $EXTRA_TESTS, as `make test EXTRA_TESTS=DIR` sets it) puts every
+         executable in DIR on a read-only program disk that the kernel
+         mounts on /extra-tests (nothing is written into the vda image).
   truncrace  Two PVH boots running only /tests/truncate_race_test (init's
          exec mode): with "fault_delay=5" every file fault sleeps 5 ms
          between finding its page and installing the PTE, and the test must
@@ -52,6 +53,11 @@ Suites, run in this order (a failing suite does not stop the others):
   persist
          A file written and synced in one boot is on the disk: the host
          reads it back with debugfs, and a second boot reads it too.
+  exec-disk
+         `make exec DISK=FILE` (tools/qemu.py exec --disk-as-is) three
+         times on one image running user/host/exec_persist: its output
+         and exit status come back, what it writes persists, and
+         `e2fsck -fn` finds the image clean after every run.
   fulldisk
          PVH boot of a small root image of its own (build/fulldisk.img,
          2 MiB, made by the Makefile) with "init.mode=exec" running
@@ -227,7 +233,8 @@ class Boot:
         show_tail(self.console)
 
 
-def boot(args, tag, on_line=None, disk=None, timeout=None, expect_hang=False,
+def boot(args, tag, on_line=None, disk=None, timeout=None, progdisk=None,
+         expect_hang=False,
          **boot_args):
     """Run QEMU until it exits or timeout (default args.timeout) seconds pass.
 
@@ -235,6 +242,8 @@ def boot(args, tag, on_line=None, disk=None, timeout=None, expect_hang=False,
     as soon as it arrives, so results can be printed while the kernel runs.
     tag names the boot's scratch disks (build/scratch-TAG.img, ...).
     disk is the vda image (default: args.disk).
+    progdisk: a qemu.Progdisk to attach; its progdisk= word goes first on
+    the kernel command line (PVH boots).
     boot_args are passed to qemu.qemu_command() (kernel=/kargs= or iso=).
     If the time runs out, every task's kernel stack is read through QEMU's
     GDB stub into Boot.stack_dump and printed. expect_hang: the boot hangs
@@ -249,10 +258,14 @@ def boot(args, tag, on_line=None, disk=None, timeout=None, expect_hang=False,
             f"hung_task_timeout_secs={TEST_HUNG_TASK_TIMEOUT}", boot_args["kargs"])
     sockdir = tempfile.TemporaryDirectory(prefix="fl-gdb-")
     gdb_socket = Path(sockdir.name) / "stub.sock"
+    disks = qemu.disk_args(tag, disk or args.disk,
+                           Path(args.kernel).resolve().parent, progdisk)
+    if progdisk is not None:
+        boot_args["kargs"] = kernel_cmdline(progdisk.karg(),
+                                            boot_args.get("kargs", ""))
     cmd = qemu.qemu_command(accel=args.accel, mem=args.mem, smp=args.smp,
                             serial="stdio", monitor="none", gdb_socket=gdb_socket,
-                            disks=qemu.disk_args(tag, disk or args.disk,
-                                                 Path(args.kernel).resolve().parent),
+                            disks=disks,
                             **boot_args)
     console = []
     dump = []
@@ -412,23 +425,31 @@ def suite_ktest(args, tap):
         tap.result(False, "ktest: boot completed")
 
 
-def install_extra_tests(args):
-    """EXTRA_TESTS=DIR: copy DIR's executables into /extra-tests on vda.
-    Returns a problem description, or None."""
+# Where the EXTRA_TESTS program disk is mounted; user/runtests.c runs it
+# after /tests.
+EXTRA_TESTS_DIR = "/extra-tests"
+
+
+def extra_tests_disk(args):
+    """EXTRA_TESTS=DIR: a program disk holding DIR's executables, to be
+    mounted on /extra-tests (never written into the vda image, which may
+    be the user's DISK). Returns (qemu.Progdisk or None, a problem
+    description or None)."""
     if not args.extra_tests:
-        return None
+        return None, None
     if not Path(args.extra_tests).is_dir():
-        return f"EXTRA_TESTS={args.extra_tests}: not a directory"
+        return None, f"EXTRA_TESTS={args.extra_tests}: not a directory"
     files = qemu.executables_in(args.extra_tests)
     if not files:
-        return f"EXTRA_TESTS={args.extra_tests}: no executable files in it"
+        return None, f"EXTRA_TESTS={args.extra_tests}: no executable files in it"
     try:
-        qemu.install_files(args.disk, "/extra-tests", files)
-    except RuntimeError as e:
-        return str(e)
-    diag(f"user: installed {len(files)} extra test(s) from "
-         f"{args.extra_tests} into /extra-tests")
-    return None
+        progdisk = qemu.make_progdisk(Path(args.kernel).resolve().parent, "user",
+                                      files, EXTRA_TESTS_DIR)
+    except (OSError, RuntimeError) as e:
+        return None, str(e)
+    diag(f"user: {len(files)} extra test(s) from {args.extra_tests} on a "
+         f"program disk mounted on {EXTRA_TESTS_DIR}")
+    return progdisk, None
 
 
 class UserOutput:
@@ -491,7 +512,7 @@ class UserOutput:
 
 def suite_user(args, tap):
     """PVH boot with init.mode=test: one result line per user test."""
-    problem = install_extra_tests(args)
+    progdisk, problem = extra_tests_disk(args)
     if problem:
         diag(f"user: {problem}")
         tap.result(False, "user: install EXTRA_TESTS")
@@ -499,7 +520,7 @@ def suite_user(args, tap):
     timeout = max(args.timeout, USER_SUITE_MIN_TIMEOUT)
     run = boot(args, "user", out.on_line, kernel=args.kernel,
                kargs=kernel_cmdline("init.mode=test", args.kargs),
-               timeout=timeout)
+               timeout=timeout, progdisk=progdisk)
     save_log(args, "user", run.console)
     problems = out.problems(run)
     if problems:
@@ -1250,6 +1271,79 @@ def suite_persist(args, tap):
     tap.result(status == 0, "persist: e2fsck finds the disk clean after both boots")
 
 
+# ---- exec-disk: make exec never damages the DISK it is given ----------------
+
+EXEC_PERSIST_PROG = "host/exec_persist"       # under build/user/
+EXEC_PERSIST_LOG = "/tmp/exec_persist.log"    # what it appends to (cwd /tmp)
+# Three runs of `make exec DISK=...` on one image: (ARGS, expected status).
+# The third dies of SIGTERM (128 + 15) and tries to create a file beside
+# itself in /exec (only the last: see user/host/exec_persist.c).
+EXEC_DISK_RUNS = [("7", 7), ("0", 0), ("kill scribble", 143)]
+EXEC_DISK_RO_LINE = "exec_persist: create beside the program: Read-only file system"
+
+
+def exec_disk_run(args, disk, prog, run_args):
+    """One `make exec PROG=... ARGS=... DISK=disk` (what the Makefile runs:
+    tools/qemu.py exec --disk-as-is). Returns (exit status or None on
+    timeout, stdout lines, stderr lines)."""
+    cmd = [sys.executable, str(REPO / "tools" / "qemu.py"), "exec",
+           "--kernel", str(args.kernel), "--accel", args.accel,
+           "--mem", str(args.mem), "--smp", str(args.smp),
+           "--disk", str(disk), "--disk-as-is", "--prog", str(prog),
+           "--args", run_args, "--timeout", str(args.timeout)]
+    try:
+        done = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=args.timeout + 30)
+    except subprocess.TimeoutExpired:
+        return None, [], []
+    return (done.returncode, done.stdout.decode("utf-8", "replace").splitlines(),
+            done.stderr.decode("utf-8", "replace").splitlines())
+
+
+def suite_exec_disk(args, tap):
+    """`make exec DISK=FILE` three times on one image (a fresh copy of
+    build/disk.img): after each run `e2fsck -fn` finds it clean, the
+    program's output and exit status (a signal's too) come back, it ran
+    from the read-only /exec with cwd /tmp, and what it wrote in /tmp is
+    there the next time (its run count grows by one per boot)."""
+    build = Path(args.kernel).resolve().parent
+    prog = build / "user" / EXEC_PERSIST_PROG
+    if not prog.is_file():
+        diag(f"exec-disk: {prog} is missing (make user builds it)")
+        tap.result(False, "exec-disk: the test program exists")
+        return
+    disk = build / "exec-persist-disk.img"
+    subprocess.run(["cp", "--sparse=always", str(build / "disk.img"), str(disk)],
+                   check=True)
+    for n, (run_args, want) in enumerate(EXEC_DISK_RUNS, 1):
+        status, out, err = exec_disk_run(args, disk, prog, run_args)
+        expected = [f"exec_persist: argv[0] /exec/{prog.name}, cwd /tmp",
+                    f"exec_persist: runs {n}"]
+        if "scribble" in run_args:
+            expected.append(EXEC_DISK_RO_LINE)
+        missing = [ln for ln in expected if ln not in out]
+        ok = status == want and not missing
+        if not ok:
+            diag(f"exec-disk: run {n} (ARGS={run_args}): exit status {status}, "
+                 f"want {want}")
+            for ln in missing:
+                diag(f"exec-disk: missing output line: {ln}")
+            show_lines(out[-TAIL_LINES:], "its output:")
+            show_lines(err[-TAIL_LINES:], "its stderr:")
+        tap.result(ok, f"exec-disk: run {n}: the output and exit status {want} "
+                       f"come back, the run count is {n}")
+        fsck, said = run_e2fsck(disk, args.timeout)
+        if fsck != 0:
+            show_lines(said, f"e2fsck -fn after run {n} said:")
+        tap.result(fsck == 0, f"exec-disk: e2fsck -fn finds the disk clean after run {n}")
+    data, said = debugfs_dump(disk, EXEC_PERSIST_LOG, args.timeout)
+    ok = data == b"run\n" * len(EXEC_DISK_RUNS)
+    if not ok:
+        diag(f"exec-disk: {EXEC_PERSIST_LOG} on the image holds {data[:64]!r}")
+        show_lines(said, "debugfs said:")
+    tap.result(ok, f"exec-disk: {EXEC_PERSIST_LOG} on the image holds one line per run")
+
+
 # What user/tests/fulldisk_test.c writes, and where it leaves it (--keep).
 FULLDISK_KEPT = "/tmp/fulldisk.bin"
 FULLDISK_PAGES = 32
@@ -1367,6 +1461,7 @@ SUITES = {
     "gdb-shared": suite_gdb_shared,
     "gdb-tour": suite_gdb_tour,
     "persist": suite_persist,
+    "exec-disk": suite_exec_disk,
     "fulldisk": suite_fulldisk,
     "labs": suite_labs,
     "e2fsck": suite_e2fsck,

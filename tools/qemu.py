@@ -41,23 +41,33 @@ functions, in PCI slot order, so the kernel names them vda, vdb, vdc):
                 every read and write with EIO (build/errdisk-TAG.img)
 
 TAG names the boot ("run", "gdb", or a test suite), so boots never share a
-scratch disk. See disk_args().
+scratch disk. Every boot also gets the corrupted ext2 images as vdd and vde
+once `make test` has built them, and a boot that brings programs gets the
+program disk last (00:08.0, named after the disks before it): a small ext2 image built afresh for the
+boot with `mke2fs -d` (build/progdisk-TAG.img), attached read-only, which
+the kernel mounts where "progdisk=DEV:DIR" says. See disk_args() and
+make_progdisk(). The host never writes into the vda image: a user's DISK
+changes only through the kernel that mounts it.
 
-`exec` (what `make exec PROG=FILE ARGS="..."` calls) copies FILE into the
-image as /exec/NAME (into a fresh copy of the image, or with --disk-as-is
-into --disk itself), boots with "init.mode=exec -- /exec/NAME ARGS", relays
-the console without the kernel's log lines, and exits with the status init
-reports on its last line, "faultline-exit-status: N" (user/init.c,
-docs/testing.md): the program's exit code, or 128+signal if a signal killed
-it. If that line never comes (timeout, panic, no init) it exits with
-EXEC_NO_STATUS, 125, after printing the last console lines.
+`exec` (what `make exec PROG=FILE ARGS="..."` calls) puts FILE on a program
+disk as NAME, boots vda (a fresh copy of --disk, or with --disk-as-is
+--disk itself) with "progdisk=DEV:/exec init.mode=exec -- /exec/NAME ARGS",
+relays the console without the kernel's log lines, and exits with the
+status init reports on its last line, "faultline-exit-status: N"
+(user/init.c, docs/testing.md): the program's exit code, or 128+signal if
+a signal killed it. The program runs in /tmp of vda, so what it writes
+there persists in --disk-as-is's image. If the status line never comes
+(timeout, panic, no init) it exits with EXEC_NO_STATUS, 125, after
+printing the last console lines and, on a timeout, every task's kernel
+stack, read through QEMU's GDB stub (stack_dump()).
 
 `gdb` (`make gdb`) starts QEMU paused at the first instruction with a GDB
 server on a free port and runs GDB in this terminal, attached, with
 tools/gdb/faultline-gdb.py loaded (the settings and the fl-* commands, see
-docs/gdb.md). With --prog the boot is the one `exec` makes (the program in
-/exec, init.mode=exec). `gdb-batch` (`make gdb-batch`) does the same with
-GDB in batch mode running the commands in --script, then kills QEMU; its
+docs/gdb.md). With --prog the boot is the one `exec` makes (the program on
+a program disk mounted on /exec, init.mode=exec). `gdb-batch` (`make
+gdb-batch`) does the same with GDB in batch mode running the commands in
+--script, then kills QEMU; its
 exit status is GDB's: 0 when every command of the script ran, 1 when one
 failed (GDB stops the script there), GDB_TIMEOUT (124) if the time ran out.
 The console goes to a log file, named on stderr, in both.
@@ -71,6 +81,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -199,13 +210,16 @@ def fresh_file(path, size):
     return path
 
 
-def disk_args(tag, disk=None, workdir=None):
+def disk_args(tag, disk=None, workdir=None, progdisk=None):
     """QEMU arguments for one boot's disks (see the module docstring).
 
     disk: the vda image (used in place, so writes persist), or None for no
     vda. The scratch and error disks are recreated for every call, in
     workdir (the build directory of the kernel being booted, so that boots
     from different build directories never share them; default build/).
+    progdisk: a Progdisk (make_progdisk()) to attach read-only after all
+    the others; its device is set here, so build the kernel command line
+    (progdisk.karg()) after this call.
     """
     workdir = Path(workdir) if workdir else BUILD
     args = []
@@ -234,6 +248,15 @@ def disk_args(tag, disk=None, workdir=None):
         if path.is_file():
             args += ["-drive", f"file={_drive_path(path)},format=raw,if=none,id={name},readonly=on"]
             args += _virtio_blk(name)
+    if progdisk is not None:
+        # Last in PCI order, so it shifts no other disk's name; the kernel
+        # names disks in probe order, so its name is the count before it.
+        before = sum(1 for a in args if a.startswith("virtio-blk-pci,"))
+        progdisk.device = "vd" + chr(ord("a") + before)
+        args += ["-drive", f"file={_drive_path(progdisk.path)},format=raw,if=none,"
+                           f"id=progdisk,readonly=on"]
+        args += ["-device", f"virtio-blk-pci,drive=progdisk,disable-legacy=on,"
+                            f"addr={PROGDISK_SLOT:#x}"]
     return args
 
 
@@ -249,39 +272,91 @@ def default_disk(disk):
     return None
 
 
-# ---- putting files into an ext2 image ---------------------------------------
+# ---- the program disk -----------------------------------------------------------
 
-def find_debugfs():
-    """debugfs's path (e2fsprogs; often in an sbin directory)."""
-    found = shutil.which("debugfs")
+# How a program reaches the guest: never by writing into the vda image (a
+# user's DISK), only through a disk of its own. For each boot that needs
+# one, a small ext2 image is built afresh from a staging directory with
+# `mke2fs -d` and attached read-only (QEMU refuses writes, the kernel sees
+# VIRTIO_BLK_F_RO); "progdisk=DEV:DIR" on the command line makes the kernel
+# mount it on DIR (kernel/main.c). docs/storage.md, "The program disk".
+PROGDISK_SLOT = 0x8
+EXEC_DIR = "/exec"       # where `make exec` and `make gdb PROG=` mount it
+
+
+class Progdisk:
+    """A throwaway read-only ext2 image holding some programs, and where
+    the kernel is to mount it. disk_args() attaches it and sets device."""
+
+    def __init__(self, path, mountpoint):
+        self.path = Path(path)
+        self.mountpoint = mountpoint     # absolute directory of the root
+        self.device = None               # "vdf", ..., set by disk_args()
+
+    def karg(self):
+        """The kernel command-line word that mounts it (put it before any
+        "--": the words after that are init's)."""
+        if self.device is None:
+            raise RuntimeError("the program disk is not attached (disk_args)")
+        return f"progdisk={self.device}:{self.mountpoint}"
+
+    def path_of(self, name):
+        """Where the guest sees file `name` of the disk."""
+        return f"{self.mountpoint}/{name}"
+
+
+def find_e2fsprogs(tool):
+    """The path of an e2fsprogs tool (debugfs, mke2fs, e2fsck: often in an
+    sbin directory that is not on PATH)."""
+    found = shutil.which(tool)
     if found:
         return found
     for d in ("/usr/sbin", "/sbin"):
-        if os.path.isfile(os.path.join(d, "debugfs")):
-            return os.path.join(d, "debugfs")
-    return "debugfs"
+        if os.path.isfile(os.path.join(d, tool)):
+            return os.path.join(d, tool)
+    return tool
 
 
-def install_files(image, directory, files):
-    """Copy host files into directory (absolute, one level below /) of the
-    ext2 image, as executable regular files, with `debugfs -w`. files is a
-    list of (host path, name in the directory). Names that exist already
-    are replaced. Raises RuntimeError with debugfs's output on failure."""
-    script = [f"mkdir {directory}"]
-    for host, name in files:
-        target = f"{directory}/{name}"
-        script += [f"rm {target}", f"write {host} {target}",
-                   f"sif {target} mode 0100755"]
-    done = subprocess.run([find_debugfs(), "-w", "-f", "-", str(image)],
-                          input="\n".join(script) + "\n", text=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    out = done.stdout
-    # "mkdir: ... already exists" and "rm: File not found" are expected;
-    # a failed write or sif is not.
-    failed = [ln for ln in out.splitlines()
-              if ln.startswith(("write:", "sif:"))]
-    if done.returncode != 0 or failed:
-        raise RuntimeError(f"debugfs failed on {image}:\n{out}")
+def find_debugfs():
+    """debugfs's path (the host's reading tool for images it owns)."""
+    return find_e2fsprogs("debugfs")
+
+
+def make_progdisk(workdir, tag, files, mountpoint):
+    """Build WORKDIR/progdisk-TAG.img afresh: an ext2 image whose root holds
+    `files`, a list of (host path, name), as executable regular files.
+    Returns a Progdisk to mount on `mountpoint`. Raises RuntimeError with
+    mke2fs's output on failure."""
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    image = workdir / f"progdisk-{tag}.img"
+    staging = workdir / f"progdisk-{tag}.d"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    kib = 0
+    try:
+        for host, name in files:
+            if "/" in name or name in ("", ".", ".."):
+                raise RuntimeError(f"{name!r}: not a file name")
+            shutil.copyfile(host, staging / name)
+            os.chmod(staging / name, 0o755)
+            # Data blocks, plus the indirect blocks of 1 KiB-block ext2.
+            size = os.path.getsize(host)
+            kib += (size + 1023) // 1024 * 257 // 256 + 3
+        # Room for the metadata of a small filesystem; blocks are 1 KiB.
+        kib = max(1024, kib * 5 // 4 + 512)
+        with open(image, "wb") as f:
+            f.truncate(kib * 1024)
+        done = subprocess.run(
+            [find_e2fsprogs("mke2fs"), "-q", "-F", "-t", "ext2", "-b", "1024",
+             "-m", "0", "-N", str(len(files) + 16), "-E", "root_owner=0:0",
+             "-d", str(staging), str(image)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"mke2fs failed on {image}:\n{done.stdout}")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Progdisk(image, mountpoint)
 
 
 def executables_in(directory):
@@ -385,8 +460,8 @@ def add_gdb_options(parser):
                                        "static program as /exec/NAME")
     parser.add_argument("--args", default="", help="the program's arguments")
     parser.add_argument("--disk-as-is", action="store_true",
-                        help="with --prog: put it into --disk itself, not "
-                             "into a copy")
+                        help="with --prog: boot --disk itself, not a fresh "
+                             "copy (the program is never written into it)")
 
 
 def cmd_run(args):
@@ -413,26 +488,31 @@ def cmd_run(args):
 
 
 def exec_boot(args, tag):
-    """The disk and kernel command line of a boot that runs args.prog the
-    way `make exec` does: the program copied into the image as /exec/NAME
-    (a fresh copy of the image, BUILD/TAG-disk.img, unless --disk-as-is),
-    and "init.mode=exec [KARGS] -- /exec/NAME ARGS". Exits on errors."""
+    """The disks and kernel command line of a boot that runs args.prog the
+    way `make exec` does. vda: --disk itself with --disk-as-is (DISK=),
+    else a fresh copy of it (BUILD/TAG-disk.img); nothing is written into
+    either by the host. The program travels on a program disk of its own,
+    mounted by the kernel on /exec, and init runs it:
+    "progdisk=DEV:/exec init.mode=exec [KARGS] -- /exec/NAME ARGS".
+    Returns (vda image, QEMU's disk arguments, kernel command line);
+    exits on errors."""
     if not os.path.isfile(args.prog):
         sys.exit(f"qemu.py: {args.prog}: no such file")
+    workdir = Path(args.kernel).resolve().parent
     name = os.path.basename(args.prog)
     disk = args.disk or str(DEFAULT_DISK)
     if not args.disk_as_is:
-        copy = os.path.join(os.path.dirname(os.path.abspath(args.kernel)),
-                            f"{tag}-disk.img")
-        subprocess.run(["cp", "--sparse=always", disk, copy], check=True)
-        disk = copy
+        copy = workdir / f"{tag}-disk.img"
+        subprocess.run(["cp", "--sparse=always", disk, str(copy)], check=True)
+        disk = str(copy)
     try:
-        install_files(disk, "/exec", [(os.path.abspath(args.prog), name)])
-    except RuntimeError as e:
+        progdisk = make_progdisk(workdir, tag, [(args.prog, name)], EXEC_DIR)
+    except (OSError, RuntimeError) as e:
         sys.exit(f"qemu.py: {e}")
-    kargs = " ".join(w for w in ("init.mode=exec", args.kargs, "--",
-                                 f"/exec/{name}", args.args) if w)
-    return disk, kargs
+    disks = disk_args(tag, disk, workdir, progdisk)
+    kargs = " ".join(w for w in (progdisk.karg(), "init.mode=exec", args.kargs,
+                                 "--", progdisk.path_of(name), args.args) if w)
+    return disk, disks, kargs
 
 
 def start_paused(args, tag):
@@ -442,16 +522,17 @@ def start_paused(args, tag):
     Returns (QEMU's Popen, the port, the console log's path)."""
     workdir = Path(args.kernel).resolve().parent
     if args.prog:
-        disk, kargs = exec_boot(args, tag)
+        disk, disks, kargs = exec_boot(args, tag)
     else:
         disk, kargs = default_disk(args.disk), args.kargs
+        disks = disk_args(tag, disk, workdir)
     port = free_tcp_port()
     log = workdir / f"{tag}-serial.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     cmd = qemu_command(kernel=args.kernel, kargs=kargs,
                        accel=resolve_accel(args.accel), mem=args.mem,
                        smp=args.smp, serial=f"file:{log}", monitor="none",
-                       gdb_port=port, disks=disk_args(tag, disk, workdir))
+                       gdb_port=port, disks=disks)
     try:
         qemu = start_gdb_server(cmd)
     except FileNotFoundError:
@@ -518,13 +599,25 @@ def cmd_gdb_batch(args):
 
 def cmd_exec(args):
     """Boot, run one program under init's exec mode, exit with its status."""
-    disk, kargs = exec_boot(args, "exec")
+    disk, disks, kargs = exec_boot(args, "exec")
+    # A GDB server on a private socket, used only if the boot hangs.
+    sockdir = tempfile.TemporaryDirectory(prefix="fl-gdb-")
+    gdb_socket = os.path.join(sockdir.name, "stub.sock")
     cmd = qemu_command(kernel=args.kernel, kargs=kargs,
                        accel=resolve_accel(args.accel), mem=args.mem,
                        smp=args.smp, serial="stdio", monitor="none",
-                       disks=disk_args("exec", disk,
-                                       os.path.dirname(os.path.abspath(args.kernel))))
-    status, console = _run_relaying(cmd, args.timeout, args.verbose)
+                       gdb_socket=gdb_socket, disks=disks)
+    with sockdir:
+        status, console, dump = _run_relaying(
+            cmd, args.timeout, args.verbose,
+            on_timeout=lambda: stack_dump(gdb_socket, args.kernel))
+    if not args.verbose:
+        # The kernel's log lines are not relayed; this one explains why
+        # the program is not found (a read-only root without /exec, ...).
+        for line in console:
+            if KERNEL_LOG.match(line) and ("want progdisk=" in line or
+                                           f"on {EXEC_DIR}: error" in line):
+                warn(f"the program disk was not mounted: {line}")
     codes = [int(m.group(1)) for m in map(INIT_STATUS.fullmatch, console) if m]
     if codes:
         return codes[-1]
@@ -534,18 +627,26 @@ def cmd_exec(args):
          f"last console lines:")
     for line in console[-30:]:
         print(f"  {line}", file=sys.stderr)
+    if dump:
+        warn("every task's kernel stack when the time ran out "
+             "(QEMU's GDB stub; docs/hang-diagnostics.md):")
+        for line in dump:
+            print(f"  {line}", file=sys.stderr)
     return EXEC_NO_STATUS
 
 
-def _run_relaying(cmd, timeout, verbose):
+def _run_relaying(cmd, timeout, verbose, on_timeout=None):
     """Run QEMU with its console on a pipe; print every line that is not a
     kernel log line (all of them if verbose), except init's status line.
-    Returns (QEMU's status or None on timeout, console lines)."""
+    If the time runs out, on_timeout() is called (QEMU still running) and
+    its lines kept. Returns (QEMU's status or None on timeout, console
+    lines, on_timeout's lines)."""
     import queue
     import threading
     import time
 
     console = []
+    dump = []
     try:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE)
@@ -573,11 +674,13 @@ def _run_relaying(cmd, timeout, verbose):
         status = proc.wait(timeout=max(0, deadline - time.monotonic()))
     except (queue.Empty, subprocess.TimeoutExpired):
         status = None
+        if on_timeout and proc.poll() is None:
+            dump = on_timeout()
     finally:
         if proc.poll() is None:
             proc.kill()
         proc.wait()
-    return status, console
+    return status, console, dump
 
 
 def _ignore_sigint():
@@ -625,12 +728,14 @@ def main(argv=None):
     add_qemu_options(ex)
     ex.add_argument("--kargs", default="", help="extra kernel command line")
     ex.add_argument("--prog", required=True,
-                    help="static program to copy in as /exec/NAME and run")
+                    help="static program to run as /exec/NAME (from a "
+                         "read-only program disk)")
     ex.add_argument("--args", default="", help="its arguments (one string, "
                     "split at spaces by the kernel)")
     ex.add_argument("--disk-as-is", action="store_true",
-                    help="put the program into --disk itself instead of a "
-                         "copy (make exec DISK=...)")
+                    help="boot --disk itself instead of a fresh copy, so "
+                         "what the program writes persists (make exec "
+                         "DISK=...); the host never writes into it")
     ex.add_argument("--timeout", type=float, default=120,
                     help="seconds before QEMU is killed (default 120)")
     ex.add_argument("--verbose", action="store_true",

@@ -4,14 +4,16 @@
 #   $(B)/user/bin/NAME     init, sh, runtests and every utility -> /bin/NAME
 #   $(B)/user/tests/NAME   every test program                -> /tests/NAME
 #   $(B)/user/gdb/NAME     programs for the GDB tests and docs/gdb.md: not
-#                          on the image; `make gdb-batch PROG=...` puts them
-#                          in /exec like `make exec` does
+#                          on the image; `make gdb-batch PROG=...` hands them
+#                          over on the program disk, as `make exec` does
 #   $(B)/user/bench/NAME   benchmarks: make bench, make bench-linux (not staged)
+#   $(B)/user/host/NAME    programs tests/run.py runs through make exec (not staged)
 #
 # The root tree gets /bin, /tests, an empty, world-writable /tmp (the
-# cwd of tests and of `make exec` programs), and the empty directories
-# /dev and /proc that the kernel mounts devfs and proc on. `make test-linux` runs the same
-# test binaries on the host (docs/testing.md).
+# cwd of tests and of `make exec` programs), the empty directories /dev
+# and /proc that the kernel mounts devfs and proc on, and /exec, where it
+# mounts the program disk of `make exec` (docs/storage.md). `make
+# test-linux` runs the same test binaries on the host (docs/testing.md).
 #
 # Like the kernel's, the source lists are explicit: adding a program is a
 # one-line change here.
@@ -68,6 +70,11 @@ USER_FAULTLINE_ONLY :=
 # no TAP and are run only under a debugger or by hand.
 USER_GDB := cow_gdb shared_gdb tour_gdb
 
+# Programs built from user/host/NAME.c that tests/run.py hands to the
+# make exec machinery in suites of its own (exec_persist: suite exec-disk).
+# Not on the image: they reach the guest on the program disk.
+USER_HOST := exec_persist
+
 # Benchmarks built from user/bench/NAME.c: not on the disk image; make
 # bench hands one to the make exec machinery (docs/testing.md).
 USER_BENCH := faultbench
@@ -77,9 +84,10 @@ USER_TPROG := $(addprefix $(UB)/tests/,$(USER_TESTS))
 USER_GPROG := $(addprefix $(UB)/gdb/,$(USER_GDB))
 USER_PROGS := $(USER_BINS) $(USER_TPROG)
 USER_BPROG := $(addprefix $(UB)/bench/,$(USER_BENCH))
+USER_HPROG := $(addprefix $(UB)/host/,$(USER_HOST))
 
 .PHONY: user
-user: $(USER_PROGS) $(USER_GPROG) $(USER_BPROG)
+user: $(USER_PROGS) $(USER_GPROG) $(USER_BPROG) $(USER_HPROG)
 
 $(UB)/bin/%: user/%.c | $(B)/.deps-ok
 	@mkdir -p $(dir $@)
@@ -101,17 +109,22 @@ $(UB)/gdb/%: user/gdb/%.c | $(B)/.deps-ok
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
 
+$(UB)/host/%: user/host/%.c | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
+
 $(UB)/bench/%: user/bench/%.c | $(B)/.deps-ok
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
 
--include $(foreach p,$(USER_PROGS) $(USER_GPROG) $(USER_BPROG),$(dir $(p)).$(notdir $(p)).d)
+-include $(foreach p,$(USER_PROGS) $(USER_GPROG) $(USER_BPROG) $(USER_HPROG),$(dir $(p)).$(notdir $(p)).d)
 
 # Stage the programs into a root tree: $(call user_stage,ROOT). Used by the
 # Makefile's rootfs.stamp recipe after it has made the tree afresh.
 define user_stage
-	@mkdir -p $(1)/bin $(1)/tests $(1)/tmp $(1)/dev $(1)/proc
+	@mkdir -p $(1)/bin $(1)/tests $(1)/tmp $(1)/dev $(1)/proc $(1)/exec
 	@cp $(USER_BINS) $(1)/bin/
 	@cp $(USER_TPROG) $(1)/tests/
 	@chmod 1777 $(1)/tmp
@@ -139,9 +152,11 @@ test-linux: $(USER_PROGS)
 
 # Boot, run one static program as /exec/NAME with cwd /tmp, relay its
 # output, power off, and exit with its status (128+signal if killed), which
-# init reports on its last line (docs/testing.md). Without DISK the program
-# goes into a copy of the image ($(B)/exec-disk.img); with DISK=FILE into
-# FILE itself, so what the program writes persists.
+# init reports on its last line (docs/testing.md). The program reaches the
+# guest on a read-only program disk of its own, which the kernel mounts on
+# /exec; nothing is written into the root image by the host. Without DISK
+# the root is a fresh copy of the image ($(B)/exec-disk.img); with
+# DISK=FILE it is FILE itself, so what the program writes persists.
 EXEC_DISK := $(if $(DISK),$(DISK),$(B)/disk.img)
 
 # $(call exec_prog,FILE,ARGS): boot and run FILE as make exec does.

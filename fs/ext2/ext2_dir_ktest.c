@@ -329,12 +329,30 @@ KTEST(ext2_corrupt_badmagic)
 		vfs_umount(sb);
 }
 
+/* Occurrences of @needle in what the kernel log still holds; -1 without
+ * memory for a copy of it. */
+static long kt_log_count(const char *needle)
+{
+	size_t nlen = strlen(needle), len;
+	char *buf = kmalloc(LOG_BUF_SIZE, GFP_KERNEL);
+	long count = 0;
+
+	if (!buf)
+		return -1;
+	len = log_buf_read(buf, LOG_BUF_SIZE);
+	for (size_t i = 0; i + nlen <= len; i++)
+		count += memcmp(buf + i, needle, nlen) == 0;
+	kfree(buf);
+	return count;
+}
+
 static void kt_corrupt_body(struct kt *t, struct super_block *sb)
 {
 	struct inode *inode = namei_from(sb->s_root, "/badblock");
 	struct kt_dirscan *s = kzalloc(sizeof(*s), GFP_KERNEL);
 	struct file *f;
 	char buf[64];
+	long before;
 
 	KT_ASSERT(s);
 	KT_ASSERT(!IS_ERR(inode));
@@ -355,6 +373,13 @@ static void kt_corrupt_body(struct kt *t, struct super_block *sb)
 	KT_EXPECT_EQ(vfs_readdir(f, &s->ctx), -EIO);
 	fput(f);
 	kfree(s);
+
+	/* A name whose inode was never written: -EIO each time, and one
+	 * message for the mount, naming the name (docs/ext2.md). */
+	before = kt_log_count("\"neverwritten\"");
+	KT_EXPECT_EQ(PTR_ERR(namei_from(sb->s_root, "/neverwritten")), -EIO);
+	KT_EXPECT_EQ(PTR_ERR(namei_from(sb->s_root, "/neverwritten")), -EIO);
+	KT_EXPECT_EQ(kt_log_count("\"neverwritten\"") - before, 1);
 }
 
 KTEST(ext2_corrupt_blocks)

@@ -165,7 +165,8 @@ static void ext2_fill_vfs_inode(struct inode *inode, struct ext2_inode *raw)
 
 /*
  * super_operations->read_inode: fill the I_NEW @inode from disk.
- * Returns 0, or -EIO for an unreadable or corrupt inode (reported).
+ * Returns 0, -ESTALE for an inode that is free on disk (not reported: see
+ * ext2_iget), or -EIO for an unreadable or corrupt inode (reported).
  */
 int ext2_read_inode(struct inode *inode)
 {
@@ -183,9 +184,10 @@ int ext2_read_inode(struct inode *inode)
 	if (IS_ERR(bh))
 		return (int)PTR_ERR(bh);
 	if (!raw->i_links_count) {
+		/* A corrupt entry, or one that reached the disk before its new
+		 * inode did (a power cut). Whoever knows the name reports it. */
 		brelse(bh);
-		ext2_error(sb, "inode %lu is referenced but free (links count 0)", inode->i_ino);
-		return -EIO;
+		return -ESTALE;
 	}
 	ext2_fill_vfs_inode(inode, raw);
 	memcpy(ei->i_data, raw->i_block, sizeof(ei->i_data));
@@ -203,8 +205,7 @@ int ext2_read_inode(struct inode *inode)
 	return 0;
 }
 
-/* Get inode @ino: from the inode cache, else read from disk. Returns a
- * referenced inode or ERR_PTR(-EIO, -ENOMEM). Context: may sleep. */
+/* See include/fs/ext2.h. */
 struct inode *ext2_iget(struct super_block *sb, unsigned long ino)
 {
 	struct inode *inode = iget_locked(sb, ino);

@@ -45,6 +45,35 @@ static void ext2_dec_count(struct inode *inode)
 	mark_inode_dirty(inode);
 }
 
+/*
+ * The inode that entry @name of @dir names (@ino). An entry naming a free
+ * inode is what a power cut leaves when a directory block reached the disk
+ * and the new inode's table block did not (or a corrupt entry): the name
+ * gives -EIO until e2fsck removes it (docs/ext2.md). It is reported once a
+ * mount, with the inode and the name: such names come in batches (all the
+ * files made since the last write-back), every access to one would repeat
+ * the message, and the first one, with EXT2_ERROR_FS set on the disk, is
+ * what sends the user to e2fsck, which lists them all. Once a mount, not
+ * once an inode: remembering every bad inode would be unbounded state
+ * kept only for a message.
+ */
+static struct inode *ext2_iget_entry(struct inode *dir, const char *name, size_t len, u32 ino)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(dir->i_sb);
+	struct inode *inode = ext2_iget(dir->i_sb, ino);
+
+	if (PTR_ERR(inode) != -ESTALE)
+		return inode;
+	if (!__atomic_exchange_n(&sbi->s_free_ref_reported, true, __ATOMIC_RELAXED)) {
+		ext2_error(dir->i_sb, "inode %u is free but \"%.*s\" in directory inode %lu names it",
+			   ino, (int)min(len, (size_t)64), name, dir->i_ino);
+		pr_warn("EXT2-fs (%s): such names (left by a power cut?) give EIO until e2fsck "
+			"repairs the filesystem; no more are reported until the next mount\n",
+			dir->i_sb->s_bdev->name);
+	}
+	return ERR_PTR(-EIO);
+}
+
 /* inode_operations->lookup. Context: @dir's i_rwsem held for reading. */
 static struct inode *ext2_lookup(struct inode *dir, const char *name, size_t len)
 {
@@ -55,7 +84,7 @@ static struct inode *ext2_lookup(struct inode *dir, const char *name, size_t len
 		err = ext2_find_entry(dir, name, len, &slot);
 	if (err)
 		return ERR_PTR(err);
-	return ext2_iget(dir->i_sb, slot.ino);
+	return ext2_iget_entry(dir, name, len, slot.ino);
 }
 
 /* A new inode could not be linked in: drop it, which frees it on disk. */
@@ -135,7 +164,7 @@ static int ext2_find_inode(struct inode *dir, const char *name, size_t len,
 		err = ext2_find_entry(dir, name, len, slot);
 	if (err)
 		return err;
-	*inodep = ext2_iget(dir->i_sb, slot->ino);
+	*inodep = ext2_iget_entry(dir, name, len, slot->ino);
 	return IS_ERR(*inodep) ? (int)PTR_ERR(*inodep) : 0;
 }
 

@@ -116,19 +116,34 @@ static const struct ext2_feature_name ext2_ro_compat_names[] = {
 	{ 0x2000, "project" },
 };
 
-/* Name every feature bit of @bits in a message, "0x..." for unknown ones;
- * @level is KERN_ERR (refused) or KERN_WARNING (mounted read-only). */
-static void ext2_print_features(const char *level, const char *dev, const char *what, u32 bits,
+/*
+ * Name every feature bit of @bits in a message, "0x..." for unknown ones:
+ * at KERN_ERR when the mount is @refused, else at KERN_WARNING (mounted
+ * read-only). The level is chosen by calling pr_err or pr_warn: printk
+ * reads it from the front of the format string, so a level passed as a
+ * "%s" argument would be printed as a raw byte, and the message would
+ * go out at the default level.
+ */
+#define ext2_feature_msg(refused, fmt, ...) do {                                \
+	if (refused)                                                            \
+		pr_err(fmt, ##__VA_ARGS__);                                     \
+	else                                                                    \
+		pr_warn(fmt, ##__VA_ARGS__);                                    \
+} while (0)
+
+static void ext2_print_features(bool refused, const char *dev, const char *what, u32 bits,
 				const struct ext2_feature_name *names, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (bits & names[i].mask) {
-			printk("%sext2 (%s): %s feature %s\n", level, dev, what, names[i].name);
+			ext2_feature_msg(refused, "ext2 (%s): %s feature %s\n", dev, what,
+					 names[i].name);
 			bits &= ~names[i].mask;
 		}
 	}
 	if (bits)
-		printk("%sext2 (%s): %s feature(s) 0x%x (unknown)\n", level, dev, what, bits);
+		ext2_feature_msg(refused, "ext2 (%s): %s feature(s) 0x%x (unknown)\n", dev, what,
+				 bits);
 }
 
 /*
@@ -144,14 +159,14 @@ static int ext2_check_features(struct block_device *bdev, const struct ext2_supe
 		return 0;                       /* revision 0 has no feature fields */
 	incompat = es->s_feature_incompat & ~EXT2_FEATURE_INCOMPAT_SUPP;
 	if (incompat) {
-		ext2_print_features(KERN_ERR, bdev->name, "unsupported incompat", incompat,
+		ext2_print_features(true, bdev->name, "unsupported incompat", incompat,
 				    ext2_incompat_names, ARRAY_SIZE(ext2_incompat_names));
 		pr_err("ext2 (%s): refusing to mount\n", bdev->name);
 		return -EINVAL;
 	}
 	ro_compat = es->s_feature_ro_compat & ~EXT2_FEATURE_RO_COMPAT_SUPP;
 	if (ro_compat && !*readonly) {
-		ext2_print_features(KERN_WARNING, bdev->name, "unsupported ro-compat", ro_compat,
+		ext2_print_features(false, bdev->name, "unsupported ro-compat", ro_compat,
 				    ext2_ro_compat_names, ARRAY_SIZE(ext2_ro_compat_names));
 		pr_warn("ext2 (%s): mounting read-only\n", bdev->name);
 		*readonly = true;
@@ -369,8 +384,9 @@ static int ext2_get_root(struct super_block *sb)
 	struct inode *root = ext2_iget(sb, EXT2_ROOT_INO);
 
 	if (IS_ERR(root)) {
-		pr_err("ext2 (%s): cannot read the root inode\n", sb->s_bdev->name);
-		return (int)PTR_ERR(root);
+		pr_err("ext2 (%s): cannot read the root inode%s\n", sb->s_bdev->name,
+		       PTR_ERR(root) == -ESTALE ? ": it is free (links count 0)" : "");
+		return PTR_ERR(root) == -ESTALE ? -EIO : (int)PTR_ERR(root);
 	}
 	sb->s_root = root;
 	return 0;

@@ -264,6 +264,8 @@ struct ext2_sb_info {
 	bool s_filetype;                        /* (c) entries carry a file type */
 	bool s_sparse_super;                    /* (c) superblock copies in some groups only */
 	u16 s_mount_state;                      /* (c) s_state as found at mount */
+	bool s_free_ref_reported;               /* (a) a name naming a free inode was
+						 * reported (once a mount: namei.c) */
 	struct mutex s_lock;                    /* bitmaps, descriptors, s_es */
 };
 
@@ -368,6 +370,11 @@ void ext2_free_inode(struct inode *inode);
 u32 ext2_count_free_inodes(struct super_block *sb);
 
 /* inode.c: reading, writing and freeing inodes */
+/* Inode @ino, referenced: from the inode cache, else read from disk.
+ * ERR_PTR(-ESTALE) if it is free on disk (links count 0), which is not
+ * reported here: a caller that found @ino in a directory entry reports it
+ * with the name and returns -EIO (as Linux's ext4_lookup does); or
+ * ERR_PTR(-EIO, -ENOMEM). Context: may sleep. */
 struct inode *ext2_iget(struct super_block *sb, unsigned long ino);
 int ext2_read_inode(struct inode *inode);
 int ext2_write_inode(struct inode *inode, bool sync);

@@ -444,6 +444,14 @@ struct super_block *alloc_super(struct block_device *bdev, const struct file_sys
  * Context: process context at boot; may sleep.
  */
 int mount_nodev_at(const char *fstype, const char *path);
+/*
+ * The same for a filesystem on disk @devname (vfs_mount, then attached on
+ * @path, made if missing): the program disk. The filesystem is on the list
+ * that sync walks (nothing to write when read-only). Returns 0, -ENODEV,
+ * -ENOTDIR, -EBUSY, or the error of the mkdir or the mount; says which on
+ * the console. Context: process context at boot; may sleep.
+ */
+int mount_dev_at(const char *devname, const char *fstype, const char *path, bool readonly);
 /* Attach @sb's root on the directory @dir (referenced by the caller; the
  * mount takes its own reference). Returns 0, -ENOTDIR or -EBUSY. */
 int vfs_attach_mount(struct super_block *sb, struct inode *dir);

@@ -181,8 +181,10 @@ def _boot_args(kernel, disk, accel, mem, smp, timeout):
 def _run_boot(lab, res, bargs, kargs):
     """The one boot that runs the lab's tests: the ktests first (in
     kernel_init), then, with init.mode=test, init runs the user tests
-    copied into /lab-tests. Fills res; returns the console."""
+    from /lab-tests, where the kernel mounts a program disk holding them.
+    Fills res; returns the console."""
     words = []
+    progdisk = None
     if lab.ktests:
         words.append("ktest=" + ",".join(lab.ktests))
     if lab.user_tests:
@@ -191,7 +193,11 @@ def _run_boot(lab, res, bargs, kargs):
         missing = [p for p, _ in progs if not Path(p).is_file()]
         if missing:
             fail("missing test programs (build them with make): " + ", ".join(missing))
-        qemu.install_files(bargs.disk, LAB_TEST_DIR, progs)
+        # The same channel as make exec: a read-only program disk.
+        try:
+            progdisk = qemu.make_progdisk(build, "grade", progs, LAB_TEST_DIR)
+        except (OSError, RuntimeError) as e:
+            fail(str(e))
         words.append("init.mode=test")
     words += [lab.kargs, kargs]
     if lab.user_tests:
@@ -212,7 +218,7 @@ def _run_boot(lab, res, bargs, kargs):
 
     timeout = max(bargs.timeout, 300) if lab.user_tests else bargs.timeout
     run = harness.boot(bargs, "grade", on_line, kernel=bargs.kernel, timeout=timeout,
-                       kargs=harness.kernel_cmdline(*words))
+                       kargs=harness.kernel_cmdline(*words), progdisk=progdisk)
     if lab.user_tests:
         res.boot_ok = run.status == qemu.EXIT_POWEROFF and bool(init_status)
     else:

@@ -2,8 +2,8 @@
 
 A lab is graded by one boot, with the lab's extra kernel arguments: the
 kernel runs exactly the ktests listed ("ktest=NAME,NAME,..."), then init
-runs exactly the user tests listed (copied into /lab-tests on a copy of the
-disk; "init.mode=test -- /lab-tests"). Each test is one point, and so is a
+runs exactly the user tests listed (on a read-only program disk the kernel
+mounts on /lab-tests; "init.mode=test -- /lab-tests"). Each test is one point, and so is a
 boot that ends normally. The handout page of lab NAME is docs/labs/NAME.md;
 its solution regions are the LAB(NAME) markers in the sources
 (tools/labs/regions.py).

@@ -114,8 +114,9 @@ def buffer_index():
 
 class Names:
     """Path <-> inode through the cached ext2 directories of the root
-    filesystem. Built lazily, valid for one command (memory changes when
-    the guest runs)."""
+    filesystem and of the ext2 filesystems mounted on it (the program disk
+    on /exec: fs/namespace.c, mounts). Built lazily, valid for one command
+    (memory changes when the guest runs)."""
 
     def __init__(self):
         self.sb = root_sb()
@@ -123,6 +124,7 @@ class Names:
         self._inodes = None
         self._buffers = None
         self._paths = None
+        self._mounts = None
 
     def inodes(self):
         if self._inodes is None:
@@ -134,21 +136,47 @@ class Names:
             self._buffers = buffer_index()
         return self._buffers
 
-    def block(self, blocknr):
-        bs = int(k.field(self.sb, "s_blocksize"))
-        data = self.buffers().get((int(k.field(self.sb, "s_bdev")), blocknr, bs))
+    def mounts(self):
+        """{address of a covered directory inode: the super_block mounted
+        on it}; empty for a kernel without mount points."""
+        if self._mounts is None:
+            self._mounts = {}
+            try:
+                for mnt in k.list_entries(k.symbol("mounts"), "struct vfsmount",
+                                          "mnt_list"):
+                    self._mounts[int(k.field(mnt, "mnt_mountpoint"))] = \
+                        k.field(mnt, "mnt_sb")
+            except k.Error:
+                pass
+        return self._mounts
+
+    def cross(self, inode):
+        """The root of what is mounted on inode, or inode itself, as the
+        kernel's path walk does (follow_mount)."""
+        for _ in range(8):
+            sb = self.mounts().get(int(inode))
+            if sb is None:
+                break
+            inode = k.field(sb, "s_root")
+        return inode
+
+    def block(self, blocknr, sb=None):
+        sb = self.sb if sb is None else sb
+        bs = int(k.field(sb, "s_blocksize"))
+        data = self.buffers().get((int(k.field(sb, "s_bdev")), blocknr, bs))
         return None if data is None else k.read(data, bs)
 
     def dir_blocks(self, inode):
         """The disk blocks of a directory, in order; None for a block that
         could not be found (its indirect block is not cached)."""
+        sb = k.field(inode, "i_sb")
         ei = k.container_of(inode, "struct ext2_inode_info", "vfs_inode")
         i_data = k.field(ei, "i_data")
-        bs = int(k.field(self.sb, "s_blocksize"))
+        bs = int(k.field(sb, "s_blocksize"))
         nblocks = int(k.field(inode, "i_size")) // bs
         blocks = [int(i_data[i]) for i in range(min(nblocks, EXT2_NDIR_BLOCKS))]
         if nblocks > EXT2_NDIR_BLOCKS:
-            ind = self.block(int(i_data[EXT2_IND_BLOCK]))
+            ind = self.block(int(i_data[EXT2_IND_BLOCK]), sb)
             rest = nblocks - EXT2_NDIR_BLOCKS
             if ind is None:
                 blocks += [None] * rest
@@ -160,12 +188,13 @@ class Names:
 
     def entries(self, inode):
         """({name: inode number}, number of blocks not in the cache)."""
-        if not self.ext2:
-            k.fail(f"the root filesystem is {sb_type(self.sb)}: only ext2 "
+        sb = k.field(inode, "i_sb")
+        if sb_type(sb) != "ext2":
+            k.fail(f"that directory is on {sb_describe(sb)}: only ext2 "
                    f"directories can be read here")
         found, missing = {}, 0
         for blocknr in self.dir_blocks(inode):
-            data = None if not blocknr else self.block(blocknr)
+            data = None if not blocknr else self.block(blocknr, sb)
             if data is None:
                 missing += 1
                 continue
@@ -184,7 +213,7 @@ class Names:
         """The cached struct inode * of an absolute path."""
         if not path.startswith("/"):
             k.fail(f"{path}: give an absolute path")
-        inode = k.field(self.sb, "s_root")
+        inode = self.cross(k.field(self.sb, "s_root"))
         done = ""
         for comp in [c for c in path.split("/") if c and c != "."]:
             if not is_dir(inode):
@@ -199,38 +228,52 @@ class Names:
                        f"instead")
             done += "/" + comp
             ino = names[comp]
-            inode = self.inodes().get((int(self.sb), ino))
+            sb = k.field(inode, "i_sb")
+            inode = self.inodes().get((int(sb), ino))
             if inode is None:
                 k.fail(f"{done} is inode {ino}, which is not in the inode "
                        f"cache (the kernel has not used it lately)")
+            inode = self.cross(inode)
         return inode
 
     def path_of(self, inode):
-        """The path of an inode of the root filesystem, found through the
-        cached directories; None if it cannot be found."""
-        if not self.ext2 or int(k.field(inode, "i_sb")) != int(self.sb):
+        """The path of an inode of the root filesystem or of an ext2
+        filesystem mounted on it, found through the cached directories;
+        None if it cannot be found."""
+        if not self.ext2 or sb_type(k.field(inode, "i_sb")) != "ext2":
             return None
         if self._paths is None:
             self._paths = self._walk()
-        return self._paths.get(int(k.field(inode, "i_ino")))
+        return self._paths.get((int(k.field(inode, "i_sb")),
+                                int(k.field(inode, "i_ino"))))
 
     def _walk(self):
-        """{inode number: path} of every name reachable from / through
-        cached directories (breadth first)."""
-        paths = {EXT2_ROOT_INO: "/"}
-        todo = [(k.field(self.sb, "s_root"), "")]
+        """{(super_block address, inode number): path} of every name
+        reachable from / through cached ext2 directories and the mounts
+        on them (breadth first)."""
+        root = k.field(self.sb, "s_root")
+        paths = {(int(self.sb), EXT2_ROOT_INO): "/"}
+        todo = [(root, "")]
         visited = 0
         while todo and visited < DIR_WALK_LIMIT:
             inode, prefix = todo.pop(0)
             visited += 1
+            sb = int(k.field(inode, "i_sb"))
             names, _ = self.entries(inode)
             for name, ino in sorted(names.items()):
-                if name in (".", "..") or ino in paths:
+                if name in (".", "..") or (sb, ino) in paths:
                     continue
-                paths[ino] = f"{prefix}/{name}"
-                child = self.inodes().get((int(self.sb), ino))
-                if child is not None and is_dir(child):
-                    todo.append((child, paths[ino]))
+                path = f"{prefix}/{name}"
+                paths[(sb, ino)] = path
+                child = self.inodes().get((sb, ino))
+                if child is None or not is_dir(child):
+                    continue
+                child = self.cross(child)
+                csb = k.field(child, "i_sb")
+                if sb_type(csb) != "ext2":
+                    continue            # devfs, proc: no ext2 blocks to read
+                paths.setdefault((int(csb), int(k.field(child, "i_ino"))), path)
+                todo.append((child, path))
         return paths
 
 
