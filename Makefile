@@ -101,7 +101,8 @@ MM_SRCS := \
 	mm/slab_ktest.c \
 	mm/pgtable_ktest.c \
 	mm/memory_ktest.c \
-	mm/filemap_ktest.c
+	mm/filemap_ktest.c \
+	mm/vmscan_ktest.c
 
 DRIVERS_SRCS := \
 	drivers/pci.c \
