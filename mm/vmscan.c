@@ -247,9 +247,10 @@ static bool inactive_is_low(void)
 unsigned long try_to_free_pages(unsigned int order, struct reclaim_stat *rs)
 {
 	unsigned long want = (unsigned long)SWAP_CLUSTER_MAX << order;
-	/* Look at each page at most about twice (a referenced page gets a
-	 * second round) before giving the allocator the verdict. */
-	unsigned long budget = 2 * (READ_ONCE(nr_inactive) + READ_ONCE(nr_active)) + SWAP_CLUSTER_MAX;
+	/* Look at each page about once before giving the allocator the
+	 * verdict (a referenced page's second round is the next pass): a
+	 * pass over a list of unreclaimable pages must stay short. */
+	unsigned long budget = READ_ONCE(nr_inactive) + READ_ONCE(nr_active) + SWAP_CLUSTER_MAX;
 	unsigned long scanned = 0;
 
 	memset(rs, 0, sizeof(*rs));

@@ -37,7 +37,7 @@ enum vm_event_item {
 	PGACTIVATE,             /* pages moved to the active list (Linux: pgactivate) */
 	PGDEACTIVATE,           /* pages moved to the inactive list (Linux: pgdeactivate) */
 	FL_RECLAIM_THROTTLE,    /* reclaim_throttle: waits for write-back to make progress */
-	FL_RECLAIM_WAKE_FLUSHER,/* the allocator asked the flusher for write-back */
+	FL_RECLAIM_WAKE_FLUSHER,/* wakeup_flusher_threads: a writer or the allocator asked for write-back */
 	FL_BUFFERS_RECLAIMED,   /* clean buffers freed by shrink_buffer_cache */
 	FL_ALLOC_FAIL,          /* sleeping allocations that failed after reclaim */
 	FL_ALLOC_ATOMIC_FAIL,   /* allocations that could not sleep and found no page */
