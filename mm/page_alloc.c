@@ -19,11 +19,11 @@
  * that may sleep.
  */
 #include <kernel/kernel.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/spinlock.h>
 #include <kernel/string.h>
 #include <mm/memblock.h>
-#include <kernel/sched.h>
-#include <kernel/signal.h>
 #include <mm/page_alloc.h>
 #include <mm/vmscan.h>
 #include <mm/vmstat.h>
