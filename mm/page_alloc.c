@@ -152,13 +152,24 @@ static struct page *take_block(unsigned int order, unsigned long reserve)
 }
 
 /* Pages an allocation must leave free: the whole reserve for an ordinary
- * one, half for GFP_ATOMIC, none for the flusher (it frees memory by
- * writing pages back, and that needs a little). */
+ * one; half for GFP_ATOMIC and for a task with SIGKILL pending (an OOM
+ * victim must be able to finish exiting, which frees far more, as
+ * Linux's TIF_MEMDIE); none for the flusher (it frees memory by writing
+ * pages back, and that needs a little). */
+static bool current_dying(void)
+{
+	struct task_struct *me = current;       /* NULL early in boot */
+
+	return me && fatal_signal_pending(me);
+}
+
 static unsigned long alloc_reserve(gfp_t gfp)
 {
+	if (this_cpu()->irq_depth)
+		return (gfp & __GFP_HIGH) ? zone.min_wmark / 2 : zone.min_wmark;
 	if (current_is_flusher())
 		return 0;
-	if (gfp & __GFP_HIGH)
+	if ((gfp & __GFP_HIGH) || current_dying())
 		return zone.min_wmark / 2;
 	return zone.min_wmark;
 }
@@ -212,7 +223,7 @@ static struct page *alloc_pages_slowpath(gfp_t gfp, unsigned int order, unsigned
 		page = take_block(order, reserve);
 		if (page)
 			return page;
-		if (fatal_signal_pending(current) || (gfp & __GFP_NORETRY))
+		if (current_dying() || (gfp & __GFP_NORETRY))
 			break;
 		no_progress = freed ? 0 : no_progress + 1;
 		if (no_progress > MAX_RECLAIM_RETRIES ||
