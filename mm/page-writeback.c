@@ -87,9 +87,19 @@ void wakeup_flusher_threads(unsigned long nr_pages)
 	if (!flusher_task)
 		return;                         /* before the root is mounted */
 	count_vm_event(FL_RECLAIM_WAKE_FLUSHER);
-	/* The request, then the wake-up: the flusher tests the request after
-	 * setting its state (prepare_to_wait), so it cannot miss it. */
-	__atomic_fetch_add(&flusher_request, nr_pages ? nr_pages : 1, __ATOMIC_SEQ_CST);
+	/* The request (the largest one since the flusher last looked: every
+	 * writer above the background limit asks for about the same pages),
+	 * then the wake-up: the flusher tests the request after setting its
+	 * state (prepare_to_wait), so it cannot miss it. */
+	unsigned long old = __atomic_load_n(&flusher_request, __ATOMIC_RELAXED);
+
+	if (!nr_pages)
+		nr_pages = 1;
+	/* Even an unchanged value is stored (the exchange fails if the
+	 * flusher took the request meanwhile, and the loop stores ours). */
+	while (!__atomic_compare_exchange_n(&flusher_request, &old, max(old, nr_pages), false,
+					    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+		;
 	wake_up(&flusher_wait);
 }
 
