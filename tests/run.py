@@ -1258,7 +1258,9 @@ def suite_mempressure(args, tap):
         elif item:
             say(item[1])                   # the test's "# ..." diagnostics
 
+    # ~25 s on an idle host; a loaded one may take several times that.
     run = boot(small, "mempressure", on_line, disk=disk, kernel=args.kernel,
+               timeout=max(args.timeout, 300),
                kargs=kernel_cmdline("init.mode=exec", args.kargs, "--",
                                     MEMPRESSURE_PROG, *MEMPRESSURE_ARGS))
     save_log(args, "mempressure", run.console)
