@@ -95,13 +95,16 @@ MM_SRCS := \
 	mm/memory.c \
 	mm/shmem.c \
 	mm/vmstat.c \
+	mm/vmscan.c \
+	mm/oom_kill.c \
 	mm/rmap.c \
 	mm/msync.c \
 	mm/page_alloc_ktest.c \
 	mm/slab_ktest.c \
 	mm/pgtable_ktest.c \
 	mm/memory_ktest.c \
-	mm/filemap_ktest.c
+	mm/filemap_ktest.c \
+	mm/vmscan_ktest.c
 
 DRIVERS_SRCS := \
 	drivers/pci.c \
@@ -357,8 +360,23 @@ $(FULLDISK_IMG): $(UB)/bin/init $(UB)/tests/fulldisk_test | $(B)/.deps-ok
 	@rm -f $@ && : > $@
 	@$(MKE2FS) -q -F -t ext2 -b 1024 -m 0 -d $(B)/fulldisk-root $@ $(FULLDISK_SIZE)
 
+# The memory-pressure suite's root (tests/run.py, suite mempressure): init
+# and mempressure_test on a sparse image with room for a file several
+# times the size of that boot's memory (MEM=64M).
+MEMPRESSURE_IMG := $(B)/mempressure.img
+MEMPRESSURE_SIZE := 512M
+$(MEMPRESSURE_IMG): $(UB)/bin/init $(UB)/bin/true $(UB)/tests/mempressure_test | $(B)/.deps-ok
+	@echo "  MKE2FS  $@"
+	@rm -rf $(B)/mempressure-root
+	@mkdir -p $(B)/mempressure-root/bin $(B)/mempressure-root/tests $(B)/mempressure-root/tmp
+	@cp $(UB)/bin/init $(UB)/bin/true $(B)/mempressure-root/bin/
+	@cp $(UB)/tests/mempressure_test $(B)/mempressure-root/tests/
+	@chmod 1777 $(B)/mempressure-root/tmp
+	@rm -f $@ && : > $@
+	@$(MKE2FS) -q -F -t ext2 -b 4096 -m 0 -d $(B)/mempressure-root $@ $(MEMPRESSURE_SIZE)
+
 run gdb gdb-batch: $(RUN_DISK)
-test: $(TEST_DISK) $(CORRUPT_IMAGES) $(FULLDISK_IMG) $(USER_GPROG) $(USER_HPROG)
+test: $(TEST_DISK) $(CORRUPT_IMAGES) $(FULLDISK_IMG) $(MEMPRESSURE_IMG) $(USER_GPROG) $(USER_HPROG)
 
 # ---- running ---------------------------------------------------------------
 

@@ -274,7 +274,7 @@ void faultlog_init(void)
 	int err;
 
 	for (int i = 0; i < FAULTLOG_PAGES; i++) {
-		faultlog_pages[i] = alloc_page(0);
+		faultlog_pages[i] = alloc_page(GFP_KERNEL);
 		if (!faultlog_pages[i]) {
 			pr_err("faultlog: no memory for its pages\n");
 			return;

@@ -84,7 +84,7 @@ static vm_fault_t quota_fault(struct vm_fault *vmf)
 	mutex_lock(&q->lock);
 	page = q->pages[vmf->pgoff];
 	if (!page) {
-		page = alloc_page(__GFP_ZERO);  /* may sleep: fine under a mutex */
+		page = alloc_page(GFP_KERNEL | __GFP_ZERO);  /* may sleep: fine under a mutex */
 		q->pages[vmf->pgoff] = page;
 	}
 	if (page)

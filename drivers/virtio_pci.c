@@ -336,7 +336,7 @@ static int vring_alloc(struct virtqueue *vq)
 	vq->ring_order = vring_order(size);
 	if (vq->ring_order > MAX_ORDER)
 		return -ENOMEM;
-	pages = alloc_pages(__GFP_ZERO, vq->ring_order);
+	pages = alloc_pages(GFP_KERNEL | __GFP_ZERO, vq->ring_order);
 	vq->tokens = kzalloc(sizeof(void *) * vq->num, GFP_KERNEL);
 	if (!pages || !vq->tokens) {
 		if (pages)

@@ -9,6 +9,13 @@
  *   bh->b_io_lock (mutex): one read or write of that buffer at a time.
  * Order: b_io_lock -> bcache_lock (I/O is never started with bcache_lock
  * held; it is a spinlock and I/O sleeps).
+ *
+ * Memory: unreferenced clean buffers are reclaimable. Past
+ * BUFFER_CACHE_MAX the oldest go at once (getblk); below it, direct
+ * reclaim frees them oldest first when the page cache alone did not give
+ * the allocator enough (shrink_buffer_cache, from mm/vmscan.c, with no
+ * lock of this file held). A buffer is allocated with no lock held, so
+ * reclaim can always take bcache_lock.
  */
 #include <kernel/err.h>
 #include <kernel/errno.h>
@@ -17,6 +24,7 @@
 #include <kernel/time.h>
 #include <fs/buffer.h>
 #include <mm/slab.h>
+#include <mm/vmstat.h>
 
 #define BH_HASH_BUCKETS 256
 
@@ -292,6 +300,33 @@ int sync_blockdev(struct block_device *bdev, u64 older_than)
 			err = e;
 	}
 	return err;
+}
+
+unsigned long shrink_buffer_cache(unsigned long nr)
+{
+	struct buffer_head *bh, *n;
+	unsigned long flags, freed = 0;
+	LIST_HEAD(victims);
+
+	bcache_init_once();
+	flags = spin_lock_irqsave(&bcache_lock);
+	/* Oldest first; a dirty buffer waits for the flusher (sync_blockdev). */
+	list_for_each_entry_safe(bh, n, &bh_lru, b_lru) {
+		if (freed == nr)
+			break;
+		if (buffer_dirty(bh))
+			continue;
+		list_del(&bh->b_hash);
+		list_del(&bh->b_lru);
+		list_add(&bh->b_lru, &victims);
+		nr_buffers--;
+		freed++;
+	}
+	spin_unlock_irqrestore(&bcache_lock, flags);
+	list_for_each_entry_safe(bh, n, &victims, b_lru)
+		free_buffer(bh);
+	count_vm_events(FL_BUFFERS_RECLAIMED, freed);
+	return freed;
 }
 
 void invalidate_bdev(struct block_device *bdev)

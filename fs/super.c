@@ -269,6 +269,51 @@ void writeback_older_than(u64 before)
 	mutex_unlock(&sb_lock);
 }
 
+struct reclaim_arg {
+	unsigned long left, written;
+};
+
+static int write_for_reclaim(struct inode *inode, void *arg)
+{
+	struct reclaim_arg *ra = arg;
+	struct address_space *m = inode->i_mapping;
+	unsigned long written = 0;
+	int err;
+
+	if (!ra->left || !READ_ONCE(m->nrdirty))
+		return 0;
+	err = write_mapping_pages_nonblock(m, ra->left, &written);
+	/* ENOMEM (the reserve ran out) leaves the page dirty for the next
+	 * try; it is not the file's error. */
+	if (err && err != -ENOMEM) {
+		/* Nobody is waiting: keep the error for the next fsync. */
+		spin_lock(&m->tree_lock);
+		m->wb_err = err;
+		spin_unlock(&m->tree_lock);
+	}
+	ra->left -= min(written, ra->left);
+	ra->written += written;
+	return 0;
+}
+
+unsigned long writeback_for_reclaim(unsigned long nr_pages)
+{
+	struct reclaim_arg ra = { nr_pages, 0 };
+
+	mutex_lock(&sb_lock);
+	for (unsigned int i = 0; i < ARRAY_SIZE(mounted) && ra.left; i++) {
+		struct super_block *sb = mounted[i];
+
+		if (!sb || sb->s_readonly)
+			continue;
+		for_each_sb_inode(sb, write_for_reclaim, &ra);
+		/* The block maps and bitmaps those pages needed. */
+		sync_blockdev(sb->s_bdev, 0);
+	}
+	mutex_unlock(&sb_lock);
+	return ra.written;
+}
+
 int vfs_statfs(struct super_block *sb, struct kstatfs *st)
 {
 	memset(st, 0, sizeof(*st));

@@ -15,6 +15,7 @@
 #include <fs/fs.h>
 #include <mm/filemap.h>
 #include <mm/slab.h>
+#include <mm/vmscan.h>
 #include <mm/writeback.h>
 
 #define DIR "/ktest-vfs"
@@ -325,10 +326,11 @@ KTEST(vfs_reclaim_clean_pages)
 	KT_EXPECT_EQ(check_pattern_file("/ktest-reclaim.bin", 1UL << 20), 0);
 	page_cache_stats(&before);
 	KT_EXPECT(before.cached >= 256);
-	freed = shrink_page_cache(~0UL);
+	freed = shrink_all_memory();
 	page_cache_stats(&after);
-	KT_EXPECT(freed >= 256);
-	KT_EXPECT_EQ(after.cached, before.cached - freed);
+	/* freed counts buffer pages too: the cache shrank by at most that. */
+	KT_EXPECT(before.cached - after.cached >= 256);
+	KT_EXPECT(freed >= before.cached - after.cached);
 	KT_EXPECT_EQ(check_pattern_file("/ktest-reclaim.bin", 1UL << 20), 0);
 	KT_EXPECT_EQ(vfs_unlink("/ktest-reclaim.bin"), 0);
 }

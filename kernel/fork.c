@@ -23,6 +23,7 @@
 #include <kernel/syscalls.h>
 #include <fs/fdtable.h>
 #include <mm/mm.h>
+#include <mm/page_alloc.h>
 #include <mm/slab.h>
 #include <asm/fpu.h>
 #include <asm/segment.h>
@@ -103,6 +104,32 @@ static int copy_resources(struct task_struct *p, struct task_struct *me)
 }
 
 /*
+ * Linux's threads-max: at most one task per 8 kernel stacks' worth of
+ * memory (at least 20), so that a fork bomb gets EAGAIN while kernel
+ * stacks and page tables still leave most of memory to everything else
+ * (docs/reclaim.md). Counted over every task on the list, kernel threads
+ * and zombies included, as Linux counts nr_threads.
+ */
+#define MIN_THREADS 20
+
+static void count_task(struct task_struct *t, void *arg)
+{
+	(void)t;
+	(*(unsigned long *)arg)++;
+}
+
+static bool too_many_tasks(void)
+{
+	struct page_alloc_stats st;
+	unsigned long max_threads, nr = 0;
+
+	page_alloc_stats(&st);
+	max_threads = max(st.total_pages / (8UL << KERNEL_STACK_ORDER), (unsigned long)MIN_THREADS);
+	for_each_task(count_task, &nr);
+	return nr >= max_threads;
+}
+
+/*
  * Create a child of current that resumes from @regs with RAX = 0 and, if
  * @newsp is not 0, the stack pointer @newsp. Returns the child's pid or a
  * negative errno. Context: a system call; may sleep.
@@ -115,6 +142,8 @@ static long do_fork(struct pt_regs *regs, unsigned long flags, unsigned long new
 	unsigned long irqflags;
 	int err;
 
+	if (too_many_tasks())
+		return -EAGAIN;
 	p = task_create(ret_to_user_child, NULL, me->comm, sizeof(struct pt_regs));
 	if (!p)
 		return -ENOMEM;
@@ -134,6 +163,19 @@ static long do_fork(struct pt_regs *regs, unsigned long flags, unsigned long new
 	p->exit_signal = (int)(flags & CSIGNAL);
 
 	irqflags = tasklist_lock_irqsave();
+	/*
+	 * A kill of our process group (kill_pgrp sends under tasklist_lock)
+	 * either reached us before this point, and then the child must not
+	 * appear, or comes after, and then it finds the child in the group.
+	 * Without this check a fork bomb outlives kill(-pgrp, SIGKILL): each
+	 * child forked across the kill escapes it (Linux's copy_process makes
+	 * the same check).
+	 */
+	if (fatal_signal_pending(me)) {
+		tasklist_unlock_irqrestore(irqflags);
+		free_unborn(p);
+		return -EINTR;
+	}
 	p->is_process = true;
 	p->parent = me;
 	p->pgid = me->pgid;

@@ -383,6 +383,13 @@ bool signal_pending(struct task_struct *t)
 	return s && (READ_ONCE(s->pending) & ~READ_ONCE(s->blocked)) != 0;
 }
 
+bool fatal_signal_pending(struct task_struct *t)
+{
+	struct task_signal *s = READ_ONCE(t->signal);
+
+	return s && (READ_ONCE(s->pending) & sigmask(SIGKILL)) != 0;
+}
+
 /* ---- delivery (do_signal in arch/x86_64/signal.c drives it) ------------- */
 
 bool get_signal(struct ksignal *ksig)

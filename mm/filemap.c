@@ -13,11 +13,15 @@
  * A page leaves the cache only with its page lock held (truncate, reclaim),
  * so a task holding the page lock sees page->mapping stay put.
  *
- * Lock order: inode lock (i_rwsem) -> page lock -> tree_lock ->
- *             kmalloc/page allocator locks.
+ * Lock order: inode lock (i_rwsem) -> page lock -> tree_lock -> lru_lock
+ *             (mm/vmscan.c) -> kmalloc/page allocator locks.
  * tree_lock is a plain spinlock: the cache is never touched from interrupt
- * handlers. Reclaim (shrink_page_cache) runs inside the page allocator and
- * so only *tries* locks, never waits for them.
+ * handlers. Nothing allocates with tree_lock held (radix_preload), so
+ * reclaim, which runs inside the allocator with no spinlock held, can
+ * take any mapping's tree_lock; it only *tries* page locks (mm/vmscan.c).
+ * Every page in the cache of an evictable mapping is on the LRU lists
+ * from add_to_page_cache until it is freed; reads, writes and faults mark
+ * it accessed.
  */
 #include <kernel/err.h>
 #include <kernel/errno.h>
@@ -33,6 +37,7 @@
 #include <mm/page_tree.h>
 #include <mm/rmap.h>
 #include <mm/slab.h>
+#include <mm/vmscan.h>
 #include <mm/vmstat.h>
 #include <mm/writeback.h>
 #include <fs/buffer.h>
@@ -124,22 +129,41 @@ struct page *find_get_page(struct address_space *m, unsigned long index)
 	return page;
 }
 
-/* Insert a new locked page; returns the page already there instead, if any
- * (referenced, not locked), or an ERR_PTR. */
+/*
+ * Insert a new locked page; returns the page already there instead, if any
+ * (referenced, not locked), or an ERR_PTR. The index nodes are allocated
+ * before tree_lock is taken, so this may sleep in the allocator.
+ */
 static struct page *add_to_page_cache(struct address_space *m, unsigned long index,
 				      struct page *page)
 {
+	struct radix_preload pre = { .nr = 0 };
 	struct page *old;
 	int err;
 
-	spin_lock(&m->tree_lock);
-	old = radix_lookup(m, index);
-	if (old) {
-		get_page(old);
+	for (;;) {
+		unsigned int need;
+
+		spin_lock(&m->tree_lock);
+		old = radix_lookup(m, index);
+		if (old) {
+			get_page(old);
+			spin_unlock(&m->tree_lock);
+			radix_preload_end(&pre);
+			return old;
+		}
+		need = radix_nodes_needed(m, index);
+		if (need <= pre.nr)
+			break;
+		/* Allocate with the lock dropped, then look again. */
 		spin_unlock(&m->tree_lock);
-		return old;
+		err = radix_preload(&pre, need, GFP_KERNEL);
+		if (err) {
+			radix_preload_end(&pre);
+			return ERR_PTR(err);
+		}
 	}
-	err = radix_insert(m, index, page);
+	err = radix_insert(m, index, page, &pre);
 	if (!err) {
 		get_page(page);                 /* the cache's own reference */
 		page->mapping = m;
@@ -149,7 +173,11 @@ static struct page *add_to_page_cache(struct address_space *m, unsigned long ind
 		writeback_account_cached(1);
 	}
 	spin_unlock(&m->tree_lock);
-	return err ? ERR_PTR(err) : NULL;
+	radix_preload_end(&pre);
+	if (err)
+		return ERR_PTR(err);
+	lru_cache_add(m, page);                 /* locked: no truncate can take it first */
+	return NULL;
 }
 
 struct page *find_or_create_page(struct address_space *m, unsigned long index)
@@ -166,7 +194,7 @@ struct page *find_or_create_page(struct address_space *m, unsigned long index)
 			put_page(page);
 			continue;
 		}
-		page = alloc_page(__GFP_ZERO);
+		page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 		if (!page)
 			return NULL;
 		set_page_flag(page, PG_locked);
@@ -294,31 +322,44 @@ int write_one_page(struct page *page)
 	writeback_account_writeback(-1);
 	if (err)
 		set_page_dirty(page);
+	wake_up_reclaim_throttled();            /* a page is clean now: reclaim can go on */
 	return err;
 }
 
-int write_mapping_pages(struct address_space *m, unsigned long max_pages)
+/*
+ * Write up to @max_pages dirty pages of @m in index order, waiting for
+ * each page's lock, or with @nonblock skipping pages someone holds
+ * locked. Adds the pages written to *@written; returns the first error.
+ */
+static int write_mapping_range(struct address_space *m, unsigned long max_pages, bool nonblock,
+			       unsigned long *written)
 {
 	struct page *batch[16];
-	unsigned long index = 0, written = 0;
+	unsigned long index = 0, done = 0;
 	int first_err = 0;
 	unsigned int n;
 
-	while (written < max_pages && (n = find_get_pages(m, index, batch, 16)) > 0) {
+	while (done < max_pages && (n = find_get_pages(m, index, batch, 16)) > 0) {
 		for (unsigned int i = 0; i < n; i++) {
 			struct page *page = batch[i];
 			int err = 0;
 
 			index = page->index + 1;
-			if (PageDirty(page) && written < max_pages) {
-				lock_page(page);
+			if (PageDirty(page) && done < max_pages) {
+				if (nonblock) {
+					if (!trylock_page(page))
+						goto next;
+				} else {
+					lock_page(page);
+				}
 				if (page->mapping == m) {
 					err = write_one_page(page);
-					written++;
+					done++;
 				} else {
 					unlock_page(page);
 				}
 			}
+next:
 			if (err && !first_err)
 				first_err = err;
 			put_page(page);
@@ -326,7 +367,21 @@ int write_mapping_pages(struct address_space *m, unsigned long max_pages)
 		if (!index)
 			break;
 	}
+	*written += done;
 	return first_err;
+}
+
+int write_mapping_pages(struct address_space *m, unsigned long max_pages)
+{
+	unsigned long written = 0;
+
+	return write_mapping_range(m, max_pages, false, &written);
+}
+
+int write_mapping_pages_nonblock(struct address_space *m, unsigned long max_pages,
+				 unsigned long *written)
+{
+	return write_mapping_range(m, max_pages, true, written);
 }
 
 /*
@@ -444,54 +499,29 @@ void truncate_pagecache(struct inode *inode, loff_t newsize)
 	truncate_inode_pages(m, newsize);
 }
 
-/*
- * Drop clean, unlocked pages no one else holds. Runs inside the page
- * allocator when memory is short, possibly with other locks held, so it
- * only tries locks and never sleeps. Returns the number of pages freed.
- */
-/* Free one page of @m if it is reclaimable; returns true if freed.
- * Context: tree_lock and mapping_list_lock held (reclaim); only tries the
- * page lock. */
-static bool try_to_release_page_locked(struct address_space *m, struct page *page)
+bool remove_mapping(struct address_space *m, struct page *page)
 {
-	if (m->unevictable || !trylock_page(page))
-		return false;
-	if (PageDirty(page) || PageWriteback(page) || page_ref_count(page) != 1 ||
-	    page_mapcount(page) > 0) {
-		unlock_page(page);
+	ASSERT(PageLocked(page));
+	spin_lock(&m->tree_lock);
+	/*
+	 * Two references: the cache's and the reclaimer's. Every finder takes
+	 * its reference under tree_lock (find_get_page), so none can appear
+	 * while we hold it; a mapped page holds a reference for its PTEs, and
+	 * a dirty one must be written first.
+	 */
+	if (page->mapping != m || PageDirty(page) || PageWriteback(page) ||
+	    page_ref_count(page) != 2 || page_mapcount(page) > 0) {
+		spin_unlock(&m->tree_lock);
 		return false;
 	}
 	radix_delete(m, page->index);
 	page->mapping = NULL;
 	if (!--m->nrpages)
-		mapping_list_del_reclaim(m);
+		mapping_list_del(m);
 	writeback_account_cached(-1);
-	unlock_page(page);
-	put_page(page);
-	return true;
-}
-
-/* Reclaim clean pages of @m, up to @nr. Context: mapping_list_lock held
- * (shrink_page_cache); takes tree_lock with trylock only. */
-unsigned long shrink_mapping(struct address_space *m, unsigned long nr)
-{
-	unsigned long freed = 0, index = 0;
-
-	if (!spin_trylock(&m->tree_lock))
-		return 0;
-	while (freed < nr) {
-		struct page *page = radix_next(m, &index);
-
-		if (!page)
-			break;
-		index++;
-		if (try_to_release_page_locked(m, page))
-			freed++;
-		if (!index)
-			break;
-	}
 	spin_unlock(&m->tree_lock);
-	return freed;
+	put_page(page);                         /* the cache's reference */
+	return true;
 }
 
 void page_cache_stats(struct page_cache_stats *st)
@@ -528,6 +558,7 @@ ssize_t generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *p
 		nr = min((size_t)(PAGE_SIZE - offset), to->count);
 		nr = min(nr, (size_t)(isize - *pos));
 		n = copy_to_iter((char *)page_address(page) + offset, nr, to);
+		mark_page_accessed(page);
 		put_page(page);
 		*pos += (loff_t)n;
 		copied += (ssize_t)n;
@@ -654,6 +685,7 @@ static ssize_t write_one(struct file *file, struct iov_iter *from, loff_t *pos)
 	n = copy_from_iter_atomic((char *)page_address(page) + offset, len, from);
 	if (n)
 		set_page_dirty(page);
+	mark_page_accessed(page);
 	unlock_page(page);
 	put_page(page);
 	if (!n)

@@ -63,7 +63,7 @@ static unsigned int fault_delay_ms;    /* (c) */
 
 void memory_init(void)
 {
-	zero_page = alloc_page(__GFP_ZERO);
+	zero_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!zero_page)
 		panic("memory_init: no page for the zero page");
 	truncate_guard = cmdline_get_ulong(&kernel_cmdline, "truncate_guard", 1) != 0;
@@ -271,7 +271,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		set_pte_if_unchanged(vmf, entry);
 		return 0;
 	}
-	page = alloc_page(__GFP_ZERO);
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!page)
 		return VM_FAULT_OOM;
 	entry = maybe_mkwrite(pte_mkdirty(mk_pte(page, vma->vm_page_prot)), vma);
@@ -439,7 +439,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	/* LAB(filemap): STUB return VM_FAULT_SIGBUS; */
 	vm_fault_t ret;
 
-	vmf->cow_page = alloc_page(0);
+	vmf->cow_page = alloc_page(GFP_KERNEL);
 	if (!vmf->cow_page)
 		return VM_FAULT_OOM;
 	ret = __do_fault(vmf);
@@ -593,7 +593,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 	if (old)
 		get_page(old);          /* keep it while we copy without the lock */
 	spin_unlock(&mm->page_table_lock);
-	new = alloc_page(old ? 0 : __GFP_ZERO);
+	new = alloc_page(old ? GFP_KERNEL : GFP_KERNEL | __GFP_ZERO);
 	if (!new) {
 		if (old)
 			put_page(old);

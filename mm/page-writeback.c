@@ -1,19 +1,24 @@
 /*
- * Page-cache write-back and reclaim (see include/mm/writeback.h).
+ * Page-cache write-back (see include/mm/writeback.h; docs/reclaim.md).
  *
  * Owns: the global page-cache counters, the list of mappings that have
- * pages (for reclaim), the dirty throttle, and the flusher thread.
+ * pages (for the GDB helpers), the dirty limits and throttle, and the
+ * flusher thread with its request counter.
  *
  * Locks: mapping_list_lock (spinlock) protects mapping_list; it nests
  * inside a mapping's tree_lock (mapping_list_add/del are called with it
- * held). Reclaim runs the other way round (list lock, then a mapping's
- * tree_lock) and therefore only ever *tries* the inner lock.
+ * held). The counters and flusher_request are atomics. The flusher sleeps
+ * on flusher_wait; wakeup_flusher_threads() may be called with sleeping
+ * locks held (the allocator's slow path) but no spinlock.
  */
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
 #include <kernel/time.h>
+#include <kernel/wait.h>
 #include <fs/fs.h>
 #include <mm/filemap.h>
+#include <mm/vmscan.h>
+#include <mm/vmstat.h>
 #include <mm/writeback.h>
 
 static long nr_cached, nr_dirty, nr_writeback;     /* pages, atomic */
@@ -47,33 +52,6 @@ void mapping_list_del(struct address_space *m)
 	spin_unlock(&mapping_list_lock);
 }
 
-/* Reclaim emptied @m: take it off the list. Context: mapping_list_lock and
- * m->tree_lock held (shrink_page_cache -> shrink_mapping). */
-void mapping_list_del_reclaim(struct address_space *m)
-{
-	ASSERT_HELD(&mapping_list_lock);
-	ASSERT_HELD(&m->tree_lock);
-	list_del_init(&m->cache_list);
-}
-
-unsigned long shrink_page_cache(unsigned long nr)
-{
-	struct address_space *m, *next;
-	unsigned long freed = 0;
-
-	/* Called from inside the allocator: the caller may hold this lock. */
-	if (!spin_trylock(&mapping_list_lock))
-		return 0;
-	/* _safe: shrinking a mapping to nothing takes it off the list. */
-	list_for_each_entry_safe(m, next, &mapping_list, cache_list) {
-		freed += shrink_mapping(m, nr - freed);
-		if (freed >= nr)
-			break;
-	}
-	spin_unlock(&mapping_list_lock);
-	return freed;
-}
-
 static unsigned long dirty_limit(void)
 {
 	struct page_alloc_stats st;
@@ -82,35 +60,128 @@ static unsigned long dirty_limit(void)
 	return st.total_pages * DIRTY_RATIO_PERCENT / 100;
 }
 
+static unsigned long dirty_background_limit(void)
+{
+	return dirty_limit() * DIRTY_BACKGROUND_RATIO_PERCENT / DIRTY_RATIO_PERCENT;
+}
+
+bool writeback_pending(void)
+{
+	return __atomic_load_n(&nr_dirty, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&nr_writeback, __ATOMIC_RELAXED);
+}
+
+/* ---- the flusher ----------------------------------------------------------- */
+
+static struct task_struct *flusher_task;        /* (c) once started */
+static unsigned long flusher_request;           /* (a) pages asked for; 0: none */
+static DECLARE_WAIT_QUEUE_HEAD(flusher_wait);
+
+bool current_is_flusher(void)
+{
+	return flusher_task && current == flusher_task;
+}
+
+void wakeup_flusher_threads(unsigned long nr_pages)
+{
+	if (!flusher_task)
+		return;                         /* before the root is mounted */
+	count_vm_event(FL_RECLAIM_WAKE_FLUSHER);
+	/* The request (the largest one since the flusher last looked: every
+	 * writer above the background limit asks for about the same pages),
+	 * then the wake-up: the flusher tests the request after setting its
+	 * state (prepare_to_wait), so it cannot miss it. */
+	unsigned long old = __atomic_load_n(&flusher_request, __ATOMIC_RELAXED);
+
+	if (!nr_pages)
+		nr_pages = 1;
+	/* Even an unchanged value is stored (the exchange fails if the
+	 * flusher took the request meanwhile, and the loop stores ours). */
+	while (!__atomic_compare_exchange_n(&flusher_request, &old, max(old, nr_pages), false,
+					    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+		;
+	wake_up(&flusher_wait);
+}
+
 void balance_dirty_pages(struct address_space *m)
 {
-	/* Over the limit: this writer pays by writing a batch of its own. */
-	if ((unsigned long)__atomic_load_n(&nr_dirty, __ATOMIC_RELAXED) > dirty_limit())
-		write_mapping_pages(m, 64);
+	unsigned long dirty = (unsigned long)__atomic_load_n(&nr_dirty, __ATOMIC_RELAXED);
+	unsigned long limit = dirty_limit(), background = dirty_background_limit();
+
+	/* Above the background limit: the flusher starts writing, and the
+	 * writer goes on. */
+	if (dirty > background)
+		wakeup_flusher_threads(dirty - background);
+	if (dirty <= limit)
+		return;
+	/* Above the hard limit: this writer pays by writing a batch of its
+	 * own file; if its file has none (others dirtied the memory), it
+	 * waits a moment for the flusher instead. Either way it cannot run
+	 * ahead of the disk. */
+	write_mapping_pages(m, 64);
+	if ((unsigned long)__atomic_load_n(&nr_dirty, __ATOMIC_RELAXED) > limit)
+		reclaim_throttle(DIRTY_THROTTLE_MS);
+}
+
+/*
+ * Sleep until asked for write-back or @ticks pass. TASK_IDLE: an idle
+ * flusher is not a hung task (docs/hang-diagnostics.md), and it has no
+ * signals to take. Returns the request taken.
+ */
+static unsigned long flusher_sleep(long ticks)
+{
+	struct wait_queue_entry w = { .task = current };
+	unsigned long req;
+
+	prepare_to_wait(&flusher_wait, &w, TASK_IDLE);
+	if (!__atomic_load_n(&flusher_request, __ATOMIC_SEQ_CST))
+		schedule_timeout(ticks);
+	finish_wait(&flusher_wait, &w);
+	req = __atomic_exchange_n(&flusher_request, 0, __ATOMIC_SEQ_CST);
+	return req;
 }
 
 /*
  * The flusher: every few seconds, write back what has been dirty for longer
- * than the expiry time, so a crash loses at most about that much.
+ * than the expiry time, so a crash loses at most about that much; and
+ * whenever a writer crosses the background limit or the allocator finds
+ * only dirty pages to reclaim, write back that many pages at once, oldest
+ * inode first, skipping pages someone holds locked (writeback_for_reclaim).
+ * Its own allocations may use the whole reserve (alloc_reserve()).
  */
 static int flusher_thread(void *unused)
 {
 	u64 expire = (u64)DIRTY_EXPIRE_MS * HZ / 1000;
+	long interval = (long)DIRTY_WRITEBACK_INTERVAL_MS * HZ / 1000;
+	u64 next_periodic = jiffies + (u64)interval;
 
 	for (;;) {
-		/* An idle wait: the flusher is not hung between rounds. */
-		set_current_state(TASK_IDLE);
-		schedule_timeout((long)DIRTY_WRITEBACK_INTERVAL_MS * HZ / 1000);
-		if (jiffies > expire)
-			writeback_older_than(jiffies - expire);
+		long left = (long)(next_periodic - jiffies);
+		unsigned long req = flusher_sleep(left > 0 ? left : 1);
+
+		if (req || (unsigned long)__atomic_load_n(&nr_dirty, __ATOMIC_RELAXED) >
+			   dirty_background_limit()) {
+			writeback_for_reclaim(req > FLUSHER_BATCH ? req : FLUSHER_BATCH);
+			wake_up_reclaim_throttled();
+		}
+		if (jiffies >= next_periodic) {
+			if (jiffies > expire)
+				writeback_older_than(jiffies - expire);
+			next_periodic = jiffies + (u64)interval;
+		}
 	}
 	return 0;
 }
 
 void writeback_init(void)
 {
-	if (!kthread_run(flusher_thread, NULL, "flush"))
+	struct task_struct *t = kthread_run(flusher_thread, NULL, "flush");
+
+	if (!t)
 		panic("cannot start the flusher thread");
-	pr_info("writeback: flusher every %u s, dirty expiry %u s, throttle above %u%% of memory\n",
-		DIRTY_WRITEBACK_INTERVAL_MS / 1000, DIRTY_EXPIRE_MS / 1000, DIRTY_RATIO_PERCENT);
+	flusher_task = t;
+	pr_info("writeback: flusher every %u s, dirty expiry %u s, background write-back above %u%% "
+		"of memory, throttle above %u%%\n",
+		DIRTY_WRITEBACK_INTERVAL_MS / 1000, DIRTY_EXPIRE_MS / 1000,
+		DIRTY_BACKGROUND_RATIO_PERCENT, DIRTY_RATIO_PERCENT);
 }

@@ -9,15 +9,27 @@
  *   - two free buddies of the same order never coexist: freeing merges them.
  * The buddy of the block at pfn p of order k is at p ^ 2^k.
  *
- * Lock order: zone.lock is a leaf; nothing is called with it held.
+ * Watermark: zone.min_wmark pages stay free for GFP_ATOMIC (half of them)
+ * and the flusher (all of them); an ordinary allocation that would go
+ * below it enters the slow path, which reclaims (mm/vmscan.c) if the
+ * caller may sleep (docs/reclaim.md).
+ *
+ * Lock order: zone.lock is a leaf; nothing is called with it held. The
+ * slow path runs with no lock of this file held, and only in a context
+ * that may sleep.
  */
 #include <kernel/kernel.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/spinlock.h>
 #include <kernel/string.h>
 #include <mm/memblock.h>
 #include <mm/page_alloc.h>
+#include <mm/vmscan.h>
+#include <mm/vmstat.h>
 #include <mm/writeback.h>
 #include <asm/percpu.h>
+#include <asm/processor.h>
 
 struct free_area {
 	struct list_head free_list;
@@ -28,6 +40,7 @@ struct zone {
 	spinlock_t lock;
 	struct free_area free_area[MAX_ORDER + 1];
 	unsigned long managed_pages;            /* (c) after boot */
+	unsigned long min_wmark;                /* (c) after boot: the reserve, in pages */
 	unsigned long free_pages;
 	unsigned long allocs, frees;
 };
@@ -121,28 +134,134 @@ static void check_free_page(struct page *page)
 		bad_page(page, "still in a mapping");
 }
 
-static struct page *take_block(unsigned int order)
+/*
+ * Take a block of @order if that leaves at least @reserve pages free.
+ * Context: any; takes zone.lock.
+ */
+static struct page *take_block(unsigned int order, unsigned long reserve)
 {
 	unsigned long flags = spin_lock_irqsave(&zone.lock);
-	struct page *page = take_block_locked(order);
+	struct page *page = NULL;
 
+	if (zone.free_pages >= reserve + (1UL << order))
+		page = take_block_locked(order);
 	if (page)
 		zone.allocs++;
 	spin_unlock_irqrestore(&zone.lock, flags);
 	return page;
 }
 
+/* Pages an allocation must leave free: the whole reserve for an ordinary
+ * one; half for GFP_ATOMIC and for a task with SIGKILL pending (an OOM
+ * victim must be able to finish exiting, which frees far more, as
+ * Linux's TIF_MEMDIE); none for the flusher (it frees memory by writing
+ * pages back, and that needs a little). */
+static bool current_dying(void)
+{
+	struct task_struct *me = current;       /* NULL early in boot */
+
+	return me && fatal_signal_pending(me);
+}
+
+static unsigned long alloc_reserve(gfp_t gfp)
+{
+	if (this_cpu()->irq_depth)
+		return (gfp & __GFP_HIGH) ? zone.min_wmark / 2 : zone.min_wmark;
+	if (current_is_flusher())
+		return 0;
+	if ((gfp & __GFP_HIGH) || current_dying())
+		return zone.min_wmark / 2;
+	return zone.min_wmark;
+}
+
+/* May this allocation sleep here? Only if it asked to and the context
+ * allows it (no spinlock, interrupts on, not in a handler). */
+static bool alloc_may_sleep(gfp_t gfp)
+{
+	if (!gfpflags_allow_blocking(gfp))
+		return false;
+	if (preempt_count() || irqs_disabled() || this_cpu()->irq_depth) {
+		static bool warned;
+
+		if (!warned) {
+			warned = true;
+			pr_warn("page_alloc: a sleeping allocation (gfp %#x) where sleeping is not "
+				"allowed: served as GFP_ATOMIC; the caller should say so:\n", gfp);
+			dump_stack();
+		}
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Reclaim and retry until a block is free. A pass that frees nothing
+ * counts against MAX_RECLAIM_RETRIES; when pages are dirty or under
+ * write-back, the flusher is asked to write and the caller waits for
+ * write-back to progress before the next pass (so a writer cannot run the
+ * machine out of clean pages faster than the disk takes them). Blocks
+ * larger than a page also give up after that many passes in all: freeing
+ * pages one by one may never make their buddies meet. A task with SIGKILL
+ * pending (an OOM victim, say) gives up at once, so that it can exit and
+ * free what it has. Returns the block or NULL (the caller reports ENOMEM,
+ * or the fault path calls the OOM killer). Context: may sleep; the
+ * caller holds no spinlock (it may hold sleeping locks: docs/reclaim.md).
+ */
+#define MAX_RECLAIM_RETRIES 16
+#define RECLAIM_THROTTLE_MS 100
+
+static struct page *alloc_pages_slowpath(gfp_t gfp, unsigned int order, unsigned long reserve)
+{
+	unsigned int no_progress = 0, passes = 0;
+	struct reclaim_stat rs;
+	struct page *page;
+
+	count_vm_event(ALLOCSTALL);
+	for (;;) {
+		unsigned long freed = try_to_free_pages(order, &rs);
+
+		page = take_block(order, reserve);
+		if (page)
+			return page;
+		if (current_dying() || (gfp & __GFP_NORETRY))
+			break;
+		no_progress = freed ? 0 : no_progress + 1;
+		if (no_progress > MAX_RECLAIM_RETRIES ||
+		    (order > 0 && ++passes > MAX_RECLAIM_RETRIES))
+			break;
+		if (freed)
+			continue;               /* someone else took them: go again */
+		if (current_is_flusher())
+			break;                  /* it would wait for itself */
+		if (rs.nr_dirty || rs.nr_writeback || writeback_pending())
+			wakeup_flusher_threads(rs.nr_dirty + SWAP_CLUSTER_MAX);
+		reclaim_throttle(RECLAIM_THROTTLE_MS);
+	}
+	count_vm_event(FL_ALLOC_FAIL);
+	return NULL;
+}
+
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
+	unsigned long reserve = alloc_reserve(gfp);
 	struct page *page;
 
 	if (order > MAX_ORDER)
 		return NULL;
-	page = take_block(order);
-	if (!page && !(gfp & __GFP_NORETRY) && !this_cpu()->irq_depth) {
-		/* Free more than asked: buddies must meet to rebuild a block. */
-		if (shrink_page_cache(4UL << order))
-			page = take_block(order);
+	page = take_block(order, reserve);
+	if (!page) {
+		if (alloc_may_sleep(gfp)) {
+			might_sleep();
+			page = alloc_pages_slowpath(gfp, order, reserve);
+		} else {
+			/* A caller that cannot sleep gets what is left of
+			 * the reserve it may use, and never waits. */
+			if (gfpflags_allow_blocking(gfp))
+				reserve = zone.min_wmark / 2;
+			page = take_block(order, reserve);
+			if (!page)
+				count_vm_event(FL_ALLOC_ATOMIC_FAIL);
+		}
 	}
 	if (!page)
 		return NULL;
@@ -171,8 +290,11 @@ void __free_pages(struct page *page, unsigned int order)
 {
 	if (page_ref_count(page) <= 0)
 		bad_page(page, "freeing a page with no references");
-	if (page_ref_dec_and_test(page))
+	if (page_ref_dec_and_test(page)) {
+		if (PageLRU(page))
+			lru_page_freed(page);   /* a page-cache page's last reference */
 		free_pages_ok(page, order);
+	}
 }
 
 void put_page(struct page *page)
@@ -208,6 +330,7 @@ void page_alloc_stats(struct page_alloc_stats *st)
 		st->free_blocks[o] = zone.free_area[o].nr_free;
 	st->allocs = zone.allocs;
 	st->frees = zone.frees;
+	st->min_wmark = zone.min_wmark;
 	spin_unlock_irqrestore(&zone.lock, flags);
 }
 
@@ -252,7 +375,11 @@ void page_alloc_init(void)
 		p->_mapcount = -1;
 	}
 	memblock_free_ranges(free_range_to_buddy, NULL);
-	pr_info("page_alloc: %lu pages (%lu MiB) free of %lu MiB RAM; mem_map %lu KiB for %lu frames\n",
+	/* The reserve: 1/64 of memory, between 128 KiB and 4 MiB (Linux's
+	 * min_free_kbytes gives ~1 MiB for 64 MiB). */
+	zone.min_wmark = min(max(zone.managed_pages / 64, 32UL), 1024UL);
+	pr_info("page_alloc: %lu pages (%lu MiB) free of %lu MiB RAM; mem_map %lu KiB for %lu frames; "
+		"reserve %lu pages\n",
 		zone.free_pages, zone.free_pages >> (20 - PAGE_SHIFT),
-		memblock_total_ram() >> 20, size >> 10, max_pfn);
+		memblock_total_ram() >> 20, size >> 10, max_pfn, zone.min_wmark);
 }

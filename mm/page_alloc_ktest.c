@@ -42,7 +42,7 @@ KTEST(pmm_alloc_zeroed)
 	memset(page_address(p), 0xa5, PAGE_SIZE);
 	put_page(p);
 	/* The freed page is the first candidate for reuse; it must come back zeroed. */
-	p = alloc_page(__GFP_ZERO);
+	p = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	KT_ASSERT(p != NULL);
 	va = page_address(p);
 	for (unsigned long i = 0; i < PAGE_SIZE; i++)
@@ -107,24 +107,36 @@ KTEST(pmm_buddies_merge)
 	KT_EXPECT(stats_equal(&before, &after));
 }
 
-/* Allocate every free page, check the allocator says no, free them all,
- * and check that the free lists are exactly as before (full coalescing). */
+/*
+ * Allocate every free page, tier by tier, check the allocator says no,
+ * free them all, and check that the free lists are exactly as before
+ * (full coalescing). The tiers (docs/reclaim.md): GFP_NOWAIT stops at the
+ * min watermark, GFP_ATOMIC at half of it; nothing below that is handed
+ * out to anyone but the flusher.
+ */
 KTEST(pmm_exhaustion_and_recovery)
 {
 	struct page_alloc_stats before, after;
 	LIST_HEAD(taken);
-	unsigned long count = 0;
+	unsigned long count = 0, atomic = 0;
 	struct page *p, *n;
 
 	page_alloc_stats(&before);
-	/* __GFP_NORETRY: count free pages only, not reclaimable cache. */
-	while ((p = alloc_page(__GFP_NORETRY)) != NULL) {
+	KT_ASSERT(before.free_pages > before.min_wmark);
+	/* GFP_NOWAIT: free pages only, not reclaimable cache, not the reserve. */
+	while ((p = alloc_page(GFP_NOWAIT)) != NULL) {
 		list_add(&p->lru, &taken);
 		count++;
 	}
-	KT_EXPECT_EQ(count, before.free_pages);
-	KT_EXPECT_EQ(nr_free_pages(), 0);
-	KT_EXPECT(alloc_pages(__GFP_NORETRY, 0) == NULL);
+	KT_EXPECT_EQ(count, before.free_pages - before.min_wmark);
+	KT_EXPECT_EQ(nr_free_pages(), before.min_wmark);
+	while ((p = alloc_page(GFP_ATOMIC)) != NULL) {
+		list_add(&p->lru, &taken);
+		atomic++;
+	}
+	KT_EXPECT_EQ(atomic, before.min_wmark - before.min_wmark / 2);
+	KT_EXPECT_EQ(nr_free_pages(), before.min_wmark / 2);
+	KT_EXPECT(alloc_pages(GFP_ATOMIC, 0) == NULL);
 	KT_EXPECT(alloc_pages(__GFP_NORETRY, MAX_ORDER) == NULL);
 	list_for_each_entry_safe(p, n, &taken, lru) {
 		list_del(&p->lru);

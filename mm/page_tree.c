@@ -6,8 +6,13 @@
  * cost one step per level (at most 11 for 64-bit indexes), and a sparse
  * file costs no more than its pages need.
  *
- * Locks: every function here runs under the mapping's tree_lock (the
- * caller's), and allocates nodes with it held (kzalloc never sleeps here).
+ * Locks: every function here but radix_preload/radix_preload_end runs
+ * under the mapping's tree_lock (the caller's) and never allocates: the
+ * nodes an insertion needs are allocated before the lock is taken
+ * (radix_preload, Linux's radix_tree_preload), where the allocator may
+ * sleep and reclaim. Allocating under the lock instead would leave
+ * reclaim unable to free this very file's pages (it needs the lock) when
+ * that file is all the page cache there is.
  */
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
@@ -52,11 +57,56 @@ struct page *radix_lookup(struct address_space *m, unsigned long index)
 	return node->slots[radix_slot(index, 0)];
 }
 
+unsigned int radix_nodes_needed(struct address_space *m, unsigned long index)
+{
+	struct radix_node *node = m->page_tree;
+	unsigned int height = m->tree_height, grow = 0;
+
+	if (!node || index > radix_max_index(height)) {
+		while (!height || index > radix_max_index(height)) {
+			height++;
+			grow++;
+		}
+		return grow + height - 1;       /* at most: the path below may be new too */
+	}
+	for (unsigned int level = height - 1; level > 0; level--) {
+		node = node->slots[radix_slot(index, level)];
+		if (!node)
+			return level;           /* this level's node and each one below */
+	}
+	return 0;
+}
+
+int radix_preload(struct radix_preload *p, unsigned int want, gfp_t gfp)
+{
+	if (want > RADIX_PRELOAD_MAX)
+		want = RADIX_PRELOAD_MAX;
+	while (p->nr < want) {
+		struct radix_node *n = kzalloc(sizeof(*n), gfp);
+
+		if (!n)
+			return -ENOMEM;
+		p->nodes[p->nr++] = n;
+	}
+	return 0;
+}
+
+void radix_preload_end(struct radix_preload *p)
+{
+	while (p->nr)
+		kfree(p->nodes[--p->nr]);
+}
+
+static struct radix_node *radix_node_take(struct radix_preload *p)
+{
+	return p->nr ? p->nodes[--p->nr] : NULL;
+}
+
 /* Grow the tree until @index fits. Context: tree_lock held. */
-static int radix_extend(struct address_space *m, unsigned long index)
+static int radix_extend(struct address_space *m, unsigned long index, struct radix_preload *p)
 {
 	while (!m->page_tree || index > radix_max_index(m->tree_height)) {
-		struct radix_node *n = kzalloc(sizeof(*n), GFP_KERNEL);
+		struct radix_node *n = radix_node_take(p);
 
 		if (!n)
 			return -ENOMEM;
@@ -71,10 +121,11 @@ static int radix_extend(struct address_space *m, unsigned long index)
 }
 
 /* Insert @page at @index (which must be empty). Context: tree_lock held. */
-int radix_insert(struct address_space *m, unsigned long index, struct page *page)
+int radix_insert(struct address_space *m, unsigned long index, struct page *page,
+		 struct radix_preload *p)
 {
 	struct radix_node *node;
-	int err = radix_extend(m, index);
+	int err = radix_extend(m, index, p);
 
 	if (err)
 		return err;
@@ -83,7 +134,7 @@ int radix_insert(struct address_space *m, unsigned long index, struct page *page
 		void **slot = &node->slots[radix_slot(index, level)];
 
 		if (!*slot) {
-			*slot = kzalloc(sizeof(struct radix_node), GFP_KERNEL);
+			*slot = radix_node_take(p);
 			if (!*slot)
 				return -ENOMEM;         /* the empty node stays; harmless */
 			node->count++;

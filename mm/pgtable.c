@@ -22,7 +22,15 @@ struct mm_struct init_mm = {
 
 phys_addr_t pgtable_alloc_page(void)
 {
-	struct page *page = alloc_page(__GFP_ZERO);
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+
+	return page ? page_to_phys(page) : 0;
+}
+
+/* For a walk under init_mm.page_table_lock (a spinlock): never sleeps. */
+static phys_addr_t pgtable_alloc_page_atomic(void)
+{
+	struct page *page = alloc_page(GFP_ATOMIC | __GFP_ZERO);
 
 	return page ? page_to_phys(page) : 0;
 }
@@ -201,7 +209,7 @@ int map_kernel_page(unsigned long va, unsigned long pfn, pgprot_t prot)
 	int err = 0;
 
 	spin_lock(&init_mm.page_table_lock);
-	ptep = pgtable_walk_pte(init_mm.pgd, va, pgtable_alloc_page);
+	ptep = pgtable_walk_pte(init_mm.pgd, va, pgtable_alloc_page_atomic);
 	if (!ptep)
 		err = -ENOMEM;
 	else if (!pte_none(*ptep))

@@ -24,7 +24,7 @@ struct test_mapping {
 static bool test_map(struct test_mapping *m, pgprot_t prot)
 {
 	m->va = vmap_reserve(PAGE_SIZE);
-	m->page = alloc_page(__GFP_ZERO);
+	m->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!m->va || !m->page)
 		return false;
 	return map_kernel_page(m->va, page_to_pfn(m->page), prot) == 0;
@@ -209,7 +209,7 @@ KTEST(vmalloc_roundtrip_and_guard)
 
 KTEST(ioremap_aliases_frame)
 {
-	struct page *p = alloc_page(__GFP_ZERO);
+	struct page *p = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	volatile unsigned long *io;
 
 	KT_ASSERT(p != NULL);
@@ -257,7 +257,7 @@ KTEST(pgtable_user_tables_freed)
 	static const unsigned long addrs[] = {
 		0x400000, 0x401000, 0x40000000, 0x7f0000000000,
 	};
-	struct page *frame = alloc_page(__GFP_ZERO);
+	struct page *frame = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	unsigned long before;
 	struct pt_lookup l;
 	pgd_t *pgd;

@@ -105,7 +105,7 @@ void *vmalloc(unsigned long size)
 	if (!va)
 		return NULL;
 	for (unsigned long a = va->start; a < va->start + va->size; a += PAGE_SIZE) {
-		struct page *page = alloc_page(__GFP_ZERO);
+		struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 
 		if (!page || map_kernel_page(a, page_to_pfn(page), PAGE_KERNEL)) {
 			if (page)

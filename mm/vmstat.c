@@ -26,11 +26,28 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[FL_TRUNCATE_UNMAP] = "fl_truncate_unmap",
 	[FL_SIGBUS_EOF] = "fl_sigbus_eof",
 	[FL_FAULT_NOPAGE] = "fl_fault_nopage",
+	[ALLOCSTALL] = "allocstall",
+	[PGSCAN_DIRECT] = "pgscan_direct",
+	[PGSTEAL_DIRECT] = "pgsteal_direct",
+	[PGACTIVATE] = "pgactivate",
+	[PGDEACTIVATE] = "pgdeactivate",
+	[FL_RECLAIM_THROTTLE] = "fl_reclaim_throttle",
+	[FL_RECLAIM_WAKE_FLUSHER] = "fl_reclaim_wake_flusher",
+	[FL_BUFFERS_RECLAIMED] = "fl_buffers_reclaimed",
+	[FL_ALLOC_FAIL] = "fl_alloc_fail",
+	[FL_ALLOC_ATOMIC_FAIL] = "fl_alloc_atomic_fail",
+	[OOM_KILL] = "oom_kill",
 };
 
 void count_vm_event(enum vm_event_item item)
 {
 	__atomic_fetch_add(&vm_events[item], 1, __ATOMIC_RELAXED);
+}
+
+void count_vm_events(enum vm_event_item item, unsigned long n)
+{
+	if (n)
+		__atomic_fetch_add(&vm_events[item], n, __ATOMIC_RELAXED);
 }
 
 unsigned long vm_event_read(enum vm_event_item item)

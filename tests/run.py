@@ -66,6 +66,14 @@ Suites, run in this order (a failing suite does not stop the others):
          result line; then the host reads FILE from the image with debugfs
          (what reached the disk: the pages written, zeros after) and runs
          `e2fsck -fn` on it.
+  mempressure
+         PVH boot with 64 MiB of memory of an image of its own
+         (build/mempressure.img, made by the Makefile) running
+         /tests/mempressure_test: a file over twice the memory written and
+         read back at random offsets, a 200 MiB memory hog (OOM-killed, a
+         bystander spared), a fork bomb; each of its checks is one result
+         line, then one that it ran to the end without a kernel complaint,
+         and `e2fsck -fn` on the image (docs/reclaim.md).
   labs   The coursework labs (docs/labs/, tools/labs/lab.py check): for each
          lab, the full tree scores full marks with `make grade`, and the
          handout (`make handout`, built from copies of this build's objects,
@@ -1430,6 +1438,80 @@ def suite_fulldisk(args, tap):
     tap.result(status == 0, "fulldisk: e2fsck finds the full disk clean")
 
 
+# ---- memory pressure (issue 11; docs/reclaim.md) ---------------------------
+
+# The mempressure suite boots a machine smaller than the work: a file more
+# than twice its memory written and read back at random offsets, a hog
+# three times its memory, and a fork bomb whose processes each take
+# memory, all on its own image (build/mempressure.img: 4 KiB blocks, room
+# for the file). `MEMPRESSURE_ARGS` is what the test program gets.
+MEMPRESSURE_MEM = "64M"
+MEMPRESSURE_ARGS = ["--file", "160", "--reads", "2000", "--hog", "200",
+                    "--forkbomb-touch", "256"]
+MEMPRESSURE_PROG = "/tests/mempressure_test"
+# Console lines that mean the kernel misbehaved even if the test passed.
+MEMPRESSURE_BAD = ("sleeping allocation", "BUG:", "Oops", "panic", "no process to kill")
+
+
+def suite_mempressure(args, tap):
+    """A file larger than memory, a memory hog and a fork bomb on a 64 MiB
+    machine: no error from read() or write(), no wrong byte, the hog
+    OOM-killed and a bystander spared, the bomb ended by EAGAIN/ENOMEM and
+    killed, the machine working afterwards, the disk clean."""
+    image = Path(args.kernel).resolve().parent / "mempressure.img"
+    if not image.is_file():
+        diag(f"mempressure: {image} does not exist (`make test` makes it)")
+        tap.result(False, "mempressure: the image exists")
+        return
+    disk = image.with_name("mempressure-run.img")
+    subprocess.run(["cp", "--sparse=always", str(image), str(disk)], check=True)
+    small = argparse.Namespace(**{**vars(args), "mem": MEMPRESSURE_MEM})
+    out = KtestOutput()
+    state = {"status": None}
+
+    def on_line(line):
+        m = qemu.INIT_STATUS.fullmatch(line)
+        if m:
+            state["status"] = int(m.group(1))
+        item = out.parse(line)
+        if item and item[0] == "result":
+            tap.result(item[1], f"mempressure: {item[2]}")
+        elif item:
+            say(item[1])                   # the test's "# ..." diagnostics
+
+    # ~25 s on an idle host; a loaded one may take several times that.
+    run = boot(small, "mempressure", on_line, disk=disk, kernel=args.kernel,
+               timeout=max(args.timeout, 300),
+               kargs=kernel_cmdline("init.mode=exec", args.kargs, "--",
+                                    MEMPRESSURE_PROG, *MEMPRESSURE_ARGS))
+    save_log(args, "mempressure", run.console)
+    problems = []
+    if run.status != qemu.EXIT_POWEROFF:
+        problems.append(describe_status(run.status, run.timeout) +
+                        " (expected 1: init powers off)")
+    if state["status"] != 0:
+        problems.append(f"mempressure_test's exit status is {state['status']} (want 0)")
+    if out.closing is None or out.closing != (out.passed, out.failed):
+        problems.append(f"closing line {out.closing}, but {out.passed} ok and "
+                        f"{out.failed} not ok lines")
+    bad = [line for line in run.console if any(b in line for b in MEMPRESSURE_BAD)]
+    if bad:
+        problems.append("the kernel complained:")
+        problems.extend(f"  {line}" for line in bad[:5])
+    for p in problems:
+        diag(f"mempressure: {p}")
+    if problems:
+        run.show_failure()
+    tap.result(not problems, f"mempressure: MEM={MEMPRESSURE_MEM} "
+                             f"{' '.join(MEMPRESSURE_ARGS)} ran to the end, "
+                             "the kernel silent")
+
+    status, output = run_e2fsck(disk, args.timeout)
+    if status != 0:
+        show_lines(output, "e2fsck said:")
+    tap.result(status == 0, "mempressure: e2fsck finds the disk clean")
+
+
 def prepare_disk(args):
     """Decide the vda image: --disk as given, else a fresh copy of
     build/disk.img (what `make test` does without DISK=)."""
@@ -1463,6 +1545,7 @@ SUITES = {
     "persist": suite_persist,
     "exec-disk": suite_exec_disk,
     "fulldisk": suite_fulldisk,
+    "mempressure": suite_mempressure,
     "labs": suite_labs,
     "e2fsck": suite_e2fsck,
 }

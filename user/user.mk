@@ -57,7 +57,8 @@ USER_TESTS := \
 	truncate_race_test \
 	filemap_fuzz_test \
 	fulldisk_test \
-	dev_mmap_test
+	dev_mmap_test \
+	mempressure_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must

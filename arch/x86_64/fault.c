@@ -14,6 +14,7 @@
 #include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <mm/mm.h>
+#include <mm/oom.h>
 #include <kernel/string.h>
 #include <asm/extable.h>
 #include <asm/pgtable.h>
@@ -145,8 +146,11 @@ static void do_user_fault(struct pt_regs *regs, unsigned long error_code, unsign
 		user_exception_signal(regs, SIGBUS, BUS_ADRERR, address, "page fault");
 		break;
 	case USER_FAULT_OOM:
-		pr_warn("%s[%d]: out of memory in a page fault: killed\n", current->comm, current->pid);
-		user_exception_signal(regs, SIGKILL, SI_KERNEL, address, "out of memory");
+		/* The OOM killer chooses who dies (maybe this task); then the
+		 * access is retried, or the SIGKILL ends it on the way out. */
+		local_irq_enable();
+		pagefault_out_of_memory();
+		local_irq_disable();
 		break;
 	default:
 		user_exception_signal(regs, SIGSEGV, SEGV_MAPERR, address, "page fault");

@@ -37,8 +37,8 @@ static bool test_mm_create(struct test_mm *t, const u8 *code, size_t len)
 	/* An mm with page tables but no VMAs: the pages are mapped by hand,
 	 * and any fault in it is a SEGV_MAPERR. */
 	t->mm = mm_alloc();
-	t->code = alloc_page(__GFP_ZERO);
-	t->data = alloc_page(__GFP_ZERO);
+	t->code = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	t->data = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!t->mm || !t->code || !t->data)
 		return false;
 	memcpy(page_address(t->code), code, len);

@@ -17,6 +17,7 @@
 #include <drivers/blkdev.h>
 #include <fs/ext2.h>
 #include <mm/slab.h>
+#include <mm/vmscan.h>
 #include <mm/writeback.h>
 #include "ext2_ktest.h"
 
@@ -114,7 +115,7 @@ struct kstat ext2_kt_stat(const char *path, int *err)
 static void kt_sync_and_drop_caches(void)
 {
 	ksys_sync();
-	shrink_page_cache(~0UL);
+	shrink_all_memory();
 	invalidate_bdev(root_sb()->s_bdev);
 }
 

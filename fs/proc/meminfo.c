@@ -6,12 +6,16 @@
  * and layout ("Name:" padded to 16 columns, the value in kB right-aligned
  * in 8): MemTotal (pages the allocator was given at boot), MemFree,
  * Cached (page-cache pages, shared anonymous memory included as on Linux),
- * Dirty and Writeback.
+ * Active(file) and Inactive(file) (the LRU lists, mm/vmscan.c), Dirty
+ * and Writeback.
  *
  * vmstat shows "name value" lines: first the gauges Linux also has
- * (nr_free_pages, nr_file_pages, nr_dirty, nr_writeback, in pages), then
+ * (nr_free_pages, nr_inactive_file, nr_active_file, nr_file_pages,
+ * nr_dirty, nr_writeback, in pages), then
  * every event counter of include/mm/vmstat.h under its vm_event_names[]
- * name: Linux's pgfault and pgmajfault, and Faultline's own fl_* counters.
+ * name: Linux's (pgfault, pgmajfault, the reclaim counters allocstall,
+ * pgscan_direct, pgsteal_direct, ..., oom_kill) and Faultline's own fl_*
+ * counters.
  *
  * Locks: none; each source is read with its own atomics or locks
  * (page_alloc_stats, page_cache_stats, vm_event_read), so two numbers
@@ -21,6 +25,7 @@
 #include <fs/proc_fs.h>
 #include <mm/filemap.h>
 #include <mm/page_alloc.h>
+#include <mm/vmscan.h>
 #include <mm/vmstat.h>
 
 static void show_val_kb(struct seq_buf *m, const char *name, unsigned long pages)
@@ -32,12 +37,16 @@ int meminfo_show(struct seq_buf *m, int pid)
 {
 	struct page_alloc_stats pa;
 	struct page_cache_stats pc;
+	struct lru_stats lru;
 
 	page_alloc_stats(&pa);
 	page_cache_stats(&pc);
+	lru_stats(&lru);
 	show_val_kb(m, "MemTotal:", pa.total_pages);
 	show_val_kb(m, "MemFree:", pa.free_pages);
 	show_val_kb(m, "Cached:", pc.cached);
+	show_val_kb(m, "Active(file):", lru.nr_active);
+	show_val_kb(m, "Inactive(file):", lru.nr_inactive);
 	show_val_kb(m, "Dirty:", pc.dirty);
 	show_val_kb(m, "Writeback:", pc.writeback);
 	return 0;
@@ -48,9 +57,14 @@ int vmstat_show(struct seq_buf *m, int pid)
 	struct page_alloc_stats pa;
 	struct page_cache_stats pc;
 
+	struct lru_stats lru;
+
 	page_alloc_stats(&pa);
 	page_cache_stats(&pc);
+	lru_stats(&lru);
 	seq_printf(m, "nr_free_pages %lu\n", pa.free_pages);
+	seq_printf(m, "nr_inactive_file %lu\n", lru.nr_inactive);
+	seq_printf(m, "nr_active_file %lu\n", lru.nr_active);
 	seq_printf(m, "nr_file_pages %lu\n", pc.cached);
 	seq_printf(m, "nr_dirty %lu\n", pc.dirty);
 	seq_printf(m, "nr_writeback %lu\n", pc.writeback);

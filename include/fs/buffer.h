@@ -14,8 +14,9 @@
  * its own locks); the cache serialises only I/O on a buffer (b_io_lock), so
  * a block is read from disk once however many tasks want it at once.
  *
- * Unreferenced clean buffers are kept on an LRU list and reused first when
- * the cache is over BUFFER_CACHE_MAX buffers.
+ * Unreferenced clean buffers are kept on an LRU list; the oldest are
+ * freed when the cache is over BUFFER_CACHE_MAX buffers, or earlier when
+ * memory runs short (shrink_buffer_cache, called by reclaim).
  *
  * A filesystem that frees a block which held metadata must call bforget()
  * on its buffer (if cached): otherwise a stale dirty copy could later be
@@ -88,6 +89,9 @@ int sync_dirty_buffer(struct buffer_head *bh);
  * Context: may sleep.
  */
 int sync_blockdev(struct block_device *bdev, u64 older_than_jiffies);
+/* Reclaim: free up to @nr unreferenced clean buffers, oldest first.
+ * Returns how many. Context: no spinlock held; never sleeps. */
+unsigned long shrink_buffer_cache(unsigned long nr);
 /* Drop every unreferenced clean buffer of @bdev (for tests and unmount). */
 void invalidate_bdev(struct block_device *bdev);
 

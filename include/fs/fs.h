@@ -330,6 +330,11 @@ int write_inode_now(struct inode *inode, bool sync);
 /* Write back what has been dirty since before @before (jiffies), on every
  * filesystem: pages, inodes and metadata buffers (the flusher's job). */
 void writeback_older_than(u64 before);
+/* The flusher, for memory pressure or above the background dirty limit:
+ * write back about @nr_pages dirty pages, inode by inode, skipping locked
+ * pages, then the dirty metadata buffers. Returns pages written.
+ * Context: the flusher thread; takes sb_lock. */
+unsigned long writeback_for_reclaim(unsigned long nr_pages);
 
 struct timespec64 current_time(void);
 void inode_set_size(struct inode *inode, loff_t size);  /* WRITE_ONCE + dirty */

@@ -254,6 +254,10 @@ int kill_pgrp(int pgrp, int sig);
 /* Is a signal pending that is not blocked? Interruptible sleeps test it
  * and return -EINTR (or -ERESTARTSYS). Lock-free; kernel threads: false. */
 bool signal_pending(struct task_struct *t);
+/* Is SIGKILL pending for @t, so that it dies on its way out of the kernel?
+ * Long waits that cannot be interrupted give up early then (reclaim).
+ * Lock-free; kernel threads: false. */
+bool fatal_signal_pending(struct task_struct *t);
 
 /*
  * Deliver pending signals before returning to user mode: run default

@@ -77,6 +77,12 @@ void pagecache_isize_extended(struct inode *inode, loff_t old);
 
 void address_space_init(struct address_space *mapping, struct inode *host);
 
+/* Reclaim: take @page (locked, referenced by the caller and by the cache
+ * only, clean, unmapped) out of @m and drop the cache's reference.
+ * Returns false, changing nothing, if it is none of those any more.
+ * Context: page locked; takes tree_lock. */
+bool remove_mapping(struct address_space *m, struct page *page);
+
 struct page_cache_stats {
 	unsigned long cached, dirty, writeback;
 };

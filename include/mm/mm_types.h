@@ -60,7 +60,9 @@ enum pageflags {
 	PG_uptodate,            /* contents valid (page cache) */
 	PG_dirty,               /* contents newer than the disk */
 	PG_writeback,           /* being written to disk */
-	PG_referenced,
+	PG_referenced,          /* used since reclaim last looked (mark_page_accessed) */
+	PG_lru,                 /* on an LRU list (mm/vmscan.c, under lru_lock) */
+	PG_active,              /* ... the active one */
 	__NR_PAGEFLAGS,
 };
 
@@ -93,6 +95,9 @@ static inline bool test_and_clear_page_flag(struct page *p, int bit)
 #define PageLocked(p)    test_page_flag(p, PG_locked)
 #define PageUptodate(p)  test_page_flag(p, PG_uptodate)
 #define PageWriteback(p) test_page_flag(p, PG_writeback)
+#define PageLRU(p)       test_page_flag(p, PG_lru)
+#define PageActive(p)    test_page_flag(p, PG_active)
+#define PageReferenced(p) test_page_flag(p, PG_referenced)
 
 static inline int page_ref_count(const struct page *p)
 {
@@ -110,6 +115,19 @@ static inline void page_ref_inc(struct page *p)
 static inline bool page_ref_dec_and_test(struct page *p)
 {
 	return __atomic_sub_fetch(&p->_refcount, 1, __ATOMIC_SEQ_CST) == 0;
+}
+/* Take a reference unless the count is zero (the page is being freed).
+ * Returns true if it took one. For finders that do not already hold a
+ * reference keeping the page alive (reclaim walking the LRU). */
+static inline bool get_page_unless_zero(struct page *p)
+{
+	int c = __atomic_load_n(&p->_refcount, __ATOMIC_RELAXED);
+
+	while (c != 0)
+		if (__atomic_compare_exchange_n(&p->_refcount, &c, c + 1, false,
+						__ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+			return true;
+	return false;
 }
 static inline int page_mapcount(const struct page *p)
 {

@@ -7,8 +7,21 @@
  * block it was split from) as long as the buddy is free too, so memory
  * does not fragment into single pages over time.
  *
+ * Watermarks (docs/reclaim.md): an ordinary allocation leaves at least
+ * the zone's min watermark of pages free; GFP_ATOMIC may take half of that
+ * reserve, and the flusher, which frees memory by writing it back, all of
+ * it. Below the watermark, an allocation that may sleep
+ * (__GFP_DIRECT_RECLAIM, part of GFP_KERNEL) enters direct reclaim
+ * (mm/vmscan.c): it frees clean page-cache pages and buffers, has dirty
+ * pages written back and waits for that, and retries; it fails only when a
+ * bounded number of passes in a row freed nothing. One that may not sleep
+ * never reclaims.
+ *
  * Context: any, including interrupt handlers (zone->lock is taken with
- * interrupts disabled). Never sleeps.
+ * interrupts disabled). Sleeps only with __GFP_DIRECT_RECLAIM, and only in
+ * a context that may sleep (no spinlock, interrupts on, not in a handler);
+ * a sleeping allocation asked for elsewhere is served as GFP_NOWAIT, with a
+ * warning once. Locks an allocating caller may hold: see docs/reclaim.md.
  */
 #ifndef _MM_PAGE_ALLOC_H
 #define _MM_PAGE_ALLOC_H
@@ -19,10 +32,18 @@
 #define MAX_ORDER 10                    /* largest block: 2^10 pages = 4 MiB */
 
 typedef unsigned int gfp_t;
-#define GFP_KERNEL      0x0u
 #define __GFP_ZERO      0x1u            /* zero the pages */
-#define __GFP_NORETRY   0x2u            /* fail at once: do not reclaim the page cache */
-#define GFP_ATOMIC      __GFP_NORETRY   /* callers that hold locks reclaim could need */
+#define __GFP_NORETRY   0x2u            /* one reclaim pass at most, then fail */
+#define __GFP_DIRECT_RECLAIM 0x4u       /* may sleep: reclaim, wait for write-back */
+#define __GFP_HIGH      0x8u            /* may use half of the reserve below the watermark */
+#define GFP_KERNEL      __GFP_DIRECT_RECLAIM    /* process context, no spinlock held */
+#define GFP_NOWAIT      0x0u            /* never sleeps, no reserve: fails fast */
+#define GFP_ATOMIC      __GFP_HIGH      /* never sleeps; interrupts, under spinlocks */
+
+static inline bool gfpflags_allow_blocking(gfp_t gfp)
+{
+	return gfp & __GFP_DIRECT_RECLAIM;
+}
 
 extern struct page *mem_map;
 extern unsigned long max_pfn;
@@ -36,8 +57,8 @@ static inline bool pfn_valid(unsigned long pfn) { return pfn < max_pfn; }
 
 /*
  * Returns a block of 2^order pages with refcount 1, or NULL. When memory
- * is short it first reclaims clean page-cache pages (unless __GFP_NORETRY,
- * or in an interrupt handler); reclaim never sleeps.
+ * is short, a GFP_KERNEL caller reclaims and waits for write-back first
+ * (see above); NULL then means nothing more could be freed.
  */
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
 static inline struct page *alloc_page(gfp_t gfp) { return alloc_pages(gfp, 0); }
@@ -57,6 +78,7 @@ struct page_alloc_stats {
 	unsigned long free_pages;
 	unsigned long free_blocks[MAX_ORDER + 1];
 	unsigned long allocs, frees;
+	unsigned long min_wmark;        /* pages an ordinary allocation leaves free */
 };
 void page_alloc_stats(struct page_alloc_stats *st);
 unsigned long nr_free_pages(void);

@@ -31,6 +31,17 @@ enum vm_event_item {
 	FL_TRUNCATE_UNMAP,      /* PTEs removed by unmap_mapping_range */
 	FL_SIGBUS_EOF,          /* file faults on a page wholly past EOF */
 	FL_FAULT_NOPAGE,        /* ->fault installed the PTE itself (VM_FAULT_NOPAGE) */
+	ALLOCSTALL,             /* allocations that entered direct reclaim (Linux: allocstall) */
+	PGSCAN_DIRECT,          /* inactive pages looked at by reclaim (Linux: pgscan_direct) */
+	PGSTEAL_DIRECT,         /* ... and freed (Linux: pgsteal_direct) */
+	PGACTIVATE,             /* pages moved to the active list (Linux: pgactivate) */
+	PGDEACTIVATE,           /* pages moved to the inactive list (Linux: pgdeactivate) */
+	FL_RECLAIM_THROTTLE,    /* reclaim_throttle: waits for write-back to make progress */
+	FL_RECLAIM_WAKE_FLUSHER,/* wakeup_flusher_threads: a writer or the allocator asked for write-back */
+	FL_BUFFERS_RECLAIMED,   /* clean buffers freed by shrink_buffer_cache */
+	FL_ALLOC_FAIL,          /* sleeping allocations that failed after reclaim */
+	FL_ALLOC_ATOMIC_FAIL,   /* allocations that could not sleep and found no page */
+	OOM_KILL,               /* processes killed by the OOM killer (Linux: oom_kill) */
 	NR_VM_EVENT_ITEMS
 };
 
@@ -38,6 +49,7 @@ enum vm_event_item {
 extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
 
 void count_vm_event(enum vm_event_item item);
+void count_vm_events(enum vm_event_item item, unsigned long n);
 unsigned long vm_event_read(enum vm_event_item item);
 
 #endif

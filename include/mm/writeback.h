@@ -6,12 +6,16 @@
  *   - the flusher thread wakes every DIRTY_WRITEBACK_INTERVAL_MS and writes
  *     back files whose first dirty page is older than DIRTY_EXPIRE_MS, plus
  *     metadata buffers dirty for that long;
+ *   - once more than DIRTY_BACKGROUND_RATIO_PERCENT of memory is dirty, a
+ *     task that dirties pages wakes the flusher, which writes back in
+ *     batches (background write-back);
  *   - a task that dirties pages while more than DIRTY_RATIO_PERCENT of
  *     memory is dirty writes some of its own file's pages itself before
- *     going on (balance_dirty_pages), so dirty memory stays bounded;
- *   - when the page allocator runs dry it reclaims clean, unmapped,
- *     unreferenced page-cache pages (shrink_page_cache), oldest file first
- *     in list order; dirty pages wait for write-back.
+ *     going on, or waits for the flusher (balance_dirty_pages), so dirty
+ *     memory stays bounded;
+ *   - when the page allocator runs short, reclaim (mm/vmscan.c) frees
+ *     clean pages; if it finds only dirty ones it wakes the flusher
+ *     (wakeup_flusher_threads) and waits for write-back.
  */
 #ifndef _MM_WRITEBACK_H
 #define _MM_WRITEBACK_H
@@ -21,6 +25,9 @@
 #define DIRTY_WRITEBACK_INTERVAL_MS 5000
 #define DIRTY_EXPIRE_MS 30000
 #define DIRTY_RATIO_PERCENT 20
+#define DIRTY_BACKGROUND_RATIO_PERCENT 10
+#define DIRTY_THROTTLE_MS 20            /* a throttled writer's wait for the flusher */
+#define FLUSHER_BATCH 1024              /* pages the flusher writes per wake-up, at least */
 
 /* Global counters, in pages (atomic). */
 void writeback_account_cached(long delta);
@@ -28,22 +35,29 @@ void writeback_account_dirty(long delta);
 void writeback_account_writeback(long delta);
 void writeback_stats(unsigned long *cached, unsigned long *dirty, unsigned long *writeback);
 
-/* The list of mappings that have pages (for reclaim). Context: the
- * mapping's tree_lock held. */
+/* The list of mappings that have pages (the GDB helpers walk it; reclaim
+ * uses the LRU lists of mm/vmscan.c). Context: the mapping's tree_lock held. */
 void mapping_list_add(struct address_space *m);
 void mapping_list_del(struct address_space *m);
-/* The same from reclaim, which already holds the list's lock. */
-void mapping_list_del_reclaim(struct address_space *m);
 
 /* Write one locked page if dirty; returns with it unlocked. */
 int write_one_page(struct page *page);
 /* Write up to @max_pages dirty pages of @m; returns the first error. */
 int write_mapping_pages(struct address_space *m, unsigned long max_pages);
-/* Reclaim up to @nr clean pages of @m (tries locks only). */
-unsigned long shrink_mapping(struct address_space *m, unsigned long nr);
-/* Reclaim up to @nr clean pages from every mapping; returns pages freed.
- * Called by the page allocator; never sleeps, only tries locks. */
-unsigned long shrink_page_cache(unsigned long nr);
+/* The same, skipping pages that are locked (the flusher's way: it must
+ * not wait for a page whose holder may be waiting for it). Adds the pages
+ * written to *@written. */
+int write_mapping_pages_nonblock(struct address_space *m, unsigned long max_pages,
+				 unsigned long *written);
+
+/* Are any pages dirty or under write-back? (Reclaim: is waiting useful?) */
+bool writeback_pending(void);
+/* Ask the flusher to write back about @nr_pages dirty pages now.
+ * Context: any task, no spinlock held. */
+void wakeup_flusher_threads(unsigned long nr_pages);
+/* Is the caller the flusher? (It may use the allocator's whole reserve,
+ * and must not wait for itself.) */
+bool current_is_flusher(void);
 
 /* A task just dirtied pages of @m: throttle it if too much is dirty. */
 void balance_dirty_pages(struct address_space *m);

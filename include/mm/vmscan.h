@@ -1,0 +1,71 @@
+/*
+ * Page reclaim (mm/vmscan.c): the LRU lists of page-cache pages, and the
+ * direct reclaim that the page allocator runs when memory is short
+ * (docs/reclaim.md).
+ *
+ * Every page of a file's page cache (not shmem's: it has no other copy)
+ * is on one of two lists from the moment it enters the cache until it is
+ * freed: inactive (new, or not used since it was last looked at) and
+ * active (used at least twice). PG_lru says the page is on a list,
+ * PG_active which one, PG_referenced that it was used since reclaim last
+ * looked (mark_page_accessed). Reclaim takes pages from the tail of the
+ * inactive list and frees those that are clean, unmapped, not under
+ * write-back and referenced by nothing but the cache; it keeps the
+ * inactive list at least as long as the active one by moving pages over.
+ */
+#ifndef _MM_VMSCAN_H
+#define _MM_VMSCAN_H
+
+#include <mm/page_alloc.h>
+
+/* Pages reclaim takes off a list at a time (Linux's SWAP_CLUSTER_MAX). */
+#define SWAP_CLUSTER_MAX 32
+
+/* What one reclaim pass saw, for the allocator's decision to wait. */
+struct reclaim_stat {
+	unsigned long nr_scanned;       /* inactive pages looked at */
+	unsigned long nr_reclaimed;     /* pages freed (page cache and buffers) */
+	unsigned long nr_dirty;         /* skipped: dirty (the flusher must write them) */
+	unsigned long nr_writeback;     /* skipped: locked or under write-back */
+};
+
+/* A new page-cache page of @m joins the inactive list (not for an
+ * unevictable mapping). Context: any task; takes lru_lock. */
+void lru_cache_add(struct address_space *m, struct page *page);
+/* @page (referenced by the caller) was read or written: the first use
+ * sets PG_referenced, a second one moves it to the active list. */
+void mark_page_accessed(struct page *page);
+/* The allocator frees a page with PG_lru set: take it off its list.
+ * Context: the last reference is gone; takes lru_lock (irqsave). */
+void lru_page_freed(struct page *page);
+
+/*
+ * One pass of direct reclaim for an allocation of 2^@order pages: moves
+ * pages from the active to the inactive list if that one is short,
+ * frees up to SWAP_CLUSTER_MAX << order reclaimable pages from the
+ * inactive tail, and, if that was not enough, clean unused buffers.
+ * Fills @rs. Returns the pages freed. Context: never sleeps, but the
+ * caller must hold no spinlock (it takes tree_lock, lru_lock and
+ * bcache_lock); page locks are only tried (trylock_page), a busy page
+ * skipped.
+ */
+unsigned long try_to_free_pages(unsigned int order, struct reclaim_stat *rs);
+/* Free every reclaimable page (passes until one frees nothing): for tests
+ * and for dropping caches. Returns pages freed. Context: no spinlock held. */
+unsigned long shrink_all_memory(void);
+
+/*
+ * Wait until some page's write-back ends or @ms milliseconds pass
+ * (Linux's reclaim_throttle). Context: may sleep.
+ */
+void reclaim_throttle(unsigned int ms);
+/* A write-back ended or the flusher finished a batch: wake throttled
+ * reclaimers. Context: any task. */
+void wake_up_reclaim_throttled(void);
+
+struct lru_stats {
+	unsigned long nr_active, nr_inactive;
+};
+void lru_stats(struct lru_stats *st);
+
+#endif
