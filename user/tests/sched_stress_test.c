@@ -4,11 +4,12 @@
  *
  *   sched_stress_test [SECONDS]      (default 2; the acceptance run uses 20)
  *
- * Two children spin on the CPU for the whole run, so the scheduler's slice
- * runs out and timer interrupts preempt whatever the kernel is doing. The
+ * Two children spin on the CPU for the whole run (the second one mapping
+ * and touching pages as the parent does), so the scheduler's slice runs
+ * out and timer interrupts preempt whatever the kernel is doing. The
  * parent loops until SECONDS have passed mapping anonymous pages, touching
- * each (a page fault, which takes mmap_lock for reading: a sleeping lock
- * whose slow path sets TASK_UNINTERRUPTIBLE before it tests the lock),
+ * each (a page fault, which takes mmap_lock for reading: a sleeping lock,
+ * whose taker may set TASK_UNINTERRUPTIBLE before it tests the lock),
  * checking and unmapping them (mmap_lock for writing). Beside it, a
  * "sleeper" child sleeps and wakes all the time: it bounces a byte off a
  * ping-pong child through two pipes (a blocking read and a wake-up each
@@ -53,13 +54,6 @@ static void kill_spinners(void)
 	for (int i = 0; i < SPINNERS; i++)
 		if (spinner[i] > 0)
 			kill(spinner[i], SIGKILL);
-}
-
-/* A CPU-bound child: count in its slot of shared memory until killed. */
-static __attribute__((noreturn)) void spin(volatile unsigned long *counter)
-{
-	for (;;)
-		(*counter)++;
 }
 
 /*
@@ -173,6 +167,21 @@ static int map_touch_unmap(unsigned long round)
 	return bad ? -1 : 0;
 }
 
+/*
+ * A CPU-bound child: count in its slot of shared memory until killed.
+ * Spinner 0 only counts; spinner 1 faults as the parent does (never
+ * sleeping either), so that more of the time the preemptions cut into is
+ * spent in the fault path, where the window of issue 11 was.
+ */
+static __attribute__((noreturn)) void spin(int i, volatile unsigned long *counter)
+{
+	for (unsigned long round = 1;; round++) {
+		if (i == 1 && map_touch_unmap(round))
+			_exit(1);
+		(*counter)++;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	double seconds = argc > 1 ? atof(argv[1]) : 2.0;
@@ -195,7 +204,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < SPINNERS; i++) {
 		spinner[i] = fork();
 		if (spinner[i] == 0)
-			spin(&st->spins[i]);
+			spin(i, &st->spins[i]);
 		REQUIRE(spinner[i] > 0, "fork spinner %d", i);
 	}
 	start = now_ns(CLOCK_MONOTONIC);
