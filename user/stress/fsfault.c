@@ -27,8 +27,9 @@
  * image (docs/ext2.md). Such names are counted and reported, not failed.
  *
  * walk: lists every directory under PATH and reads every regular file, at
- * most WALK_MAX_DEPTH levels deep and WALK_MAX_ENTRIES entries in all (a
- * corrupted image may hold a directory loop). Errors are counted by errno
+ * most WALK_MAX_DEPTH levels deep, WALK_MAX_ENTRIES entries in all (a
+ * corrupted image may hold a directory loop) and WALK_MAX_FILE bytes of a
+ * file (or a size made huge, with holes, would take hours to read). Errors are counted by errno
  * and printed; the walk itself always exits 0 when it ran to the end: on a
  * corrupted image, a clean error is the right answer. Then it writes,
  * fsyncs, reads back and removes a 64 KiB file in the cwd and says how
@@ -51,6 +52,7 @@
 #define CHUNK_MAX	6000		/* bytes appended to a file per round */
 #define WALK_MAX_DEPTH	16
 #define WALK_MAX_ENTRIES 20000
+#define WALK_MAX_FILE	(4 << 20)	/* bytes read of one file at most */
 #define PROBE_SIZE	(64 * 1024)
 
 /* Byte @off of file fN: position-dependent, so a misplaced block shows. */
@@ -245,7 +247,7 @@ static int do_check(const char *dir, int argc, char **argv)
 /* ---- walk ------------------------------------------------------------------- */
 
 static struct {
-	unsigned long dirs, files, bytes, entries;
+	unsigned long dirs, files, bytes, entries, cut_short;
 	unsigned long err[135];		/* by errno */
 	int truncated;
 } walk_stats;
@@ -267,8 +269,14 @@ static void read_whole(const char *path)
 		walk_error("open", path, errno);
 		return;
 	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
+	for (long total = 0; (n = read(fd, buf, sizeof(buf))) > 0; ) {
 		walk_stats.bytes += n;
+		total += n;
+		if (total >= WALK_MAX_FILE) {
+			walk_stats.cut_short++;
+			break;
+		}
+	}
 	if (n < 0)
 		walk_error("read", path, errno);
 	close(fd);
@@ -359,6 +367,10 @@ static int do_walk(const char *path)
 	printf("# walk %s: %lu directories, %lu files, %lu bytes read%s\n", path,
 	       walk_stats.dirs, walk_stats.files, walk_stats.bytes,
 	       walk_stats.truncated ? " (stopped at the depth or entry limit)" : "");
+	if (walk_stats.cut_short)
+		printf("# walk stopped reading %lu files at %d MiB (a size a "
+		       "corruption made huge?)\n", walk_stats.cut_short,
+		       WALK_MAX_FILE >> 20);
 	for (int e = 1; e < (int)(sizeof(walk_stats.err) / sizeof(walk_stats.err[0])); e++)
 		if (walk_stats.err[e])
 			printf("# walk: %lu x %s\n", walk_stats.err[e], strerror(e));
