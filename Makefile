@@ -360,8 +360,8 @@ $(FULLDISK_IMG): $(UB)/bin/init $(UB)/tests/fulldisk_test | $(B)/.deps-ok
 # lands in metadata often and the power-cut checks are quick, holding init,
 # a few utilities, sched_stress_test, the programs of user/stress/ in
 # /stress, and a /data tree (small files, nested directories, a file with
-# indirect blocks) for the corrupted-image boots to walk. Each suite boots
-# a fresh copy; make never changes this file once made.
+# indirect blocks) for the corrupted-image boots to walk. Each boot gets a
+# fresh copy, so no suite ever changes the image itself.
 STRESS_IMG := $(B)/stress.img
 STRESS_SIZE := 16M
 STRESS_BINS := init sh ls cat
