@@ -375,8 +375,35 @@ $(MEMPRESSURE_IMG): $(UB)/bin/init $(UB)/bin/true $(UB)/tests/mempressure_test |
 	@rm -f $@ && : > $@
 	@$(MKE2FS) -q -F -t ext2 -b 4096 -m 0 -d $(B)/mempressure-root $@ $(MEMPRESSURE_SIZE)
 
+# The stress suites' root (tests/stress.py: sched-stress, powercut,
+# corrupt-boot, randsys): a small ext2 image, so that a random corruption
+# lands in metadata often and the power-cut checks are quick, holding init,
+# a few utilities, sched_stress_test, the programs of user/stress/ in
+# /stress, and a /data tree (small files, nested directories, a file with
+# indirect blocks) for the corrupted-image boots to walk. Each boot gets a
+# fresh copy, so no suite ever changes the image itself.
+STRESS_IMG := $(B)/stress.img
+STRESS_SIZE := 16M
+STRESS_BINS := init sh ls cat
+$(STRESS_IMG): $(addprefix $(UB)/bin/,$(STRESS_BINS)) $(UB)/tests/sched_stress_test \
+		$(USER_SPROG) | $(B)/.deps-ok
+	@echo "  MKE2FS  $@"
+	@rm -rf $(B)/stress-root
+	@mkdir -p $(B)/stress-root/bin $(B)/stress-root/tests $(B)/stress-root/stress \
+		$(B)/stress-root/tmp $(B)/stress-root/dev $(B)/stress-root/proc \
+		$(B)/stress-root/data/a/b/c
+	@cp $(addprefix $(UB)/bin/,$(STRESS_BINS)) $(B)/stress-root/bin/
+	@cp $(UB)/tests/sched_stress_test $(B)/stress-root/tests/
+	@cp $(USER_SPROG) $(B)/stress-root/stress/
+	@chmod 1777 $(B)/stress-root/tmp
+	@for i in $$(seq 1 60); do echo "file $$i" > $(B)/stress-root/data/f$$i; done
+	@for d in a a/b a/b/c; do echo "in $$d" > $(B)/stress-root/data/$$d/note; done
+	@seq 1 60000 > $(B)/stress-root/data/a/big
+	@rm -f $@ && : > $@
+	@$(MKE2FS) -q -F -t ext2 -b 1024 -d $(B)/stress-root $@ $(STRESS_SIZE)
+
 run gdb gdb-batch: $(RUN_DISK)
-test: $(TEST_DISK) $(CORRUPT_IMAGES) $(FULLDISK_IMG) $(MEMPRESSURE_IMG) $(USER_GPROG) $(USER_HPROG)
+test: $(TEST_DISK) $(CORRUPT_IMAGES) $(FULLDISK_IMG) $(MEMPRESSURE_IMG) $(STRESS_IMG) $(USER_GPROG) $(USER_HPROG)
 
 # ---- running ---------------------------------------------------------------
 

@@ -212,9 +212,17 @@ struct inode *new_inode(struct super_block *sb, unsigned long ino)
 	unsigned long flags;
 
 	if (!inode)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	flags = spin_lock_irqsave(&inode_hash_lock);
-	ASSERT(!find_inode_locked(sb, ino));
+	/* The filesystem believed @ino free. If its bitmap lied (a corrupted
+	 * disk), the number is still in use here: refuse it (iput unhashes a
+	 * dying inode before the filesystem frees its number, so a correct
+	 * bitmap never hands out a cached one). */
+	if (find_inode_locked(sb, ino)) {
+		spin_unlock_irqrestore(&inode_hash_lock, flags);
+		sb->s_op->destroy_inode(inode);
+		return ERR_PTR(-EBUSY);
+	}
 	list_add(&inode->i_hash, hash_bucket(sb, ino));
 	spin_unlock_irqrestore(&inode_hash_lock, flags);
 	sb_list_add(inode);

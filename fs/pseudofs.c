@@ -38,9 +38,9 @@ struct super_block *pseudo_mount(const struct file_system_type *type,
 	sb->s_blocksize_bits = PAGE_SHIFT;
 	sb->s_maxbytes = PSEUDO_MAXBYTES;
 	root = new_inode(sb, root_ino);
-	if (!root) {
+	if (IS_ERR(root)) {
 		kfree(sb);
-		return ERR_PTR(-ENOMEM);
+		return ERR_PTR(PTR_ERR(root));
 	}
 	pseudo_inode_init(root, S_IFDIR | root_mode, 2);
 	root->i_op = dir_iops;

@@ -82,6 +82,21 @@ KTEST(vfs_lookup_errors)
 	KT_EXPECT_EQ(vfs_rmdir(DIR), 0);
 }
 
+/* A corrupted free map can offer a filesystem a number whose inode is
+ * live in the cache: new_inode() must refuse it (-EBUSY), not panic. */
+KTEST(vfs_new_inode_refuses_a_cached_number)
+{
+	struct inode *root, *again;
+
+	if (!have_root(t))
+		return;
+	root = root_sb()->s_root;
+	again = new_inode(root_sb(), root->i_ino);
+	KT_EXPECT(IS_ERR(again) && PTR_ERR(again) == -EBUSY);
+	if (!IS_ERR(again))
+		iput(again);
+}
+
 KTEST(vfs_rename_into_own_subtree_einval)
 {
 	if (!have_root(t))

@@ -74,6 +74,12 @@ Suites, run in this order (a failing suite does not stop the others):
          bystander spared), a fork bomb; each of its checks is one result
          line, then one that it ran to the end without a kernel complaint,
          and `e2fsck -fn` on the image (docs/reclaim.md).
+  sched-stress, powercut, corrupt-boot, randsys
+         The stress and fault suites (tests/stress.py, where each is
+         described): CPU load beside faulting and sleeping tasks; a power
+         cut after fsync, checked with debugfs, a second boot and e2fsck;
+         boots of randomly corrupted images; the random-syscall exerciser
+         with a fresh seed (STRESS_SEED=N replays a run's seeds).
   labs   The coursework labs (docs/labs/, tools/labs/lab.py check): for each
          lab, the full tree scores full marks with `make grade`, and the
          handout (`make handout`, built from copies of this build's objects,
@@ -120,6 +126,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tools"))
 sys.dont_write_bytecode = True       # no tools/__pycache__ in the source tree
 import qemu  # noqa: E402  (tools/qemu.py: builds every QEMU command line)
+# tests/stress.py (the stress and fault suites) uses this module's helpers
+# as "run", also when this file runs as __main__.
+sys.modules.setdefault("run", sys.modules[__name__])
+import stress  # noqa: E402
 
 TAIL_LINES = 40          # console lines shown when a suite fails
 
@@ -1546,6 +1556,10 @@ SUITES = {
     "exec-disk": suite_exec_disk,
     "fulldisk": suite_fulldisk,
     "mempressure": suite_mempressure,
+    "sched-stress": stress.suite_sched_stress,
+    "powercut": stress.suite_powercut,
+    "corrupt-boot": stress.suite_corrupt_boot,
+    "randsys": stress.suite_randsys,
     "labs": suite_labs,
     "e2fsck": suite_e2fsck,
 }

@@ -58,7 +58,8 @@ USER_TESTS := \
 	filemap_fuzz_test \
 	fulldisk_test \
 	dev_mmap_test \
-	mempressure_test
+	mempressure_test \
+	sched_stress_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must
@@ -76,6 +77,13 @@ USER_GDB := cow_gdb shared_gdb tour_gdb
 # Not on the image: they reach the guest on the program disk.
 USER_HOST := exec_persist
 
+# The stress suites' programs (tests/stress.py): fsfault from
+# user/stress/fsfault.c, and randsys, the random-syscall exerciser of
+# tests/exercisers/. Only on the stress image ($(B)/stress.img, in /stress),
+# never in /tests: they are driven by the harness, with arguments.
+USER_STRESS := fsfault randsys
+USER_SPROG  := $(addprefix $(UB)/stress/,$(USER_STRESS))
+
 # Benchmarks built from user/bench/NAME.c: not on the disk image; make
 # bench hands one to the make exec machinery (docs/testing.md).
 USER_BENCH := faultbench
@@ -88,7 +96,7 @@ USER_BPROG := $(addprefix $(UB)/bench/,$(USER_BENCH))
 USER_HPROG := $(addprefix $(UB)/host/,$(USER_HOST))
 
 .PHONY: user
-user: $(USER_PROGS) $(USER_GPROG) $(USER_BPROG) $(USER_HPROG)
+user: $(USER_PROGS) $(USER_GPROG) $(USER_BPROG) $(USER_HPROG) $(USER_SPROG)
 
 $(UB)/bin/%: user/%.c | $(B)/.deps-ok
 	@mkdir -p $(dir $@)
@@ -115,12 +123,22 @@ $(UB)/host/%: user/host/%.c | $(B)/.deps-ok
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
 
+$(UB)/stress/%: user/stress/%.c | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
+
+$(UB)/stress/randsys: tests/exercisers/randsys.c | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
+
 $(UB)/bench/%: user/bench/%.c | $(B)/.deps-ok
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
 
--include $(foreach p,$(USER_PROGS) $(USER_GPROG) $(USER_BPROG) $(USER_HPROG),$(dir $(p)).$(notdir $(p)).d)
+-include $(foreach p,$(USER_PROGS) $(USER_GPROG) $(USER_BPROG) $(USER_HPROG) $(USER_SPROG),$(dir $(p)).$(notdir $(p)).d)
 
 # Stage the programs into a root tree: $(call user_stage,ROOT). Used by the
 # Makefile's rootfs.stamp recipe after it has made the tree afresh.

@@ -239,9 +239,15 @@ struct inode *ext2_new_inode(struct inode *dir, umode_t mode)
 	if (ino < 0)
 		return ERR_PTR(ino);
 	inode = new_inode(sb, (unsigned long)ino);
-	if (!inode) {
+	if (PTR_ERR(inode) == -EBUSY) {
+		/* The bitmap called a cached, live inode free (a corrupted
+		 * disk). Its bit is set now, which is the truth: keep it. */
+		ext2_error(sb, "inode %ld is in use but its bitmap bit was clear", ino);
+		return ERR_PTR(-EIO);
+	}
+	if (IS_ERR(inode)) {
 		ext2_release_ino(sb, (unsigned long)ino, S_ISDIR(mode));
-		return ERR_PTR(-ENOMEM);
+		return inode;
 	}
 	ext2_init_new_inode(inode, dir, mode, group);
 	return inode;

@@ -309,7 +309,9 @@ void unlock_new_inode(struct inode *inode);
 /* A failed read of an I_NEW inode: drop it from the cache. */
 void iget_failed(struct inode *inode);
 /* Allocate an inode for a newly created file (not yet on disk), I_NEW
- * cleared, hashed under @ino. */
+ * cleared, hashed under @ino. Returns ERR_PTR(-ENOMEM), or
+ * ERR_PTR(-EBUSY) if an inode @ino of @sb is still cached (the
+ * filesystem's free map was wrong). */
 struct inode *new_inode(struct super_block *sb, unsigned long ino);
 /* The inode's fields changed: write them back at the next sync. */
 void mark_inode_dirty(struct inode *inode);
