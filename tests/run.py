@@ -126,10 +126,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tools"))
 sys.dont_write_bytecode = True       # no tools/__pycache__ in the source tree
 import qemu  # noqa: E402  (tools/qemu.py: builds every QEMU command line)
-# tests/stress.py (the stress and fault suites) uses this module's helpers
-# as "run", also when this file runs as __main__.
-sys.modules.setdefault("run", sys.modules[__name__])
-import stress  # noqa: E402
 
 TAIL_LINES = 40          # console lines shown when a suite fails
 
@@ -578,6 +574,52 @@ class ProgramOutput:
             self.failed.append(line)
         if m or line.startswith("# "):
             self.lines.append(line)
+
+
+class ExecOutput:
+    """Follows a boot of init's exec mode running a TAP program: its result
+    lines (passed to on_result(ok, name) as they come), its "# " lines
+    (passed to on_comment, else kept in .comments), the parsed closing
+    line (.tap, a KtestOutput) and init's faultline-exit-status (.status)."""
+
+    def __init__(self, on_result=None, on_comment=None):
+        self.on_result = on_result
+        self.on_comment = on_comment
+        self.tap = KtestOutput()
+        self.comments = []
+        self.status = None
+
+    def on_line(self, line):
+        m = qemu.INIT_STATUS.fullmatch(line)
+        if m:
+            self.status = int(m.group(1))
+            return
+        item = self.tap.parse(line)
+        if item and item[0] == "result" and self.on_result:
+            self.on_result(item[1], item[2])
+        elif item and item[0] == "diag" and self.on_comment:
+            self.on_comment(item[1])
+        elif item and item[0] == "diag":
+            self.comments.append(item[1])
+
+    def problems(self, run, prog="the program", want_status=0, want_tap=True):
+        """Why the boot (run, a Boot) was not a clean run of the program:
+        init did not power off, the program's exit status (unless
+        want_status is None), and (unless not want_tap) a closing line
+        that does not match the result lines seen."""
+        problems = []
+        if run.status != qemu.EXIT_POWEROFF:
+            problems.append(describe_status(run.status, run.timeout) +
+                            " (expected 1: init powers off)")
+        if self.status is None:
+            problems.append("init's faultline-exit-status line is missing")
+        elif want_status is not None and self.status != want_status:
+            problems.append(f"{prog}'s exit status is {self.status} (want {want_status})")
+        k = self.tap
+        if want_tap and (k.closing is None or k.closing != (k.passed, k.failed)):
+            problems.append(f"closing line {k.closing}, but {k.passed} ok and "
+                            f"{k.failed} not ok lines")
+        return problems
 
 
 def truncrace_boot(args, tag, switches):
@@ -1392,36 +1434,22 @@ def suite_fulldisk(args, tap):
     disk = image.with_name("fulldisk-run.img")
     subprocess.run(["cp", "--sparse=always", str(image), str(disk)], check=True)
 
-    out = KtestOutput()
-    state = {"written": None, "status": None}
+    out = ExecOutput(lambda ok, name: tap.result(ok, f"fulldisk: {name}"), say)
+    written = None
 
     def on_line(line):
+        nonlocal written
         m = FULLDISK_KEPT_LINE.fullmatch(line)
         if m and m.group(1) == FULLDISK_KEPT:
-            state["written"] = int(m.group(2))
-        m = qemu.INIT_STATUS.fullmatch(line)
-        if m:
-            state["status"] = int(m.group(1))
-        item = out.parse(line)
-        if item and item[0] == "result":
-            tap.result(item[1], f"fulldisk: {item[2]}")
-        elif item:
-            say(item[1])                   # the test's "# ..." diagnostics
+            written = int(m.group(2))
+        out.on_line(line)
 
     run = boot(args, "fulldisk", on_line, disk=disk, kernel=args.kernel,
                kargs=kernel_cmdline("init.mode=exec", args.kargs, "--",
                                     "/tests/fulldisk_test", "--keep", FULLDISK_KEPT))
     save_log(args, "fulldisk", run.console)
-    problems = []
-    if run.status != qemu.EXIT_POWEROFF:
-        problems.append(describe_status(run.status, run.timeout) +
-                        " (expected 1: init powers off)")
-    if state["status"] != 0:
-        problems.append(f"fulldisk_test's exit status is {state['status']} (want 0)")
-    if out.closing is None or out.closing != (out.passed, out.failed):
-        problems.append(f"closing line {out.closing}, but {out.passed} ok and "
-                        f"{out.failed} not ok lines")
-    if state["written"] is None:       # (a test that skipped never prints it)
+    problems = out.problems(run, "fulldisk_test")
+    if written is None:                # (a test that skipped never prints it)
         problems.append(f'no "# kept {FULLDISK_KEPT}: N pages written" line')
     for p in problems:
         diag(f"fulldisk: {p}")
@@ -1429,7 +1457,6 @@ def suite_fulldisk(args, tap):
         run.show_failure()
     tap.result(not problems, "fulldisk: the test ran to the end on the small image")
 
-    written = state["written"]
     data, said = debugfs_dump(disk, FULLDISK_KEPT, args.timeout)
     same = written is not None and data == fulldisk_expected(written)
     if not same:
@@ -1476,34 +1503,15 @@ def suite_mempressure(args, tap):
     disk = image.with_name("mempressure-run.img")
     subprocess.run(["cp", "--sparse=always", str(image), str(disk)], check=True)
     small = argparse.Namespace(**{**vars(args), "mem": MEMPRESSURE_MEM})
-    out = KtestOutput()
-    state = {"status": None}
-
-    def on_line(line):
-        m = qemu.INIT_STATUS.fullmatch(line)
-        if m:
-            state["status"] = int(m.group(1))
-        item = out.parse(line)
-        if item and item[0] == "result":
-            tap.result(item[1], f"mempressure: {item[2]}")
-        elif item:
-            say(item[1])                   # the test's "# ..." diagnostics
+    out = ExecOutput(lambda ok, name: tap.result(ok, f"mempressure: {name}"), say)
 
     # ~25 s on an idle host; a loaded one may take several times that.
-    run = boot(small, "mempressure", on_line, disk=disk, kernel=args.kernel,
+    run = boot(small, "mempressure", out.on_line, disk=disk, kernel=args.kernel,
                timeout=max(args.timeout, 300),
                kargs=kernel_cmdline("init.mode=exec", args.kargs, "--",
                                     MEMPRESSURE_PROG, *MEMPRESSURE_ARGS))
     save_log(args, "mempressure", run.console)
-    problems = []
-    if run.status != qemu.EXIT_POWEROFF:
-        problems.append(describe_status(run.status, run.timeout) +
-                        " (expected 1: init powers off)")
-    if state["status"] != 0:
-        problems.append(f"mempressure_test's exit status is {state['status']} (want 0)")
-    if out.closing is None or out.closing != (out.passed, out.failed):
-        problems.append(f"closing line {out.closing}, but {out.passed} ok and "
-                        f"{out.failed} not ok lines")
+    problems = out.problems(run, "mempressure_test")
     bad = [line for line in run.console if any(b in line for b in MEMPRESSURE_BAD)]
     if bad:
         problems.append("the kernel complained:")
@@ -1539,6 +1547,13 @@ def prepare_disk(args):
 
 
 # ---- main --------------------------------------------------------------------
+
+# tests/stress.py (the stress and fault suites) uses this module's helpers
+# as "run", also when this file runs as __main__; imported here, once all
+# of them are defined.
+sys.modules.setdefault("run", sys.modules[__name__])
+import stress  # noqa: E402
+
 
 # The suites, in the order they run.
 SUITES = {

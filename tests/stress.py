@@ -125,43 +125,13 @@ def trouble(console, allow_designed_panic=False):
     return found
 
 
-class ExecOutput:
-    """Follows a boot of init's exec mode: the program's TAP lines (passed
-    to on_result as they come), its "# " lines, the closing line and init's
-    faultline-exit-status line."""
-
-    def __init__(self, on_result=None):
-        self.on_result = on_result
-        self.ktap = harness.KtestOutput()
-        self.comments = []
-        self.status = None
-
-    def on_line(self, line):
-        m = qemu.INIT_STATUS.fullmatch(line)
-        if m:
-            self.status = int(m.group(1))
-            return
-        item = self.ktap.parse(line)
-        if item and item[0] == "result" and self.on_result:
-            self.on_result(item[1], item[2])
-        elif item:
-            self.comments.append(item[1])
+class ExecOutput(harness.ExecOutput):
+    """harness.ExecOutput (the program's TAP lines and init's status line),
+    plus the stress suites' verdict on the whole boot."""
 
     def problems(self, run, want_status=0, want_tap=True):
         """Why the boot did not end as a clean run of the program."""
-        problems = []
-        if run.status != qemu.EXIT_POWEROFF:
-            problems.append(harness.describe_status(run.status, run.timeout) +
-                            " (expected 1: init powers off)")
-        if self.status is None:
-            problems.append("init's faultline-exit-status line is missing")
-        elif want_status is not None and self.status != want_status:
-            problems.append(f"the program's exit status is {self.status} "
-                            f"(want {want_status})")
-        k = self.ktap
-        if want_tap and (k.closing is None or k.closing != (k.passed, k.failed)):
-            problems.append(f"closing line {k.closing}, but {k.passed} ok and "
-                            f"{k.failed} not ok lines")
+        problems = super().problems(run, "the program", want_status, want_tap)
         bad = trouble(run.console)
         if bad:
             problems.append("the kernel reported trouble: " + "; ".join(bad[:5]))
