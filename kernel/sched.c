@@ -5,7 +5,9 @@
  * running task is not on it. A task runs until it sleeps, yields, exits, or
  * uses up its slice (SCHED_SLICE_TICKS ticks), when the timer interrupt
  * asks for a reschedule and the interrupt's exit path preempts it, if it
- * holds no spinlock. The idle task runs when run_queue is empty.
+ * holds no spinlock. A preempted task goes back on run_queue whatever its
+ * state: a preemption is not a sleep (__schedule; docs/locking.md,
+ * "Sleeping and waking"). The idle task runs when run_queue is empty.
  *
  * Locks (see docs/locking.md):
  *   rq_lock (irqsave)       run_queue, every task's state/on_rq/on_cpu/slice
