@@ -88,8 +88,9 @@ Suites, run in this order (a failing suite does not stop the others):
   e2fsck After the boots: `e2fsck -fn` on the vda image they used must find
          the filesystem clean (one result line).
   diagnostics  Last, one result: no boot printed a hung-task report
-         (every PVH boot runs the detector with hung_task_timeout_secs=20)
-         or a soft-lockup report, except the hangdiag boots, which hang on
+         (every PVH boot runs the detector with hung_task_timeout_secs=20),
+         a soft-lockup report or the allocator's warning of a sleeping
+         allocation in atomic context, except the hangdiag boots, which hang on
          purpose. A boot that times out prints every task's kernel stack,
          read through QEMU's GDB stub, before it is killed.
 
@@ -341,13 +342,15 @@ def show_stack_dump(tag, timeout, dump):
 
 def check_hang_reports(tap):
     """One closing result: no boot (but those that hang on purpose) printed
-    a hung-task or soft-lockup report. Suites may pass while a task sat
+    a hung-task or soft-lockup report, or an allocation warning that would
+    have slept in atomic context. Suites may pass while a task sat
     blocked for 20 s; this makes such a near-hang a failure, with its
     report (the backtrace is in that suite's log, build/test-logs/)."""
     for tag, line in hang_reports:
         diag(f"diagnostics: boot '{tag}': {line}")
-    tap.result(not hang_reports, "diagnostics: no boot reported a hung task "
-                                 "or a soft lockup")
+    tap.result(not hang_reports, "diagnostics: no boot reported a hung task, "
+                                 "a soft lockup or a sleeping allocation in "
+                                 "atomic context")
 
 
 def kernel_cmdline(*words):
@@ -732,10 +735,13 @@ def suite_oops(args, tap):
 # Every PVH test boot runs the hung-task detector with this timeout (the
 # kernel's default is 30 s), well inside the boots' own time limits, so a
 # task stuck in D state is reported, with its backtrace, before the boot
-# times out. A report, or a soft-lockup report, in any boot that does not
-# hang on purpose fails the closing "diagnostics" check (check_hang_reports).
+# times out. A report, a soft-lockup report, or the allocator's warning of a
+# sleeping allocation where sleeping is not allowed (a would-be deadlock,
+# mm/page_alloc.c), in any boot that does not hang on purpose, fails the
+# closing "diagnostics" check (check_hang_reports).
 TEST_HUNG_TASK_TIMEOUT = 20
-HANG_REPORT = re.compile(r"INFO: task \S+ blocked for more than|BUG: soft lockup")
+HANG_REPORT = re.compile(r"INFO: task \S+ blocked for more than|BUG: soft lockup|"
+                         r"a sleeping allocation .* where sleeping is not allowed")
 hang_reports = []           # (boot tag, console line) of every unexpected report
 
 # The hangdiag suite: the demo boot's timeout (the detector reports after 2
