@@ -98,45 +98,37 @@ USER_HPROG := $(addprefix $(UB)/host/,$(USER_HOST))
 .PHONY: user
 user: $(USER_PROGS) $(USER_GPROG) $(USER_BPROG) $(USER_HPROG) $(USER_SPROG)
 
-$(UB)/bin/%: user/%.c | $(B)/.deps-ok
+# Every user program compiles the same way: musl, static, with a
+# dependency file beside it.
+define musl_cc
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
+endef
+
+$(UB)/bin/%: user/%.c | $(B)/.deps-ok
+	$(musl_cc)
 
 $(UB)/bin/%: user/bin/%.c | $(B)/.deps-ok
-	@mkdir -p $(dir $@)
-	@echo "  MUSLCC  $<"
-	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
+	$(musl_cc)
 
 $(UB)/tests/%: user/tests/%.c | $(B)/.deps-ok
-	@mkdir -p $(dir $@)
-	@echo "  MUSLCC  $<"
-	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
+	$(musl_cc)
 
 $(UB)/gdb/%: user/gdb/%.c | $(B)/.deps-ok
-	@mkdir -p $(dir $@)
-	@echo "  MUSLCC  $<"
-	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
+	$(musl_cc)
 
 $(UB)/host/%: user/host/%.c | $(B)/.deps-ok
-	@mkdir -p $(dir $@)
-	@echo "  MUSLCC  $<"
-	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
+	$(musl_cc)
 
 $(UB)/stress/%: user/stress/%.c | $(B)/.deps-ok
-	@mkdir -p $(dir $@)
-	@echo "  MUSLCC  $<"
-	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
+	$(musl_cc)
 
 $(UB)/stress/randsys: tests/exercisers/randsys.c | $(B)/.deps-ok
-	@mkdir -p $(dir $@)
-	@echo "  MUSLCC  $<"
-	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
+	$(musl_cc)
 
 $(UB)/bench/%: user/bench/%.c | $(B)/.deps-ok
-	@mkdir -p $(dir $@)
-	@echo "  MUSLCC  $<"
-	@$(USER_CC) $(USER_CFLAGS) -MD -MP -MF $(dir $@).$(notdir $@).d $< -o $@
+	$(musl_cc)
 
 -include $(foreach p,$(USER_PROGS) $(USER_GPROG) $(USER_BPROG) $(USER_HPROG) $(USER_SPROG),$(dir $(p)).$(notdir $(p)).d)
 

@@ -46,7 +46,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tap.h"
+#include "testutil.h"
 
 #define MAX_FILES	16
 #define CHUNK_MAX	6000		/* bytes appended to a file per round */
@@ -70,23 +70,6 @@ static void fill(unsigned char *buf, unsigned int n, uint64_t off, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		buf[i] = fsfault_byte(n, off + i);
-}
-
-static int write_full(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= w;
-	}
-	return 0;
 }
 
 static int fsync_path(const char *path)
@@ -140,14 +123,14 @@ static int do_write(const char *dir, unsigned int nfiles, unsigned long rounds)
 			len = 1 + (r * 7919 + i * 104729) % CHUNK_MAX;
 			fill(buf, i, size[i], len);
 			snprintf(path, sizeof(path), "%s/f%u", dir, i);
-			if (write_full(fd[i], buf, len) != 0)
+			if (write_all(fd[i], buf, len) != 0)
 				die("write", path);
 			size[i] += len;
 		}
 		/* Churn: a file made and removed each round, never synced. */
 		snprintf(path, sizeof(path), "%s/tmp%lu", dir, r);
 		tmp = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (tmp < 0 || write_full(tmp, buf, 3000) != 0 || close(tmp) != 0)
+		if (tmp < 0 || write_all(tmp, buf, 3000) != 0 || close(tmp) != 0)
 			die("scratch file", path);
 		if (r > 1) {
 			snprintf(path, sizeof(path), "%s/tmp%lu", dir, r - 1);
@@ -345,7 +328,7 @@ static const char *probe_write(void)
 	fd = open(name, O_RDWR | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
 		snprintf(why, sizeof(why), "create: %s", strerror(errno));
-	else if (write_full(fd, buf, sizeof(buf)) != 0)
+	else if (write_all(fd, buf, sizeof(buf)) != 0)
 		snprintf(why, sizeof(why), "write: %s", strerror(errno));
 	else if (fsync(fd) != 0)
 		snprintf(why, sizeof(why), "fsync: %s", strerror(errno));
