@@ -555,41 +555,20 @@ TRUNCRACE_DELAY = "fault_delay=5"
 TRUNCRACE_NO_GUARD = "truncate_guard=0"
 
 
-class ProgramOutput:
-    """The TAP lines of one program run by init's exec mode, and init's
-    faultline-exit-status line."""
-
-    def __init__(self):
-        self.lines = []                  # the program's result and # lines
-        self.failed = []                 # its "not ok" lines
-        self.closing = None
-        self.status = None
-
-    def on_line(self, line):
-        m = qemu.INIT_STATUS.fullmatch(line)
-        if m:
-            self.status = int(m.group(1))
-            return
-        if KTEST_CLOSING.fullmatch(line):
-            self.closing = line
-        m = KTEST_RESULT.fullmatch(line)
-        if m and m.group(1) == "not ok":
-            self.failed.append(line)
-        if m or line.startswith("# "):
-            self.lines.append(line)
-
-
 class ExecOutput:
     """Follows a boot of init's exec mode running a TAP program: its result
     lines (passed to on_result(ok, name) as they come), its "# " lines
-    (passed to on_comment, else kept in .comments), the parsed closing
-    line (.tap, a KtestOutput) and init's faultline-exit-status (.status)."""
+    (passed to on_comment, else kept in .comments), both kept as printed in
+    .lines (and the "not ok" ones in .failed), the parsed closing line
+    (.tap, a KtestOutput) and init's faultline-exit-status (.status)."""
 
     def __init__(self, on_result=None, on_comment=None):
         self.on_result = on_result
         self.on_comment = on_comment
         self.tap = KtestOutput()
         self.comments = []
+        self.lines = []
+        self.failed = []
         self.status = None
 
     def on_line(self, line):
@@ -598,6 +577,10 @@ class ExecOutput:
             self.status = int(m.group(1))
             return
         item = self.tap.parse(line)
+        if item:
+            self.lines.append(line)
+        if item and item[0] == "result" and not item[1]:
+            self.failed.append(line)
         if item and item[0] == "result" and self.on_result:
             self.on_result(item[1], item[2])
         elif item and item[0] == "diag" and self.on_comment:
@@ -627,8 +610,8 @@ class ExecOutput:
 
 def truncrace_boot(args, tag, switches):
     """Boot once running only the race test with the given kernel
-    switches; returns (Boot, ProgramOutput)."""
-    out = ProgramOutput()
+    switches; returns (Boot, ExecOutput)."""
+    out = ExecOutput()
     run = boot(args, tag, out.on_line, kernel=args.kernel,
                kargs=kernel_cmdline("init.mode=exec", switches, args.kargs,
                                     "--", TRUNCRACE_PROG))
@@ -650,7 +633,7 @@ def suite_truncrace(args, tap):
     and be caught without it."""
     run, out = truncrace_boot(args, "truncrace-guard", TRUNCRACE_DELAY)
     ok = run.status == qemu.EXIT_POWEROFF and out.status == 0 \
-        and out.closing is not None
+        and out.tap.closing is not None
     if not ok:
         truncrace_failure(run, out,
                           f"{describe_status(run.status, run.timeout)}, "
@@ -663,7 +646,7 @@ def suite_truncrace(args, tap):
                                              TRUNCRACE_NO_GUARD))
     caught = [line for line in out.failed if TRUNCRACE_CHECK in line]
     ok = run.status == qemu.EXIT_POWEROFF and out.status == 1 \
-        and out.closing is not None and caught and \
+        and out.tap.closing is not None and caught and \
         len(caught) == len(out.failed)
     if ok:
         diag(f"truncrace: with {TRUNCRACE_NO_GUARD} the test caught the "
@@ -1427,18 +1410,28 @@ def fulldisk_expected(written):
     return bytes(out)
 
 
+def fresh_copy(args, image_name, copy_name, suite):
+    """A fresh sparse copy of build/IMAGE_NAME named COPY_NAME, for one
+    boot to change; None (with a diagnostic) if `make test` has not made
+    the image."""
+    image = Path(args.kernel).resolve().parent / image_name
+    if not image.is_file():
+        diag(f"{suite}: {image} does not exist (`make test` makes it)")
+        return None
+    disk = image.with_name(copy_name)
+    subprocess.run(["cp", "--sparse=always", str(image), str(disk)], check=True)
+    return disk
+
+
 def suite_fulldisk(args, tap):
     """Stores through a shared mapping on a full disk: SIGBUS at the store
     that needs a block the disk does not have, nothing written before lost
     (->page_mkwrite reserves blocks; docs/ext2.md). A fresh copy of the
     small image each run."""
-    image = Path(args.kernel).resolve().parent / "fulldisk.img"
-    if not image.is_file():
-        diag(f"fulldisk: {image} does not exist (`make test` makes it)")
+    disk = fresh_copy(args, "fulldisk.img", "fulldisk-run.img", "fulldisk")
+    if disk is None:
         tap.result(False, "fulldisk: the small image exists")
         return
-    disk = image.with_name("fulldisk-run.img")
-    subprocess.run(["cp", "--sparse=always", str(image), str(disk)], check=True)
 
     out = ExecOutput(lambda ok, name: tap.result(ok, f"fulldisk: {name}"), say)
     written = None
@@ -1501,13 +1494,10 @@ def suite_mempressure(args, tap):
     machine: no error from read() or write(), no wrong byte, the hog
     OOM-killed and a bystander spared, the bomb ended by EAGAIN/ENOMEM and
     killed, the machine working afterwards, the disk clean."""
-    image = Path(args.kernel).resolve().parent / "mempressure.img"
-    if not image.is_file():
-        diag(f"mempressure: {image} does not exist (`make test` makes it)")
+    disk = fresh_copy(args, "mempressure.img", "mempressure-run.img", "mempressure")
+    if disk is None:
         tap.result(False, "mempressure: the image exists")
         return
-    disk = image.with_name("mempressure-run.img")
-    subprocess.run(["cp", "--sparse=always", str(image), str(disk)], check=True)
     small = argparse.Namespace(**{**vars(args), "mem": MEMPRESSURE_MEM})
     out = ExecOutput(lambda ok, name: tap.result(ok, f"mempressure: {name}"), say)
 

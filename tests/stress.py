@@ -97,14 +97,8 @@ def suite_rng(name):
 
 def fresh_disk(args, tag):
     """A fresh copy of build/stress.img for one boot, or None (with a
-    failed result line) if the image is missing."""
-    image = Path(args.kernel).resolve().parent / STRESS_IMAGE
-    if not image.is_file():
-        harness.diag(f"{tag}: {image} does not exist (`make test` makes it)")
-        return None
-    disk = image.with_name(f"{tag}-disk.img")
-    subprocess.run(["cp", "--sparse=always", str(image), str(disk)], check=True)
-    return disk
+    diagnostic) if the image is missing."""
+    return harness.fresh_copy(args, STRESS_IMAGE, f"{tag}-disk.img", tag)
 
 
 def exec_kargs(args, *prog):
