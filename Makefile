@@ -63,6 +63,7 @@ KERNEL_SRCS := \
 	kernel/ktest.c \
 	kernel/spinlock.c \
 	kernel/sched.c \
+	kernel/smp.c \
 	kernel/wait.c \
 	kernel/watchdog.c \
 	kernel/hung_task.c \
