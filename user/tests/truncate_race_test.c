@@ -33,9 +33,26 @@
  * fault path's truncate_count recheck is off and it must catch lost
  * stores (exit 1). Bounded by iterations: about 2 s on the host and
  * under TCG.
+ *
+ * "truncate_race_test threads SECONDS" is the same race between two
+ * threads of one process, each pinned to a CPU of its own (the first two
+ * it may run on), with no pauses and no fault_delay: the window is the
+ * real one, a few hundred instructions of the fault path between the
+ * page's lookup and its PTE, and only CPUs running in parallel can hit
+ * it. The truncater cycles for SECONDS, spinning a random 0-400 us
+ * between cycles (some land inside a fault, some leave quiet windows for
+ * the checks); the result lines
+ * are the same as above, and a diagnostic reports how many lost stores
+ * per second the checks caught. On two CPUs with truncate_guard=0 the
+ * race is caught; with the guard, never.
  */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "filemap.h"
 
@@ -48,6 +65,8 @@
 #define MIN_VERIFIED	100	/* clean windows needed to trust a pass */
 #define NREPORT		5	/* lost stores described in detail */
 #define PAGE_TURN	256	/* clean windows on a page before the next */
+#define THREADS_SECONDS	3.0	/* threads mode: how long the truncater cycles */
+#define SPIN_MAX_US	400	/* threads mode: longest spin between cycles */
 
 struct lost {
 	long iter;
@@ -166,23 +185,115 @@ static void show_vmstat(const char *when)
 			tap_diag("%s: /proc/vmstat %s", when, line);
 }
 
-int main(void)
+static double now_seconds(void)
 {
-	char dir[64];
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * The n-th CPU in @set (counting from 0), or -1 if it holds fewer.
+ */
+static int nth_cpu(const cpu_set_t *set, int n)
+{
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, set) && n-- == 0)
+			return cpu;
+	return -1;
+}
+
+/* Pin the calling thread to @cpu; false if it cannot be (cpu < 0). */
+static bool pin_to_cpu(int cpu)
+{
+	cpu_set_t one;
+
+	if (cpu < 0)
+		return false;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	return sched_setaffinity(0, sizeof(one), &one) == 0;
+}
+
+struct storer {
 	struct race *r;
+	int fd;
+	int cpu;
+	bool pinned;
+	int status;
+};
+
+static void *storer_thread(void *arg)
+{
+	struct storer *st = arg;
+
+	st->pinned = pin_to_cpu(st->cpu);
+	st->status = child(st->r, st->fd);
+	return NULL;
+}
+
+/* The race between two threads on two CPUs (see the top of the file). */
+static void threads_mode(struct race *r, int fd, double seconds)
+{
+	struct storer st = { .r = r, .fd = fd, .cpu = -1, .status = -1 };
+	cpu_set_t allowed;
+	int cpu = -1;
+	bool pinned;
+	pthread_t storer;
+	long cycles = 0;
+	int errors = 0;
 	unsigned long x = 88172645463325252UL;
-	int fd, errors = 0, status;
+	double start, elapsed;
+
+	/* The first two CPUs the process may use, before either thread
+	 * narrows its own set (a new thread inherits its creator's). */
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0) {
+		cpu = nth_cpu(&allowed, 0);
+		st.cpu = nth_cpu(&allowed, 1);
+	}
+	pinned = pin_to_cpu(cpu);
+	REQUIRE(pthread_create(&storer, NULL, storer_thread, &st) == 0,
+		"start the storing thread");
+	start = now_seconds();
+	do {
+		double until;
+
+		truncate_cycle(r, fd, &errors);
+		cycles++;
+		/* A spin of 0-SPIN_MAX_US between cycles: some truncates land
+		 * inside the storer's fault, others leave it quiet windows for
+		 * the checks. Spinning, not sleeping: a sleep ends on a tick. */
+		until = now_seconds() + (double)(next_rand(&x) % SPIN_MAX_US) / 1e6;
+		while ((elapsed = now_seconds()) < until)
+			;
+	} while ((elapsed = now_seconds() - start) < seconds);
+	__atomic_store_n(&r->done, 1, __ATOMIC_SEQ_CST);
+	REQUIRE(pthread_join(storer, NULL) == 0, "join the storing thread");
+	show_vmstat("after");
+
+	CHECK_EQ(errors, 0, "%ld truncate cycles (to 0 and back to %d pages) "
+		 "in %.1f s, every ftruncate succeeded", cycles, NPAGES, elapsed);
+	CHECK_EQ(st.status, 0, "the storing thread finished");
+	if (pinned && st.pinned)
+		tap_diag("threads: truncater on CPU %d, storer on CPU %d", cpu, st.cpu);
+	else
+		tap_diag("threads: not pinned to two CPUs (one CPU only?): both "
+			 "where the scheduler puts them");
+	tap_diag("storer: %ld store+pread tries, %ld with no truncate "
+		 "overlapping, %ld SIGBUS", r->iterations, r->verified,
+		 r->sigbus);
+	tap_diag("lost stores caught: %ld in %.1f s, %.2f per second",
+		 r->lost, elapsed, (double)r->lost / elapsed);
+}
+
+/* The race between a parent and a forked child (see the top of the file). */
+static void fork_mode(struct race *r, int fd)
+{
+	unsigned long x = 88172645463325252UL;
+	int errors = 0, status;
 	pid_t pid;
 
-	REQUIRE(enter_scratch_dir("truncate_race_test", dir, sizeof(dir)) == 0,
-		"make a scratch directory");
-	fd = make_file("race", NPAGES * PAGE_SIZE, 40);
-	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	REQUIRE(fd >= 0 && r != MAP_FAILED, "a %d-page file and shared "
-		"anonymous memory for the counts", NPAGES);
-	show_vmstat("before");
-	fflush(stdout);
 	pid = fork();
 	if (pid == 0)
 		_exit(child(r, fd));
@@ -206,6 +317,33 @@ int main(void)
 	tap_diag("child: %ld store+pread tries, %ld with no truncate "
 		 "overlapping, %ld SIGBUS", r->iterations, r->verified,
 		 r->sigbus);
+}
+
+int main(int argc, char **argv)
+{
+	char dir[64];
+	struct race *r;
+	int fd;
+	bool threads = argc > 1 && strcmp(argv[1], "threads") == 0;
+
+	if (argc > 1 && (!threads || argc > 3)) {
+		fprintf(stderr, "usage: truncate_race_test [threads [SECONDS]]\n");
+		return 2;
+	}
+	REQUIRE(enter_scratch_dir("truncate_race_test", dir, sizeof(dir)) == 0,
+		"make a scratch directory");
+	fd = make_file("race", NPAGES * PAGE_SIZE, 40);
+	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	REQUIRE(fd >= 0 && r != MAP_FAILED, "a %d-page file and shared "
+		"anonymous memory for the counts", NPAGES);
+	show_vmstat("before");
+	fflush(stdout);
+	if (threads)
+		threads_mode(r, fd, argc > 2 ? atof(argv[2]) : THREADS_SECONDS);
+	else
+		fork_mode(r, fd);
+
 	CHECK(r->verified >= MIN_VERIFIED, "at least %d tries had no truncate "
 	      "overlapping (got %ld)", MIN_VERIFIED, r->verified);
 	for (long i = 0; i < r->lost && i < NREPORT; i++)
