@@ -1058,7 +1058,8 @@ def suite_gdb_cow(args, tap):
 
     user/gdb/cow_gdb writes a private page at COW_ADDR, forks, and writes
     it again in the parent while the child still maps it. GDB stops in
-    do_wp_page for that address (fl-break-fault), checks with fl-pte that
+    do_wp_page for that address in the process named cow_gdb
+    (fl-break-fault by name), checks with fl-pte that
     the PTE is present and read-only and with fl-page that the page is
     mapped twice, runs the fault to its end (finish), and checks that the
     parent's PTE now maps a new frame, writable and dirty, mapped once,
@@ -1067,7 +1068,7 @@ def suite_gdb_cow(args, tap):
     """
     mark, addr = GdbRun.mark, f"{COW_ADDR:#x}"
     run = GdbRun(args, tap, "gdb-cow", "cow_gdb", [
-        f"fl-break-fault - {addr} -at do_wp_page",
+        f"fl-break-fault cow_gdb {addr} -at do_wp_page",
         "continue",
         mark("stopped"), "bt 4",
         mark("ps"), "fl-ps",

@@ -430,16 +430,36 @@ panic or with the console lost."""
 
 # ---- fl-break-fault ------------------------------------------------------------
 
-def current_pid_expr():
-    """A GDB expression for current->pid. In kernel mode the GS base points
-    at the CPU's struct cpu_local, so the expression is right on any CPU;
-    if QEMU does not show GDB that register, CPU 0's entry is used."""
+def current_expr(field):
+    """A GDB expression for current->FIELD. In kernel mode the GS base
+    points at the CPU's struct cpu_local, so the expression is right on
+    any CPU; if QEMU does not show GDB that register, CPU 0's entry is
+    used."""
     try:
         if gdb.parse_and_eval("$gs_base").type.code != gdb.TYPE_CODE_VOID:
-            return "((struct cpu_local *)$gs_base)->current_task->pid"
+            return f"((struct cpu_local *)$gs_base)->current_task->{field}"
     except gdb.error:
         pass
-    return "cpu_locals[0].current_task->pid"
+    return f"cpu_locals[0].current_task->{field}"
+
+
+def current_pid_expr():
+    return current_expr("pid")
+
+
+# A task's comm holds TASK_COMM_LEN - 1 characters of its program's name.
+COMM_CHARS = 15
+
+
+def parse_who(word):
+    """fl-break-fault's process argument: ("pid", N) for a number (or a
+    GDB expression starting with a digit, $ or a parenthesis), else
+    ("comm", NAME) for a process name as ps shows it."""
+    if word[0].isdigit() or word[0] in "$(":
+        return "pid", k.to_int(word)
+    if '"' in word or "\\" in word:
+        k.fail(f"fl-break-fault: {word!r} is not a process name")
+    return "comm", word[:COMM_CHARS]
 
 
 def function_args(name):
@@ -467,15 +487,17 @@ ARG_REGS = ["$rdi", "$rsi", "$rdx", "$rcx", "$r8", "$r9"]
 class FlBreakFault(FlCommand):
     """Break in the page-fault path for one process and/or one address.
 
-Usage: fl-break-fault [PID] [ADDR] [-at FUNCTION]
+Usage: fl-break-fault [PID|NAME] [ADDR] [-at FUNCTION]
 
 Sets a conditional breakpoint on FUNCTION (default handle_mm_fault, which
 every user page fault goes through; do_wp_page, do_anonymous_page,
 wp_page_copy, ... work too: any function with a `struct vm_fault *vmf`
-or an `address` argument). With PID it stops only in that process, with
-ADDR only for a fault in the page of ADDR. A lone argument is an ADDR if
-it is written in hex (0x...) or is 65536 or more, else a PID; write - for
-"any PID" (fl-break-fault - 0x5a5a0000).
+or an `address` argument). With PID it stops only in that process; with
+NAME (the program's name as fl-ps shows it, e.g. cow_test) only in tasks
+of that name, so you need not know the pid in advance; with ADDR only for
+a fault in the page of ADDR. A lone argument is an ADDR if it is written
+in hex (0x...) or is 65536 or more, a PID if it is another number, else a
+NAME; write - for "any process" (fl-break-fault - 0x5a5a0000).
 
 The breakpoint is on FUNCTION's first instruction, and an ADDR condition
 reads the argument's register there. When a callee is inlined at that
@@ -492,7 +514,7 @@ kernel's `current`."""
         super().__init__("fl-break-fault", gdb.COMMAND_BREAKPOINTS)
 
     def run(self, arg):
-        usage = "fl-break-fault [PID] [ADDR] [-at FUNCTION]"
+        usage = "fl-break-fault [PID|NAME] [ADDR] [-at FUNCTION]"
         argv = gdb.string_to_argv(arg)
         func = "handle_mm_fault"
         if "-at" in argv:
@@ -503,19 +525,20 @@ kernel's `current`."""
             del argv[i:i + 2]
         if len(argv) > 2:
             k.fail(f"usage: {usage}")
-        pid = addr = None
+        who = addr = None
         if len(argv) == 2:
-            pid = None if argv[0] in ANY else k.to_int(argv[0])
+            who = None if argv[0] in ANY else parse_who(argv[0])
             addr = None if argv[1] in ANY else k.to_int(argv[1])
         elif len(argv) == 1 and argv[0] not in ANY:
-            v = k.to_int(argv[0])
-            if argv[0].lower().startswith("0x") or v >= 65536:
-                addr = v
-            else:
-                pid = v
+            who = parse_who(argv[0])
+            if who[0] == "pid" and (argv[0].lower().startswith("0x") or
+                                    who[1] >= 65536):
+                who, addr = None, who[1]
         conds = []
-        if pid is not None:
-            conds.append(f"{current_pid_expr()} == {pid}")
+        if who and who[0] == "pid":
+            conds.append(f"{current_pid_expr()} == {who[1]}")
+        elif who:
+            conds.append(f'$_streq({current_expr("comm")}, "{who[1]}")')
         args = function_args(func)      # also checks that it exists
         if addr is not None:
             # The condition reads the argument's register at the very
