@@ -86,7 +86,7 @@ USER_SPROG  := $(addprefix $(UB)/stress/,$(USER_STRESS))
 
 # Benchmarks built from user/bench/NAME.c: not on the disk image; make
 # bench hands one to the make exec machinery (docs/testing.md).
-USER_BENCH := faultbench
+USER_BENCH := faultbench smpbench
 
 USER_BINS  := $(addprefix $(UB)/bin/,$(USER_CORE) $(USER_UTILS))
 USER_TPROG := $(addprefix $(UB)/tests/,$(USER_TESTS))
@@ -193,6 +193,15 @@ BENCH_ARGS ?=
 .PHONY: bench bench-linux
 bench: $(B)/kernel.elf $(EXEC_DISK) $(UB)/bench/faultbench
 	$(call exec_prog,$(UB)/bench/faultbench,$(BENCH_ARGS))
+
+# make bench-smp: smpbench (user/bench/smpbench.c) on SMP=1, then on
+# SMP=2: how much faster two independent processes run with two CPUs,
+# CPU-bound and faulting. BENCH_ARGS="-j JOBS -r ROUNDS -s SCALE".
+.PHONY: bench-smp
+bench-smp: $(B)/kernel.elf $(EXEC_DISK) $(UB)/bench/smpbench
+	@for n in 1 2; do echo "== SMP=$$n"; \
+	$(MAKE) --no-print-directory exec PROG=$(UB)/bench/smpbench ARGS="$(BENCH_ARGS)" \
+		SMP=$$n || exit 1; done
 
 bench-linux: $(UB)/bench/faultbench
 	@tmp=$$(mktemp -d $(abspath $(B))/bench-linux.XXXXXX) && cd $$tmp && \
