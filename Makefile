@@ -33,6 +33,7 @@ ARCH_SRCS := \
 	arch/x86_64/boot.asm \
 	arch/x86_64/entry.asm \
 	arch/x86_64/switch.asm \
+	arch/x86_64/trampoline.asm \
 	arch/x86_64/bootinfo.c \
 	arch/x86_64/cpu.c \
 	arch/x86_64/traps.c \
@@ -40,6 +41,7 @@ ARCH_SRCS := \
 	arch/x86_64/extable.c \
 	arch/x86_64/serial.c \
 	arch/x86_64/apic.c \
+	arch/x86_64/smpboot.c \
 	arch/x86_64/ioapic.c \
 	arch/x86_64/time.c \
 	arch/x86_64/mm_init.c \

@@ -16,6 +16,7 @@
 #include <kernel/signal.h>
 #include <kernel/sched.h>
 #include <kernel/sections.h>
+#include <kernel/smp.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
 #include <kernel/watchdog.h>
@@ -243,8 +244,10 @@ void kmain(u32 magic, u64 info)
 	if (kernel_param("crash"))
 		crash_test(kernel_param("crash"));
 
-	/* 7. Tasks: this context becomes the idle task; kernel_init does the rest. */
+	/* 7. Tasks: this context becomes the idle task; the other CPUs come
+	 * up and idle (docs/smp.md); kernel_init does the rest. */
 	sched_init();
+	smp_init();
 	if (!kthread_run(kernel_init, NULL, "kernel_init"))
 		panic("cannot create kernel_init");
 	cpu_idle();

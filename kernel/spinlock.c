@@ -10,22 +10,25 @@
 #include <asm/percpu.h>
 #include <asm/processor.h>
 
+/* One %gs-relative instruction each (asm/percpu.h): a task preempted and
+ * migrated between reading "its CPU" and the increment would otherwise
+ * count on the CPU it left. */
 void preempt_disable(void)
 {
-	this_cpu()->preempt_count++;
+	this_cpu_add32(preempt_count, 1);
 	barrier();
 }
 
 void preempt_enable(void)
 {
 	barrier();
-	ASSERT(this_cpu()->preempt_count > 0);
-	this_cpu()->preempt_count--;
+	ASSERT(this_cpu_read(preempt_count) > 0);
+	this_cpu_add32(preempt_count, -1);
 }
 
 int preempt_count(void)
 {
-	return this_cpu()->preempt_count;
+	return this_cpu_read(preempt_count);
 }
 
 void spin_lock_init(spinlock_t *lock, const char *name)

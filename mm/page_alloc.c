@@ -165,7 +165,7 @@ static bool current_dying(void)
 
 static unsigned long alloc_reserve(gfp_t gfp)
 {
-	if (this_cpu()->irq_depth)
+	if (this_cpu_read(irq_depth))
 		return (gfp & __GFP_HIGH) ? zone.min_wmark / 2 : zone.min_wmark;
 	if (current_is_flusher())
 		return 0;
@@ -180,7 +180,7 @@ static bool alloc_may_sleep(gfp_t gfp)
 {
 	if (!gfpflags_allow_blocking(gfp))
 		return false;
-	if (preempt_count() || irqs_disabled() || this_cpu()->irq_depth) {
+	if (preempt_count() || irqs_disabled() || this_cpu_read(irq_depth)) {
 		static bool warned;
 
 		if (!warned) {

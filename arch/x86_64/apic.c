@@ -16,6 +16,13 @@
 #define APIC_EOI        0x0b0
 #define APIC_SVR        0x0f0
 #define APIC_SVR_ENABLE (1u << 8)
+#define APIC_ICR_LOW    0x300
+#define APIC_ICR_HIGH   0x310
+#define APIC_ICR_BUSY   (1u << 12)      /* delivery status: send pending */
+#define APIC_ICR_INIT   (5u << 8)
+#define APIC_ICR_SIPI   (6u << 8)
+#define APIC_ICR_LEVEL_ASSERT (1u << 14)
+#define APIC_ICR_LEVEL_TRIG   (1u << 15)
 #define APIC_LVT_TIMER  0x320
 #define APIC_LVT_LINT0  0x350
 #define APIC_LVT_LINT1  0x360
@@ -60,6 +67,20 @@ static void pic_disable(void)
 	outb(PIC2_DATA, 1);
 	outb(PIC1_DATA, 0xff);                  /* mask all */
 	outb(PIC2_DATA, 0xff);
+}
+
+/* Enable this CPU's local APIC with every local interrupt masked. Every
+ * CPU's APIC sits at the same physical (and so virtual) address; each CPU
+ * reaches its own there. */
+void lapic_init_cpu(void)
+{
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE);
+	lapic_write(APIC_TPR, 0);
+	lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED);
+	lapic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
+	lapic_write(APIC_LVT_LINT1, APIC_LVT_MASKED);
+	lapic_write(APIC_LVT_ERROR, APIC_LVT_MASKED);
+	lapic_write(APIC_SVR, APIC_SVR_ENABLE | SPURIOUS_APIC_VECTOR);
 }
 
 void lapic_init(void)
@@ -109,4 +130,37 @@ void lapic_timer_periodic(unsigned int vector, u32 count)
 	lapic_write(APIC_TIMER_DIV, APIC_DIV_16);
 	lapic_write(APIC_LVT_TIMER, vector | APIC_TIMER_PERIODIC);
 	lapic_write(APIC_TIMER_INIT, count);
+}
+
+/*
+ * Write the interrupt command register: destination first (ICR_HIGH), then
+ * the low word, whose write sends. Interrupts are off around the pair, so
+ * an interrupt handler on this CPU that sends an IPI of its own (a wake-up
+ * from the timer) cannot slip its destination in between. The previous
+ * send has left the APIC by the time we return.
+ */
+static void lapic_icr_write(u32 apic_id, u32 low)
+{
+	unsigned long flags = local_irq_save();
+
+	lapic_write(APIC_ICR_HIGH, apic_id << 24);
+	lapic_write(APIC_ICR_LOW, low);
+	while (lapic_read(APIC_ICR_LOW) & APIC_ICR_BUSY)
+		cpu_relax();
+	local_irq_restore(flags);
+}
+
+void lapic_send_ipi(u32 apic_id, unsigned int vector)
+{
+	lapic_icr_write(apic_id, vector);       /* fixed delivery, physical destination */
+}
+
+void lapic_send_init(u32 apic_id)
+{
+	lapic_icr_write(apic_id, APIC_ICR_INIT | APIC_ICR_LEVEL_ASSERT | APIC_ICR_LEVEL_TRIG);
+}
+
+void lapic_send_sipi(u32 apic_id, phys_addr_t start)
+{
+	lapic_icr_write(apic_id, APIC_ICR_SIPI | (u32)(start >> 12));
 }

@@ -1,5 +1,8 @@
 /*
- * Boot-CPU setup: per-CPU data (GS base), the GDT with a TSS, and the IDT.
+ * Per-CPU setup: per-CPU data (GS base), the GDT with a TSS, and the IDT
+ * (one table, shared by every CPU). cpu_init() runs on the boot CPU,
+ * cpu_init_secondary() on each CPU that smpboot.c starts; each CPU has its
+ * own GDT, TSS and IST stacks (indexed by CPU number).
  *
  * The TSS matters in long mode for two things only: rsp0 (the kernel stack
  * used when an interrupt arrives from user mode: set per task once tasks
@@ -12,6 +15,7 @@
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/segment.h>
+#include <asm/smp.h>
 #include <asm/switch_to.h>
 #include <asm/fpu.h>
 #include <kernel/sched.h>
@@ -112,16 +116,21 @@ static void set_gate(unsigned int vector, unsigned long handler, unsigned int is
 	e->reserved = 0;
 }
 
-void idt_init(void)
+static void idt_load(void)
 {
 	struct desc_ptr ptr = { sizeof(idt) - 1, (u64)idt };
 
+	__asm__ volatile("lidt %0" :: "m"(ptr));
+}
+
+void idt_init(void)
+{
 	for (unsigned int v = 0; v < NR_VECTORS; v++)
 		set_gate(v, isr_stub_table[v], 0);
 	set_gate(X86_TRAP_DF, isr_stub_table[X86_TRAP_DF], IST_DOUBLE_FAULT);
 	set_gate(X86_TRAP_NMI, isr_stub_table[X86_TRAP_NMI], IST_NMI);
 	set_gate(X86_TRAP_MC, isr_stub_table[X86_TRAP_MC], IST_MCE);
-	__asm__ volatile("lidt %0" :: "m"(ptr));
+	idt_load();
 }
 
 /*
@@ -155,16 +164,20 @@ bool thread_saved_frame(unsigned long saved_rsp, unsigned long *pc, unsigned lon
 
 static struct fpu_state init_fpu_state;
 
-void fpu_init(void)
+/* This CPU's FPU and SSE: on, in their reset state. */
+static void fpu_cpu_init(void)
 {
+	u32 mxcsr = 0x1f80;                     /* all exceptions masked, round to nearest */
+
 	write_cr0((read_cr0() | X86_CR0_MP) & ~(X86_CR0_EM | X86_CR0_TS));
 	write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
 	__asm__ volatile("fninit");
-	{
-		u32 mxcsr = 0x1f80;             /* all exceptions masked, round to nearest */
+	__asm__ volatile("ldmxcsr %0" :: "m"(mxcsr));
+}
 
-		__asm__ volatile("ldmxcsr %0" :: "m"(mxcsr));
-	}
+void fpu_init(void)
+{
+	fpu_cpu_init();
 	fpu_save(&init_fpu_state);
 }
 
@@ -189,7 +202,7 @@ static void syscall_init(void)
 
 /* SMEP: the kernel never executes user pages; SMAP: it never reads or
  * writes them except inside copy_*_user (stac/clac). */
-static void protection_init(void)
+static void protection_init(bool report)
 {
 	u32 a, b, c, d;
 	unsigned long cr4 = read_cr4();
@@ -200,7 +213,8 @@ static void protection_init(void)
 	if (b & (1u << 20))
 		cr4 |= X86_CR4_SMAP;
 	write_cr4(cr4);
-	pr_info("cpu: SMEP %s, SMAP %s\n", cr4 & X86_CR4_SMEP ? "on" : "not available",
+	if (report)
+		pr_info("cpu: SMEP %s, SMAP %s\n", cr4 & X86_CR4_SMEP ? "on" : "not available",
 		cr4 & X86_CR4_SMAP ? "on" : "not available");
 }
 
@@ -242,5 +256,14 @@ void cpu_init(void)
 	idt_init();
 	fpu_init();
 	syscall_init();
-	protection_init();
+	protection_init(true);
+}
+
+void cpu_init_secondary(unsigned int cpu)
+{
+	gdt_init(cpu);
+	idt_load();
+	fpu_cpu_init();
+	syscall_init();
+	protection_init(false);
 }

@@ -2,7 +2,8 @@
  * The I/O APIC (see asm/ioapic.h), found through the ACPI MADT.
  *
  * What this file owns: the little of ACPI it needs (find the RSDP, walk the
- * RSDT or XSDT to the MADT, check checksums), the list of I/O APICs and
+ * RSDT or XSDT to the MADT, check checksums), the MADT's list of
+ * processors (their local APIC ids, for SMP bring-up), the list of I/O APICs and
  * the ISA-IRQ-to-GSI table built from the MADT's interrupt source
  * overrides, and the redirection table entries.
  *
@@ -29,6 +30,7 @@
 #include <asm/bootinfo.h>
 #include <asm/ioapic.h>
 #include <asm/page.h>
+#include <asm/percpu.h>
 
 /* ---- ACPI: just enough to find the MADT -------------------------------- */
 
@@ -63,8 +65,18 @@ struct acpi_madt {
 	/* followed by variable-length entries: u8 type, u8 length, ... */
 } __packed;
 
+#define MADT_LAPIC              0
 #define MADT_IOAPIC             1
 #define MADT_INT_SRC_OVERRIDE   2
+
+struct madt_lapic {
+	u8 type, length;
+	u8 acpi_processor_id;
+	u8 apic_id;
+	u32 flags;                      /* bit 0: enabled; bit 1: may be enabled later */
+} __packed;
+
+#define MADT_LAPIC_ENABLED      1
 
 struct madt_ioapic {
 	u8 type, length;
@@ -234,6 +246,10 @@ static unsigned int nr_ioapics;
 static unsigned int isa_gsi[NR_ISA_IRQS];       /* ISA IRQ -> GSI */
 static u16 isa_flags[NR_ISA_IRQS];              /* MPS INTI flags of that line */
 static DEFINE_SPINLOCK(ioapic_lock);
+/* The enabled processors' local APIC ids, in MADT order (the boot CPU is
+ * usually first, but need not be): arch/x86_64/smpboot.c starts them. */
+static u32 madt_cpu_apic_ids[NR_CPUS];
+static unsigned int madt_nr_cpus, madt_cpus_ignored;
 
 static u32 ioapic_read(struct ioapic *io, u32 reg)
 {
@@ -305,7 +321,16 @@ static void madt_parse(const struct acpi_madt *madt)
 	const u8 *end = (const u8 *)madt + madt->header.length;
 
 	while (p + 2 <= end && p[1] >= 2 && p + p[1] <= end) {
-		if (p[0] == MADT_IOAPIC && p[1] >= sizeof(struct madt_ioapic)) {
+		if (p[0] == MADT_LAPIC && p[1] >= sizeof(struct madt_lapic)) {
+			const struct madt_lapic *e = (const void *)p;
+
+			if (!(e->flags & MADT_LAPIC_ENABLED))
+				;               /* not present (hot-plug slot) */
+			else if (madt_nr_cpus < NR_CPUS)
+				madt_cpu_apic_ids[madt_nr_cpus++] = e->apic_id;
+			else
+				madt_cpus_ignored++;
+		} else if (p[0] == MADT_IOAPIC && p[1] >= sizeof(struct madt_ioapic)) {
 			const struct madt_ioapic *e = (const void *)p;
 
 			ioapic_add(e->address, e->ioapic_id, e->gsi_base);
@@ -339,6 +364,15 @@ int ioapic_init(void)
 		return -ENODEV;
 	}
 	return 0;
+}
+
+unsigned int acpi_cpu_apic_ids(u32 ids[])
+{
+	if (madt_cpus_ignored)
+		pr_warn("acpi: %u more CPUs than NR_CPUS=%u are left offline\n",
+			madt_cpus_ignored, NR_CPUS);
+	memcpy(ids, madt_cpu_apic_ids, sizeof(madt_cpu_apic_ids));
+	return madt_nr_cpus;
 }
 
 unsigned int ioapic_isa_irq_to_gsi(unsigned int irq)

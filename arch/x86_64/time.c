@@ -25,6 +25,7 @@
 #include <kernel/watchdog.h>
 #include <asm/apic.h>
 #include <asm/processor.h>
+#include <asm/smp.h>
 #include <asm/traps.h>
 
 #define PIT_HZ          1193182
@@ -41,6 +42,7 @@ volatile u64 jiffies;
 static u64 tsc_boot;
 static u64 tsc_khz;
 static u64 ns_mult;             /* nanoseconds per cycle, 32.32 fixed point */
+static u32 apic_tick_count;     /* APIC timer count per tick, the same on every CPU */
 
 u64 ktime_get_ns(void)
 {
@@ -150,10 +152,15 @@ static void calibrate(u64 *tsc_per_ms, u32 *apic_per_ms)
 	}
 }
 
+/* Every CPU's tick: its own accounting, slices and watchdog; only CPU 0
+ * advances jiffies (and wakes timed sleepers), so time runs once. */
 static void timer_interrupt(struct pt_regs *regs, void *data)
 {
 	account_process_tick(current, user_mode(regs));
-	timer_tick();
+	if (smp_processor_id() == 0)
+		timer_tick();
+	else
+		scheduler_tick();
 	softlockup_tick(regs);
 }
 
@@ -173,7 +180,15 @@ void time_init(void)
 	ns_mult = (1000000ULL << 32) / tsc_khz;
 	tsc_boot = rdtsc();
 	irq_set_handler(LOCAL_TIMER_VECTOR, timer_interrupt, NULL, "timer");
-	lapic_timer_periodic(LOCAL_TIMER_VECTOR, apic_per_ms * (1000 / HZ));
+	apic_tick_count = apic_per_ms * (1000 / HZ);
+	lapic_timer_periodic(LOCAL_TIMER_VECTOR, apic_tick_count);
 	pr_info("time: TSC %lu.%03lu MHz, APIC timer %u ticks/ms, tick %u Hz\n",
 		tsc_khz / 1000, tsc_khz % 1000, apic_per_ms, HZ);
+}
+
+/* Another CPU's tick: its APIC timer runs at the boot CPU's calibrated
+ * rate (one bus clock for all of them). */
+void time_init_secondary(void)
+{
+	lapic_timer_periodic(LOCAL_TIMER_VECTOR, apic_tick_count);
 }

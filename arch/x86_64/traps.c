@@ -7,7 +7,9 @@
  * access that may fault), and otherwise reported and fatal. Interrupts
  * (vectors >= 32) go to the handler installed with irq_set_handler().
  *
- * Locks: none taken here; handlers run with interrupts disabled.
+ * Locks: vector_lock (irqsave, a leaf) around installing and allocating
+ * handlers; dispatch reads the table without it (a vector is installed
+ * before its source is enabled). Handlers run with interrupts disabled.
  */
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
@@ -16,6 +18,7 @@
 #include <kernel/sched.h>
 #include <kernel/syscalls.h>
 #include <kernel/string.h>
+#include <kernel/spinlock.h>
 #include <asm/apic.h>
 #include <asm/extable.h>
 #include <asm/percpu.h>
@@ -54,6 +57,9 @@ struct irq_desc {
 };
 
 static struct irq_desc irq_descs[NR_VECTORS];
+/* Installing and allocating handlers; the IDT is shared by every CPU, so
+ * interrupts off alone would not keep two CPUs from taking one vector. */
+static DEFINE_SPINLOCK(vector_lock);
 
 const char *trap_name(unsigned int vector)
 {
@@ -64,36 +70,36 @@ const char *trap_name(unsigned int vector)
 
 void irq_set_handler(unsigned int vector, irq_handler_t fn, void *data, const char *name)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags = spin_lock_irqsave(&vector_lock);
 
 	ASSERT(vector >= NR_EXCEPTION_VECTORS && vector < NR_VECTORS);
 	irq_descs[vector] = (struct irq_desc){ fn, data, name };
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&vector_lock, flags);
 }
 
 int irq_alloc_vector(irq_handler_t fn, void *data, const char *name)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags = spin_lock_irqsave(&vector_lock);
 	int vector = -ENOSPC;
 
-	for (unsigned int v = FIRST_DEVICE_VECTOR; v < SPURIOUS_APIC_VECTOR; v++) {
+	for (unsigned int v = FIRST_DEVICE_VECTOR; v < FIRST_SYSTEM_VECTOR; v++) {
 		if (!irq_descs[v].fn) {
 			irq_descs[v] = (struct irq_desc){ fn, data, name };
 			vector = (int)v;
 			break;
 		}
 	}
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&vector_lock, flags);
 	return vector;
 }
 
 void irq_free_vector(unsigned int vector)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags = spin_lock_irqsave(&vector_lock);
 
-	ASSERT(vector >= FIRST_DEVICE_VECTOR && vector < SPURIOUS_APIC_VECTOR);
+	ASSERT(vector >= FIRST_DEVICE_VECTOR && vector < FIRST_SYSTEM_VECTOR);
 	irq_descs[vector] = (struct irq_desc){ NULL, NULL, NULL };
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&vector_lock, flags);
 }
 
 void show_regs(const struct pt_regs *r)

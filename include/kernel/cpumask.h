@@ -20,6 +20,8 @@ struct cpumask {
 };
 
 #define CPUMASK_NONE ((struct cpumask){ .bits = 0 })
+/* Every CPU this kernel could run (NR_CPUS of them). */
+#define CPUMASK_ALL ((struct cpumask){ .bits = NR_CPUS >= 64 ? ~0UL : (1UL << (NR_CPUS % 64)) - 1 })
 
 static inline void cpumask_set_cpu(unsigned int cpu, struct cpumask *m)
 {
@@ -49,7 +51,12 @@ static inline bool cpumask_empty(const struct cpumask *m)
 
 static inline unsigned int cpumask_weight(const struct cpumask *m)
 {
-	return (unsigned int)__builtin_popcountl(__atomic_load_n(&m->bits, __ATOMIC_RELAXED));
+	unsigned long b = __atomic_load_n(&m->bits, __ATOMIC_RELAXED);
+	unsigned int n = 0;
+
+	for (; b; b &= b - 1)           /* no libgcc: __builtin_popcountl calls it */
+		n++;
+	return n;
 }
 
 /* Iterate @cpu over a snapshot of @mask taken when the loop starts. */

@@ -13,13 +13,19 @@
  * enabled. So code inside a spinlock section is never switched away from,
  * and a spinlock may be held only for a short, non-sleeping section.
  *
- * Field legend: (r) rq_lock, (c) constant after creation, (o) only the task
- * itself, (w) the wait queue's lock.
+ * SMP: each CPU has its own run queue and lock (kernel/sched.c, docs/smp.md).
+ * A task belongs to the run queue of task->cpu; "its rq lock" below means
+ * the lock of that run queue, which is also the lock that must be held to
+ * change task->cpu (together with the new queue's lock).
+ *
+ * Field legend: (r) its rq lock, (c) constant after creation, (o) only the
+ * task itself, (w) the wait queue's lock.
  */
 #ifndef _KERNEL_SCHED_H
 #define _KERNEL_SCHED_H
 
 #include <kernel/compiler.h>
+#include <kernel/cpumask.h>
 #include <kernel/list.h>
 #include <kernel/types.h>
 #include <asm/page.h>
@@ -65,6 +71,10 @@ struct task_struct {
 	bool on_cpu;                    /* (r) running, or still switching away */
 	unsigned int slice;             /* (r) ticks left in this slice */
 	bool need_resched;              /* (r) preempt at the next chance */
+	unsigned int cpu;               /* (r) the CPU whose run queue it is on, runs on,
+					 * or last ran on; written with that queue's lock
+					 * and the new queue's lock both held */
+	struct cpumask cpus_allowed;    /* (r) where it may run (sched_setaffinity) */
 	u64 wake_jiffies;               /* (timer lock) when a timed sleep ends */
 	struct list_head timer_list;    /* (timer lock) on the sleep list while timed */
 	int (*fn)(void *arg);           /* (c) a kernel thread's function */
@@ -193,6 +203,31 @@ static inline void pagefault_enable(void)
 
 /* Boot: turn the boot context into the idle task and start scheduling. */
 void sched_init(void);
+/* SMP bring-up (arch/x86_64/smpboot.c): the idle task of another CPU, made
+ * by the boot CPU (its stack is the one the CPU starts on); then, on that
+ * CPU, make it the running task there. */
+struct task_struct *idle_task_create(unsigned int cpu);
+void sched_init_secondary(unsigned int cpu, struct task_struct *idle);
+
+/*
+ * Restrict @t to the CPUs of @mask (which must hold an online CPU). A
+ * queued task moves at once; a running one is moved off a CPU it may no
+ * longer use at its next preemption (the current task: before returning).
+ * Context: task; no spinlock held. Returns 0, or -EINVAL for a mask with
+ * no online CPU.
+ */
+int set_cpus_allowed(struct task_struct *t, const struct cpumask *mask);
+/* What /proc/stat shows of @cpu: timer ticks spent in user mode, in the
+ * kernel and idle, and its context switches. */
+void sched_cpu_stats(unsigned int cpu, u64 *user, u64 *system, u64 *idle,
+		     unsigned long *switches);
+/* Runnable tasks over all CPUs (running and queued, idle tasks excluded). */
+unsigned int nr_running(void);
+/* The CPU @t is on or last ran on (a snapshot). */
+static inline unsigned int task_cpu(const struct task_struct *t)
+{
+	return READ_ONCE(t->cpu);
+}
 __noreturn void cpu_idle(void);
 
 /* Timer interrupt: charge one tick to @t, in user or kernel mode. */

@@ -36,4 +36,11 @@ int smp_call_function_single(unsigned int cpu, smp_call_func_t fn, void *info, b
 /* Interrupt @cpu so that it looks at its run queue (need_resched). */
 void smp_send_reschedule(unsigned int cpu);
 
+/* How many cross-CPU calls @cpu has run (the IPI ktests). */
+unsigned long smp_calls_run(unsigned int cpu);
+
+/* Boot: install the IPI handlers and start the other CPUs (maxcpus=N on
+ * the command line limits them; maxcpus=1 or 0: the boot CPU alone). */
+void smp_init(void);
+
 #endif

@@ -26,3 +26,4 @@ SYSCALL(231, exit_group)
 /* Lists kept by their subsystems. */
 #include <kernel/syscall_list_fs.h>
 #include <kernel/syscall_list_signal.h>
+#include <kernel/syscall_list_sched.h>

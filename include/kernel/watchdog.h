@@ -39,7 +39,7 @@ void softlockup_init(void);
  * Context: any (a plain per-CPU store). */
 static inline void touch_softlockup_watchdog(void)
 {
-	this_cpu()->softlockup_touch = jiffies;
+	this_cpu_write(softlockup_touch, jiffies);
 }
 
 /* The timer interrupt's check, with the interrupted registers. */

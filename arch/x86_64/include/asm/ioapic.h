@@ -33,4 +33,9 @@ void ioapic_mask_isa_irq(unsigned int irq);
  * 0 usually moves to GSI 2). For the boot log and the ktests. */
 unsigned int ioapic_isa_irq_to_gsi(unsigned int irq);
 
+/* The local APIC ids of the enabled processors the MADT lists (at most
+ * NR_CPUS; more are reported and left out), copied to @ids; returns how
+ * many. 0 when there was no MADT. Valid after ioapic_init(). */
+unsigned int acpi_cpu_apic_ids(u32 ids[]);
+
 #endif
