@@ -38,6 +38,7 @@
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <asm/tlbflush.h>
 #include <asm/traps.h>
 
 struct cpumask cpu_online_mask = { .bits = 1UL };
@@ -196,4 +197,28 @@ void smp_init(void)
 	irq_set_handler(CALL_FUNCTION_VECTOR, call_function_interrupt, NULL, "IPI call");
 	irq_set_handler(RESCHEDULE_VECTOR, reschedule_interrupt, NULL, "IPI resched");
 	smp_boot_cpus(max ? (unsigned int)min(max, (unsigned long)NR_CPUS) : 1);
+}
+
+/* ---- stand-in TLB shootdown (replaced by the mm's real one) -------------- */
+
+struct flush_page_arg {
+	unsigned long pgd_pa, addr;
+};
+
+static void flush_page_if_loaded(void *p)
+{
+	const struct flush_page_arg *a = p;
+
+	flush_tlb_page_pgd(a->pgd_pa, a->addr);
+}
+
+void smp_flush_tlb_page_pgd(unsigned long pgd_pa, unsigned long addr)
+{
+	struct flush_page_arg a = { pgd_pa, addr };
+
+	if (num_online_cpus() < 2)
+		return;
+	preempt_disable();
+	smp_call_function_many(&cpu_online_mask, flush_page_if_loaded, &a, true);
+	preempt_enable();
 }

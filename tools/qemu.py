@@ -152,7 +152,10 @@ def qemu_command(*, kernel=None, iso=None, kargs="", accel="tcg",
         "-cpu", "max",
         "-m", str(mem),
         "-smp", str(smp),
-        "-accel", accel,
+        # Under TCG, one host thread per virtual CPU (multi-threaded TCG),
+        # so that the guest's CPUs really run at the same time and races
+        # between them happen as on hardware (docs/smp.md).
+        "-accel", "tcg,thread=multi" if accel == "tcg" else accel,
         "-display", "none",
         "-no-reboot",             # a triple fault ends QEMU instead of looping
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",

@@ -13,6 +13,7 @@
 #include <mm/mm_types.h>
 #include <asm/page.h>
 #include <asm/tlbflush.h>
+#include <kernel/smp.h>
 
 /* mmap() prot and flags: Linux's values. */
 #define PROT_NONE       0x0
@@ -146,10 +147,15 @@ struct vm_operations_struct {
 
 /* ---- address spaces -------------------------------------------------------- */
 
-/* Flush @addr of @mm from the TLB (after a PTE was cleared or restricted). */
+/* Flush @addr of @mm from the TLB (after a PTE was cleared or restricted).
+ * SMP stand-in until the real shootdown (issue 12, item 6) replaces it:
+ * every other online CPU that has @mm loaded flushes @addr too, one IPI
+ * per page, waited for (smp_flush_tlb_page_pgd, kernel/smp.c). Context:
+ * interrupts on (a spinlock may be held). */
 static inline void flush_tlb_mm_page(struct mm_struct *mm, unsigned long addr)
 {
 	flush_tlb_page_pgd(__pa(mm->pgd), addr);
+	smp_flush_tlb_page_pgd(__pa(mm->pgd), addr);
 }
 
 struct mm_struct *mm_alloc(void);
