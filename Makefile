@@ -82,6 +82,7 @@ KERNEL_SRCS := \
 	kernel/lib_ktest.c \
 	kernel/time_ktest.c \
 	kernel/sched_ktest.c \
+	kernel/smp_ktest.c \
 	kernel/rbtree_ktest.c \
 	kernel/signal_ktest.c
 
@@ -145,6 +146,7 @@ FS_SRCS := \
 	fs/proc/seq.c \
 	fs/proc/root.c \
 	fs/proc/meminfo.c \
+	fs/proc/cpu.c \
 	fs/proc/task_mmu.c \
 	fs/libfs.c \
 	fs/ext2/super.c \

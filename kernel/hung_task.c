@@ -19,7 +19,7 @@
  * normal), TASK_IDLE (kernel threads waiting for work), and a task preempted
  * while it was on its way to sleep (it is still on the run queue).
  *
- * Locks: tasklist_lock while walking the list, rq_lock inside it (through
+ * Locks: tasklist_lock while walking the list, rq->lock inside it (through
  * task_is_blocked and sched_show_task). The per-task fields last_switch_*
  * and hung_reported are written by khungtaskd only.
  */

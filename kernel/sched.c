@@ -960,3 +960,17 @@ SYSCALL_DEFINE3(sched_getaffinity, int, pid, unsigned int, len, unsigned long __
 		return -EFAULT;
 	return (long)CPUMASK_BYTES;
 }
+
+/* Which CPU (and NUMA node: always 0) the caller runs on: a snapshot, as
+ * on Linux (it may move the moment after, unless pinned). */
+SYSCALL_DEFINE3(getcpu, unsigned int __user *, cpup, unsigned int __user *, nodep,
+		void __user *, unused)
+{
+	unsigned int cpu = smp_processor_id(), node = 0;
+
+	if (cpup && copy_to_user(cpup, &cpu, sizeof(cpu)))
+		return -EFAULT;
+	if (nodep && copy_to_user(nodep, &node, sizeof(node)))
+		return -EFAULT;
+	return 0;
+}

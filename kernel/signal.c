@@ -12,7 +12,7 @@
  * ignored is dropped at send time, as Linux does, unless it is blocked
  * (its handler may change before it is unblocked).
  *
- * Locks: tasklist_lock -> siglock (irqsave) -> rq_lock (wake_up_state).
+ * Locks: tasklist_lock -> siglock (irqsave) -> rq->lock (wake_up_state).
  * A target task found by pid is only used under tasklist_lock, which keeps
  * it (and its task_signal) from being freed.
  *

@@ -1,7 +1,7 @@
 /*
  * Wait queues and completions (see include/kernel/wait.h).
  *
- * Lock order: wq->lock -> rq_lock (wake_up calls wake_up_process with the
+ * Lock order: wq->lock -> rq->lock (wake_up calls wake_up_process with the
  * queue's lock held, so a waiter cannot leave the queue and free its entry
  * while it is being woken).
  */

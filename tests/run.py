@@ -432,8 +432,10 @@ class KtestOutput:
 
 # ---- the suites ----------------------------------------------------------
 
-def suite_ktest(args, tap):
-    """PVH boot with "ktest": one result line per kernel test, streamed."""
+def suite_ktest(args, tap, label="ktest"):
+    """PVH boot with "ktest": one result line per kernel test, streamed.
+    label prefixes the results and names the boot's log and scratch disks
+    (the second run on another CPU count uses its own)."""
     out = KtestOutput()
 
     def on_line(line):
@@ -441,20 +443,20 @@ def suite_ktest(args, tap):
         if item is None:
             return
         if item[0] == "result":
-            tap.result(item[1], f"ktest: {item[2]}")
+            tap.result(item[1], f"{label}: {item[2]}")
         else:
             say(item[1])                   # the kernel's "# ..." diagnostics
 
-    run = boot(args, "ktest", on_line, kernel=args.kernel,
+    run = boot(args, label, on_line, kernel=args.kernel,
                kargs=kernel_cmdline("ktest", args.kargs),
                timeout=max(args.timeout, KTEST_SUITE_MIN_TIMEOUT))
-    save_log(args, "ktest", run.console)
+    save_log(args, label, run.console)
     problems = out.problems(run)
     if problems:
         for p in problems:
-            diag(f"ktest: {p}")
+            diag(f"{label}: {p}")
         run.show_failure()
-        tap.result(False, "ktest: boot completed")
+        tap.result(False, f"{label}: boot completed")
 
 
 # Where the EXTRA_TESTS program disk is mounted; user/runtests.c runs it
@@ -488,8 +490,9 @@ class UserOutput:
     """Follows the runner's output: result lines, the closing line, init's
     status line, and each test's output (kept until its result arrives)."""
 
-    def __init__(self, tap):
+    def __init__(self, tap, label="user"):
         self.tap = tap
+        self.label = label               # prefixes the result lines
         self.results = [0, 0]            # passed, failed
         self.closing = None
         self.init_status = None
@@ -502,9 +505,9 @@ class UserOutput:
             self.results[0 if ok else 1] += 1
             if not ok:
                 show_lines(self.current, f"output of {m.group(3)}:")
-                diag(f"user: {m.group(3)}{m.group(4)}")
+                diag(f"{self.label}: {m.group(3)}{m.group(4)}")
             self.current = []
-            self.tap.result(ok, f"user: {m.group(3)}")
+            self.tap.result(ok, f"{self.label}: {m.group(3)}")
             return
         m = KTEST_CLOSING.fullmatch(line)
         if m:
@@ -542,24 +545,50 @@ class UserOutput:
         return problems
 
 
-def suite_user(args, tap):
+def suite_user(args, tap, label="user"):
     """PVH boot with init.mode=test: one result line per user test."""
     progdisk, problem = extra_tests_disk(args)
     if problem:
-        diag(f"user: {problem}")
-        tap.result(False, "user: install EXTRA_TESTS")
-    out = UserOutput(tap)
+        diag(f"{label}: {problem}")
+        tap.result(False, f"{label}: install EXTRA_TESTS")
+    out = UserOutput(tap, label)
     timeout = max(args.timeout, USER_SUITE_MIN_TIMEOUT)
-    run = boot(args, "user", out.on_line, kernel=args.kernel,
+    run = boot(args, label, out.on_line, kernel=args.kernel,
                kargs=kernel_cmdline("init.mode=test", args.kargs),
                timeout=timeout, progdisk=progdisk)
-    save_log(args, "user", run.console)
+    save_log(args, label, run.console)
     problems = out.problems(run)
     if problems:
         for p in problems:
-            diag(f"user: {p}")
+            diag(f"{label}: {p}")
         run.show_failure()
-        tap.result(False, "user: the test boot completed")
+        tap.result(False, f"{label}: the test boot completed")
+
+
+def other_smp(args):
+    """The second CPU count the ktests and user tests run on: SMP=2 when
+    the main runs have one CPU, else one CPU. Returns (args, label tag)."""
+    n = 2 if int(args.smp) == 1 else 1
+    return argparse.Namespace(**{**vars(args), "smp": n}), f"smp{n}"
+
+
+def suite_ktest_smp(args, tap):
+    """The ktests again on the other CPU count (SMP=2 for `make test`), so
+    that the IPI and run-queue tests cross CPUs and every other ktest runs
+    with a second CPU busy beside it."""
+    other, tag = other_smp(args)
+    suite_ktest(other, tap, label=f"ktest-{tag}")
+
+
+def suite_user_smp(args, tap):
+    """The user tests again on the other CPU count (SMP=2 for `make test`),
+    with the guest's CPUs in parallel (multi-threaded TCG)."""
+    other, tag = other_smp(args)
+    # A disk of its own (a copy of the main run's), so that the two runs
+    # never share one image, even when the suites run side by side.
+    other.disk = Path(args.kernel).resolve().parent / f"user-{tag}-disk.img"
+    subprocess.run(["cp", "--sparse=always", str(args.disk), str(other.disk)], check=True)
+    suite_user(other, tap, label=f"user-{tag}")
 
 
 # The truncate race test (user/tests/truncate_race_test.c), the check that
@@ -1571,6 +1600,8 @@ import stress  # noqa: E402
 SUITES = {
     "ktest": suite_ktest,
     "user": suite_user,
+    "ktest-smp": suite_ktest_smp,
+    "user-smp": suite_user_smp,
     "truncrace": suite_truncrace,
     "grub": suite_grub,
     "oops": suite_oops,

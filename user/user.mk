@@ -47,6 +47,7 @@ USER_TESTS := \
 	file_test \
 	dir_test \
 	time_id_test \
+	cpu_affinity_test \
 	proc_test \
 	shell_test \
 	filemap_args_test \

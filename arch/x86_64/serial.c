@@ -17,6 +17,7 @@
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
+#include <kernel/spinlock.h>
 #include <kernel/time.h>
 #include <asm/ioapic.h>
 #include <asm/processor.h>
@@ -89,11 +90,19 @@ int console_getc(void)
 	return inb(COM1 + UART_DATA);
 }
 
+/* Serialises draining the receive FIFO: the interrupt (on the CPU the I/O
+ * APIC routes IRQ 4 to) and a drain from task context on another CPU must
+ * not interleave their reads, or bytes would reach the handler out of
+ * order. A leaf; the handler's own locks (tty->lock) nest inside it. */
+static DEFINE_SPINLOCK(serial_rx_lock);
+
 /* Hand every byte the UART holds to the input handler. Interrupts off. */
 static void serial_drain_input(void)
 {
+	spin_lock(&serial_rx_lock);
 	while (inb(COM1 + UART_LSR) & UART_LSR_DR)
 		input_handler(inb(COM1 + UART_DATA));
+	spin_unlock(&serial_rx_lock);
 }
 
 /* The receive interrupt (IRQ 4). Reading the data register clears both

@@ -9,7 +9,7 @@
  * encodes what it is, and the inode cache keeps it while it is used.
  *
  *   1                          the root directory
- *   2 + i                      proc_root_entries[i]: meminfo, vmstat
+ *   2 + i                      proc_root_entries[i]: meminfo, vmstat, stat, cpuinfo
  *   2 + ARRAY_SIZE(...)        "self" in getdents (no inode has it)
  *   (PID << 8)                 /proc/PID
  *   (PID << 8) | (1 + i)       proc_pid_entries[i] of PID: maps
@@ -60,6 +60,8 @@ struct proc_entry {
 static const struct proc_entry proc_root_entries[] = {
 	{ "meminfo", meminfo_show },
 	{ "vmstat", vmstat_show },
+	{ "stat", stat_show },
+	{ "cpuinfo", cpuinfo_show },
 };
 
 static const struct proc_entry proc_pid_entries[] = {

@@ -13,7 +13,7 @@
  *   (l) tty->lock, a spinlock taken with interrupts off (the interrupt
  *       handler takes it); never sleep under it. Order:
  *       tty->lock -> console lock (kernel/printk.c, innermost)
- *       tty->lock -> read_wait.lock / signal_wait.lock -> rq_lock
+ *       tty->lock -> read_wait.lock / signal_wait.lock -> rq->lock
  *   (r) tty->read_mutex: one reader consumes input at a time
  *   (w) tty->write_mutex: one write() is not interleaved with another
  *   (c) constant after tty_init_struct()

@@ -4,6 +4,8 @@
  *
  *   /proc/meminfo       memory totals            fs/proc/meminfo.c
  *   /proc/vmstat        gauges and event counts  fs/proc/meminfo.c
+ *   /proc/stat          per-CPU time, switches   fs/proc/cpu.c
+ *   /proc/cpuinfo       one block per CPU        fs/proc/cpu.c
  *   /proc/PID/maps      a process's VMAs         fs/proc/task_mmu.c
  *   /proc/self          the caller's /proc/PID   fs/proc/root.c
  *
@@ -56,6 +58,8 @@ int seq_make_text(int (*show)(struct seq_buf *m, int pid), int pid, char **textp
  */
 int meminfo_show(struct seq_buf *m, int pid);
 int vmstat_show(struct seq_buf *m, int pid);
+int stat_show(struct seq_buf *m, int pid);
+int cpuinfo_show(struct seq_buf *m, int pid);
 int proc_pid_maps_show(struct seq_buf *m, int pid);
 
 /* Boot: register the "proc" filesystem type (kernel_init mounts it on

@@ -56,7 +56,7 @@ enum task_state {
 
 struct task_struct {
 	/* enum task_state: set to a sleeping state by the task itself
-	 * (set_current_state), to TASK_RUNNING by wakers under rq_lock. */
+	 * (set_current_state), to TASK_RUNNING by wakers under rq->lock. */
 	volatile long state;
 	int pid;                        /* (c) */
 	char comm[TASK_COMM_LEN];       /* (c) name, for ps, oopses and GDB */
@@ -161,7 +161,7 @@ void scheduler_tick(void);
 void preempt_schedule_irq(void);
 /* Print @t's kernel backtrace (KERN_ERR) if it is switched out; a running
  * task's stack is moving, so only its name is printed. Context: tasklist_lock
- * held (for_each_task), so @t and its parent stay; takes rq_lock. */
+ * held (for_each_task), so @t and its parent stay; takes rq->lock. */
 void sched_show_task(struct task_struct *t);
 /* Is @t asleep and off every CPU and run queue (state S or D, waiting for a
  * wake-up)? A snapshot: it may be woken the moment after. Context: any. */

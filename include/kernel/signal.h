@@ -15,7 +15,7 @@
  * a second instance of a signal that is already pending is merged into the
  * first (Linux queues real-time signals; Faultline does not).
  *
- * Lock order: tasklist_lock -> task_signal.siglock -> rq_lock.
+ * Lock order: tasklist_lock -> task_signal.siglock -> rq->lock.
  * siglock is taken with interrupts off (a console interrupt may send).
  */
 #ifndef _KERNEL_SIGNAL_H
@@ -232,7 +232,7 @@ struct task_signal {
 /*
  * Queue @sig for @t with @info (NULL: SI_KERNEL), and wake @t if it sleeps
  * interruptibly. Returns 0 (also when the signal is ignored), -EINVAL for a
- * bad number. Context: any, also interrupts; takes siglock and rq_lock.
+ * bad number. Context: any, also interrupts; takes siglock and rq->lock.
  * @t must stay allocated (its caller found it under tasklist_lock, or it
  * is current).
  */

@@ -4,3 +4,4 @@
  */
 SYSCALL(203, sched_setaffinity)
 SYSCALL(204, sched_getaffinity)
+SYSCALL(309, getcpu)

@@ -60,8 +60,12 @@ One line per task on the task list (kernel/sched.c: all_tasks), in
 creation order. ST is R (running or runnable), S (sleeping, a signal
 wakes it), D (sleeping, only an explicit wake-up), Z (a zombie waiting for
 wait4) or X (dead). Kernel threads are shown [in brackets], as ps does on
-Linux. '*' marks the task running on the CPU GDB has selected (the
-kernel's `current`, found through the GS base: see asm/percpu.h)."""
+Linux. CPU is the CPU whose run queue the task is on, runs on, or last
+ran on (task->cpu). '*' marks the task running on the CPU GDB has selected
+(the kernel's `current`, found through the GS base: see asm/percpu.h), '+'
+a task running on another CPU (cpu_locals[N].current_task); under QEMU's
+GDB stub each CPU is a thread (`info threads`, `thread N` selects CPU
+N-1)."""
 
     def __init__(self):
         super().__init__("fl-ps")
@@ -72,15 +76,18 @@ kernel's `current`, found through the GS base: see asm/percpu.h)."""
             cur = int(k.current_task())
         except k.Error:
             cur = 0
-        print("    PID   PPID ST  COMMAND")
+        running = k.running_tasks()
+        print("    PID   PPID ST CPU COMMAND")
         for t in k.all_tasks():
             parent = k.field_or(t, "parent")
             ppid = k.task_pid(parent) if parent is not None and int(parent) else 0
             comm = k.task_comm(t)
             if not k.field_or(t, "is_process", True):
                 comm = f"[{comm}]"
-            mark = "*" if int(t) == cur else " "
-            print(f"{mark}{k.task_pid(t):6d} {ppid:6d} {k.task_state(t)}   {comm}")
+            mark = "*" if int(t) == cur else "+" if int(t) in running else " "
+            cpu = k.field_or(t, "cpu", 0)
+            print(f"{mark}{k.task_pid(t):6d} {ppid:6d} {k.task_state(t)}  "
+                  f"{int(cpu):3d} {comm}")
 
 
 # ---- fl-vmas -------------------------------------------------------------------

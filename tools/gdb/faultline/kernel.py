@@ -270,6 +270,14 @@ def cpu_local():
     return pointer(base + cpu * elem, "struct cpu_local")
 
 
+def running_tasks():
+    """Addresses of the tasks running on some CPU (each CPU's
+    cpu_locals[N].current_task; 0 for CPUs not started)."""
+    arr = symbol("cpu_locals")
+    n = arr.type.sizeof // arr.type.target().sizeof
+    return {int(arr[i]["current_task"]) for i in range(n)} - {0}
+
+
 def current_task():
     """The task running on the selected CPU (the kernel's `current`)."""
     task = field(cpu_local(), "current_task")

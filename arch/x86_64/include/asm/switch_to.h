@@ -24,7 +24,7 @@ void ret_from_kthread(void);
  * Everything else a switch changes, before the stacks are swapped: the FPU
  * state, the kernel stack the CPU uses on entry from user mode (TSS rsp0
  * and the syscall entry's per-CPU copy), the FS base, and the page tables
- * (CR3) when the address space changes. Context: rq_lock held, IRQs off.
+ * (CR3) when the address space changes. Context: rq->lock held, IRQs off.
  */
 void arch_switch_to(struct task_struct *prev, struct task_struct *next);
 
