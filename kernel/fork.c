@@ -147,6 +147,8 @@ static long do_fork(struct pt_regs *regs, unsigned long flags, unsigned long new
 	p = task_create(ret_to_user_child, NULL, me->comm, sizeof(struct pt_regs));
 	if (!p)
 		return -ENOMEM;
+	/* SMP: the child inherits the CPU affinity (not yet runnable: no lock). */
+	p->cpus_allowed = cpumask_read(&me->cpus_allowed);
 	err = copy_resources(p, me);
 	if (err) {
 		free_unborn(p);
