@@ -8,12 +8,14 @@
  */
 #include <kernel/kernel.h>
 #include <kernel/power.h>
+#include <kernel/smp.h>
 #include <kernel/string.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/uaccess.h>
 
 bool panic_in_progress;
+static int panic_cpu = -1;              /* the CPU reporting, -1 before any */
 bool oops_in_progress;
 
 unsigned int stack_trace_save_fp(unsigned long rip, unsigned long rbp,
@@ -62,13 +64,22 @@ void __panic(const char *func, const char *fmt, ...)
 	char msg[256];
 	va_list ap;
 
+	int me = (int)smp_processor_id(), none = -1;
+
 	local_irq_disable();
-	if (panic_in_progress) {
+	/* One CPU reports; a CPU that panics while another does just stops,
+	 * so that it neither garbles nor cuts short the first report. */
+	if (!__atomic_compare_exchange_n(&panic_cpu, &none, me, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST)) {
+		if (none != me)
+			for (;;)
+				halt();
 		/* A panic while panicking: say so and stop, without recursion. */
 		console_printf("\nKernel panic - not syncing: recursive panic in %s\n", func);
 		machine_exit(EXIT_PANIC);
 	}
 	panic_in_progress = true;
+	smp_send_stop();
 	printk_enter_panic();
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);

@@ -181,6 +181,23 @@ void smp_send_reschedule(unsigned int cpu)
 		lapic_send_ipi(cpu_locals[cpu].apic_id, RESCHEDULE_VECTOR);
 }
 
+/* Another CPU panicked: stop here for good, interrupts off. */
+static void stop_interrupt(struct pt_regs *regs, void *data)
+{
+	local_irq_disable();
+	for (;;)
+		halt();
+}
+
+void smp_send_stop(void)
+{
+	unsigned int cpu, self = smp_processor_id();
+
+	for_each_online_cpu(cpu)
+		if (cpu != self)
+			lapic_send_ipi(cpu_locals[cpu].apic_id, STOP_VECTOR);
+}
+
 unsigned long smp_calls_run(unsigned int cpu)
 {
 	return READ_ONCE(call_queues[cpu].calls);
@@ -196,6 +213,7 @@ void smp_init(void)
 	}
 	irq_set_handler(CALL_FUNCTION_VECTOR, call_function_interrupt, NULL, "IPI call");
 	irq_set_handler(RESCHEDULE_VECTOR, reschedule_interrupt, NULL, "IPI resched");
+	irq_set_handler(STOP_VECTOR, stop_interrupt, NULL, "IPI stop");
 	smp_boot_cpus(max ? (unsigned int)min(max, (unsigned long)NR_CPUS) : 1);
 }
 

@@ -149,8 +149,9 @@ static int spin_and_record(void *p)
 {
 	struct spinner *s = p;
 
-	while (ktime_get_ns() < s->until_ns)
+	do                              /* at least once: where it first ran */
 		s->cpus_seen |= 1UL << smp_processor_id();
+	while (ktime_get_ns() < s->until_ns);
 	complete(&s->done);
 	return 0;
 }

@@ -41,6 +41,10 @@ void smp_send_reschedule(unsigned int cpu);
  * interrupts on, task context. */
 void smp_flush_tlb_page_pgd(unsigned long pgd_pa, unsigned long addr);
 
+/* panic(): halt every other online CPU (best effort: a CPU spinning with
+ * interrupts off does not stop). Context: any, interrupts off. */
+void smp_send_stop(void);
+
 /* How many cross-CPU calls @cpu has run (the IPI ktests). */
 unsigned long smp_calls_run(unsigned int cpu);
 

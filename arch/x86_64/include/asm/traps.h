@@ -21,7 +21,8 @@ enum x86_trap {
 #define PIC_VECTOR_BASE         0x30    /* the masked 8259s, 0x30..0x3f */
 #define FIRST_DEVICE_VECTOR     0x40
 #define FIRST_SYSTEM_VECTOR     0xf0    /* devices get vectors below this */
-#define RESCHEDULE_VECTOR       0xfc    /* IPIs (kernel/smp.c) */
+#define STOP_VECTOR             0xfb    /* IPIs (kernel/smp.c) */
+#define RESCHEDULE_VECTOR       0xfc
 #define CALL_FUNCTION_VECTOR    0xfd
 #define SPURIOUS_APIC_VECTOR    0xff
 #define NR_VECTORS              256
