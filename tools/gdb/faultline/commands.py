@@ -636,15 +636,48 @@ def frame_pointer_trace(rip, rbp):
     return trace
 
 
+def live_trace(where):
+    """(where, trace) from the selected CPU's live registers."""
+    rip = int(gdb.parse_and_eval("$rip"))
+    if rip < k.PAGE_OFFSET:
+        return f"{where}, in user mode at {rip:#x}", []
+    return where, frame_pointer_trace(rip, int(gdb.parse_and_eval("$rbp")))
+
+
+def trace_on_other_cpu(task):
+    """(where, trace) of a task running on a CPU GDB has not selected: each
+    CPU is a GDB thread under QEMU's stub, so select the one whose
+    `current` it is, read its registers, and select the first again.
+    None if no CPU runs it."""
+    first = gdb.selected_thread()
+    if first is None:
+        return None
+    try:
+        for thread in gdb.selected_inferior().threads():
+            if thread.num == first.num:
+                continue
+            thread.switch()
+            try:
+                if int(k.current_task()) == int(task):
+                    cpu = int(k.field(k.cpu_local(), "cpu"))
+                    return live_trace(f"on CPU {cpu}")
+            except (k.Error, gdb.error):
+                continue
+    finally:
+        first.switch()
+    return None
+
+
 def task_trace(task, cur):
-    """(where, trace) for a task: the live registers for the one on the
-    CPU, the frame saved by its last switch for any other."""
+    """(where, trace) for a task: the live registers for one on a CPU (the
+    selected one, or another: trace_on_other_cpu), the frame saved by its
+    last switch for any other."""
     if int(task) == cur:
-        rip = int(gdb.parse_and_eval("$rip"))
-        if rip < k.PAGE_OFFSET:
-            return f"on the CPU, in user mode at {rip:#x}", []
-        return "on the CPU", frame_pointer_trace(
-            rip, int(gdb.parse_and_eval("$rbp")))
+        return live_trace("on the CPU")
+    if int(k.field_or(task, "on_cpu", 0) or 0):
+        found = trace_on_other_cpu(task)
+        if found is not None:
+            return found
     if not int(k.field_or(task, "stack", 0) or 0):
         return "no kernel stack (exited)", []
     rsp = int(k.field(k.field(task, "thread"), "rsp"))
@@ -658,9 +691,10 @@ class FlBt(FlCommand):
 
 Usage: fl-bt [PID]
 
-With no PID, every task on the task list; with one, that task. For the
-task running on the CPU GDB has selected, the trace starts at the live
-RIP (if it is in the kernel); for every other task, at the frame its last
+With no PID, every task on the task list; with one, that task. For a
+task running on a CPU, the trace starts at that CPU's live RIP (if it is
+in the kernel; a CPU GDB has not selected is read through its GDB
+thread); for every other task, at the frame its last
 context switch saved (arch/x86_64/switch.asm), so a sleeping task shows
 where it sleeps: mutex_lock, wait_for_completion, ... It follows frame
 pointers, as the kernel's own backtraces do. The test harness prints this
