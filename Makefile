@@ -65,6 +65,7 @@ KERNEL_SRCS := \
 	kernel/ktest.c \
 	kernel/spinlock.c \
 	kernel/sched.c \
+	kernel/sched_affinity.c \
 	kernel/smp.c \
 	kernel/wait.c \
 	kernel/watchdog.c \
