@@ -80,6 +80,7 @@ struct storm {
 	unsigned int cpu;               /* where this thread is pinned */
 	unsigned int rounds;
 	u32 counter;                    /* incremented by the calls */
+	u32 *arrived;                   /* shared: both threads' rounds begun */
 	struct completion done;
 };
 
@@ -94,6 +95,11 @@ static int storm_thread(void *p)
 	struct storm *s = p;
 
 	for (unsigned int i = 0; i < s->rounds; i++) {
+		/* Start each round together with the other thread, so that the
+		 * two calls cross as often as possible. */
+		__atomic_fetch_add(s->arrived, 1, __ATOMIC_SEQ_CST);
+		while (__atomic_load_n(s->arrived, __ATOMIC_SEQ_CST) < 2 * (i + 1))
+			cpu_relax();
 		preempt_disable();
 		smp_call_function_many(&cpu_online_mask, bump, &s->counter, true);
 		preempt_enable();
@@ -116,18 +122,20 @@ static struct task_struct *pinned_thread(int (*fn)(void *), void *arg, const cha
 	return t;
 }
 
-/* CPUs 0 and 1 send each other waited calls at the same time: each waits
- * with interrupts on, so each still runs the other's calls. A deadlock
- * hangs the boot (the harness reports it with every CPU's stack). */
+/* CPUs 0 and 1 send each other waited calls at the same time (each round
+ * starts together): each waits with interrupts on, so each still runs the
+ * other's call. Waiting with interrupts off deadlocks here within a few
+ * rounds; the hang fails the boot (the harness shows every CPU's stack). */
 KTEST(smp_concurrent_calls_do_not_deadlock)
 {
 	struct storm s[2];
 	const unsigned int rounds = 2000;
+	u32 arrived = 0;
 
 	if (!need_two_cpus("smp_concurrent_calls_do_not_deadlock"))
 		return;
 	for (unsigned int i = 0; i < 2; i++) {
-		s[i] = (struct storm){ .cpu = i, .rounds = rounds };
+		s[i] = (struct storm){ .cpu = i, .rounds = rounds, .arrived = &arrived };
 		init_completion(&s[i].done);
 		KT_ASSERT(pinned_thread(storm_thread, &s[i], "kt-ipistorm", i));
 	}
