@@ -593,6 +593,13 @@ def suite_ktest_smp(args, tap):
     the locking, sleeping, fault and allocator tests run with a second CPU
     beside them (KTEST_SMP_SELECT)."""
     other, tag = other_smp(args)
+    # A fresh copy of the standard image of its own, as user-smp: it runs
+    # beside the shared-image suites (OWN_IMAGE_SUITES).
+    other.disk = fresh_copy(args, qemu.DEFAULT_DISK.name, f"ktest-{tag}-disk.img",
+                            f"ktest-{tag}")
+    if other.disk is None:
+        tap.result(False, f"ktest-{tag}: the standard image exists")
+        return
     suite_ktest(other, tap, label=f"ktest-{tag}", select=KTEST_SMP_SELECT)
 
 
@@ -600,10 +607,14 @@ def suite_user_smp(args, tap):
     """The user tests again on the other CPU count (SMP=2 for `make test`),
     with the guest's CPUs in parallel (multi-threaded TCG)."""
     other, tag = other_smp(args)
-    # A disk of its own (a copy of the main run's), so that the two runs
-    # never share one image, even when the suites run side by side.
-    other.disk = Path(args.kernel).resolve().parent / f"user-{tag}-disk.img"
-    subprocess.run(["cp", "--sparse=always", str(args.disk), str(other.disk)], check=True)
+    # A fresh copy of the standard image of its own: it runs beside the
+    # shared-image suites (OWN_IMAGE_SUITES), so it must neither boot nor
+    # copy args.disk, which the main user run may be writing meanwhile.
+    other.disk = fresh_copy(args, qemu.DEFAULT_DISK.name, f"user-{tag}-disk.img",
+                            f"user-{tag}")
+    if other.disk is None:
+        tap.result(False, f"user-{tag}: the standard image exists")
+        return
     suite_user(other, tap, label=f"user-{tag}")
 
 
@@ -1646,8 +1657,8 @@ SUITES = {
 # image, last). Two QEMUs at a time keep both cores of a small host busy:
 # make test takes about half as long. A new suite runs in the main chain
 # unless it is added here.
-OWN_IMAGE_SUITES = ["persist", "exec-disk", "fulldisk", "mempressure", "sched-stress",
-                    "powercut", "corrupt-boot", "randsys", "labs"]
+OWN_IMAGE_SUITES = ["ktest-smp", "user-smp", "persist", "exec-disk", "fulldisk", "mempressure",
+                    "sched-stress", "powercut", "corrupt-boot", "randsys", "labs"]
 
 
 def run_suite(args, tap, name):
