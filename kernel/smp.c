@@ -39,6 +39,7 @@
 #include <asm/processor.h>
 #include <asm/smp.h>
 #include <asm/tlbflush.h>
+#include <mm/mm_types.h>
 #include <asm/traps.h>
 
 struct cpumask cpu_online_mask = { .bits = 1UL };
@@ -230,13 +231,41 @@ static void flush_page_if_loaded(void *p)
 	flush_tlb_page_pgd(a->pgd_pa, a->addr);
 }
 
+/*
+ * Only CPUs whose current task has the address space loaded can cache its
+ * translations (no PCIDs; kernel threads run on init_mm's tables). Which
+ * those are is read without a lock: a remote task's ->mm may be stale or
+ * even freed memory (slab memory stays mapped), which at worst sends an
+ * IPI for nothing. What must not happen is to skip a CPU that will use a
+ * stale entry: the caller's PTE store, then the full fence here, then our
+ * read of the CPU's current task; on that CPU, the store of its new
+ * current task (and ->mm), then its CR3 load, which is serializing, then
+ * any page walk. Either we see the new task and send the IPI, or its walk
+ * sees the cleared PTE.
+ */
+static bool cpu_may_cache_pgd(unsigned int cpu, unsigned long pgd_pa)
+{
+	struct task_struct *t = READ_ONCE(cpu_locals[cpu].current_task);
+	struct mm_struct *mm = t ? READ_ONCE(t->mm) : NULL;
+
+	return mm && __pa(READ_ONCE(mm->pgd)) == pgd_pa;
+}
+
 void smp_flush_tlb_page_pgd(unsigned long pgd_pa, unsigned long addr)
 {
 	struct flush_page_arg a = { pgd_pa, addr };
+	struct cpumask targets = CPUMASK_NONE;
+	unsigned int cpu, self;
 
 	if (num_online_cpus() < 2)
 		return;
 	preempt_disable();
-	smp_call_function_many(&cpu_online_mask, flush_page_if_loaded, &a, true);
+	self = smp_processor_id();
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);        /* PTE store before the reads */
+	for_each_online_cpu(cpu)
+		if (cpu != self && cpu_may_cache_pgd(cpu, pgd_pa))
+			cpumask_set_cpu(cpu, &targets);
+	if (!cpumask_empty(&targets))
+		smp_call_function_many(&targets, flush_page_if_loaded, &a, true);
 	preempt_enable();
 }
