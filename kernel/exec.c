@@ -378,9 +378,18 @@ static int exec_binprm(struct linux_binprm *bprm, struct pt_regs *regs)
 {
 	struct mm_struct *mm = build_mm(bprm), *old;
 	long sp;
+	int err;
 
 	if (IS_ERR(mm))
 		return (int)PTR_ERR(mm);
+	/* The other threads go first; this fails only if the process is
+	 * being killed anyway (the signal ends it on the way out). */
+	err = de_thread();
+	if (err) {
+		mmput(mm);
+		return err;
+	}
+	exit_mm_release(current);       /* robust futexes; a vfork parent resumes */
 	/* The point of no return: from here on a failure kills the process. */
 	old = exchange_current_mm(mm);
 	if (old)

@@ -5,6 +5,7 @@
  * page tables and the boot stack, with interrupts off. Each step below may
  * use only what the steps before it set up; docs/boot.md follows the path.
  */
+#include <kernel/futex.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/err.h>
@@ -121,7 +122,7 @@ static __noreturn void run_init_process(void)
 	me->files = files_alloc();
 	me->fs = fs_alloc();
 	console = tty_open_console(O_RDWR);
-	if (!me->files || !me->fs || IS_ERR_OR_NULL(console) || copy_signal_state(me, NULL))
+	if (!me->files || !me->fs || IS_ERR_OR_NULL(console) || copy_signal_state(me, NULL, 0))
 		panic("run_init_process: out of memory");
 	for (int fd = 0; fd < 3; fd++)
 		if (fd_install_new(fd ? get_file(console) : console, 0) != fd)
@@ -245,6 +246,7 @@ void kmain(u32 magic, u64 info)
 
 	/* 7. Tasks: this context becomes the idle task; kernel_init does the rest. */
 	sched_init();
+	futex_init();
 	if (!kthread_run(kernel_init, NULL, "kernel_init"))
 		panic("cannot create kernel_init");
 	cpu_idle();

@@ -130,6 +130,12 @@ void tasklist_unlock_irqrestore(unsigned long flags)
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 }
 
+void assert_tasklist_held(const char *fn)
+{
+	if (unlikely(!spin_is_held(&tasklist_lock)))
+		panic("%s: tasklist_lock not held", fn);
+}
+
 /* Reap a zombie: its task_struct goes. Context: any, no lock held. */
 void release_task(struct task_struct *t)
 {
@@ -159,7 +165,8 @@ void for_each_process_locked(void (*fn)(struct task_struct *t, void *arg), void 
 
 	ASSERT_HELD(&tasklist_lock);
 	list_for_each_entry(t, &all_tasks, tasks)
-		if (t->is_process && !t->exit_state && t->state != TASK_DEAD)
+		if (t->is_process && !t->exit_state && t->state != TASK_DEAD &&
+		    t == t->group_leader)       /* one call per thread group */
 			fn(t, arg);
 }
 
@@ -423,6 +430,7 @@ struct task_struct *task_create(int (*fn)(void *arg), void *arg, const char *nam
 	flags = spin_lock_irqsave(&tasklist_lock);
 	t->pid = next_pid++;
 	t->tgid = t->pid;
+	t->group_leader = t;            /* threads: copy_process changes it */
 	list_add_tail(&t->tasks, &all_tasks);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return t;
