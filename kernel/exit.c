@@ -289,13 +289,17 @@ static void scan_children_locked(struct wait_opts *wo, struct task_struct *me)
 	}
 }
 
-/* The reaped child's counters go to the parent's "children" totals. */
+/* The reaped child's counters (every thread's) go to the parent's
+ * "children" totals. */
 static void account_reaped(struct task_struct *me, struct task_struct *c)
 {
-	me->cmin_flt += c->min_flt + c->cmin_flt;
-	me->cmaj_flt += c->maj_flt + c->cmaj_flt;
-	me->cutime_ticks += c->utime_ticks + c->cutime_ticks;
-	me->cstime_ticks += c->stime_ticks + c->cstime_ticks;
+	struct task_usage u;
+
+	thread_group_usage(c, &u);
+	me->cmin_flt += u.min_flt + c->cmin_flt;
+	me->cmaj_flt += u.maj_flt + c->cmaj_flt;
+	me->cutime_ticks += u.utime_ticks + c->cutime_ticks;
+	me->cstime_ticks += u.stime_ticks + c->cstime_ticks;
 }
 
 /*
@@ -352,21 +356,25 @@ static void ticks_to_tv(u64 ticks, long *sec, long *usec)
 }
 
 /* The resources a reaped child used, itself and its own reaped children. */
-static void child_rusage(const struct task_struct *c, struct rusage_user *ru)
+static void child_rusage(struct task_struct *c, struct rusage_user *ru)
 {
+	struct task_usage u;
+
+	thread_group_usage(c, &u);
 	memset(ru, 0, sizeof(*ru));
-	ticks_to_tv(c->utime_ticks + c->cutime_ticks, &ru->ru_utime_sec, &ru->ru_utime_usec);
-	ticks_to_tv(c->stime_ticks + c->cstime_ticks, &ru->ru_stime_sec, &ru->ru_stime_usec);
-	ru->ru_minflt = (long)(c->min_flt + c->cmin_flt);
-	ru->ru_majflt = (long)(c->maj_flt + c->cmaj_flt);
-	ru->ru_nvcsw = (long)c->nvcsw;
-	ru->ru_nivcsw = (long)c->nivcsw;
+	ticks_to_tv(u.utime_ticks + c->cutime_ticks, &ru->ru_utime_sec, &ru->ru_utime_usec);
+	ticks_to_tv(u.stime_ticks + c->cstime_ticks, &ru->ru_stime_sec, &ru->ru_stime_usec);
+	ru->ru_minflt = (long)(u.min_flt + c->cmin_flt);
+	ru->ru_majflt = (long)(u.maj_flt + c->cmaj_flt);
+	ru->ru_nvcsw = (long)u.nvcsw;
+	ru->ru_nivcsw = (long)u.nivcsw;
 }
 
 SYSCALL_DEFINE4(wait4, int, pid, int *, ustatus, int, options, struct rusage_user *, uru)
 {
 	struct task_struct *child = NULL;
 	struct rusage_user ru;
+	unsigned long flags;
 	int status = 0;
 	long ret;
 
@@ -377,7 +385,9 @@ SYSCALL_DEFINE4(wait4, int, pid, int *, ustatus, int, options, struct rusage_use
 	ret = do_wait(pid, options, &status, &child);
 	if (ret <= 0)
 		return ret;
+	flags = tasklist_lock_irqsave();        /* two threads may reap at once */
 	account_reaped(current->group_leader, child);
+	tasklist_unlock_irqrestore(flags);
 	child_rusage(child, &ru);
 	release_task(child);
 	if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
@@ -387,26 +397,39 @@ SYSCALL_DEFINE4(wait4, int, pid, int *, ustatus, int, options, struct rusage_use
 	return ret;
 }
 
-/* The calling process's own usage, and its reaped children's (Linux's
- * getrusage; RUSAGE_THREAD is the same as SELF with one thread). */
+/* getrusage: the whole process (RUSAGE_SELF: every thread, live and
+ * exited), the calling thread alone (RUSAGE_THREAD), or the reaped
+ * children (RUSAGE_CHILDREN, kept in the leader). */
 SYSCALL_DEFINE2(getrusage, int, who, struct rusage_user *, uru)
 {
-	struct task_struct *me = current;
+	struct task_struct *me = current, *leader = me->group_leader;
 	struct rusage_user ru;
+	struct task_usage u;
 
 	memset(&ru, 0, sizeof(ru));
 	if (who == 0 || who == 1) {             /* RUSAGE_SELF, RUSAGE_THREAD */
-		ticks_to_tv(me->utime_ticks, &ru.ru_utime_sec, &ru.ru_utime_usec);
-		ticks_to_tv(me->stime_ticks, &ru.ru_stime_sec, &ru.ru_stime_usec);
-		ru.ru_minflt = (long)me->min_flt;
-		ru.ru_majflt = (long)me->maj_flt;
-		ru.ru_nvcsw = (long)me->nvcsw;
-		ru.ru_nivcsw = (long)me->nivcsw;
+		if (who == 0) {
+			thread_group_usage(me, &u);
+		} else {
+			memset(&u, 0, sizeof(u));
+			u.utime_ticks = me->utime_ticks;
+			u.stime_ticks = me->stime_ticks;
+			u.min_flt = me->min_flt;
+			u.maj_flt = me->maj_flt;
+			u.nvcsw = me->nvcsw;
+			u.nivcsw = me->nivcsw;
+		}
+		ticks_to_tv(u.utime_ticks, &ru.ru_utime_sec, &ru.ru_utime_usec);
+		ticks_to_tv(u.stime_ticks, &ru.ru_stime_sec, &ru.ru_stime_usec);
+		ru.ru_minflt = (long)u.min_flt;
+		ru.ru_majflt = (long)u.maj_flt;
+		ru.ru_nvcsw = (long)u.nvcsw;
+		ru.ru_nivcsw = (long)u.nivcsw;
 	} else if (who == -1) {                 /* RUSAGE_CHILDREN */
-		ticks_to_tv(me->cutime_ticks, &ru.ru_utime_sec, &ru.ru_utime_usec);
-		ticks_to_tv(me->cstime_ticks, &ru.ru_stime_sec, &ru.ru_stime_usec);
-		ru.ru_minflt = (long)me->cmin_flt;
-		ru.ru_majflt = (long)me->cmaj_flt;
+		ticks_to_tv(leader->cutime_ticks, &ru.ru_utime_sec, &ru.ru_utime_usec);
+		ticks_to_tv(leader->cstime_ticks, &ru.ru_stime_sec, &ru.ru_stime_usec);
+		ru.ru_minflt = (long)leader->cmin_flt;
+		ru.ru_majflt = (long)leader->cmaj_flt;
 	} else {
 		return -EINVAL;
 	}

@@ -245,6 +245,34 @@ static void retarget_shared_locked(struct task_signal *s, sigset_t sigs)
 	}
 }
 
+static void add_task_usage(struct task_usage *u, const struct task_struct *t)
+{
+	u->utime_ticks += t->utime_ticks;
+	u->stime_ticks += t->stime_ticks;
+	u->min_flt += t->min_flt;
+	u->maj_flt += t->maj_flt;
+	u->nvcsw += t->nvcsw;
+	u->nivcsw += t->nivcsw;
+}
+
+void thread_group_usage(struct task_struct *t, struct task_usage *u)
+{
+	struct task_signal *s = t->signal, *ts;
+	struct sighand_struct *sh;
+	unsigned long flags;
+
+	memset(u, 0, sizeof(*u));
+	if (!s) {
+		add_task_usage(u, t);
+		return;
+	}
+	flags = lock_sighand_irqsave(s, &sh);
+	*u = s->group->dead;
+	list_for_each_entry(ts, &s->group->thread_head, thread_node)
+		add_task_usage(u, ts->task);
+	unlock_sighand_irqrestore(sh, flags);
+}
+
 int signal_exit_thread(struct task_struct *me, int *group_status)
 {
 	struct task_signal *s = me->signal;
@@ -257,6 +285,7 @@ int signal_exit_thread(struct task_struct *me, int *group_status)
 	if (!list_empty(&s->thread_node)) {
 		list_del_init(&s->thread_node);
 		g->live--;
+		add_task_usage(&g->dead, me);   /* (a few more ticks may follow) */
 	}
 	if (g->shared_pending)
 		retarget_shared_locked(s, g->shared_pending);

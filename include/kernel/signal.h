@@ -230,8 +230,15 @@ struct sighand_struct {
  * resource limits. Legend: (s) siglock; (ts) written under tasklist_lock
  * and siglock both, read under either.
  */
+/* Resource usage summed over threads (getrusage's RUSAGE_SELF). */
+struct task_usage {
+	u64 utime_ticks, stime_ticks;
+	unsigned long min_flt, maj_flt, nvcsw, nivcsw;
+};
+
 struct signal_struct {
 	int count;                              /* (a) task_signals pointing here */
+	struct task_usage dead;                 /* (s) what exited threads used */
 	int live;                               /* (ts) threads not yet exited */
 	struct list_head thread_head;           /* (ts) live threads' task_signal.thread_node */
 	sigset_t shared_pending;                /* (s) process-directed signals */
@@ -336,6 +343,10 @@ void exec_zap_done(void);
 /* execve: if the handlers are shared with another process (CLONE_SIGHAND
  * without CLONE_THREAD), take a private copy first. Returns 0 or -ENOMEM. */
 int unshare_sighand(void);
+/* What @t's whole thread group has used: its exited threads and the live
+ * ones. Context: any (takes siglock). */
+void thread_group_usage(struct task_struct *t, struct task_usage *u);
+
 /* Wake current's group's exec task if there is one (a thread of it left). */
 void signal_wake_exec_task(struct task_struct *t);
 

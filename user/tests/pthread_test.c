@@ -99,6 +99,47 @@ static void test_identity_tls_join(void)
 	CHECK_EQ(flag, 5, "the detached thread's store is seen");
 }
 
+/* ---- getrusage: the thread's own, or the whole process's ------------------- */
+
+struct faulter {
+	long thread_delta;
+};
+
+static long minflt_of(int who)
+{
+	struct rusage ru;
+
+	getrusage(who, &ru);
+	return ru.ru_minflt;
+}
+
+static void *fault_pages(void *arg)
+{
+	struct faulter *f = arg;
+	long before = minflt_of(RUSAGE_THREAD);
+	char *p = map_pages(64);
+
+	for (int i = 0; p && i < 64; i++)
+		p[i * PAGE_SIZE] = 1;
+	f->thread_delta = minflt_of(RUSAGE_THREAD) - before;
+	munmap(p, 64 * PAGE_SIZE);
+	return NULL;
+}
+
+static void test_rusage(void)
+{
+	long self0 = minflt_of(RUSAGE_SELF), thr0 = minflt_of(RUSAGE_THREAD);
+	struct faulter f = { 0 };
+	pthread_t t;
+
+	REQUIRE(pthread_create(&t, NULL, fault_pages, &f) == 0, "create");
+	pthread_join(t, NULL);
+	CHECK(f.thread_delta >= 64, "RUSAGE_THREAD in the thread counts its 64 faults");
+	CHECK(minflt_of(RUSAGE_THREAD) - thr0 < 64, "RUSAGE_THREAD in main does not");
+	CHECK(minflt_of(RUSAGE_SELF) - self0 >= 64,
+	      "RUSAGE_SELF counts the (exited) thread's faults");
+}
+
 /* ---- mutex, condvar, barrier, semaphores ----------------------------------- */
 
 #define NTHREADS 4
@@ -302,6 +343,30 @@ static void test_signals(void)
 	CHECK(!sigismember(&set, SIGUSR1), "and it is no longer pending for the process");
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 
+	{
+		char path[64];
+		struct stat st;
+		int n = 0, seen_main = 0, seen_spinner = 0;
+		DIR *d = opendir("/proc/self/task");
+		struct dirent *e;
+
+		CHECK(d != NULL, "opendir /proc/self/task");
+		while (d && (e = readdir(d))) {
+			if (e->d_name[0] == '.')
+				continue;
+			n++;
+			seen_main |= atoi(e->d_name) == getpid();
+			seen_spinner |= atoi(e->d_name) == spinner_tid;
+		}
+		if (d)
+			closedir(d);
+		CHECK(n == 2 && seen_main && seen_spinner,
+		      "/proc/self/task lists the two threads by tid");
+		snprintf(path, sizeof(path), "/proc/self/task/%d", (int)spinner_tid);
+		CHECK_OK(stat(path, &st), "/proc/self/task/TID exists");
+		snprintf(path, sizeof(path), "/proc/self/task/%d/maps", (int)spinner_tid);
+		CHECK_OK(access(path, R_OK), "and has the thread's maps");
+	}
 	stop_spinner = 1;
 	pthread_join(t, NULL);
 	spinner_tid = 0;
@@ -623,6 +688,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	REQUIRE(self_path(argv[0], self, sizeof(self)) != NULL, "own path");
 	test_identity_tls_join();
+	test_rusage();
 	test_sync();
 	test_signals();
 	test_address_space();
