@@ -17,6 +17,7 @@
  * get_robust_list.
  */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 
@@ -157,6 +158,24 @@ static void *waiter_thread(void *arg)
 	return NULL;
 }
 
+/* How many wait on @word right now: a CMP_REQUEUE of them all onto the
+ * word itself, which moves nobody and returns the count. */
+static long count_waiters(unsigned int *word)
+{
+	return futex(word, FUTEX_CMP_REQUEUE_PRIVATE, 0, (void *)(long)INT_MAX, word, *word);
+}
+
+/* Wait (at most 10 s) until @n tasks sleep on @word; returns the count. */
+static long wait_for_waiters(unsigned int *word, long n)
+{
+	long long end = now_ns(CLOCK_MONOTONIC) + 10000000000LL;
+	long c;
+
+	while ((c = count_waiters(word)) != n && now_ns(CLOCK_MONOTONIC) < end)
+		sleep_ms(1);
+	return c;
+}
+
 static void start_waiters(struct waiter *w, int n, int op, unsigned int bitset)
 {
 	arrived = 0;
@@ -168,7 +187,7 @@ static void start_waiters(struct waiter *w, int n, int op, unsigned int bitset)
 	}
 	while (arrived < n)
 		sched_yield();
-	sleep_ms(50);                   /* from "arrived" into the kernel's queue */
+	wait_for_waiters(&fword, n);    /* from "arrived" into the kernel's queue */
 }
 
 static void test_wake_requeue(void)
@@ -178,6 +197,7 @@ static void test_wake_requeue(void)
 
 	fword = 0;
 	start_waiters(w, 3, FUTEX_WAIT_PRIVATE, 0);
+	CHECK_EQ(count_waiters(&fword), 3, "CMP_REQUEUE of a word onto itself counts its 3 waiters");
 	CHECK_EQ(futex(&fword, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0), 1, "WAKE 1 of 3 waiters: 1");
 	CHECK_EQ(futex(&fword, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0), 2,
 		 "WAKE the rest: 2");
@@ -255,8 +275,11 @@ static void test_signals(void)
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGUSR1, &sa, NULL);
 	start_waiters(&w, 1, FUTEX_WAIT_PRIVATE, 0);
+	handled = 0;
 	pthread_kill(w.t, SIGUSR1);
-	sleep_ms(50);
+	while (!handled)
+		sched_yield();
+	wait_for_waiters(&fword, 1);    /* back in the queue after the handler */
 	CHECK_EQ(w.ret, -2, "under SA_RESTART an untimed WAIT goes on waiting");
 	CHECK_EQ(futex(&fword, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0), 1, "and a WAKE finds it");
 	pthread_join(w.t, NULL);
@@ -267,7 +290,7 @@ static void test_signals(void)
 	pthread_create(&w.t, NULL, timed_waiter, &w);
 	while (!arrived)
 		sched_yield();
-	sleep_ms(50);
+	wait_for_waiters(&fword, 1);
 	pthread_kill(w.t, SIGUSR1);
 	pthread_join(w.t, NULL);
 	CHECK(w.ret == -1 && w.err == EINTR,
@@ -283,7 +306,11 @@ static void test_signals(void)
 static int shared_wait_child(unsigned int *child_word, unsigned int *parent_word, int wait_op,
 			     long *woken)
 {
-	struct timespec ts = ms_ts(3000);
+	/* A waiter the wake should find gets a long time to be found; one
+	 * it must not find times out soon. */
+	bool expect = !(wait_op & FUTEX_PRIVATE_FLAG);
+	struct timespec ts = ms_ts(expect ? 10000 : 500);
+	long long end;
 	pid_t pid;
 
 	*parent_word = 0;
@@ -296,8 +323,9 @@ static int shared_wait_child(unsigned int *child_word, unsigned int *parent_word
 		_exit(r == -1 && errno == ETIMEDOUT ? 2 : 3);
 	}
 	*woken = 0;
-	for (int i = 0; i < 100 && *woken == 0; i++) {
-		sleep_ms(10);
+	end = now_ns(CLOCK_MONOTONIC) + (expect ? 8000000000LL : 300000000LL);
+	while (*woken == 0 && now_ns(CLOCK_MONOTONIC) < end) {
+		sleep_ms(5);
 		*parent_word = 1;
 		*woken = futex(parent_word, FUTEX_WAKE, 1, NULL, NULL, 0);
 		if (*woken == 0)

@@ -296,6 +296,15 @@ static void record_tid(int sig)
 	handler_hits++;
 }
 
+/* Until the handler ran (at most 10 s: then the check says so). */
+static void wait_hits(void)
+{
+	long long end = now_ns(CLOCK_MONOTONIC) + 10000000000LL;
+
+	while (!handler_hits && now_ns(CLOCK_MONOTONIC) < end)
+		sched_yield();
+}
+
 static volatile int stop_spinner;
 static volatile pid_t spinner_tid;
 
@@ -324,8 +333,7 @@ static void test_signals(void)
 		sched_yield();
 	handler_hits = 0;
 	CHECK_EQ(pthread_kill(t, SIGUSR1), 0, "pthread_kill");
-	for (int i = 0; i < 2000 && !handler_hits; i++)
-		sched_yield();
+	wait_hits();
 	CHECK_EQ(handler_tid, spinner_tid, "pthread_kill: the handler runs in the target thread");
 
 	/* A process-directed signal, blocked by the main thread: the other
@@ -336,8 +344,7 @@ static void test_signals(void)
 	handler_hits = 0;
 	handler_tid = 0;
 	CHECK_OK(kill(getpid(), SIGUSR1), "kill(getpid(), SIGUSR1) with main blocking it");
-	for (int i = 0; i < 2000 && !handler_hits; i++)
-		sched_yield();
+	wait_hits();
 	CHECK_EQ(handler_tid, spinner_tid, "kill: a thread not blocking the signal takes it");
 	sigpending(&set);
 	CHECK(!sigismember(&set, SIGUSR1), "and it is no longer pending for the process");

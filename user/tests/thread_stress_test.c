@@ -233,8 +233,12 @@ int main(void)
 			joined += pthread_join(workers[w], NULL) == 0;
 	}
 	/* Detached short threads may still be finishing. */
-	for (int i = 0; i < 5000 && children_done < children_started; i++)
-		sched_yield();
+	{
+		long long end = now_ns(CLOCK_MONOTONIC) + 10000000000LL;
+
+		while (children_done < children_started && now_ns(CLOCK_MONOTONIC) < end)
+			sched_yield();
+	}
 
 	CHECK_EQ(joined, NWORKERS * ROUNDS, "every worker thread was joined");
 	CHECK_EQ(children_done, children_started, "every short-lived thread ran");
