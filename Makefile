@@ -82,7 +82,8 @@ KERNEL_SRCS := \
 	kernel/time_ktest.c \
 	kernel/sched_ktest.c \
 	kernel/rbtree_ktest.c \
-	kernel/signal_ktest.c
+	kernel/signal_ktest.c \
+	kernel/futex_ktest.c
 
 MM_SRCS := \
 	mm/memblock.c \

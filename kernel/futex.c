@@ -60,40 +60,9 @@
 #include <asm/rtc.h>
 #include <asm/uaccess.h>
 
-#define FUTEX_HASH_BITS 8
-#define FUTEX_HASH_SIZE (1U << FUTEX_HASH_BITS)
+#include "futex_internal.h"
+
 #define ROBUST_LIST_LIMIT 2048          /* Linux's bound on a (maybe circular) list */
-
-enum futex_key_type {
-	FUTEX_KEY_PRIVATE = 1,          /* (mm, address) */
-	FUTEX_KEY_MM_SHARED,            /* a shared op on private memory: (mm, address) */
-	FUTEX_KEY_INODE,                /* (inode, page index, offset); inode referenced */
-	FUTEX_KEY_SHMEM,                /* (shmem mapping, page index, offset); referenced */
-};
-
-struct futex_key {
-	enum futex_key_type type;
-	void *ptr;                      /* mm, inode or address_space */
-	unsigned long word;             /* address, or page index */
-	unsigned int offset;            /* within the page (shared keys) */
-};
-
-struct futex_bucket {
-	spinlock_t lock;
-	int waiters;                    /* (atomic) queued or about to queue; see (A)/(B) */
-	struct list_head chain;         /* (lock) struct futex_q */
-};
-
-/* One waiting task, on its own kernel stack. */
-struct futex_q {
-	struct list_head list;          /* (bucket lock) */
-	struct task_struct *task;       /* (c) */
-	/* The lock of the bucket it is queued on; NULL once a waker took it
-	 * off (store-release by the waker, load-acquire by the waiter). */
-	spinlock_t *lock_ptr;
-	struct futex_key key;           /* (bucket lock) a requeue changes it */
-	u32 bitset;                     /* (c) */
-};
 
 static struct futex_bucket futex_buckets[FUTEX_HASH_SIZE];
 
@@ -105,13 +74,13 @@ void futex_init(void)
 	}
 }
 
-static bool key_match(const struct futex_key *a, const struct futex_key *b)
+bool key_match(const struct futex_key *a, const struct futex_key *b)
 {
 	return a->type == b->type && a->ptr == b->ptr && a->word == b->word &&
 	       a->offset == b->offset;
 }
 
-static struct futex_bucket *hash_futex(const struct futex_key *k)
+struct futex_bucket *hash_futex(const struct futex_key *k)
 {
 	u64 h = (u64)(unsigned long)k->ptr * 0x9e3779b97f4a7c15ULL;
 
@@ -209,18 +178,18 @@ static int get_futex_value(u32 *val, unsigned long uaddr)
 }
 
 /* The waiters count, with the barriers (A) and (B) of the header. */
-static void bucket_waiters_inc(struct futex_bucket *b)
+void bucket_waiters_inc(struct futex_bucket *b)
 {
 	__atomic_add_fetch(&b->waiters, 1, __ATOMIC_SEQ_CST);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);        /* (A), pairs with (B) */
 }
 
-static void bucket_waiters_dec(struct futex_bucket *b)
+void bucket_waiters_dec(struct futex_bucket *b)
 {
 	__atomic_sub_fetch(&b->waiters, 1, __ATOMIC_SEQ_CST);
 }
 
-static bool bucket_has_waiters(struct futex_bucket *b)
+bool bucket_has_waiters(struct futex_bucket *b)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);        /* (B), pairs with (A) */
 	return __atomic_load_n(&b->waiters, __ATOMIC_SEQ_CST) != 0;
@@ -231,7 +200,7 @@ static bool bucket_has_waiters(struct futex_bucket *b)
  * lock_ptr is cleared: a waiter that sees NULL may return at once, and its
  * q (and, after an exit, its task) is gone. Context: the bucket lock held.
  */
-static void wake_futex_locked(struct futex_bucket *b, struct futex_q *q)
+void wake_futex_locked(struct futex_bucket *b, struct futex_q *q)
 {
 	list_del_init(&q->list);
 	bucket_waiters_dec(b);
@@ -244,7 +213,7 @@ static void wake_futex_locked(struct futex_bucket *b, struct futex_q *q)
  * has not seen yet). Returns true if it was still queued (not woken).
  * Context: no lock held.
  */
-static bool unqueue_me(struct futex_q *q)
+bool unqueue_me(struct futex_q *q)
 {
 	for (;;) {
 		spinlock_t *lp = __atomic_load_n(&q->lock_ptr, __ATOMIC_ACQUIRE);
