@@ -1,5 +1,7 @@
 /*
- * exit and wait: the end of a process, and its parent collecting it.
+ * exit and wait: the end of a thread and of a process, execve's ending of
+ * the other threads (de_thread), and the parent collecting a process.
+ * docs/process.md, "Threads", tells the thread-group rules.
  *
  * do_exit releases what a process owns (address space, files, cwd),
  * hands its children to init, tells its parent (SIGCHLD), and switches

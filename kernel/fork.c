@@ -1,5 +1,7 @@
 /*
- * fork: a new process that is a copy of the caller.
+ * fork and clone: a new process that is a copy of the caller, or a new
+ * thread of it that shares its address space, files, cwd and handlers
+ * (docs/process.md, "Threads").
  *
  * copy_process builds the child: a task with its own kernel stack, a copy
  * of the address space in which every private page is shared
@@ -10,9 +12,12 @@
  * ret_to_user_child, which goes straight back to user mode.
  *
  * Locks: tasklist_lock links the child into its parent's children list
- * and makes it a visible process (is_process: find_task_by_pid_locked
- * and get_pid_mm see it from then on, complete); everything else is the
- * child's own until it is woken.
+ * (a thread into its group, with siglock: signal_attach_thread) and makes
+ * it a visible process (is_process: find_task_by_pid_locked and
+ * get_pid_mm see it from then on, complete); everything else is the
+ * child's own until it is woken. Shared structures are reference counted
+ * with atomic operations (mm_users, files->count, fs->count, the sighand's
+ * and signal_struct's counts).
  */
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
