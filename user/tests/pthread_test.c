@@ -693,6 +693,7 @@ int main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "--exec-child") == 0)
 		return exec_child_main(argv[2]);
 	setvbuf(stdout, NULL, _IONBF, 0);
+	alarm(120);                     /* a hang fails, it does not block the suite */
 	REQUIRE(self_path(argv[0], self, sizeof(self)) != NULL, "own path");
 	test_identity_tls_join();
 	test_rusage();
