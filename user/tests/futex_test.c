@@ -399,7 +399,6 @@ static void test_robust_syscalls(void)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
-	alarm(120);                     /* a hang fails, it does not block the suite */
 	test_errors();
 	test_wake_requeue();
 	test_signals();

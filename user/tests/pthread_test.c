@@ -308,12 +308,14 @@ static void wait_hits(void)
 static volatile int stop_spinner;
 static volatile pid_t spinner_tid;
 
+/* Sleeps in pause(): a signal must wake it, not just be noticed on its
+ * next return from the kernel. */
 static void *spinner(void *arg)
 {
 	(void)arg;
 	spinner_tid = gettid_();
 	while (!stop_spinner)
-		sched_yield();
+		pause();
 	return NULL;
 }
 
@@ -343,6 +345,7 @@ static void test_signals(void)
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	handler_hits = 0;
 	handler_tid = 0;
+	sleep_ms(20);                   /* the other thread back asleep in pause() */
 	CHECK_OK(kill(getpid(), SIGUSR1), "kill(getpid(), SIGUSR1) with main blocking it");
 	wait_hits();
 	CHECK_EQ(handler_tid, spinner_tid, "kill: a thread not blocking the signal takes it");
@@ -375,6 +378,7 @@ static void test_signals(void)
 		CHECK_OK(access(path, R_OK), "and has the thread's maps");
 	}
 	stop_spinner = 1;
+	pthread_kill(t, SIGUSR1);
 	pthread_join(t, NULL);
 	spinner_tid = 0;
 
@@ -651,6 +655,17 @@ static void *lock_and_die(void *arg)
 	return NULL;                    /* exits holding it */
 }
 
+/* Lock with a deadline: a robust mutex whose owner's death was not
+ * handled would block for ever; this fails with ETIMEDOUT instead. */
+static int lock_10s(pthread_mutex_t *m)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 10;
+	return pthread_mutex_timedlock(m, &ts);
+}
+
 static void test_robust(void)
 {
 	pthread_mutexattr_t a;
@@ -669,10 +684,10 @@ static void test_robust(void)
 
 	REQUIRE(pthread_create(&t, NULL, lock_and_die, m) == 0, "create");
 	pthread_join(t, NULL);
-	CHECK_EQ(pthread_mutex_lock(m), EOWNERDEAD, "robust mutex: the owner thread died");
+	CHECK_EQ(lock_10s(m), EOWNERDEAD, "robust mutex: the owner thread died");
 	CHECK_EQ(pthread_mutex_consistent(m), 0, "pthread_mutex_consistent");
 	CHECK_EQ(pthread_mutex_unlock(m), 0, "unlock the recovered mutex");
-	CHECK_EQ(pthread_mutex_lock(m), 0, "then it locks normally");
+	CHECK_EQ(lock_10s(m), 0, "then it locks normally");
 	pthread_mutex_unlock(m);
 
 	pid = fork();
@@ -682,7 +697,7 @@ static void test_robust(void)
 	}
 	st = wait_child(pid);
 	CHECK_EXIT(st, 0, "child locked the shared robust mutex");
-	CHECK_EQ(pthread_mutex_lock(m), EOWNERDEAD, "robust mutex: the owner process died");
+	CHECK_EQ(lock_10s(m), EOWNERDEAD, "robust mutex: the owner process died");
 	pthread_mutex_consistent(m);
 	pthread_mutex_unlock(m);
 	munmap(m, PAGE_SIZE);
@@ -693,7 +708,6 @@ int main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "--exec-child") == 0)
 		return exec_child_main(argv[2]);
 	setvbuf(stdout, NULL, _IONBF, 0);
-	alarm(120);                     /* a hang fails, it does not block the suite */
 	REQUIRE(self_path(argv[0], self, sizeof(self)) != NULL, "own path");
 	test_identity_tls_join();
 	test_rusage();
