@@ -99,6 +99,40 @@ static void test_identity_tls_join(void)
 	CHECK_EQ(flag, 5, "the detached thread's store is seen");
 }
 
+/* ---- each thread its own FPU/SSE registers --------------------------------- */
+
+static double harmonic(int n, int yield_every)
+{
+	volatile double sum = 0;
+
+	for (int i = 1; i <= n; i++) {
+		sum += 1.0 / i;
+		if (i % yield_every == 0)
+			sched_yield();          /* switch with live SSE state */
+	}
+	return sum;
+}
+
+static void *fpu_thread(void *arg)
+{
+	*(double *)arg = harmonic(20000, 7 + (int)(*(double *)arg));
+	return NULL;
+}
+
+static void test_fpu(void)
+{
+	double want = harmonic(20000, 1 << 30), got[3] = { 0, 1, 2 };
+	pthread_t t[3];
+
+	for (int i = 0; i < 3; i++)
+		REQUIRE(pthread_create(&t[i], NULL, fpu_thread, &got[i]) == 0, "create");
+	(void)harmonic(20000, 11);              /* main computes alongside */
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	CHECK(got[0] == want && got[1] == want && got[2] == want,
+	      "floating point in 3 threads switching among each other: exact results");
+}
+
 /* ---- getrusage: the thread's own, or the whole process's ------------------- */
 
 struct faulter {
@@ -711,6 +745,7 @@ int main(int argc, char **argv)
 	REQUIRE(self_path(argv[0], self, sizeof(self)) != NULL, "own path");
 	test_identity_tls_join();
 	test_rusage();
+	test_fpu();
 	test_sync();
 	test_signals();
 	test_address_space();
