@@ -194,8 +194,10 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-int main(void)
+/* argv[1]: rounds (default ROUNDS), for a longer soak by hand. */
+int main(int argc, char **argv)
 {
+	int rounds = argc > 1 ? atoi(argv[1]) : ROUNDS;
 	char path[] = "thread_stress.file";
 	struct sigaction sa;
 	long file_counter = 0;
@@ -222,7 +224,7 @@ int main(void)
 
 	pthread_barrier_init(&start_line, NULL, NWORKERS);
 	pthread_barrier_init(&finish_line, NULL, NWORKERS);
-	for (int r = 0; r < ROUNDS; r++) {
+	for (int r = 0; r < rounds; r++) {
 		for (int w = 0; w < NWORKERS; w++)
 			if (pthread_create(&workers[w], NULL, worker, (void *)(intptr_t)w) != 0) {
 				printf("Bail out! pthread_create failed\n");
@@ -239,7 +241,7 @@ int main(void)
 			sched_yield();
 	}
 
-	CHECK_EQ(joined, NWORKERS * ROUNDS, "every worker thread was joined");
+	CHECK_EQ(joined, NWORKERS * rounds, "every worker thread was joined");
 	CHECK_EQ(children_done, children_started, "every short-lived thread ran");
 	CHECK_EQ(bad_slot, 0, "no slot read back wrong while its mapping stood");
 	CHECK_EQ(unexpected_segv, 0, "no SIGSEGV from a region that was there all along");
