@@ -75,6 +75,7 @@ KERNEL_SRCS := \
 	kernel/exit.c \
 	kernel/exec.c \
 	kernel/signal.c \
+	kernel/signal_group.c \
 	kernel/futex.c \
 	kernel/sys.c \
 	kernel/rbtree.c \

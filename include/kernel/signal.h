@@ -422,9 +422,26 @@ void save_altstack(struct user_stack *uss, unsigned long sp);
  * Linux). */
 void restore_altstack(const struct user_stack *uss, unsigned long sp);
 
+/* ---- internals shared by kernel/signal.c and kernel/signal_group.c ---- */
+
+static inline struct k_sigaction *sig_action(struct task_signal *s, int sig)
+{
+	return &s->sighand->action[sig - 1];
+}
 /* Lock @s's siglock, whichever sighand it uses when the lock is won
  * (execve may switch it). Context: interrupts off. */
 struct sighand_struct *lock_sighand(struct task_signal *s);
+/* The same, saving and disabling interrupts first; and its undoing. */
+unsigned long lock_sighand_irqsave(struct task_signal *s, struct sighand_struct **shp);
+void unlock_sighand_irqrestore(struct sighand_struct *sh, unsigned long flags);
+/* Wake another live thread of @s's group that does not block one of
+ * @sigs (pending in the shared set). Context: siglock held. */
+void retarget_shared_locked(struct task_signal *s, sigset_t sigs);
+/* Kill every live thread of @g but @except (SIGKILL in its own set, and
+ * a wake-up); the group dies with @status. Context: siglock held. */
+void zap_group_locked(struct signal_struct *g, int status, struct task_struct *except);
+/* A kernel-made siginfo: @sig, @code, the rest 0. */
+void siginfo_kernel(struct kernel_siginfo *info, int sig, int code);
 
 /* A task's signal state, allocated on first use for a task that has none
  * (NULL if memory ran out). Context: current only. */
