@@ -83,7 +83,13 @@ static int clock_read_ns(int clk, u64 *ns)
 	case CLOCK_BOOTTIME:                    /* never suspended: same as monotonic */
 		*ns = ktime_get_ns();
 		return 0;
-	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_PROCESS_CPUTIME_ID: {        /* every thread of the process */
+		struct task_usage u;
+
+		thread_group_usage(current, &u);
+		*ns = (u.utime_ticks + u.stime_ticks) * NSEC_PER_TICK;
+		return 0;
+	}
 	case CLOCK_THREAD_CPUTIME_ID:
 		*ns = cputime_ns(current);
 		return 0;
