@@ -148,13 +148,22 @@ void release_task(struct task_struct *t)
 	kfree(t);
 }
 
+/* A group leader that has exited while other threads of its process run
+ * on (pthread_exit in main): the process still exists, and its pid names
+ * it. Context: tasklist_lock held. */
+static bool leader_of_live_group(struct task_struct *t)
+{
+	return t == t->group_leader && !thread_group_dead(t);
+}
+
 struct task_struct *find_task_by_pid_locked(int pid)
 {
 	struct task_struct *t;
 
 	ASSERT_HELD(&tasklist_lock);
 	list_for_each_entry(t, &all_tasks, tasks)
-		if (t->pid == pid && t->is_process && !t->exit_state)
+		if (t->pid == pid && t->is_process &&
+		    (!t->exit_state || leader_of_live_group(t)))
 			return t;
 	return NULL;
 }
@@ -165,8 +174,8 @@ void for_each_process_locked(void (*fn)(struct task_struct *t, void *arg), void 
 
 	ASSERT_HELD(&tasklist_lock);
 	list_for_each_entry(t, &all_tasks, tasks)
-		if (t->is_process && !t->exit_state && t->state != TASK_DEAD &&
-		    t == t->group_leader)       /* one call per thread group */
+		if (t->is_process && t == t->group_leader &&       /* one per process */
+		    ((!t->exit_state && t->state != TASK_DEAD) || leader_of_live_group(t)))
 			fn(t, arg);
 }
 

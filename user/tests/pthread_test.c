@@ -595,6 +595,27 @@ static int child_main_thread_exits(void *arg)
 	return 50;
 }
 
+static void *pgrp_worker(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* The main thread leaves; the process, still alive in its worker, must
+ * still be found by a process-group kill (its leader is a zombie). */
+static int child_leader_gone(void *arg)
+{
+	pthread_t t;
+
+	(void)arg;
+	setpgid(0, 0);
+	pthread_create(&t, NULL, pgrp_worker, NULL);
+	pthread_exit(NULL);
+	return 50;
+}
+
 static char self[256];
 
 static void *exec_thread(void *arg)
@@ -674,6 +695,18 @@ static void test_process_ops(void)
 	CHECK_EXIT(st, 7, "exit() in a thread ends every thread (exit_group)");
 	st = run_in_child(child_main_thread_exits, NULL);
 	CHECK_EXIT(st, 9, "main thread's pthread_exit: the process ends with the last thread");
+	{
+		pid_t pid = fork();
+
+		if (pid == 0)
+			_exit(child_leader_gone(NULL));
+		sleep_ms(100);          /* the main thread has gone by now */
+		if (!CHECK_OK(kill(-pid, SIGTERM),
+			      "kill(-pgrp) of a process whose main thread exited"))
+			kill(pid, SIGKILL);     /* do not leave it behind */
+		st = wait_child(pid);
+		CHECK_SIGNALED(st, SIGTERM, "it reaches the remaining thread and ends the process");
+	}
 	st = run_in_child(child_exec_from_thread, NULL);
 	CHECK_EXIT(st, 42, "execve from a thread: same pid, the others gone");
 	st = run_in_child(child_fatal_signal, NULL);
