@@ -68,6 +68,24 @@ static void *detached_thread(void *arg)
 	return NULL;
 }
 
+/* <sched.h> has them only under _GNU_SOURCE: Linux's values. */
+#define CLONE_VM        0x00000100
+#define CLONE_FS        0x00000200
+#define CLONE_SIGHAND   0x00000800
+#define CLONE_THREAD    0x00010000
+#define CLONE_NEWNS     0x00020000
+
+/* Linux's consistency rules for clone flags: nothing is created. */
+static void test_clone_flags(void)
+{
+	CHECK_ERR(syscall(SYS_clone, CLONE_THREAD | CLONE_VM, 0, NULL, NULL, 0), EINVAL,
+		  "clone: CLONE_THREAD without CLONE_SIGHAND");
+	CHECK_ERR(syscall(SYS_clone, CLONE_SIGHAND, 0, NULL, NULL, 0), EINVAL,
+		  "clone: CLONE_SIGHAND without CLONE_VM");
+	CHECK_ERR(syscall(SYS_clone, CLONE_FS | CLONE_NEWNS, 0, NULL, NULL, 0), EINVAL,
+		  "clone: CLONE_FS with CLONE_NEWNS");
+}
+
 static void test_identity_tls_join(void)
 {
 	struct ident id = { 0 };
@@ -775,6 +793,7 @@ int main(int argc, char **argv)
 		return exec_child_main(argv[2]);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	REQUIRE(self_path(argv[0], self, sizeof(self)) != NULL, "own path");
+	test_clone_flags();
 	test_identity_tls_join();
 	test_rusage();
 	test_fpu();
