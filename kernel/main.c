@@ -5,10 +5,10 @@
  * page tables and the boot stack, with interrupts off. Each step below may
  * use only what the steps before it set up; docs/boot.md follows the path.
  */
-#include <kernel/futex.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/err.h>
+#include <kernel/futex.h>
 #include <kernel/kernel.h>
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>
