@@ -78,6 +78,8 @@ KERNEL_SRCS := \
 	kernel/exit.c \
 	kernel/exec.c \
 	kernel/signal.c \
+	kernel/signal_group.c \
+	kernel/futex.c \
 	kernel/sys.c \
 	kernel/rbtree.c \
 	kernel/lib_ktest.c \
@@ -85,7 +87,8 @@ KERNEL_SRCS := \
 	kernel/sched_ktest.c \
 	kernel/smp_ktest.c \
 	kernel/rbtree_ktest.c \
-	kernel/signal_ktest.c
+	kernel/signal_ktest.c \
+	kernel/futex_ktest.c
 
 MM_SRCS := \
 	mm/memblock.c \

@@ -352,6 +352,23 @@ static long setup_stack(struct linux_binprm *bprm)
 
 /* ---- putting it together ------------------------------------------------------------ */
 
+/* A descriptor table still shared with another process (CLONE_FILES
+ * without CLONE_THREAD) is copied first, as Linux's execve does, so that
+ * closing the O_CLOEXEC descriptors does not close the other's. */
+static int unshare_files_for_exec(void)
+{
+	struct files_struct *old = current->files, *copy;
+
+	if (__atomic_load_n(&old->count, __ATOMIC_ACQUIRE) == 1)
+		return 0;
+	copy = dup_files(old);
+	if (!copy)
+		return -ENOMEM;
+	current->files = copy;
+	put_files(old);
+	return 0;
+}
+
 /* After the point of no return: what the new program must not inherit. */
 static void flush_old_exec(struct linux_binprm *bprm)
 {
@@ -378,9 +395,20 @@ static int exec_binprm(struct linux_binprm *bprm, struct pt_regs *regs)
 {
 	struct mm_struct *mm = build_mm(bprm), *old;
 	long sp;
+	int err;
 
 	if (IS_ERR(mm))
 		return (int)PTR_ERR(mm);
+	/* The other threads go first; this fails only if the process is
+	 * being killed anyway (the signal ends it on the way out). */
+	err = de_thread();
+	if (!err)
+		err = unshare_files_for_exec();
+	if (err) {
+		mmput(mm);
+		return err;
+	}
+	exit_mm_release(current);       /* robust futexes; a vfork parent resumes */
 	/* The point of no return: from here on a failure kills the process. */
 	old = exchange_current_mm(mm);
 	if (old)

@@ -1,5 +1,7 @@
 /*
- * exit and wait: the end of a process, and its parent collecting it.
+ * exit and wait: the end of a thread and of a process, execve's ending of
+ * the other threads (de_thread), and the parent collecting a process.
+ * docs/process.md, "Threads", tells the thread-group rules.
  *
  * do_exit releases what a process owns (address space, files, cwd),
  * hands its children to init, tells its parent (SIGCHLD), and switches
@@ -19,6 +21,7 @@
  * and enough for a small machine (Linux has one queue per parent).
  */
 #include <kernel/errno.h>
+#include <kernel/futex.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
 #include <kernel/kernel.h>
@@ -47,9 +50,35 @@ static void forget_children_locked(struct task_struct *me)
 	}
 }
 
+/*
+ * What a thread gives back of its address space before leaving it (Linux's
+ * mm_release): the robust futexes it holds, the CLONE_CHILD_CLEARTID word
+ * (0, and a futex wake for pthread_join; only if another task still uses
+ * the memory, as Linux), and a vfork parent's wait. Also run by execve.
+ */
+void exit_mm_release(struct task_struct *me)
+{
+	if (me->mm) {
+		exit_robust_list(me);
+		if (me->clear_child_tid &&
+		    __atomic_load_n(&me->mm->mm_users, __ATOMIC_ACQUIRE) > 1) {
+			int zero = 0;
+
+			if (!copy_to_user(me->clear_child_tid, &zero, sizeof(zero)))
+				futex_wake_shared_any((unsigned long)me->clear_child_tid, 1);
+		}
+		me->clear_child_tid = NULL;
+	}
+	if (me->vfork_done) {
+		complete(me->vfork_done);
+		me->vfork_done = NULL;
+	}
+}
+
 void do_exit(int status)
 {
-	struct task_struct *me = current;
+	struct task_struct *me = current, *leader, *release = NULL;
+	int left, group_status;
 	unsigned long flags;
 
 	if (!me->is_process) {
@@ -62,6 +91,7 @@ void do_exit(int status)
 	if (me->pid == 1)
 		panic("init exited with status %#x (attempted to kill init)", status);
 	me->exit_status = status;
+	exit_mm_release(me);
 	if (me->mm)
 		mmput(exchange_current_mm(NULL));       /* off its page tables before they go */
 	put_files(me->files);
@@ -70,26 +100,140 @@ void do_exit(int status)
 	me->fs = NULL;
 
 	flags = tasklist_lock_irqsave();
-	forget_children_locked(me);
+	left = signal_exit_thread(me, &group_status);
+	leader = me->group_leader;
+	if (me != leader)
+		me->autoreap = true;            /* a thread: nobody waits for it */
+	if (left == 0) {
+		/*
+		 * The last thread out ends the process: the leader's children
+		 * go to init, and its parent learns the status (the first
+		 * exit_group's or fatal signal's, else the leader's own). If
+		 * the leader is a zombie already and its parent does not
+		 * want it, it is released here; if it has not switched away
+		 * yet, process_became_zombie releases it. Both decide under
+		 * tasklist_lock, so exactly one does.
+		 */
+		int st = group_status >= 0 ? group_status : leader->exit_status;
+
+		leader->exit_status = st;       /* what wait4 reports */
+		forget_children_locked(leader);
+		if (do_notify_parent_locked(leader, st) && leader != me &&
+		    leader->exit_state == EXIT_ZOMBIE) {
+			list_del_init(&leader->sibling);
+			release = leader;
+		}
+	}
 	tasklist_unlock_irqrestore(flags);
-	do_notify_parent(me, status);   /* sets me->autoreap */
+	if (release)
+		release_task(release);
+	if (left == 0)
+		wake_up(&child_exit_wq);
 	kthread_exit(status);           /* the scheduler frees the stack, then process_became_zombie */
 }
 
-/* Context: the scheduler, after @t switched away for the last time. */
+/*
+ * Context: the scheduler, after @t switched away for the last time. A
+ * thread is released; a leader becomes a zombie, which wait4 reaps once
+ * the whole group has gone (thread_group_dead), or is released at once if
+ * its parent said so (autoreap, decided when the group ended).
+ */
 void process_became_zombie(struct task_struct *t)
 {
 	unsigned long flags = tasklist_lock_irqsave();
 	bool autoreap = t->autoreap;
 
-	if (autoreap)
-		list_del(&t->sibling);          /* nobody will wait for it */
-	else
+	if (autoreap) {
+		list_del_init(&t->sibling);     /* nobody will wait for it */
+	} else {
 		t->exit_state = EXIT_ZOMBIE;
+		/* A leader that an execve's de_thread waits for: under
+		 * tasklist_lock, which de_thread needs to release it. */
+		signal_wake_exec_task(t);
+	}
 	tasklist_unlock_irqrestore(flags);
 	if (autoreap)
 		release_task(t);
 	wake_up(&child_exit_wq);                /* a zombie to reap, or one child fewer */
+}
+
+/* Has execve's caller become the group's only thread, and (if it is not
+ * the leader) has the leader switched away for good? */
+static bool de_thread_done(struct task_struct *me)
+{
+	unsigned long flags = tasklist_lock_irqsave();
+	struct task_struct *leader = me->group_leader;
+	bool done = READ_ONCE(me->signal->group->live) == 1 &&
+		    (leader == me || leader->exit_state == EXIT_ZOMBIE);
+
+	tasklist_unlock_irqrestore(flags);
+	return done;
+}
+
+/*
+ * A non-leader that execs becomes the leader: it takes the leader's pid
+ * (the process's id does not change across execve), its place among its
+ * parent's children, and its children; the old leader, a zombie nobody
+ * was told about, is released. Context: tasklist_lock held.
+ */
+static void take_over_leader_locked(struct task_struct *me, struct task_struct *leader)
+{
+	struct task_struct *c, *n;
+	int tid = me->pid;
+
+	me->pid = leader->pid;
+	leader->pid = tid;
+	me->group_leader = me;
+	leader->group_leader = me;
+	me->parent = leader->parent;
+	me->exit_signal = leader->exit_signal;
+	me->pgid = leader->pgid;
+	me->sid = leader->sid;
+	me->autoreap = false;
+	list_add_tail(&me->sibling, &leader->sibling);  /* its place in the parent's list */
+	list_del_init(&leader->sibling);
+	list_for_each_entry_safe(c, n, &leader->children, sibling) {
+		list_del(&c->sibling);
+		list_add_tail(&c->sibling, &me->children);
+		c->parent = me;
+	}
+}
+
+int de_thread(void)
+{
+	struct task_struct *me = current, *leader = NULL;
+	unsigned long flags;
+	int err;
+
+	if (!me->signal || de_thread_done(me))
+		return unshare_sighand();       /* single-threaded: the usual case */
+	err = zap_other_threads_for_exec();
+	if (err)
+		return err;
+	/* Each thread leaving wakes us (signal_exit_thread), and so does the
+	 * leader's last switch (process_became_zombie); the state is set
+	 * before the test, so no wake-up falls between. */
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (de_thread_done(me) || fatal_signal_pending(me))
+			break;
+		schedule();
+	}
+	set_current_state(TASK_RUNNING);
+	if (!de_thread_done(me)) {
+		exec_zap_done();
+		return -EINTR;                  /* killed meanwhile: dying anyway */
+	}
+	flags = tasklist_lock_irqsave();
+	if (me->group_leader != me) {
+		leader = me->group_leader;
+		take_over_leader_locked(me, leader);
+	}
+	tasklist_unlock_irqrestore(flags);
+	if (leader)
+		release_task(leader);
+	exec_zap_done();
+	return unshare_sighand();
 }
 
 SYSCALL_DEFINE1(exit, int, code)
@@ -99,7 +243,7 @@ SYSCALL_DEFINE1(exit, int, code)
 
 SYSCALL_DEFINE1(exit_group, int, code)
 {
-	do_exit((code & 0xff) << 8);
+	do_group_exit((code & 0xff) << 8);
 }
 
 /* ---- wait4 ------------------------------------------------------------------- */
@@ -139,7 +283,7 @@ static void scan_children_locked(struct wait_opts *wo, struct task_struct *me)
 		if (c->autoreap || !child_matches(wo, c, me))
 			continue;               /* an autoreaped child is gone already */
 		wo->found++;
-		if (c->exit_state == EXIT_ZOMBIE) {
+		if (c->exit_state == EXIT_ZOMBIE && thread_group_dead(c)) {
 			list_del(&c->sibling);
 			wo->zombie = c;
 			return;
@@ -147,13 +291,17 @@ static void scan_children_locked(struct wait_opts *wo, struct task_struct *me)
 	}
 }
 
-/* The reaped child's counters go to the parent's "children" totals. */
+/* The reaped child's counters (every thread's) go to the parent's
+ * "children" totals. */
 static void account_reaped(struct task_struct *me, struct task_struct *c)
 {
-	me->cmin_flt += c->min_flt + c->cmin_flt;
-	me->cmaj_flt += c->maj_flt + c->cmaj_flt;
-	me->cutime_ticks += c->utime_ticks + c->cutime_ticks;
-	me->cstime_ticks += c->stime_ticks + c->cstime_ticks;
+	struct task_usage u;
+
+	thread_group_usage(c, &u);
+	me->cmin_flt += u.min_flt + c->cmin_flt;
+	me->cmaj_flt += u.maj_flt + c->cmaj_flt;
+	me->cutime_ticks += u.utime_ticks + c->cutime_ticks;
+	me->cstime_ticks += u.stime_ticks + c->cstime_ticks;
 }
 
 /*
@@ -173,7 +321,7 @@ static long do_wait(int pid, int options, int *status, struct task_struct **reap
 	for (;;) {
 		prepare_to_wait(&child_exit_wq, &w, TASK_INTERRUPTIBLE);
 		flags = tasklist_lock_irqsave();
-		scan_children_locked(&wo, me);
+		scan_children_locked(&wo, me->group_leader);    /* any thread may wait */
 		tasklist_unlock_irqrestore(flags);
 		if (wo.zombie || !wo.found || (options & WNOHANG))
 			break;
@@ -210,21 +358,25 @@ static void ticks_to_tv(u64 ticks, long *sec, long *usec)
 }
 
 /* The resources a reaped child used, itself and its own reaped children. */
-static void child_rusage(const struct task_struct *c, struct rusage_user *ru)
+static void child_rusage(struct task_struct *c, struct rusage_user *ru)
 {
+	struct task_usage u;
+
+	thread_group_usage(c, &u);
 	memset(ru, 0, sizeof(*ru));
-	ticks_to_tv(c->utime_ticks + c->cutime_ticks, &ru->ru_utime_sec, &ru->ru_utime_usec);
-	ticks_to_tv(c->stime_ticks + c->cstime_ticks, &ru->ru_stime_sec, &ru->ru_stime_usec);
-	ru->ru_minflt = (long)(c->min_flt + c->cmin_flt);
-	ru->ru_majflt = (long)(c->maj_flt + c->cmaj_flt);
-	ru->ru_nvcsw = (long)c->nvcsw;
-	ru->ru_nivcsw = (long)c->nivcsw;
+	ticks_to_tv(u.utime_ticks + c->cutime_ticks, &ru->ru_utime_sec, &ru->ru_utime_usec);
+	ticks_to_tv(u.stime_ticks + c->cstime_ticks, &ru->ru_stime_sec, &ru->ru_stime_usec);
+	ru->ru_minflt = (long)(u.min_flt + c->cmin_flt);
+	ru->ru_majflt = (long)(u.maj_flt + c->cmaj_flt);
+	ru->ru_nvcsw = (long)u.nvcsw;
+	ru->ru_nivcsw = (long)u.nivcsw;
 }
 
 SYSCALL_DEFINE4(wait4, int, pid, int *, ustatus, int, options, struct rusage_user *, uru)
 {
 	struct task_struct *child = NULL;
 	struct rusage_user ru;
+	unsigned long flags;
 	int status = 0;
 	long ret;
 
@@ -235,7 +387,9 @@ SYSCALL_DEFINE4(wait4, int, pid, int *, ustatus, int, options, struct rusage_use
 	ret = do_wait(pid, options, &status, &child);
 	if (ret <= 0)
 		return ret;
-	account_reaped(current, child);
+	flags = tasklist_lock_irqsave();        /* two threads may reap at once */
+	account_reaped(current->group_leader, child);
+	tasklist_unlock_irqrestore(flags);
 	child_rusage(child, &ru);
 	release_task(child);
 	if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
@@ -245,26 +399,39 @@ SYSCALL_DEFINE4(wait4, int, pid, int *, ustatus, int, options, struct rusage_use
 	return ret;
 }
 
-/* The calling process's own usage, and its reaped children's (Linux's
- * getrusage; RUSAGE_THREAD is the same as SELF with one thread). */
+/* getrusage: the whole process (RUSAGE_SELF: every thread, live and
+ * exited), the calling thread alone (RUSAGE_THREAD), or the reaped
+ * children (RUSAGE_CHILDREN, kept in the leader). */
 SYSCALL_DEFINE2(getrusage, int, who, struct rusage_user *, uru)
 {
-	struct task_struct *me = current;
+	struct task_struct *me = current, *leader = me->group_leader;
 	struct rusage_user ru;
+	struct task_usage u;
 
 	memset(&ru, 0, sizeof(ru));
 	if (who == 0 || who == 1) {             /* RUSAGE_SELF, RUSAGE_THREAD */
-		ticks_to_tv(me->utime_ticks, &ru.ru_utime_sec, &ru.ru_utime_usec);
-		ticks_to_tv(me->stime_ticks, &ru.ru_stime_sec, &ru.ru_stime_usec);
-		ru.ru_minflt = (long)me->min_flt;
-		ru.ru_majflt = (long)me->maj_flt;
-		ru.ru_nvcsw = (long)me->nvcsw;
-		ru.ru_nivcsw = (long)me->nivcsw;
+		if (who == 0) {
+			thread_group_usage(me, &u);
+		} else {
+			memset(&u, 0, sizeof(u));
+			u.utime_ticks = me->utime_ticks;
+			u.stime_ticks = me->stime_ticks;
+			u.min_flt = me->min_flt;
+			u.maj_flt = me->maj_flt;
+			u.nvcsw = me->nvcsw;
+			u.nivcsw = me->nivcsw;
+		}
+		ticks_to_tv(u.utime_ticks, &ru.ru_utime_sec, &ru.ru_utime_usec);
+		ticks_to_tv(u.stime_ticks, &ru.ru_stime_sec, &ru.ru_stime_usec);
+		ru.ru_minflt = (long)u.min_flt;
+		ru.ru_majflt = (long)u.maj_flt;
+		ru.ru_nvcsw = (long)u.nvcsw;
+		ru.ru_nivcsw = (long)u.nivcsw;
 	} else if (who == -1) {                 /* RUSAGE_CHILDREN */
-		ticks_to_tv(me->cutime_ticks, &ru.ru_utime_sec, &ru.ru_utime_usec);
-		ticks_to_tv(me->cstime_ticks, &ru.ru_stime_sec, &ru.ru_stime_usec);
-		ru.ru_minflt = (long)me->cmin_flt;
-		ru.ru_majflt = (long)me->cmaj_flt;
+		ticks_to_tv(leader->cutime_ticks, &ru.ru_utime_sec, &ru.ru_utime_usec);
+		ticks_to_tv(leader->cstime_ticks, &ru.ru_stime_sec, &ru.ru_stime_usec);
+		ru.ru_minflt = (long)leader->cmin_flt;
+		ru.ru_majflt = (long)leader->cmaj_flt;
 	} else {
 		return -EINVAL;
 	}

@@ -1,5 +1,7 @@
 /*
- * fork: a new process that is a copy of the caller.
+ * fork and clone: a new process that is a copy of the caller, or a new
+ * thread of it that shares its address space, files, cwd and handlers
+ * (docs/process.md, "Threads").
  *
  * copy_process builds the child: a task with its own kernel stack, a copy
  * of the address space in which every private page is shared
@@ -10,9 +12,12 @@
  * ret_to_user_child, which goes straight back to user mode.
  *
  * Locks: tasklist_lock links the child into its parent's children list
- * and makes it a visible process (is_process: find_task_by_pid_locked
- * and get_pid_mm see it from then on, complete); everything else is the
- * child's own until it is woken.
+ * (a thread into its group, with siglock: signal_attach_thread) and makes
+ * it a visible process (is_process: find_task_by_pid_locked and
+ * get_pid_mm see it from then on, complete); everything else is the
+ * child's own until it is woken. Shared structures are reference counted
+ * with atomic operations (mm_users, files->count, fs->count, the sighand's
+ * and signal_struct's counts).
  */
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
@@ -21,6 +26,7 @@
 #include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscalls.h>
+#include <kernel/wait.h>
 #include <fs/fdtable.h>
 #include <mm/mm.h>
 #include <mm/page_alloc.h>
@@ -30,20 +36,6 @@
 #include <asm/switch_to.h>
 #include <asm/traps.h>
 #include <asm/uaccess.h>
-
-/* clone() flags that Faultline understands (Linux's values). */
-#define CSIGNAL                 0x000000ff
-#define CLONE_VM                0x00000100
-#define CLONE_FS                0x00000200
-#define CLONE_FILES             0x00000400
-#define CLONE_SIGHAND           0x00000800
-#define CLONE_VFORK             0x00004000
-#define CLONE_PARENT            0x00008000
-#define CLONE_THREAD            0x00010000
-#define CLONE_SETTLS            0x00080000
-#define CLONE_PARENT_SETTID     0x00100000
-#define CLONE_CHILD_CLEARTID    0x00200000
-#define CLONE_CHILD_SETTID      0x01000000
 
 struct mm_struct *exchange_current_mm(struct mm_struct *mm)
 {
@@ -67,11 +59,17 @@ struct mm_struct *get_pid_mm(int pid)
 	return mm;
 }
 
-/* The child's first code: back to user mode with the registers fork saved. */
+/* The child's first code: back to user mode with the registers fork saved.
+ * CLONE_CHILD_SETTID's store is made here, in the child's own address
+ * space (a fork child's copy, or the memory a thread shares); a fault is
+ * ignored, as Linux ignores it. */
 static int ret_to_user_child(void *unused)
 {
 	struct pt_regs *regs = task_pt_regs(current);
+	int tid = current->pid;
 
+	if (current->set_child_tid)
+		(void)copy_to_user(current->set_child_tid, &tid, sizeof(tid));
 	exit_to_user_mode(regs, false);
 	enter_user_mode_asm(regs);
 	return 0;                       /* not reached */
@@ -89,18 +87,57 @@ static void free_unborn(struct task_struct *p)
 	task_destroy_unborn(p);         /* frees the signal state too */         /* never ran, never linked: nobody else holds it */
 }
 
-static int copy_resources(struct task_struct *p, struct task_struct *me)
+/* The child's resources: shared (a reference) or copied, as @flags say. */
+static int copy_resources(struct task_struct *p, struct task_struct *me, unsigned long flags)
 {
-	p->mm = dup_mm(me->mm);
+	if (flags & CLONE_VM) {
+		mmget(me->mm);
+		p->mm = me->mm;
+	} else {
+		p->mm = dup_mm(me->mm);
+	}
 	if (!p->mm)
 		return -ENOMEM;
-	p->files = dup_files(me->files);
+	if (flags & CLONE_FILES) {
+		__atomic_add_fetch(&me->files->count, 1, __ATOMIC_RELAXED);
+		p->files = me->files;
+	} else {
+		p->files = dup_files(me->files);
+	}
 	if (!p->files)
 		return -ENOMEM;
-	p->fs = copy_fs_struct(me->fs);
+	if (flags & CLONE_FS) {
+		__atomic_add_fetch(&me->fs->count, 1, __ATOMIC_RELAXED);
+		p->fs = me->fs;
+	} else {
+		p->fs = copy_fs_struct(me->fs);
+	}
 	if (!p->fs)
 		return -ENOMEM;
-	return copy_signal_state(p, me);
+	return copy_signal_state(p, me, flags);
+}
+
+/* Flags Faultline does not offer: namespaces, pidfds, ptrace. */
+#define CLONE_UNSUPPORTED (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
+			   CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_PIDFD |  \
+			   CLONE_PTRACE | CLONE_UNTRACED)
+
+/* Linux's consistency rules for a set of clone flags (copy_process). */
+static int check_clone_flags(unsigned long flags)
+{
+	if ((flags & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS))
+		return -EINVAL;
+	/* A thread shares the handlers; shared handlers need a shared
+	 * address space (a handler address means nothing in another one). */
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	if ((flags & CLONE_PARENT) && current->pid == 1)
+		return -EINVAL;                 /* init's siblings would have no parent */
+	if (flags & CLONE_UNSUPPORTED)
+		return -EINVAL;
+	return 0;
 }
 
 /*
@@ -131,17 +168,22 @@ static bool too_many_tasks(void)
 
 /*
  * Create a child of current that resumes from @regs with RAX = 0 and, if
- * @newsp is not 0, the stack pointer @newsp. Returns the child's pid or a
- * negative errno. Context: a system call; may sleep.
+ * @newsp is not 0, the stack pointer @newsp: a new process (fork), or a
+ * thread of ours (CLONE_THREAD), sharing what @flags say. Returns the
+ * child's pid (tid) or a negative errno. Context: a system call; may sleep.
  */
 static long do_fork(struct pt_regs *regs, unsigned long flags, unsigned long newsp,
-		    unsigned long tls)
+		    unsigned long tls, int __user *parent_tid, int __user *child_tid)
 {
-	struct task_struct *me = current, *p;
+	struct task_struct *me = current, *p, *leader, *parent;
 	struct pt_regs *child_regs;
+	struct completion vfork;
 	unsigned long irqflags;
-	int err;
+	int err, pid;
 
+	err = check_clone_flags(flags);
+	if (err)
+		return err;
 	if (too_many_tasks())
 		return -EAGAIN;
 	p = task_create(ret_to_user_child, NULL, me->comm, sizeof(struct pt_regs));
@@ -149,7 +191,7 @@ static long do_fork(struct pt_regs *regs, unsigned long flags, unsigned long new
 		return -ENOMEM;
 	/* SMP: the child inherits the CPU affinity (not yet runnable: no lock). */
 	p->cpus_allowed = cpumask_read(&me->cpus_allowed);
-	err = copy_resources(p, me);
+	err = copy_resources(p, me, flags);
 	if (err) {
 		free_unborn(p);
 		return err;
@@ -162,7 +204,14 @@ static long do_fork(struct pt_regs *regs, unsigned long flags, unsigned long new
 	fpu_save(&me->thread.fpu);              /* the live registers, not the last switch's */
 	p->thread.fpu = me->thread.fpu;
 	p->thread.fsbase = (flags & CLONE_SETTLS) ? tls : me->thread.fsbase;
-	p->exit_signal = (int)(flags & CSIGNAL);
+	if (flags & CLONE_CHILD_SETTID)
+		p->set_child_tid = child_tid;
+	if (flags & CLONE_CHILD_CLEARTID)
+		p->clear_child_tid = child_tid;
+	if (flags & CLONE_VFORK) {
+		init_completion(&vfork);
+		p->vfork_done = &vfork;
+	}
 
 	irqflags = tasklist_lock_irqsave();
 	/*
@@ -171,51 +220,71 @@ static long do_fork(struct pt_regs *regs, unsigned long flags, unsigned long new
 	 * appear, or comes after, and then it finds the child in the group.
 	 * Without this check a fork bomb outlives kill(-pgrp, SIGKILL): each
 	 * child forked across the kill escapes it (Linux's copy_process makes
-	 * the same check).
+	 * the same check). A new thread likewise must not escape an
+	 * exit_group or a fatal signal, or outlive an execve (-EAGAIN).
 	 */
-	if (fatal_signal_pending(me)) {
+	err = fatal_signal_pending(me) ? -EINTR : 0;
+	if (!err && (flags & CLONE_THREAD))
+		err = signal_attach_thread(p);
+	if (err) {
 		tasklist_unlock_irqrestore(irqflags);
 		free_unborn(p);
-		return -EINTR;
+		return err;
 	}
+	leader = me->group_leader;
 	p->is_process = true;
-	p->parent = me;
 	p->pgid = me->pgid;
 	p->sid = me->sid;
-	list_add_tail(&p->sibling, &me->children);
+	if (flags & CLONE_THREAD) {
+		/* A thread is nobody's child: the group's leader is. */
+		p->tgid = me->tgid;
+		p->group_leader = leader;
+		p->parent = leader->parent;
+		p->exit_signal = -1;
+	} else {
+		/* Children belong to the process (its leader), so that any
+		 * thread may wait for them and they outlive their creator. */
+		parent = (flags & CLONE_PARENT) ? leader->parent : leader;
+		p->parent = parent;
+		p->exit_signal = (flags & CLONE_PARENT) ? leader->exit_signal : (int)(flags & CSIGNAL);
+		list_add_tail(&p->sibling, &parent->children);
+	}
+	pid = p->pid;
 	tasklist_unlock_irqrestore(irqflags);
+	/* Before the child runs, as Linux: a thread reading its own tid from
+	 * there (musl's pthread_self()->tid) finds it already. A fault is
+	 * ignored, as on Linux. */
+	if (flags & CLONE_PARENT_SETTID)
+		(void)copy_to_user(parent_tid, &pid, sizeof(pid));
 	wake_up_process(p);
-	return p->pid;
+	if (flags & CLONE_VFORK)
+		wait_for_completion(&vfork);    /* the child's execve or exit */
+	return pid;
 }
 
 SYSCALL_DEFINE0(fork)
 {
-	return do_fork(task_pt_regs(current), SIGCHLD, 0, 0);
+	return do_fork(task_pt_regs(current), SIGCHLD, 0, 0, NULL, NULL);
 }
 
 /* vfork: the parent need not wait here, since the child has its own copy
  * of the address space (the child's exec or exit is all a caller relies on). */
 SYSCALL_DEFINE0(vfork)
 {
-	return do_fork(task_pt_regs(current), SIGCHLD, 0, 0);
+	return do_fork(task_pt_regs(current), SIGCHLD, 0, 0, NULL, NULL);
 }
 
 /*
- * clone for processes: the flags a libc uses to start a process (musl's
- * posix_spawn passes CLONE_VM|CLONE_VFORK with a stack of its own) are
- * served as fork with that stack; threads (CLONE_THREAD, shared handlers
- * or files) are not supported.
+ * clone: processes (fork with a stack of their own, musl's posix_spawn's
+ * CLONE_VM|CLONE_VFORK) and threads (musl's and glibc's pthread_create:
+ * CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|
+ * CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID). CLONE_SYSVSEM
+ * and CLONE_DETACHED are accepted and mean nothing here (no System V
+ * semaphores; Linux ignores CLONE_DETACHED). clone3 is not offered: it
+ * gives ENOSYS, on which glibc falls back to clone.
  */
 SYSCALL_DEFINE5(clone, unsigned long, flags, unsigned long, newsp, int *, parent_tid,
 		int *, child_tid, unsigned long, tls)
 {
-	long pid;
-
-	if (flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_FILES | CLONE_FS | CLONE_PARENT))
-		return -EINVAL;
-	pid = do_fork(task_pt_regs(current), flags, newsp, tls);
-	if (pid > 0 && (flags & CLONE_PARENT_SETTID) && parent_tid)
-		if (copy_to_user(parent_tid, &pid, sizeof(int)))
-			return -EFAULT;
-	return pid;
+	return do_fork(task_pt_regs(current), flags, newsp, tls, parent_tid, child_tid);
 }

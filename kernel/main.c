@@ -8,6 +8,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/err.h>
+#include <kernel/futex.h>
 #include <kernel/kernel.h>
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>
@@ -122,7 +123,7 @@ static __noreturn void run_init_process(void)
 	me->files = files_alloc();
 	me->fs = fs_alloc();
 	console = tty_open_console(O_RDWR);
-	if (!me->files || !me->fs || IS_ERR_OR_NULL(console) || copy_signal_state(me, NULL))
+	if (!me->files || !me->fs || IS_ERR_OR_NULL(console) || copy_signal_state(me, NULL, 0))
 		panic("run_init_process: out of memory");
 	for (int fd = 0; fd < 3; fd++)
 		if (fd_install_new(fd ? get_file(console) : console, 0) != fd)
@@ -248,6 +249,7 @@ void kmain(u32 magic, u64 info)
 	 * up and idle (docs/smp.md); kernel_init does the rest. */
 	sched_init();
 	smp_init();
+	futex_init();
 	if (!kthread_run(kernel_init, NULL, "kernel_init"))
 		panic("cannot create kernel_init");
 	cpu_idle();

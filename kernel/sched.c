@@ -278,6 +278,12 @@ void tasklist_unlock_irqrestore(unsigned long flags)
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 }
 
+void assert_tasklist_held(const char *fn)
+{
+	if (unlikely(!spin_is_held(&tasklist_lock)))
+		panic("%s: tasklist_lock not held", fn);
+}
+
 /* Reap a zombie: its task_struct goes. Context: any, no lock held. */
 void release_task(struct task_struct *t)
 {
@@ -290,13 +296,22 @@ void release_task(struct task_struct *t)
 	kfree(t);
 }
 
+/* A group leader that has exited while other threads of its process run
+ * on (pthread_exit in main): the process still exists, and its pid names
+ * it. Context: tasklist_lock held. */
+static bool leader_of_live_group(struct task_struct *t)
+{
+	return t == t->group_leader && !thread_group_dead(t);
+}
+
 struct task_struct *find_task_by_pid_locked(int pid)
 {
 	struct task_struct *t;
 
 	ASSERT_HELD(&tasklist_lock);
 	list_for_each_entry(t, &all_tasks, tasks)
-		if (t->pid == pid && t->is_process && !t->exit_state)
+		if (t->pid == pid && t->is_process &&
+		    (!t->exit_state || leader_of_live_group(t)))
 			return t;
 	return NULL;
 }
@@ -307,7 +322,8 @@ void for_each_process_locked(void (*fn)(struct task_struct *t, void *arg), void 
 
 	ASSERT_HELD(&tasklist_lock);
 	list_for_each_entry(t, &all_tasks, tasks)
-		if (t->is_process && !t->exit_state && t->state != TASK_DEAD)
+		if (t->is_process && t == t->group_leader &&       /* one per process */
+		    ((!t->exit_state && t->state != TASK_DEAD) || leader_of_live_group(t)))
 			fn(t, arg);
 }
 
@@ -684,6 +700,7 @@ struct task_struct *task_create(int (*fn)(void *arg), void *arg, const char *nam
 	flags = spin_lock_irqsave(&tasklist_lock);
 	t->pid = next_pid++;
 	t->tgid = t->pid;
+	t->group_leader = t;            /* threads: copy_process changes it */
 	list_add_tail(&t->tasks, &all_tasks);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return t;

@@ -5,12 +5,16 @@
  * The frame on the user stack and rt_sigreturn are arch/x86_64/signal.c;
  * docs/signals.md is the overview.
  *
- * Each task has a struct task_signal (include/kernel/signal.h). A sender
- * sets the signal's bit in ->pending under ->siglock and wakes the target
- * if it sleeps interruptibly; the target itself dequeues on its way back
- * to user mode (get_signal, called by do_signal). A signal that would be
- * ignored is dropped at send time, as Linux does, unless it is blocked
- * (its handler may change before it is unblocked).
+ * Each thread has a struct task_signal; its process's threads share a
+ * sighand_struct (handlers, and siglock, the lock of all this) and a
+ * signal_struct (include/kernel/signal.h; their life is
+ * kernel/signal_group.c). A sender sets the signal's bit in the thread's
+ * pending set (tkill, faults) or the process's shared one (kill) under
+ * siglock and wakes a thread that can take it; that thread dequeues on
+ * its way back to user mode (get_signal, called by do_signal). A signal
+ * that would be ignored is dropped at send time, as Linux does, unless it
+ * is blocked (its handler may change before it is unblocked). A fatal one
+ * kills every thread of the process.
  *
  * Locks: tasklist_lock -> siglock (irqsave) -> rq->lock (wake_up_state).
  * A target task found by pid is only used under tasklist_lock, which keeps
@@ -37,89 +41,53 @@
 #define INT_MIN (-2147483647 - 1)
 #endif
 
-static struct k_sigaction *sig_action(struct task_signal *s, int sig)
+/*
+ * Lock @s's signal state: its sighand's siglock. Only the owner changes
+ * ->sighand (execve's unshare_sighand, holding the old lock), so a lock
+ * taken on a stale sighand is dropped and the new one taken. Interrupts
+ * must already be off (the callers hold an irqsave lock or saved them).
+ */
+struct sighand_struct *lock_sighand(struct task_signal *s)
 {
-	return &s->action[sig - 1];
-}
+	for (;;) {
+		struct sighand_struct *sh = READ_ONCE(s->sighand);
 
-/* ---- allocation, fork, exec, free ------------------------------------- */
-
-static void signal_state_init(struct task_signal *s)
-{
-	memset(s, 0, sizeof(*s));
-	spin_lock_init(&s->siglock, "siglock");
-	s->sas_ss_flags = SS_DISABLE;
-	for (int r = 0; r < RLIM_NLIMITS; r++)
-		s->rlim[r].rlim_cur = s->rlim[r].rlim_max = RLIM_INFINITY;
-	s->rlim[RLIMIT_NOFILE].rlim_cur = s->rlim[RLIMIT_NOFILE].rlim_max = 1024;
-	s->rlim[RLIMIT_STACK].rlim_cur = 8UL << 20;
-}
-
-struct task_signal *current_signal(void)
-{
-	struct task_struct *me = current;
-
-	if (!me->signal) {
-		struct task_signal *s = kmalloc(sizeof(*s), GFP_KERNEL);
-
-		if (!s)
-			return NULL;
-		signal_state_init(s);
-		WRITE_ONCE(me->signal, s);
+		spin_lock(&sh->siglock);
+		if (likely(sh == READ_ONCE(s->sighand)))
+			return sh;
+		spin_unlock(&sh->siglock);
 	}
-	return me->signal;
 }
 
-int copy_signal_state(struct task_struct *child, struct task_struct *parent)
+unsigned long lock_sighand_irqsave(struct task_signal *s, struct sighand_struct **shp)
 {
-	struct task_signal *s = kmalloc(sizeof(*s), GFP_KERNEL);
-	struct task_signal *ps = parent ? parent->signal : NULL;
+	unsigned long flags = local_irq_save();
 
-	if (!s)
-		return -ENOMEM;
-	signal_state_init(s);
-	if (ps) {
-		unsigned long flags = spin_lock_irqsave(&ps->siglock);
+	*shp = lock_sighand(s);
+	return flags;
+}
 
-		memcpy(s->action, ps->action, sizeof(s->action));
-		s->blocked = ps->blocked;
-		s->sas_ss_sp = ps->sas_ss_sp;
-		s->sas_ss_size = ps->sas_ss_size;
-		s->sas_ss_flags = ps->sas_ss_flags;
-		memcpy(s->rlim, ps->rlim, sizeof(s->rlim));
-		spin_unlock_irqrestore(&ps->siglock, flags);
+void unlock_sighand_irqrestore(struct sighand_struct *sh, unsigned long flags)
+{
+	spin_unlock(&sh->siglock);
+	local_irq_restore(flags);
+}
+
+/* Wake another live thread of @s's group that does not block one of
+ * @sigs, so that a process-wide signal is not left to a thread that
+ * cannot take it. Context: siglock held. */
+void retarget_shared_locked(struct task_signal *s, sigset_t sigs)
+{
+	struct task_signal *ts;
+
+	list_for_each_entry(ts, &s->group->thread_head, thread_node) {
+		if (ts == s || !(sigs & ~ts->blocked))
+			continue;
+		wake_up_state(ts->task, TASK_INTERRUPTIBLE);
+		sigs &= ts->blocked;
+		if (!sigs)
+			break;
 	}
-	child->signal = s;
-	return 0;
-}
-
-void flush_signal_handlers(struct task_struct *t)
-{
-	struct task_signal *s = t->signal;
-	unsigned long flags;
-
-	if (!s)
-		return;
-	flags = spin_lock_irqsave(&s->siglock);
-	for (int sig = 1; sig <= _NSIG; sig++) {
-		struct k_sigaction *ka = sig_action(s, sig);
-
-		if (ka->handler != SIG_IGN)
-			ka->handler = SIG_DFL;
-		ka->flags = 0;
-		ka->restorer = 0;
-		ka->mask = 0;
-	}
-	spin_unlock_irqrestore(&s->siglock, flags);
-	s->sas_ss_sp = 0;
-	s->sas_ss_size = 0;
-	s->sas_ss_flags = SS_DISABLE;
-}
-
-void free_signal_state(struct task_struct *t)
-{
-	kfree(t->signal);
-	t->signal = NULL;
 }
 
 /* ---- the rules: defaults, ignoring, choosing ---------------------------- */
@@ -164,7 +132,7 @@ bool sig_ignored_locked(struct task_struct *t, int sig, bool forced)
 	struct task_signal *s = t->signal;
 	const struct k_sigaction *ka = sig_action(s, sig);
 
-	ASSERT_HELD(&s->siglock);
+	ASSERT_HELD(&s->sighand->siglock);
 	if (sigismember(&s->blocked, sig))
 		return false;
 	if (ka->handler == SIG_DFL && t->pid == 1 && !forced)
@@ -185,19 +153,27 @@ int next_signal(sigset_t pending, sigset_t blocked)
 
 int dequeue_signal_locked(struct task_signal *s, struct kernel_siginfo *info)
 {
+	struct signal_struct *g = s->group;
 	int sig = next_signal(s->pending, s->blocked);
 
-	ASSERT_HELD(&s->siglock);
+	ASSERT_HELD(&s->sighand->siglock);
+	/* The thread's own signals first, then the process's (Linux's order). */
 	if (sig) {
 		sigdelset(&s->pending, sig);
 		*info = s->info[sig - 1];
+		return sig;
+	}
+	sig = next_signal(g->shared_pending, s->blocked);
+	if (sig) {
+		sigdelset(&g->shared_pending, sig);
+		*info = g->shared_info[sig - 1];
 	}
 	return sig;
 }
 
 /* ---- sending ------------------------------------------------------------ */
 
-/* Context: t->signal->siglock held. */
+/* Context: t's siglock held. */
 static void send_signal_locked(int sig, const struct kernel_siginfo *info,
 			       struct task_struct *t, bool forced)
 {
@@ -216,17 +192,99 @@ static void send_signal_locked(int sig, const struct kernel_siginfo *info,
 		wake_up_state(t, TASK_INTERRUPTIBLE);
 }
 
-static void siginfo_kernel(struct kernel_siginfo *info, int sig, int code)
+void siginfo_kernel(struct kernel_siginfo *info, int sig, int code)
 {
 	memset(info, 0, sizeof(*info));
 	info->si_signo = sig;
 	info->si_code = code;
 }
 
-int send_signal_info(int sig, const struct kernel_siginfo *info, struct task_struct *t)
+/* Would @sig, delivered to @t with its handler as it is, end the process? */
+static bool sig_fatal_locked(struct task_struct *t, int sig)
+{
+	const struct k_sigaction *ka = sig_action(t->signal, sig);
+
+	if (task_is_unkillable(t, sig, false))
+		return false;
+	return sig == SIGKILL || (ka->handler == SIG_DFL && !sig_default_ignored(sig));
+}
+
+/*
+ * Kill every live thread of @g but @except: SIGKILL in each one's own
+ * pending set (so fatal_signal_pending sees it), and a wake-up for those
+ * asleep interruptibly. The group dies with wait status @status.
+ * Context: siglock held.
+ */
+void zap_group_locked(struct signal_struct *g, int status, struct task_struct *except)
+{
+	struct task_signal *ts;
+	struct kernel_siginfo info;
+
+	siginfo_kernel(&info, SIGKILL, SI_KERNEL);
+	g->group_exit = true;
+	g->group_exit_code = status;
+	list_for_each_entry(ts, &g->thread_head, thread_node) {
+		if (ts->task == except)
+			continue;
+		if (!sigismember(&ts->pending, SIGKILL))
+			ts->info[SIGKILL - 1] = info;
+		sigaddset(&ts->pending, SIGKILL);
+		wake_up_state(ts->task, TASK_INTERRUPTIBLE);
+	}
+}
+
+/*
+ * A process-directed signal is pending in @t's group: pick the thread to
+ * take it, as Linux's complete_signal. @t itself if it does not block it
+ * (and still lives), else the first live thread that does not; none: it
+ * waits until a thread unblocks it. If it is fatal, the whole group dies
+ * now, so that no thread runs on in user mode after the process was killed.
+ * Context: siglock held.
+ */
+static void complete_signal_locked(int sig, struct task_struct *t)
+{
+	struct signal_struct *g = t->signal->group;
+	struct task_signal *target = NULL, *ts;
+
+	if (!sigismember(&t->signal->blocked, sig) && !list_empty(&t->signal->thread_node)) {
+		target = t->signal;
+	} else {
+		list_for_each_entry(ts, &g->thread_head, thread_node)
+			if (!sigismember(&ts->blocked, sig)) {
+				target = ts;
+				break;
+			}
+	}
+	if (!target)
+		return;
+	if (!g->group_exit && sig_fatal_locked(target->task, sig)) {
+		sigdelset(&g->shared_pending, sig);
+		zap_group_locked(g, sig, NULL);
+		return;
+	}
+	wake_up_state(target->task, TASK_INTERRUPTIBLE);
+}
+
+/* Context: t's siglock held. */
+static void send_group_signal_locked(int sig, const struct kernel_siginfo *info,
+				     struct task_struct *t)
+{
+	struct signal_struct *g = t->signal->group;
+
+	if (sig_ignored_locked(t, sig, false))
+		return;
+	if (!sigismember(&g->shared_pending, sig))
+		g->shared_info[sig - 1] = *info;
+	sigaddset(&g->shared_pending, sig);
+	complete_signal_locked(sig, t);
+}
+
+static int send_signal_common(int sig, const struct kernel_siginfo *info,
+			      struct task_struct *t, bool group)
 {
 	struct task_signal *s = READ_ONCE(t->signal);
 	struct kernel_siginfo kinfo;
+	struct sighand_struct *sh;
 	unsigned long flags;
 
 	if (!valid_signal(sig))
@@ -237,10 +295,23 @@ int send_signal_info(int sig, const struct kernel_siginfo *info, struct task_str
 		siginfo_kernel(&kinfo, sig, SI_KERNEL);
 		info = &kinfo;
 	}
-	flags = spin_lock_irqsave(&s->siglock);
-	send_signal_locked(sig, info, t, false);
-	spin_unlock_irqrestore(&s->siglock, flags);
+	flags = lock_sighand_irqsave(s, &sh);
+	if (group)
+		send_group_signal_locked(sig, info, t);
+	else
+		send_signal_locked(sig, info, t, false);
+	unlock_sighand_irqrestore(sh, flags);
 	return 0;
+}
+
+int send_signal_info(int sig, const struct kernel_siginfo *info, struct task_struct *t)
+{
+	return send_signal_common(sig, info, t, false);
+}
+
+int send_group_signal_info(int sig, const struct kernel_siginfo *info, struct task_struct *t)
+{
+	return send_signal_common(sig, info, t, true);
 }
 
 int send_sig(int sig, struct task_struct *t)
@@ -265,14 +336,14 @@ static void force_sig_info(int sig, const struct kernel_siginfo *info)
 		local_irq_enable();
 		do_exit(sig);
 	}
-	flags = spin_lock_irqsave(&s->siglock);
+	flags = spin_lock_irqsave(&s->sighand->siglock);
 	ka = sig_action(s, sig);
 	if (ka->handler == SIG_IGN || sigismember(&s->blocked, sig)) {
 		ka->handler = SIG_DFL;
 		sigdelset(&s->blocked, sig);
 	}
 	send_signal_locked(sig, info, me, true);
-	spin_unlock_irqrestore(&s->siglock, flags);
+	spin_unlock_irqrestore(&s->sighand->siglock, flags);
 }
 
 void force_sig_fault(int sig, int si_code, unsigned long addr)
@@ -289,10 +360,10 @@ void force_sigsegv(int sig)
 	struct task_signal *s = current->signal;
 
 	if (sig == SIGSEGV && s) {
-		unsigned long flags = spin_lock_irqsave(&s->siglock);
+		unsigned long flags = spin_lock_irqsave(&s->sighand->siglock);
 
 		sig_action(s, SIGSEGV)->handler = SIG_DFL;
-		spin_unlock_irqrestore(&s->siglock, flags);
+		spin_unlock_irqrestore(&s->sighand->siglock, flags);
 	}
 	force_sig_fault(SIGSEGV, SI_KERNEL, 0);
 }
@@ -316,7 +387,7 @@ static void group_kill_one(struct task_struct *t, void *arg)
 	if (!valid_signal(gk->sig) && gk->sig)
 		gk->err = -EINVAL;
 	else if (gk->sig)
-		send_signal_info(gk->sig, gk->info, t);
+		send_group_signal_info(gk->sig, gk->info, t);
 }
 
 /* Context: takes tasklist_lock. */
@@ -343,6 +414,7 @@ int kill_pgrp(int pgrp, int sig)
 /* One kill()/tkill() target by pid. */
 struct pid_kill {
 	int pid, tgid;                  /* tgid > 0: tgkill's check */
+	bool group;                     /* kill(): the whole process; tkill: one thread */
 	int sig;
 	const struct kernel_siginfo *info;
 	int err;
@@ -358,7 +430,7 @@ static void pid_kill_one(struct task_struct *t, void *arg)
 	if (!valid_signal(pk->sig) && pk->sig)
 		pk->err = -EINVAL;
 	else if (pk->sig)
-		send_signal_info(pk->sig, pk->info, t);
+		send_signal_common(pk->sig, pk->info, t, pk->group);
 }
 
 /*
@@ -367,10 +439,11 @@ static void pid_kill_one(struct task_struct *t, void *arg)
  * kernel thread (ignores everything). Hence for_each_task, not
  * find_task_by_pid_locked, which skips both. Context: takes tasklist_lock.
  */
-static int kill_one_info(int pid, int tgid, int sig, const struct kernel_siginfo *info)
+static int kill_one_info(int pid, int tgid, int sig, const struct kernel_siginfo *info,
+			 bool group)
 {
 	struct pid_kill pk = { .pid = pid, .tgid = tgid, .sig = sig, .info = info,
-			       .err = -ESRCH };
+			       .group = group, .err = -ESRCH };
 
 	for_each_task(pid_kill_one, &pk);
 	return pk.err;
@@ -380,7 +453,8 @@ bool signal_pending(struct task_struct *t)
 {
 	struct task_signal *s = READ_ONCE(t->signal);
 
-	return s && (READ_ONCE(s->pending) & ~READ_ONCE(s->blocked)) != 0;
+	return s && ((READ_ONCE(s->pending) | READ_ONCE(s->group->shared_pending)) &
+		     ~READ_ONCE(s->blocked)) != 0;
 }
 
 bool fatal_signal_pending(struct task_struct *t)
@@ -400,13 +474,13 @@ bool get_signal(struct ksignal *ksig)
 	if (!s)
 		return false;
 	for (;;) {
-		unsigned long flags = spin_lock_irqsave(&s->siglock);
+		unsigned long flags = spin_lock_irqsave(&s->sighand->siglock);
 		int sig = dequeue_signal_locked(s, &ksig->info);
 		struct k_sigaction *ka;
 		bool forced;
 
 		if (!sig) {
-			spin_unlock_irqrestore(&s->siglock, flags);
+			spin_unlock_irqrestore(&s->sighand->siglock, flags);
 			return false;
 		}
 		forced = sigismember(&s->forced, sig);
@@ -417,26 +491,34 @@ bool get_signal(struct ksignal *ksig)
 			ksig->ka = *ka;
 			if (ka->flags & SA_RESETHAND)
 				ka->handler = SIG_DFL;
-			spin_unlock_irqrestore(&s->siglock, flags);
+			spin_unlock_irqrestore(&s->sighand->siglock, flags);
 			return true;
 		}
-		spin_unlock_irqrestore(&s->siglock, flags);
+		spin_unlock_irqrestore(&s->sighand->siglock, flags);
 		if (ka->handler == SIG_IGN || sig_default_ignored(sig) ||
 		    task_is_unkillable(me, sig, forced))
 			continue;
-		/* Terminate. "Core" signals too: no core file is written, so
-		 * the wait status is the bare signal number, as on Linux. */
-		do_exit(sig);
+		/* Terminate the whole process. "Core" signals too: no core
+		 * file is written, so the wait status is the bare signal
+		 * number, as on Linux. */
+		do_group_exit(sig);
 	}
 }
 
 void set_current_blocked(sigset_t mask)
 {
 	struct task_signal *s = current->signal;
-	unsigned long flags = spin_lock_irqsave(&s->siglock);
+	unsigned long flags = spin_lock_irqsave(&s->sighand->siglock);
+	sigset_t newly;
 
-	s->blocked = mask & ~SIG_UNBLOCKABLE;
-	spin_unlock_irqrestore(&s->siglock, flags);
+	mask &= ~SIG_UNBLOCKABLE;
+	newly = mask & ~s->blocked & s->group->shared_pending;
+	s->blocked = mask;
+	/* A process-wide signal this thread may have been woken for and now
+	 * blocks: another thread must take it (Linux's retarget). */
+	if (newly)
+		retarget_shared_locked(s, newly);
+	spin_unlock_irqrestore(&s->sighand->siglock, flags);
 }
 
 sigset_t sigmask_to_save(void)
@@ -513,23 +595,22 @@ static void sigchld_info(struct kernel_siginfo *info, struct task_struct *child,
 	info->si_stime = ticks_to_clock_t(child->stime_ticks + child->cstime_ticks);
 }
 
-bool do_notify_parent(struct task_struct *child, int status)
+bool do_notify_parent_locked(struct task_struct *child, int status)
 {
 	int sig = child->exit_signal ? child->exit_signal : SIGCHLD;
 	struct kernel_siginfo info;
 	struct task_struct *parent;
 	bool autoreap = false;
-	unsigned long flags;
 
+	ASSERT_HELD_TASKLIST();
 	sigchld_info(&info, child, status);
 	info.si_signo = sig;
-	flags = tasklist_lock_irqsave();
 	parent = child->parent;
 	if (parent && parent->signal && valid_signal(sig)) {
 		struct task_signal *ps = parent->signal;
+		struct sighand_struct *sh = lock_sighand(ps);  /* irqs are off */
 		const struct k_sigaction *ka = sig_action(ps, SIGCHLD);
 
-		spin_lock(&ps->siglock);        /* interrupts are already off */
 		/* Linux: SIG_IGN or SA_NOCLDWAIT means "reap my children for
 		 * me"; SIG_IGN also means no signal at all. */
 		if (sig == SIGCHLD && (ka->handler == SIG_IGN || (ka->flags & SA_NOCLDWAIT)))
@@ -537,11 +618,11 @@ bool do_notify_parent(struct task_struct *child, int status)
 		/* Decided under tasklist_lock, as the signal is sent: a parent
 		 * woken by it never sees the child as one to wait for. */
 		child->autoreap = autoreap;
+		/* To the parent process, not one thread of it. */
 		if (!(sig == SIGCHLD && ka->handler == SIG_IGN))
-			send_signal_locked(sig, &info, parent, false);
-		spin_unlock(&ps->siglock);
+			send_group_signal_locked(sig, &info, parent);
+		spin_unlock(&sh->siglock);
 	}
-	tasklist_unlock_irqrestore(flags);
 	return autoreap;
 }
 
@@ -650,7 +731,7 @@ static int do_sigaction(int sig, const struct k_sigaction *ka, struct k_sigactio
 
 	if (!valid_signal(sig) || (ka && (sigmask(sig) & SIG_UNBLOCKABLE)))
 		return -EINVAL;
-	flags = spin_lock_irqsave(&s->siglock);
+	flags = spin_lock_irqsave(&s->sighand->siglock);
 	if (old)
 		*old = *sig_action(s, sig);
 	if (ka) {
@@ -661,10 +742,16 @@ static int do_sigaction(int sig, const struct k_sigaction *ka, struct k_sigactio
 		cur->mask &= ~SIG_UNBLOCKABLE;
 		/* POSIX: setting a pending signal to be ignored discards it,
 		 * blocked or not. */
-		if (sig_handler_ignored(cur, sig))
+		if (sig_handler_ignored(cur, sig)) {
+			struct task_signal *ts;
+
+			sigdelset(&s->group->shared_pending, sig);
+			list_for_each_entry(ts, &s->group->thread_head, thread_node)
+				sigdelset(&ts->pending, sig);
 			sigdelset(&s->pending, sig);
+		}
 	}
-	spin_unlock_irqrestore(&s->siglock, flags);
+	spin_unlock_irqrestore(&s->sighand->siglock, flags);
 	return 0;
 }
 
@@ -721,9 +808,9 @@ SYSCALL_DEFINE2(rt_sigpending, sigset_t __user *, uset, size_t, sigsetsize)
 	if (sigsetsize > sizeof(sigset_t))
 		return -EINVAL;
 	CURRENT_SIGNAL_OR_ENOMEM(s);
-	flags = spin_lock_irqsave(&s->siglock);
-	set = s->pending & s->blocked;
-	spin_unlock_irqrestore(&s->siglock, flags);
+	flags = spin_lock_irqsave(&s->sighand->siglock);
+	set = (s->pending | s->group->shared_pending) & s->blocked;
+	spin_unlock_irqrestore(&s->sighand->siglock, flags);
 	if (copy_to_user(uset, &set, sigsetsize))
 		return -EFAULT;
 	return 0;
@@ -812,7 +899,7 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 
 	siginfo_user(&info, sig, SI_USER);
 	if (pid > 0)
-		return kill_one_info(pid, 0, sig, &info);
+		return kill_one_info(pid, 0, sig, &info, true);
 	if (pid == -1)
 		return kill_group_info(0, sig, &info);
 	if (pid == 0)
@@ -829,7 +916,7 @@ SYSCALL_DEFINE2(tkill, int, tid, int, sig)
 	if (tid <= 0)
 		return -EINVAL;
 	siginfo_user(&info, sig, SI_TKILL);
-	return kill_one_info(tid, 0, sig, &info);
+	return kill_one_info(tid, 0, sig, &info, false);
 }
 
 SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
@@ -839,5 +926,5 @@ SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
 	if (tgid <= 0 || tid <= 0)
 		return -EINVAL;
 	siginfo_user(&info, sig, SI_TKILL);
-	return kill_one_info(tid, tgid, sig, &info);
+	return kill_one_info(tid, tgid, sig, &info, false);
 }

@@ -12,6 +12,7 @@
  */
 #include <kernel/errno.h>
 #include <kernel/ktest.h>
+#include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <kernel/string.h>
@@ -42,7 +43,7 @@ static struct task_struct *fake_task(int pid)
 		return NULL;
 	tk->pid = tk->tgid = pid;
 	tk->state = TASK_RUNNING;
-	if (copy_signal_state(tk, NULL)) {
+	if (copy_signal_state(tk, NULL, 0)) {
 		kfree(tk);
 		return NULL;
 	}
@@ -57,8 +58,8 @@ static void fake_task_free(struct task_struct *tk)
 
 static void set_handler(struct task_struct *tk, int sig, unsigned long handler, unsigned long flags)
 {
-	tk->signal->action[sig - 1].handler = handler;
-	tk->signal->action[sig - 1].flags = flags;
+	tk->signal->sighand->action[sig - 1].handler = handler;
+	tk->signal->sighand->action[sig - 1].flags = flags;
 }
 
 KTEST(signal_sigset_ops)
@@ -119,12 +120,12 @@ KTEST(signal_send_pending_and_blocked)
 	KT_EXPECT_EQ(send_sig(0, tk), -EINVAL);
 	KT_EXPECT_EQ(send_sig(65, tk), -EINVAL);
 
-	spin_lock(&tk->signal->siglock);
+	spin_lock(&tk->signal->sighand->siglock);
 	KT_EXPECT_EQ(dequeue_signal_locked(tk->signal, &info), SIGUSR1);
 	KT_EXPECT_EQ(info.si_signo, SIGUSR1);
 	KT_EXPECT_EQ(info.si_code, SI_KERNEL);
 	KT_EXPECT_EQ(dequeue_signal_locked(tk->signal, &info), 0);
-	spin_unlock(&tk->signal->siglock);
+	spin_unlock(&tk->signal->sighand->siglock);
 	KT_EXPECT(!signal_pending(tk));
 	fake_task_free(tk);
 }
@@ -295,18 +296,28 @@ KTEST(signal_fork_and_exec_state)
 	set_handler(p, SIGQUIT, SIG_IGN, 0);
 	p->signal->blocked = sigmask(SIGUSR1);
 	send_sig(SIGUSR1, p);
-	KT_ASSERT_EQ(copy_signal_state(c, p), 0);
-	KT_EXPECT_EQ(c->signal->action[SIGINT - 1].handler, 0x401000);
+	KT_ASSERT_EQ(copy_signal_state(c, p, 0), 0);
+	KT_EXPECT_EQ(c->signal->sighand->action[SIGINT - 1].handler, 0x401000);
 	KT_EXPECT_EQ(c->signal->blocked, sigmask(SIGUSR1));
 	KT_EXPECT_EQ(c->signal->pending, 0);            /* not inherited */
 	flush_signal_handlers(c);
-	KT_EXPECT_EQ(c->signal->action[SIGINT - 1].handler, SIG_DFL);
-	KT_EXPECT_EQ(c->signal->action[SIGINT - 1].flags, 0);
-	KT_EXPECT_EQ(c->signal->action[SIGQUIT - 1].handler, SIG_IGN);
+	KT_EXPECT_EQ(c->signal->sighand->action[SIGINT - 1].handler, SIG_DFL);
+	KT_EXPECT_EQ(c->signal->sighand->action[SIGINT - 1].flags, 0);
+	KT_EXPECT_EQ(c->signal->sighand->action[SIGQUIT - 1].handler, SIG_IGN);
 	KT_EXPECT_EQ(c->signal->blocked, sigmask(SIGUSR1));    /* exec keeps the mask */
 	free_signal_state(c);
 	kfree(c);
 	fake_task_free(p);
+}
+
+/* SIGCHLD goes to the parent process: its group's shared set. */
+static bool notify_parent(struct task_struct *c, int status)
+{
+	unsigned long flags = tasklist_lock_irqsave();
+	bool autoreap = do_notify_parent_locked(c, status);
+
+	tasklist_unlock_irqrestore(flags);
+	return autoreap;
 }
 
 KTEST(signal_sigchld_to_parent)
@@ -316,23 +327,23 @@ KTEST(signal_sigchld_to_parent)
 	KT_ASSERT(p && c);
 	c->parent = p;
 	/* Default SIGCHLD: ignored, nothing queued, no autoreap. */
-	KT_EXPECT(!do_notify_parent(c, 3 << 8));
-	KT_EXPECT_EQ(p->signal->pending, 0);
+	KT_EXPECT(!notify_parent(c, 3 << 8));
+	KT_EXPECT_EQ(p->signal->group->shared_pending, 0);
 	set_handler(p, SIGCHLD, 0x401000, SA_RESTORER | SA_SIGINFO);
-	KT_EXPECT(!do_notify_parent(c, 3 << 8));
-	KT_EXPECT_EQ(p->signal->pending, sigmask(SIGCHLD));
-	KT_EXPECT_EQ(p->signal->info[SIGCHLD - 1].si_code, CLD_EXITED);
-	KT_EXPECT_EQ(p->signal->info[SIGCHLD - 1].si_status, 3);
-	KT_EXPECT_EQ(p->signal->info[SIGCHLD - 1].si_pid, 1001);
-	p->signal->pending = 0;
-	KT_EXPECT(!do_notify_parent(c, SIGKILL));
-	KT_EXPECT_EQ(p->signal->info[SIGCHLD - 1].si_code, CLD_KILLED);
-	KT_EXPECT_EQ(p->signal->info[SIGCHLD - 1].si_status, SIGKILL);
+	KT_EXPECT(!notify_parent(c, 3 << 8));
+	KT_EXPECT_EQ(p->signal->group->shared_pending, sigmask(SIGCHLD));
+	KT_EXPECT_EQ(p->signal->group->shared_info[SIGCHLD - 1].si_code, CLD_EXITED);
+	KT_EXPECT_EQ(p->signal->group->shared_info[SIGCHLD - 1].si_status, 3);
+	KT_EXPECT_EQ(p->signal->group->shared_info[SIGCHLD - 1].si_pid, 1001);
+	p->signal->group->shared_pending = 0;
+	KT_EXPECT(!notify_parent(c, SIGKILL));
+	KT_EXPECT_EQ(p->signal->group->shared_info[SIGCHLD - 1].si_code, CLD_KILLED);
+	KT_EXPECT_EQ(p->signal->group->shared_info[SIGCHLD - 1].si_status, SIGKILL);
 	/* SIG_IGN: Linux reaps at once and sends nothing. */
-	p->signal->pending = 0;
+	p->signal->group->shared_pending = 0;
 	set_handler(p, SIGCHLD, SIG_IGN, 0);
-	KT_EXPECT(do_notify_parent(c, 0));
-	KT_EXPECT_EQ(p->signal->pending, 0);
+	KT_EXPECT(notify_parent(c, 0));
+	KT_EXPECT_EQ(p->signal->group->shared_pending, 0);
 	fake_task_free(c);
 	fake_task_free(p);
 }
@@ -343,8 +354,9 @@ static struct task_signal *borrow_signal(void)
 	struct task_struct tmp;
 
 	memset(&tmp, 0, sizeof(tmp));
-	if (copy_signal_state(&tmp, NULL))
+	if (copy_signal_state(&tmp, NULL, 0))
 		return NULL;
+	tmp.signal->task = current;
 	current->signal = tmp.signal;
 	return tmp.signal;
 }
@@ -362,15 +374,15 @@ KTEST(signal_get_signal_handler_and_masks)
 	KT_ASSERT(!current->signal);
 	s = borrow_signal();
 	KT_ASSERT(s);
-	s->action[SIGUSR1 - 1] = (struct k_sigaction){ .handler = 0x401000,
+	s->sighand->action[SIGUSR1 - 1] = (struct k_sigaction){ .handler = 0x401000,
 		.flags = SA_RESTORER | SA_RESETHAND, .mask = sigmask(SIGUSR2) | sigmask(SIGKILL) };
-	s->action[SIGHUP - 1].handler = SIG_IGN;
+	s->sighand->action[SIGHUP - 1].handler = SIG_IGN;
 	s->pending = sigmask(SIGUSR1) | sigmask(SIGHUP);  /* SIGHUP: ignored on dequeue */
 	s->saved_mask = sigmask(SIGINT);                 /* as rt_sigsuspend leaves it */
 	s->restore_saved_mask = true;
 	KT_EXPECT(get_signal(&ks));
 	KT_EXPECT_EQ(ks.sig, SIGUSR1);
-	KT_EXPECT_EQ(s->action[SIGUSR1 - 1].handler, SIG_DFL);  /* SA_RESETHAND */
+	KT_EXPECT_EQ(s->sighand->action[SIGUSR1 - 1].handler, SIG_DFL);  /* SA_RESETHAND */
 	KT_EXPECT_EQ(sigmask_to_save(), sigmask(SIGINT));
 	signal_delivered(&ks);
 	KT_EXPECT_EQ(s->blocked, sigmask(SIGUSR1) | sigmask(SIGUSR2));  /* never SIGKILL */

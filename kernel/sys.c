@@ -83,7 +83,13 @@ static int clock_read_ns(int clk, u64 *ns)
 	case CLOCK_BOOTTIME:                    /* never suspended: same as monotonic */
 		*ns = ktime_get_ns();
 		return 0;
-	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_PROCESS_CPUTIME_ID: {        /* every thread of the process */
+		struct task_usage u;
+
+		thread_group_usage(current, &u);
+		*ns = (u.utime_ticks + u.stime_ticks) * NSEC_PER_TICK;
+		return 0;
+	}
 	case CLOCK_THREAD_CPUTIME_ID:
 		*ns = cputime_ns(current);
 		return 0;
@@ -311,7 +317,7 @@ SYSCALL_DEFINE3(getresgid, u32 __user *, r, u32 __user *, e, u32 __user *, s)
 SYSCALL_DEFINE0(getppid)
 {
 	unsigned long flags = tasklist_lock_irqsave();
-	struct task_struct *p = current->parent;
+	struct task_struct *p = current->group_leader->parent;  /* the process's */
 	int ppid = p ? p->tgid : 0;
 
 	tasklist_unlock_irqrestore(flags);
@@ -429,27 +435,30 @@ unsigned long task_rlimit(struct task_struct *t, unsigned int resource)
 		return 0;
 	if (!s)
 		return resource == RLIMIT_NOFILE ? 1024 : RLIM_INFINITY;
-	return READ_ONCE(s->rlim[resource].rlim_cur);
+	return READ_ONCE(s->group->rlim[resource].rlim_cur);
 }
 
 /* Read and/or set one limit of @s. Context: any; takes siglock. */
 static int do_prlimit(struct task_signal *s, unsigned int resource,
 		      const struct rlimit64 *new, struct rlimit64 *old)
 {
-	unsigned long flags = spin_lock_irqsave(&s->siglock);
+	unsigned long flags = local_irq_save();
+	struct sighand_struct *sh = lock_sighand(s);
+	struct signal_struct *g = s->group;
 	int err = 0;
 
 	if (old) {
-		old->rlim_cur = s->rlim[resource].rlim_cur;
-		old->rlim_max = s->rlim[resource].rlim_max;
+		old->rlim_cur = g->rlim[resource].rlim_cur;
+		old->rlim_max = g->rlim[resource].rlim_max;
 	}
-	if (new && new->rlim_max > s->rlim[resource].rlim_max) {
+	if (new && new->rlim_max > g->rlim[resource].rlim_max) {
 		err = -EPERM;                   /* no raising of hard limits */
 	} else if (new) {
-		s->rlim[resource].rlim_cur = new->rlim_cur;
-		s->rlim[resource].rlim_max = new->rlim_max;
+		g->rlim[resource].rlim_cur = new->rlim_cur;
+		g->rlim[resource].rlim_max = new->rlim_max;
 	}
-	spin_unlock_irqrestore(&s->siglock, flags);
+	spin_unlock(&sh->siglock);
+	local_irq_restore(flags);
 	return err;
 }
 

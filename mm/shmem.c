@@ -11,6 +11,9 @@
  * (no ->writepage: they are never marked dirty) and never reclaimed
  * (mapping->unevictable), since they have no other copy.
  *
+ * A futex key (kernel/futex.c) holds a reference too, so that the object
+ * a waiter sleeps on is not freed and reused for another while it waits.
+ *
  * Locks: the object's reference count is atomic; its pages are protected
  * by the address_space's tree_lock and page locks as for any file.
  */
@@ -69,6 +72,31 @@ static const struct vm_operations_struct shmem_vm_ops = {
 	.fault = shmem_fault,
 	.name = "shmem",
 };
+
+struct address_space *shmem_get_mapping(struct vm_area_struct *vma)
+{
+	struct shmem_object *obj = vma->vm_private_data;
+
+	__atomic_fetch_add(&obj->refcount, 1, __ATOMIC_SEQ_CST);
+	return &obj->mapping;
+}
+
+void shmem_mapping_get(struct address_space *mapping)
+{
+	struct shmem_object *obj = container_of(mapping, struct shmem_object, mapping);
+
+	__atomic_fetch_add(&obj->refcount, 1, __ATOMIC_SEQ_CST);
+}
+
+void shmem_put_mapping(struct address_space *mapping)
+{
+	struct shmem_object *obj = container_of(mapping, struct shmem_object, mapping);
+
+	if (__atomic_sub_fetch(&obj->refcount, 1, __ATOMIC_SEQ_CST))
+		return;
+	truncate_inode_pages(&obj->mapping, 0);
+	kfree(obj);
+}
 
 bool vma_is_anon_shmem(const struct vm_area_struct *vma)
 {

@@ -60,7 +60,10 @@ USER_TESTS := \
 	fulldisk_test \
 	dev_mmap_test \
 	mempressure_test \
-	sched_stress_test
+	sched_stress_test \
+	pthread_test \
+	futex_test \
+	thread_stress_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must

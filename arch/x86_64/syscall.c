@@ -101,8 +101,8 @@ SYSCALL_DEFINE2(arch_prctl, int, code, unsigned long, addr)
 	}
 }
 
-/* set_tid_address: remember where to clear the tid at exit (threads are
- * not supported, so it is only stored); returns the caller's tid. */
+/* set_tid_address: where to clear the tid (and futex-wake) at thread exit
+ * (kernel/exit.c, exit_mm_release); returns the caller's tid. */
 SYSCALL_DEFINE1(set_tid_address, int *, tidptr)
 {
 	current->clear_child_tid = tidptr;

@@ -86,3 +86,23 @@ long strncpy_from_user(char *dst, const char __user *src, long max)
 	}
 	return -ENAMETOOLONG;
 }
+
+int futex_atomic_cmpxchg_user(u32 *found, u32 __user *uaddr, u32 old, u32 new)
+{
+	int err = -EFAULT;
+	u32 cur = old;
+
+	if (!access_ok(uaddr, sizeof(u32)))
+		return -EFAULT;
+	stac();
+	/* A fault skips the store of 0 to err: the fixup resumes at 2. */
+	__asm__ volatile("1: lock cmpxchgl %[new], %[mem]\n"
+			 "   movl $0, %[err]\n"
+			 "2:\n"
+			 _ASM_EXTABLE(1b, 2b)
+			 : [err] "+r"(err), "+a"(cur), [mem] "+m"(*(u32 *)uaddr)
+			 : [new] "r"(new) : "memory");
+	clac();
+	*found = cur;
+	return err;
+}

@@ -13,6 +13,8 @@
  *   2 + ARRAY_SIZE(...)        "self" in getdents (no inode has it)
  *   (PID << 8)                 /proc/PID
  *   (PID << 8) | (1 + i)       proc_pid_entries[i] of PID: maps
+ *   (PID << 8) | PROC_TASK_IDX /proc/PID/task: one directory per thread,
+ *                              /proc/PID/task/TID, which is /proc/TID
  *
  * /proc/self: Linux makes it a symbolic link to the caller's PID. Faultline
  * never follows symbolic links (fs/namei.c), so here "self" is a name the
@@ -22,6 +24,9 @@
  * a directory where Linux shows a link, and there is no readlink().
  * getdents reports "self" with a number of its own, as Linux reports its
  * link's, so that getcwd() in /proc/self finds the PID name, not "self".
+ *
+ * A thread's /proc/TID is found by lookup, but the root lists only thread
+ * group leaders, as on Linux; /proc/PID/task lists every thread.
  *
  * A /proc/PID directory is found only while the process is alive (not a
  * zombie); reading an open file of a process that has exited fails with
@@ -51,6 +56,7 @@
 /* The readdir cookie of /proc/PID is PROC_POS_PIDS + PID, so a later call
  * resumes at the next larger pid whatever exited meanwhile. */
 #define PROC_POS_PIDS   256
+#define PROC_TASK_IDX   0xff            /* /proc/PID/task's index */
 
 struct proc_entry {
 	const char *name;
@@ -145,6 +151,8 @@ static int name_to_pid(const char *name, size_t len)
 
 static const struct inode_operations proc_pid_dir_iops;
 static const struct file_operations proc_pid_dir_fops;
+static const struct inode_operations proc_task_dir_iops;
+static const struct file_operations proc_task_dir_fops;
 static const struct file_operations proc_file_fops;
 
 /* Inode @ino of @sb: a text file if @entry, else /proc/@pid. */
@@ -257,6 +265,22 @@ static const struct file_operations proc_root_fops = {
 
 /* ---- /proc/PID -------------------------------------------------------------------------- */
 
+/* /proc/PID/task. */
+static struct inode *proc_task_dir_iget(struct super_block *sb, int pid)
+{
+	struct inode *inode = iget_locked(sb, proc_pid_ino(pid, PROC_TASK_IDX));
+
+	if (IS_ERR(inode) || !(inode->i_state & I_NEW))
+		return inode;
+	PROC_I(inode)->entry = NULL;
+	PROC_I(inode)->pid = pid;
+	pseudo_inode_init(inode, S_IFDIR | 0555, 2);
+	inode->i_op = &proc_task_dir_iops;
+	inode->i_fop = &proc_task_dir_fops;
+	unlock_new_inode(inode);
+	return inode;
+}
+
 static struct inode *proc_pid_lookup(struct inode *dir, const char *name, size_t len)
 {
 	int pid = PROC_I(dir)->pid;
@@ -264,6 +288,8 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name, size_t
 
 	if (len == 2 && name[0] == '.' && name[1] == '.')
 		return igrab(dir->i_sb->s_root);
+	if (len == 4 && memcmp(name, "task", 4) == 0 && process_alive(pid))
+		return proc_task_dir_iget(dir->i_sb, pid);
 	if (i < 0 || !process_alive(pid))
 		return ERR_PTR(-ENOENT);
 	return proc_iget(dir->i_sb, proc_pid_ino(pid, 1 + (unsigned int)i), &proc_pid_entries[i],
@@ -273,14 +299,82 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name, size_t
 static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
 {
 	int pid = PROC_I(file->f_inode)->pid;
+	const loff_t task_pos = DIR_POS_FIRST + ARRAY_SIZE(proc_pid_entries);
 
 	if (ctx->pos < 0)
 		return -EINVAL;
-	if (dir_emit_dots(ctx, proc_pid_ino(pid, 0), PROC_ROOT_INO))
-		emit_entries(ctx, proc_pid_entries, ARRAY_SIZE(proc_pid_entries),
-			     proc_pid_ino(pid, 1));
+	if (dir_emit_dots(ctx, proc_pid_ino(pid, 0), PROC_ROOT_INO) &&
+	    emit_entries(ctx, proc_pid_entries, ARRAY_SIZE(proc_pid_entries),
+			 proc_pid_ino(pid, 1)) &&
+	    ctx->pos <= task_pos)
+		dir_emit(ctx, "task", 4, proc_pid_ino(pid, PROC_TASK_IDX), DT_DIR, task_pos);
 	return 0;
 }
+
+/* ---- /proc/PID/task ---------------------------------------------------------------------- */
+
+struct next_tid {
+	int tgid;
+	int from;                               /* the smallest tid wanted */
+	int found;                              /* the smallest seen >= from, 0: none */
+};
+
+static void next_tid_fn(struct task_struct *t, void *arg)
+{
+	struct next_tid *nt = arg;
+
+	if (t->is_process && t->tgid == nt->tgid && !t->exit_state && t->state != TASK_DEAD &&
+	    t->pid >= nt->from && (!nt->found || t->pid < nt->found))
+		nt->found = t->pid;
+}
+
+/* The smallest live thread id of group @tgid that is >= @from, or 0. */
+static int next_tid_from(int tgid, int from)
+{
+	struct next_tid nt = { .tgid = tgid, .from = from };
+
+	for_each_task(next_tid_fn, &nt);
+	return nt.found;
+}
+
+static struct inode *proc_task_lookup(struct inode *dir, const char *name, size_t len)
+{
+	int tgid = PROC_I(dir)->pid, tid = name_to_pid(name, len);
+
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		return proc_pid_dir_iget(dir->i_sb, tgid);
+	if (tid <= 0 || next_tid_from(tgid, tid) != tid)
+		return ERR_PTR(-ENOENT);
+	return proc_pid_dir_iget(dir->i_sb, tid);
+}
+
+static int proc_task_readdir(struct file *file, struct dir_context *ctx)
+{
+	int tgid = PROC_I(file->f_inode)->pid, tid;
+	char name[16];
+
+	if (ctx->pos < 0)
+		return -EINVAL;
+	if (!dir_emit_dots(ctx, proc_pid_ino(tgid, PROC_TASK_IDX), proc_pid_ino(tgid, 0)))
+		return 0;
+	tid = next_tid_from(tgid, ctx->pos > PROC_POS_PIDS ? (int)(ctx->pos - PROC_POS_PIDS) : 1);
+	for (; tid; tid = next_tid_from(tgid, tid + 1)) {
+		size_t len = (size_t)snprintf(name, sizeof(name), "%d", tid);
+
+		if (!dir_emit(ctx, name, len, proc_pid_ino(tid, 0), DT_DIR, PROC_POS_PIDS + tid))
+			return 0;
+	}
+	return 0;
+}
+
+static const struct inode_operations proc_task_dir_iops = {
+	.lookup = proc_task_lookup,
+};
+
+static const struct file_operations proc_task_dir_fops = {
+	.llseek = generic_file_llseek,
+	.iterate = proc_task_readdir,
+};
 
 static const struct inode_operations proc_pid_dir_iops = {
 	.lookup = proc_pid_lookup,

@@ -3,9 +3,8 @@
  * and the filesystem context (struct fs_struct: cwd and umask).
  * fs/fdtable.c; docs/syscalls.md.
  *
- * One thread per process, but a table may still be looked at by another
- * task (GDB helpers, /proc later), so each has a spinlock: (f) file_lock,
- * (l) fs->lock. A struct file's own reference count is f_count.
+ * Threads share both (CLONE_FILES, CLONE_FS), and others may look (GDB
+ * helpers, /proc), so each has a spinlock: (f) file_lock, (l) fs->lock. A struct file's own reference count is f_count.
  */
 #ifndef _FS_FDTABLE_H
 #define _FS_FDTABLE_H
@@ -19,7 +18,7 @@ struct inode;
 #define NR_OPEN_MAX     1024            /* RLIMIT_NOFILE, as Linux's default */
 
 struct files_struct {
-	int count;                              /* (a) tasks sharing it (1 for now) */
+	int count;                              /* (a) tasks sharing it (threads) */
 	spinlock_t file_lock;
 	struct file *fd[NR_OPEN_MAX];           /* (f) referenced */
 	unsigned long close_on_exec[NR_OPEN_MAX / 64];  /* (f) */
@@ -44,8 +43,8 @@ void do_close_on_exec(struct files_struct *files);
 int fd_install_new(struct file *file, unsigned int o_flags);
 /* 0 if current has a free descriptor below its limit, else -EMFILE: what
  * Linux's open learns by reserving the descriptor before it looks up the
- * path. A table is never shared between tasks, so the answer still holds
- * when fd_install_new runs. */
+ * path. Another thread sharing the table may take the last one before
+ * fd_install_new runs, which then gives -EMFILE itself. */
 int fd_check_free(void);
 /* A referenced file for @fd of current, or NULL (the caller says -EBADF). */
 struct file *fget(unsigned int fd);

@@ -22,6 +22,37 @@ struct pt_regs;
 /* Take and drop tasklist_lock (see above). */
 unsigned long tasklist_lock_irqsave(void);
 void tasklist_unlock_irqrestore(unsigned long flags);
+/* Panic unless the caller holds tasklist_lock (@fn: the caller's name). */
+void assert_tasklist_held(const char *fn);
+#define ASSERT_HELD_TASKLIST() assert_tasklist_held(__func__)
+
+/* clone() flags (Linux's values). */
+#define CSIGNAL                 0x000000ff
+#define CLONE_VM                0x00000100
+#define CLONE_FS                0x00000200
+#define CLONE_FILES             0x00000400
+#define CLONE_SIGHAND           0x00000800
+#define CLONE_PIDFD             0x00001000
+#define CLONE_PTRACE            0x00002000
+#define CLONE_VFORK             0x00004000
+#define CLONE_PARENT            0x00008000
+#define CLONE_THREAD            0x00010000
+#define CLONE_NEWNS             0x00020000
+#define CLONE_SYSVSEM           0x00040000
+#define CLONE_SETTLS            0x00080000
+#define CLONE_PARENT_SETTID     0x00100000
+#define CLONE_CHILD_CLEARTID    0x00200000
+#define CLONE_DETACHED          0x00400000
+#define CLONE_UNTRACED          0x00800000
+#define CLONE_CHILD_SETTID      0x01000000
+#define CLONE_NEWCGROUP         0x02000000
+#define CLONE_NEWUTS            0x04000000
+#define CLONE_NEWIPC            0x08000000
+#define CLONE_NEWUSER           0x10000000
+#define CLONE_NEWPID            0x20000000
+#define CLONE_NEWNET            0x40000000
+#define CLONE_IO                0x80000000UL
+
 /* The task with this pid, or NULL. Context: tasklist_lock held. */
 struct task_struct *find_task_by_pid_locked(int pid);
 /* Call @fn for every user process (not kernel threads, not zombies)
@@ -54,6 +85,18 @@ void release_task(struct task_struct *t);
 /* End the current task with Linux wait status @status ((code << 8), or
  * the signal number for a kill). Never returns. */
 __noreturn void do_exit(int status);
+
+/* exit_group, and the end of a process killed by a signal: every thread
+ * of current's group dies (kernel/signal.c). Never returns. */
+__noreturn void do_group_exit(int status);
+/* Before current leaves its address space (exit, execve): robust futexes,
+ * CLONE_CHILD_CLEARTID's clear and wake, a vfork parent's completion. */
+void exit_mm_release(struct task_struct *me);
+/* execve: end every other thread of current's group (current takes the
+ * leader's pid if it is not the leader) and unshare the handlers. Returns
+ * 0, or -EINTR/-EAGAIN if the group is being killed meanwhile.
+ * Context: may sleep. */
+int de_thread(void);
 
 /* Start /sbin/init-style: make the first user process (pid 1) run @path
  * with @argv/@envp. Called by kernel_init once the root is mounted. */

@@ -58,7 +58,7 @@ struct task_struct {
 	/* enum task_state: set to a sleeping state by the task itself
 	 * (set_current_state), to TASK_RUNNING by wakers under rq->lock. */
 	volatile long state;
-	int pid;                        /* (c) */
+	int pid;                        /* (c; execve's de_thread swaps it, tasklist_lock) */
 	char comm[TASK_COMM_LEN];       /* (c) name, for ps, oopses and GDB */
 	void *stack;                    /* (c) base of the kernel stack (lowest address) */
 	struct thread_struct thread;    /* (o) arch: saved RSP, FPU state, FS base */
@@ -90,8 +90,8 @@ struct task_struct {
 	bool hung_reported;             /* reported; quiet until it runs again */
 
 	/* ---- user processes (kernel/fork.c, kernel/exit.c; docs/process.md) ----
-	 * (t) tasklist_lock. One thread per process: pid == tgid. */
-	int tgid;                       /* (c) */
+	 * (t) tasklist_lock. A thread group leader has pid == tgid. */
+	int tgid;                       /* (c) the process id, shared by its threads */
 	bool is_process;                /* (c) a user process (fork/exec/wait apply) */
 	int exit_state;                 /* (t) EXIT_ZOMBIE once switched away for good */
 	bool autoreap;                  /* (t) no zombie: the parent ignored SIGCHLD */
@@ -110,6 +110,12 @@ struct task_struct {
 	u64 cutime_ticks, cstime_ticks;
 	int *clear_child_tid;           /* (o) set_tid_address (user pointer) */
 	struct task_signal *signal;     /* (o) handlers, mask, pending (kernel/signal.c) */
+
+	/* ---- threads (kernel/fork.c, kernel/exit.c, kernel/futex.c; docs/process.md) ---- */
+	struct task_struct *group_leader; /* (t) the thread whose pid is the tgid (itself) */
+	int *set_child_tid;             /* (o) CLONE_CHILD_SETTID: our tid goes there first */
+	void *robust_list;              /* (o) set_robust_list's head (a user pointer) */
+	struct completion *vfork_done;  /* (o) CLONE_VFORK: the parent waits for it */
 };
 
 /* The user registers, saved at the top of a user task's kernel stack by

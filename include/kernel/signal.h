@@ -3,8 +3,12 @@
  * per-task signal state (kernel/signal.c; the frame is arch/x86_64/signal.c;
  * docs/signals.md tells the whole story).
  *
- * One thread per process, so each task has its own handlers, mask and
- * pending set (struct task_signal, protected by its siglock). A signal
+ * Threads share their handlers (struct sighand_struct, whose siglock is
+ * the signal lock) and a process-wide pending set (struct signal_struct);
+ * each thread has its own mask, alternate stack and pending set (struct
+ * task_signal). A process-directed signal (kill) waits in the shared set
+ * and wakes a thread that does not block it; a thread-directed one
+ * (tgkill, a fault) waits in the thread's own set. A signal
  * is delivered on the way back to user mode (exit_to_user_mode calls
  * do_signal): the default action runs there (terminate via do_exit, or
  * nothing), or the handler runs on the user stack with a Linux-layout
@@ -15,13 +19,14 @@
  * a second instance of a signal that is already pending is merged into the
  * first (Linux queues real-time signals; Faultline does not).
  *
- * Lock order: tasklist_lock -> task_signal.siglock -> rq->lock.
+ * Lock order: tasklist_lock -> sighand.siglock -> rq->lock.
  * siglock is taken with interrupts off (a console interrupt may send).
  */
 #ifndef _KERNEL_SIGNAL_H
 #define _KERNEL_SIGNAL_H
 
 #include <kernel/compiler.h>
+#include <kernel/list.h>
 #include <kernel/spinlock.h>
 #include <kernel/types.h>
 
@@ -208,15 +213,58 @@ struct user_stack {
 #define RLIM_INFINITY   (~0UL)
 
 /*
- * The signal state of one task (one process: no threads).
- * Legend: (s) siglock; (o) only the task itself, no lock;
+ * Handlers, shared by the tasks that clone with CLONE_SIGHAND (every
+ * thread of a group, at least): Linux's sighand_struct. Its siglock is
+ * THE signal lock: it protects the handlers, and also every per-thread
+ * and per-group field below of every task that uses it.
+ */
+struct sighand_struct {
+	int count;                              /* (a) task_signals using it */
+	spinlock_t siglock;
+	struct k_sigaction action[_NSIG];       /* (s) index sig - 1 */
+};
+
+/*
+ * What a thread group shares (Linux's signal_struct): the process-wide
+ * pending set, the list of live threads, the group-exit state and the
+ * resource limits. Legend: (s) siglock; (ts) written under tasklist_lock
+ * and siglock both, read under either.
+ */
+/* Resource usage summed over threads (getrusage's RUSAGE_SELF). */
+struct task_usage {
+	u64 utime_ticks, stime_ticks;
+	unsigned long min_flt, maj_flt, nvcsw, nivcsw;
+};
+
+struct signal_struct {
+	int count;                              /* (a) task_signals pointing here */
+	struct task_usage dead;                 /* (s) what exited threads used */
+	int live;                               /* (ts) threads not yet exited */
+	struct list_head thread_head;           /* (ts) live threads' task_signal.thread_node */
+	sigset_t shared_pending;                /* (s) process-directed signals */
+	struct kernel_siginfo shared_info[_NSIG]; /* (s) valid while the bit is pending */
+	bool group_exit;                        /* (s) exit_group or a fatal signal: all die */
+	int group_exit_code;                    /* (s) the wait status they die with */
+	struct task_struct *group_exec_task;    /* (s) a thread in execve's de_thread */
+	struct {
+		unsigned long rlim_cur, rlim_max;
+	} rlim[RLIM_NLIMITS];                   /* (s) */
+};
+
+/*
+ * The signal state of one task (one thread).
+ * Legend: (s) sighand->siglock; (o) only the task itself, no lock;
  * (so) written by the task itself under siglock, read by others under it.
+ * ->sighand changes only in the task itself (execve's unsharing), under
+ * the old and the new siglock: lock_task_sighand() rechecks it.
  */
 struct task_signal {
-	spinlock_t siglock;
-	struct k_sigaction action[_NSIG];       /* (so) index sig - 1 */
+	struct sighand_struct *sighand;         /* (so) handlers and the lock */
+	struct signal_struct *group;            /* (c) the thread group's shared state */
+	struct task_struct *task;               /* (c) the owner */
+	struct list_head thread_node;           /* (ts) in group->thread_head while live */
 	sigset_t blocked;                       /* (so) */
-	sigset_t pending;                       /* (s) */
+	sigset_t pending;                       /* (s) thread-directed signals */
 	struct kernel_siginfo info[_NSIG];      /* (s) valid while the bit is pending */
 	sigset_t forced;                        /* (s) sent by force_sig_fault: kills init too */
 	sigset_t saved_mask;                    /* (o) mask to restore after sigsuspend */
@@ -224,9 +272,6 @@ struct task_signal {
 	unsigned long sas_ss_sp;                /* (o) sigaltstack; size 0: none */
 	unsigned long sas_ss_size;              /* (o) */
 	unsigned int sas_ss_flags;              /* (o) SS_AUTODISARM or 0 */
-	struct {
-		unsigned long rlim_cur, rlim_max;
-	} rlim[RLIM_NLIMITS];                   /* (s) */
 };
 
 /*
@@ -268,11 +313,48 @@ bool fatal_signal_pending(struct task_struct *t);
  */
 void do_signal(struct pt_regs *regs, bool in_syscall);
 
-/* fork: the child gets a copy of the parent's handlers, mask, alternate
- * stack and limits, and no pending signals (a parent without signal state,
- * such as the kernel thread starting init, gives defaults).
+/* fork and clone: the child gets a copy of the parent's handlers, mask,
+ * alternate stack and limits, and no pending signals (a parent without
+ * signal state, such as the kernel thread starting init, gives defaults).
+ * CLONE_SIGHAND shares the handlers instead; CLONE_THREAD shares the
+ * group state (the child joins the group in signal_attach_thread).
  * Returns 0 or -ENOMEM. */
-int copy_signal_state(struct task_struct *child, struct task_struct *parent);
+int copy_signal_state(struct task_struct *child, struct task_struct *parent,
+		      unsigned long clone_flags);
+/* CLONE_THREAD: make @p a live member of current's group, unless the group
+ * is dying (exit_group, a fatal signal: -EINTR) or a thread is in execve
+ * (-EAGAIN), as Linux's copy_process refuses. Context: tasklist_lock held. */
+int signal_attach_thread(struct task_struct *p);
+/* An exiting thread leaves its group's live list (its pending signals die
+ * with it; process-wide ones go to another thread). Returns how many
+ * threads are still live; *@group_status is the status the group dies
+ * with if an exit_group or fatal signal ended it, else -1.
+ * Context: tasklist_lock held. */
+int signal_exit_thread(struct task_struct *me, int *group_status);
+/* Every thread of @t's group has exited (wait4 may reap the leader).
+ * Context: tasklist_lock held. */
+bool thread_group_dead(struct task_struct *t);
+/* execve's de_thread, first half: mark current as the group's exec task
+ * and SIGKILL every other thread. Returns 0, or -EAGAIN if the group is
+ * already dying (the caller gives up; the signal kills it). */
+int zap_other_threads_for_exec(void);
+/* End the exec: no longer the group's exec task. */
+void exec_zap_done(void);
+/* execve: if the handlers are shared with another process (CLONE_SIGHAND
+ * without CLONE_THREAD), take a private copy first. Returns 0 or -ENOMEM. */
+int unshare_sighand(void);
+/* What @t's whole thread group has used: its exited threads and the live
+ * ones. Context: any (takes siglock). */
+void thread_group_usage(struct task_struct *t, struct task_usage *u);
+
+/* Wake current's group's exec task if there is one (a thread of it left). */
+void signal_wake_exec_task(struct task_struct *t);
+
+/* A process-directed signal (kill, the console's Ctrl-C): queued for
+ * @t's whole group, delivered to one thread that does not block it; a
+ * fatal one kills every thread. Context as send_signal_info. */
+int send_group_signal_info(int sig, const struct kernel_siginfo *info, struct task_struct *t);
+
 /* execve: handlers reset to SIG_DFL (ignored ones stay ignored), the
  * alternate stack is forgotten; mask and pending signals are kept. */
 void flush_signal_handlers(struct task_struct *t);
@@ -280,14 +362,15 @@ void flush_signal_handlers(struct task_struct *t);
  * made it unfindable (no longer under tasklist_lock's pid lookup). */
 void free_signal_state(struct task_struct *t);
 /*
- * exit: tell the parent that @child became a zombie with wait status
- * @status: SIGCHLD with CLD_EXITED/CLD_KILLED. Returns, and records in
- * child->autoreap under tasklist_lock, whether the parent ignores SIGCHLD
- * (SIG_IGN: then no signal is sent; or SA_NOCLDWAIT): such a child is
- * reaped at once (process_became_zombie) and wait4 no longer counts it.
- * Context: may not hold tasklist_lock (takes it).
+ * exit: tell the parent that thread group leader @child's process ended
+ * with wait status @status: SIGCHLD with CLD_EXITED/CLD_KILLED, to the
+ * parent process. Returns, and records in child->autoreap, whether the
+ * parent ignores SIGCHLD (SIG_IGN: then no signal is sent; or
+ * SA_NOCLDWAIT): such a child is reaped at once and wait4 no longer
+ * counts it. Context: tasklist_lock held (the caller decides in the same
+ * section who releases the zombie).
  */
-bool do_notify_parent(struct task_struct *child, int status);
+bool do_notify_parent_locked(struct task_struct *child, int status);
 
 /* ---- internals shared with arch/x86_64/signal.c and the ktests ---- */
 
@@ -338,6 +421,27 @@ void save_altstack(struct user_stack *uss, unsigned long sp);
 /* rt_sigreturn: re-install the uc_stack of the frame (errors ignored, as
  * Linux). */
 void restore_altstack(const struct user_stack *uss, unsigned long sp);
+
+/* ---- internals shared by kernel/signal.c and kernel/signal_group.c ---- */
+
+static inline struct k_sigaction *sig_action(struct task_signal *s, int sig)
+{
+	return &s->sighand->action[sig - 1];
+}
+/* Lock @s's siglock, whichever sighand it uses when the lock is won
+ * (execve may switch it). Context: interrupts off. */
+struct sighand_struct *lock_sighand(struct task_signal *s);
+/* The same, saving and disabling interrupts first; and its undoing. */
+unsigned long lock_sighand_irqsave(struct task_signal *s, struct sighand_struct **shp);
+void unlock_sighand_irqrestore(struct sighand_struct *sh, unsigned long flags);
+/* Wake another live thread of @s's group that does not block one of
+ * @sigs (pending in the shared set). Context: siglock held. */
+void retarget_shared_locked(struct task_signal *s, sigset_t sigs);
+/* Kill every live thread of @g but @except (SIGKILL in its own set, and
+ * a wake-up); the group dies with @status. Context: siglock held. */
+void zap_group_locked(struct signal_struct *g, int status, struct task_struct *except);
+/* A kernel-made siginfo: @sig, @code, the rest 0. */
+void siginfo_kernel(struct kernel_siginfo *info, int sig, int code);
 
 /* A task's signal state, allocated on first use for a task that has none
  * (NULL if memory ran out). Context: current only. */

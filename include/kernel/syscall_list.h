@@ -20,8 +20,11 @@ SYSCALL(61, wait4)
 SYSCALL(98, getrusage)
 SYSCALL(158, arch_prctl)
 SYSCALL(186, gettid)
+SYSCALL(202, futex)
 SYSCALL(218, set_tid_address)
 SYSCALL(231, exit_group)
+SYSCALL(273, set_robust_list)
+SYSCALL(274, get_robust_list)
 
 /* Lists kept by their subsystems. */
 #include <kernel/syscall_list_fs.h>

@@ -205,6 +205,12 @@ extern const struct vm_operations_struct generic_file_vm_ops;
 int shmem_zero_setup(struct vm_area_struct *vma);
 /* Is @vma shared anonymous memory (backed by shmem_zero_setup)? */
 bool vma_is_anon_shmem(const struct vm_area_struct *vma);
+/* A reference to an anonymous shmem VMA's object, named by its mapping
+ * (a shared futex's key), and its release. Context: get under mmap_lock;
+ * put may sleep (the last reference frees the pages). */
+struct address_space *shmem_get_mapping(struct vm_area_struct *vma);
+void shmem_mapping_get(struct address_space *mapping);  /* another, given one */
+void shmem_put_mapping(struct address_space *mapping);
 
 /* Boot: allocate the zero page. */
 void memory_init(void);

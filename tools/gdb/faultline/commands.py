@@ -52,12 +52,15 @@ class FlCommand(gdb.Command):
 # ---- fl-ps ---------------------------------------------------------------------
 
 class FlPs(FlCommand):
-    """List the kernel's tasks: PID, parent, state and command.
+    """List the kernel's tasks: PID, thread group, parent, state and command.
 
 Usage: fl-ps
 
 One line per task on the task list (kernel/sched.c: all_tasks), in
-creation order. ST is R (running or runnable), S (sleeping, a signal
+creation order. TGID is the process (thread group) a thread belongs to:
+the pid of its group leader, which getpid() returns; a task whose PID
+differs from its TGID is a thread that is not the leader. ST is R
+(running or runnable), S (sleeping, a signal
 wakes it), D (sleeping, only an explicit wake-up), Z (a zombie waiting for
 wait4) or X (dead). Kernel threads are shown [in brackets], as ps does on
 Linux. CPU is the CPU whose run queue the task is on, runs on, or last
@@ -77,16 +80,17 @@ N-1)."""
         except k.Error:
             cur = 0
         running = k.running_tasks()
-        print("    PID   PPID ST CPU COMMAND")
+        print("    PID   TGID   PPID ST CPU COMMAND")
         for t in k.all_tasks():
             parent = k.field_or(t, "parent")
             ppid = k.task_pid(parent) if parent is not None and int(parent) else 0
+            tgid = int(k.field_or(t, "tgid", k.task_pid(t)))
             comm = k.task_comm(t)
             if not k.field_or(t, "is_process", True):
                 comm = f"[{comm}]"
             mark = "*" if int(t) == cur else "+" if int(t) in running else " "
             cpu = k.field_or(t, "cpu", 0)
-            print(f"{mark}{k.task_pid(t):6d} {ppid:6d} {k.task_state(t)}  "
+            print(f"{mark}{k.task_pid(t):6d} {tgid:6d} {ppid:6d} {k.task_state(t)}  "
                   f"{int(cpu):3d} {comm}")
 
 

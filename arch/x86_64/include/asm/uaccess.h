@@ -90,6 +90,11 @@ unsigned long copy_to_user(void __user *to, const void *from, unsigned long n);
  * destination that holds data of its own (a page-cache page). */
 unsigned long copy_from_user_nofill(void *to, const void __user *from, unsigned long n);
 unsigned long clear_user(void __user *to, unsigned long n);
+/* One atomic compare-and-exchange of a user word (robust futexes): if
+ * *@uaddr == @old, store @new. *@found gets the value seen (== @old on
+ * success). Returns 0 or -EFAULT (a fault the fault path could not
+ * resolve, or one under pagefault_disable()). */
+int futex_atomic_cmpxchg_user(u32 *found, u32 __user *uaddr, u32 old, u32 new);
 /* Copy a NUL-terminated string of at most @max bytes (with the NUL).
  * Returns its length, -EFAULT, or -ENAMETOOLONG if no NUL within @max. */
 long strncpy_from_user(char *dst, const char __user *src, long max);
