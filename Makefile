@@ -62,6 +62,8 @@ KERNEL_SRCS := \
 	kernel/ksyms.c \
 	kernel/ktest.c \
 	kernel/spinlock.c \
+	kernel/lockdep.c \
+	kernel/lockdep_ktest.c \
 	kernel/sched.c \
 	kernel/smp.c \
 	kernel/wait.c \

@@ -12,6 +12,8 @@
  * Debug checks (always on): taking a lock this CPU already holds panics
  * with the lock's name; releasing one it does not hold panics;
  * ASSERT_HELD(lock) documents and checks a "caller holds the lock" contract.
+ * The lock-order checker (include/kernel/lockdep.h) watches every lock
+ * except its own.
  */
 #ifndef _KERNEL_SPINLOCK_H
 #define _KERNEL_SPINLOCK_H
@@ -23,6 +25,7 @@ typedef struct spinlock {
 	int owner_cpu;                  /* -1 when free */
 	const char *name;
 	unsigned long owner_pc;         /* where it was taken, for reports */
+	u32 dep_class;                  /* lock-order checker's class, 0 until first taken */
 } spinlock_t;
 
 #define SPINLOCK_INIT(n) { .locked = 0, .owner_cpu = -1, .name = (n), .owner_pc = 0 }
