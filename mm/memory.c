@@ -135,8 +135,9 @@ static void page_remove_rmap(struct page *page, pte_t old)
 	__atomic_fetch_sub(&page->_mapcount, 1, __ATOMIC_SEQ_CST);
 }
 
-/* The same, and drop the reference: the PTE is already flushed. */
-static void page_remove_pte(struct page *page, pte_t old)
+/* The same, and drop the PTE's reference: for a PTE already flushed
+ * (wp_page_copy; __unused because the cow lab's handout stubs it out). */
+static __unused void page_remove_pte(struct page *page, pte_t old)
 {
 	page_remove_rmap(page, old);
 	put_page(page);
@@ -328,6 +329,13 @@ static bool truncated_since_sample(const struct vm_fault *vmf)
 	/* LAB(truncate): STUB return false; */
 	struct address_space *m = vma_mapping(vmf->vma);
 
+	/* The recheck needs no smp_rmb of its own: it is made under the
+	 * page-table lock, and a zapper that already passed this PTE bumped
+	 * the count before it took that lock, so its unlock publishes the
+	 * count to our acquire. (Whether ->fault's earlier reads of i_size
+	 * and the cache happen before or after this one does not matter: a
+	 * truncate they missed either shows here, or has not reached this
+	 * PTE yet and will zap what we install.) docs/truncate-race.md. */
 	return truncate_guard && m && READ_ONCE(m->truncate_count) != vmf->truncate_count;
 	/* LAB(truncate): END */
 }
@@ -556,6 +564,9 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 	/* LAB(truncate): STUB (void)m; */
 	if (m) {
 		vmf->truncate_count = READ_ONCE(m->truncate_count);
+		/* The sample before ->fault reads i_size and the page cache:
+		 * pairs with the smp_wmb before the increment in
+		 * unmap_mapping_range (a new count implies the new i_size). */
 		smp_rmb();
 	}
 	/* LAB(truncate): END */
@@ -925,8 +936,15 @@ void unmap_mapping_range(struct address_space *m, loff_t holebegin, loff_t holel
 		last = first + (unsigned long)((holelen + PAGE_SIZE - 1) >> PAGE_SHIFT) - 1;
 	spin_lock(&m->i_mmap_lock);
 	/* LAB(truncate): BEGIN unmap_mapping_range: bump truncate_count, with barriers */
+	/* The caller's new i_size before the new count: pairs with the
+	 * smp_rmb after the sample in do_fault. */
 	smp_wmb();
 	WRITE_ONCE(m->truncate_count, m->truncate_count + 1);
+	/* The new count before any PTE is read: a fault that installs its
+	 * PTE after the walk below passed it must see the new count when it
+	 * rechecks (truncated_since_sample). The page-table lock, taken by
+	 * the walk and by the recheck, also orders the two; the full barrier
+	 * keeps that true where a lock acquire lets earlier stores pass. */
 	smp_mb();
 	/* LAB(truncate): END */
 	for_each_vma_in_range(vma, m, first, last) {
