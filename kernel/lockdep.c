@@ -11,8 +11,8 @@
  * takes no lock: entries are only ever added, each fully written before
  * the release store that publishes its hash slot (paired with the acquire
  * load in find_edge). A held-lock stack is touched only by its own context
- * (the task, or the CPU's interrupt context), with interrupts off.
- * checking[cpu] stops recursion: the checker's own printk takes
+ * (the task, or the CPU's interrupt context; see lock_acquire). Its
+ * checking flag stops recursion: the checker's own printk takes
  * logbuf_lock, which must not come back here.
  *
  * Cost: after the first few seconds of boot every edge is known, and an
@@ -63,7 +63,7 @@ static u16 edge_hash[EDGE_HASH];
 static u32 graph_lock;
 static bool lockdep_on = true;          /* read without lock; cleared once, for good */
 static unsigned int nr_reports;
-static bool checking[NR_CPUS];
+static unsigned long nr_acquires, nr_slow;     /* statistics: racy increments */
 static struct lockdep_held irq_held[NR_CPUS];
 static struct lockdep_held boot_held[NR_CPUS];
 
@@ -111,9 +111,10 @@ unsigned int lockdep_reports(void)
 
 void lockdep_print_stats(void)
 {
-	pr_info("lockdep: %u lock classes, %u dependencies, %u report(s)%s\n",
-		READ_ONCE(nr_classes), READ_ONCE(nr_edges), lockdep_reports(),
+	pr_info("lockdep: %u lock classes, %u dependencies, %u report(s), %lu checks, %lu slow%s\n",
+		READ_ONCE(nr_classes), READ_ONCE(nr_edges), lockdep_reports(), nr_acquires, nr_slow,
 		lockdep_enabled() ? "" : " (checker off)");
+
 }
 
 void lockdep_init(void)
@@ -495,11 +496,20 @@ static void check_slow(u16 idx, const struct lockdep_held *h, bool trylock, int 
 		report_irq_inversion();
 }
 
+/*
+ * The fast path runs with interrupts as the caller has them: turning them
+ * off and on around every lock would cost more than the check (under TCG
+ * an enabling popf ends the translated block). That is safe because a
+ * stack is only touched by its own context: an interrupt arriving halfway
+ * works on its CPU's interrupt stack, and a task preempted halfway finds
+ * its own stack as it left it, on whichever CPU. Only the slow paths,
+ * which take graph_lock, turn interrupts off (a handler spinning on
+ * graph_lock above a holder on its own CPU would never get it).
+ */
 void lock_acquire(u32 *class_cache, const char *name, enum lock_kind kind,
 		  const void *instance, bool trylock, unsigned long ip)
 {
-	unsigned long flags;
-	unsigned int cpu;
+	unsigned long irqs_on = arch_local_save_flags() & X86_EFLAGS_IF;
 	struct lockdep_held *h;
 	bool in_irq, slow = false;
 	int usage = -1;
@@ -507,70 +517,73 @@ void lock_acquire(u32 *class_cache, const char *name, enum lock_kind kind,
 
 	if (!READ_ONCE(lockdep_on))
 		return;
-	flags = local_irq_save();
-	cpu = smp_processor_id();
-	if (checking[cpu])
-		goto out;
-	checking[cpu] = true;
+	h = held_stack(&in_irq);
+	if (h->checking)
+		return;
+	h->checking = true;
 	idx = (u16)READ_ONCE(*class_cache);
 	if (!idx) {
+		unsigned long flags = local_irq_save();
+
 		graph_lock_acquire();
 		idx = lookup_class_locked(name ? name : "(unnamed)", kind);
 		graph_lock_release();
+		local_irq_restore(flags);
 		if (!idx)
 			goto done;
 		WRITE_ONCE(*class_cache, idx);
 	}
-	h = held_stack(&in_irq);
 	if (kind == LOCK_KIND_SPIN) {
 		/* A trylock in a handler cannot spin, so it cannot deadlock. */
 		if (in_irq && !trylock)
 			usage = USED_IN_IRQ;
-		else if (!in_irq && (flags & X86_EFLAGS_IF))
+		else if (!in_irq && irqs_on)
 			usage = ENABLED_IRQ;
-		if (usage >= 0 && (classes[idx].usage & (1u << usage)))
+		if (usage >= 0 && (READ_ONCE(classes[idx].usage) & (1u << usage)))
 			usage = -1;
 	}
 	slow = usage >= 0;
 	for (unsigned int i = 0; !slow && !trylock && i < h->depth; i++)
 		slow = h->held[i].class_idx != idx && !find_edge(h->held[i].class_idx, idx);
-	if (slow)
+	nr_acquires++;
+	if (slow) {
+		unsigned long flags = local_irq_save();
+
+		nr_slow++;
 		check_slow(idx, h, trylock, usage, ip);
+		local_irq_restore(flags);
+	}
 	if (h->depth == LOCKDEP_MAX_HELD) {
 		lockdep_off();
 		pr_err("lockdep: more than %u locks held at once (taking %s at %pS); the "
 		       "lock-order checker turns itself off\n", LOCKDEP_MAX_HELD, name, (void *)ip);
 		goto done;
 	}
-	h->held[h->depth++] = (struct held_lock){
+	h->held[h->depth] = (struct held_lock){
 		.instance = instance, .ip = ip, .class_idx = idx, .trylock = trylock,
 	};
+	barrier();                      /* the entry before the depth that shows it */
+	h->depth++;
 done:
-	checking[cpu] = false;
-out:
-	local_irq_restore(flags);
+	h->checking = false;
 }
 
 void lock_release(const void *instance)
 {
-	unsigned long flags;
-	unsigned int cpu;
 	struct lockdep_held *h;
 	bool in_irq;
 
 	if (!READ_ONCE(lockdep_on))
 		return;
-	flags = local_irq_save();
-	cpu = smp_processor_id();
-	if (!checking[cpu]) {
-		h = held_stack(&in_irq);
-		for (unsigned int i = h->depth; i-- > 0;) {
-			if (h->held[i].instance != instance)
-				continue;
-			memmove(&h->held[i], &h->held[i + 1], (h->depth - i - 1) * sizeof(h->held[0]));
-			h->depth--;
-			break;
-		}
+	h = held_stack(&in_irq);
+	if (h->checking)
+		return;
+	for (unsigned int i = h->depth; i-- > 0;) {
+		if (h->held[i].instance != instance)
+			continue;
+		for (; i + 1 < h->depth; i++)
+			h->held[i] = h->held[i + 1];
+		h->depth--;
+		break;
 	}
-	local_irq_restore(flags);
 }

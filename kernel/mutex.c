@@ -44,6 +44,7 @@ void mutex_init(struct mutex *m, const char *name)
 	m->name = name;
 	m->dep_class = 0;
 	init_waitqueue_head(&m->wait, name);
+	m->wait.lock.dep_class = LOCK_CLASS_NOCHECK;    /* the mutex is watched */
 }
 
 static bool mutex_try_take_locked(void *arg)
@@ -99,6 +100,7 @@ void init_rwsem(struct rw_semaphore *s, const char *name)
 	s->name = name;
 	s->dep_class = 0;
 	init_waitqueue_head(&s->wait, name);
+	s->wait.lock.dep_class = LOCK_CLASS_NOCHECK;    /* the rwsem is watched */
 }
 
 static bool rwsem_try_read_locked(void *arg)

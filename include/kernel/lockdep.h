@@ -45,6 +45,7 @@ struct held_lock {
 /* The locks one context holds, innermost last. */
 struct lockdep_held {
 	unsigned int depth;
+	bool checking;                  /* inside the checker: do not recurse */
 	struct held_lock held[LOCKDEP_MAX_HELD];
 };
 

@@ -22,7 +22,7 @@ struct mutex {
 	u32 dep_class;                  /* lock-order checker's class */
 };
 
-#define MUTEX_INIT(m, n) { NULL, n, WAIT_QUEUE_HEAD_INIT((m).wait), 0 }
+#define MUTEX_INIT(m, n) { NULL, n, WAIT_QUEUE_HEAD_INIT_NOCHECK((m).wait), 0 }
 #define DEFINE_MUTEX(m) struct mutex m = MUTEX_INIT(m, #m)
 
 void mutex_init(struct mutex *m, const char *name);
@@ -46,7 +46,7 @@ struct rw_semaphore {
 	u32 dep_class;                  /* lock-order checker's class */
 };
 
-#define RWSEM_INIT(s, n) { 0, NULL, 0, n, WAIT_QUEUE_HEAD_INIT((s).wait), 0 }
+#define RWSEM_INIT(s, n) { 0, NULL, 0, n, WAIT_QUEUE_HEAD_INIT_NOCHECK((s).wait), 0 }
 
 void init_rwsem(struct rw_semaphore *s, const char *name);
 void down_read(struct rw_semaphore *s);

@@ -29,6 +29,16 @@ typedef struct spinlock {
 } spinlock_t;
 
 #define SPINLOCK_INIT(n) { .locked = 0, .owner_cpu = -1, .name = (n), .owner_pc = 0 }
+/*
+ * A lock the lock-order checker does not watch: only the wait-queue lock
+ * inside a mutex or rw-semaphore, whose one nesting (it takes rq_lock to
+ * wake a waiter) is fixed by construction; the sleeping lock itself is
+ * watched. It is the hottest spinlock of all, so this keeps the checker
+ * cheap (docs/locking.md, "The lock-order checker").
+ */
+#define LOCK_CLASS_NOCHECK 0xffffffffu
+#define SPINLOCK_INIT_NOCHECK(n) { .locked = 0, .owner_cpu = -1, .name = (n), .owner_pc = 0, \
+				   .dep_class = LOCK_CLASS_NOCHECK }
 #define DEFINE_SPINLOCK(x) spinlock_t x = SPINLOCK_INIT(#x)
 
 void spin_lock_init(spinlock_t *lock, const char *name);
