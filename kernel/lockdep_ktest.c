@@ -14,6 +14,8 @@
 #include <kernel/mutex.h>
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
+#include <asm/percpu.h>
+#include <asm/processor.h>
 
 static DEFINE_MUTEX(lockdep_demo_m);
 
@@ -65,4 +67,62 @@ KTEST_MANUAL(manual_lockdep_inversion)
 
 	KT_EXPECT_EQ(lockdep_reports(), before + (on ? 1 : 0));
 	pr_info("manual_lockdep_inversion: %u report(s)\n", lockdep_reports() - before);
+}
+
+/*
+ * A spinlock taken in an interrupt handler and, elsewhere, with interrupts
+ * enabled: the handler could interrupt that holder on its own CPU and spin
+ * forever. The "handler" here is this test with interrupts off and the
+ * CPU's interrupt depth raised, which is all the checker looks at.
+ */
+static DEFINE_SPINLOCK(lockdep_demo_irq);
+
+KTEST_MANUAL(manual_lockdep_irq_unsafe)
+{
+	unsigned int before = lockdep_reports();
+	bool on = kernel_param_ulong("lockdep", 1) != 0;
+	unsigned long flags = local_irq_save();
+
+	this_cpu()->irq_depth++;
+	spin_lock(&lockdep_demo_irq);           /* in "interrupt context" */
+	spin_unlock(&lockdep_demo_irq);
+	this_cpu()->irq_depth--;
+	local_irq_restore(flags);
+
+	spin_lock(&lockdep_demo_irq);           /* interrupts on: the bug */
+	spin_unlock(&lockdep_demo_irq);
+
+	KT_EXPECT_EQ(lockdep_reports(), before + (on ? 1 : 0));
+	pr_info("manual_lockdep_irq_unsafe: %u report(s)\n", lockdep_reports() - before);
+}
+
+/*
+ * An interrupt-safe lock held while taking one that is taken elsewhere with
+ * interrupts on: CPU 0 holds the second (interrupts on) and takes an
+ * interrupt that wants the first, held by CPU 1, which waits for the
+ * second. Reported as "interrupt-safe -> interrupt-unsafe lock order".
+ */
+static DEFINE_SPINLOCK(lockdep_demo_safe);
+static DEFINE_SPINLOCK(lockdep_demo_unsafe);
+
+KTEST_MANUAL(manual_lockdep_irq_inversion)
+{
+	unsigned int before = lockdep_reports();
+	bool on = kernel_param_ulong("lockdep", 1) != 0;
+	unsigned long flags = local_irq_save();
+
+	this_cpu()->irq_depth++;
+	spin_lock(&lockdep_demo_safe);          /* in "interrupt context" */
+	spin_unlock(&lockdep_demo_safe);
+	this_cpu()->irq_depth--;
+	spin_lock(&lockdep_demo_safe);          /* safe -> unsafe, interrupts off */
+	spin_lock(&lockdep_demo_unsafe);
+	spin_unlock(&lockdep_demo_unsafe);
+	spin_unlock(&lockdep_demo_safe);
+	local_irq_restore(flags);
+
+	spin_lock(&lockdep_demo_unsafe);        /* interrupts on: now unsafe */
+	spin_unlock(&lockdep_demo_unsafe);
+
+	KT_EXPECT_EQ(lockdep_reports(), before + (on ? 1 : 0));
 }

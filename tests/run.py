@@ -800,7 +800,8 @@ def lockdep_demo(args, tap):
     """The lock-order checker's deliberate inversion (three mutexes taken
     as m -> b, b -> c, c -> m): with the checker on, the report names both
     chains and the boot ends as failed; with lockdep=0 nothing is reported
-    and the boot passes."""
+    and the boot passes. Then its interrupt check: a spinlock taken in
+    (simulated) interrupt context and elsewhere with interrupts on."""
     for on in (True, False):
         tag = "lockdep" if on else "lockdep-off"
         run = boot(args, tag, kernel=args.kernel, timeout=60, expect_hang=True,
@@ -825,6 +826,20 @@ def lockdep_demo(args, tap):
                  f"{len(reported)} checker report(s)")
             run.show_failure()
         tap.result(ok, what)
+
+    run = boot(args, "lockdep-irq", kernel=args.kernel, timeout=60, expect_hang=True,
+               kargs=kernel_cmdline("ktest=manual_lockdep_irq_unsafe", args.kargs))
+    save_log(args, "lockdep-irq", run.console)
+    text = "\n".join(run.console)
+    ok = (run.status == qemu.EXIT_TESTS_FAILED and
+          "WARNING: inconsistent lock state" in text and
+          "lockdep_demo_irq (spinlock)" in text)
+    if not ok:
+        diag(f"lockdep-irq: {describe_status(run.status, 60)}; expected the "
+             f"inconsistent-lock-state report for lockdep_demo_irq")
+        run.show_failure()
+    tap.result(ok, "hangdiag: the lock-order checker reports a spinlock taken "
+                   "in an interrupt handler and elsewhere with interrupts on")
 
 
 # GDB prints this between the parts of its output, so we can tell the two
