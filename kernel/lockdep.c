@@ -23,6 +23,7 @@
 #include <kernel/kernel.h>
 #include <kernel/lockdep.h>
 #include <kernel/sched.h>
+#include <kernel/spinlock.h>
 #include <kernel/string.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
@@ -568,7 +569,14 @@ done:
 	h->checking = false;
 }
 
-void lock_release(const void *instance)
+static void remove_held(struct lockdep_held *h, unsigned int i)
+{
+	for (; i + 1 < h->depth; i++)
+		h->held[i] = h->held[i + 1];
+	h->depth--;
+}
+
+void lock_release(const void *instance, u32 class_idx)
 {
 	struct lockdep_held *h;
 	bool in_irq;
@@ -579,11 +587,17 @@ void lock_release(const void *instance)
 	if (h->checking)
 		return;
 	for (unsigned int i = h->depth; i-- > 0;) {
-		if (h->held[i].instance != instance)
-			continue;
-		for (; i + 1 < h->depth; i++)
-			h->held[i] = h->held[i + 1];
-		h->depth--;
-		break;
+		if (h->held[i].instance == instance) {
+			remove_held(h, i);
+			return;
+		}
+	}
+	if (!class_idx || class_idx == LOCK_CLASS_NOCHECK)
+		return;
+	for (unsigned int i = h->depth; i-- > 0;) {
+		if (h->held[i].class_idx == class_idx) {
+			remove_held(h, i);      /* a hand-over (see the header) */
+			return;
+		}
 	}
 }

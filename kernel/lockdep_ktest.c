@@ -40,6 +40,28 @@ KTEST(lockdep_tracks_held_locks)
 	KT_EXPECT_EQ(lockdep_reports(), 0u);
 }
 
+/* A lock released by another context than the one that took it (the
+ * run-queue lock across a context switch) releases the innermost held
+ * lock of its class here, so no stack keeps a stale entry. */
+KTEST(lockdep_hand_over_releases_by_class)
+{
+	static u32 cls;
+	static int first, second;
+	unsigned int depth = current->lockdep.depth;
+	unsigned long flags;
+
+	if (!lockdep_enabled())
+		return;
+	flags = local_irq_save();               /* a spinlock-like section */
+	lock_acquire(&cls, "lockdep-handover", LOCK_KIND_SPIN, &first, true, _RET_IP_);
+	KT_EXPECT_EQ(current->lockdep.depth, depth + 1);
+	lock_release(&second, cls);             /* the other instance, same class */
+	KT_EXPECT_EQ(current->lockdep.depth, depth);
+	lock_release(&first, cls);              /* nothing left of that class: ignored */
+	KT_EXPECT_EQ(current->lockdep.depth, depth);
+	local_irq_restore(flags);
+}
+
 /* Three mutexes: m -> b and b -> c first, then m under c, which closes
  * the cycle m -> b -> c -> m (the report shows the chain m -> b -> c). */
 static DEFINE_MUTEX(lockdep_demo_b);

@@ -79,7 +79,7 @@ void mutex_unlock(struct mutex *m)
 
 	if (unlikely(m->owner != current))
 		panic("mutex %s unlocked by %s, which does not own it", m->name, current->comm);
-	lock_release(m);
+	lock_release(m, m->dep_class);
 	m->owner = NULL;
 	spin_unlock_irqrestore(&m->wait.lock, flags);
 	wake_up_one(&m->wait);
@@ -156,7 +156,7 @@ void up_read(struct rw_semaphore *s)
 	bool last;
 
 	ASSERT(s->readers > 0);
-	lock_release(s);
+	lock_release(s, s->dep_class);
 	last = --s->readers == 0;
 	spin_unlock_irqrestore(&s->wait.lock, flags);
 	if (last)
@@ -194,7 +194,7 @@ void up_write(struct rw_semaphore *s)
 
 	if (unlikely(s->writer != current))
 		panic("up_write of %s by %s, which does not hold it", s->name, current->comm);
-	lock_release(s);
+	lock_release(s, s->dep_class);
 	s->writer = NULL;
 	spin_unlock_irqrestore(&s->wait.lock, flags);
 	wake_up(&s->wait);

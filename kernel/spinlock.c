@@ -84,7 +84,7 @@ void spin_unlock(spinlock_t *lock)
 	if (unlikely(!spin_is_held(lock)))
 		panic("unlocking %s, which this CPU does not hold", lock->name);
 	if (lock->dep_class != LOCK_CLASS_NOCHECK)
-		lock_release(lock);
+		lock_release(lock, lock->dep_class);
 	lock->owner_cpu = -1;
 	lock->owner_pc = 0;
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);

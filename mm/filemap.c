@@ -118,7 +118,7 @@ void lock_page(struct page *page)
 void unlock_page(struct page *page)
 {
 	ASSERT(PageLocked(page));
-	lock_release(page);
+	lock_release(page, page_lock_class);
 	clear_page_flag(page, PG_locked);
 	wake_up(page_waitqueue(page));
 }
@@ -217,7 +217,7 @@ struct page *find_or_create_page(struct address_space *m, unsigned long index)
 		old = add_to_page_cache(m, index, page);
 		if (!old)
 			return page;
-		lock_release(page);
+		lock_release(page, page_lock_class);
 		clear_page_flag(page, PG_locked);
 		put_page(page);
 		if (IS_ERR(old))

@@ -57,10 +57,16 @@ struct lockdep_held {
  */
 void lock_acquire(u32 *class_cache, const char *name, enum lock_kind kind,
 		  const void *instance, bool trylock, unsigned long ip);
-/* @instance was released. Releasing out of order is fine; releasing a lock
- * this context did not record (the run-queue lock handed over by a context
- * switch, a page locked before it was visible) is ignored. */
-void lock_release(const void *instance);
+/*
+ * @instance, of class @class_idx (its cached class, 0 if never looked up),
+ * was released. Releasing out of order is fine. A lock this context did
+ * not record is handed over: a run-queue lock is taken by the task that
+ * switches away and released by the one switched to, which recorded its
+ * own run-queue lock when it last switched away, perhaps another CPU's.
+ * So an unknown instance releases the innermost held lock of the same
+ * class, keeping every stack balanced; with none, it is ignored.
+ */
+void lock_release(const void *instance, u32 class_idx);
 
 void lockdep_init(void);                /* reads lockdep= from the command line */
 /* Reports printed so far (inversions and interrupt-state conflicts). */
