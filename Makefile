@@ -49,6 +49,7 @@ ARCH_SRCS := \
 	arch/x86_64/syscall.c \
 	arch/x86_64/signal.c \
 	arch/x86_64/mmap.c \
+	arch/x86_64/tlb.c \
 	arch/x86_64/usercopy.c \
 	arch/x86_64/rtc.c \
 	arch/x86_64/extable_ktest.c \
@@ -64,6 +65,8 @@ KERNEL_SRCS := \
 	kernel/ksyms.c \
 	kernel/ktest.c \
 	kernel/spinlock.c \
+	kernel/lockdep.c \
+	kernel/lockdep_ktest.c \
 	kernel/sched.c \
 	kernel/sched_affinity.c \
 	kernel/smp.c \
@@ -106,6 +109,8 @@ MM_SRCS := \
 	mm/vmscan.c \
 	mm/oom_kill.c \
 	mm/rmap.c \
+	mm/tlb.c \
+	mm/tlb_ktest.c \
 	mm/msync.c \
 	mm/page_alloc_ktest.c \
 	mm/slab_ktest.c \

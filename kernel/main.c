@@ -6,6 +6,7 @@
  * use only what the steps before it set up; docs/boot.md follows the path.
  */
 #include <kernel/cmdline.h>
+#include <kernel/lockdep.h>
 #include <kernel/console.h>
 #include <kernel/err.h>
 #include <kernel/futex.h>
@@ -198,8 +199,11 @@ static int kernel_init(void *unused)
 		const char *prefix = kernel_param("ktest");
 		unsigned int failed = ktest_run_all(prefix ? prefix : "");
 
+		lockdep_print_stats();
+
 		if (!kernel_param("init.mode"))
-			kernel_power_off(failed ? EXIT_TESTS_FAILED : EXIT_TESTS_PASSED);
+			kernel_power_off(failed || lockdep_reports() ?
+					 EXIT_TESTS_FAILED : EXIT_TESTS_PASSED);
 	}
 	if (kernel_param_has("monitor"))
 		monitor_run();
@@ -215,6 +219,7 @@ void kmain(u32 magic, u64 info)
 	/* 2. What the boot loader said, while its structures are intact. */
 	bootinfo_parse(magic, info);
 	cmdline_parse(&kernel_cmdline, boot_info.cmdline);
+	lockdep_init();
 	if (kernel_param_has("quiet"))
 		console_loglevel = CONSOLE_LOGLEVEL_QUIET;
 	print_banner();

@@ -6,6 +6,7 @@
  * unlocker changes the state and wakes waiters under the same lock.
  */
 #include <kernel/kernel.h>
+#include <kernel/lockdep.h>
 #include <kernel/mutex.h>
 
 /* Call @try_take (which tests and takes the lock's state) under wq->lock. */
@@ -41,7 +42,9 @@ void mutex_init(struct mutex *m, const char *name)
 {
 	m->owner = NULL;
 	m->name = name;
+	m->dep_class = 0;
 	init_waitqueue_head(&m->wait, name);
+	m->wait.lock.dep_class = LOCK_CLASS_NOCHECK;    /* the mutex is watched */
 }
 
 static bool mutex_try_take_locked(void *arg)
@@ -58,12 +61,16 @@ void mutex_lock(struct mutex *m)
 {
 	if (unlikely(READ_ONCE(m->owner) == current))
 		panic("recursive locking of mutex %s", m->name);
+	lock_acquire(&m->dep_class, m->name, LOCK_KIND_MUTEX, m, false, _RET_IP_);
 	sleep_until(&m->wait, mutex_try_take_locked, m);
 }
 
 bool mutex_trylock(struct mutex *m)
 {
-	return try_once(&m->wait, mutex_try_take_locked, m);
+	if (!try_once(&m->wait, mutex_try_take_locked, m))
+		return false;
+	lock_acquire(&m->dep_class, m->name, LOCK_KIND_MUTEX, m, true, _RET_IP_);
+	return true;
 }
 
 void mutex_unlock(struct mutex *m)
@@ -72,6 +79,7 @@ void mutex_unlock(struct mutex *m)
 
 	if (unlikely(m->owner != current))
 		panic("mutex %s unlocked by %s, which does not own it", m->name, current->comm);
+	lock_release(m, m->dep_class);
 	m->owner = NULL;
 	spin_unlock_irqrestore(&m->wait.lock, flags);
 	wake_up_one(&m->wait);
@@ -90,7 +98,9 @@ void init_rwsem(struct rw_semaphore *s, const char *name)
 	s->writer = NULL;
 	s->writers_waiting = 0;
 	s->name = name;
+	s->dep_class = 0;
 	init_waitqueue_head(&s->wait, name);
+	s->wait.lock.dep_class = LOCK_CLASS_NOCHECK;    /* the rwsem is watched */
 }
 
 static bool rwsem_try_read_locked(void *arg)
@@ -128,12 +138,16 @@ static bool rwsem_try_write_queued_locked(void *arg)
 
 void down_read(struct rw_semaphore *s)
 {
+	lock_acquire(&s->dep_class, s->name, LOCK_KIND_RWSEM, s, false, _RET_IP_);
 	sleep_until(&s->wait, rwsem_try_read_locked, s);
 }
 
 bool down_read_trylock(struct rw_semaphore *s)
 {
-	return try_once(&s->wait, rwsem_try_read_locked, s);
+	if (!try_once(&s->wait, rwsem_try_read_locked, s))
+		return false;
+	lock_acquire(&s->dep_class, s->name, LOCK_KIND_RWSEM, s, true, _RET_IP_);
+	return true;
 }
 
 void up_read(struct rw_semaphore *s)
@@ -142,6 +156,7 @@ void up_read(struct rw_semaphore *s)
 	bool last;
 
 	ASSERT(s->readers > 0);
+	lock_release(s, s->dep_class);
 	last = --s->readers == 0;
 	spin_unlock_irqrestore(&s->wait.lock, flags);
 	if (last)
@@ -154,6 +169,7 @@ void down_write(struct rw_semaphore *s)
 
 	if (unlikely(READ_ONCE(s->writer) == current))
 		panic("recursive down_write of %s", s->name);
+	lock_acquire(&s->dep_class, s->name, LOCK_KIND_RWSEM, s, false, _RET_IP_);
 	flags = spin_lock_irqsave(&s->wait.lock);
 	if (rwsem_try_write_locked(s)) {
 		spin_unlock_irqrestore(&s->wait.lock, flags);
@@ -166,7 +182,10 @@ void down_write(struct rw_semaphore *s)
 
 bool down_write_trylock(struct rw_semaphore *s)
 {
-	return try_once(&s->wait, rwsem_try_write_locked, s);
+	if (!try_once(&s->wait, rwsem_try_write_locked, s))
+		return false;
+	lock_acquire(&s->dep_class, s->name, LOCK_KIND_RWSEM, s, true, _RET_IP_);
+	return true;
 }
 
 void up_write(struct rw_semaphore *s)
@@ -175,6 +194,7 @@ void up_write(struct rw_semaphore *s)
 
 	if (unlikely(s->writer != current))
 		panic("up_write of %s by %s, which does not hold it", s->name, current->comm);
+	lock_release(s, s->dep_class);
 	s->writer = NULL;
 	spin_unlock_irqrestore(&s->wait.lock, flags);
 	wake_up(&s->wait);

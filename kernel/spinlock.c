@@ -6,6 +6,7 @@
  * is not hammered with writes while another CPU holds it.
  */
 #include <kernel/kernel.h>
+#include <kernel/lockdep.h>
 #include <kernel/spinlock.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
@@ -53,6 +54,8 @@ static __noinline void spin_lock_at(spinlock_t *lock, unsigned long pc)
 	if (unlikely(spin_is_held(lock)))
 		panic("recursive locking of %s (first taken at %pS)", lock->name,
 		      (void *)lock->owner_pc);
+	if (lock->dep_class != LOCK_CLASS_NOCHECK)
+		lock_acquire(&lock->dep_class, lock->name, LOCK_KIND_SPIN, lock, false, pc);
 	while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE)) {
 		while (READ_ONCE(lock->locked))
 			cpu_relax();
@@ -73,6 +76,9 @@ bool spin_trylock(spinlock_t *lock)
 		return false;
 	}
 	lock_acquired(lock, (unsigned long)__builtin_return_address(0));
+	if (lock->dep_class != LOCK_CLASS_NOCHECK)
+		lock_acquire(&lock->dep_class, lock->name, LOCK_KIND_SPIN, lock, true,
+			     (unsigned long)__builtin_return_address(0));
 	return true;
 }
 
@@ -80,6 +86,8 @@ void spin_unlock(spinlock_t *lock)
 {
 	if (unlikely(!spin_is_held(lock)))
 		panic("unlocking %s, which this CPU does not hold", lock->name);
+	if (lock->dep_class != LOCK_CLASS_NOCHECK)
+		lock_release(lock, lock->dep_class);
 	lock->owner_cpu = -1;
 	lock->owner_pc = 0;
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);

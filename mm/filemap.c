@@ -26,6 +26,7 @@
 #include <kernel/err.h>
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
+#include <kernel/lockdep.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <kernel/string.h>
@@ -90,21 +91,34 @@ static struct wait_queue_head *page_waitqueue(struct page *page)
 	return &page_wait_table[(page_to_pfn(page) * 0x9e3779b97f4a7c15UL) >> 58];
 }
 
+/* Every page lock is one class for the lock-order checker. */
+static u32 page_lock_class;
+
+static void page_lock_acquired(struct page *page, bool trylock, unsigned long ip)
+{
+	lock_acquire(&page_lock_class, "PG_locked", LOCK_KIND_PAGE, page, trylock, ip);
+}
+
 bool trylock_page(struct page *page)
 {
-	return !test_and_set_page_flag(page, PG_locked);
+	if (test_and_set_page_flag(page, PG_locked))
+		return false;
+	page_lock_acquired(page, true, _RET_IP_);
+	return true;
 }
 
 void lock_page(struct page *page)
 {
 	might_sleep();
-	while (!trylock_page(page))
+	page_lock_acquired(page, false, _RET_IP_);
+	while (test_and_set_page_flag(page, PG_locked))
 		wait_event(*page_waitqueue(page), !PageLocked(page));
 }
 
 void unlock_page(struct page *page)
 {
 	ASSERT(PageLocked(page));
+	lock_release(page, page_lock_class);
 	clear_page_flag(page, PG_locked);
 	wake_up(page_waitqueue(page));
 }
@@ -197,10 +211,13 @@ struct page *find_or_create_page(struct address_space *m, unsigned long index)
 		page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 		if (!page)
 			return NULL;
+		/* Nobody else can see it yet: a trylock that cannot fail. */
 		set_page_flag(page, PG_locked);
+		page_lock_acquired(page, true, _RET_IP_);
 		old = add_to_page_cache(m, index, page);
 		if (!old)
 			return page;
+		lock_release(page, page_lock_class);
 		clear_page_flag(page, PG_locked);
 		put_page(page);
 		if (IS_ERR(old))

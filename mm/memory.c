@@ -44,6 +44,7 @@
 #include <mm/page_alloc.h>
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
+#include <mm/tlb.h>
 #include <mm/vmstat.h>
 #include <mm/writeback.h>
 #include <asm/tlbflush.h>
@@ -66,6 +67,7 @@ void memory_init(void)
 	zero_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!zero_page)
 		panic("memory_init: no page for the zero page");
+	tlb_init();
 	truncate_guard = cmdline_get_ulong(&kernel_cmdline, "truncate_guard", 1) != 0;
 	fault_delay_ms = (unsigned int)cmdline_get_ulong(&kernel_cmdline, "fault_delay", 0);
 	if (!truncate_guard)
@@ -122,14 +124,22 @@ static void page_add_rmap(struct page *page)
 	__atomic_fetch_add(&page->_mapcount, 1, __ATOMIC_SEQ_CST);
 }
 
-/* The PTE that mapped @page is gone: drop its map count and reference. A
- * dirty PTE's data goes to the page first (for a file page, so that the
- * store is written back: LINUX-SEMANTICS.md item 22). Context: ptl held. */
-static void page_remove_pte(struct page *page, pte_t old)
+/* The PTE that mapped @page is gone: drop its map count. A dirty PTE's
+ * data goes to the page first (for a file page, so that the store is
+ * written back: LINUX-SEMANTICS.md item 22). The PTE's reference is the
+ * caller's to drop, after the TLB flush. Context: ptl held. */
+static void page_remove_rmap(struct page *page, pte_t old)
 {
 	if (pte_dirty(old) && page->mapping && mapping_cap_account_dirty(page->mapping))
 		set_page_dirty(page);
 	__atomic_fetch_sub(&page->_mapcount, 1, __ATOMIC_SEQ_CST);
+}
+
+/* The same, and drop the PTE's reference: for a PTE already flushed
+ * (wp_page_copy; __unused because the cow lab's handout stubs it out). */
+static __unused void page_remove_pte(struct page *page, pte_t old)
+{
+	page_remove_rmap(page, old);
 	put_page(page);
 }
 
@@ -319,6 +329,13 @@ static bool truncated_since_sample(const struct vm_fault *vmf)
 	/* LAB(truncate): STUB return false; */
 	struct address_space *m = vma_mapping(vmf->vma);
 
+	/* The recheck needs no smp_rmb of its own: it is made under the
+	 * page-table lock, and a zapper that already passed this PTE bumped
+	 * the count before it took that lock, so its unlock publishes the
+	 * count to our acquire. (Whether ->fault's earlier reads of i_size
+	 * and the cache happen before or after this one does not matter: a
+	 * truncate they missed either shows here, or has not reached this
+	 * PTE yet and will zap what we install.) docs/truncate-race.md. */
 	return truncate_guard && m && READ_ONCE(m->truncate_count) != vmf->truncate_count;
 	/* LAB(truncate): END */
 }
@@ -547,6 +564,9 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 	/* LAB(truncate): STUB (void)m; */
 	if (m) {
 		vmf->truncate_count = READ_ONCE(m->truncate_count);
+		/* The sample before ->fault reads i_size and the page cache:
+		 * pairs with the smp_wmb before the increment in
+		 * unmap_mapping_range (a new count implies the new i_size). */
 		smp_rmb();
 	}
 	/* LAB(truncate): END */
@@ -571,7 +591,9 @@ static void wp_page_reuse(struct vm_fault *vmf)
 	pte_t entry = pte_mkyoung(pte_mkdirty(pte_mkwrite(vmf->orig_pte)));
 
 	set_pte(vmf->pte, entry);
-	flush_tlb_mm_page(vmf->vma->vm_mm, vmf->address);
+	/* More access, not less: another CPU with the read-only entry takes
+	 * a spurious fault, finds this PTE, and flushes its own entry. */
+	flush_tlb_mm_page_local(vmf->vma->vm_mm, vmf->address);
 	count_vm_event(FL_WP_REUSE);
 }
 
@@ -607,6 +629,10 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 	if (pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
 		pte_t gone = ptep_get_and_clear(vmf->pte);
 
+		/* Every CPU must stop using the old page before the new one is
+		 * mapped and before the old one can be freed (put_page below):
+		 * a store through a stale entry would land in a page this
+		 * process no longer maps, or in someone else's. */
 		flush_tlb_mm_page(mm, vmf->address);
 		page_add_rmap(new);
 		set_pte(vmf->pte, entry);
@@ -726,8 +752,8 @@ static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma, unsigned long ad
 		return vma_is_anonymous(vma) ? do_anonymous_page(&vmf) : do_fault(&vmf);
 	if ((flags & FAULT_FLAG_WRITE) && !pte_write(vmf.orig_pte))
 		return do_wp_page(&vmf);
-	/* Already resolved (a racing fault, or a stale TLB entry). */
-	flush_tlb_mm_page(vma->vm_mm, vmf.address);
+	/* Already resolved (a racing fault, or a stale TLB entry here). */
+	flush_tlb_mm_page_local(vma->vm_mm, vmf.address);
 	return 0;
 }
 
@@ -826,6 +852,7 @@ struct zap_details {
 	struct vm_area_struct *vma;
 	struct address_space *check_mapping;    /* NULL: everything */
 	unsigned long zapped;
+	struct mmu_gather *tlb;                 /* flush before the pages go */
 };
 
 static void zap_one(pte_t *pte, unsigned long addr, void *arg)
@@ -843,21 +870,34 @@ static void zap_one(pte_t *pte, unsigned long addr, void *arg)
 	}
 	d->zapped++;
 	old = ptep_get_and_clear(pte);
-	flush_tlb_mm_page(d->vma->vm_mm, addr);
 	page = vm_normal_page(d->vma, old);
-	if (page)
-		page_remove_pte(page, old);
+	if (page) {
+		page_remove_rmap(page, old);
+		tlb_remove_page(d->tlb, page, addr);    /* put after the flush */
+	} else {
+		tlb_add_range(d->tlb, addr);
+	}
 }
 
+/*
+ * Clear the PTEs of [start, end), flush the range on every CPU that may
+ * cache it (once, or once per full batch), and only then drop the pages'
+ * references (mm/tlb.c). The flush happens before the page-table lock is
+ * dropped. An mm with no users left (exit_mmap) runs on no CPU: no flush.
+ */
 static unsigned long zap_range(struct vm_area_struct *vma, unsigned long start, unsigned long end,
 			       struct address_space *check_mapping)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	struct zap_details d = { .vma = vma, .check_mapping = check_mapping };
+	struct mmu_gather tlb;
+	struct zap_details d = { .vma = vma, .check_mapping = check_mapping, .tlb = &tlb };
 
+	tlb_gather_mmu(&tlb, mm, READ_ONCE(mm->mm_users) == 0);
 	spin_lock(&mm->page_table_lock);
 	walk_ptes(mm, start, end, zap_one, &d);
+	tlb_flush_mmu(&tlb);
 	spin_unlock(&mm->page_table_lock);
+	tlb_finish_mmu(&tlb);
 	return d.zapped;
 }
 
@@ -896,8 +936,15 @@ void unmap_mapping_range(struct address_space *m, loff_t holebegin, loff_t holel
 		last = first + (unsigned long)((holelen + PAGE_SIZE - 1) >> PAGE_SHIFT) - 1;
 	spin_lock(&m->i_mmap_lock);
 	/* LAB(truncate): BEGIN unmap_mapping_range: bump truncate_count, with barriers */
+	/* The caller's new i_size before the new count: pairs with the
+	 * smp_rmb after the sample in do_fault. */
 	smp_wmb();
 	WRITE_ONCE(m->truncate_count, m->truncate_count + 1);
+	/* The new count before any PTE is read: a fault that installs its
+	 * PTE after the walk below passed it must see the new count when it
+	 * rechecks (truncated_since_sample). The page-table lock, taken by
+	 * the walk and by the recheck, also orders the two; the full barrier
+	 * keeps that true where a lock acquire lets earlier stores pass. */
 	smp_mb();
 	/* LAB(truncate): END */
 	for_each_vma_in_range(vma, m, first, last) {
@@ -916,6 +963,7 @@ void unmap_mapping_range(struct address_space *m, loff_t holebegin, loff_t holel
 struct protect_details {
 	struct vm_area_struct *vma;
 	bool dirty_accountable;         /* dirty PTEs of a write-notify VMA stay writable */
+	struct mmu_gather tlb;          /* the range of changed PTEs (no pages) */
 };
 
 static void protect_one(pte_t *pte, unsigned long addr, void *arg)
@@ -930,8 +978,10 @@ static void protect_one(pte_t *pte, unsigned long addr, void *arg)
 	 * fault again on its next write (2.6.20's dirty_accountable). */
 	if (d->dirty_accountable && pte_present(new) && pte_dirty(old))
 		new = pte_mkwrite(new);
+	if (pte_val(new) == pte_val(old))
+		return;
 	set_pte(pte, new);
-	flush_tlb_mm_page(d->vma->vm_mm, addr);
+	tlb_add_range(&d->tlb, addr);
 }
 
 void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end)
@@ -942,8 +992,10 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
 		.dirty_accountable = vma_wants_writenotify(vma),
 	};
 
+	tlb_gather_mmu(&d.tlb, mm, false);
 	spin_lock(&mm->page_table_lock);
 	walk_ptes(mm, start, end, protect_one, &d);
+	tlb_flush_mmu(&d.tlb);                  /* once for the range */
 	spin_unlock(&mm->page_table_lock);
 }
 
@@ -965,8 +1017,11 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 {
 	struct mm_struct *src_mm = src->vm_mm;
 	bool cow = !(src->vm_flags & VM_SHARED);
+	struct mmu_gather tlb;                  /* the parent's write-protected range */
 	unsigned long addr;
+	int err = 0;
 
+	tlb_gather_mmu(&tlb, src_mm, false);
 	for (addr = src->vm_start; addr < src->vm_end; addr += PAGE_SIZE) {
 		pte_t *spte, *dpte, pte;
 		struct page *page;
@@ -983,8 +1038,10 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 		if (!pte_mapped(pte))
 			continue;
 		dpte = pte_alloc(dst_mm, addr);
-		if (!dpte)
-			return -ENOMEM;
+		if (!dpte) {
+			err = -ENOMEM;
+			break;
+		}
 		spin_lock(&dst_mm->page_table_lock);
 		spin_lock(&src_mm->page_table_lock);
 		pte = ptep_get(spte);           /* again: truncate may have cleared it */
@@ -994,7 +1051,7 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 			if (cow && pte_write(pte)) {
 				pte = pte_wrprotect(pte);
 				set_pte(spte, pte);
-				flush_tlb_mm_page(src_mm, addr);
+				tlb_add_range(&tlb, addr);
 			}
 			/* LAB(cow): END */
 			page = vm_normal_page(src, pte);
@@ -1007,5 +1064,13 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 		spin_unlock(&src_mm->page_table_lock);
 		spin_unlock(&dst_mm->page_table_lock);
 	}
-	return 0;
+	/*
+	 * One flush of the parent's range, before fork returns and so before
+	 * the child can run: until then another thread of the parent, on
+	 * another CPU, may still store through a writable entry into a page
+	 * the child now shares. (The parent itself is in fork, storing
+	 * nothing there.)
+	 */
+	tlb_flush_mmu(&tlb);
+	return err;
 }

@@ -667,6 +667,7 @@ struct mm_struct *mm_alloc(void)
 	init_rwsem(&mm->mmap_lock, "mmap_lock");
 	mm->mm_rb = RB_ROOT;
 	mm->mm_users = 1;
+	mm->mm_count = 1;               /* the users' one */
 	mm->mmap_base = MMAP_BASE;
 	return mm;
 }
@@ -684,6 +685,12 @@ static void exit_mmap(struct mm_struct *mm)
 	}
 }
 
+/*
+ * The last user is gone: unmap and free every page now (no CPU runs the
+ * mm, so the unmapping flushes nothing: mm/tlb.c), but the page tables
+ * only with the last mm_count reference, which a CPU that still has them
+ * in CR3 holds (lazy TLB, arch/x86_64/tlb.c).
+ */
 void mmput(struct mm_struct *mm)
 {
 	if (__atomic_sub_fetch(&mm->mm_users, 1, __ATOMIC_SEQ_CST) > 0)
@@ -691,6 +698,14 @@ void mmput(struct mm_struct *mm)
 	down_write(&mm->mmap_lock);
 	exit_mmap(mm);
 	up_write(&mm->mmap_lock);
+	mmdrop(mm);
+}
+
+void mmdrop(struct mm_struct *mm)
+{
+	if (__atomic_sub_fetch(&mm->mm_count, 1, __ATOMIC_SEQ_CST) > 0)
+		return;
+	ASSERT(cpumask_empty(&mm->cpu_mask));
 	pgd_free(mm->pgd);
 	kfree(mm);
 }

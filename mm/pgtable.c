@@ -228,9 +228,9 @@ pte_t unmap_kernel_page(unsigned long va)
 	ptep = pgtable_walk_pte(init_mm.pgd, va, NULL);
 	if (ptep)
 		old = ptep_get_and_clear(ptep);
-	/* Flush before the lock is dropped: once another CPU can reuse the
-	 * frame, no stale translation to it may survive. */
-	flush_tlb_page(va);
+	/* Flush every CPU before the lock is dropped: once another CPU can
+	 * reuse the frame, no stale translation to it may survive. */
+	flush_tlb_kernel_range(va, va + PAGE_SIZE);
 	spin_unlock(&init_mm.page_table_lock);
 	return old;
 }
@@ -248,7 +248,7 @@ int protect_kernel_page(unsigned long va, pgprot_t prot)
 		err = -ENOENT;
 	} else {
 		set_pte(ptep, pte_modify(*ptep, prot));
-		flush_tlb_page(va);
+		flush_tlb_kernel_range(va, va + PAGE_SIZE);     /* every CPU */
 	}
 	spin_unlock(&init_mm.page_table_lock);
 	return err;

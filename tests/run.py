@@ -31,7 +31,8 @@ Suites, run in this order (a failing suite does not stop the others):
          must come up through Multiboot2 and pass its tests.
   oops   PVH boot with "crash=pagefault": the kernel must print a Linux-style
          oops with a decoded error code and a symbolized backtrace, then panic.
-  hangdiag  PVH boot of the one ktest that hangs on purpose
+  hangdiag  PVH boot of the one ktest that hangs on purpose (and of the
+            lock-order checker's deliberate inversion)
          (ktest=manual_hang_forever: it holds a mutex that another thread
          waits for, and sleeps forever) with hung_task_timeout_secs=2: the
          kernel's hung-task detector must report both blocked tasks with
@@ -364,8 +365,9 @@ def check_hang_reports(tap):
     for tag, line in hang_reports:
         diag(f"diagnostics: boot '{tag}': {line}")
     tap.result(not hang_reports, "diagnostics: no boot reported a hung task, "
-                                 "a soft lockup or a sleeping allocation in "
-                                 "atomic context")
+                                 "a soft lockup, a sleeping allocation in "
+                                 "atomic context or a possible deadlock "
+                                 "(lock-order checker)")
 
 
 def kernel_cmdline(*words):
@@ -791,11 +793,16 @@ def suite_oops(args, tap):
 # task stuck in D state is reported, with its backtrace, before the boot
 # times out. A report, a soft-lockup report, or the allocator's warning of a
 # sleeping allocation where sleeping is not allowed (a would-be deadlock,
-# mm/page_alloc.c), in any boot that does not hang on purpose, fails the
+# mm/page_alloc.c), or a report of the lock-order checker (kernel/lockdep.c:
+# a possible deadlock), in any boot that does not hang on purpose, fails the
 # closing "diagnostics" check (check_hang_reports).
 TEST_HUNG_TASK_TIMEOUT = 20
+LOCKDEP_REPORT = re.compile(r"WARNING: (possible circular locking dependency detected|"
+                            r"inconsistent lock state|"
+                            r"interrupt-safe -> interrupt-unsafe lock order)")
 HANG_REPORT = re.compile(r"INFO: task \S+ blocked for more than|BUG: soft lockup|"
-                         r"a sleeping allocation .* where sleeping is not allowed")
+                         r"a sleeping allocation .* where sleeping is not allowed|"
+                         + LOCKDEP_REPORT.pattern)
 hang_reports = []           # (boot tag, console line) of every unexpected report
 
 # The hangdiag suite: the demo boot's timeout (the detector reports after 2
@@ -857,6 +864,53 @@ def suite_hangdiag(args, tap):
         run.show_failure()
     tap.result(ok, "hangdiag: the soft-lockup watchdog reports a CPU spinning "
                    "with a spinlock held, with its backtrace")
+    lockdep_demo(args, tap)
+
+
+def lockdep_demo(args, tap):
+    """The lock-order checker's deliberate inversion (three mutexes taken
+    as m -> b, b -> c, c -> m): with the checker on, the report names both
+    chains and the boot ends as failed; with lockdep=0 nothing is reported
+    and the boot passes. Then its interrupt check: a spinlock taken in
+    (simulated) interrupt context and elsewhere with interrupts on."""
+    for on in (True, False):
+        tag = "lockdep" if on else "lockdep-off"
+        run = boot(args, tag, kernel=args.kernel, timeout=60, expect_hang=True,
+                   kargs=kernel_cmdline("ktest=manual_lockdep_inversion",
+                                        "" if on else "lockdep=0", args.kargs))
+        save_log(args, tag, run.console)
+        reported = [l for l in run.console if LOCKDEP_REPORT.search(l)]
+        if on:
+            text = "\n".join(run.console)
+            ok = (run.status == qemu.EXIT_TESTS_FAILED and len(reported) == 1 and
+                  "trying to take lockdep_demo_m (mutex)" in text and
+                  "while holding lockdep_demo_c (mutex)" in text and
+                  "lockdep_demo_m -> lockdep_demo_b" in text and
+                  "lockdep_demo_b -> lockdep_demo_c" in text)
+            what = ("hangdiag: the lock-order checker reports a deliberate "
+                    "inversion with both chains, and the boot fails")
+        else:
+            ok = run.status == qemu.EXIT_TESTS_PASSED and not reported
+            what = "hangdiag: with lockdep=0 the same inversion is not reported"
+        if not ok:
+            diag(f"{tag}: {describe_status(run.status, 60)}; "
+                 f"{len(reported)} checker report(s)")
+            run.show_failure()
+        tap.result(ok, what)
+
+    run = boot(args, "lockdep-irq", kernel=args.kernel, timeout=60, expect_hang=True,
+               kargs=kernel_cmdline("ktest=manual_lockdep_irq_unsafe", args.kargs))
+    save_log(args, "lockdep-irq", run.console)
+    text = "\n".join(run.console)
+    ok = (run.status == qemu.EXIT_TESTS_FAILED and
+          "WARNING: inconsistent lock state" in text and
+          "lockdep_demo_irq (spinlock)" in text)
+    if not ok:
+        diag(f"lockdep-irq: {describe_status(run.status, 60)}; expected the "
+             f"inconsistent-lock-state report for lockdep_demo_irq")
+        run.show_failure()
+    tap.result(ok, "hangdiag: the lock-order checker reports a spinlock taken "
+                   "in an interrupt handler and elsewhere with interrupts on")
 
 
 # GDB prints this between the parts of its output, so we can tell the two

@@ -20,6 +20,7 @@
 #include <asm/fpu.h>
 #include <kernel/sched.h>
 #include <mm/mm_types.h>
+#include <asm/tlbflush.h>
 #include <asm/traps.h>
 #include <asm/uaccess.h>
 
@@ -229,8 +230,9 @@ void arch_switch_to(struct task_struct *prev, struct task_struct *next)
 		fpu_restore(&next->thread.fpu);
 		wrmsr(MSR_FS_BASE, next->thread.fsbase);
 	}
-	if (next->mm != prev->mm)
-		write_cr3(__pa(next->mm ? next->mm->pgd : init_mm.pgd));
+	/* A kernel thread (no mm) keeps whatever is loaded: lazy TLB. */
+	if (next->mm)
+		switch_mm_irqs_off(next->mm);
 	tss[c->cpu].rsp[0] = stack_top;
 	c->kernel_stack = stack_top;
 }
@@ -240,7 +242,9 @@ void switch_to_new_mm(struct mm_struct *mm)
 	unsigned long flags = local_irq_save();
 
 	current->mm = mm;
-	write_cr3(__pa(mm ? mm->pgd : init_mm.pgd));
+	/* Not lazy, even for NULL: the caller is about to drop the old mm,
+	 * which exit and exec want gone now, page tables and all. */
+	switch_mm_irqs_off(mm);
 	if (mm) {
 		fpu_state_init(&current->thread.fpu);
 		fpu_restore(&current->thread.fpu);

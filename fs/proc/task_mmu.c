@@ -27,8 +27,9 @@
  *
  * Locks: the process's mm is held by a reference (get_pid_mm), so it
  * outlives an exit meanwhile, and its mmap_lock is held for reading while
- * the VMAs are walked; file_path() reads directories under it, which the
- * lock order allows (mmap_lock -> inode lock). Nothing here touches user
+ * the VMAs are copied, a batch at a time; file paths are made after it is
+ * dropped (file_path() takes directory inode locks, which come before
+ * mmap_lock in the lock order: docs/locking.md). Nothing here touches user
  * memory: the text goes into a kernel buffer, copied out after.
  */
 #include <kernel/errno.h>
@@ -41,45 +42,72 @@
 #include <mm/mm.h>
 #include <mm/slab.h>
 
-/* The name column of @vma, or NULL; @buf (PATH_MAX bytes) may hold it. */
-static const char *map_name(struct vm_area_struct *vma, char *buf)
+/*
+ * What one line needs, copied from a VMA under mmap_lock; the line is
+ * made after the lock is dropped, because file_path() takes directory
+ * inode locks and an inode lock may not be taken under mmap_lock
+ * (docs/locking.md: write() faults with i_rwsem held).
+ */
+struct map_line {
+	unsigned long start, end, flags;
+	u64 offset, dev;
+	unsigned long ino;
+	struct file *file;              /* referenced (get_file), or NULL */
+	const char *fixed_name;         /* a name that needs no lock, or NULL */
+	const char *special;            /* vm_ops->name, shown as "[name]" */
+};
+
+#define MAP_BATCH 16
+
+static void snapshot_vma(struct map_line *l, struct vm_area_struct *vma)
 {
 	struct mm_struct *mm = vma->vm_mm;
-
-	if (vma_is_anon_shmem(vma))
-		return "/dev/zero (deleted)";
-	if (vma->vm_file)
-		return file_path(vma->vm_file, buf, PATH_MAX) >= 0 ? buf : NULL;
-	if (vma->vm_ops && vma->vm_ops->name) {
-		snprintf(buf, PATH_MAX, "[%s]", vma->vm_ops->name);
-		return buf;
-	}
-	if (vma->vm_start < mm->brk && vma->vm_end > mm->start_brk)
-		return "[heap]";
-	if (vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack)
-		return "[stack]";
-	return NULL;
-}
-
-static void show_map_vma(struct seq_buf *m, struct vm_area_struct *vma, char *buf)
-{
-	unsigned long flags = vma->vm_flags, ino = 0;
 	struct file *file = vma->vm_file;
-	const char *name;
-	u64 dev = 0, offset = 0;
 
+	*l = (struct map_line){ .start = vma->vm_start, .end = vma->vm_end,
+				.flags = vma->vm_flags };
 	if (file && !vma_is_anon_shmem(vma)) {
-		dev = file->f_inode->i_sb->s_dev;
-		ino = file->f_inode->i_ino;
+		l->dev = file->f_inode->i_sb->s_dev;
+		l->ino = file->f_inode->i_ino;
 	}
 	if (file || vma_is_anon_shmem(vma))
-		offset = (u64)vma->vm_pgoff << PAGE_SHIFT;
+		l->offset = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	if (vma_is_anon_shmem(vma))
+		l->fixed_name = "/dev/zero (deleted)";
+	else if (file)
+		l->file = get_file(file);
+	else if (vma->vm_ops && vma->vm_ops->name)
+		l->special = vma->vm_ops->name;
+	else if (vma->vm_start < mm->brk && vma->vm_end > mm->start_brk)
+		l->fixed_name = "[heap]";
+	else if (vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack)
+		l->fixed_name = "[stack]";
+}
+
+/* The name column, or NULL; @buf (PATH_MAX bytes) may hold it.
+ * Context: no mmap_lock held (file_path takes inode locks). */
+static const char *map_name(const struct map_line *l, char *buf)
+{
+	if (l->file)
+		return file_path(l->file, buf, PATH_MAX) >= 0 ? buf : NULL;
+	if (l->special) {
+		snprintf(buf, PATH_MAX, "[%s]", l->special);
+		return buf;
+	}
+	return l->fixed_name;
+}
+
+static void show_map_line(struct seq_buf *m, const struct map_line *l, char *buf)
+{
+	unsigned long flags = l->flags;
+	const char *name;
+
 	seq_setwidth(m, 25 + sizeof(void *) * 6 - 1);
-	seq_printf(m, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ", vma->vm_start, vma->vm_end,
+	seq_printf(m, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ", l->start, l->end,
 		   flags & VM_READ ? 'r' : '-', flags & VM_WRITE ? 'w' : '-',
 		   flags & VM_EXEC ? 'x' : '-', flags & VM_MAYSHARE ? 's' : 'p',
-		   (unsigned long long)offset, dev_major(dev), dev_minor(dev), ino);
-	name = map_name(vma, buf);
+		   (unsigned long long)l->offset, dev_major(l->dev), dev_minor(l->dev), l->ino);
+	name = map_name(l, buf);
 	if (name) {
 		seq_pad(m, ' ');
 		seq_puts(m, name);
@@ -87,23 +115,45 @@ static void show_map_vma(struct seq_buf *m, struct vm_area_struct *vma, char *bu
 	seq_putc(m, '\n');
 }
 
+/*
+ * The VMAs are read MAP_BATCH at a time under mmap_lock (read), and their
+ * lines made with it dropped; the next batch starts at the end of the last
+ * VMA shown, so a change meanwhile shows as it would between two read()s.
+ */
 int proc_pid_maps_show(struct seq_buf *m, int pid)
 {
 	struct mm_struct *mm = get_pid_mm(pid);
 	struct vm_area_struct *vma;
+	struct map_line *lines;
+	unsigned long next = 0;
+	unsigned int n;
 	char *buf;
 
 	if (!mm)
 		return -ESRCH;                  /* gone (or going): Linux's answer once reaped */
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (!buf) {
+	lines = kmalloc(MAP_BATCH * sizeof(*lines), GFP_KERNEL);
+	if (!buf || !lines) {
+		kfree(buf);
+		kfree(lines);
 		mmput(mm);
 		return -ENOMEM;
 	}
-	down_read(&mm->mmap_lock);
-	for (vma = find_vma(mm, 0); vma && !m->overflow; vma = vma_next(vma))
-		show_map_vma(m, vma, buf);
-	up_read(&mm->mmap_lock);
+	do {
+		down_read(&mm->mmap_lock);
+		n = 0;
+		for (vma = find_vma(mm, next); vma && n < MAP_BATCH; vma = vma_next(vma))
+			snapshot_vma(&lines[n++], vma);
+		up_read(&mm->mmap_lock);
+		for (unsigned int i = 0; i < n; i++) {
+			if (!m->overflow)
+				show_map_line(m, &lines[i], buf);
+			if (lines[i].file)
+				fput(lines[i].file);
+			next = lines[i].end;
+		}
+	} while (n == MAP_BATCH && !m->overflow);
+	kfree(lines);
 	kfree(buf);
 	mmput(mm);
 	return 0;

@@ -19,9 +19,10 @@ struct mutex {
 	struct task_struct *owner;      /* (wait.lock) NULL when free */
 	const char *name;
 	struct wait_queue_head wait;
+	u32 dep_class;                  /* lock-order checker's class */
 };
 
-#define MUTEX_INIT(m, n) { NULL, n, WAIT_QUEUE_HEAD_INIT((m).wait) }
+#define MUTEX_INIT(m, n) { NULL, n, WAIT_QUEUE_HEAD_INIT_NOCHECK((m).wait), 0 }
 #define DEFINE_MUTEX(m) struct mutex m = MUTEX_INIT(m, #m)
 
 void mutex_init(struct mutex *m, const char *name);
@@ -42,9 +43,10 @@ struct rw_semaphore {
 	int writers_waiting;            /* (wait.lock) */
 	const char *name;
 	struct wait_queue_head wait;
+	u32 dep_class;                  /* lock-order checker's class */
 };
 
-#define RWSEM_INIT(s, n) { 0, NULL, 0, n, WAIT_QUEUE_HEAD_INIT((s).wait) }
+#define RWSEM_INIT(s, n) { 0, NULL, 0, n, WAIT_QUEUE_HEAD_INIT_NOCHECK((s).wait), 0 }
 
 void init_rwsem(struct rw_semaphore *s, const char *name);
 void down_read(struct rw_semaphore *s);

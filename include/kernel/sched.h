@@ -27,6 +27,7 @@
 #include <kernel/compiler.h>
 #include <kernel/cpumask.h>
 #include <kernel/list.h>
+#include <kernel/lockdep.h>
 #include <kernel/types.h>
 #include <asm/page.h>
 #include <asm/ptrace.h>
@@ -88,6 +89,7 @@ struct task_struct {
 	unsigned long last_switch_count;
 	u64 last_switch_jiffies;
 	bool hung_reported;             /* reported; quiet until it runs again */
+	struct lockdep_held lockdep;    /* (o) locks held, for the lock-order checker */
 
 	/* ---- user processes (kernel/fork.c, kernel/exit.c; docs/process.md) ----
 	 * (t) tasklist_lock. A thread group leader has pid == tgid. */

@@ -36,11 +36,6 @@ int smp_call_function_single(unsigned int cpu, smp_call_func_t fn, void *info, b
 /* Interrupt @cpu so that it looks at its run queue (need_resched). */
 void smp_send_reschedule(unsigned int cpu);
 
-/* Stand-in for the TLB shootdown (until issue 12 item 6 lands): make every
- * other online CPU whose CR3 is @pgd_pa flush @addr, and wait. Context:
- * interrupts on, task context. */
-void smp_flush_tlb_page_pgd(unsigned long pgd_pa, unsigned long addr);
-
 /* panic(): halt every other online CPU (best effort: a CPU spinning with
  * interrupts off does not stop). Context: any, interrupts off. */
 void smp_send_stop(void);

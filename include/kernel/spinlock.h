@@ -12,6 +12,8 @@
  * Debug checks (always on): taking a lock this CPU already holds panics
  * with the lock's name; releasing one it does not hold panics;
  * ASSERT_HELD(lock) documents and checks a "caller holds the lock" contract.
+ * The lock-order checker (include/kernel/lockdep.h) watches every lock
+ * except its own.
  */
 #ifndef _KERNEL_SPINLOCK_H
 #define _KERNEL_SPINLOCK_H
@@ -23,9 +25,20 @@ typedef struct spinlock {
 	int owner_cpu;                  /* -1 when free */
 	const char *name;
 	unsigned long owner_pc;         /* where it was taken, for reports */
+	u32 dep_class;                  /* lock-order checker's class, 0 until first taken */
 } spinlock_t;
 
 #define SPINLOCK_INIT(n) { .locked = 0, .owner_cpu = -1, .name = (n), .owner_pc = 0 }
+/*
+ * A lock the lock-order checker does not watch: only the wait-queue lock
+ * inside a mutex or rw-semaphore, whose one nesting (it takes rq_lock to
+ * wake a waiter) is fixed by construction; the sleeping lock itself is
+ * watched. It is the hottest spinlock of all, so this keeps the checker
+ * cheap (docs/locking.md, "The lock-order checker").
+ */
+#define LOCK_CLASS_NOCHECK 0xffffffffu
+#define SPINLOCK_INIT_NOCHECK(n) { .locked = 0, .owner_cpu = -1, .name = (n), .owner_pc = 0, \
+				   .dep_class = LOCK_CLASS_NOCHECK }
 #define DEFINE_SPINLOCK(x) spinlock_t x = SPINLOCK_INIT(#x)
 
 void spin_lock_init(spinlock_t *lock, const char *name);

@@ -28,6 +28,9 @@ struct wait_queue_entry {
 };
 
 #define WAIT_QUEUE_HEAD_INIT(name) { SPINLOCK_INIT(#name), LIST_HEAD_INIT((name).head) }
+/* The wait queue inside a sleeping lock (include/kernel/mutex.h). */
+#define WAIT_QUEUE_HEAD_INIT_NOCHECK(name) { SPINLOCK_INIT_NOCHECK(#name), \
+					     LIST_HEAD_INIT((name).head) }
 #define DECLARE_WAIT_QUEUE_HEAD(name) struct wait_queue_head name = WAIT_QUEUE_HEAD_INIT(name)
 
 void init_waitqueue_head(struct wait_queue_head *wq, const char *name);

@@ -147,20 +147,18 @@ struct vm_operations_struct {
 
 /* ---- address spaces -------------------------------------------------------- */
 
-/* Flush @addr of @mm from the TLB (after a PTE was cleared or restricted).
- * SMP stand-in until the real shootdown (issue 12, item 6) replaces it:
- * every other online CPU that has @mm loaded flushes @addr too, one IPI
- * per page, waited for (smp_flush_tlb_page_pgd, kernel/smp.c). Context:
- * interrupts on (a spinlock may be held). */
-static inline void flush_tlb_mm_page(struct mm_struct *mm, unsigned long addr)
-{
-	flush_tlb_page_pgd(__pa(mm->pgd), addr);
-	smp_flush_tlb_page_pgd(__pa(mm->pgd), addr);
-}
-
 struct mm_struct *mm_alloc(void);
-/* Drop a user of @mm; the last one unmaps everything and frees it. */
+/* Drop a user of @mm; the last one unmaps everything and drops the users'
+ * mm_count reference. */
 void mmput(struct mm_struct *mm);
+/* Take / drop a reference to the mm_struct and its page tables (not to
+ * its mappings); the last mmdrop frees the tables and the struct.
+ * Context: any (the frees are interrupt-safe allocator calls). */
+static inline void mmgrab(struct mm_struct *mm)
+{
+	__atomic_add_fetch(&mm->mm_count, 1, __ATOMIC_SEQ_CST);
+}
+void mmdrop(struct mm_struct *mm);
 /* Take another user of @mm, which the caller knows cannot drop to zero
  * meanwhile (get_pid_mm: under tasklist_lock, while the owner still has
  * its own). */

@@ -14,6 +14,7 @@
 #ifndef _MM_MM_TYPES_H
 #define _MM_MM_TYPES_H
 
+#include <kernel/cpumask.h>
 #include <kernel/list.h>
 #include <kernel/mutex.h>
 #include <kernel/rbtree.h>
@@ -184,6 +185,15 @@ struct mm_struct {
 	struct rb_root mm_rb;                   /* (m) VMAs by address */
 	int map_count;                          /* (m) number of VMAs */
 	int mm_users;                           /* (a) tasks using this address space */
+	/* (a) references to the mm_struct and its page tables: one for all
+	 * of mm_users together, one per CPU with it in CR3 (arch/x86_64/tlb.c:
+	 * a lazy CPU keeps the tables alive after the last user is gone). */
+	int mm_count;
+	/* (a) CPUs that may cache translations of this mm: set before a CPU
+	 * loads it into CR3, cleared after that CPU loads another
+	 * (switch_mm_irqs_off); read by flush_tlb_mm_range after a full
+	 * barrier (asm/tlbflush.h). */
+	struct cpumask cpu_mask;
 	unsigned long mmap_base;                /* (m) where top-down placement starts */
 	unsigned long start_brk, brk;           /* (m) the heap: [start_brk, brk) */
 	unsigned long start_stack;              /* (m) */
