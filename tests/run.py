@@ -585,7 +585,7 @@ KTEST_SMP_SELECT = ",".join([
     "smp_", "sched_", "mutex_", "rwsem_", "completion_", "spinlock_",
     "signal_", "mm_", "pgtable_", "pmm_", "kmalloc_", "kmem_", "kzalloc_",
     "vmalloc_", "vmscan_", "uaccess_", "usermode_", "tty_", "pipe_", "time_",
-    "extable_", "fdtable_", "ioremap_",
+    "extable_", "fdtable_", "ioremap_", "tlb_", "futex_",
 ])
 
 
@@ -739,6 +739,64 @@ def suite_truncrace(args, tap):
                           f"with only the '{TRUNCRACE_CHECK}' check failing")
     tap.result(ok, f"truncrace: {TRUNCRACE_DELAY} {TRUNCRACE_NO_GUARD}: "
                    "the test catches the lost stores")
+
+
+# ---- smp-races: the races of the memory system on two real CPUs -------------
+
+# Each boot runs one program on SMP=2 (multi-threaded TCG: the two CPUs run
+# at once). (tag, program and arguments, kernel switches, the marker of the
+# checks that must fail, or None: the program must pass.)
+TLB_STALE_PROG = "/tests/tlb_stale_test"
+TLB_STALE_MARK = "(fails with tlb_shootdown=0"
+SMP_RACE_BOOTS = [
+    ("truncrace-threads", f"{TRUNCRACE_PROG} threads 3", "", None),
+    ("truncrace-threads-noguard", f"{TRUNCRACE_PROG} threads 3", TRUNCRACE_NO_GUARD,
+     TRUNCRACE_CHECK),
+    ("tlb-stale", TLB_STALE_PROG, "", None),
+    ("tlb-stale-noshootdown", TLB_STALE_PROG, "tlb_shootdown=0", TLB_STALE_MARK),
+]
+
+
+def suite_smp_races(args, tap):
+    """The truncate race between two threads pinned to two CPUs, with no
+    fault_delay (the real window of the fault path), and the stale-TLB
+    test: each passes with the kernel's defaults and is caught with its
+    guard switched off (truncate_guard=0, tlb_shootdown=0), as designed."""
+    two = argparse.Namespace(**{**vars(args), "smp": 2})
+    two.disk = fresh_copy(args, qemu.DEFAULT_DISK.name, "smp-races-disk.img", "smp-races")
+    if two.disk is None:
+        tap.result(False, "smp-races: the standard image exists")
+        return
+    for tag, command, switches, must_fail in SMP_RACE_BOOTS:
+        out = ExecOutput()
+        run = boot(two, tag, out.on_line, kernel=args.kernel,
+                   kargs=kernel_cmdline("init.mode=exec", switches, args.kargs,
+                                        "--", command))
+        save_log(args, tag, run.console)
+        what = f"{command}{' with ' + switches if switches else ''} on SMP=2"
+        problems = out.problems(run, command, 0 if must_fail is None else 1, True)
+        if must_fail is not None:
+            caught = [line for line in out.failed if must_fail in line]
+            if not caught:
+                problems.append(f"no check marked '{must_fail}' failed: the race "
+                                "went unnoticed (does the kernel know the switch?)")
+            elif len(caught) != len(out.failed):
+                problems.append("other checks failed too")
+        for line in out.lines:
+            if "races caught" in line or "fl_truncate_retry" in line or \
+                    "CPU(s) online" in line or "truncater on CPU" in line:
+                diag(f"smp-races: {tag}: {line.lstrip('# ')}")
+        if problems:
+            for p in problems:
+                diag(f"smp-races: {tag}: {p}")
+            show_lines(out.lines, f"output of {command}:")
+            if out.status is None:
+                run.show_failure()
+        elif must_fail is not None:
+            for line in caught:
+                diag(f"smp-races: {tag}: caught, as designed: {line}")
+        tap.result(not problems, f"smp-races: {what}: " +
+                   ("passes" if must_fail is None else "the test catches the race"))
 
 
 def suite_grub(args, tap):
@@ -1683,6 +1741,7 @@ SUITES = {
     "user": suite_user,
     "ktest-smp": suite_ktest_smp,
     "user-smp": suite_user_smp,
+    "smp-races": suite_smp_races,
     "truncrace": suite_truncrace,
     "grub": suite_grub,
     "oops": suite_oops,
@@ -1711,7 +1770,7 @@ SUITES = {
 # image, last). Two QEMUs at a time keep both cores of a small host busy:
 # make test takes about half as long. A new suite runs in the main chain
 # unless it is added here.
-OWN_IMAGE_SUITES = ["ktest-smp", "user-smp", "persist", "exec-disk", "fulldisk", "mempressure",
+OWN_IMAGE_SUITES = ["ktest-smp", "user-smp", "smp-races", "persist", "exec-disk", "fulldisk", "mempressure",
                     "sched-stress", "powercut", "corrupt-boot", "randsys", "labs"]
 
 

@@ -63,14 +63,8 @@ USER_TESTS := \
 	sched_stress_test \
 	pthread_test \
 	futex_test \
-	thread_stress_test
-
-# Tests written ahead of the kernel features they need, built (to
-# build/user/pending/) but neither installed nor run by make test: the
-# stale-TLB test needs threads and a second CPU (issue 12; how to run it:
-# its header comment, and docs/smp-tlb.md).
-USER_PENDING := tlb_stale_test
-USER_PPROG   := $(addprefix $(UB)/pending/,$(USER_PENDING))
+	thread_stress_test \
+	tlb_stale_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must
@@ -107,7 +101,7 @@ USER_BPROG := $(addprefix $(UB)/bench/,$(USER_BENCH))
 USER_HPROG := $(addprefix $(UB)/host/,$(USER_HOST))
 
 .PHONY: user
-user: $(USER_PROGS) $(USER_GPROG) $(USER_BPROG) $(USER_HPROG) $(USER_SPROG) $(USER_PPROG)
+user: $(USER_PROGS) $(USER_GPROG) $(USER_BPROG) $(USER_HPROG) $(USER_SPROG)
 
 # Every user program compiles the same way: musl, static, with a
 # dependency file beside it.
@@ -127,9 +121,6 @@ $(UB)/tests/%: user/tests/%.c | $(B)/.deps-ok
 	$(musl_cc)
 
 $(UB)/gdb/%: user/gdb/%.c | $(B)/.deps-ok
-	$(musl_cc)
-
-$(UB)/pending/%: user/tests/%.c | $(B)/.deps-ok
 	$(musl_cc)
 
 $(UB)/host/%: user/host/%.c | $(B)/.deps-ok
