@@ -260,6 +260,7 @@ static long futex_wait(unsigned long uaddr, bool shared, u32 val,
 		       const struct futex_timeout *to, u32 bitset)
 {
 	struct futex_q q = { .task = current, .bitset = bitset };
+	struct futex_key orig_key;
 	struct futex_bucket *b;
 	u32 uval;
 	long ret;
@@ -269,6 +270,7 @@ static long futex_wait(unsigned long uaddr, bool shared, u32 val,
 	ret = get_futex_key(uaddr, shared, &q.key);
 	if (ret)
 		return ret;
+	orig_key = q.key;               /* a copy to compare: no reference of its own */
 	INIT_LIST_HEAD(&q.list);
 retry:
 	b = hash_futex(&q.key);
@@ -312,6 +314,14 @@ retry:
 		ret = -ETIMEDOUT;
 	} else if (signal_pending(current)) {
 		ret = to->set ? -EINTR : -ERESTARTSYS;
+	} else if (!key_match(&q.key, &orig_key)) {
+		/* Woken for no reason of ours after a requeue moved us to
+		 * another futex: going round again would check @uaddr's word
+		 * but sleep on the other futex, whose waker may already have
+		 * come and gone (the (A)/(B) pairing needs the word and the
+		 * queue to belong together). A futex wait may return 0
+		 * spuriously; the caller rechecks its condition. */
+		ret = 0;
 	} else {
 		/* Woken for no reason of ours (a stale wake_up_process):
 		 * Linux goes round again too; the value may have changed. */

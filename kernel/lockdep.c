@@ -451,16 +451,25 @@ static enum verdict add_dependency_locked(const struct held_lock *held, u16 to, 
 	return FINE;
 }
 
+/*
+ * The held-lock stack of the running context. Called with preemption on
+ * (mutexes, rwsems, page locks), so each per-CPU field is read with one
+ * %gs-relative instruction, never through a this_cpu() pointer that a
+ * migration would leave pointing at the old CPU: in task context
+ * irq_depth reads 0 and current_task reads this task on whichever CPU the
+ * read lands; in an interrupt, or at boot, nothing migrates.
+ */
 static struct lockdep_held *held_stack(bool *in_irq)
 {
-	struct cpu_local *c = this_cpu();
+	struct task_struct *t;
 
-	*in_irq = c->irq_depth > 0;
+	*in_irq = this_cpu_read(irq_depth) > 0;
 	if (*in_irq)
-		return &irq_held[c->cpu];
-	if (!c->current_task)
-		return &boot_held[c->cpu];
-	return &c->current_task->lockdep;
+		return &irq_held[this_cpu_read(cpu)];
+	t = this_cpu_read(current_task);
+	if (!t)
+		return &boot_held[this_cpu_read(cpu)];
+	return &t->lockdep;
 }
 
 /* Context: graph_lock not held; decides under it, prints after it. */
@@ -503,7 +512,8 @@ static void check_slow(u16 idx, const struct lockdep_held *h, bool trylock, int 
  * an enabling popf ends the translated block). That is safe because a
  * stack is only touched by its own context: an interrupt arriving halfway
  * works on its CPU's interrupt stack, and a task preempted halfway finds
- * its own stack as it left it, on whichever CPU. Only the slow paths,
+ * its own stack as it left it, on whichever CPU (held_stack() finds the
+ * task's stack, not the CPU's). Only the slow paths,
  * which take graph_lock, turn interrupts off (a handler spinning on
  * graph_lock above a holder on its own CPU would never get it).
  */

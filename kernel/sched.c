@@ -48,6 +48,7 @@
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/switch_to.h>
+#include <asm/tlbflush.h>
 #include <asm/uaccess.h>
 
 struct rq {
@@ -363,14 +364,23 @@ static void finish_task_switch(struct task_struct *prev)
 {
 	struct rq *rq = this_rq();
 	struct task_struct *push = rq->push_task;
+	/* Read while rq->lock and on_cpu still keep @prev ours: once both
+	 * are released another CPU may pull @prev, run it to its exit and
+	 * free it, so nothing below may look at @prev again (unless it is
+	 * dead: a dead task is never queued or pushed, so it stays ours). */
+	long prev_state = READ_ONCE(prev->state);
 
 	rq->push_task = NULL;
 	if (push != prev)
 		prev->on_cpu = false;           /* released with the lock below */
 	spin_unlock(&rq->lock);
+	/* The reference to the address space this CPU stopped using, dropped
+	 * here rather than in the switch: the last drop frees page tables,
+	 * which is no work to do under rq->lock. */
+	switch_mm_finish();
 	if (push)
 		push_task_away(push);
-	if (prev->state == TASK_DEAD)
+	if (prev_state == TASK_DEAD)
 		free_task(prev);
 }
 
@@ -499,6 +509,24 @@ again:
 out:
 	spin_unlock_irqrestore(&rq->lock, flags);
 	return woken;
+}
+
+void signal_wake_up(struct task_struct *t)
+{
+	unsigned int cpu;
+
+	if (wake_up_state(t, TASK_INTERRUPTIBLE))
+		return;
+	/* Unlocked reads: at worst an IPI for nothing, or none for a task
+	 * that is just leaving its CPU, which then passes through
+	 * schedule() and its return to user mode checks the signal anyway.
+	 * The caller's pending-set store (under siglock) comes before these
+	 * reads; the target reads its pending set after the interrupt. */
+	preempt_disable();
+	cpu = task_cpu(t);
+	if (READ_ONCE(t->on_cpu) && cpu != smp_processor_id())
+		smp_send_reschedule(cpu);
+	preempt_enable();
 }
 
 /* Wake every timed sleeper whose time has come. Context: CPU 0's timer
@@ -729,9 +757,18 @@ void kthread_exit(int code)
 		panic("the idle task tried to exit");
 	me->exit_code = code;
 	/* Interrupts off from here: a preemption between the state store and
-	 * schedule() would queue the dead task again (see __schedule). */
+	 * schedule() would queue the dead task again (see __schedule). The
+	 * store is made under our run queue's lock, which every waker holds
+	 * from reading a task's state to setting it running: so no wake-up
+	 * that read an earlier sleeping state can overwrite TASK_DEAD. */
 	local_irq_disable();
-	set_current_state(TASK_DEAD);           /* schedule() will not requeue it */
+	{
+		unsigned long flags;
+		struct rq *rq = task_rq_lock(me, &flags);
+
+		WRITE_ONCE(me->state, TASK_DEAD);  /* schedule() will not requeue it */
+		spin_unlock(&rq->lock);            /* interrupts stay off */
+	}
 	schedule();
 	panic("a dead task was scheduled again");
 }

@@ -16,7 +16,7 @@
  * is blocked (its handler may change before it is unblocked). A fatal one
  * kills every thread of the process.
  *
- * Locks: tasklist_lock -> siglock (irqsave) -> rq->lock (wake_up_state).
+ * Locks: tasklist_lock -> siglock (irqsave) -> rq->lock (signal_wake_up).
  * A target task found by pid is only used under tasklist_lock, which keeps
  * it (and its task_signal) from being freed.
  *
@@ -83,7 +83,7 @@ void retarget_shared_locked(struct task_signal *s, sigset_t sigs)
 	list_for_each_entry(ts, &s->group->thread_head, thread_node) {
 		if (ts == s || !(sigs & ~ts->blocked))
 			continue;
-		wake_up_state(ts->task, TASK_INTERRUPTIBLE);
+		signal_wake_up(ts->task);
 		sigs &= ts->blocked;
 		if (!sigs)
 			break;
@@ -189,7 +189,7 @@ static void send_signal_locked(int sig, const struct kernel_siginfo *info,
 	if (forced)
 		sigaddset(&s->forced, sig);
 	if (!sigismember(&s->blocked, sig))
-		wake_up_state(t, TASK_INTERRUPTIBLE);
+		signal_wake_up(t);
 }
 
 void siginfo_kernel(struct kernel_siginfo *info, int sig, int code)
@@ -229,7 +229,7 @@ void zap_group_locked(struct signal_struct *g, int status, struct task_struct *e
 		if (!sigismember(&ts->pending, SIGKILL))
 			ts->info[SIGKILL - 1] = info;
 		sigaddset(&ts->pending, SIGKILL);
-		wake_up_state(ts->task, TASK_INTERRUPTIBLE);
+		signal_wake_up(ts->task);
 	}
 }
 
@@ -262,7 +262,7 @@ static void complete_signal_locked(int sig, struct task_struct *t)
 		zap_group_locked(g, sig, NULL);
 		return;
 	}
-	wake_up_state(target->task, TASK_INTERRUPTIBLE);
+	signal_wake_up(target->task);
 }
 
 /* Context: t's siglock held. */

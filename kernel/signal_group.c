@@ -352,7 +352,7 @@ int zap_other_threads_for_exec(void)
 				continue;
 			ts->info[SIGKILL - 1] = info;
 			sigaddset(&ts->pending, SIGKILL);
-			wake_up_state(ts->task, TASK_INTERRUPTIBLE);
+			signal_wake_up(ts->task);
 		}
 	}
 	spin_unlock_irqrestore(&s->sighand->siglock, flags);

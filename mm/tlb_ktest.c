@@ -157,7 +157,8 @@ KTEST(tlb_lazy_cpu_keeps_page_tables)
 	KT_EXPECT_EQ(mm->mm_count, 1);          /* this CPU's reference */
 	KT_EXPECT((read_cr3() & PAGE_MASK) == __pa(mm->pgd));
 	before = nr_free_pages();
-	switch_mm_irqs_off(NULL);               /* now the tables go too */
+	switch_mm_irqs_off(NULL);
+	switch_mm_finish();                     /* now the tables go too */
 	KT_EXPECT(nr_free_pages() > before);
 	local_irq_restore(flags);
 }

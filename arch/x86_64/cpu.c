@@ -245,6 +245,7 @@ void switch_to_new_mm(struct mm_struct *mm)
 	/* Not lazy, even for NULL: the caller is about to drop the old mm,
 	 * which exit and exec want gone now, page tables and all. */
 	switch_mm_irqs_off(mm);
+	switch_mm_finish();             /* no scheduler lock held here */
 	if (mm) {
 		fpu_state_init(&current->thread.fpu);
 		fpu_restore(&current->thread.fpu);

@@ -136,6 +136,9 @@ static bool boot_ap(struct trampoline_params *p, unsigned int cpu, u32 apic_id)
 		lapic_send_sipi(apic_id, TRAMPOLINE_BASE);
 	if (wait_for_ap(AP_BOOT_TIMEOUT_MS))
 		return true;
+	/* Put it back to waiting for a SIPI, so a late start does not run
+	 * the trampoline with another CPU's parameters. */
+	lapic_send_init(apic_id);
 	pr_err("smp: CPU %u (APIC id %u) did not come up\n", cpu, apic_id);
 	return false;           /* its idle task stays: the CPU might yet run on it */
 }
@@ -153,8 +156,14 @@ void smp_boot_cpus(unsigned int max)
 			continue;
 		if (!p)
 			p = trampoline_setup();
-		if (boot_ap(p, cpu, ids[i]))
-			cpu++;
+		/* After a failure, no more: the slow CPU may still be on its
+		 * way through the trampoline, whose parameters (stack, CPU
+		 * number) a next start would overwrite. */
+		if (!boot_ap(p, cpu, ids[i])) {
+			pr_err("smp: not starting the remaining CPUs\n");
+			break;
+		}
+		cpu++;
 	}
 	pr_info("smp: %u CPU%s online (%u in the MADT)\n", num_online_cpus(),
 		num_online_cpus() == 1 ? "" : "s", n);

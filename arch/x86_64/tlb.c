@@ -31,6 +31,8 @@ struct tlb_counters tlb_counters;
 bool tlb_shootdown = true;              /* (c) debug: tlb_shootdown=0 */
 
 static struct mm_struct *loaded_mm[NR_CPUS];    /* NULL: init_mm */
+/* The mm whose reference a switch left for switch_mm_finish() to drop. */
+static struct mm_struct *drop_mm[NR_CPUS];
 
 struct flush_info {
 	struct mm_struct *mm;           /* NULL: a kernel range */
@@ -77,8 +79,23 @@ void switch_mm_irqs_off(struct mm_struct *next)
 		/* Only after the CR3 load dropped prev's entries: until then a
 		 * flush of prev must still reach this CPU. */
 		cpumask_clear_cpu(cpu, &prev->cpu_mask);
-		mmdrop(prev);
+		/* Dropped by switch_mm_finish(), outside the scheduler's lock:
+		 * the last reference frees the page tables. */
+		ASSERT(!drop_mm[cpu]);
+		drop_mm[cpu] = prev;
 	}
+}
+
+void switch_mm_finish(void)
+{
+	unsigned long flags = local_irq_save();
+	unsigned int cpu = smp_processor_id();
+	struct mm_struct *mm = drop_mm[cpu];
+
+	drop_mm[cpu] = NULL;
+	local_irq_restore(flags);
+	if (mm)
+		mmdrop(mm);
 }
 
 /* Flush [start, end) here: invlpg each page, or everything above the

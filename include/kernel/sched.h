@@ -244,6 +244,14 @@ void account_process_tick(struct task_struct *t, bool user);
 /* Wake @t only if it sleeps in @state (TASK_INTERRUPTIBLE for signals). */
 bool wake_up_state(struct task_struct *t, long state);
 
+/*
+ * Wake @t for a signal: if it sleeps interruptibly, wake it; if it runs on
+ * another CPU, interrupt that CPU (a reschedule IPI), whose return to user
+ * mode then delivers the signal at once rather than at its next tick.
+ * Context: any; the caller made the signal pending first.
+ */
+void signal_wake_up(struct task_struct *t);
+
 /* Walk every task (for the monitor's ps and GDB); @fn runs under tasklist_lock. */
 void for_each_task(void (*fn)(struct task_struct *t, void *arg), void *arg);
 const char *task_state_name(long state);

@@ -76,12 +76,18 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end);
 /*
  * Make @next (NULL: the kernel's init_mm) this CPU's loaded address space:
  * set this CPU in next->cpu_mask and take a reference (mm_count) before
- * loading CR3, then clear it in the previous one's mask and drop that
- * reference. Does nothing if @next is already loaded. A kernel thread
+ * loading CR3, then clear it in the previous one's mask. The reference to
+ * the previous one is left for switch_mm_finish(), which the caller calls
+ * once it holds no scheduler lock (the last reference frees the page
+ * tables). Does nothing if @next is already loaded. A kernel thread
  * does not call it (lazy TLB: it runs on whatever user mm is loaded).
  * Context: interrupts off.
  */
 void switch_mm_irqs_off(struct mm_struct *next);
+/* Drop the reference the last switch_mm_irqs_off() on this CPU left.
+ * Context: the same CPU (interrupts still off since the switch, or no
+ * switch pending); no spinlock that the allocator's locks may not nest in. */
+void switch_mm_finish(void);
 
 /* The user mm this CPU has in CR3 (NULL: init_mm), lazily or not. */
 struct mm_struct *cpu_loaded_mm(void);
