@@ -6,10 +6,14 @@
  *
  * With one CPU there is nobody to call, so the per-range tests put a
  * second CPU's bit into the mask by hand: the call is counted (and, while
- * that CPU is offline or does not have the mm loaded, does nothing).
+ * that CPU is offline or does not have the mm loaded, does nothing). The
+ * last test needs a second CPU that really holds a translation; it runs
+ * on SMP=2 (suite ktest-smp, and make grade LAB=tlb) and returns at once
+ * on one CPU.
  */
 #include <kernel/ktest.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/string.h>
 #include <kernel/wait.h>
 #include <mm/mm.h>
@@ -258,4 +262,81 @@ KTEST(tlb_one_call_per_range)
 	if (child)
 		mmput(child);
 	mmput(mm);
+}
+
+/* ---- a real second CPU --------------------------------------------------- */
+
+#define REMOTE_PAGE 3           /* touched_mm stored 3 there */
+
+struct remote_reader {
+	struct mm_struct *mm;
+	struct completion ready, done;
+	int go;                         /* the test: munmap has returned */
+	unsigned int cpu;
+	unsigned long value;
+	unsigned long before, after;    /* copy_from_user: bytes not copied */
+};
+
+/* On the other CPU: load the mm, read the page until told to go (so that
+ * this CPU's TLB holds its translation, and no CR3 load drops it), then
+ * read it once more. */
+static int remote_reader_fn(void *arg)
+{
+	struct remote_reader *r = arg;
+	const void __user *addr = (const void __user *)(BASE + REMOTE_PAGE * PAGE_SIZE);
+	unsigned long v;
+
+	switch_to_new_mm(r->mm);
+	r->before = copy_from_user(&r->value, addr, sizeof(r->value));
+	r->cpu = smp_processor_id();
+	complete(&r->ready);
+	while (!READ_ONCE(r->go))
+		(void)copy_from_user(&v, addr, sizeof(v));
+	r->after = copy_from_user(&v, addr, sizeof(v));
+	switch_to_new_mm(NULL);
+	complete(&r->done);
+	return 0;
+}
+
+/* CPU 1 reads a page of the mm in a loop; CPU 0 munmaps it. Once munmap
+ * has returned, CPU 1's next read must fault: the shootdown reached it
+ * (its bit in cpu_mask, the cross-CPU call, the handler's flush). With a
+ * stale entry the read succeeds, from a page already freed. */
+KTEST(tlb_remote_cpu_flushed_by_munmap)
+{
+	struct mm_struct *saved = current->mm, *mm;
+	struct cpumask cpu0 = CPUMASK_NONE, cpu1 = CPUMASK_NONE, all = CPUMASK_ALL;
+	struct remote_reader r = { 0 };
+	struct task_struct *reader;
+
+	if (num_online_cpus() < 2)
+		return;                 /* no other CPU to shoot down */
+	cpumask_set_cpu(0, &cpu0);
+	cpumask_set_cpu(1, &cpu1);
+	KT_ASSERT_EQ(set_cpus_allowed(current, &cpu0), 0);
+	mm = touched_mm(t);
+	KT_ASSERT(mm);
+	r.mm = mm;
+	init_completion(&r.ready);
+	init_completion(&r.done);
+	reader = task_create(remote_reader_fn, &r, "kt-tlb-reader", 0);
+	KT_ASSERT(reader);
+	reader->cpus_allowed = cpu1;    /* not yet runnable: nobody else looks */
+	wake_up_process(reader);
+	wait_for_completion(&r.ready);
+	KT_EXPECT_EQ(r.cpu, 1);
+	KT_EXPECT_EQ(r.before, 0);
+	KT_EXPECT_EQ(r.value, REMOTE_PAGE);
+	KT_EXPECT(cpumask_test_cpu(1, &mm->cpu_mask));  /* switch_mm_irqs_off */
+
+	down_write(&mm->mmap_lock);
+	KT_EXPECT_EQ(do_munmap(mm, BASE, NPAGES * PAGE_SIZE), 0);
+	up_write(&mm->mmap_lock);
+	WRITE_ONCE(r.go, 1);
+	wait_for_completion(&r.done);
+	KT_EXPECT_EQ(r.after, sizeof(unsigned long));  /* it faulted: nothing copied */
+
+	switch_to_new_mm(saved);
+	mmput(mm);
+	KT_EXPECT_EQ(set_cpus_allowed(current, &all), 0);
 }
