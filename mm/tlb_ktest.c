@@ -38,19 +38,24 @@ static long map_anon(struct mm_struct *mm, unsigned long addr, unsigned long len
 	return r;
 }
 
-/* A fresh mm with NPAGES written anonymous pages at BASE, loaded here
+/* A fresh mm with @npages written anonymous pages at BASE, loaded here
  * (current->mm becomes it: read the caller's old one first). */
-static struct mm_struct *touched_mm(struct kt *t)
+static struct mm_struct *touched_mm_pages(struct kt *t, unsigned long npages)
 {
 	struct mm_struct *mm = mm_alloc();
 
 	if (!mm)
 		return NULL;
-	KT_EXPECT_EQ(map_anon(mm, BASE, NPAGES * PAGE_SIZE), (long)BASE);
+	KT_EXPECT_EQ(map_anon(mm, BASE, npages * PAGE_SIZE), (long)BASE);
 	switch_to_new_mm(mm);
-	for (unsigned long i = 0; i < NPAGES; i++)
+	for (unsigned long i = 0; i < npages; i++)
 		KT_EXPECT_EQ(copy_to_user((void *)(BASE + i * PAGE_SIZE), &i, sizeof(i)), 0);
 	return mm;
+}
+
+static struct mm_struct *touched_mm(struct kt *t)
+{
+	return touched_mm_pages(t, NPAGES);
 }
 
 static bool this_cpu_in(struct mm_struct *mm)
@@ -167,16 +172,20 @@ KTEST(tlb_lazy_cpu_keeps_page_tables)
 }
 
 /* The page-free hook's record: each page freed by a gather, and whether
- * the last flush before it covered the page's address. */
+ * the last flush before it covered the page's address. ZAP_PAGES fills
+ * the batch twice, so that its full-batch flushes are seen as well as the
+ * last one. */
+#define ZAP_PAGES (2 * TLB_GATHER_PAGES + 8)
+
 static struct {
-	unsigned long pfn[NPAGES];
+	unsigned long pfn[ZAP_PAGES];
 	unsigned int freed, flushed_first;
 	unsigned long flushes_at_start;
 } zap_rec;
 
 static void record_free(struct page *page)
 {
-	for (unsigned int i = 0; i < NPAGES; i++) {
+	for (unsigned int i = 0; i < ZAP_PAGES; i++) {
 		unsigned long addr = BASE + i * PAGE_SIZE;
 
 		if (zap_rec.pfn[i] != page_to_pfn(page))
@@ -190,11 +199,11 @@ static void record_free(struct page *page)
 
 KTEST(tlb_zap_frees_pages_after_the_flush)
 {
-	struct mm_struct *saved = current->mm, *mm = touched_mm(t);
+	struct mm_struct *saved = current->mm, *mm = touched_mm_pages(t, ZAP_PAGES);
 
 	KT_ASSERT(mm);
 	memset(&zap_rec, 0, sizeof(zap_rec));
-	for (unsigned int i = 0; i < NPAGES; i++) {
+	for (unsigned int i = 0; i < ZAP_PAGES; i++) {
 		pte_t *p = pgtable_walk_pte(mm->pgd, BASE + i * PAGE_SIZE, NULL);
 
 		KT_ASSERT(p && pte_present(*p));
@@ -203,11 +212,11 @@ KTEST(tlb_zap_frees_pages_after_the_flush)
 	zap_rec.flushes_at_start = READ_ONCE(tlb_counters.range_flushes);
 	tlb_free_page_hook = record_free;
 	down_write(&mm->mmap_lock);
-	KT_EXPECT_EQ(do_munmap(mm, BASE, NPAGES * PAGE_SIZE), 0);
+	KT_EXPECT_EQ(do_munmap(mm, BASE, ZAP_PAGES * PAGE_SIZE), 0);
 	up_write(&mm->mmap_lock);
 	tlb_free_page_hook = NULL;
-	KT_EXPECT_EQ(zap_rec.freed, NPAGES);
-	KT_EXPECT_EQ(zap_rec.flushed_first, NPAGES);
+	KT_EXPECT_EQ(zap_rec.freed, ZAP_PAGES);
+	KT_EXPECT_EQ(zap_rec.flushed_first, ZAP_PAGES);
 	switch_to_new_mm(saved);
 	mmput(mm);
 }
