@@ -65,12 +65,16 @@ static void tlb_free_pages(struct mmu_gather *tlb)
 void tlb_remove_page(struct mmu_gather *tlb, struct page *page, unsigned long addr)
 {
 	tlb_add_range(tlb, addr);
+	/* LAB(tlb): BEGIN a full batch: flush the gathered range, and only then free its pages */
+	/* LAB(tlb): STUB if (tlb->nr == TLB_GATHER_PAGES) */
+	/* LAB(tlb): STUB 	tlb_free_pages(tlb); */
 	if (tlb->nr == TLB_GATHER_PAGES) {
 		/* Full: flush what is gathered, then the pages may go. */
 		tlb_flush_range(tlb);
 		tlb_free_pages(tlb);
 		tlb_add_range(tlb, addr);
 	}
+	/* LAB(tlb): END */
 	tlb->pages[tlb->nr++] = page;
 }
 

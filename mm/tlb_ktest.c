@@ -6,10 +6,14 @@
  *
  * With one CPU there is nobody to call, so the per-range tests put a
  * second CPU's bit into the mask by hand: the call is counted (and, while
- * that CPU is offline or does not have the mm loaded, does nothing).
+ * that CPU is offline or does not have the mm loaded, does nothing). The
+ * last test needs a second CPU that really holds a translation; it runs
+ * on SMP=2 (suite ktest-smp, and make grade LAB=tlb) and returns at once
+ * on one CPU.
  */
 #include <kernel/ktest.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/string.h>
 #include <kernel/wait.h>
 #include <mm/mm.h>
@@ -34,19 +38,24 @@ static long map_anon(struct mm_struct *mm, unsigned long addr, unsigned long len
 	return r;
 }
 
-/* A fresh mm with NPAGES written anonymous pages at BASE, loaded here
+/* A fresh mm with @npages written anonymous pages at BASE, loaded here
  * (current->mm becomes it: read the caller's old one first). */
-static struct mm_struct *touched_mm(struct kt *t)
+static struct mm_struct *touched_mm_pages(struct kt *t, unsigned long npages)
 {
 	struct mm_struct *mm = mm_alloc();
 
 	if (!mm)
 		return NULL;
-	KT_EXPECT_EQ(map_anon(mm, BASE, NPAGES * PAGE_SIZE), (long)BASE);
+	KT_EXPECT_EQ(map_anon(mm, BASE, npages * PAGE_SIZE), (long)BASE);
 	switch_to_new_mm(mm);
-	for (unsigned long i = 0; i < NPAGES; i++)
+	for (unsigned long i = 0; i < npages; i++)
 		KT_EXPECT_EQ(copy_to_user((void *)(BASE + i * PAGE_SIZE), &i, sizeof(i)), 0);
 	return mm;
+}
+
+static struct mm_struct *touched_mm(struct kt *t)
+{
+	return touched_mm_pages(t, NPAGES);
 }
 
 static bool this_cpu_in(struct mm_struct *mm)
@@ -164,16 +173,20 @@ KTEST(tlb_lazy_cpu_keeps_page_tables)
 }
 
 /* The page-free hook's record: each page freed by a gather, and whether
- * the last flush before it covered the page's address. */
+ * the last flush before it covered the page's address. ZAP_PAGES fills
+ * the batch twice, so that its full-batch flushes are seen as well as the
+ * last one. */
+#define ZAP_PAGES (2 * TLB_GATHER_PAGES + 8)
+
 static struct {
-	unsigned long pfn[NPAGES];
+	unsigned long pfn[ZAP_PAGES];
 	unsigned int freed, flushed_first;
 	unsigned long flushes_at_start;
 } zap_rec;
 
 static void record_free(struct page *page)
 {
-	for (unsigned int i = 0; i < NPAGES; i++) {
+	for (unsigned int i = 0; i < ZAP_PAGES; i++) {
 		unsigned long addr = BASE + i * PAGE_SIZE;
 
 		if (zap_rec.pfn[i] != page_to_pfn(page))
@@ -187,11 +200,11 @@ static void record_free(struct page *page)
 
 KTEST(tlb_zap_frees_pages_after_the_flush)
 {
-	struct mm_struct *saved = current->mm, *mm = touched_mm(t);
+	struct mm_struct *saved = current->mm, *mm = touched_mm_pages(t, ZAP_PAGES);
 
 	KT_ASSERT(mm);
 	memset(&zap_rec, 0, sizeof(zap_rec));
-	for (unsigned int i = 0; i < NPAGES; i++) {
+	for (unsigned int i = 0; i < ZAP_PAGES; i++) {
 		pte_t *p = pgtable_walk_pte(mm->pgd, BASE + i * PAGE_SIZE, NULL);
 
 		KT_ASSERT(p && pte_present(*p));
@@ -200,11 +213,11 @@ KTEST(tlb_zap_frees_pages_after_the_flush)
 	zap_rec.flushes_at_start = READ_ONCE(tlb_counters.range_flushes);
 	tlb_free_page_hook = record_free;
 	down_write(&mm->mmap_lock);
-	KT_EXPECT_EQ(do_munmap(mm, BASE, NPAGES * PAGE_SIZE), 0);
+	KT_EXPECT_EQ(do_munmap(mm, BASE, ZAP_PAGES * PAGE_SIZE), 0);
 	up_write(&mm->mmap_lock);
 	tlb_free_page_hook = NULL;
-	KT_EXPECT_EQ(zap_rec.freed, NPAGES);
-	KT_EXPECT_EQ(zap_rec.flushed_first, NPAGES);
+	KT_EXPECT_EQ(zap_rec.freed, ZAP_PAGES);
+	KT_EXPECT_EQ(zap_rec.flushed_first, ZAP_PAGES);
 	switch_to_new_mm(saved);
 	mmput(mm);
 }
@@ -259,4 +272,81 @@ KTEST(tlb_one_call_per_range)
 	if (child)
 		mmput(child);
 	mmput(mm);
+}
+
+/* ---- a real second CPU --------------------------------------------------- */
+
+#define REMOTE_PAGE 3           /* touched_mm stored 3 there */
+
+struct remote_reader {
+	struct mm_struct *mm;
+	struct completion ready, done;
+	int go;                         /* the test: munmap has returned */
+	unsigned int cpu;
+	unsigned long value;
+	unsigned long before, after;    /* copy_from_user: bytes not copied */
+};
+
+/* On the other CPU: load the mm, read the page until told to go (so that
+ * this CPU's TLB holds its translation, and no CR3 load drops it), then
+ * read it once more. */
+static int remote_reader_fn(void *arg)
+{
+	struct remote_reader *r = arg;
+	const void __user *addr = (const void __user *)(BASE + REMOTE_PAGE * PAGE_SIZE);
+	unsigned long v;
+
+	switch_to_new_mm(r->mm);
+	r->before = copy_from_user(&r->value, addr, sizeof(r->value));
+	r->cpu = smp_processor_id();
+	complete(&r->ready);
+	while (!READ_ONCE(r->go))
+		(void)copy_from_user(&v, addr, sizeof(v));
+	r->after = copy_from_user(&v, addr, sizeof(v));
+	switch_to_new_mm(NULL);
+	complete(&r->done);
+	return 0;
+}
+
+/* CPU 1 reads a page of the mm in a loop; CPU 0 munmaps it. Once munmap
+ * has returned, CPU 1's next read must fault: the shootdown reached it
+ * (its bit in cpu_mask, the cross-CPU call, the handler's flush). With a
+ * stale entry the read succeeds, from a page already freed. */
+KTEST(tlb_remote_cpu_flushed_by_munmap)
+{
+	struct mm_struct *saved = current->mm, *mm;
+	struct cpumask cpu0 = CPUMASK_NONE, cpu1 = CPUMASK_NONE, all = CPUMASK_ALL;
+	struct remote_reader r = { 0 };
+	struct task_struct *reader;
+
+	if (num_online_cpus() < 2)
+		return;                 /* no other CPU to shoot down */
+	cpumask_set_cpu(0, &cpu0);
+	cpumask_set_cpu(1, &cpu1);
+	KT_ASSERT_EQ(set_cpus_allowed(current, &cpu0), 0);
+	mm = touched_mm(t);
+	KT_ASSERT(mm);
+	r.mm = mm;
+	init_completion(&r.ready);
+	init_completion(&r.done);
+	reader = task_create(remote_reader_fn, &r, "kt-tlb-reader", 0);
+	KT_ASSERT(reader);
+	reader->cpus_allowed = cpu1;    /* not yet runnable: nobody else looks */
+	wake_up_process(reader);
+	wait_for_completion(&r.ready);
+	KT_EXPECT_EQ(r.cpu, 1);
+	KT_EXPECT_EQ(r.before, 0);
+	KT_EXPECT_EQ(r.value, REMOTE_PAGE);
+	KT_EXPECT(cpumask_test_cpu(1, &mm->cpu_mask));  /* switch_mm_irqs_off */
+
+	down_write(&mm->mmap_lock);
+	KT_EXPECT_EQ(do_munmap(mm, BASE, NPAGES * PAGE_SIZE), 0);
+	up_write(&mm->mmap_lock);
+	WRITE_ONCE(r.go, 1);
+	wait_for_completion(&r.done);
+	KT_EXPECT_EQ(r.after, sizeof(unsigned long));  /* it faulted: nothing copied */
+
+	switch_to_new_mm(saved);
+	mmput(mm);
+	KT_EXPECT_EQ(set_cpus_allowed(current, &all), 0);
 }

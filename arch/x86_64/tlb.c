@@ -65,6 +65,14 @@ void switch_mm_irqs_off(struct mm_struct *next)
 	ASSERT(irqs_disabled());
 	if (prev == next)
 		return;
+	/* LAB(tlb): BEGIN the mask: into next's cpu_mask before the CR3 load, out of prev's after */
+	/* LAB(tlb): STUB if (next) */
+	/* LAB(tlb): STUB 	mmgrab(next); */
+	/* LAB(tlb): STUB write_cr3(__pa(next ? next->pgd : init_mm.pgd)); */
+	/* LAB(tlb): STUB count(&tlb_counters.cr3_loads); */
+	/* LAB(tlb): STUB loaded_mm[cpu] = next; */
+	/* LAB(tlb): STUB if (prev) */
+	/* LAB(tlb): STUB 	mmdrop(prev); */
 	if (next) {
 		mmgrab(next);
 		/* Before CR3 lets this CPU walk next's tables: the atomic is a
@@ -84,6 +92,7 @@ void switch_mm_irqs_off(struct mm_struct *next)
 		ASSERT(!drop_mm[cpu]);
 		drop_mm[cpu] = prev;
 	}
+	/* LAB(tlb): END */
 }
 
 void switch_mm_finish(void)
@@ -118,11 +127,14 @@ static void flush_tlb_func(void *arg)
 {
 	const struct flush_info *f = arg;
 
+	/* LAB(tlb): BEGIN the handler: flush here, unless this CPU has since loaded another mm */
+	/* LAB(tlb): STUB (void)f; */
 	/* A CPU that switched to another mm since the flusher read the mask
 	 * dropped the old entries with that CR3 load. */
 	if (f->mm && loaded_mm[smp_processor_id()] != f->mm)
 		return;
 	flush_local_range(f->start, f->end, f->mm == NULL);
+	/* LAB(tlb): END */
 }
 
 void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end)
@@ -138,6 +150,11 @@ void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long
 	count(&tlb_counters.range_flushes);
 	WRITE_ONCE(tlb_counters.last_start, start);
 	WRITE_ONCE(tlb_counters.last_end, end);
+	/* LAB(tlb): BEGIN the shootdown: barrier, local flush, one call to the mask's other CPUs */
+	/* LAB(tlb): STUB (void)f; */
+	/* LAB(tlb): STUB (void)others; */
+	/* LAB(tlb): STUB if (loaded_mm[cpu] == mm) */
+	/* LAB(tlb): STUB 	flush_local_range(start, end, false); */
 	/* The caller's PTE stores before the read of the mask: pairs with
 	 * the cpumask_set_cpu before a CR3 load in switch_mm_irqs_off. */
 	smp_mb();
@@ -149,6 +166,7 @@ void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long
 		count(&tlb_counters.shootdown_calls);
 		smp_call_function_many(&others, flush_tlb_func, &f, true);
 	}
+	/* LAB(tlb): END */
 	preempt_enable();
 }
 

@@ -232,7 +232,9 @@ def _run_boot(lab, res, bargs, kargs):
 def grade(lab, kernel, disk_image, accel="tcg", mem=qemu.DEFAULT_MEM, smp=qemu.DEFAULT_SMP,
           kargs="", timeout=120, out=print):
     """Boot lab's tests on kernel with a fresh copy of disk_image; print a
-    line per test and the score through out(). Returns (score, total)."""
+    line per test and the score through out(). The boot has lab.smp CPUs
+    if the lab says, else smp. Returns (score, total)."""
+    smp = lab.smp or smp
     build = Path(kernel).resolve().parent
     disk = build / "grade-disk.img"
     subprocess.run(["cp", "--sparse=always", str(disk_image), str(disk)], check=True)
@@ -243,7 +245,8 @@ def grade(lab, kernel, disk_image, accel="tcg", mem=qemu.DEFAULT_MEM, smp=qemu.D
     logdir.mkdir(exist_ok=True)
     (logdir / f"grade-{lab.name}.log").write_text("\n".join(console) + "\n")
 
-    out(f"# lab {lab.name}: {lab.title} ({lab.doc})")
+    out(f"# lab {lab.name}: {lab.title} ({lab.doc})"
+        + (f", on SMP={smp}" if lab.smp else ""))
     for i, (ok, what) in enumerate(res.lines(), 1):
         why = " (did not run: see below)" if ok is None else ""
         out(f"{'ok' if ok else 'not ok'} {i} - {what}{why}")

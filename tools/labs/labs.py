@@ -13,6 +13,10 @@ least one of them fail (`make lab-verify LAB=NAME` checks it). The ktests
 carry each lab, because they run before init: where the stubs break the
 fault path itself, no user program can run, not even init, and the user
 tests (the same programs make test runs, and Linux passes) fail together.
+
+A lab whose tests need several CPUs says how many (smp): its grading boot
+has that many whatever SMP= the caller gave (make grade, make lab-check,
+the labs suite of make test); the others boot with the caller's SMP.
 """
 
 from dataclasses import dataclass
@@ -25,6 +29,7 @@ class Lab:
     ktests: tuple = ()          # exact ktest names
     user_tests: tuple = ()      # programs of user/tests (names in /tests)
     kargs: str = ""             # extra kernel command line for the grading boot
+    smp: int = 0                # CPUs of the grading boot (0: the caller's SMP=)
 
     @property
     def doc(self):
@@ -84,6 +89,16 @@ LABS = (
         ),
         user_tests=("truncate_race_test",),
         kargs="fault_delay=5"),
+    Lab("tlb", "TLB shootdown",
+        ktests=(
+            "tlb_cpu_mask_follows_cr3",
+            "tlb_lazy_kthread_keeps_mm",
+            "tlb_zap_frees_pages_after_the_flush",
+            "tlb_one_call_per_range",
+            "tlb_remote_cpu_flushed_by_munmap",
+        ),
+        user_tests=("tlb_stale_test",),
+        smp=2),
 )
 
 

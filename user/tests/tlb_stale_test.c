@@ -5,7 +5,8 @@
  * In make test it runs in every user-test boot (SMP=1 and SMP=2), and the
  * smp-races suite runs it on SMP=2 twice: as is, where it must pass, and
  * with tlb_shootdown=0, where the checks marked "(fails with
- * tlb_shootdown=0)" must fail and no other. By hand:
+ * tlb_shootdown=0)" must fail and no other; make grade LAB=tlb (the TLB
+ * lab, docs/labs/tlb.md) runs it on SMP=2 too. By hand:
  *
  *   make exec PROG=build/user/tests/tlb_stale_test SMP=2
  *   make exec PROG=build/user/tests/tlb_stale_test SMP=2 KARGS=tlb_shootdown=0
