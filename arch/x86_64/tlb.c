@@ -72,7 +72,7 @@ void switch_mm_irqs_off(struct mm_struct *next)
 	/* LAB(tlb): STUB count(&tlb_counters.cr3_loads); */
 	/* LAB(tlb): STUB loaded_mm[cpu] = next; */
 	/* LAB(tlb): STUB if (prev) */
-	/* LAB(tlb): STUB 	mmdrop(prev); */
+	/* LAB(tlb): STUB 	drop_mm[cpu] = prev; */
 	if (next) {
 		mmgrab(next);
 		/* Before CR3 lets this CPU walk next's tables: the atomic is a
