@@ -702,11 +702,11 @@ void kthread_entry(struct task_struct *prev)
 	kthread_exit(me->fn(me->arg));
 }
 
-struct task_struct *task_create(int (*fn)(void *arg), void *arg, const char *name,
-			        unsigned long reserve)
+/* A zeroed task with a kernel stack and empty lists; not yet on the task
+ * list. NULL without memory. Context: may sleep. */
+static struct task_struct *alloc_task(void)
 {
 	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);
-	unsigned long flags;
 
 	if (!t)
 		return NULL;
@@ -715,6 +715,20 @@ struct task_struct *task_create(int (*fn)(void *arg), void *arg, const char *nam
 		kfree(t);
 		return NULL;
 	}
+	INIT_LIST_HEAD(&t->timer_list);
+	INIT_LIST_HEAD(&t->children);
+	INIT_LIST_HEAD(&t->sibling);
+	return t;
+}
+
+struct task_struct *task_create(int (*fn)(void *arg), void *arg, const char *name,
+			        unsigned long reserve)
+{
+	struct task_struct *t = alloc_task();
+	unsigned long flags;
+
+	if (!t)
+		return NULL;
 	strlcpy(t->comm, name, sizeof(t->comm));
 	t->cpu = smp_processor_id();            /* a hint: where to look first */
 	t->cpus_allowed = CPUMASK_ALL;          /* fork copies the parent's */
@@ -722,9 +736,6 @@ struct task_struct *task_create(int (*fn)(void *arg), void *arg, const char *nam
 	t->arg = arg;
 	t->thread.rsp = thread_stack_init(t->stack, KERNEL_STACK_SIZE - reserve);
 	t->state = TASK_UNINTERRUPTIBLE;        /* not runnable until woken */
-	INIT_LIST_HEAD(&t->timer_list);
-	INIT_LIST_HEAD(&t->children);
-	INIT_LIST_HEAD(&t->sibling);
 	flags = spin_lock_irqsave(&tasklist_lock);
 	t->pid = next_pid++;
 	t->tgid = t->pid;
@@ -814,24 +825,16 @@ void sched_init(void)
 
 struct task_struct *idle_task_create(unsigned int cpu)
 {
-	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	struct task_struct *t = alloc_task();
 	unsigned long flags;
 
 	if (!t)
 		return NULL;
-	t->stack = get_free_pages(GFP_KERNEL, KERNEL_STACK_ORDER);
-	if (!t->stack) {
-		kfree(t);
-		return NULL;
-	}
 	snprintf(t->comm, sizeof(t->comm), "swapper/%u", cpu);
 	t->state = TASK_RUNNING;
 	t->on_cpu = true;
 	t->cpu = cpu;
 	cpumask_set_cpu(cpu, &t->cpus_allowed);
-	INIT_LIST_HEAD(&t->timer_list);
-	INIT_LIST_HEAD(&t->children);
-	INIT_LIST_HEAD(&t->sibling);
 	rq_init(cpu, t);
 	flags = spin_lock_irqsave(&tasklist_lock);
 	list_add_tail(&t->tasks, &all_tasks);
