@@ -112,6 +112,7 @@ MM_SRCS := \
 	mm/tlb.c \
 	mm/tlb_ktest.c \
 	mm/msync.c \
+	mm/mlock.c \
 	mm/page_alloc_ktest.c \
 	mm/slab_ktest.c \
 	mm/pgtable_ktest.c \

@@ -61,6 +61,7 @@ static struct signal_struct *group_alloc(void)
 		g->rlim[r].rlim_cur = g->rlim[r].rlim_max = RLIM_INFINITY;
 	g->rlim[RLIMIT_NOFILE].rlim_cur = g->rlim[RLIMIT_NOFILE].rlim_max = 1024;
 	g->rlim[RLIMIT_STACK].rlim_cur = 8UL << 20;
+	g->rlim[RLIMIT_MEMLOCK].rlim_cur = g->rlim[RLIMIT_MEMLOCK].rlim_max = 8UL << 20; /* Linux 5.16+ */
 	return g;
 }
 

@@ -179,8 +179,8 @@ static void vma_free(struct vm_area_struct *vma)
  * walking i_mmap sees either the old VMA or both halves, never a moment
  * where the PTEs of either half are on no list.
  */
-static int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
-		     bool new_below)
+int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
+	      bool new_below)
 {
 	struct vm_area_struct *new;
 	struct address_space *m;
@@ -241,7 +241,7 @@ static void vma_absorb_next(struct mm_struct *mm, struct vm_area_struct *a,
 }
 
 /* Merge @vma with its neighbours where possible; returns the survivor. */
-static struct vm_area_struct *vma_merge_neighbours(struct mm_struct *mm, struct vm_area_struct *vma)
+struct vm_area_struct *vma_merge_neighbours(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct vm_area_struct *prev = vma_prev(vma), *next = vma_next(vma);
 
@@ -474,7 +474,15 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 		err = mmap_check_type(file, &flags);
 	if (err)
 		return err;
-	vm_flags = calc_vm_flags(prot, flags);
+	vm_flags = calc_vm_flags(prot, flags) | mm->def_flags;
+	/* mlock: MAP_LOCKED or MCL_FUTURE (mm/mlock.c), Linux's EPERM/EAGAIN. */
+	if (flags & MAP_LOCKED) {
+		if (!can_do_mlock())
+			return -EPERM;
+		vm_flags |= VM_LOCKED;
+	}
+	if (!mlock_future_ok(mm, vm_flags, len))
+		return -EAGAIN;
 	if (file) {
 		err = mmap_check_file(file, prot, flags, &vm_flags);
 		if (err)
@@ -503,6 +511,8 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 	}
 	/* After ->mmap, which may have set vm_ops->page_mkwrite or flags. */
 	vma_set_page_prot(vma);
+	if (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))
+		vma->vm_flags &= ~VM_LOCKED_MASK;       /* device memory is not locked */
 	/* MAP_FIXED replaces what was there (item 59). Only a split's
 	 * allocation can fail here, before anything was unmapped. */
 	if ((flags & MAP_FIXED) && !range_is_free(mm, vma->vm_start, vma->vm_end)) {
@@ -513,8 +523,11 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 		}
 	}
 	vma_link(mm, vma);
+	if (vma->vm_flags & VM_LOCKED)
+		mm->locked_vm += len >> PAGE_SHIFT;
+	vm_flags = vma->vm_flags;
 	vma_merge_neighbours(mm, vma);
-	if (flags & MAP_POPULATE)
+	if ((flags & MAP_POPULATE) || (vm_flags & VM_LOCKED_MASK) == VM_LOCKED)
 		mm_populate(mm, (unsigned long)start, len);
 	return start;
 }
@@ -550,6 +563,8 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 		struct vm_area_struct *next = vma_next(vma);
 
 		zap_page_range(vma, vma->vm_start, vma->vm_end);
+		if (vma->vm_flags & VM_LOCKED)
+			mm->locked_vm -= vma_pages(vma);        /* munmap unlocks */
 		vma_unlink(mm, vma);
 		vma_free(vma);
 		vma = next;
@@ -683,6 +698,7 @@ static void exit_mmap(struct mm_struct *mm)
 		vma_unlink(mm, vma);
 		vma_free(vma);
 	}
+	mm->locked_vm = 0;
 }
 
 /*
@@ -727,6 +743,9 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 			err = -ENOMEM;
 			break;
 		}
+		/* Locks are not inherited (Linux's dup_mmap); neither is
+		 * MCL_FUTURE: the new mm's def_flags stay 0. */
+		copy->vm_flags &= ~VM_LOCKED_MASK;
 		vma_link(mm, copy);
 		err = copy_page_range(mm, vma);
 	}

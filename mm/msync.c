@@ -13,7 +13,7 @@
  *     faults again;
  *   - MS_INVALIDATE asks to drop other mappings' stale copies; with one
  *     page cache there are none, so it only fails (EBUSY) on mlocked
- *     memory, which Faultline does not have.
+ *     memory (a VM_LOCKED VMA in the range, mm/mlock.c).
  * Private mappings and anonymous memory have nothing to write: 0.
  *
  * Errors follow LINUX-SEMANTICS.md section G: flags first, then the
@@ -72,6 +72,12 @@ SYSCALL_DEFINE3(msync, unsigned long, start, size_t, len, int, flags)
 			start = vma->vm_start;
 			if (start >= end)
 				break;
+		}
+		/* Locked pages cannot be dropped: Linux refuses, even for
+		 * a range whose other VMAs could be. */
+		if ((flags & MS_INVALIDATE) && (vma->vm_flags & VM_LOCKED)) {
+			err = -EBUSY;
+			break;
 		}
 		file = vma->vm_file;
 		start = vma->vm_end;

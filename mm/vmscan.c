@@ -175,7 +175,14 @@ static enum page_verdict shrink_page(struct page *page, struct reclaim_stat *rs)
 		v = PAGE_DROP;                  /* truncated meanwhile: off the lists for good */
 	} else if (page_mapcount(page) > 0) {
 		/* Reclaim of mapped pages is not done (no rmap walk here):
-		 * keep them where reclaim looks last. */
+		 * keep them where reclaim looks last. This is also what keeps
+		 * mlocked memory resident: a page of a VM_LOCKED VMA
+		 * (mm/mlock.c) is mapped from the moment mlock populates it
+		 * (or, with ONFAULT, from its first fault) until munlock,
+		 * munmap or exit. Mapped-page reclaim must keep that rule:
+		 * its reverse-map walk stops at the first VM_LOCKED VMA
+		 * that maps the page and keeps the page (Linux moves it to
+		 * the unevictable list there), whatever else maps it. */
 		v = PAGE_ACTIVATE;
 	} else if (PageWriteback(page)) {
 		rs->nr_writeback++;

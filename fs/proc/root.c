@@ -12,7 +12,7 @@
  *   2 + i                      proc_root_entries[i]: meminfo, vmstat, stat, cpuinfo
  *   2 + ARRAY_SIZE(...)        "self" in getdents (no inode has it)
  *   (PID << 8)                 /proc/PID
- *   (PID << 8) | (1 + i)       proc_pid_entries[i] of PID: maps
+ *   (PID << 8) | (1 + i)       proc_pid_entries[i] of PID: maps, status
  *   (PID << 8) | PROC_TASK_IDX /proc/PID/task: one directory per thread,
  *                              /proc/PID/task/TID, which is /proc/TID
  *
@@ -72,6 +72,7 @@ static const struct proc_entry proc_root_entries[] = {
 
 static const struct proc_entry proc_pid_entries[] = {
 	{ "maps", proc_pid_maps_show },
+	{ "status", proc_pid_status_show },
 };
 
 struct proc_inode {

@@ -158,3 +158,38 @@ int proc_pid_maps_show(struct seq_buf *m, int pid)
 	mmput(mm);
 	return 0;
 }
+
+/*
+ * /proc/PID/status: the lines Faultline fills truthfully, in Linux's
+ * order and format (fs/proc/array.c): Name, Pid, and of the memory
+ * lines VmSize (the pages of every VMA) and VmLck (those of VM_LOCKED
+ * VMAs: mm/mlock.c). The name is read under tasklist_lock (it changes
+ * at exec), the counts under mmap_lock (read), one after the other.
+ */
+int proc_pid_status_show(struct seq_buf *m, int pid)
+{
+	char comm[TASK_COMM_LEN];
+	unsigned long flags = tasklist_lock_irqsave();
+	struct task_struct *t = find_task_by_pid_locked(pid);
+	unsigned long total_vm, locked_vm;
+	struct mm_struct *mm;
+
+	if (t)
+		memcpy(comm, t->comm, sizeof(comm));
+	tasklist_unlock_irqrestore(flags);
+	if (!t)
+		return -ESRCH;
+	comm[TASK_COMM_LEN - 1] = '\0';
+	mm = get_pid_mm(pid);
+	if (!mm)
+		return -ESRCH;                  /* exiting: Linux shows it without Vm lines */
+	down_read(&mm->mmap_lock);
+	total_vm = mm->total_vm;
+	locked_vm = mm->locked_vm;
+	up_read(&mm->mmap_lock);
+	mmput(mm);
+	seq_printf(m, "Name:\t%s\nPid:\t%d\n", comm, pid);
+	seq_printf(m, "VmSize:\t%8lu kB\n", total_vm << (PAGE_SHIFT - 10));
+	seq_printf(m, "VmLck:\t%8lu kB\n", locked_vm << (PAGE_SHIFT - 10));
+	return 0;
+}

@@ -61,6 +61,7 @@ int vmstat_show(struct seq_buf *m, int pid);
 int stat_show(struct seq_buf *m, int pid);
 int cpuinfo_show(struct seq_buf *m, int pid);
 int proc_pid_maps_show(struct seq_buf *m, int pid);
+int proc_pid_status_show(struct seq_buf *m, int pid);
 
 /* Boot: register the "proc" filesystem type (kernel_init mounts it on
  * /proc with mount_nodev_at). */

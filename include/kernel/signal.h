@@ -209,6 +209,7 @@ struct user_stack {
 #define RLIMIT_FSIZE    1               /* largest file a process may make */
 #define RLIMIT_STACK    3
 #define RLIMIT_NOFILE   7
+#define RLIMIT_MEMLOCK  8               /* bytes an unprivileged process may mlock */
 #define RLIM_NLIMITS    16
 #define RLIM_INFINITY   (~0UL)
 

@@ -30,3 +30,4 @@ SYSCALL(274, get_robust_list)
 #include <kernel/syscall_list_fs.h>
 #include <kernel/syscall_list_signal.h>
 #include <kernel/syscall_list_sched.h>
+#include <kernel/syscall_list_mm.h>

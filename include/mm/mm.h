@@ -27,6 +27,7 @@
 #define MAP_FIXED       0x10
 #define MAP_ANONYMOUS   0x20
 #define MAP_GROWSDOWN   0x0100
+#define MAP_LOCKED      0x2000          /* mlock the mapping (mm/mlock.c) */
 #define MAP_NORESERVE   0x4000
 #define MAP_POPULATE    0x8000
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -184,6 +185,21 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
 /* mprotect(2). Context: mmap_lock held for write. */
 int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len, unsigned long prot);
+/* Cut @vma at @addr (@new_below: the new VMA is the part below), and merge
+ * @vma with identical neighbours (returns the survivor): the mprotect-style
+ * VMA changes mm/mlock.c reuses. Context: mmap_lock held for write. */
+int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
+	      bool new_below);
+struct vm_area_struct *vma_merge_neighbours(struct mm_struct *mm, struct vm_area_struct *vma);
+
+/* ---- mlock (mm/mlock.c) ------------------------------------------------------ */
+
+/* May the caller lock memory at all (RLIMIT_MEMLOCK non-zero, or
+ * CAP_IPC_LOCK)? Linux's can_do_mlock. */
+bool can_do_mlock(void);
+/* May @mm get a new mapping of @len bytes with @vm_flags (VM_LOCKED counts
+ * against RLIMIT_MEMLOCK)? Context: mmap_lock held for write. */
+bool mlock_future_ok(struct mm_struct *mm, unsigned long vm_flags, unsigned long len);
 
 /* Does @vma map clean pages read-only to hear of the first write to each
  * (shared, writable, and a backer that tracks dirty pages or has

@@ -149,9 +149,12 @@ struct vm_operations_struct;
 #define VM_MAYEXEC      0x00000040UL
 #define VM_MAYSHARE     0x00000080UL
 #define VM_GROWSDOWN    0x00000100UL
+#define VM_LOCKED       0x00002000UL    /* mlock: pages faulted in and never reclaimed (mm/mlock.c) */
 #define VM_PFNMAP       0x00000400UL    /* raw frames (vm_insert_pfn): no struct page behind the PTEs */
+#define VM_LOCKONFAULT  0x00080000UL    /* with VM_LOCKED: lock pages as they fault, no populate */
 #define VM_MIXEDMAP     0x10000000UL    /* pages put in by vm_insert_page from a driver's ->fault */
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+#define VM_LOCKED_MASK  (VM_LOCKED | VM_LOCKONFAULT)
 
 /*
  * A virtual memory area: [vm_start, vm_end) of one address space with one
@@ -198,6 +201,8 @@ struct mm_struct {
 	unsigned long start_brk, brk;           /* (m) the heap: [start_brk, brk) */
 	unsigned long start_stack;              /* (m) */
 	unsigned long total_vm;                 /* (m) pages mapped by VMAs */
+	unsigned long locked_vm;                /* (m) pages of VM_LOCKED VMAs (VmLck) */
+	unsigned long def_flags;                /* (m) VM_LOCKED_MASK bits for new VMAs (MCL_FUTURE) */
 };
 
 extern struct mm_struct init_mm;

@@ -1,0 +1,9 @@
+/*
+ * System calls of mm/mlock.c: SYSCALL(nr, name) lines, in number order
+ * (see syscall_list.h).
+ */
+SYSCALL(149, mlock)
+SYSCALL(150, munlock)
+SYSCALL(151, mlockall)
+SYSCALL(152, munlockall)
+SYSCALL(325, mlock2)
