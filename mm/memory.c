@@ -771,6 +771,8 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, un
 	ret = __handle_mm_fault(vma, address, flags);
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
 		return ret;
+	if (vma->vm_flags & VM_LOCKED)
+		mlock_vma_page_at(vma, address);        /* mm/mlock.c */
 	if (ret & VM_FAULT_MAJOR) {
 		current->maj_flt++;
 		count_vm_event(PGMAJFAULT);

@@ -14,7 +14,14 @@
  * ONFAULT: then as they are touched), and reclaim never takes a page out
  * of a VM_LOCKED VMA (mm/vmscan.c: only pages that nothing maps are
  * reclaimed today; the rule is written down where mapped pages will be).
- * msync(MS_INVALIDATE) on a locked range is -EBUSY (mm/msync.c).
+ * msync(MS_INVALIDATE) on a locked range is -EBUSY (mm/msync.c), and
+ * MADV_DONTNEED -EINVAL (mm/mmap.c).
+ *
+ * Each page mapped by a locked VMA carries PG_mlocked (counted in
+ * nr_mlock: /proc/meminfo's Mlocked), set by the fault that maps it or
+ * when its VMA is locked, cleared when the last locked VMA that maps it
+ * lets go (asked of the file's i_mmap for a file page) or when it is
+ * freed. docs/reclaim.md, "mlock", says where the count is approximate.
  *
  * Privilege: Linux lets a caller with CAP_IPC_LOCK lock without limit.
  * Every Faultline process is root (kernel/sys.c: getuid is 0, setuid to
@@ -30,7 +37,10 @@
  *
  * Locks: every change holds mm->mmap_lock for writing; populating faults
  * the pages in with it still held, as MAP_POPULATE does (handle_mm_fault
- * takes the page-table lock and page locks below it).
+ * takes the page-table lock and page locks below it). PG_mlocked and
+ * nr_mlock are atomic; munlock's recheck takes the page lock, then the
+ * file's i_mmap_lock, then each mm's page_table_lock in turn, the order
+ * of page_mkclean (docs/locking.md).
  */
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
@@ -38,6 +48,10 @@
 #include <kernel/signal.h>
 #include <kernel/syscalls.h>
 #include <mm/mm.h>
+#include <mm/filemap.h>
+#include <mm/page_alloc.h>
+#include <mm/pgtable.h>
+#include <mm/rmap.h>
 
 #define MLOCK_ONFAULT   0x01            /* mlock2 */
 #define MCL_CURRENT     1
@@ -56,6 +70,153 @@ static unsigned long memlock_limit_pages(void)
 
 	return lim == RLIM_INFINITY ? ~0UL : lim >> PAGE_SHIFT;
 }
+
+/* ---- PG_mlocked: which pages a lock holds ---------------------------------- */
+
+static unsigned long nr_mlock;          /* (a) pages with PG_mlocked set */
+
+unsigned long nr_mlocked_pages(void)
+{
+	return __atomic_load_n(&nr_mlock, __ATOMIC_RELAXED);
+}
+
+static void mlock_page(struct page *page)
+{
+	if (!test_and_set_page_flag(page, PG_mlocked))
+		__atomic_fetch_add(&nr_mlock, 1, __ATOMIC_RELAXED);
+}
+
+/* Clear PG_mlocked; true if it was set. */
+static bool munlock_page(struct page *page)
+{
+	if (!test_and_clear_page_flag(page, PG_mlocked))
+		return false;
+	__atomic_fetch_sub(&nr_mlock, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
+void mlock_page_freed(struct page *page)
+{
+	munlock_page(page);
+}
+
+/*
+ * The page @mm maps at @addr, referenced, or NULL: nothing mapped, the
+ * zero page, or (*@no_table) no page table there at all, so the caller
+ * may skip to the next one. Context: takes page_table_lock.
+ */
+static struct page *page_mapped_at(struct mm_struct *mm, unsigned long addr, bool *no_table)
+{
+	struct page *page = NULL;
+	pte_t *ptep, pte;
+
+	spin_lock(&mm->page_table_lock);
+	ptep = pgtable_walk_pte(mm->pgd, addr, NULL);
+	*no_table = !ptep;
+	if (ptep) {
+		pte = ptep_get(ptep);
+		if (!pte_none(pte)) {
+			page = pfn_to_page(pte_pfn(pte));
+			if (is_zero_page(page))
+				page = NULL;
+			else
+				get_page(page);
+		}
+	}
+	spin_unlock(&mm->page_table_lock);
+	return page;
+}
+
+void mlock_vma_page_at(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct page *page;
+	bool no_table;
+
+	if (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))
+		return;
+	page = page_mapped_at(vma->vm_mm, addr & PAGE_MASK, &no_table);
+	if (page) {
+		mlock_page(page);
+		put_page(page);         /* the PTE keeps its own reference */
+	}
+}
+
+/*
+ * @page lost its PG_mlocked with @except's lock: set it again if another
+ * VM_LOCKED VMA maps it. For a file page the file's i_mmap finds every
+ * VMA that can map it (Linux's try_to_munlock). Anonymous and shmem pages
+ * have no reverse map yet: such a page shared by two locked VMAs (after
+ * fork, a child that locks again) is uncounted until it faults again.
+ * Context: may sleep (page lock); takes i_mmap_lock, then page_table_lock
+ * (page lock -> i_mmap_lock -> page_table_lock, as page_mkclean).
+ */
+static void mlock_if_locked_elsewhere(struct page *page, struct vm_area_struct *except)
+{
+	struct address_space *m;
+	struct vm_area_struct *v;
+
+	lock_page(page);
+	m = page->mapping;
+	if (m) {
+		spin_lock(&m->i_mmap_lock);
+		for_each_vma_in_range(v, m, page->index, page->index) {
+			unsigned long addr = v->vm_start + ((page->index - v->vm_pgoff) << PAGE_SHIFT);
+			struct page *there;
+			bool no_table;
+
+			if (v == except || !(v->vm_flags & VM_LOCKED))
+				continue;
+			there = page_mapped_at(v->vm_mm, addr, &no_table);
+			if (there)
+				put_page(there);
+			if (there == page) {
+				mlock_page(page);
+				break;
+			}
+		}
+		spin_unlock(&m->i_mmap_lock);
+	}
+	unlock_page(page);
+}
+
+/* Mark the pages @vma already maps in [start, end) (a VMA just locked;
+ * the rest are marked as populate or later faults bring them). */
+static void mlock_vma_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
+		bool no_table;
+		struct page *page = page_mapped_at(vma->vm_mm, addr, &no_table);
+
+		if (page) {
+			mlock_page(page);
+			put_page(page);
+		} else if (no_table) {
+			addr = ALIGN_UP(addr + 1, PMD_SIZE) - PAGE_SIZE;
+			if (addr + PAGE_SIZE == 0)
+				break;
+		}
+	}
+}
+
+void munlock_vma_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
+		bool no_table;
+		struct page *page = page_mapped_at(vma->vm_mm, addr, &no_table);
+
+		if (page) {
+			if (munlock_page(page))
+				mlock_if_locked_elsewhere(page, vma);
+			put_page(page);
+		} else if (no_table) {
+			addr = ALIGN_UP(addr + 1, PMD_SIZE) - PAGE_SIZE;
+			if (addr + PAGE_SIZE == 0)
+				break;
+		}
+	}
+}
+
+/* ---- the lock bits of VMAs -------------------------------------------------- */
 
 bool can_do_mlock(void)
 {
@@ -97,10 +258,13 @@ static int mlock_fixup(struct mm_struct *mm, struct vm_area_struct *vma, unsigne
 	}
 	/* Only the lock bits change: the PTEs' protection stays. */
 	vma->vm_flags = newflags;
-	if (!(newflags & VM_LOCKED))
+	if (!(newflags & VM_LOCKED)) {
 		mm->locked_vm -= nr_pages;
-	else if (!(oldflags & VM_LOCKED))
+		munlock_vma_range(vma, start, end);
+	} else if (!(oldflags & VM_LOCKED)) {
 		mm->locked_vm += nr_pages;
+		mlock_vma_range(vma, start, end);
+	}
 	vma_merge_neighbours(mm, vma);
 	return 0;
 }

@@ -562,9 +562,11 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 	for (vma = find_vma(mm, start); vma && vma->vm_start < end;) {
 		struct vm_area_struct *next = vma_next(vma);
 
-		zap_page_range(vma, vma->vm_start, vma->vm_end);
-		if (vma->vm_flags & VM_LOCKED)
+		if (vma->vm_flags & VM_LOCKED) {
+			munlock_vma_range(vma, vma->vm_start, vma->vm_end);
 			mm->locked_vm -= vma_pages(vma);        /* munmap unlocks */
+		}
+		zap_page_range(vma, vma->vm_start, vma->vm_end);
 		vma_unlink(mm, vma);
 		vma_free(vma);
 		vma = next;
@@ -694,6 +696,8 @@ static void exit_mmap(struct mm_struct *mm)
 	while ((n = rb_first(&mm->mm_rb)) != NULL) {
 		struct vm_area_struct *vma = rb_entry(n, struct vm_area_struct, vm_rb);
 
+		if (vma->vm_flags & VM_LOCKED)
+			munlock_vma_range(vma, vma->vm_start, vma->vm_end);
 		zap_page_range(vma, vma->vm_start, vma->vm_end);
 		vma_unlink(mm, vma);
 		vma_free(vma);
@@ -852,7 +856,8 @@ out:
 /*
  * madvise: MADV_DONTNEED drops the pages of the range (private anonymous
  * memory reads as zeros afterwards; file and shared pages are refetched
- * from their object). The other hints are accepted and ignored.
+ * from their object), but not those of a VM_LOCKED VMA: -EINVAL there, as
+ * Linux. The other hints are accepted and ignored.
  */
 SYSCALL_DEFINE3(madvise, unsigned long, start, unsigned long, len, int, advice)
 {
@@ -883,6 +888,11 @@ SYSCALL_DEFINE3(madvise, unsigned long, start, unsigned long, len, int, advice)
 		if (vma->vm_start > cur)
 			ret = -ENOMEM;          /* a hole: the rest is still done */
 		cur = max(cur, vma->vm_start);
+		if ((advice == MADV_DONTNEED || advice == MADV_FREE) &&
+		    (vma->vm_flags & VM_LOCKED)) {
+			ret = -EINVAL;          /* locked pages stay (Linux); the VMAs before are done */
+			break;
+		}
 		if (advice == MADV_DONTNEED || advice == MADV_FREE)
 			zap_page_range(vma, cur, min(end, vma->vm_end));
 		cur = min(end, vma->vm_end);

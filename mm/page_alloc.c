@@ -24,6 +24,7 @@
 #include <kernel/spinlock.h>
 #include <kernel/string.h>
 #include <mm/memblock.h>
+#include <mm/mm.h>
 #include <mm/page_alloc.h>
 #include <mm/vmscan.h>
 #include <mm/vmstat.h>
@@ -293,6 +294,8 @@ void __free_pages(struct page *page, unsigned int order)
 	if (page_ref_dec_and_test(page)) {
 		if (PageLRU(page))
 			lru_page_freed(page);   /* a page-cache page's last reference */
+		if (PageMlocked(page))
+			mlock_page_freed(page); /* mapped by a lock until it went */
 		free_pages_ok(page, order);
 	}
 }

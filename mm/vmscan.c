@@ -180,9 +180,10 @@ static enum page_verdict shrink_page(struct page *page, struct reclaim_stat *rs)
 		 * (mm/mlock.c) is mapped from the moment mlock populates it
 		 * (or, with ONFAULT, from its first fault) until munlock,
 		 * munmap or exit. Mapped-page reclaim must keep that rule:
-		 * its reverse-map walk stops at the first VM_LOCKED VMA
-		 * that maps the page and keeps the page (Linux moves it to
-		 * the unevictable list there), whatever else maps it. */
+		 * a page with PG_mlocked is kept without a walk, and its
+		 * reverse-map walk stops at the first VM_LOCKED VMA that
+		 * maps a page and keeps the page (Linux moves it to the
+		 * unevictable list there), whatever else maps it. */
 		v = PAGE_ACTIVATE;
 	} else if (PageWriteback(page)) {
 		rs->nr_writeback++;

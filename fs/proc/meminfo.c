@@ -6,8 +6,8 @@
  * and layout ("Name:" padded to 16 columns, the value in kB right-aligned
  * in 8): MemTotal (pages the allocator was given at boot), MemFree,
  * Cached (page-cache pages, shared anonymous memory included as on Linux),
- * Active(file) and Inactive(file) (the LRU lists, mm/vmscan.c), Dirty
- * and Writeback.
+ * Active(file) and Inactive(file) (the LRU lists, mm/vmscan.c), Mlocked
+ * (pages with PG_mlocked, mm/mlock.c), Dirty and Writeback.
  *
  * vmstat shows "name value" lines: first the gauges Linux also has
  * (nr_free_pages, nr_inactive_file, nr_active_file, nr_file_pages,
@@ -24,6 +24,7 @@
 #include <kernel/kernel.h>
 #include <fs/proc_fs.h>
 #include <mm/filemap.h>
+#include <mm/mm.h>
 #include <mm/page_alloc.h>
 #include <mm/vmscan.h>
 #include <mm/vmstat.h>
@@ -47,6 +48,7 @@ int meminfo_show(struct seq_buf *m, int pid)
 	show_val_kb(m, "Cached:", pc.cached);
 	show_val_kb(m, "Active(file):", lru.nr_active);
 	show_val_kb(m, "Inactive(file):", lru.nr_inactive);
+	show_val_kb(m, "Mlocked:", nr_mlocked_pages());
 	show_val_kb(m, "Dirty:", pc.dirty);
 	show_val_kb(m, "Writeback:", pc.writeback);
 	return 0;

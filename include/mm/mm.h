@@ -200,6 +200,17 @@ bool can_do_mlock(void);
 /* May @mm get a new mapping of @len bytes with @vm_flags (VM_LOCKED counts
  * against RLIMIT_MEMLOCK)? Context: mmap_lock held for write. */
 bool mlock_future_ok(struct mm_struct *mm, unsigned long vm_flags, unsigned long len);
+/* The page at @addr of VM_LOCKED @vma was just faulted in: mark it
+ * PG_mlocked. Context: mmap_lock held; takes page_table_lock. */
+void mlock_vma_page_at(struct vm_area_struct *vma, unsigned long addr);
+/* @vma's pages in [start, end) are about to lose their lock (munmap,
+ * exit): clear PG_mlocked where no other locked VMA maps them.
+ * Context: mmap_lock held for write; may sleep (page locks). */
+void munlock_vma_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+/* A page with PG_mlocked is being freed: uncount it. Context: any. */
+void mlock_page_freed(struct page *page);
+/* Pages with PG_mlocked now (/proc/meminfo's Mlocked). */
+unsigned long nr_mlocked_pages(void);
 
 /* Does @vma map clean pages read-only to hear of the first write to each
  * (shared, writable, and a backer that tracks dirty pages or has

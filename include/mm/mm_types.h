@@ -64,6 +64,7 @@ enum pageflags {
 	PG_referenced,          /* used since reclaim last looked (mark_page_accessed) */
 	PG_lru,                 /* on an LRU list (mm/vmscan.c, under lru_lock) */
 	PG_active,              /* ... the active one */
+	PG_mlocked,             /* mapped by a VM_LOCKED VMA: reclaim keeps it (mm/mlock.c) */
 	__NR_PAGEFLAGS,
 };
 
@@ -98,6 +99,7 @@ static inline bool test_and_clear_page_flag(struct page *p, int bit)
 #define PageWriteback(p) test_page_flag(p, PG_writeback)
 #define PageLRU(p)       test_page_flag(p, PG_lru)
 #define PageActive(p)    test_page_flag(p, PG_active)
+#define PageMlocked(p)   test_page_flag(p, PG_mlocked)
 #define PageReferenced(p) test_page_flag(p, PG_referenced)
 
 static inline int page_ref_count(const struct page *p)
