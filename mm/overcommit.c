@@ -53,13 +53,13 @@ unsigned long total_swap_pages(void)
 	return 0;
 }
 
-/* Pages the allocator manages: Linux's totalram_pages(). */
+/* Pages the allocator manages (MemTotal): all given to it at boot, so
+ * read once rather than under the zone lock at every mmap. */
+static unsigned long totalram;                                 /* (c after boot) */
+
 static unsigned long totalram_pages(void)
 {
-	struct page_alloc_stats st;
-
-	page_alloc_stats(&st);
-	return st.total_pages;
+	return totalram;
 }
 
 unsigned long vm_commit_limit(void)
@@ -128,6 +128,10 @@ int vm_enough_memory(struct mm_struct *mm, long pages)
 
 void overcommit_init(void)
 {
+	struct page_alloc_stats st;
+
+	page_alloc_stats(&st);
+	totalram = st.total_pages;
 	/* Linux's init_user_reserve: 1/32 of free memory, at most 128 MiB. */
 	sysctl_user_reserve_kbytes = min((nr_free_pages() << (PAGE_SHIFT - 10)) / 32,
 					 128UL * 1024);
