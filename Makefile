@@ -105,6 +105,7 @@ MM_SRCS := \
 	mm/mmap.c \
 	mm/memory.c \
 	mm/shmem.c \
+	mm/overcommit.c \
 	mm/vmstat.c \
 	mm/vmscan.c \
 	mm/oom_kill.c \

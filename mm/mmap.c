@@ -15,6 +15,13 @@
  * vm_end, vm_pgoff) changes only under that lock too, and a VMA is never
  * off i_mmap while it still has PTEs.
  *
+ * Overcommit (mm/overcommit.c): a private writable mapping is charged to
+ * Committed_AS when it is made (mmap, brk, mprotect to writable, fork's
+ * copy) and carries VM_ACCOUNT until its pages are unmapped (munmap,
+ * exit), which gives them back; splits and merges keep the flag, so each
+ * VMA's pages are charged exactly while it exists. Shared anonymous
+ * memory is charged by its object (mm/shmem.c).
+ *
  * Errors follow Linux (LINUX-SEMANTICS.md section I): a hole inside an
  * mprotect range gives -ENOMEM after the VMAs before the hole have been
  * changed; munmap of nothing succeeds.
@@ -25,6 +32,7 @@
 #include <fs/fs.h>
 #include <mm/mm.h>
 #include <mm/filemap.h>
+#include <mm/overcommit.h>
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
 #include <mm/slab.h>
@@ -254,6 +262,34 @@ static struct vm_area_struct *vma_merge_neighbours(struct mm_struct *mm, struct 
 	return vma;
 }
 
+/* ---- overcommit ---------------------------------------------------------------- */
+
+/* Linux's accountable_mapping: private and writable, not MAP_NORESERVE. */
+static bool accountable_mapping(unsigned long vm_flags)
+{
+	return (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
+}
+
+/* Give back what @vma's pages were charged, as it goes. */
+static void vma_unaccount(struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & VM_ACCOUNT)
+		vm_unacct_memory((long)vma_pages(vma));
+}
+
+/* Pages of [start, end) charged now (a MAP_FIXED mapping replaces them). */
+static unsigned long accounted_pages_in(struct mm_struct *mm, unsigned long start,
+					unsigned long end)
+{
+	unsigned long n = 0;
+
+	for (struct vm_area_struct *v = find_vma(mm, start); v && v->vm_start < end;
+	     v = vma_next(v))
+		if (v->vm_flags & VM_ACCOUNT)
+			n += (min(end, v->vm_end) - max(start, v->vm_start)) >> PAGE_SHIFT;
+	return n;
+}
+
 /* ---- write notification ------------------------------------------------------ */
 
 /*
@@ -454,9 +490,9 @@ static int mmap_check_type(struct file *file, unsigned long *flags)
 long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsigned long len,
 	     unsigned long prot, unsigned long flags, unsigned long pgoff)
 {
-	unsigned long vm_flags;
+	unsigned long vm_flags, replaced = 0;
 	struct vm_area_struct *vma;
-	long start;
+	long start, charged = 0;
 	int err;
 
 	if (!len)
@@ -480,9 +516,25 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 		if (err)
 			return err;
 	}
+	/* Strict mode ignores MAP_NORESERVE, as Linux. The pages a
+	 * MAP_FIXED mapping replaces are not counted against it. */
+	if ((flags & MAP_NORESERVE) && overcommit_policy() != OVERCOMMIT_NEVER)
+		vm_flags |= VM_NORESERVE;
+	if (accountable_mapping(vm_flags)) {
+		if (flags & MAP_FIXED)
+			replaced = accounted_pages_in(mm, (unsigned long)start,
+						      (unsigned long)start + len);
+		charged = (long)(len >> PAGE_SHIFT);
+		if (vm_enough_memory(mm, charged - (long)replaced))
+			return -ENOMEM;
+		vm_acct_memory((long)replaced);   /* the munmap below gives them back */
+		vm_flags |= VM_ACCOUNT;
+	}
 	vma = vma_alloc(mm);
-	if (!vma)
+	if (!vma) {
+		vm_unacct_memory(charged);
 		return -ENOMEM;
+	}
 	vma->vm_start = (unsigned long)start;
 	vma->vm_end = (unsigned long)start + len;
 	vma->vm_flags = vm_flags;
@@ -499,6 +551,7 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 	if (err) {
 		vma->vm_ops = NULL;     /* ->mmap failed: no ->close for it */
 		vma_free(vma);
+		vm_unacct_memory(charged);
 		return err;
 	}
 	/* After ->mmap, which may have set vm_ops->page_mkwrite or flags. */
@@ -509,6 +562,7 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 		err = do_munmap(mm, vma->vm_start, len);
 		if (err) {
 			vma_free(vma);
+			vm_unacct_memory(charged);
 			return err;
 		}
 	}
@@ -550,6 +604,7 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 		struct vm_area_struct *next = vma_next(vma);
 
 		zap_page_range(vma, vma->vm_start, vma->vm_end);
+		vma_unaccount(vma);
 		vma_unlink(mm, vma);
 		vma_free(vma);
 		vma = next;
@@ -563,25 +618,38 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 			  unsigned long start, unsigned long end, unsigned long newflags)
 {
+	long charged = 0;
 	int err;
 
 	if (newflags == vma->vm_flags)
 		return 0;
+	/* A private mapping made writable for the first time is charged now
+	 * (Linux keeps the charge if it is made read-only again). */
+	if ((newflags & VM_WRITE) && !(vma->vm_flags & (VM_ACCOUNT | VM_WRITE)) &&
+	    !(newflags & (VM_SHARED | VM_NORESERVE))) {
+		charged = (long)((end - start) >> PAGE_SHIFT);
+		if (vm_enough_memory(mm, charged))
+			return -ENOMEM;
+		newflags |= VM_ACCOUNT;
+	}
 	if (start > vma->vm_start) {
 		err = split_vma(mm, vma, start, true);
 		if (err)
-			return err;
+			goto unacct;
 	}
 	if (end < vma->vm_end) {
 		err = split_vma(mm, vma, end, false);
 		if (err)
-			return err;
+			goto unacct;
 	}
 	vma->vm_flags = newflags;
 	vma_set_page_prot(vma);         /* clean shared pages stay read-only (item 53) */
 	change_protection(vma, vma->vm_start, vma->vm_end);
 	vma_merge_neighbours(mm, vma);
 	return 0;
+unacct:
+	vm_unacct_memory(charged);
+	return err;
 }
 
 #define PROT_SEM        0x08                    /* accepted and ignored, as on x86 Linux */
@@ -680,6 +748,7 @@ static void exit_mmap(struct mm_struct *mm)
 		struct vm_area_struct *vma = rb_entry(n, struct vm_area_struct, vm_rb);
 
 		zap_page_range(vma, vma->vm_start, vma->vm_end);
+		vma_unaccount(vma);
 		vma_unlink(mm, vma);
 		vma_free(vma);
 	}
@@ -721,9 +790,18 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	down_write(&old->mmap_lock);
 	for (n = rb_first(&old->mm_rb); n && !err; n = rb_next(n)) {
 		struct vm_area_struct *vma = rb_entry(n, struct vm_area_struct, vm_rb);
-		struct vm_area_struct *copy = vma_dup(vma, mm);
+		struct vm_area_struct *copy;
 
+		/* The child's copy of a charged VMA is charged too (Linux's
+		 * dup_mmap, judged for the parent): strict mode can refuse fork. */
+		if ((vma->vm_flags & VM_ACCOUNT) && vm_enough_memory(old, (long)vma_pages(vma))) {
+			err = -ENOMEM;
+			break;
+		}
+		copy = vma_dup(vma, mm);
 		if (!copy) {
+			if (vma->vm_flags & VM_ACCOUNT)
+				vm_unacct_memory((long)vma_pages(vma));
 			err = -ENOMEM;
 			break;
 		}

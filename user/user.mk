@@ -64,7 +64,8 @@ USER_TESTS := \
 	pthread_test \
 	futex_test \
 	thread_stress_test \
-	tlb_stale_test
+	tlb_stale_test \
+	overcommit_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must

@@ -149,6 +149,8 @@ struct vm_operations_struct;
 #define VM_MAYEXEC      0x00000040UL
 #define VM_MAYSHARE     0x00000080UL
 #define VM_GROWSDOWN    0x00000100UL
+#define VM_ACCOUNT      0x00100000UL    /* its pages are in Committed_AS (mm/overcommit.c) */
+#define VM_NORESERVE    0x00200000UL    /* MAP_NORESERVE outside strict mode: never charged */
 #define VM_PFNMAP       0x00000400UL    /* raw frames (vm_insert_pfn): no struct page behind the PTEs */
 #define VM_MIXEDMAP     0x10000000UL    /* pages put in by vm_insert_page from a driver's ->fault */
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
