@@ -119,6 +119,7 @@ MM_SRCS := \
 	mm/pgtable_ktest.c \
 	mm/memory_ktest.c \
 	mm/filemap_ktest.c \
+	mm/rmap_ktest.c \
 	mm/vmscan_ktest.c
 
 DRIVERS_SRCS := \
