@@ -20,7 +20,7 @@
  * therefore either zaps the parent's PTE before it is copied (nothing is
  * copied), or reaches the child's VMA after the copy (and zaps the copy).
  *
- * Locks: mapping->i_mmap_lock (spinlock) protects the list, and with
+ * Locks: mapping->i_mmap_lock (spinlock) protects the tree, and with
  * mmap_lock (write) the vm_start/vm_end/vm_pgoff of every VMA on it. It
  * nests inside the page lock (page_mkclean runs with the page locked) and
  * outside each mm's page_table_lock. A VMA on i_mmap keeps its mm and the
