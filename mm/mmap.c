@@ -145,7 +145,7 @@ static struct vm_area_struct *vma_alloc(struct mm_struct *mm)
 	if (vma) {
 		vma->vm_mm = mm;
 		RB_CLEAR_NODE(&vma->vm_rb);
-		INIT_LIST_HEAD(&vma->vm_shared);
+		RB_CLEAR_NODE(&vma->vm_shared.rb);
 	}
 	return vma;
 }
@@ -160,7 +160,7 @@ static struct vm_area_struct *vma_dup(struct vm_area_struct *vma, struct mm_stru
 	*new = *vma;
 	new->vm_mm = mm;
 	RB_CLEAR_NODE(&new->vm_rb);
-	INIT_LIST_HEAD(&new->vm_shared);
+	RB_CLEAR_NODE(&new->vm_shared.rb);
 	if (new->vm_file)
 		get_file(new->vm_file);
 	if (new->vm_ops && new->vm_ops->open)
@@ -170,7 +170,7 @@ static struct vm_area_struct *vma_dup(struct vm_area_struct *vma, struct mm_stru
 
 static void vma_free(struct vm_area_struct *vma)
 {
-	ASSERT(list_empty(&vma->vm_shared));
+	ASSERT(RB_EMPTY_NODE(&vma->vm_shared.rb));
 	if (vma->vm_ops && vma->vm_ops->close)
 		vma->vm_ops->close(vma);
 	if (vma->vm_file)
@@ -231,8 +231,9 @@ static bool vmas_mergeable(const struct vm_area_struct *a, const struct vm_area_
 
 /*
  * @a absorbs @b, the VMA right after it: @a's end moves to @b's end (its
- * start, and so its place in the tree and in i_mmap, stays), @b goes.
- * Both map the same file (or none), so one i_mmap_lock covers the change.
+ * start, and so its place in the mm's tree, stays), @b goes. Both map the
+ * same file (or none), so one i_mmap_lock covers the change; @a's key in
+ * i_mmap (its last page) changes, so @a leaves i_mmap and comes back.
  */
 static void vma_absorb_next(struct mm_struct *mm, struct vm_area_struct *a,
 			    struct vm_area_struct *b)
@@ -241,9 +242,11 @@ static void vma_absorb_next(struct mm_struct *mm, struct vm_area_struct *a,
 
 	__vma_unlink_file(b);
 	vma_unlink_rb(mm, b);
+	__vma_unlink_file(a);
 	mm->total_vm -= vma_pages(a);
 	a->vm_end = b->vm_end;
 	mm->total_vm += vma_pages(a);
+	__vma_link_file(a);
 	vma_unlock_file(m);
 	vma_free(b);
 }

@@ -15,6 +15,7 @@
 #define _MM_MM_TYPES_H
 
 #include <kernel/cpumask.h>
+#include <kernel/interval_tree.h>
 #include <kernel/list.h>
 #include <kernel/mutex.h>
 #include <kernel/rbtree.h>
@@ -172,7 +173,9 @@ struct vm_area_struct {
 	const struct vm_operations_struct *vm_ops;      /* (c) NULL: anonymous memory */
 	void *vm_private_data;                  /* (c) the vm_ops' own */
 	struct rb_node vm_rb;                   /* (m) in mm->mm_rb */
-	struct list_head vm_shared;             /* (i) in vm_file's mapping->i_mmap */
+	/* (i) in vm_file's mapping->i_mmap: [vm_pgoff, vma_last_pgoff()] as
+	 * they were at insertion (mm/rmap.c) */
+	struct interval_tree_node vm_shared;
 };
 
 /*
