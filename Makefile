@@ -85,11 +85,13 @@ KERNEL_SRCS := \
 	kernel/futex.c \
 	kernel/sys.c \
 	kernel/rbtree.c \
+	kernel/interval_tree.c \
 	kernel/lib_ktest.c \
 	kernel/time_ktest.c \
 	kernel/sched_ktest.c \
 	kernel/smp_ktest.c \
 	kernel/rbtree_ktest.c \
+	kernel/interval_tree_ktest.c \
 	kernel/signal_ktest.c \
 	kernel/futex_ktest.c
 
@@ -105,6 +107,7 @@ MM_SRCS := \
 	mm/mmap.c \
 	mm/memory.c \
 	mm/shmem.c \
+	mm/overcommit.c \
 	mm/vmstat.c \
 	mm/vmscan.c \
 	mm/oom_kill.c \
@@ -118,6 +121,7 @@ MM_SRCS := \
 	mm/pgtable_ktest.c \
 	mm/memory_ktest.c \
 	mm/filemap_ktest.c \
+	mm/rmap_ktest.c \
 	mm/vmscan_ktest.c
 
 DRIVERS_SRCS := \

@@ -32,6 +32,7 @@
 #include <drivers/tty.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
+#include <mm/overcommit.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
@@ -236,6 +237,7 @@ void kmain(u32 magic, u64 info)
 	kmalloc_init();
 	vmalloc_init();
 	memory_init();
+	overcommit_init();
 
 	/* 5. Interrupts and time. */
 	lapic_init();

@@ -84,7 +84,8 @@ static void replace_child(struct rb_node *parent, struct rb_node *old,
  *
  * rotate(Y, RIGHT) is the same drawing read from right to left.
  */
-static void rotate(struct rb_node *x, int dir, struct rb_root *root)
+static void rotate(struct rb_node *x, int dir, struct rb_root *root,
+		   const struct rb_augment *aug)
 {
 	struct rb_node *y = child(x, !dir);
 	struct rb_node *inner = child(y, dir);
@@ -97,6 +98,11 @@ static void rotate(struct rb_node *x, int dir, struct rb_root *root)
 	set_parent(x, y);
 	set_parent(y, parent);
 	replace_child(parent, x, y, root);
+	/* x now sits below y: recompute it first, then y from it. */
+	if (aug) {
+		aug->update(x);
+		aug->update(y);
+	}
 }
 
 /* ---- insert --------------------------------------------------------------
@@ -162,18 +168,19 @@ static struct rb_node *insert_case_red_uncle(struct rb_node *parent,
  */
 static void insert_case_black_uncle(struct rb_node *node, struct rb_node *parent,
 				    struct rb_node *gparent, int dir,
-				    struct rb_root *root)
+				    struct rb_root *root, const struct rb_augment *aug)
 {
 	if (node == child(parent, !dir)) {              /* case 2 */
-		rotate(parent, dir, root);
+		rotate(parent, dir, root, aug);
 		parent = node;
 	}
-	rotate(gparent, !dir, root);                    /* case 3 */
+	rotate(gparent, !dir, root, aug);                    /* case 3 */
 	set_color(parent, RB_BLACK);
 	set_color(gparent, RB_RED);
 }
 
-void rb_insert_color(struct rb_node *node, struct rb_root *root)
+static void insert_color(struct rb_node *node, struct rb_root *root,
+			 const struct rb_augment *aug)
 {
 	struct rb_node *parent;
 
@@ -187,7 +194,7 @@ void rb_insert_color(struct rb_node *node, struct rb_root *root)
 			node = insert_case_red_uncle(parent, uncle, gparent);
 			continue;
 		}
-		insert_case_black_uncle(node, parent, gparent, dir, root);
+		insert_case_black_uncle(node, parent, gparent, dir, root, aug);
 		break;
 	}
 	set_color(root->rb_node, RB_BLACK);
@@ -267,9 +274,10 @@ static enum rb_color erase_move_successor(struct rb_node *node, struct rb_root *
  *	       C   D          N   C
  */
 static struct rb_node *erase_case_red_sibling(struct rb_node *parent, struct rb_node *sib,
-					      int dir, struct rb_root *root)
+					      int dir, struct rb_root *root,
+					      const struct rb_augment *aug)
 {
-	rotate(parent, dir, root);
+	rotate(parent, dir, root, aug);
 	set_color(sib, RB_BLACK);
 	set_color(parent, RB_RED);
 	return child(parent, !dir);
@@ -308,11 +316,12 @@ static void erase_case_black_nephews(struct rb_node *sib)
  *	    1   2                 2   D
  */
 static struct rb_node *erase_case_red_close_nephew(struct rb_node *sib, int dir,
-						   struct rb_root *root)
+						   struct rb_root *root,
+						   const struct rb_augment *aug)
 {
 	struct rb_node *close = child(sib, dir);
 
-	rotate(sib, !dir, root);
+	rotate(sib, !dir, root, aug);
 	set_color(close, RB_BLACK);
 	set_color(sib, RB_RED);
 	return close;
@@ -332,11 +341,12 @@ static struct rb_node *erase_case_red_close_nephew(struct rb_node *sib, int dir,
  *	      c?  d          N   c?
  */
 static void erase_case_red_distant_nephew(struct rb_node *parent, struct rb_node *sib,
-					  int dir, struct rb_root *root)
+					  int dir, struct rb_root *root,
+					  const struct rb_augment *aug)
 {
 	struct rb_node *distant = child(sib, !dir);
 
-	rotate(parent, dir, root);
+	rotate(parent, dir, root, aug);
 	set_color(sib, parent->__rb_color);
 	set_color(parent, RB_BLACK);
 	set_color(distant, RB_BLACK);
@@ -347,7 +357,8 @@ static void erase_case_red_distant_nephew(struct rb_node *parent, struct rb_node
  * black too few. Each round of case 2 moves the fault one level up; cases
  * 1, 3 and 4 make at most three rotations in all and end the loop.
  */
-static void erase_fixup(struct rb_node *node, struct rb_node *parent, struct rb_root *root)
+static void erase_fixup(struct rb_node *node, struct rb_node *parent, struct rb_root *root,
+			const struct rb_augment *aug)
 {
 	while (node != root->rb_node && rb_is_black(node)) {
 		int dir = side_of(node, parent);
@@ -356,7 +367,7 @@ static void erase_fixup(struct rb_node *node, struct rb_node *parent, struct rb_
 		/* N's side is short one black, so S's side has at least one: S exists. */
 		ASSERT(sib);
 		if (rb_is_red(sib))
-			sib = erase_case_red_sibling(parent, sib, dir, root);
+			sib = erase_case_red_sibling(parent, sib, dir, root, aug);
 		if (rb_is_black(sib->rb_left) && rb_is_black(sib->rb_right)) {
 			erase_case_black_nephews(sib);
 			node = parent;
@@ -364,8 +375,8 @@ static void erase_fixup(struct rb_node *node, struct rb_node *parent, struct rb_
 			continue;
 		}
 		if (rb_is_black(child(sib, !dir)))
-			sib = erase_case_red_close_nephew(sib, dir, root);
-		erase_case_red_distant_nephew(parent, sib, dir, root);
+			sib = erase_case_red_close_nephew(sib, dir, root, aug);
+		erase_case_red_distant_nephew(parent, sib, dir, root, aug);
 		return;
 	}
 	/* A red N (or the root) absorbs the missing black by turning black. */
@@ -373,7 +384,7 @@ static void erase_fixup(struct rb_node *node, struct rb_node *parent, struct rb_
 		set_color(node, RB_BLACK);
 }
 
-void rb_erase(struct rb_node *node, struct rb_root *root)
+static void erase(struct rb_node *node, struct rb_root *root, const struct rb_augment *aug)
 {
 	struct rb_node *child, *parent;
 	enum rb_color vacated;
@@ -388,8 +399,47 @@ void rb_erase(struct rb_node *node, struct rb_root *root)
 		if (child)
 			set_parent(child, parent);
 	}
+	/*
+	 * Every subtree that lost @node (or gained the successor) hangs on
+	 * the path from @parent up: the successor itself is on it. Fix their
+	 * values before the rotations, which rely on correct children.
+	 */
+	if (aug)
+		rb_augment_propagate(parent, aug);
 	if (vacated == RB_BLACK)
-		erase_fixup(child, parent, root);
+		erase_fixup(child, parent, root, aug);
+}
+
+void rb_insert_color(struct rb_node *node, struct rb_root *root)
+{
+	insert_color(node, root, NULL);
+}
+
+void rb_erase(struct rb_node *node, struct rb_root *root)
+{
+	erase(node, root, NULL);
+}
+
+/* ---- augmented trees ------------------------------------------------------ */
+
+void rb_augment_propagate(struct rb_node *node, const struct rb_augment *aug)
+{
+	for (; node; node = rb_parent(node))
+		aug->update(node);
+}
+
+void rb_insert_augmented(struct rb_node *node, struct rb_root *root,
+			 const struct rb_augment *aug)
+{
+	/* The new leaf's ancestors gained it; then rotate() keeps them right. */
+	rb_augment_propagate(node, aug);
+	insert_color(node, root, aug);
+}
+
+void rb_erase_augmented(struct rb_node *node, struct rb_root *root,
+			const struct rb_augment *aug)
+{
+	erase(node, root, aug);
 }
 
 /* ---- in-order walks ------------------------------------------------------ */

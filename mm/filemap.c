@@ -72,7 +72,7 @@ void address_space_init(struct address_space *m, struct inode *host)
 	spin_lock_init(&m->tree_lock, "mapping->tree_lock");
 	INIT_LIST_HEAD(&m->cache_list);
 	spin_lock_init(&m->i_mmap_lock, "mapping->i_mmap_lock");
-	INIT_LIST_HEAD(&m->i_mmap);
+	m->i_mmap = RB_ROOT;
 }
 
 /* ---- the page lock ------------------------------------------------------- */

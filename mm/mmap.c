@@ -15,6 +15,13 @@
  * vm_end, vm_pgoff) changes only under that lock too, and a VMA is never
  * off i_mmap while it still has PTEs.
  *
+ * Overcommit (mm/overcommit.c): a private writable mapping is charged to
+ * Committed_AS when it is made (mmap, brk, mprotect to writable, fork's
+ * copy) and carries VM_ACCOUNT until its pages are unmapped (munmap,
+ * exit), which gives them back; splits and merges keep the flag, so each
+ * VMA's pages are charged exactly while it exists. Shared anonymous
+ * memory is charged by its object (mm/shmem.c).
+ *
  * Errors follow Linux (LINUX-SEMANTICS.md section I): a hole inside an
  * mprotect range gives -ENOMEM after the VMAs before the hole have been
  * changed; munmap of nothing succeeds.
@@ -25,6 +32,7 @@
 #include <fs/fs.h>
 #include <mm/mm.h>
 #include <mm/filemap.h>
+#include <mm/overcommit.h>
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
 #include <mm/slab.h>
@@ -137,7 +145,7 @@ static struct vm_area_struct *vma_alloc(struct mm_struct *mm)
 	if (vma) {
 		vma->vm_mm = mm;
 		RB_CLEAR_NODE(&vma->vm_rb);
-		INIT_LIST_HEAD(&vma->vm_shared);
+		RB_CLEAR_NODE(&vma->vm_shared.rb);
 	}
 	return vma;
 }
@@ -152,7 +160,7 @@ static struct vm_area_struct *vma_dup(struct vm_area_struct *vma, struct mm_stru
 	*new = *vma;
 	new->vm_mm = mm;
 	RB_CLEAR_NODE(&new->vm_rb);
-	INIT_LIST_HEAD(&new->vm_shared);
+	RB_CLEAR_NODE(&new->vm_shared.rb);
 	if (new->vm_file)
 		get_file(new->vm_file);
 	if (new->vm_ops && new->vm_ops->open)
@@ -162,7 +170,7 @@ static struct vm_area_struct *vma_dup(struct vm_area_struct *vma, struct mm_stru
 
 static void vma_free(struct vm_area_struct *vma)
 {
-	ASSERT(list_empty(&vma->vm_shared));
+	ASSERT(RB_EMPTY_NODE(&vma->vm_shared.rb));
 	if (vma->vm_ops && vma->vm_ops->close)
 		vma->vm_ops->close(vma);
 	if (vma->vm_file)
@@ -223,8 +231,9 @@ static bool vmas_mergeable(const struct vm_area_struct *a, const struct vm_area_
 
 /*
  * @a absorbs @b, the VMA right after it: @a's end moves to @b's end (its
- * start, and so its place in the tree and in i_mmap, stays), @b goes.
- * Both map the same file (or none), so one i_mmap_lock covers the change.
+ * start, and so its place in the mm's tree, stays), @b goes. Both map the
+ * same file (or none), so one i_mmap_lock covers the change; @a's key in
+ * i_mmap (its last page) changes, so @a leaves i_mmap and comes back.
  */
 static void vma_absorb_next(struct mm_struct *mm, struct vm_area_struct *a,
 			    struct vm_area_struct *b)
@@ -233,9 +242,11 @@ static void vma_absorb_next(struct mm_struct *mm, struct vm_area_struct *a,
 
 	__vma_unlink_file(b);
 	vma_unlink_rb(mm, b);
+	__vma_unlink_file(a);
 	mm->total_vm -= vma_pages(a);
 	a->vm_end = b->vm_end;
 	mm->total_vm += vma_pages(a);
+	__vma_link_file(a);
 	vma_unlock_file(m);
 	vma_free(b);
 }
@@ -252,6 +263,34 @@ struct vm_area_struct *vma_merge_neighbours(struct mm_struct *mm, struct vm_area
 		vma = prev;
 	}
 	return vma;
+}
+
+/* ---- overcommit ---------------------------------------------------------------- */
+
+/* Linux's accountable_mapping: private and writable, not MAP_NORESERVE. */
+static bool accountable_mapping(unsigned long vm_flags)
+{
+	return (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
+}
+
+/* Give back what @vma's pages were charged, as it goes. */
+static void vma_unaccount(struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & VM_ACCOUNT)
+		vm_unacct_memory((long)vma_pages(vma));
+}
+
+/* Pages of [start, end) charged now (a MAP_FIXED mapping replaces them). */
+static unsigned long accounted_pages_in(struct mm_struct *mm, unsigned long start,
+					unsigned long end)
+{
+	unsigned long n = 0;
+
+	for (struct vm_area_struct *v = find_vma(mm, start); v && v->vm_start < end;
+	     v = vma_next(v))
+		if (v->vm_flags & VM_ACCOUNT)
+			n += (min(end, v->vm_end) - max(start, v->vm_start)) >> PAGE_SHIFT;
+	return n;
 }
 
 /* ---- write notification ------------------------------------------------------ */
@@ -454,9 +493,9 @@ static int mmap_check_type(struct file *file, unsigned long *flags)
 long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsigned long len,
 	     unsigned long prot, unsigned long flags, unsigned long pgoff)
 {
-	unsigned long vm_flags;
+	unsigned long vm_flags, replaced = 0;
 	struct vm_area_struct *vma;
-	long start;
+	long start, charged = 0;
 	int err;
 
 	if (!len)
@@ -488,9 +527,25 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 		if (err)
 			return err;
 	}
+	/* Strict mode ignores MAP_NORESERVE, as Linux. The pages a
+	 * MAP_FIXED mapping replaces are not counted against it. */
+	if ((flags & MAP_NORESERVE) && overcommit_policy() != OVERCOMMIT_NEVER)
+		vm_flags |= VM_NORESERVE;
+	if (accountable_mapping(vm_flags)) {
+		if (flags & MAP_FIXED)
+			replaced = accounted_pages_in(mm, (unsigned long)start,
+						      (unsigned long)start + len);
+		charged = (long)(len >> PAGE_SHIFT);
+		if (vm_enough_memory(mm, charged - (long)replaced))
+			return -ENOMEM;
+		vm_acct_memory((long)replaced);   /* the munmap below gives them back */
+		vm_flags |= VM_ACCOUNT;
+	}
 	vma = vma_alloc(mm);
-	if (!vma)
+	if (!vma) {
+		vm_unacct_memory(charged);
 		return -ENOMEM;
+	}
 	vma->vm_start = (unsigned long)start;
 	vma->vm_end = (unsigned long)start + len;
 	vma->vm_flags = vm_flags;
@@ -507,6 +562,7 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 	if (err) {
 		vma->vm_ops = NULL;     /* ->mmap failed: no ->close for it */
 		vma_free(vma);
+		vm_unacct_memory(charged);
 		return err;
 	}
 	/* After ->mmap, which may have set vm_ops->page_mkwrite or flags. */
@@ -519,6 +575,7 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 		err = do_munmap(mm, vma->vm_start, len);
 		if (err) {
 			vma_free(vma);
+			vm_unacct_memory(charged);
 			return err;
 		}
 	}
@@ -567,6 +624,7 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 			mm->locked_vm -= vma_pages(vma);        /* munmap unlocks */
 		}
 		zap_page_range(vma, vma->vm_start, vma->vm_end);
+		vma_unaccount(vma);
 		vma_unlink(mm, vma);
 		vma_free(vma);
 		vma = next;
@@ -580,25 +638,38 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 			  unsigned long start, unsigned long end, unsigned long newflags)
 {
+	long charged = 0;
 	int err;
 
 	if (newflags == vma->vm_flags)
 		return 0;
+	/* A private mapping made writable for the first time is charged now
+	 * (Linux keeps the charge if it is made read-only again). */
+	if ((newflags & VM_WRITE) && !(vma->vm_flags & (VM_ACCOUNT | VM_WRITE)) &&
+	    !(newflags & (VM_SHARED | VM_NORESERVE))) {
+		charged = (long)((end - start) >> PAGE_SHIFT);
+		if (vm_enough_memory(mm, charged))
+			return -ENOMEM;
+		newflags |= VM_ACCOUNT;
+	}
 	if (start > vma->vm_start) {
 		err = split_vma(mm, vma, start, true);
 		if (err)
-			return err;
+			goto unacct;
 	}
 	if (end < vma->vm_end) {
 		err = split_vma(mm, vma, end, false);
 		if (err)
-			return err;
+			goto unacct;
 	}
 	vma->vm_flags = newflags;
 	vma_set_page_prot(vma);         /* clean shared pages stay read-only (item 53) */
 	change_protection(vma, vma->vm_start, vma->vm_end);
 	vma_merge_neighbours(mm, vma);
 	return 0;
+unacct:
+	vm_unacct_memory(charged);
+	return err;
 }
 
 #define PROT_SEM        0x08                    /* accepted and ignored, as on x86 Linux */
@@ -699,6 +770,7 @@ static void exit_mmap(struct mm_struct *mm)
 		if (vma->vm_flags & VM_LOCKED)
 			munlock_vma_range(vma, vma->vm_start, vma->vm_end);
 		zap_page_range(vma, vma->vm_start, vma->vm_end);
+		vma_unaccount(vma);
 		vma_unlink(mm, vma);
 		vma_free(vma);
 	}
@@ -741,9 +813,18 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	down_write(&old->mmap_lock);
 	for (n = rb_first(&old->mm_rb); n && !err; n = rb_next(n)) {
 		struct vm_area_struct *vma = rb_entry(n, struct vm_area_struct, vm_rb);
-		struct vm_area_struct *copy = vma_dup(vma, mm);
+		struct vm_area_struct *copy;
 
+		/* The child's copy of a charged VMA is charged too (Linux's
+		 * dup_mmap, judged for the parent): strict mode can refuse fork. */
+		if ((vma->vm_flags & VM_ACCOUNT) && vm_enough_memory(old, (long)vma_pages(vma))) {
+			err = -ENOMEM;
+			break;
+		}
+		copy = vma_dup(vma, mm);
 		if (!copy) {
+			if (vma->vm_flags & VM_ACCOUNT)
+				vm_unacct_memory((long)vma_pages(vma));
 			err = -ENOMEM;
 			break;
 		}

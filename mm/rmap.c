@@ -1,22 +1,26 @@
 /*
  * The reverse map of file pages (see include/mm/rmap.h).
  *
- * Owns: each address_space's i_mmap list, and page_mkclean().
+ * Owns: each address_space's i_mmap tree, and page_mkclean().
  *
- * i_mmap is a list of the VMAs mapping the file, sorted by vm_pgoff, and a
- * VMA added at an existing vm_pgoff goes after the others there. A walk
- * for the file pages [first, last] stops at the first VMA that starts
- * past last, so it costs O(number of VMAs of the file before that point):
- * fine for the few mappings per file a teaching kernel sees, and the one
- * place to change for an interval tree (Linux's: O(log n + hits)).
+ * i_mmap is an interval tree (kernel/interval_tree.c) of the VMAs mapping
+ * the file, each keyed by the file pages it maps, [vm_pgoff,
+ * vma_last_pgoff()]. A walk for the file pages [first, last] visits only
+ * the VMAs that map one of them, in O(log n) per VMA found: reclaim walks
+ * it for every mapped page it evicts, and a libc may be mapped by every
+ * process. The key is copied into vma->vm_shared at insertion, so a VMA's
+ * vm_start, vm_end or vm_pgoff changes only while it is off the tree
+ * (split and merge in mm/mmap.c unlink, change, relink, all under
+ * i_mmap_lock); __vma_unlink_file() checks that the key still matches.
  *
- * The order of equal offsets matters for fork. dup_mm() links the child's
+ * A VMA added at an existing vm_pgoff goes after the others there, and
+ * the order of equal offsets matters for fork. dup_mm() links the child's
  * copy of a VMA into i_mmap *before* it copies the parent's PTEs, and the
  * copy lands after the parent's VMA. A truncate walking i_mmap meanwhile
  * therefore either zaps the parent's PTE before it is copied (nothing is
  * copied), or reaches the child's VMA after the copy (and zaps the copy).
  *
- * Locks: mapping->i_mmap_lock (spinlock) protects the list, and with
+ * Locks: mapping->i_mmap_lock (spinlock) protects the tree, and with
  * mmap_lock (write) the vm_start/vm_end/vm_pgoff of every VMA on it. It
  * nests inside the page lock (page_mkclean runs with the page locked) and
  * outside each mm's page_table_lock. A VMA on i_mmap keeps its mm and the
@@ -35,19 +39,14 @@
 void __vma_link_file(struct vm_area_struct *vma)
 {
 	struct address_space *m = vma_mapping(vma);
-	struct vm_area_struct *v;
 
 	if (!m)
 		return;
 	ASSERT_HELD(&m->i_mmap_lock);
-	/* After the last VMA with vm_pgoff <= ours: walk from the tail. */
-	list_for_each_entry_reverse(v, &m->i_mmap, vm_shared) {
-		if (v->vm_pgoff <= vma->vm_pgoff) {
-			list_add(&vma->vm_shared, &v->vm_shared);
-			return;
-		}
-	}
-	list_add(&vma->vm_shared, &m->i_mmap);
+	ASSERT(RB_EMPTY_NODE(&vma->vm_shared.rb));
+	vma->vm_shared.start = vma->vm_pgoff;
+	vma->vm_shared.last = vma_last_pgoff(vma);
+	interval_tree_insert(&vma->vm_shared, &m->i_mmap);
 }
 
 void __vma_unlink_file(struct vm_area_struct *vma)
@@ -57,7 +56,12 @@ void __vma_unlink_file(struct vm_area_struct *vma)
 	if (!m)
 		return;
 	ASSERT_HELD(&m->i_mmap_lock);
-	list_del_init(&vma->vm_shared);
+	/* A range changed in place would have left the tree out of order. */
+	if (vma->vm_shared.start != vma->vm_pgoff || vma->vm_shared.last != vma_last_pgoff(vma))
+		panic("i_mmap: VMA %lx-%lx pgoff %lx changed in the tree (was %lx-%lx)",
+		      vma->vm_start, vma->vm_end, vma->vm_pgoff,
+		      vma->vm_shared.start, vma->vm_shared.last);
+	interval_tree_remove(&vma->vm_shared, &m->i_mmap);
 }
 
 void vma_link_file(struct vm_area_struct *vma)

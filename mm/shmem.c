@@ -23,11 +23,13 @@
 #include <fs/fs.h>
 #include <mm/filemap.h>
 #include <mm/mm.h>
+#include <mm/overcommit.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
 
 struct shmem_object {
 	int refcount;                   /* (a) VMAs mapping it */
+	long charged;                   /* (c) pages in Committed_AS until it is freed */
 	struct address_space mapping;
 };
 
@@ -42,14 +44,19 @@ static void shmem_open(struct vm_area_struct *vma)
 	__atomic_fetch_add(&obj->refcount, 1, __ATOMIC_SEQ_CST);
 }
 
-static void shmem_close(struct vm_area_struct *vma)
+static void shmem_object_put(struct shmem_object *obj)
 {
-	struct shmem_object *obj = vma->vm_private_data;
-
 	if (__atomic_sub_fetch(&obj->refcount, 1, __ATOMIC_SEQ_CST))
 		return;
 	truncate_inode_pages(&obj->mapping, 0);
+	if (obj->charged)
+		vm_unacct_memory(obj->charged);
 	kfree(obj);
+}
+
+static void shmem_close(struct vm_area_struct *vma)
+{
+	shmem_object_put(vma->vm_private_data);
 }
 
 /* The object's page at vmf->pgoff, created zeroed on first use. */
@@ -90,12 +97,7 @@ void shmem_mapping_get(struct address_space *mapping)
 
 void shmem_put_mapping(struct address_space *mapping)
 {
-	struct shmem_object *obj = container_of(mapping, struct shmem_object, mapping);
-
-	if (__atomic_sub_fetch(&obj->refcount, 1, __ATOMIC_SEQ_CST))
-		return;
-	truncate_inode_pages(&obj->mapping, 0);
-	kfree(obj);
+	shmem_object_put(container_of(mapping, struct shmem_object, mapping));
 }
 
 bool vma_is_anon_shmem(const struct vm_area_struct *vma)
@@ -105,11 +107,25 @@ bool vma_is_anon_shmem(const struct vm_area_struct *vma)
 
 int shmem_zero_setup(struct vm_area_struct *vma)
 {
-	struct shmem_object *obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	struct shmem_object *obj;
+	long pages = (long)((vma->vm_end - vma->vm_start) >> PAGE_SHIFT);
 
-	if (!obj)
+	/* The whole object is charged once, whoever maps it later (Linux's
+	 * shmem_acct_size), unless MAP_NORESERVE was honoured. */
+	if (!(vma->vm_flags & VM_NORESERVE)) {
+		if (vm_enough_memory(vma->vm_mm, pages))
+			return -ENOMEM;
+	} else {
+		pages = 0;
+	}
+	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	if (!obj) {
+		if (pages)
+			vm_unacct_memory(pages);
 		return -ENOMEM;
+	}
 	obj->refcount = 1;
+	obj->charged = pages;
 	address_space_init(&obj->mapping, NULL);
 	obj->mapping.a_ops = &shmem_aops;
 	obj->mapping.unevictable = true;

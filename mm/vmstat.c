@@ -24,6 +24,7 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[FL_MKCLEAN_PTES] = "fl_mkclean_ptes",
 	[FL_TRUNCATE_RETRY] = "fl_truncate_retry",
 	[FL_TRUNCATE_UNMAP] = "fl_truncate_unmap",
+	[FL_RMAP_WALK_VMAS] = "fl_rmap_walk_vmas",
 	[FL_SIGBUS_EOF] = "fl_sigbus_eof",
 	[FL_FAULT_NOPAGE] = "fl_fault_nopage",
 	[ALLOCSTALL] = "allocstall",

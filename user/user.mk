@@ -65,6 +65,7 @@ USER_TESTS := \
 	futex_test \
 	thread_stress_test \
 	tlb_stale_test \
+	overcommit_test \
 	mlock_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.

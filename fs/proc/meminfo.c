@@ -7,7 +7,8 @@
  * in 8): MemTotal (pages the allocator was given at boot), MemFree,
  * Cached (page-cache pages, shared anonymous memory included as on Linux),
  * Active(file) and Inactive(file) (the LRU lists, mm/vmscan.c), Mlocked
- * (pages with PG_mlocked, mm/mlock.c), Dirty and Writeback.
+ * (pages with PG_mlocked, mm/mlock.c), Dirty, Writeback, CommitLimit and
+ * Committed_AS (mm/overcommit.c).
  *
  * vmstat shows "name value" lines: first the gauges Linux also has
  * (nr_free_pages, nr_inactive_file, nr_active_file, nr_file_pages,
@@ -25,6 +26,7 @@
 #include <fs/proc_fs.h>
 #include <mm/filemap.h>
 #include <mm/mm.h>
+#include <mm/overcommit.h>
 #include <mm/page_alloc.h>
 #include <mm/vmscan.h>
 #include <mm/vmstat.h>
@@ -51,6 +53,8 @@ int meminfo_show(struct seq_buf *m, int pid)
 	show_val_kb(m, "Mlocked:", nr_mlocked_pages());
 	show_val_kb(m, "Dirty:", pc.dirty);
 	show_val_kb(m, "Writeback:", pc.writeback);
+	show_val_kb(m, "CommitLimit:", vm_commit_limit());
+	show_val_kb(m, "Committed_AS:", vm_committed_pages());
 	return 0;
 }
 

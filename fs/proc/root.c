@@ -11,6 +11,9 @@
  *   1                          the root directory
  *   2 + i                      proc_root_entries[i]: meminfo, vmstat, stat, cpuinfo
  *   2 + ARRAY_SIZE(...)        "self" in getdents (no inode has it)
+ *   PROC_SYS_INO               /proc/sys
+ *   PROC_SYS_VM_INO            /proc/sys/vm
+ *   PROC_SYS_VM_INO + 1 + i    proc_sys_vm_entries[i]: overcommit_*
  *   (PID << 8)                 /proc/PID
  *   (PID << 8) | (1 + i)       proc_pid_entries[i] of PID: maps, status
  *   (PID << 8) | PROC_TASK_IDX /proc/PID/task: one directory per thread,
@@ -24,6 +27,12 @@
  * a directory where Linux shows a link, and there is no readlink().
  * getdents reports "self" with a number of its own, as Linux reports its
  * link's, so that getcwd() in /proc/self finds the PID name, not "self".
+ *
+ * /proc/sys/vm holds the writable files (sysctls): a write hands the text
+ * to the entry's ->store, which parses it and sets the value, or fails
+ * (-EINVAL) with nothing changed. As Linux's default (sysctl_writes_strict),
+ * only a write at offset 0 counts: one at another offset changes nothing
+ * and returns 0.
  *
  * A thread's /proc/TID is found by lookup, but the root lists only thread
  * group leaders, as on Linux; /proc/PID/task lists every thread.
@@ -49,6 +58,7 @@
 #include <kernel/string.h>
 #include <fs/proc_fs.h>
 #include <fs/pseudofs.h>
+#include <mm/overcommit.h>
 #include <mm/slab.h>
 
 #define PROC_ROOT_INO   1
@@ -57,23 +67,36 @@
  * resumes at the next larger pid whatever exited meanwhile. */
 #define PROC_POS_PIDS   256
 #define PROC_TASK_IDX   0xff            /* /proc/PID/task's index */
+#define PROC_SYS_INO    200             /* below every /proc/PID (pid << 8) */
+#define PROC_SYS_VM_INO (PROC_SYS_INO + 1)
 
 struct proc_entry {
 	const char *name;
 	int (*show)(struct seq_buf *m, int pid);
+	int (*store)(const char *buf, size_t len);      /* NULL: read-only */
 };
 
 static const struct proc_entry proc_root_entries[] = {
-	{ "meminfo", meminfo_show },
-	{ "vmstat", vmstat_show },
-	{ "stat", stat_show },
-	{ "cpuinfo", cpuinfo_show },
+	{ "meminfo", meminfo_show, NULL },
+	{ "vmstat", vmstat_show, NULL },
+	{ "stat", stat_show, NULL },
+	{ "cpuinfo", cpuinfo_show, NULL },
 };
 
 static const struct proc_entry proc_pid_entries[] = {
-	{ "maps", proc_pid_maps_show },
-	{ "status", proc_pid_status_show },
+	{ "maps", proc_pid_maps_show, NULL },
+	{ "status", proc_pid_status_show, NULL },
 };
+
+static const struct proc_entry proc_sys_vm_entries[] = {
+	{ "overcommit_kbytes", overcommit_kbytes_show, overcommit_kbytes_store },
+	{ "overcommit_memory", overcommit_memory_show, overcommit_memory_store },
+	{ "overcommit_ratio", overcommit_ratio_show, overcommit_ratio_store },
+};
+
+_Static_assert(PROC_ROOT_INO + 2 + ARRAY_SIZE(proc_root_entries) < PROC_SYS_INO &&
+	       PROC_SYS_VM_INO + 1 + ARRAY_SIZE(proc_sys_vm_entries) < (1 << PROC_PID_SHIFT),
+	       "the /proc/sys numbers sit between the root's files and /proc/1");
 
 struct proc_inode {
 	struct inode vfs_inode;
@@ -155,6 +178,12 @@ static const struct file_operations proc_pid_dir_fops;
 static const struct inode_operations proc_task_dir_iops;
 static const struct file_operations proc_task_dir_fops;
 static const struct file_operations proc_file_fops;
+static const struct file_operations proc_sysctl_fops;
+static const struct inode_operations proc_sys_dir_iops;
+static const struct file_operations proc_sys_dir_fops;
+static const struct inode_operations proc_sys_vm_dir_iops;
+static const struct file_operations proc_sys_vm_dir_fops;
+static struct inode *proc_sys_dir_iget(struct super_block *sb, unsigned long ino);
 
 /* Inode @ino of @sb: a text file if @entry, else /proc/@pid. */
 static struct inode *proc_iget(struct super_block *sb, unsigned long ino,
@@ -167,8 +196,8 @@ static struct inode *proc_iget(struct super_block *sb, unsigned long ino,
 	PROC_I(inode)->entry = entry;
 	PROC_I(inode)->pid = pid;
 	if (entry) {
-		pseudo_inode_init(inode, S_IFREG | 0444, 1);
-		inode->i_fop = &proc_file_fops;
+		pseudo_inode_init(inode, S_IFREG | (entry->store ? 0644 : 0444), 1);
+		inode->i_fop = entry->store ? &proc_sysctl_fops : &proc_file_fops;
 	} else {
 		pseudo_inode_init(inode, S_IFDIR | 0555, 2);
 		inode->i_op = &proc_pid_dir_iops;
@@ -226,13 +255,16 @@ static struct inode *proc_root_lookup(struct inode *dir, const char *name, size_
 				 &proc_root_entries[i], 0);
 	if (len == 4 && memcmp(name, "self", 4) == 0)
 		return proc_pid_dir_iget(dir->i_sb, self_pid());
+	if (len == 3 && memcmp(name, "sys", 3) == 0)
+		return proc_sys_dir_iget(dir->i_sb, PROC_SYS_INO);
 	return proc_pid_dir_iget(dir->i_sb, name_to_pid(name, len));
 }
 
-/* The entries in Linux's order: the files, "self", then one per process. */
+/* The entries: the files, "self", "sys", then one per process. */
 static int proc_root_readdir(struct file *file, struct dir_context *ctx)
 {
 	const loff_t self_pos = DIR_POS_FIRST + ARRAY_SIZE(proc_root_entries);
+	const loff_t sys_pos = self_pos + 1;
 	char name[16];
 	int pid;
 
@@ -244,6 +276,8 @@ static int proc_root_readdir(struct file *file, struct dir_context *ctx)
 	if (ctx->pos <= self_pos && self_pid() &&
 	    !dir_emit(ctx, "self", 4, PROC_ROOT_INO + 1 + ARRAY_SIZE(proc_root_entries), DT_DIR,
 		      self_pos))
+		return 0;
+	if (ctx->pos <= sys_pos && !dir_emit(ctx, "sys", 3, PROC_SYS_INO, DT_DIR, sys_pos))
 		return 0;
 	pid = next_pid_from(ctx->pos > PROC_POS_PIDS ? (int)(ctx->pos - PROC_POS_PIDS) : 1);
 	for (; pid; pid = next_pid_from(pid + 1)) {
@@ -262,6 +296,88 @@ static const struct inode_operations proc_root_iops = {
 static const struct file_operations proc_root_fops = {
 	.llseek = generic_file_llseek,
 	.iterate = proc_root_readdir,
+};
+
+/* ---- /proc/sys and /proc/sys/vm ---------------------------------------------------------- */
+
+/* The directory /proc/sys (@ino PROC_SYS_INO) or /proc/sys/vm. */
+static struct inode *proc_sys_dir_iget(struct super_block *sb, unsigned long ino)
+{
+	struct inode *inode = iget_locked(sb, ino);
+
+	if (IS_ERR(inode) || !(inode->i_state & I_NEW))
+		return inode;
+	PROC_I(inode)->entry = NULL;
+	PROC_I(inode)->pid = 0;
+	if (ino == PROC_SYS_INO) {
+		pseudo_inode_init(inode, S_IFDIR | 0555, 3);
+		inode->i_op = &proc_sys_dir_iops;
+		inode->i_fop = &proc_sys_dir_fops;
+	} else {
+		pseudo_inode_init(inode, S_IFDIR | 0555, 2);
+		inode->i_op = &proc_sys_vm_dir_iops;
+		inode->i_fop = &proc_sys_vm_dir_fops;
+	}
+	unlock_new_inode(inode);
+	return inode;
+}
+
+static struct inode *proc_sys_lookup(struct inode *dir, const char *name, size_t len)
+{
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		return igrab(dir->i_sb->s_root);
+	if (len == 2 && memcmp(name, "vm", 2) == 0)
+		return proc_sys_dir_iget(dir->i_sb, PROC_SYS_VM_INO);
+	return ERR_PTR(-ENOENT);
+}
+
+static int proc_sys_readdir(struct file *file, struct dir_context *ctx)
+{
+	if (ctx->pos < 0)
+		return -EINVAL;
+	if (dir_emit_dots(ctx, PROC_SYS_INO, PROC_ROOT_INO) && ctx->pos <= DIR_POS_FIRST)
+		dir_emit(ctx, "vm", 2, PROC_SYS_VM_INO, DT_DIR, DIR_POS_FIRST);
+	return 0;
+}
+
+static struct inode *proc_sys_vm_lookup(struct inode *dir, const char *name, size_t len)
+{
+	int i = find_entry(proc_sys_vm_entries, ARRAY_SIZE(proc_sys_vm_entries), name, len);
+
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		return proc_sys_dir_iget(dir->i_sb, PROC_SYS_INO);
+	if (i < 0)
+		return ERR_PTR(-ENOENT);
+	return proc_iget(dir->i_sb, PROC_SYS_VM_INO + 1 + (unsigned long)i,
+			 &proc_sys_vm_entries[i], 0);
+}
+
+static int proc_sys_vm_readdir(struct file *file, struct dir_context *ctx)
+{
+	if (ctx->pos < 0)
+		return -EINVAL;
+	if (dir_emit_dots(ctx, PROC_SYS_VM_INO, PROC_SYS_INO))
+		emit_entries(ctx, proc_sys_vm_entries, ARRAY_SIZE(proc_sys_vm_entries),
+			     PROC_SYS_VM_INO + 1);
+	return 0;
+}
+
+static const struct inode_operations proc_sys_dir_iops = {
+	.lookup = proc_sys_lookup,
+};
+
+static const struct file_operations proc_sys_dir_fops = {
+	.llseek = generic_file_llseek,
+	.iterate = proc_sys_readdir,
+};
+
+static const struct inode_operations proc_sys_vm_dir_iops = {
+	.lookup = proc_sys_vm_lookup,
+};
+
+static const struct file_operations proc_sys_vm_dir_fops = {
+	.llseek = generic_file_llseek,
+	.iterate = proc_sys_vm_readdir,
 };
 
 /* ---- /proc/PID -------------------------------------------------------------------------- */
@@ -438,6 +554,42 @@ static ssize_t proc_file_read(struct file *file, struct iov_iter *to, loff_t *po
 static const struct file_operations proc_file_fops = {
 	.llseek = generic_file_llseek,
 	.read_iter = proc_file_read,
+	.open = proc_file_open,
+	.release = proc_file_release,
+};
+
+/*
+ * A write to a sysctl: the whole text at once, at offset 0. Linux reads
+ * at most 21 characters of a number; anything that long is -EINVAL here.
+ * Returns the bytes taken, 0 at another offset, or the store's error.
+ */
+static ssize_t proc_sysctl_write(struct file *file, struct iov_iter *from, loff_t *pos)
+{
+	struct proc_inode *pi = PROC_I(file->f_inode);
+	struct proc_file *pf = file->private_data;
+	size_t len = from->count;
+	char buf[32];
+	int err;
+
+	if (*pos != 0 || !len)
+		return 0;
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_iter(buf, len, from) != len)
+		return -EFAULT;
+	mutex_lock(&pf->lock);
+	err = pi->entry->store(buf, len);
+	mutex_unlock(&pf->lock);
+	if (err)
+		return err;
+	*pos += (loff_t)len;
+	return (ssize_t)len;
+}
+
+static const struct file_operations proc_sysctl_fops = {
+	.llseek = generic_file_llseek,
+	.read_iter = proc_file_read,
+	.write_iter = proc_sysctl_write,
 	.open = proc_file_open,
 	.release = proc_file_release,
 };

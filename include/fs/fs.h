@@ -20,6 +20,7 @@
 
 #include <kernel/list.h>
 #include <kernel/mutex.h>
+#include <kernel/rbtree.h>
 #include <kernel/spinlock.h>
 #include <kernel/types.h>
 #include <fs/stat.h>
@@ -200,11 +201,12 @@ struct address_space {
 
 	/*
 	 * The reverse map (mm/rmap.c): every VMA that maps this file, shared or
-	 * private, sorted by vm_pgoff. Under i_mmap_lock, a spinlock taken
+	 * private: an interval tree keyed by the file pages each maps. Under
+	 * i_mmap_lock, a spinlock taken
 	 * inside the page lock and outside every mm's page_table_lock.
 	 */
 	spinlock_t i_mmap_lock;
-	struct list_head i_mmap;                /* (i) vma->vm_shared, by vm_pgoff */
+	struct rb_root i_mmap;                  /* (i) vma->vm_shared */
 	/*
 	 * Bumped, under i_mmap_lock, by every unmap_mapping_range (truncate):
 	 * a fault samples it before ->fault and rechecks it under the

@@ -186,6 +186,29 @@ void rb_insert_color(struct rb_node *node, struct rb_root *root);
 /* Remove @node, which must be in @root, and rebalance. @node is not cleared. */
 void rb_erase(struct rb_node *node, struct rb_root *root);
 
+/*
+ * Augmented trees. A node may carry a value computed from itself and its
+ * two subtrees (an interval tree keeps the largest interval end below each
+ * node: kernel/interval_tree.c). The library calls back @update(n) to
+ * recompute n's value from n and its children, whose values are already
+ * right, whenever n's subtree changes: along the path of an insert or an
+ * erase, and for both nodes of every rotation (the lower one first). So a
+ * rotation costs two calls and an insert or erase O(log n) calls.
+ * Use rb_link_node() as usual, then rb_insert_augmented() instead of
+ * rb_insert_color(); rb_erase_augmented() instead of rb_erase(). Mixing
+ * the plain and the augmented calls on one tree leaves stale values.
+ */
+struct rb_augment {
+	void (*update)(struct rb_node *node);
+};
+
+void rb_insert_augmented(struct rb_node *node, struct rb_root *root,
+			 const struct rb_augment *aug);
+void rb_erase_augmented(struct rb_node *node, struct rb_root *root,
+			const struct rb_augment *aug);
+/* Recompute @node and every ancestor (after a user changed @node's own key data). */
+void rb_augment_propagate(struct rb_node *node, const struct rb_augment *aug);
+
 /* The smallest and the largest node, or NULL when the tree is empty. */
 struct rb_node *rb_first(const struct rb_root *root);
 struct rb_node *rb_last(const struct rb_root *root);

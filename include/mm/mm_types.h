@@ -15,6 +15,7 @@
 #define _MM_MM_TYPES_H
 
 #include <kernel/cpumask.h>
+#include <kernel/interval_tree.h>
 #include <kernel/list.h>
 #include <kernel/mutex.h>
 #include <kernel/rbtree.h>
@@ -151,9 +152,11 @@ struct vm_operations_struct;
 #define VM_MAYEXEC      0x00000040UL
 #define VM_MAYSHARE     0x00000080UL
 #define VM_GROWSDOWN    0x00000100UL
-#define VM_LOCKED       0x00002000UL    /* mlock: pages faulted in and never reclaimed (mm/mlock.c) */
 #define VM_PFNMAP       0x00000400UL    /* raw frames (vm_insert_pfn): no struct page behind the PTEs */
+#define VM_LOCKED       0x00002000UL    /* mlock: pages faulted in and never reclaimed (mm/mlock.c) */
 #define VM_LOCKONFAULT  0x00080000UL    /* with VM_LOCKED: lock pages as they fault, no populate */
+#define VM_ACCOUNT      0x00100000UL    /* its pages are in Committed_AS (mm/overcommit.c) */
+#define VM_NORESERVE    0x00200000UL    /* MAP_NORESERVE outside strict mode: never charged */
 #define VM_MIXEDMAP     0x10000000UL    /* pages put in by vm_insert_page from a driver's ->fault */
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
 #define VM_LOCKED_MASK  (VM_LOCKED | VM_LOCKONFAULT)
@@ -175,7 +178,9 @@ struct vm_area_struct {
 	const struct vm_operations_struct *vm_ops;      /* (c) NULL: anonymous memory */
 	void *vm_private_data;                  /* (c) the vm_ops' own */
 	struct rb_node vm_rb;                   /* (m) in mm->mm_rb */
-	struct list_head vm_shared;             /* (i) in vm_file's mapping->i_mmap */
+	/* (i) in vm_file's mapping->i_mmap: [vm_pgoff, vma_last_pgoff()] as
+	 * they were at insertion (mm/rmap.c) */
+	struct interval_tree_node vm_shared;
 };
 
 /*

@@ -29,6 +29,7 @@ enum vm_event_item {
 	FL_MKCLEAN_PTES,        /* PTEs write-protected and cleaned by page_mkclean */
 	FL_TRUNCATE_RETRY,      /* finish_fault saw truncate_count move and retried */
 	FL_TRUNCATE_UNMAP,      /* PTEs removed by unmap_mapping_range */
+	FL_RMAP_WALK_VMAS,      /* VMAs a reverse-map walk of i_mmap visited */
 	FL_SIGBUS_EOF,          /* file faults on a page wholly past EOF */
 	FL_FAULT_NOPAGE,        /* ->fault installed the PTE itself (VM_FAULT_NOPAGE) */
 	ALLOCSTALL,             /* allocations that entered direct reclaim (Linux: allocstall) */

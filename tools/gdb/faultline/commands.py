@@ -345,8 +345,11 @@ mm/rmap.c), each with its process and the file pages it covers."""
         if k.field_or(mapping, "i_mmap") is None or \
                 int(k.field(mapping, "host")) == 0:
             return                      # no reverse map, or no file (shmem)
-        vmas = list(k.list_entries(k.field(mapping, "i_mmap"),
-                                   "struct vm_area_struct", "vm_shared"))
+        # i_mmap is an interval tree (kernel/interval_tree.c): the nodes in
+        # order are the VMAs by vm_pgoff.
+        off = k.offsetof("struct vm_area_struct", "vm_shared")
+        vmas = [k.pointer(node - off, "struct vm_area_struct")
+                for node in k.rb_inorder(k.field(k.field(mapping, "i_mmap"), "rb_node"))]
         if not vmas:
             print("  mapped by no VMA")
             return
