@@ -162,6 +162,7 @@ FS_SRCS := \
 	fs/proc/meminfo.c \
 	fs/proc/cpu.c \
 	fs/proc/task_mmu.c \
+	fs/proc/oom.c \
 	fs/libfs.c \
 	fs/ext2/super.c \
 	fs/ext2/inode.c \

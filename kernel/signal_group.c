@@ -134,6 +134,8 @@ int copy_signal_state(struct task_struct *child, struct task_struct *parent,
 		/* A new process: its group is its own, not yet visible. */
 		list_add_tail(&s->thread_node, &s->group->thread_head);
 		s->group->live = 1;
+		if (ps)
+			s->group->oom_score_adj = READ_ONCE(ps->group->oom_score_adj);
 	}
 	if (ps) {
 		flags = lock_sighand_irqsave(ps, &psh);

@@ -119,17 +119,37 @@ static inline pte_t maybe_mkwrite(pte_t pte, struct vm_area_struct *vma)
 	return vma->vm_flags & VM_WRITE ? pte_mkwrite(pte) : pte;
 }
 
-static void page_add_rmap(struct page *page)
+/*
+ * Which of @mm's rss_stat counters a PTE of @vma mapping @page counts in.
+ * Decided from the VMA (stable while the PTE exists), and for a private
+ * file mapping from the page: a COW copy has no mapping, a page-cache page
+ * keeps its mapping while mapped (truncate unmaps before it removes).
+ */
+static int mm_counter(const struct vm_area_struct *vma, const struct page *page)
+{
+	if (vma_is_anon_shmem(vma))
+		return MM_SHMEMPAGES;
+	if (vma->vm_file)
+		return READ_ONCE(page->mapping) ? MM_FILEPAGES : MM_ANONPAGES;
+	/* No file: anonymous memory, or a special mapping's inserted page
+	 * (counted as a file page, as Linux's vm_insert_page does). */
+	return vma->vm_ops ? MM_FILEPAGES : MM_ANONPAGES;
+}
+
+/* A PTE of @mm (in @vma, or a copy of it) now maps @page. Context: ptl held. */
+static void page_add_rmap(struct mm_struct *mm, struct vm_area_struct *vma, struct page *page)
 {
 	__atomic_fetch_add(&page->_mapcount, 1, __ATOMIC_SEQ_CST);
+	add_mm_counter(mm, mm_counter(vma, page), 1);
 }
 
 /* The PTE that mapped @page is gone: drop its map count. A dirty PTE's
  * data goes to the page first (for a file page, so that the store is
  * written back: LINUX-SEMANTICS.md item 22). The PTE's reference is the
  * caller's to drop, after the TLB flush. Context: ptl held. */
-static void page_remove_rmap(struct page *page, pte_t old)
+static void page_remove_rmap(struct vm_area_struct *vma, struct page *page, pte_t old)
 {
+	add_mm_counter(vma->vm_mm, mm_counter(vma, page), -1);
 	if (pte_dirty(old) && page->mapping && mapping_cap_account_dirty(page->mapping))
 		set_page_dirty(page);
 	__atomic_fetch_sub(&page->_mapcount, 1, __ATOMIC_SEQ_CST);
@@ -137,9 +157,9 @@ static void page_remove_rmap(struct page *page, pte_t old)
 
 /* The same, and drop the PTE's reference: for a PTE already flushed
  * (wp_page_copy; __unused because the cow lab's handout stubs it out). */
-static __unused void page_remove_pte(struct page *page, pte_t old)
+static __unused void page_remove_pte(struct vm_area_struct *vma, struct page *page, pte_t old)
 {
-	page_remove_rmap(page, old);
+	page_remove_rmap(vma, page, old);
 	put_page(page);
 }
 
@@ -210,6 +230,8 @@ static pte_t *pte_alloc(struct mm_struct *mm, unsigned long addr)
 		spin_lock(&mm->page_table_lock);
 		used = install_one_table(mm, addr, table);
 		spin_unlock(&mm->page_table_lock);
+		if (used)
+			__atomic_add_fetch(&mm->nr_pgtables, 1, __ATOMIC_RELAXED);
 		if (!used)
 			put_page(pfn_to_page(PFN_DOWN(table)));
 	}
@@ -285,9 +307,10 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	if (!page)
 		return VM_FAULT_OOM;
 	entry = maybe_mkwrite(pte_mkdirty(mk_pte(page, vma->vm_page_prot)), vma);
-	page_add_rmap(page);
+	page_add_rmap(vma->vm_mm, vma, page);
 	if (!set_pte_if_unchanged(vmf, entry)) {
 		__atomic_fetch_sub(&page->_mapcount, 1, __ATOMIC_SEQ_CST);
+		add_mm_counter(vma->vm_mm, MM_ANONPAGES, -1);
 		put_page(page);
 	}
 	return 0;
@@ -378,7 +401,7 @@ vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page)
 		    !READ_ONCE(page->mapping))
 			pr_warn_once("fault: mapping page %lu of a file after it left the page cache "
 				     "(the truncate race: truncate_guard=0?)\n", vmf->pgoff);
-		page_add_rmap(page);
+		page_add_rmap(mm, vma, page);
 		set_pte(vmf->pte, entry);
 	}
 	spin_unlock(&mm->page_table_lock);
@@ -410,7 +433,7 @@ static int insert_pte(struct vm_area_struct *vma, unsigned long addr, pte_t entr
 	} else {
 		if (page) {
 			get_page(page);
-			page_add_rmap(page);
+			page_add_rmap(mm, vma, page);
 		}
 		set_pte(pte, entry);
 	}
@@ -634,10 +657,10 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 		 * a store through a stale entry would land in a page this
 		 * process no longer maps, or in someone else's. */
 		flush_tlb_mm_page(mm, vmf->address);
-		page_add_rmap(new);
+		page_add_rmap(mm, vma, new);
 		set_pte(vmf->pte, entry);
 		if (old)
-			page_remove_pte(old, gone);
+			page_remove_pte(vma, old, gone);
 		new = NULL;
 	}
 	spin_unlock(&mm->page_table_lock);
@@ -874,7 +897,7 @@ static void zap_one(pte_t *pte, unsigned long addr, void *arg)
 	old = ptep_get_and_clear(pte);
 	page = vm_normal_page(d->vma, old);
 	if (page) {
-		page_remove_rmap(page, old);
+		page_remove_rmap(d->vma, page, old);
 		tlb_remove_page(d->tlb, page, addr);    /* put after the flush */
 	} else {
 		tlb_add_range(d->tlb, addr);
@@ -1059,7 +1082,7 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 			page = vm_normal_page(src, pte);
 			if (page) {
 				get_page(page);
-				page_add_rmap(page);
+				page_add_rmap(dst_mm, src, page);
 			}
 			set_pte(dpte, pte);
 		}

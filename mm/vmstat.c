@@ -13,6 +13,8 @@ static unsigned long vm_events[NR_VM_EVENT_ITEMS];     /* (a) */
 const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[PGFAULT] = "pgfault",
 	[PGMAJFAULT] = "pgmajfault",
+	[PSWPIN] = "pswpin",
+	[PSWPOUT] = "pswpout",
 	[FL_ANON_FAULT] = "fl_anon_fault",
 	[FL_READ_FAULT] = "fl_read_fault",
 	[FL_COW_FAULT] = "fl_cow_fault",

@@ -5,10 +5,19 @@
  * meminfo shows the lines Faultline can fill truthfully, in Linux's order
  * and layout ("Name:" padded to 16 columns, the value in kB right-aligned
  * in 8): MemTotal (pages the allocator was given at boot), MemFree,
- * Cached (page-cache pages, shared anonymous memory included as on Linux),
- * Active(file) and Inactive(file) (the LRU lists, mm/vmscan.c), Mlocked
- * (pages with PG_mlocked, mm/mlock.c), Dirty, Writeback, CommitLimit and
- * Committed_AS (mm/overcommit.c).
+ * MemAvailable (below), Cached (page-cache pages, shared anonymous memory
+ * included as on Linux), SwapCached (0: no swap yet), Active(file) and
+ * Inactive(file) (the LRU lists, mm/vmscan.c), Mlocked (pages with
+ * PG_mlocked, mm/mlock.c), SwapTotal and SwapFree (0: no swap yet), Dirty,
+ * Writeback, CommitLimit and Committed_AS (mm/overcommit.c). Active(anon)
+ * and Inactive(anon) are left out, not shown as 0: anonymous pages are on
+ * no LRU list yet, so there is nothing true to count.
+ *
+ * MemAvailable is Linux's estimate (si_mem_available) of what a new
+ * program could get without swapping: the free pages above the reserve
+ * (the allocator's min watermark, standing in for Linux's totalreserve),
+ * plus the page cache on the file LRU less the smaller of half of it and
+ * that watermark (some cache is in use and will not be reclaimed).
  *
  * vmstat shows "name value" lines: first the gauges Linux also has
  * (nr_free_pages, nr_inactive_file, nr_active_file, nr_file_pages,
@@ -36,6 +45,16 @@ static void show_val_kb(struct seq_buf *m, const char *name, unsigned long pages
 	seq_printf(m, "%-16s%8lu kB\n", name, pages << (PAGE_SHIFT - 10));
 }
 
+static unsigned long mem_available(const struct page_alloc_stats *pa,
+				   const struct lru_stats *lru)
+{
+	unsigned long reserve = pa->min_wmark;
+	unsigned long avail = pa->free_pages > reserve ? pa->free_pages - reserve : 0;
+	unsigned long cache = lru->nr_active + lru->nr_inactive;
+
+	return avail + cache - min(cache / 2, reserve);
+}
+
 int meminfo_show(struct seq_buf *m, int pid)
 {
 	struct page_alloc_stats pa;
@@ -47,10 +66,14 @@ int meminfo_show(struct seq_buf *m, int pid)
 	lru_stats(&lru);
 	show_val_kb(m, "MemTotal:", pa.total_pages);
 	show_val_kb(m, "MemFree:", pa.free_pages);
+	show_val_kb(m, "MemAvailable:", mem_available(&pa, &lru));
 	show_val_kb(m, "Cached:", pc.cached);
+	show_val_kb(m, "SwapCached:", 0);
 	show_val_kb(m, "Active(file):", lru.nr_active);
 	show_val_kb(m, "Inactive(file):", lru.nr_inactive);
 	show_val_kb(m, "Mlocked:", nr_mlocked_pages());
+	show_val_kb(m, "SwapTotal:", 0);
+	show_val_kb(m, "SwapFree:", 0);
 	show_val_kb(m, "Dirty:", pc.dirty);
 	show_val_kb(m, "Writeback:", pc.writeback);
 	show_val_kb(m, "CommitLimit:", vm_commit_limit());

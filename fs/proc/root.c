@@ -15,7 +15,8 @@
  *   PROC_SYS_VM_INO            /proc/sys/vm
  *   PROC_SYS_VM_INO + 1 + i    proc_sys_vm_entries[i]: overcommit_*
  *   (PID << 8)                 /proc/PID
- *   (PID << 8) | (1 + i)       proc_pid_entries[i] of PID: maps, status
+ *   (PID << 8) | (1 + i)       proc_pid_entries[i] of PID: maps, status, statm,
+ *                              oom_score, oom_score_adj
  *   (PID << 8) | PROC_TASK_IDX /proc/PID/task: one directory per thread,
  *                              /proc/PID/task/TID, which is /proc/TID
  *
@@ -74,24 +75,29 @@ struct proc_entry {
 	const char *name;
 	int (*show)(struct seq_buf *m, int pid);
 	int (*store)(const char *buf, size_t len);      /* NULL: read-only */
+	/* a /proc/PID file's write, given the PID; NULL: read-only */
+	int (*store_pid)(int pid, const char *buf, size_t len);
 };
 
 static const struct proc_entry proc_root_entries[] = {
-	{ "meminfo", meminfo_show, NULL },
-	{ "vmstat", vmstat_show, NULL },
-	{ "stat", stat_show, NULL },
-	{ "cpuinfo", cpuinfo_show, NULL },
+	{ "meminfo", meminfo_show, NULL, NULL },
+	{ "vmstat", vmstat_show, NULL, NULL },
+	{ "stat", stat_show, NULL, NULL },
+	{ "cpuinfo", cpuinfo_show, NULL, NULL },
 };
 
 static const struct proc_entry proc_pid_entries[] = {
-	{ "maps", proc_pid_maps_show, NULL },
-	{ "status", proc_pid_status_show, NULL },
+	{ "maps", proc_pid_maps_show, NULL, NULL },
+	{ "status", proc_pid_status_show, NULL, NULL },
+	{ "statm", proc_pid_statm_show, NULL, NULL },
+	{ "oom_score", proc_oom_score_show, NULL, NULL },
+	{ "oom_score_adj", proc_oom_score_adj_show, NULL, proc_oom_score_adj_store },
 };
 
 static const struct proc_entry proc_sys_vm_entries[] = {
-	{ "overcommit_kbytes", overcommit_kbytes_show, overcommit_kbytes_store },
-	{ "overcommit_memory", overcommit_memory_show, overcommit_memory_store },
-	{ "overcommit_ratio", overcommit_ratio_show, overcommit_ratio_store },
+	{ "overcommit_kbytes", overcommit_kbytes_show, overcommit_kbytes_store, NULL },
+	{ "overcommit_memory", overcommit_memory_show, overcommit_memory_store, NULL },
+	{ "overcommit_ratio", overcommit_ratio_show, overcommit_ratio_store, NULL },
 };
 
 _Static_assert(PROC_ROOT_INO + 2 + ARRAY_SIZE(proc_root_entries) < PROC_SYS_INO &&
@@ -196,8 +202,10 @@ static struct inode *proc_iget(struct super_block *sb, unsigned long ino,
 	PROC_I(inode)->entry = entry;
 	PROC_I(inode)->pid = pid;
 	if (entry) {
-		pseudo_inode_init(inode, S_IFREG | (entry->store ? 0644 : 0444), 1);
-		inode->i_fop = entry->store ? &proc_sysctl_fops : &proc_file_fops;
+		bool writable = entry->store || entry->store_pid;
+
+		pseudo_inode_init(inode, S_IFREG | (writable ? 0644 : 0444), 1);
+		inode->i_fop = writable ? &proc_sysctl_fops : &proc_file_fops;
 	} else {
 		pseudo_inode_init(inode, S_IFDIR | 0555, 2);
 		inode->i_op = &proc_pid_dir_iops;
@@ -578,7 +586,8 @@ static ssize_t proc_sysctl_write(struct file *file, struct iov_iter *from, loff_
 	if (copy_from_iter(buf, len, from) != len)
 		return -EFAULT;
 	mutex_lock(&pf->lock);
-	err = pi->entry->store(buf, len);
+	err = pi->entry->store_pid ? pi->entry->store_pid(pi->pid, buf, len)
+				   : pi->entry->store(buf, len);
 	mutex_unlock(&pf->lock);
 	if (err)
 		return err;

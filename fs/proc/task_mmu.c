@@ -36,6 +36,8 @@
 #include <kernel/kernel.h>
 #include <kernel/mutex.h>
 #include <kernel/process.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/string.h>
 #include <fs/fs.h>
 #include <fs/proc_fs.h>
@@ -161,25 +163,71 @@ int proc_pid_maps_show(struct seq_buf *m, int pid)
 
 /*
  * /proc/PID/status: the lines Faultline fills truthfully, in Linux's
- * order and format (fs/proc/array.c): Name, Pid, and of the memory
- * lines VmSize (the pages of every VMA) and VmLck (those of VM_LOCKED
- * VMAs: mm/mlock.c). The name is read under tasklist_lock (it changes
- * at exec), the counts under mmap_lock (read), one after the other.
+ * order and format (fs/proc/array.c and task_mmu.c's task_mem there):
+ *
+ *   Name State Tgid Pid PPid          the process (its thread group leader:
+ *                                     State is that thread's, "R (running)",
+ *                                     "S (sleeping)" or "D (disk sleep)")
+ *   VmSize VmLck                      pages of every VMA / of VM_LOCKED ones
+ *   VmRSS RssAnon RssFile RssShmem    resident pages (mm->rss_stat, kept
+ *                                     where PTEs are set and cleared)
+ *   VmPTE                             page-table pages below the pgd
+ *   VmSwap                            swap entries (0 until swap exists)
+ *   Threads                           live threads of the process
+ *
+ * Memory lines are "Name:\t%8lu kB". The task's lines are read under
+ * tasklist_lock (the name changes at exec, the parent at reparenting),
+ * the VMA counts under mmap_lock (read), the rss counters from atomics.
  */
-int proc_pid_status_show(struct seq_buf *m, int pid)
-{
+struct status_task {
 	char comm[TASK_COMM_LEN];
+	long state;
+	int tgid, ppid, threads;
+};
+
+/* Context: takes tasklist_lock. Returns false if @pid is gone. */
+static bool snapshot_status_task(int pid, struct status_task *st)
+{
 	unsigned long flags = tasklist_lock_irqsave();
 	struct task_struct *t = find_task_by_pid_locked(pid);
-	unsigned long total_vm, locked_vm;
+	bool found = t && t->signal;
+
+	if (found) {
+		memcpy(st->comm, t->comm, sizeof(st->comm));
+		st->comm[TASK_COMM_LEN - 1] = '\0';
+		st->state = t->state;
+		st->tgid = t->tgid;
+		/* Linux shows 0 for a process whose parent is not a process. */
+		st->ppid = t->parent && t->parent->is_process ? t->parent->tgid : 0;
+		st->threads = t->signal->group->live;
+	}
+	tasklist_unlock_irqrestore(flags);
+	return found;
+}
+
+/* Linux's get_task_state() text. */
+static const char *status_state(long state)
+{
+	if (state == TASK_RUNNING)
+		return "R (running)";
+	if (state & TASK_UNINTERRUPTIBLE)
+		return state & TASK_NOLOAD ? "I (idle)" : "D (disk sleep)";
+	return "S (sleeping)";
+}
+
+static void show_kb(struct seq_buf *m, const char *name, unsigned long pages)
+{
+	seq_printf(m, "%s:\t%8lu kB\n", name, pages << (PAGE_SHIFT - 10));
+}
+
+int proc_pid_status_show(struct seq_buf *m, int pid)
+{
+	struct status_task st;
+	unsigned long total_vm, locked_vm, anon, file, shmem;
 	struct mm_struct *mm;
 
-	if (t)
-		memcpy(comm, t->comm, sizeof(comm));
-	tasklist_unlock_irqrestore(flags);
-	if (!t)
+	if (!snapshot_status_task(pid, &st))
 		return -ESRCH;
-	comm[TASK_COMM_LEN - 1] = '\0';
 	mm = get_pid_mm(pid);
 	if (!mm)
 		return -ESRCH;                  /* exiting: Linux shows it without Vm lines */
@@ -187,9 +235,55 @@ int proc_pid_status_show(struct seq_buf *m, int pid)
 	total_vm = mm->total_vm;
 	locked_vm = mm->locked_vm;
 	up_read(&mm->mmap_lock);
+	anon = get_mm_counter(mm, MM_ANONPAGES);
+	file = get_mm_counter(mm, MM_FILEPAGES);
+	shmem = get_mm_counter(mm, MM_SHMEMPAGES);
+	seq_printf(m, "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n", st.comm,
+		   status_state(st.state), st.tgid, pid, st.ppid);
+	show_kb(m, "VmSize", total_vm);
+	show_kb(m, "VmLck", locked_vm);
+	show_kb(m, "VmRSS", anon + file + shmem);
+	show_kb(m, "RssAnon", anon);
+	show_kb(m, "RssFile", file);
+	show_kb(m, "RssShmem", shmem);
+	show_kb(m, "VmPTE", mm_pgtables_pages(mm));
+	show_kb(m, "VmSwap", get_mm_swapents(mm));
 	mmput(mm);
-	seq_printf(m, "Name:\t%s\nPid:\t%d\n", comm, pid);
-	seq_printf(m, "VmSize:\t%8lu kB\n", total_vm << (PAGE_SHIFT - 10));
-	seq_printf(m, "VmLck:\t%8lu kB\n", locked_vm << (PAGE_SHIFT - 10));
+	seq_printf(m, "Threads:\t%d\n", st.threads);
+	return 0;
+}
+
+/*
+ * /proc/PID/statm: seven numbers in pages, as Linux's task_statm: size
+ * (VmSize), resident (VmRSS), shared (RssFile + RssShmem), text (pages of
+ * the executable's mapping: VM_EXEC file VMAs are not told apart from
+ * libraries' here, so Faultline counts every VM_EXEC VMA), lib (0, as
+ * Linux since 2.6), data (private writable VMAs and the stack: Linux's
+ * data_vm + stack_vm, counted from the VMAs) and dt (0).
+ */
+int proc_pid_statm_show(struct seq_buf *m, int pid)
+{
+	struct mm_struct *mm = get_pid_mm(pid);
+	unsigned long size, text = 0, data = 0, file, shmem;
+	struct vm_area_struct *vma;
+
+	if (!mm)
+		return -ESRCH;
+	down_read(&mm->mmap_lock);
+	size = mm->total_vm;
+	for (vma = find_vma(mm, 0); vma; vma = vma_next(vma)) {
+		unsigned long pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+
+		if (vma->vm_flags & VM_EXEC)
+			text += pages;
+		else if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+			data += pages;
+	}
+	up_read(&mm->mmap_lock);
+	file = get_mm_counter(mm, MM_FILEPAGES);
+	shmem = get_mm_counter(mm, MM_SHMEMPAGES);
+	seq_printf(m, "%lu %lu %lu %lu 0 %lu 0\n", size,
+		   file + shmem + get_mm_counter(mm, MM_ANONPAGES), file + shmem, text, data);
+	mmput(mm);
 	return 0;
 }

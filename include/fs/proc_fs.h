@@ -62,6 +62,11 @@ int stat_show(struct seq_buf *m, int pid);
 int cpuinfo_show(struct seq_buf *m, int pid);
 int proc_pid_maps_show(struct seq_buf *m, int pid);
 int proc_pid_status_show(struct seq_buf *m, int pid);
+int proc_pid_statm_show(struct seq_buf *m, int pid);
+int proc_oom_score_show(struct seq_buf *m, int pid);
+int proc_oom_score_adj_show(struct seq_buf *m, int pid);
+/* A write to /proc/@pid/oom_score_adj: 0 or -EINVAL / -ESRCH (fs/proc/oom.c). */
+int proc_oom_score_adj_store(int pid, const char *buf, size_t len);
 
 /* Boot: register the "proc" filesystem type (kernel_init mounts it on
  * /proc with mount_nodev_at). */

@@ -250,6 +250,10 @@ struct signal_struct {
 	struct {
 		unsigned long rlim_cur, rlim_max;
 	} rlim[RLIM_NLIMITS];                   /* (s) */
+	/* (a: READ_ONCE/WRITE_ONCE) /proc/PID/oom_score_adj, -1000..1000:
+	 * added to the OOM badness (mm/oom_kill.c); -1000 never killed.
+	 * A new process starts with its parent's. */
+	short oom_score_adj;
 };
 
 /*

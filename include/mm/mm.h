@@ -291,4 +291,44 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src);
 /* Apply vma->vm_page_prot to the present PTEs of [start, end). */
 void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 
+/* ---- resident set size (mm->rss_stat; Linux's get_mm_counter) ---- */
+
+/* Pages of kind @member (MM_FILEPAGES...) that @mm maps now. Context: any;
+ * the value may be stale by the time it is used. */
+static inline unsigned long get_mm_counter(struct mm_struct *mm, int member)
+{
+	long v = __atomic_load_n(&mm->rss_stat[member], __ATOMIC_RELAXED);
+
+	/* A zap on one CPU may run ahead of the fault that set the PTE it
+	 * clears: the sum is right once both are done. */
+	return v < 0 ? 0 : (unsigned long)v;
+}
+
+static inline void add_mm_counter(struct mm_struct *mm, int member, long value)
+{
+	__atomic_add_fetch(&mm->rss_stat[member], value, __ATOMIC_RELAXED);
+}
+
+/* Swap entries in @mm's page tables: what the OOM badness and VmSwap add
+ * to the resident pages. 0 until swap exists; its PTE code keeps
+ * MM_SWAPENTS. */
+static inline unsigned long get_mm_swapents(struct mm_struct *mm)
+{
+	return get_mm_counter(mm, MM_SWAPENTS);
+}
+
+/* VmRSS: file, anonymous and shmem pages resident. */
+static inline unsigned long get_mm_rss(struct mm_struct *mm)
+{
+	return get_mm_counter(mm, MM_FILEPAGES) + get_mm_counter(mm, MM_ANONPAGES) +
+	       get_mm_counter(mm, MM_SHMEMPAGES);
+}
+
+static inline unsigned long mm_pgtables_pages(struct mm_struct *mm)
+{
+	long v = __atomic_load_n(&mm->nr_pgtables, __ATOMIC_RELAXED);
+
+	return v < 0 ? 0 : (unsigned long)v;
+}
+
 #endif

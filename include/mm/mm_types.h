@@ -184,6 +184,21 @@ struct vm_area_struct {
 };
 
 /*
+ * Resident pages of an address space by kind, as Linux's rss_stat
+ * (indices in Linux's order): pages of files, anonymous pages (also a
+ * private file mapping's COW copies), swap entries (none until swap
+ * exists) and shared anonymous (shmem) pages. Kept where PTEs that map a
+ * struct page are set and cleared (mm/memory.c).
+ */
+enum {
+	MM_FILEPAGES,
+	MM_ANONPAGES,
+	MM_SWAPENTS,
+	MM_SHMEMPAGES,
+	NR_MM_COUNTERS
+};
+
+/*
  * An address space: page tables and the VMAs that say what may be mapped
  * in them. The kernel's is init_mm (page tables only); each user process
  * has its own.
@@ -210,6 +225,13 @@ struct mm_struct {
 	unsigned long total_vm;                 /* (m) pages mapped by VMAs */
 	unsigned long locked_vm;                /* (m) pages of VM_LOCKED VMAs (VmLck) */
 	unsigned long def_flags;                /* (m) VM_LOCKED_MASK bits for new VMAs (MCL_FUTURE) */
+	/* (a) resident pages by kind (enum above), changed under
+	 * page_table_lock but read without it (/proc, the OOM killer); a
+	 * momentary negative value reads as 0 (get_mm_counter) */
+	long rss_stat[NR_MM_COUNTERS];
+	/* (a) page-table pages below the pgd (PUD, PMD and PTE tables): added
+	 * by pte_alloc, freed only with the mm (VmPTE, the OOM badness) */
+	long nr_pgtables;
 };
 
 extern struct mm_struct init_mm;

@@ -3,9 +3,10 @@
  *
  * When a page fault finds no memory even after reclaim (VM_FAULT_OOM),
  * the faulting task does not simply die: one process is chosen to die so
- * that the rest can go on, the one whose death frees the most (the
- * largest address space, Linux 2.6's badness; ties go to the youngest),
- * never init or a kernel thread. While an earlier victim is still exiting
+ * that the rest can go on, the one whose death frees the most (Linux's
+ * badness: resident pages + swap entries + page-table pages, moved by
+ * /proc/PID/oom_score_adj; ties go to the youngest), never init, a kernel
+ * thread or a process whose oom_score_adj is -1000. While an earlier victim is still exiting
  * no other is chosen. System calls whose allocations fail return ENOMEM
  * instead; they never kill.
  */
@@ -22,5 +23,18 @@
  * Context: may sleep; no lock held (the fault path dropped mmap_lock).
  */
 void pagefault_out_of_memory(void);
+
+#define OOM_SCORE_ADJ_MIN       (-1000)
+#define OOM_SCORE_ADJ_MAX       1000
+/* oom_badness() of a process that is never chosen (Linux's LONG_MIN). */
+#define OOM_BADNESS_NEVER       (-__LONG_MAX__ - 1)
+
+/* RAM plus swap, in pages: the whole that oom_score_adj is thousandths of. */
+unsigned long oom_totalpages(void);
+
+/* The badness of process @pid (any of its threads) against @totalpages,
+ * or OOM_BADNESS_NEVER if it is never chosen (gone, init, a kernel thread,
+ * oom_score_adj -1000). Context: takes tasklist_lock. */
+long oom_badness(int pid, unsigned long totalpages);
 
 #endif

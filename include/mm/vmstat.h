@@ -18,6 +18,8 @@
 enum vm_event_item {
 	PGFAULT,                /* user page faults handled by handle_mm_fault (Linux: pgfault) */
 	PGMAJFAULT,             /* faults that waited for the disk (Linux: pgmajfault) */
+	PSWPIN,                 /* pages read from swap (Linux: pswpin; none until swap) */
+	PSWPOUT,                /* pages written to swap (Linux: pswpout; none until swap) */
 	FL_ANON_FAULT,          /* do_anonymous_page */
 	FL_READ_FAULT,          /* do_read_fault */
 	FL_COW_FAULT,           /* do_cow_fault and wp_page_copy: a private copy was made */

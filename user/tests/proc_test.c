@@ -12,6 +12,10 @@
  *                    ".." cross the mount points as on Linux
  *   /proc/meminfo    the lines and layout; Cached grows with a new file
  *   /proc/vmstat     "name value" lines; pgfault grows as pages are touched
+ *   /proc/self/status  Linux's line layout; VmRSS and RssAnon grow by the
+ *                    pages touched and shrink after munmap; statm agrees
+ *   /proc/self/oom_score_adj  read, write, EINVAL outside -1000..1000,
+ *                    inherited at fork; oom_score moves with it
  *   /dev/null        EOF, swallowed writes, seek to 0, 1:3, no mmap
  *
  * Only what Linux and Faultline show alike is compared: Linux lists more
@@ -543,6 +547,180 @@ static void test_vmstat(void)
 	munmap(p, 64 * PAGE_SIZE);
 }
 
+/* ---- /proc/PID/status, statm, oom_score(_adj) ------------------------------------------ */
+
+/* The kB value of memory line @name in /proc/self/status, checking its
+ * layout ("Name:\t%8lu kB"); -1 if missing or not as Linux prints it. */
+static long status_kb(const char *name)
+{
+	static char text[8192];
+	char want[64];
+	size_t nlen = strlen(name);
+
+	if (slurp("/proc/self/status", text, sizeof(text)) <= 0)
+		return -1;
+	for (char *p = text; *p;) {
+		char *nl = strchr(p, '\n');
+		unsigned long v;
+
+		if (nl)
+			*nl = '\0';
+		if (strncmp(p, name, nlen) == 0 && p[nlen] == ':' &&
+		    sscanf(p + nlen + 1, "%lu kB", &v) == 1) {
+			snprintf(want, sizeof(want), "%s:\t%8lu kB", name, v);
+			return strcmp(p, want) == 0 ? (long)v : -1;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return -1;
+}
+
+/* Position of line @prefix in /proc/self/status, or -1. */
+static long status_line_at(const char *text, const char *prefix)
+{
+	const char *p = strstr(text, prefix);
+
+	return p && (p == text || p[-1] == '\n') ? p - text : -1;
+}
+
+static void test_status_lines(void)
+{
+	static char text[8192];
+	char want[64];
+	long at[5];
+	static const char *const order[] = { "Name:\t", "State:\t", "Tgid:\t", "Pid:\t", "PPid:\t" };
+
+	REQUIRE(slurp("/proc/self/status", text, sizeof(text)) > 0, "read /proc/self/status");
+	for (int i = 0; i < 5; i++)
+		at[i] = status_line_at(text, order[i]);
+	CHECK(at[0] == 0 && at[1] > at[0] && at[2] > at[1] && at[3] > at[2] && at[4] > at[3],
+	      "status: Name, State, Tgid, Pid, PPid lines in Linux's order");
+	CHECK(strstr(text, "\nState:\tR (running)\n") != NULL, "status: State of the reader is R (running)");
+	snprintf(want, sizeof(want), "\nTgid:\t%d\nNgid", (int)getpid());
+	if (!strstr(text, want))        /* Linux has Ngid after Tgid; Faultline goes to Pid */
+		snprintf(want, sizeof(want), "\nTgid:\t%d\n", (int)getpid());
+	CHECK(strstr(text, want) != NULL, "status: Tgid is getpid()");
+	snprintf(want, sizeof(want), "\nPPid:\t%d\n", (int)getppid());
+	CHECK(strstr(text, want) != NULL, "status: PPid is getppid() (%d)", (int)getppid());
+	CHECK(strstr(text, "\nThreads:\t1\n") != NULL, "status: Threads:\t1");
+	CHECK(status_kb("VmSwap") == 0, "status: VmSwap line, 0 kB without swap");
+	CHECK(status_kb("VmPTE") > 0, "status: VmPTE line, some page tables");
+}
+
+static void test_status_rss(void)
+{
+	const long n = 256, kb = n * (PAGE_SIZE / 1024);
+	long rss0, anon0, rss1, anon1, rss2, anon2;
+	char *p = mmap(NULL, (size_t)n * PAGE_SIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	REQUIRE(p != MAP_FAILED, "mmap %ld pages", n);
+	rss0 = status_kb("VmRSS");
+	anon0 = status_kb("RssAnon");
+	CHECK(rss0 > 0 && anon0 >= 0 && status_kb("RssFile") >= 0 && status_kb("RssShmem") >= 0 &&
+	      rss0 == anon0 + status_kb("RssFile") + status_kb("RssShmem"),
+	      "status: VmRSS = RssAnon + RssFile + RssShmem (%ld kB)", rss0);
+	for (long i = 0; i < n; i++)
+		p[i * PAGE_SIZE] = (char)i;
+	rss1 = status_kb("VmRSS");
+	anon1 = status_kb("RssAnon");
+	/* The reads of status may fault in a page or two of their own. */
+	CHECK(rss1 >= rss0 + kb && rss1 <= rss0 + kb + 64,
+	      "status: VmRSS grows by the %ld kB touched (%ld -> %ld kB)", kb, rss0, rss1);
+	CHECK(anon1 >= anon0 + kb && anon1 <= anon0 + kb + 64,
+	      "status: RssAnon grows by the %ld kB touched (%ld -> %ld kB)", kb, anon0, anon1);
+	munmap(p, (size_t)n * PAGE_SIZE);
+	rss2 = status_kb("VmRSS");
+	anon2 = status_kb("RssAnon");
+	CHECK(rss2 <= rss1 - kb + 16 && anon2 <= anon1 - kb + 16,
+	      "status: VmRSS and RssAnon shrink by them after munmap (%ld -> %ld, %ld -> %ld kB)",
+	      rss1, rss2, anon1, anon2);
+}
+
+static void test_statm(void)
+{
+	static char text[256];
+	unsigned long v[7];
+	long size = status_kb("VmSize"), rss = status_kb("VmRSS");
+	long shared = status_kb("RssFile") + status_kb("RssShmem");
+	long kbp = PAGE_SIZE / 1024;
+
+	REQUIRE(slurp("/proc/self/statm", text, sizeof(text)) > 0, "read /proc/self/statm");
+	CHECK(sscanf(text, "%lu %lu %lu %lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3], &v[4],
+		     &v[5], &v[6]) == 7 && strchr(text, '\n') == text + strlen(text) - 1,
+	      "statm: seven numbers on one line");
+	CHECK((long)v[0] * kbp == size, "statm: size is VmSize (%lu pages, %ld kB)", v[0], size);
+	/* Read apart, so a page may have been touched in between. */
+	CHECK(labs((long)v[1] * kbp - rss) <= 4 * kbp, "statm: resident is VmRSS (%lu pages, %ld kB)",
+	      v[1], rss);
+	CHECK(labs((long)v[2] * kbp - shared) <= 4 * kbp,
+	      "statm: shared is RssFile + RssShmem (%lu pages, %ld kB)", v[2], shared);
+	CHECK(v[3] > 0 && v[3] <= v[0] && v[4] == 0 && v[6] == 0,
+	      "statm: text within size, lib and dt 0");
+}
+
+static long read_long(const char *path)
+{
+	char buf[32];
+	ssize_t n = slurp(path, buf, sizeof(buf));
+
+	return n > 0 && buf[n - 1] == '\n' ? strtol(buf, NULL, 10) : -99999;
+}
+
+/* Write @text to @path in one write(); its result, or -errno. */
+static long write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	long r;
+
+	if (fd < 0)
+		return -errno;
+	r = write(fd, text, strlen(text));
+	if (r < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+static void test_oom_score_adj(void)
+{
+	const char *adj = "/proc/self/oom_score_adj";
+	long score0, score_hi, score_never;
+	int status;
+	pid_t pid;
+
+	CHECK_EQ(read_long(adj), 0, "oom_score_adj: 0 by default");
+	score0 = read_long("/proc/self/oom_score");
+	CHECK(score0 >= 0 && score0 <= 1000, "oom_score: %ld, within 0..1000", score0);
+	CHECK_EQ(write_text(adj, "500\n"), 4, "oom_score_adj: write 500");
+	CHECK_EQ(read_long(adj), 500, "oom_score_adj: reads back 500");
+	score_hi = read_long("/proc/self/oom_score");
+	CHECK(score_hi > score0, "oom_score: grows with oom_score_adj (%ld -> %ld)", score0, score_hi);
+	CHECK_EQ(write_text(adj, "1001"), -EINVAL, "oom_score_adj: 1001 is EINVAL");
+	CHECK_EQ(write_text(adj, "-1001"), -EINVAL, "oom_score_adj: -1001 is EINVAL");
+	CHECK_EQ(write_text(adj, "12x"), -EINVAL, "oom_score_adj: junk is EINVAL");
+	CHECK_EQ(read_long(adj), 500, "oom_score_adj: unchanged by the failed writes");
+	pid = fork();
+	REQUIRE(pid >= 0, "fork");
+	if (pid == 0)
+		_exit(read_long(adj) == 500 ? 0 : 1);
+	REQUIRE(waitpid(pid, &status, 0) == pid, "waitpid");
+	CHECK_EXIT(status, 0, "oom_score_adj: a child inherits 500");
+	CHECK_EQ(write_text(adj, "0"), 1, "oom_score_adj: back to 0");
+	/* Below 0 needs CAP_SYS_RESOURCE on Linux (EACCES without it, also
+	 * for root in a container); Faultline runs everything as root with
+	 * every capability. */
+	if (running_on_linux() && write_text(adj, "-1000") == -EACCES) {
+		tap_skip("no CAP_SYS_RESOURCE", "oom_score_adj: -1000");
+		return;
+	}
+	CHECK_EQ(write_text(adj, "-1000"), 5, "oom_score_adj: write -1000");
+	score_never = read_long("/proc/self/oom_score");
+	CHECK_EQ(score_never, 0, "oom_score: 0 with oom_score_adj -1000");
+	CHECK_EQ(write_text(adj, "0"), 1, "oom_score_adj: back to 0 again");
+}
+
 /* ---- /dev/null ------------------------------------------------------------------------ */
 
 static void test_dev_null(void)
@@ -583,6 +761,10 @@ int main(void)
 	test_proc_self_and_mounts(abs_scratch);
 	test_meminfo();
 	test_vmstat();
+	test_status_lines();
+	test_status_rss();
+	test_statm();
+	test_oom_score_adj();
 	test_dev_null();
 	leave_scratch_dir(scratch);
 	return tap_done();
