@@ -1666,11 +1666,50 @@ def suite_fulldisk(args, tap):
 # memory, all on its own image (build/mempressure.img: 4 KiB blocks, room
 # for the file). `MEMPRESSURE_ARGS` is what the test program gets.
 MEMPRESSURE_MEM = "64M"
-MEMPRESSURE_ARGS = ["--file", "160", "--reads", "2000", "--hog", "200",
+MEMPRESSURE_ARGS = ["--file", "160", "--reads", "2000", "--hog", "200", "--oom",
                     "--forkbomb-touch", "256"]
 MEMPRESSURE_PROG = "/tests/mempressure_test"
 # Console lines that mean the kernel misbehaved even if the test passed.
 MEMPRESSURE_BAD = ("sleeping allocation", "BUG:", "Oops", "panic", "no process to kill")
+
+
+# The OOM report as Linux prints it (mm/oom_kill.c): who invoked the
+# killer, the task dump's header, then the victim's line.
+OOM_INVOKED_RE = re.compile(r"\S+ invoked oom-killer: gfp_mask=0x[0-9a-f]+\(\S*\), order=-?\d+, "
+                            r"oom_score_adj=-?\d+$")
+OOM_DUMP_HEADER = ("[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents "
+                   "oom_score_adj name")
+OOM_KILLED_RE = re.compile(r"Out of memory: Killed process (\d+) \((.{1,15})\) total-vm:\d+kB, "
+                           r"anon-rss:\d+kB, file-rss:\d+kB, shmem-rss:\d+kB, UID:\d+ "
+                           r"pgtables:\d+kB oom_score_adj:-?\d+$")
+OOM_HOG_RE = re.compile(r"# oom: hog pid (\d+), keeper (\d+), light (\d+)")
+
+
+def check_oom_report(console):
+    """The first OOM report after the test's "# oom: hog pid" line: its
+    three parts in Linux's formats and order, the hog its victim.
+    Returns a list of problems."""
+    start = next((i for i, l in enumerate(console) if OOM_HOG_RE.search(l)), None)
+    if start is None:
+        return ["no '# oom: hog pid' line from the test"]
+    hog = OOM_HOG_RE.search(console[start]).group(1)
+    invoked = header = None
+    for line in console[start + 1:]:
+        text = re.sub(r"^\[ *\d+\.\d+\] ", "", line.rstrip())
+        if OOM_INVOKED_RE.match(text):
+            invoked = text
+        elif text == OOM_DUMP_HEADER:
+            header = text
+        elif "Out of memory" in text:
+            m = OOM_KILLED_RE.match(text)
+            if not m:
+                return [f"the victim's line is not in Linux's format: {text!r}"]
+            if not invoked or not header:
+                return ["the report lacks the 'invoked oom-killer' line or the task dump header"]
+            if m.group(1) != hog:
+                return [f"the victim is {m.group(1)}, not the hog {hog}"]
+            return []
+    return ["no 'Out of memory: Killed process' line after the hog started"]
 
 
 def suite_mempressure(args, tap):
@@ -1692,6 +1731,10 @@ def suite_mempressure(args, tap):
                                     MEMPRESSURE_PROG, *MEMPRESSURE_ARGS))
     save_log(args, "mempressure", run.console)
     problems = out.problems(run, "mempressure_test")
+    oom = check_oom_report(run.console)
+    for p in oom:
+        diag(f"mempressure: {p}")
+    tap.result(not oom, "mempressure: the OOM report is Linux's, the hog its victim")
     bad = [line for line in run.console if any(b in line for b in MEMPRESSURE_BAD)]
     if bad:
         problems.append("the kernel complained:")

@@ -3,7 +3,7 @@
  * smaller than the work (issue 11, docs/reclaim.md).
  *
  *   mempressure_test                          a small run (8 MiB file, 32 forks)
- *   mempressure_test [--file MIB] [--reads N] [--hog MIB]
+ *   mempressure_test [--file MIB] [--reads N] [--hog MIB] [--oom]
  *                    [--forkbomb | --forkbomb-touch KIB]
  *
  * --file MIB: write a file of MIB MiB (a pattern that names every byte's
@@ -19,6 +19,17 @@
  * page. With no swap and less memory than that, it must end by SIGKILL
  * (the OOM killer) or an ENOMEM from mmap, not hang the machine, and a
  * bystander process (small, asleep in read() on a pipe) must survive it.
+ *
+ * --oom: the OOM killer's choice. Three children: a "keeper" that sets
+ * its oom_score_adj to -1000 and then holds half of the memory (so that
+ * it is the largest process whatever the hog reaches), a "light" one
+ * with a 1 GiB PROT_NONE reservation (a huge address space, little
+ * resident), and a hog that maps and touches 4 MiB at a time until it is
+ * killed. Exactly one OOM kill must happen (vmstat oom_kill), the hog
+ * must be it (SIGKILL), and the keeper (its data intact) and the light
+ * one must live on. The hog's pid is printed ("# oom: hog pid N") so
+ * that tests/run.py can match it with the console's "Out of memory:
+ * Killed process N" line and check that report's format.
  *
  * --forkbomb: a process group in which every process forks until fork()
  * fails (EAGAIN or ENOMEM), with a cap of FORKBOMB_CAP processes; then the
@@ -301,6 +312,116 @@ static void test_hog(uint64_t mib)
 	show_vmstat("after the hog");
 }
 
+/* ---- the OOM killer's choice ---------------------------------------------- */
+
+/* Map and touch @mib MiB, 4 MiB at a time (a single mapping larger than
+ * memory would be refused by the overcommit heuristic); every page gets
+ * a byte naming it. Returns the last mapping touched, or NULL. */
+static char *touch_chunks(uint64_t mib, char **chunks, size_t max_chunks)
+{
+	const size_t chunk = 4u << 20;
+	char *p = NULL;
+
+	for (size_t c = 0; c < mib / 4 && c < max_chunks; c++) {
+		p = mmap(NULL, chunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return NULL;
+		for (size_t off = 0; off < chunk; off += PAGE_SIZE)
+			p[off] = (char)((c * chunk + off) >> 12);
+		if (chunks)
+			chunks[c] = p;
+	}
+	return p;
+}
+
+/* A child that readies its memory, says so on @ready, then waits for EOF
+ * on @wait and exits 0 if its memory still holds what it wrote. */
+static void oom_child(int keeper, uint64_t mib, int ready, int wait)
+{
+	static char *chunks[256];
+	char c = 'r';
+	int fd;
+
+	if (keeper) {
+		fd = open("/proc/self/oom_score_adj", O_WRONLY);
+		if (fd < 0 || write(fd, "-1000", 5) != 5)
+			_exit(5);
+		close(fd);
+	} else if (mmap(NULL, 1ul << 30, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			-1, 0) == MAP_FAILED) {
+		_exit(6);
+	}
+	if (!touch_chunks(mib, chunks, 256))
+		_exit(7);
+	if (write(ready, &c, 1) != 1)
+		_exit(8);
+	while (read(wait, &c, 1) > 0)
+		;
+	for (size_t i = 0; i < mib / 4; i++)
+		for (size_t off = 0; off < (4u << 20); off += PAGE_SIZE)
+			if (chunks[i][off] != (char)((i * (4u << 20) + off) >> 12))
+				_exit(9);
+	_exit(0);
+}
+
+static pid_t start_oom_child(int keeper, uint64_t mib, int *hold)
+{
+	int ready[2], wait[2];
+	pid_t pid;
+	char c;
+
+	REQUIRE(pipe(ready) == 0 && pipe(wait) == 0, "oom: pipes");
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		close(ready[0]);
+		close(wait[1]);
+		oom_child(keeper, mib, ready[1], wait[0]);
+	}
+	REQUIRE(pid > 0, "oom: fork");
+	close(ready[1]);
+	close(wait[0]);
+	CHECK(read(ready[0], &c, 1) == 1, "oom: the %s (%llu MiB) is ready",
+	      keeper ? "keeper, oom_score_adj -1000," : "light process",
+	      (unsigned long long)mib);
+	close(ready[0]);
+	*hold = wait[1];
+	return pid;
+}
+
+static void test_oom_choice(void)
+{
+	uint64_t keeper_mib = (mem_total() >> 20) / 2 / 4 * 4;
+	long kills;
+	int keeper_hold, light_hold, status;
+	pid_t keeper, light, h;
+
+	REQUIRE(keeper_mib >= 8, "oom: MemTotal known");
+	keeper = start_oom_child(1, keeper_mib, &keeper_hold);
+	light = start_oom_child(0, 4, &light_hold);
+	kills = vmstat("oom_kill");
+	fflush(stdout);
+	h = fork();
+	if (h == 0) {
+		touch_chunks(4096, NULL, 1024);         /* 4 GiB: never fits */
+		_exit(0);
+	}
+	REQUIRE(h > 0, "oom: fork the hog");
+	tap_diag("oom: hog pid %d, keeper %d, light %d", (int)h, (int)keeper, (int)light);
+	status = wait_child_timeout(h, 120 * 1000);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+	      "oom: the hog is killed by SIGKILL, status %#x", status);
+	CHECK(vmstat("oom_kill") == kills + 1, "oom: exactly one OOM kill (%ld -> %ld)", kills,
+	      vmstat("oom_kill"));
+	close(light_hold);
+	CHECK_EXIT(wait_child_timeout(light, 10 * 1000), 0,
+		   "oom: the light process (1 GiB reserved) lives, its memory intact");
+	close(keeper_hold);
+	CHECK_EXIT(wait_child_timeout(keeper, 30 * 1000), 0,
+		   "oom: the keeper (largest, oom_score_adj -1000) lives, its memory intact");
+	show_vmstat("after the OOM");
+}
+
 /* ---- the fork bomb -------------------------------------------------------- */
 
 struct bomb {
@@ -426,7 +547,7 @@ int main(int argc, char **argv)
 {
 	uint64_t file_mib = 0, hog_mib = 0;
 	long reads = 0;
-	int forkbomb = 0, small = argc == 1;
+	int forkbomb = 0, oom = 0, small = argc == 1;
 	char dir[64];
 
 	for (int i = 1; i < argc; i++) {
@@ -438,10 +559,12 @@ int main(int argc, char **argv)
 			hog_mib = strtoull(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--forkbomb"))
 			forkbomb = 1;
+		else if (!strcmp(argv[i], "--oom"))
+			oom = 1;
 		else if (!strcmp(argv[i], "--forkbomb-touch") && i + 1 < argc)
 			forkbomb = 1, bomb_touch_kib = strtol(argv[++i], NULL, 0);
 		else {
-			fprintf(stderr, "usage: %s [--file MIB] [--reads N] [--hog MIB] "
+			fprintf(stderr, "usage: %s [--file MIB] [--reads N] [--hog MIB] [--oom] "
 				"[--forkbomb | --forkbomb-touch KIB]\n",
 				argv[0]);
 			return 2;
@@ -462,6 +585,8 @@ int main(int argc, char **argv)
 		test_file(file_mib, reads);
 	if (hog_mib)
 		test_hog(hog_mib);
+	if (oom)
+		test_oom_choice();
 	if (forkbomb)
 		test_forkbomb(small);
 	/* Alive and correct at the end: the file still reads back right. */
