@@ -20,7 +20,9 @@
  *                                                  | wp_page_copy
  *
  * References: every PTE that maps a normal page holds one reference to it
- * (get_page) and one count in its _mapcount. The zero page is special: it
+ * (get_page) and one count in its _mapcount, and counts once in its mm's
+ * rss_stat (file, anonymous or shmem: mm_counter); page_add_rmap and
+ * page_remove_rmap do both. The zero page is special: it
  * is mapped read-only into any anonymous VMA on a read fault and is never
  * counted. A page-cache page is additionally referenced by its cache, so
  * "page_ref_count(page) == 1" means "mapped only by the PTE at hand".

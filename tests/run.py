@@ -72,7 +72,9 @@ Suites, run in this order (a failing suite does not stop the others):
          (build/mempressure.img, made by the Makefile) running
          /tests/mempressure_test: a file over twice the memory written and
          read back at random offsets, a 200 MiB memory hog (OOM-killed, a
-         bystander spared), a fork bomb; each of its checks is one result
+         bystander spared), the OOM killer's choice (--oom: the largest by
+         RSS dies, oom_score_adj -1000 spares a larger one; the console
+         report in Linux's format), a fork bomb; each of its checks is one result
          line, then one that it ran to the end without a kernel complaint,
          and `e2fsck -fn` on the image (docs/reclaim.md).
   sched-stress, powercut, corrupt-boot, randsys
