@@ -34,6 +34,7 @@
 #include <mm/mm.h>
 #include <mm/overcommit.h>
 #include <mm/page_alloc.h>
+#include <mm/vmscan.h>
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 #include <mm/writeback.h>
@@ -187,6 +188,7 @@ static int kernel_init(void *unused)
 	ext2_init();
 	devfs_init();
 	proc_init();
+	kswapd_init();
 	if (mount_root(root, "ext2") == 0) {
 		writeback_init();
 		mount_nodev_at("devfs", "/dev");

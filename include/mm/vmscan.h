@@ -63,6 +63,21 @@ void reclaim_throttle(unsigned int ms);
  * reclaimers. Context: any task. */
 void wake_up_reclaim_throttled(void);
 
+/*
+ * kswapd (docs/reclaim.md): wake it if it is asleep. The allocator calls
+ * this when an allocation leaves fewer than the low watermark free.
+ * Context: any (interrupts, spinlocks held); takes kswapd_wait.lock only
+ * on the first call since kswapd last woke.
+ */
+void wakeup_kswapd(void);
+/* Is the current task kswapd? (its reclaim counts as pgscan_kswapd) */
+bool current_is_kswapd(void);
+/* For ktests that drain memory on purpose: hold kswapd off (waits until
+ * a run under way ends) or let it work again. Context: may sleep. */
+void kswapd_pause(bool pause);
+/* Start kswapd. Context: boot, after the scheduler can run threads. */
+void kswapd_init(void);
+
 struct lru_stats {
 	unsigned long nr_active, nr_inactive;
 };
