@@ -27,6 +27,7 @@
 #include <drivers/fault_devices.h>
 #include <fs/ext2.h>
 #include <fs/fdtable.h>
+#include <fs/buffer.h>
 #include <fs/fs.h>
 #include <fs/proc_fs.h>
 #include <drivers/tty.h>
@@ -188,6 +189,8 @@ static int kernel_init(void *unused)
 	ext2_init();
 	devfs_init();
 	proc_init();
+	buffer_shrinker_init();
+	inode_shrinker_init();
 	kswapd_init();
 	if (mount_root(root, "ext2") == 0) {
 		writeback_init();

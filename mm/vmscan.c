@@ -26,7 +26,9 @@
  * that with a timeout, never on a lock. It takes only spinlocks, each
  * after dropping the previous: lru_lock to isolate and put back, a
  * mapping's tree_lock (inside the page lock, as everywhere) to remove a
- * page, bcache_lock to free buffers.
+ * page; and the shrinkers (mm/shrinker.c) only if their mutex is free at
+ * once (mutex_trylock), which take bcache_lock or inode_hash_lock.
+ * kswapd runs the same passes with nothing of its own held.
  */
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
@@ -37,6 +39,7 @@
 #include <fs/buffer.h>
 #include <fs/fs.h>
 #include <mm/filemap.h>
+#include <mm/shrinker.h>
 #include <mm/vmscan.h>
 #include <mm/vmstat.h>
 #include <mm/writeback.h>
@@ -291,12 +294,13 @@ unsigned long try_to_free_pages(unsigned int order, struct reclaim_stat *rs)
 			break;                  /* both lists empty */
 		scanned += looked;
 	}
-	/* Metadata buffers are the other cache: trim it when the page cache
-	 * alone did not give enough. Count the pages that came back. */
+	/* The other caches (buffers, inodes: their shrinkers) are trimmed
+	 * when the page cache alone did not give enough. Count the pages
+	 * that came back. */
 	if (rs->nr_reclaimed < want) {
 		unsigned long free_before = nr_free_pages();
 
-		shrink_buffer_cache(want * 4);
+		shrink_slab(want * 4);
 		if (nr_free_pages() > free_before)
 			rs->nr_reclaimed += nr_free_pages() - free_before;
 	}

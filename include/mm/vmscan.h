@@ -43,7 +43,8 @@ void lru_page_freed(struct page *page);
  * One pass of direct reclaim for an allocation of 2^@order pages: moves
  * pages from the active to the inactive list if that one is short,
  * frees up to SWAP_CLUSTER_MAX << order reclaimable pages from the
- * inactive tail, and, if that was not enough, clean unused buffers.
+ * inactive tail, and, if that was not enough, asks the shrinkers
+ * (buffer and inode caches) for 4 x that many objects.
  * Fills @rs. Returns the pages freed. Context: never sleeps, but the
  * caller must hold no spinlock (it takes tree_lock, lru_lock and
  * bcache_lock); page locks are only tried (trylock_page), a busy page
