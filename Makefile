@@ -110,6 +110,7 @@ MM_SRCS := \
 	mm/overcommit.c \
 	mm/vmstat.c \
 	mm/vmscan.c \
+	mm/shrinker.c \
 	mm/oom_kill.c \
 	mm/rmap.c \
 	mm/tlb.c \
@@ -122,7 +123,8 @@ MM_SRCS := \
 	mm/memory_ktest.c \
 	mm/filemap_ktest.c \
 	mm/rmap_ktest.c \
-	mm/vmscan_ktest.c
+	mm/vmscan_ktest.c \
+	mm/shrinker_ktest.c
 
 DRIVERS_SRCS := \
 	drivers/pci.c \

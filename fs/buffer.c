@@ -23,6 +23,7 @@
 #include <kernel/string.h>
 #include <kernel/time.h>
 #include <fs/buffer.h>
+#include <mm/shrinker.h>
 #include <mm/slab.h>
 #include <mm/vmstat.h>
 
@@ -327,6 +328,31 @@ unsigned long shrink_buffer_cache(unsigned long nr)
 		free_buffer(bh);
 	count_vm_events(FL_BUFFERS_RECLAIMED, freed);
 	return freed;
+}
+
+/* The buffer cache's shrinker: its buffers are memory of their own, not
+ * page-cache pages, so page reclaim never frees them; reclaim asks here
+ * when the LRU gave too little. Counts every cached buffer (an estimate:
+ * referenced and dirty ones are skipped by the scan). */
+static unsigned long bcache_count(struct shrinker *s, struct shrink_control *sc)
+{
+	return READ_ONCE(nr_buffers);
+}
+
+static unsigned long bcache_scan(struct shrinker *s, struct shrink_control *sc)
+{
+	return shrink_buffer_cache(sc->nr_to_scan);
+}
+
+static struct shrinker bcache_shrinker = {
+	.count_objects = bcache_count,
+	.scan_objects = bcache_scan,
+	.name = "buffer cache",
+};
+
+void buffer_shrinker_init(void)
+{
+	register_shrinker(&bcache_shrinker);
 }
 
 void invalidate_bdev(struct block_device *bdev)

@@ -23,6 +23,7 @@
 #include <kernel/wait.h>
 #include <fs/fs.h>
 #include <mm/filemap.h>
+#include <mm/shrinker.h>
 #include <mm/slab.h>
 #include <asm/rtc.h>
 
@@ -284,6 +285,64 @@ static void prune_icache(void)
 		destroy_inode(victim);
 		inode_state_changed();
 	}
+}
+
+/*
+ * The inode cache's shrinker: frees up to @nr unreferenced inodes, oldest
+ * first, that are clean and have no page-cache pages (an inode with pages
+ * is freed when page reclaim empties it or by prune_icache; freeing it
+ * here would need truncate_inode_pages, which waits for page locks).
+ * Context: reclaim; never sleeps (destroy_inode only frees memory).
+ */
+static unsigned long icache_scan(struct shrinker *s, struct shrink_control *sc)
+{
+	unsigned long freed = 0, looked = 0;
+
+	while (looked < sc->nr_to_scan) {
+		struct inode *victim = NULL, *inode;
+		unsigned long flags = spin_lock_irqsave(&inode_hash_lock);
+
+		list_for_each_entry(inode, &inode_lru, i_lru) {
+			looked++;
+			if (!(inode->i_state & (I_DIRTY | I_FREEING)) &&
+			    !inode->i_mapping->nrpages && !inode->i_mapping->nrdirty) {
+				victim = inode;
+				break;
+			}
+			if (looked >= sc->nr_to_scan)
+				break;
+		}
+		if (victim) {
+			list_del_init(&victim->i_lru);
+			list_del_init(&victim->i_hash);
+			victim->i_state |= I_FREEING;
+			nr_unused--;
+		}
+		spin_unlock_irqrestore(&inode_hash_lock, flags);
+		if (!victim)
+			break;
+		destroy_inode(victim);
+		inode_state_changed();
+		freed++;
+	}
+	sc->nr_scanned = looked;
+	return freed;
+}
+
+static unsigned long icache_count(struct shrinker *s, struct shrink_control *sc)
+{
+	return READ_ONCE(nr_unused);
+}
+
+static struct shrinker icache_shrinker = {
+	.count_objects = icache_count,
+	.scan_objects = icache_scan,
+	.name = "inode cache",
+};
+
+void inode_shrinker_init(void)
+{
+	register_shrinker(&icache_shrinker);
 }
 
 void iput(struct inode *inode)

@@ -27,6 +27,7 @@
 #include <drivers/fault_devices.h>
 #include <fs/ext2.h>
 #include <fs/fdtable.h>
+#include <fs/buffer.h>
 #include <fs/fs.h>
 #include <fs/proc_fs.h>
 #include <drivers/tty.h>
@@ -34,6 +35,7 @@
 #include <mm/mm.h>
 #include <mm/overcommit.h>
 #include <mm/page_alloc.h>
+#include <mm/vmscan.h>
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 #include <mm/writeback.h>
@@ -187,6 +189,9 @@ static int kernel_init(void *unused)
 	ext2_init();
 	devfs_init();
 	proc_init();
+	buffer_shrinker_init();
+	inode_shrinker_init();
+	kswapd_init();
 	if (mount_root(root, "ext2") == 0) {
 		writeback_init();
 		mount_nodev_at("devfs", "/dev");

@@ -42,6 +42,8 @@ struct zone {
 	struct free_area free_area[MAX_ORDER + 1];
 	unsigned long managed_pages;            /* (c) after boot */
 	unsigned long min_wmark;                /* (c) after boot: the reserve, in pages */
+	unsigned long low_wmark;                /* (c) after boot: below it, kswapd is woken */
+	unsigned long high_wmark;               /* (c) after boot: kswapd reclaims up to it */
 	unsigned long free_pages;
 	unsigned long allocs, frees;
 };
@@ -266,6 +268,10 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	}
 	if (!page)
 		return NULL;
+	/* Lock-free look: a stale value only wakes kswapd one allocation
+	 * late or early; wakeup_kswapd takes no lock when it is awake. */
+	if (READ_ONCE(zone.free_pages) < zone.low_wmark)
+		wakeup_kswapd();
 	if (page_ref_count(page) != 0)
 		bad_page(page, "free page with references");
 	page->flags = 0;
@@ -318,6 +324,13 @@ void free_pages(void *addr, unsigned int order)
 		__free_pages(virt_to_page(addr), order);
 }
 
+void zone_watermarks(struct zone_watermarks *w)
+{
+	w->min = zone.min_wmark;
+	w->low = zone.low_wmark;
+	w->high = zone.high_wmark;
+}
+
 unsigned long nr_free_pages(void)
 {
 	return READ_ONCE(zone.free_pages);
@@ -360,6 +373,20 @@ static void free_range_to_buddy(phys_addr_t start, phys_addr_t end, void *arg)
 	spin_unlock_irqrestore(&zone.lock, flags);
 }
 
+/* floor(sqrt(x)), one bit of the root at a time. */
+static unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long r = 0;
+
+	for (int b = 31; b >= 0; b--) {
+		unsigned long t = r | (1UL << b);
+
+		if (t * t <= x)
+			r = t;
+	}
+	return r;
+}
+
 void page_alloc_init(void)
 {
 	phys_addr_t size;
@@ -378,9 +405,22 @@ void page_alloc_init(void)
 		p->_mapcount = -1;
 	}
 	memblock_free_ranges(free_range_to_buddy, NULL);
-	/* The reserve: 1/64 of memory, between 128 KiB and 4 MiB (Linux's
-	 * min_free_kbytes gives ~1 MiB for 64 MiB). */
-	zone.min_wmark = min(max(zone.managed_pages / 64, 32UL), 1024UL);
+	/* The watermarks as Linux derives them: min_free_kbytes =
+	 * sqrt(16 * memory in KiB), kept between 128 KiB and 64 MiB (1 MiB
+	 * for 64 MiB, ~1.4 MiB for 128 MiB); low and high a quarter and a
+	 * half above it. "min" is the reserve ordinary allocations leave. */
+	{
+		unsigned long kb = zone.managed_pages << (PAGE_SHIFT - 10);
+		unsigned long min_kb = int_sqrt(kb * 16);
+
+		min_kb = min(max(min_kb, 128UL), 65536UL);
+		zone.min_wmark = min_kb >> (PAGE_SHIFT - 10);
+		zone.low_wmark = zone.min_wmark + zone.min_wmark / 4;
+		zone.high_wmark = zone.min_wmark + zone.min_wmark / 2;
+	}
+	pr_info("page_alloc: watermarks min %lu low %lu high %lu pages (min_free_kbytes %lu)\n",
+		zone.min_wmark, zone.low_wmark, zone.high_wmark,
+		zone.min_wmark << (PAGE_SHIFT - 10));
 	pr_info("page_alloc: %lu pages (%lu MiB) free of %lu MiB RAM; mem_map %lu KiB for %lu frames; "
 		"reserve %lu pages\n",
 		zone.free_pages, zone.free_pages >> (20 - PAGE_SHIFT),

@@ -8,6 +8,7 @@
 #include <kernel/sections.h>
 #include <kernel/string.h>
 #include <mm/page_alloc.h>
+#include <mm/vmscan.h>
 
 static bool stats_equal(const struct page_alloc_stats *a, const struct page_alloc_stats *b)
 {
@@ -121,6 +122,8 @@ KTEST(pmm_exhaustion_and_recovery)
 	unsigned long count = 0, atomic = 0;
 	struct page *p, *n;
 
+	/* kswapd, woken below "low", would free cache pages under us. */
+	kswapd_pause(true);
 	page_alloc_stats(&before);
 	KT_ASSERT(before.free_pages > before.min_wmark);
 	/* GFP_NOWAIT: free pages only, not reclaimable cache, not the reserve. */
@@ -144,14 +147,17 @@ KTEST(pmm_exhaustion_and_recovery)
 	}
 	page_alloc_stats(&after);
 	KT_EXPECT(stats_equal(&before, &after));
+	kswapd_pause(false);
 }
 
 KTEST(pmm_high_order_exhaustion)
 {
-	unsigned long before = nr_free_pages();
-	LIST_HEAD(taken);
+	unsigned long before, blocks = 0;
 	struct page *p, *n;
-	unsigned long blocks = 0;
+	LIST_HEAD(taken);
+
+	kswapd_pause(true);                     /* as above */
+	before = nr_free_pages();
 
 	while ((p = alloc_pages(__GFP_NORETRY, MAX_ORDER)) != NULL) {
 		list_add(&p->lru, &taken);
@@ -170,6 +176,7 @@ KTEST(pmm_high_order_exhaustion)
 		__free_pages(p, MAX_ORDER);
 	}
 	KT_EXPECT_EQ(nr_free_pages(), before);
+	kswapd_pause(false);
 }
 
 KTEST(pmm_refcount)

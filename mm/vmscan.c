@@ -26,7 +26,9 @@
  * that with a timeout, never on a lock. It takes only spinlocks, each
  * after dropping the previous: lru_lock to isolate and put back, a
  * mapping's tree_lock (inside the page lock, as everywhere) to remove a
- * page, bcache_lock to free buffers.
+ * page; and the shrinkers (mm/shrinker.c) only if their mutex is free at
+ * once (mutex_trylock), which take bcache_lock or inode_hash_lock.
+ * kswapd runs the same passes with nothing of its own held.
  */
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
@@ -37,6 +39,7 @@
 #include <fs/buffer.h>
 #include <fs/fs.h>
 #include <mm/filemap.h>
+#include <mm/shrinker.h>
 #include <mm/vmscan.h>
 #include <mm/vmstat.h>
 #include <mm/writeback.h>
@@ -46,6 +49,21 @@ static LIST_HEAD(active_list);          /* (lru_lock) most recently activated fi
 static LIST_HEAD(inactive_list);        /* (lru_lock) newest first; reclaim takes the tail */
 static unsigned long nr_active, nr_inactive;    /* (lru_lock) */
 static DECLARE_WAIT_QUEUE_HEAD(reclaim_wait);
+
+static struct task_struct *kswapd_task;         /* (c) after boot */
+static DECLARE_WAIT_QUEUE_HEAD(kswapd_wait);
+/* Set by wakeup_kswapd, cleared by kswapd when it starts a run; atomics,
+ * no lock: the allocator sets it from any context. */
+static int kswapd_pending;
+/* Runs in a row that reached neither high nor any progress; at
+ * KSWAPD_MAX_FAILURES the allocator stops waking kswapd (there is nothing
+ * it can reclaim: anonymous or mapped memory) until a reclaim, direct or
+ * not, frees a page again (Linux's pgdat->kswapd_failures). Atomic. */
+static int kswapd_failures;
+#define KSWAPD_MAX_FAILURES 16
+/* ktests that need free memory to stay where they put it hold kswapd off
+ * (kswapd_pause); kswapd_running says a run is under way. Atomics. */
+static int kswapd_paused, kswapd_running;
 
 /* Context: lru_lock held. */
 static void add_page_to_lru_locked(struct page *page, bool active)
@@ -207,7 +225,7 @@ static unsigned long shrink_inactive_list(struct reclaim_stat *rs)
 	unsigned long freed = 0;
 
 	rs->nr_scanned += n;
-	count_vm_events(PGSCAN_DIRECT, n);
+	count_vm_events(current_is_kswapd() ? PGSCAN_KSWAPD : PGSCAN_DIRECT, n);
 	for (unsigned int i = 0; i < n; i++) {
 		enum page_verdict v = shrink_page(pages[i], rs);
 
@@ -221,7 +239,7 @@ static unsigned long shrink_inactive_list(struct reclaim_stat *rs)
 		}
 	}
 	putback_lru_pages(pages, active, n);
-	count_vm_events(PGSTEAL_DIRECT, freed);
+	count_vm_events(current_is_kswapd() ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT, freed);
 	return freed;
 }
 
@@ -276,16 +294,117 @@ unsigned long try_to_free_pages(unsigned int order, struct reclaim_stat *rs)
 			break;                  /* both lists empty */
 		scanned += looked;
 	}
-	/* Metadata buffers are the other cache: trim it when the page cache
-	 * alone did not give enough. Count the pages that came back. */
+	/* The other caches (buffers, inodes: their shrinkers) are trimmed
+	 * when the page cache alone did not give enough. Count the pages
+	 * that came back. */
 	if (rs->nr_reclaimed < want) {
 		unsigned long free_before = nr_free_pages();
 
-		shrink_buffer_cache(want * 4);
+		shrink_slab(want * 4);
 		if (nr_free_pages() > free_before)
 			rs->nr_reclaimed += nr_free_pages() - free_before;
 	}
+	if (rs->nr_reclaimed)
+		__atomic_store_n(&kswapd_failures, 0, __ATOMIC_RELAXED);
 	return rs->nr_reclaimed;
+}
+
+bool current_is_kswapd(void)
+{
+	return current && current == READ_ONCE(kswapd_task);
+}
+
+void wakeup_kswapd(void)
+{
+	if (!READ_ONCE(kswapd_task) || __atomic_load_n(&kswapd_paused, __ATOMIC_RELAXED) ||
+	    __atomic_load_n(&kswapd_failures, __ATOMIC_RELAXED) >= KSWAPD_MAX_FAILURES)
+		return;
+	/* Only the first waker since kswapd last looked takes the wait
+	 * queue lock; pairs with the exchange in kswapd(). */
+	if (__atomic_exchange_n(&kswapd_pending, 1, __ATOMIC_SEQ_CST))
+		return;
+	wake_up(&kswapd_wait);
+}
+
+/*
+ * One kswapd run: reclaim through the same passes as direct reclaim
+ * (try_to_free_pages) until "high" pages are free. A pass that frees
+ * nothing asks the flusher for dirty pages and waits for write-back a
+ * little, as the allocator does; KSWAPD_MAX_NO_PROGRESS such passes end
+ * the run (counted as a failure). Returns whether high was reached.
+ */
+#define KSWAPD_MAX_NO_PROGRESS 4
+#define KSWAPD_THROTTLE_MS 20
+
+static bool balance_pgdat(unsigned long high)
+{
+	unsigned int no_progress = 0;
+	struct reclaim_stat rs;
+
+	count_vm_event(PAGEOUTRUN);
+	while (nr_free_pages() < high && !__atomic_load_n(&kswapd_paused, __ATOMIC_SEQ_CST)) {
+		if (try_to_free_pages(0, &rs)) {
+			no_progress = 0;
+			continue;
+		}
+		if (++no_progress > KSWAPD_MAX_NO_PROGRESS)
+			return false;
+		if (rs.nr_dirty || rs.nr_writeback || writeback_pending())
+			wakeup_flusher_threads(rs.nr_dirty + SWAP_CLUSTER_MAX);
+		reclaim_throttle(KSWAPD_THROTTLE_MS);
+	}
+	return true;
+}
+
+/*
+ * kswapd: sleeps in TASK_IDLE (an idle kswapd is not a hung task) until
+ * the allocator sees fewer than "low" free pages, then reclaims up to
+ * "high", so that allocations find free pages without reclaiming
+ * themselves. It holds no lock of its own while reclaiming: it and any
+ * number of direct reclaimers on other CPUs share the LRU through
+ * lru_lock and page isolation (docs/locking.md).
+ */
+static int kswapd(void *unused)
+{
+	struct zone_watermarks w;
+
+	zone_watermarks(&w);
+	for (;;) {
+		wait_event_idle(kswapd_wait,
+				__atomic_load_n(&kswapd_pending, __ATOMIC_SEQ_CST));
+		__atomic_store_n(&kswapd_pending, 0, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&kswapd_running, 1, __ATOMIC_SEQ_CST);
+		if (nr_free_pages() < w.low && !__atomic_load_n(&kswapd_paused, __ATOMIC_SEQ_CST)) {
+			if (balance_pgdat(w.high))
+				__atomic_store_n(&kswapd_failures, 0, __ATOMIC_RELAXED);
+			else
+				__atomic_add_fetch(&kswapd_failures, 1, __ATOMIC_RELAXED);
+		}
+		__atomic_store_n(&kswapd_running, 0, __ATOMIC_SEQ_CST);
+	}
+	return 0;
+}
+
+void kswapd_pause(bool pause)
+{
+	__atomic_store_n(&kswapd_paused, pause, __ATOMIC_SEQ_CST);
+	/* Pairs with kswapd's store of kswapd_running then load of
+	 * kswapd_paused: either it sees the pause or we see it running. */
+	while (pause && __atomic_load_n(&kswapd_running, __ATOMIC_SEQ_CST))
+		msleep(1);
+}
+
+void kswapd_init(void)
+{
+	struct zone_watermarks w;
+	struct task_struct *t = kthread_run(kswapd, NULL, "kswapd0");
+
+	if (!t)
+		panic("cannot start kswapd");
+	WRITE_ONCE(kswapd_task, t);
+	zone_watermarks(&w);
+	pr_info("kswapd: woken below %lu free pages, reclaims up to %lu (min %lu)\n",
+		w.low, w.high, w.min);
 }
 
 unsigned long shrink_all_memory(void)

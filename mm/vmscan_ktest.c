@@ -6,6 +6,8 @@
  * filesystem), filled through find_or_create_page like any file's.
  */
 #include <kernel/ktest.h>
+#include <kernel/sched.h>
+#include <kernel/time.h>
 #include <kernel/string.h>
 #include <mm/filemap.h>
 #include <mm/page_alloc.h>
@@ -116,6 +118,7 @@ KTEST(vmscan_gfp_kernel_reclaims_gfp_nowait_does_not)
 	LIST_HEAD(taken);
 
 	address_space_init(&m, NULL);
+	kswapd_pause(true);                     /* it would free the cache below "low" */
 	KT_ASSERT(fill_mapping(&m, 64));
 	while ((p = alloc_page(GFP_NOWAIT)) != NULL)
 		list_add(&p->lru, &taken);
@@ -127,6 +130,50 @@ KTEST(vmscan_gfp_kernel_reclaims_gfp_nowait_does_not)
 	KT_EXPECT(m.nrpages < 64);
 	if (got)
 		put_page(got);
+	list_for_each_entry_safe(p, n, &taken, lru) {
+		list_del(&p->lru);
+		put_page(p);
+	}
+	kswapd_pause(false);
+	truncate_inode_pages(&m, 0);
+}
+
+/*
+ * kswapd: with clean cache pages on the LRU, allocations (GFP_NOWAIT: no
+ * direct reclaim) that take free memory below the low watermark wake it,
+ * and it alone brings free memory back to the high watermark, within a
+ * generous bound. Fails if nothing wakes kswapd or it stops short.
+ */
+#define KSWAPD_TEST_TICKS (10 * HZ)
+
+KTEST(vmscan_kswapd_reclaims_to_high_watermark)
+{
+	static struct address_space m;
+	unsigned long runs = vm_event_read(PAGEOUTRUN);
+	unsigned long stolen = vm_event_read(PGSTEAL_KSWAPD);
+	struct zone_watermarks w;
+	struct page *p, *n;
+	bool below = false;
+	u64 deadline;
+	LIST_HEAD(taken);
+
+	zone_watermarks(&w);
+	KT_ASSERT(w.min < w.low && w.low < w.high);
+	address_space_init(&m, NULL);
+	/* Twice what kswapd needs to lift free memory from low to high. */
+	KT_ASSERT(fill_mapping(&m, 2 * (w.high - w.min) + SWAP_CLUSTER_MAX));
+	while (!below && (p = alloc_page(GFP_NOWAIT)) != NULL) {
+		list_add(&p->lru, &taken);
+		below = nr_free_pages() < w.low;
+	}
+	KT_EXPECT(below);
+	deadline = jiffies + KSWAPD_TEST_TICKS;
+	while (nr_free_pages() < w.high && jiffies < deadline)
+		msleep(10);
+	KT_EXPECT(nr_free_pages() >= w.high);
+	KT_EXPECT(vm_event_read(PAGEOUTRUN) > runs);
+	KT_EXPECT(vm_event_read(PGSTEAL_KSWAPD) > stolen);
+	KT_EXPECT(m.nrpages < 2 * (w.high - w.min) + SWAP_CLUSTER_MAX);
 	list_for_each_entry_safe(p, n, &taken, lru) {
 		list_del(&p->lru);
 		put_page(p);

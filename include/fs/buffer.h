@@ -92,6 +92,8 @@ int sync_blockdev(struct block_device *bdev, u64 older_than_jiffies);
 /* Reclaim: free up to @nr unreferenced clean buffers, oldest first.
  * Returns how many. Context: no spinlock held; never sleeps. */
 unsigned long shrink_buffer_cache(unsigned long nr);
+/* Register the buffer cache's shrinker (docs/reclaim.md). Context: boot. */
+void buffer_shrinker_init(void);
 /* Drop every unreferenced clean buffer of @bdev (for tests and unmount). */
 void invalidate_bdev(struct block_device *bdev);
 

@@ -301,6 +301,8 @@ struct inode *igrab(struct inode *inode);
 /* Drop a reference. The last reference to an unlinked inode frees it on
  * disk (->evict_inode). Context: may sleep. NULL is ignored. */
 void iput(struct inode *inode);
+/* Register the inode cache's shrinker (docs/reclaim.md). Context: boot. */
+void inode_shrinker_init(void);
 /*
  * Get inode @ino of @sb: from the cache, or allocated with I_NEW set and
  * returned for the filesystem to fill; it then calls unlock_new_inode().

@@ -83,6 +83,14 @@ struct page_alloc_stats {
 void page_alloc_stats(struct page_alloc_stats *st);
 unsigned long nr_free_pages(void);
 
+/* The free-page watermarks, fixed at boot (docs/reclaim.md): ordinary
+ * allocations leave "min" free; below "low" the allocator wakes kswapd,
+ * which reclaims until "high" pages are free. */
+struct zone_watermarks {
+	unsigned long min, low, high;
+};
+void zone_watermarks(struct zone_watermarks *w);
+
 /* Boot: build mem_map and give every unreserved page to the allocator. */
 void page_alloc_init(void);
 

@@ -43,7 +43,8 @@ void lru_page_freed(struct page *page);
  * One pass of direct reclaim for an allocation of 2^@order pages: moves
  * pages from the active to the inactive list if that one is short,
  * frees up to SWAP_CLUSTER_MAX << order reclaimable pages from the
- * inactive tail, and, if that was not enough, clean unused buffers.
+ * inactive tail, and, if that was not enough, asks the shrinkers
+ * (buffer and inode caches) for 4 x that many objects.
  * Fills @rs. Returns the pages freed. Context: never sleeps, but the
  * caller must hold no spinlock (it takes tree_lock, lru_lock and
  * bcache_lock); page locks are only tried (trylock_page), a busy page
@@ -62,6 +63,21 @@ void reclaim_throttle(unsigned int ms);
 /* A write-back ended or the flusher finished a batch: wake throttled
  * reclaimers. Context: any task. */
 void wake_up_reclaim_throttled(void);
+
+/*
+ * kswapd (docs/reclaim.md): wake it if it is asleep. The allocator calls
+ * this when an allocation leaves fewer than the low watermark free.
+ * Context: any (interrupts, spinlocks held); takes kswapd_wait.lock only
+ * on the first call since kswapd last woke.
+ */
+void wakeup_kswapd(void);
+/* Is the current task kswapd? (its reclaim counts as pgscan_kswapd) */
+bool current_is_kswapd(void);
+/* For ktests that drain memory on purpose: hold kswapd off (waits until
+ * a run under way ends) or let it work again. Context: may sleep. */
+void kswapd_pause(bool pause);
+/* Start kswapd. Context: boot, after the scheduler can run threads. */
+void kswapd_init(void);
 
 struct lru_stats {
 	unsigned long nr_active, nr_inactive;

@@ -35,8 +35,11 @@ enum vm_event_item {
 	FL_SIGBUS_EOF,          /* file faults on a page wholly past EOF */
 	FL_FAULT_NOPAGE,        /* ->fault installed the PTE itself (VM_FAULT_NOPAGE) */
 	ALLOCSTALL,             /* allocations that entered direct reclaim (Linux: allocstall) */
-	PGSCAN_DIRECT,          /* inactive pages looked at by reclaim (Linux: pgscan_direct) */
-	PGSTEAL_DIRECT,         /* ... and freed (Linux: pgsteal_direct) */
+	PGSCAN_KSWAPD,          /* inactive pages looked at by kswapd (Linux: pgscan_kswapd) */
+	PGSCAN_DIRECT,          /* ... by direct reclaim in the allocator (Linux: pgscan_direct) */
+	PGSTEAL_KSWAPD,         /* pages kswapd freed (Linux: pgsteal_kswapd) */
+	PGSTEAL_DIRECT,         /* ... direct reclaim freed (Linux: pgsteal_direct) */
+	PAGEOUTRUN,             /* kswapd runs: woken below low, reclaimed toward high (Linux: pageoutrun) */
 	PGACTIVATE,             /* pages moved to the active list (Linux: pgactivate) */
 	PGDEACTIVATE,           /* pages moved to the inactive list (Linux: pgdeactivate) */
 	FL_RECLAIM_THROTTLE,    /* reclaim_throttle: waits for write-back to make progress */
