@@ -257,6 +257,16 @@ static void evict(struct inode *inode)
 	destroy_inode(inode);
 }
 
+/* Take @inode (unused, unreferenced) off the LRU and the hash, to be freed
+ * by the caller once the lock is dropped. Context: inode_hash_lock held. */
+static void detach_unused_inode_locked(struct inode *inode)
+{
+	list_del_init(&inode->i_lru);
+	list_del_init(&inode->i_hash);
+	inode->i_state |= I_FREEING;
+	nr_unused--;
+}
+
 /* Drop cached clean unreferenced inodes beyond the limit. */
 static void prune_icache(void)
 {
@@ -272,12 +282,8 @@ static void prune_icache(void)
 				}
 			}
 		}
-		if (victim) {
-			list_del_init(&victim->i_lru);
-			list_del_init(&victim->i_hash);
-			victim->i_state |= I_FREEING;
-			nr_unused--;
-		}
+		if (victim)
+			detach_unused_inode_locked(victim);
 		spin_unlock_irqrestore(&inode_hash_lock, flags);
 		if (!victim)
 			return;
@@ -312,12 +318,8 @@ static unsigned long icache_scan(struct shrinker *s, struct shrink_control *sc)
 			if (looked >= sc->nr_to_scan)
 				break;
 		}
-		if (victim) {
-			list_del_init(&victim->i_lru);
-			list_del_init(&victim->i_hash);
-			victim->i_state |= I_FREEING;
-			nr_unused--;
-		}
+		if (victim)
+			detach_unused_inode_locked(victim);
 		spin_unlock_irqrestore(&inode_hash_lock, flags);
 		if (!victim)
 			break;
