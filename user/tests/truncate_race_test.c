@@ -41,12 +41,14 @@
  * page's lookup and its PTE, and only CPUs running in parallel can hit
  * it. The truncater cycles for SECONDS, spinning a random 0-400 us
  * between cycles (some land inside a fault, some leave quiet windows for
- * the checks); the result lines
- * are the same as above, and a diagnostic reports how many truncate
- * cycles per second left a stale mapping that the checks caught (with
- * the guard, /proc/vmstat's fl_truncate_retry counts the faults that saw
- * the race and started again instead). On two CPUs with truncate_guard=0 the
- * race is caught; with the guard, never.
+ * the checks); "threads SECONDS STOP_AFTER" stops earlier, once
+ * STOP_AFTER stale mappings were caught, so that a run meant to catch the
+ * race takes no longer than it needs on a fast host and still has time on
+ * a loaded one. The result lines are the same as above, and a diagnostic
+ * reports how many truncate cycles per second left a stale mapping that
+ * the checks caught (with the guard, /proc/vmstat's fl_truncate_retry
+ * counts the faults that saw the race and started again instead). On two
+ * CPUs with truncate_guard=0 the race is caught; with the guard, never.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -244,7 +246,7 @@ static void *storer_thread(void *arg)
 }
 
 /* The race between two threads on two CPUs (see the top of the file). */
-static void threads_mode(struct race *r, int fd, double seconds)
+static void threads_mode(struct race *r, int fd, double seconds, long stop_after)
 {
 	struct storer st = { .r = r, .fd = fd, .cpu = -1, .status = -1 };
 	cpu_set_t allowed;
@@ -277,7 +279,8 @@ static void threads_mode(struct race *r, int fd, double seconds)
 		until = now_seconds() + (double)(next_rand(&x) % SPIN_MAX_US) / 1e6;
 		while ((elapsed = now_seconds()) < until)
 			;
-	} while ((elapsed = now_seconds() - start) < seconds);
+	} while ((elapsed = now_seconds() - start) < seconds &&
+		 (!stop_after || __atomic_load_n(&r->lost_cycles, __ATOMIC_RELAXED) < stop_after));
 	__atomic_store_n(&r->done, 1, __ATOMIC_SEQ_CST);
 	REQUIRE(pthread_join(storer, NULL) == 0, "join the storing thread");
 	show_vmstat("after");
@@ -337,8 +340,8 @@ int main(int argc, char **argv)
 	int fd;
 	bool threads = argc > 1 && strcmp(argv[1], "threads") == 0;
 
-	if (argc > 1 && (!threads || argc > 3)) {
-		fprintf(stderr, "usage: truncate_race_test [threads [SECONDS]]\n");
+	if (argc > 1 && (!threads || argc > 4)) {
+		fprintf(stderr, "usage: truncate_race_test [threads [SECONDS [STOP_AFTER]]]\n");
 		return 2;
 	}
 	REQUIRE(enter_scratch_dir("truncate_race_test", dir, sizeof(dir)) == 0,
@@ -351,7 +354,8 @@ int main(int argc, char **argv)
 	show_vmstat("before");
 	fflush(stdout);
 	if (threads)
-		threads_mode(r, fd, argc > 2 ? atof(argv[2]) : THREADS_SECONDS);
+		threads_mode(r, fd, argc > 2 ? atof(argv[2]) : THREADS_SECONDS,
+			     argc > 3 ? atol(argv[3]) : 0);
 	else
 		fork_mode(r, fd);
 
