@@ -105,6 +105,7 @@ MM_SRCS := \
 	mm/filemap.c \
 	mm/page-writeback.c \
 	mm/mmap.c \
+	mm/mprotect.c \
 	mm/memory.c \
 	mm/shmem.c \
 	mm/overcommit.c \

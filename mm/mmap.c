@@ -22,9 +22,8 @@
  * VMA's pages are charged exactly while it exists. Shared anonymous
  * memory is charged by its object (mm/shmem.c).
  *
- * Errors follow Linux (LINUX-SEMANTICS.md section I): a hole inside an
- * mprotect range gives -ENOMEM after the VMAs before the hole have been
- * changed; munmap of nothing succeeds.
+ * mprotect is in mm/mprotect.c. Errors follow Linux (LINUX-SEMANTICS.md
+ * section I): munmap of nothing succeeds.
  */
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
@@ -328,7 +327,7 @@ bool vma_wants_writenotify(const struct vm_area_struct *vma)
  * which has no write bit: clean pages are mapped read-only, and the fault
  * on the first write (do_wp_page -> wp_page_shared) makes them writable.
  */
-static void vma_set_page_prot(struct vm_area_struct *vma)
+void vma_set_page_prot(struct vm_area_struct *vma)
 {
 	unsigned long flags = vma->vm_flags;
 
@@ -368,7 +367,6 @@ static long get_unmapped_area(struct mm_struct *mm, unsigned long len)
 	return -ENOMEM;
 }
 
-unsigned long calc_vm_flags(unsigned long prot, unsigned long flags);
 unsigned long calc_vm_flags(unsigned long prot, unsigned long flags)
 {
 	unsigned long vm_flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
@@ -627,112 +625,6 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 		vma_unaccount(vma);
 		vma_unlink(mm, vma);
 		vma_free(vma);
-		vma = next;
-	}
-	return 0;
-}
-
-/* ---- mprotect ------------------------------------------------------------------ */
-
-/* Apply @newflags to the part [start, end) of @vma. */
-static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
-			  unsigned long start, unsigned long end, unsigned long newflags)
-{
-	long charged = 0;
-	int err;
-
-	if (newflags == vma->vm_flags)
-		return 0;
-	/* A private mapping made writable for the first time is charged now
-	 * (Linux keeps the charge if it is made read-only again). */
-	if ((newflags & VM_WRITE) && !(vma->vm_flags & (VM_ACCOUNT | VM_WRITE)) &&
-	    !(newflags & (VM_SHARED | VM_NORESERVE))) {
-		charged = (long)((end - start) >> PAGE_SHIFT);
-		if (vm_enough_memory(mm, charged))
-			return -ENOMEM;
-		newflags |= VM_ACCOUNT;
-	}
-	if (start > vma->vm_start) {
-		err = split_vma(mm, vma, start, true);
-		if (err)
-			goto unacct;
-	}
-	if (end < vma->vm_end) {
-		err = split_vma(mm, vma, end, false);
-		if (err)
-			goto unacct;
-	}
-	vma->vm_flags = newflags;
-	vma_set_page_prot(vma);         /* clean shared pages stay read-only (item 53) */
-	change_protection(vma, vma->vm_start, vma->vm_end);
-	vma_merge_neighbours(mm, vma);
-	return 0;
-unacct:
-	vm_unacct_memory(charged);
-	return err;
-}
-
-#define PROT_SEM        0x08                    /* accepted and ignored, as on x86 Linux */
-#define PROT_GROWSDOWN  0x01000000
-#define PROT_GROWSUP    0x02000000
-
-/*
- * mprotect, with Linux's order of checks (do_mprotect_pkey): both GROWS
- * bits or a misaligned start -EINVAL; a zero length 0 (whatever @prot);
- * a wrapping range -ENOMEM; unknown @prot bits -EINVAL; then the VMAs
- * (-ENOMEM for a hole). PROT_GROWSDOWN extends the range down to the
- * start of a VM_GROWSDOWN VMA (-EINVAL for another); x86 has no
- * VM_GROWSUP, so PROT_GROWSUP is always -EINVAL once a VMA is found.
- */
-int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len, unsigned long prot)
-{
-	unsigned long grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
-	unsigned long end, cur;
-	struct vm_area_struct *vma;
-
-	prot &= ~(grows | PROT_SEM);
-	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP) || !IS_ALIGNED(start, PAGE_SIZE))
-		return -EINVAL;
-	if (!len)
-		return 0;
-	end = start + PAGE_ALIGN(len);
-	if (end <= start)
-		return -ENOMEM;
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
-		return -EINVAL;
-	if (end > USER_TOP)
-		return -ENOMEM;
-	vma = find_vma(mm, start);
-	if (!vma || vma->vm_start >= end)
-		return -ENOMEM;
-	if (grows & PROT_GROWSDOWN) {
-		if (!(vma->vm_flags & VM_GROWSDOWN))
-			return -EINVAL;
-		start = vma->vm_start;
-	} else if (vma->vm_start > start) {
-		return -ENOMEM;
-	} else if (grows & PROT_GROWSUP) {
-		return -EINVAL;
-	}
-	for (cur = start; cur < end;) {
-		unsigned long newflags = (vma->vm_flags & ~VM_ACCESS_FLAGS) |
-					 (calc_vm_flags(prot, MAP_PRIVATE) & VM_ACCESS_FLAGS);
-		unsigned long part_end = min(end, vma->vm_end);
-		struct vm_area_struct *next;
-		int err;
-
-		/* Each access bit needs its MAY bit (4 bits up). */
-		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS)
-			return -EACCES;
-		err = mprotect_fixup(mm, vma, cur, part_end, newflags);
-		if (err)
-			return err;
-		cur = part_end;
-		if (cur >= end)
-			break;
-		next = find_vma(mm, cur);
-		if (!next || next->vm_start > cur)
-			return -ENOMEM;         /* a hole: the part before it stays changed */
 		vma = next;
 	}
 	return 0;

@@ -185,6 +185,11 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
 /* mprotect(2). Context: mmap_lock held for write. */
 int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len, unsigned long prot);
+/* The VM_* flags of a new mapping with PROT_* @prot and MAP_* @flags. */
+unsigned long calc_vm_flags(unsigned long prot, unsigned long flags);
+/* Set vma->vm_page_prot from its flags (read-only PTEs for a VMA that
+ * wants write notification). Context: mmap_lock held for writing. */
+void vma_set_page_prot(struct vm_area_struct *vma);
 /* Cut @vma at @addr (@new_below: the new VMA is the part below), and merge
  * @vma with identical neighbours (returns the survivor): the mprotect-style
  * VMA changes mm/mlock.c reuses. Context: mmap_lock held for write. */
