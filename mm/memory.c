@@ -109,10 +109,11 @@ static struct page *vm_normal_page(struct vm_area_struct *vma, pte_t pte)
 	return page == zero_page ? NULL : page;
 }
 
-/* A PTE that maps a page but is not present: PROT_NONE (see vm_get_page_prot). */
+/* A PTE that maps a frame, present or PROT_NONE (see vm_get_page_prot);
+ * not a swap entry (asm/pgtable.h). */
 static inline bool pte_mapped(pte_t pte)
 {
-	return !pte_none(pte);
+	return pte_has_frame(pte);
 }
 
 /* Make a PTE writable only if the VMA allows writes (Linux's maybe_mkwrite). */

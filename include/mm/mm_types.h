@@ -24,6 +24,7 @@
 #include <asm/pgtable.h>
 
 struct address_space;
+struct anon_vma;
 struct kmem_cache;
 
 /*
@@ -38,7 +39,16 @@ struct page {
 			struct list_head lru;           /* (z) free list while PG_buddy */
 			struct address_space *mapping;  /* (o) page cache owner */
 			unsigned long index;            /* (o) offset in mapping, in pages */
-			unsigned long private;          /* (z) buddy order while PG_buddy */
+			/* (z) buddy order while PG_buddy; (o) the swap
+			 * entry (swp_entry_t.val) while PG_swapcache */
+			unsigned long private;
+			/* (o) anonymous pages: the anon_vma whose VMAs may map
+			 * it (mm/rmap.c), with index its linear page offset
+			 * there; NULL for page-cache and kernel pages.
+			 * Faultline keeps it apart from mapping (Linux packs
+			 * both in mapping, told apart by a low bit) so each
+			 * field has one meaning: docs/reclaim.md. */
+			struct anon_vma *anon_vma;
 		};
 		struct {        /* slab (PG_slab) */
 			struct list_head slab_list;     /* (s) cache's partial/full list */
@@ -66,6 +76,8 @@ enum pageflags {
 	PG_lru,                 /* on an LRU list (mm/vmscan.c, under lru_lock) */
 	PG_active,              /* ... the active one */
 	PG_mlocked,             /* mapped by a VM_LOCKED VMA: reclaim keeps it (mm/mlock.c) */
+	PG_swapcache,           /* in the swap cache; page->private is its swp_entry_t (mm/swap.h) */
+	PG_swapbacked,          /* anonymous or shmem: reclaim writes it to swap, not a file */
 	__NR_PAGEFLAGS,
 };
 
@@ -102,6 +114,8 @@ static inline bool test_and_clear_page_flag(struct page *p, int bit)
 #define PageActive(p)    test_page_flag(p, PG_active)
 #define PageMlocked(p)   test_page_flag(p, PG_mlocked)
 #define PageReferenced(p) test_page_flag(p, PG_referenced)
+#define PageSwapCache(p) test_page_flag(p, PG_swapcache)
+#define PageSwapBacked(p) test_page_flag(p, PG_swapbacked)
 
 static inline int page_ref_count(const struct page *p)
 {

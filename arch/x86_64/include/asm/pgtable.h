@@ -150,6 +150,55 @@ static inline pte_t pte_modify(pte_t e, pgprot_t prot)
 	/* LAB(pgtable): END */
 }
 
+/*
+ * Non-present PTEs. A PTE that is not none is one of three things:
+ *   - present: the hardware maps the frame;
+ *   - PROT_NONE (pte_protnone): not present, but it keeps its frame and the
+ *     user bit (arch/x86_64/mmap.c), so mprotect can give the page back;
+ *   - a swap entry (is_swap_pte): not present, user bit clear, the
+ *     _PAGE_SWP_MARK bit set, and where the page's contents are on swap
+ *     in the bits the hardware ignores when the present bit is clear:
+ *
+ *        63      52 51                      12 11    7 6   2 1 0
+ *       [ 0 ...  0 |        swap offset       |  type  | 0.. 0|1|0]
+ *
+ * Generic code asks pte_has_frame() before it looks at pte_pfn(), and
+ * converts swap entries only through these helpers (mm/swap.h's
+ * swp_entry_t); nothing outside arch/ knows the layout.
+ */
+#define _PAGE_SWP_MARK          _PAGE_RW        /* ignored by the MMU while not present */
+#define SWP_TYPE_SHIFT          7
+#define SWP_TYPE_BITS           5
+#define SWP_OFFSET_SHIFT        12
+#define SWP_OFFSET_BITS         40
+
+static inline bool pte_protnone(pte_t e)
+{
+	return (pte_val(e) & (_PAGE_PRESENT | _PAGE_USER)) == _PAGE_USER;
+}
+static inline bool is_swap_pte(pte_t e)
+{
+	return (pte_val(e) & (_PAGE_PRESENT | _PAGE_USER | _PAGE_SWP_MARK)) == _PAGE_SWP_MARK;
+}
+/* The PTE holds a frame number (present or PROT_NONE): pte_pfn() is valid. */
+static inline bool pte_has_frame(pte_t e)
+{
+	return pte_present(e) || pte_protnone(e);
+}
+static inline pte_t __swp_entry_to_pte(unsigned int type, unsigned long offset)
+{
+	return __pte(((u64)offset << SWP_OFFSET_SHIFT) | ((u64)type << SWP_TYPE_SHIFT) |
+		     _PAGE_SWP_MARK);
+}
+static inline unsigned int __pte_swp_type(pte_t e)
+{
+	return (pte_val(e) >> SWP_TYPE_SHIFT) & ((1U << SWP_TYPE_BITS) - 1);
+}
+static inline unsigned long __pte_swp_offset(pte_t e)
+{
+	return (pte_val(e) >> SWP_OFFSET_SHIFT) & ((1UL << SWP_OFFSET_BITS) - 1);
+}
+
 /* Protection predicates on a pgprot (for tests and /proc output). */
 static inline bool pgprot_write(pgprot_t p) { return pgprot_val(p) & _PAGE_RW; }
 static inline bool pgprot_exec(pgprot_t p)  { return !(pgprot_val(p) & _PAGE_NX); }
