@@ -121,12 +121,32 @@ int blkdev_submit_wait(struct block_device *bdev, struct blk_request *req)
 	if (req->op == BLK_FLUSH && !bdev->has_flush)
 		return 0;
 	init_completion(&req->done);
+	req->end_io = NULL;
 	req->error = 0;
 	err = bdev->ops->submit(bdev, req);
 	if (err)
 		return err;
 	wait_for_completion(&req->done);
 	return req->error;
+}
+
+int blkdev_submit(struct block_device *bdev, struct blk_request *req)
+{
+	int err;
+
+	might_sleep();
+	if (!req->end_io)
+		return -EINVAL;
+	err = blkdev_check_request(bdev, req);
+	if (err)
+		return err;
+	if (req->op == BLK_FLUSH && !bdev->has_flush) {
+		req->error = 0;
+		req->end_io(req);       /* nothing to do: finished already */
+		return 0;
+	}
+	req->error = 0;
+	return bdev->ops->submit(bdev, req);
 }
 
 int blkdev_rw(struct block_device *bdev, enum blk_op op, u64 sector, void *buf,

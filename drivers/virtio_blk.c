@@ -113,13 +113,16 @@ static int virtblk_result(struct virtio_blk *vblk, const struct virtblk_req *vbr
 	return -EIO;
 }
 
-/* Finish one request. After complete() the waiter may free @req at once,
- * so it is not touched again. */
+/* Finish one request: its end_io (the asynchronous path) or its waiter.
+ * Either may free @req at once, so it is not touched again. */
 static void virtblk_finish(struct blk_request *req, struct virtblk_req *vbr, int error)
 {
 	kfree(vbr);
 	req->error = error;
-	complete(&req->done);
+	if (req->end_io)
+		req->end_io(req);
+	else
+		complete(&req->done);
 }
 
 /*

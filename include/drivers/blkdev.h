@@ -36,6 +36,11 @@ struct blk_request {
 	void *buf;                      /* direct-map address, nr_sectors * 512 bytes */
 	int error;                      /* set by the driver before complete() */
 	struct completion done;         /* init_completion() before ->submit */
+	/* If set, the driver calls end_io(req) instead of complete(&done),
+	 * in interrupt context, once req->error is set: the asynchronous
+	 * path (blkdev_submit). end_io may free req; it must not sleep. */
+	void (*end_io)(struct blk_request *req);
+	void *private;                  /* end_io's own */
 };
 
 struct block_device;
@@ -63,6 +68,11 @@ struct block_device *blkdev_get(const char *name);
 /* Submit @req and wait for it. Returns 0, -EIO, or -EINVAL for a request
  * past the end of the device or -EROFS for a write to a read-only one. */
 int blkdev_submit_wait(struct block_device *bdev, struct blk_request *req);
+/* Start @req and return without waiting: req->end_io (required) runs in
+ * interrupt context when it finishes, with req->error set. Returns 0, or
+ * the errno of a request refused at once (end_io is then not called).
+ * Context: may sleep for a free queue slot. */
+int blkdev_submit(struct block_device *bdev, struct blk_request *req);
 /* Read or write @nr_sectors at @sector; returns 0 or a negative errno. */
 int blkdev_rw(struct block_device *bdev, enum blk_op op, u64 sector, void *buf,
 	      unsigned int nr_sectors);
