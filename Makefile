@@ -145,6 +145,7 @@ DRIVERS_SRCS := \
 FS_SRCS := \
 	fs/buffer.c \
 	fs/block_io.c \
+	fs/block_io_ktest.c \
 	fs/inode.c \
 	fs/super.c \
 	fs/namespace.c \

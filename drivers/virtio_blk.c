@@ -7,23 +7,31 @@
  *   [ data                 ]  device reads (write) or writes (read); none for a flush
  *   [ status byte          ]  device writes   VIRTIO_BLK_S_OK / _IOERR / _UNSUPP
  *
- * The header and status live in a small struct virtblk_req allocated per
- * request (kmalloc memory is in the direct map, so the device can reach it
- * by DMA); the data is the caller's buffer. ->submit puts the chain on the
- * ring, kicks the device and returns; the queue's MSI-X interrupt runs
- * virtblk_done(), which takes every finished chain off the used ring, turns
- * the status byte into req->error and calls complete(&req->done). So many
- * requests can be in flight, and they may finish in any order.
+ * The header and status live in a struct virtblk_req taken from a pool
+ * made at probe time, one per descriptor of the ring (so never fewer than
+ * the chains the ring can hold), in kmalloc memory (the direct map, which
+ * the device reaches by DMA); the data is the caller's buffer. Nothing is
+ * allocated per request: reclaim writes pages out through here, and an
+ * allocation could wait for reclaim or fail just when memory is short.
+ * ->submit puts the chain on the ring, kicks the device and returns; the
+ * queue's MSI-X interrupt runs virtblk_done(), which takes every finished
+ * chain off the used ring, turns the status byte into req->error and calls
+ * req->end_io (the asynchronous path, blkdev_submit) or complete(&req->done)
+ * (blkdev_submit_wait). So many requests can be in flight, and they may
+ * finish in any order.
  *
- * When the ring has too few free descriptors, ->submit sleeps on
- * vblk->slot_wait; virtblk_done() wakes it after freeing descriptors.
+ * When the ring has too few free descriptors (or, which cannot happen
+ * while the pool matches the ring, no free virtblk_req), ->submit sleeps
+ * on vblk->slot_wait; virtblk_done() wakes it after freeing descriptors.
  *
- * Locking: vq->lock (irqsave) covers the ring and every virtblk_req on it;
- * virtblk_done() completes requests inside it (vq->lock -> completion
- * wait-queue lock). slot_wait's own lock is taken with vq->lock dropped.
+ * Locking: vq->lock (irqsave) covers the ring, the pool's free list and
+ * every virtblk_req on the ring; virtblk_done() finishes requests inside
+ * it (vq->lock -> whatever end_io takes: wait-queue locks, the slab's
+ * lock for kfree; -> the completion's wait-queue lock). end_io runs in
+ * interrupt context and must not sleep. slot_wait's own lock is taken with
+ * vq->lock dropped.
  *
- * Field legend: (c) constant after the probe; (q) vq->lock while the
- * request is on the ring.
+ * Field legend: (c) constant after the probe; (q) vq->lock.
  */
 #include <kernel/types.h>          /* first: blkdev.h's list.h needs it */
 #include <drivers/blkdev.h>
@@ -67,6 +75,7 @@ struct virtblk_req {
 	struct virtio_blk_outhdr hdr;   /* (q) read by the device */
 	u8 status;                      /* (q) written by the device */
 	struct blk_request *req;        /* (q) the request this serves */
+	struct virtblk_req *next_free;  /* (q) on the pool's free list */
 };
 
 struct virtio_blk {
@@ -74,6 +83,8 @@ struct virtio_blk {
 	struct virtqueue *vq;           /* (c) */
 	struct block_device bdev;       /* (c) once registered */
 	struct wait_queue_head slot_wait; /* (its own lock) tasks waiting for free descriptors */
+	struct virtblk_req *pool;       /* (c) vq->num of them */
+	struct virtblk_req *free_vbr;   /* (q) the pool's free list */
 };
 
 /* Disk names are handed out in probe order, i.e. PCI order. A failed
@@ -113,11 +124,22 @@ static int virtblk_result(struct virtio_blk *vblk, const struct virtblk_req *vbr
 	return -EIO;
 }
 
-/* Finish one request: its end_io (the asynchronous path) or its waiter.
- * Either may free @req at once, so it is not touched again. */
-static void virtblk_finish(struct blk_request *req, struct virtblk_req *vbr, int error)
+/* Give @vbr back to the pool. vq->lock held. */
+static void virtblk_put_vbr_locked(struct virtio_blk *vblk, struct virtblk_req *vbr)
 {
-	kfree(vbr);
+	ASSERT_HELD(&vblk->vq->lock);
+	vbr->req = NULL;
+	vbr->next_free = vblk->free_vbr;
+	vblk->free_vbr = vbr;
+}
+
+/* Finish one request: its end_io (the asynchronous path) or its waiter.
+ * Either may free @req at once, so it is not touched again. vq->lock held
+ * (interrupt context, or a submitter failing the queue). */
+static void virtblk_finish(struct virtio_blk *vblk, struct blk_request *req,
+			   struct virtblk_req *vbr, int error)
+{
+	virtblk_put_vbr_locked(vblk, vbr);
 	req->error = error;
 	if (req->end_io)
 		req->end_io(req);
@@ -136,7 +158,7 @@ static void virtblk_fail_all_locked(struct virtio_blk *vblk)
 
 	virtio_reset_device(vblk->vdev);
 	while ((vbr = virtqueue_detach_unused_buf_locked(vblk->vq)))
-		virtblk_finish(vbr->req, vbr, -EIO);
+		virtblk_finish(vblk, vbr->req, vbr, -EIO);
 }
 
 /* The queue's interrupt handler (interrupts disabled). */
@@ -149,7 +171,7 @@ static void virtblk_done(struct virtqueue *vq)
 
 	flags = spin_lock_irqsave(&vq->lock);
 	while ((vbr = virtqueue_get_buf_locked(vq, &len)))
-		virtblk_finish(vbr->req, vbr, virtblk_result(vblk, vbr));
+		virtblk_finish(vblk, vbr->req, vbr, virtblk_result(vblk, vbr));
 	if (virtqueue_is_broken(vq))
 		virtblk_fail_all_locked(vblk);
 	spin_unlock_irqrestore(&vq->lock, flags);
@@ -159,13 +181,12 @@ static void virtblk_done(struct virtqueue *vq)
 
 /* ---- submission (task context) ------------------------------------------ */
 
-/* Fill @bufs with @vbr's chain; returns how many the device reads
- * (*nr_in gets how many it writes). */
-static unsigned int virtblk_build_chain(struct virtblk_req *vbr,
+/* Fill @bufs with the chain of @req served by @vbr; returns how many the
+ * device reads (*nr_in gets how many it writes). */
+static unsigned int virtblk_build_chain(struct virtblk_req *vbr, const struct blk_request *req,
 					struct vring_buf bufs[VIRTBLK_MAX_CHAIN],
 					unsigned int *nr_in)
 {
-	const struct blk_request *req = vbr->req;
 	struct vring_buf data = { __pa(req->buf), req->nr_sectors * SECTOR_SIZE };
 	struct vring_buf status = { __pa(&vbr->status), 1 };
 
@@ -212,22 +233,27 @@ static int virtblk_check(struct virtio_blk *vblk, const struct blk_request *req)
 	return 0;
 }
 
-static int virtblk_submit(struct block_device *bdev, struct blk_request *req)
+/* Descriptors @req's chain takes: header, data (none for a flush), status. */
+static unsigned int virtblk_chain_len(const struct blk_request *req)
 {
-	struct virtio_blk *vblk = bdev->private;
-	struct virtqueue *vq = vblk->vq;
-	unsigned int nr_out, nr_in;
+	return req->op == BLK_FLUSH ? 2 : 3;
+}
+
+/*
+ * Take a pool entry and queue @req's chain, if the ring has room.
+ * Returns 0, -ENOSPC (full: wait and retry) or -EIO (broken queue).
+ * vq->lock held.
+ */
+static int virtblk_queue_locked(struct virtio_blk *vblk, struct blk_request *req)
+{
+	struct virtblk_req *vbr = vblk->free_vbr;
 	struct vring_buf bufs[VIRTBLK_MAX_CHAIN];
-	struct virtblk_req *vbr;
-	unsigned long flags;
+	unsigned int nr_out, nr_in;
 	int err;
 
-	err = virtblk_check(vblk, req);
-	if (err)
-		return err;
-	vbr = kmalloc(sizeof(*vbr), GFP_KERNEL);
+	ASSERT_HELD(&vblk->vq->lock);
 	if (!vbr)
-		return -ENOMEM;
+		return virtqueue_is_broken(vblk->vq) ? -EIO : -ENOSPC;
 	vbr->hdr = (struct virtio_blk_outhdr){
 		.type = req->op == BLK_READ ? VIRTIO_BLK_T_IN :
 			req->op == BLK_WRITE ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_FLUSH,
@@ -235,24 +261,42 @@ static int virtblk_submit(struct block_device *bdev, struct blk_request *req)
 	};
 	vbr->status = VIRTBLK_STATUS_PENDING;
 	vbr->req = req;
-	nr_out = virtblk_build_chain(vbr, bufs, &nr_in);
+	nr_out = virtblk_build_chain(vbr, req, bufs, &nr_in);
+	err = virtqueue_add_bufs_locked(vblk->vq, bufs, nr_out, nr_in, vbr);
+	if (err) {
+		vbr->req = NULL;        /* still on the free list: not taken */
+		return err;
+	}
+	vblk->free_vbr = vbr->next_free;
+	return 0;
+}
 
+static int virtblk_submit(struct block_device *bdev, struct blk_request *req)
+{
+	struct virtio_blk *vblk = bdev->private;
+	struct virtqueue *vq = vblk->vq;
+	unsigned int need = virtblk_chain_len(req);
+	unsigned long flags;
+	int err;
+
+	err = virtblk_check(vblk, req);
+	if (err)
+		return err;
 	for (;;) {
 		flags = spin_lock_irqsave(&vq->lock);
-		err = virtqueue_add_bufs_locked(vq, bufs, nr_out, nr_in, vbr);
+		err = virtblk_queue_locked(vblk, req);
 		if (err != -ENOSPC)
 			break;
 		spin_unlock_irqrestore(&vq->lock, flags);
 		/* Full: sleep until virtblk_done() frees descriptors, then
 		 * retry under the lock (another task may have taken them). */
-		wait_event(vblk->slot_wait,
-			   virtqueue_num_free(vq) >= nr_out + nr_in || virtqueue_is_broken(vq));
+		wait_event(vblk->slot_wait, (virtqueue_num_free(vq) >= need &&
+					     READ_ONCE(vblk->free_vbr)) ||
+					    virtqueue_is_broken(vq));
 	}
 	if (err == 0)
 		virtqueue_kick_locked(vq);
 	spin_unlock_irqrestore(&vq->lock, flags);
-	if (err)
-		kfree(vbr);
 	return err;
 }
 
@@ -309,6 +353,17 @@ static int virtblk_probe(struct virtio_device *vdev)
 		err = -EIO;
 		goto out_free;
 	}
+	/* One header per descriptor: a chain takes at least two, so the
+	 * pool outlasts the ring and ->submit never allocates. */
+	vblk->pool = kzalloc(vblk->vq->num * sizeof(*vblk->pool), GFP_KERNEL);
+	if (!vblk->pool) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	for (unsigned int i = 0; i < vblk->vq->num; i++) {
+		vblk->pool[i].next_free = vblk->free_vbr;
+		vblk->free_vbr = &vblk->pool[i];
+	}
 	vblk->vq->priv = vblk;
 	vdev->priv = vblk;
 	vblk->bdev.nr_sectors = virtio_cread64(vdev, VIRTIO_BLK_CFG_CAPACITY);
@@ -326,6 +381,7 @@ static int virtblk_probe(struct virtio_device *vdev)
 
 out_free:
 	vdev->priv = NULL;
+	kfree(vblk->pool);
 	kfree(vblk);
 	return err;
 }

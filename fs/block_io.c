@@ -2,11 +2,19 @@
  * Page I/O for block-based filesystems (see include/fs/block_io.h).
  *
  * A page covers PAGE_SIZE / blocksize blocks of a file. Each block is
- * mapped to the disk on its own with the filesystem's get_block, and read
- * or written with one request; a hole reads as zeros. Bytes of the page
+ * mapped to the disk on its own with the filesystem's get_block; a hole
+ * reads as zeros. A read waits for each block's request. Bytes of the page
  * past i_size are always zeros on disk and after a read: they may hold
  * stores through a mapping, which are not file data
  * (LINUX-SEMANTICS.md, items 32 and 33).
+ *
+ * Write-back does not wait for the disk (block_write_full_page): with
+ * every block mapped, the page is marked PG_writeback and unlocked, and
+ * its blocks go out as one request per run of blocks contiguous on the
+ * disk (blkdev_submit). The last request to finish, in the disk's
+ * interrupt handler, records an error in the mapping and ends the page's
+ * write-back (page_write_end_io). docs/storage.md, "Asynchronous
+ * write-back".
  *
  * A page written through a shared mapping gets its blocks when it is
  * first written (block_page_mkwrite, from ->page_mkwrite), so that a full
@@ -19,7 +27,9 @@
  * Locks: every function here is called with the page locked (or, for
  * block_page_mkwrite, takes the lock), and the filesystem's get_block
  * relies on that (no two tasks map or allocate the same block of a file
- * at once). They may sleep (disk I/O).
+ * at once). They may sleep (disk I/O, a free slot in the disk's queue).
+ * page_write_end_io runs in interrupt context under the driver's queue
+ * lock: it uses only atomics, wait queues (irqsave) and kfree.
  */
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
@@ -28,6 +38,7 @@
 #include <fs/block_io.h>
 #include <mm/filemap.h>
 #include <mm/mm.h>
+#include <mm/slab.h>
 
 struct page_blocks {
 	struct inode *inode;
@@ -59,9 +70,9 @@ static unsigned int bytes_in_file(struct page *page)
 	return size - start >= (loff_t)PAGE_SIZE ? PAGE_SIZE : (unsigned int)(size - start);
 }
 
-static int block_io(struct page_blocks *pb, enum blk_op op, u64 pblk, void *buf)
+static int block_read(struct page_blocks *pb, u64 pblk, void *buf)
 {
-	return blkdev_rw(pb->inode->i_sb->s_bdev, op, pblk * pb->sectors, buf, pb->sectors);
+	return blkdev_rw(pb->inode->i_sb->s_bdev, BLK_READ, pblk * pb->sectors, buf, pb->sectors);
 }
 
 int block_read_full_page(struct page *page, get_block_t *get_block)
@@ -86,7 +97,7 @@ int block_read_full_page(struct page *page, get_block_t *get_block)
 		if (!pblk)
 			memset(data + off, 0, pb.bsize);        /* a hole */
 		else
-			err = block_io(&pb, BLK_READ, pblk, data + off);
+			err = block_read(&pb, pblk, data + off);
 	}
 	if (!err) {
 		if (valid < PAGE_SIZE)                  /* the last block's tail */
@@ -97,25 +108,66 @@ int block_read_full_page(struct page *page, get_block_t *get_block)
 	return err;
 }
 
-int block_write_full_page(struct page *page, get_block_t *get_block)
+/* At most one request per block of a page: 4 KiB of 512-byte blocks. */
+#define MAX_PAGE_EXTENTS (PAGE_SIZE / SECTOR_SIZE)
+
+/*
+ * One page's write in flight: its requests, and how many of them have
+ * not finished. @pending starts at 1, the submitter's own count, dropped
+ * once every request is out, so the page's write-back cannot end while
+ * requests are still being submitted.
+ */
+struct page_write {
+	struct page *page;                      /* under write-back until the last end_io */
+	struct address_space *mapping;          /* the page's; stable while PG_writeback */
+	int pending;                            /* atomic */
+	int error;                              /* atomic: an error of any request */
+	unsigned int nr;                        /* requests in req[] */
+	struct blk_request req[];               /* one per run of contiguous blocks */
+};
+
+/* The last reference to @pw is gone: report, end the page's write-back,
+ * free. Context: any (the disk's interrupt handler, or the submitter). */
+static void page_write_done(struct page_write *pw)
 {
-	struct page_blocks pb;
-	char *data = page_address(page);
-	unsigned int valid = bytes_in_file(page);
-	int err = 0;
+	int err = __atomic_load_n(&pw->error, __ATOMIC_ACQUIRE);
 
-	page_blocks_init(&pb, page);
-	/* Stores past EOF through a mapping are not file data: never write them. */
-	if (valid < PAGE_SIZE)
-		memset(data + valid, 0, PAGE_SIZE - valid);
-	for (unsigned int i = 0; i < pb.per_page && !err; i++) {
-		char *block = data + i * pb.bsize;
-		u64 pblk = 0;
+	/* Before end_page_writeback: after it a truncate may free the mapping. */
+	if (err)
+		mapping_set_error(pw->mapping, err);
+	end_page_writeback(pw->page);
+	kfree(pw);
+}
 
-		if (i * pb.bsize >= valid)
-			break;                          /* the rest of the page is past EOF */
-		err = get_block(pb.inode, pb.first + i, &pblk, false);
-		if (!err && !pblk) {
+static void page_write_put(struct page_write *pw, int err)
+{
+	if (err)
+		__atomic_store_n(&pw->error, err, __ATOMIC_RELEASE);
+	if (__atomic_sub_fetch(&pw->pending, 1, __ATOMIC_ACQ_REL) == 0)
+		page_write_done(pw);
+}
+
+/* blk_request->end_io of a page's request. Context: interrupt (the
+ * driver's completion, its queue lock held). */
+static void page_write_end_io(struct blk_request *req)
+{
+	page_write_put(req->private, req->error);
+}
+
+/* Map the blocks of @page below EOF (@valid bytes) into @pblk[] (0: a
+ * hole left as it is), allocating a hole only if it holds data. */
+static int map_page_for_write(struct page_blocks *pb, char *data, unsigned int valid,
+			      get_block_t *get_block, u64 *pblk)
+{
+	for (unsigned int i = 0; i < pb->per_page; i++) {
+		char *block = data + i * pb->bsize;
+		int err;
+
+		pblk[i] = 0;
+		if (i * pb->bsize >= valid)
+			continue;                       /* past EOF: never written */
+		err = get_block(pb->inode, pb->first + i, &pblk[i], false);
+		if (!err && !pblk[i]) {
 			/* A hole. write() gave the blocks it wrote a disk block
 			 * in prepare_write, and a store through a mapping gave
 			 * the whole page its blocks in block_page_mkwrite, so
@@ -126,15 +178,125 @@ int block_write_full_page(struct page *page, get_block_t *get_block)
 			 * write notification, or one that stayed writable while
 			 * i_size grew over this block): only then is the block
 			 * allocated now, and that can fail. */
-			if (!memchr_inv(block, 0, pb.bsize))
+			if (!memchr_inv(block, 0, pb->bsize))
 				continue;
-			err = get_block(pb.inode, pb.first + i, &pblk, true);
+			err = get_block(pb->inode, pb->first + i, &pblk[i], true);
 		}
-		if (!err)
-			err = block_io(&pb, BLK_WRITE, pblk, block);
+		if (err)
+			return err;
 	}
+	return 0;
+}
+
+/* A run of blocks of a page that are contiguous on the disk: one request. */
+struct block_run {
+	unsigned int first, count;              /* blocks of the page */
+};
+
+/* Split the mapped blocks of a page into runs; returns how many. */
+static unsigned int page_runs(const struct page_blocks *pb, const u64 *pblk,
+			      struct block_run runs[MAX_PAGE_EXTENTS])
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < pb->per_page; i++) {
+		if (!pblk[i])
+			continue;
+		if (n && runs[n - 1].first + runs[n - 1].count == i &&
+		    pblk[i] == pblk[i - 1] + 1)
+			runs[n - 1].count++;
+		else
+			runs[n++] = (struct block_run){ i, 1 };
+	}
+	return n;
+}
+
+/*
+ * The page's write when its descriptor could not be allocated: the same
+ * requests, one at a time, each waited for, with the page already under
+ * write-back and unlocked as on the normal path. Slow, but it needs no
+ * memory, so write-back under memory pressure (reclaim) still progresses.
+ */
+static void page_write_sync(struct page *page, struct address_space *m,
+			    const struct page_blocks *pb, const u64 *pblk,
+			    const struct block_run *runs, unsigned int nr)
+{
+	char *data = page_address(page);
+	int err = 0;
+
+	for (unsigned int i = 0; i < nr; i++) {
+		int e = blkdev_rw(pb->inode->i_sb->s_bdev, BLK_WRITE,
+				  pblk[runs[i].first] * pb->sectors, data + runs[i].first * pb->bsize,
+				  runs[i].count * pb->sectors);
+
+		if (e && !err)
+			err = e;
+	}
+	mapping_set_error(m, err);
+	end_page_writeback(page);
+}
+
+int block_write_full_page(struct page *page, get_block_t *get_block)
+{
+	struct address_space *m = page->mapping;
+	struct page_blocks pb;
+	char *data = page_address(page);
+	unsigned int valid = bytes_in_file(page);
+	u64 pblk[MAX_PAGE_EXTENTS];
+	struct block_run runs[MAX_PAGE_EXTENTS];
+	struct page_write *pw;
+	unsigned int nr;
+	int err;
+
+	/* Callers wait for or skip a page already under write-back; one that
+	 * did not waits here rather than put a second write in flight. */
+	wait_on_page_writeback(page);
+	page_blocks_init(&pb, page);
+	/* Stores past EOF through a mapping are not file data: never write them. */
+	if (valid < PAGE_SIZE)
+		memset(data + valid, 0, PAGE_SIZE - valid);
+	/* Every block is mapped (and a hole with data allocated) before any
+	 * I/O starts: a failure here leaves nothing half written and the
+	 * page not under write-back, for the caller to redirty. */
+	err = map_page_for_write(&pb, data, valid, get_block, pblk);
+	if (err) {
+		unlock_page(page);
+		return err;
+	}
+	nr = page_runs(&pb, pblk, runs);
+	/* GFP_NOWAIT: never reclaim from here (reclaim itself writes pages
+	 * through this path); without memory the write goes synchronously. */
+	pw = nr ? kmalloc(sizeof(*pw) + nr * sizeof(pw->req[0]), GFP_NOWAIT) : NULL;
+	/* Under write-back before the page lock goes: whoever locks the page
+	 * next sees the write in flight (and waits for it or skips it). */
+	set_page_writeback(page);
 	unlock_page(page);
-	return err;
+	if (!nr) {
+		end_page_writeback(page);       /* all holes or past EOF: nothing to write */
+		return 0;
+	}
+	if (!pw) {
+		page_write_sync(page, m, &pb, pblk, runs, nr);
+		return 0;
+	}
+	*pw = (struct page_write){ .page = page, .mapping = m, .pending = 1, .nr = nr };
+	for (unsigned int i = 0; i < nr; i++)
+		pw->req[i] = (struct blk_request){
+			.op = BLK_WRITE,
+			.sector = pblk[runs[i].first] * pb.sectors,
+			.nr_sectors = runs[i].count * pb.sectors,
+			.buf = data + runs[i].first * pb.bsize,
+			.end_io = page_write_end_io,
+			.private = pw,
+		};
+	for (unsigned int i = 0; i < nr; i++) {
+		__atomic_add_fetch(&pw->pending, 1, __ATOMIC_RELAXED);
+		err = blkdev_submit(pb.inode->i_sb->s_bdev, &pw->req[i]);
+		if (err)                        /* refused: its end_io will not run */
+			page_write_put(pw, err);
+	}
+	page_write_put(pw, 0);                  /* may end the write-back at once */
+	return 0;
 }
 
 int block_prepare_write(struct page *page, unsigned int from, unsigned int to,

@@ -236,16 +236,17 @@ static int write_expired(struct inode *inode, void *arg)
 {
 	struct expire_arg *ea = arg;
 	struct address_space *m = inode->i_mapping;
+	unsigned long written = 0;
 	int err = 0;
 
 	if (READ_ONCE(m->nrdirty) && READ_ONCE(m->dirtied_when) < ea->before) {
-		err = write_mapping_pages(m, ~0UL);
-		if (err) {
-			/* Nobody is waiting: keep the error for the next fsync. */
-			spin_lock(&m->tree_lock);
-			m->wb_err = err;
-			spin_unlock(&m->tree_lock);
-		}
+		/* Start the writes, waiting for no page: one locked or still
+		 * in flight is left for the next round. */
+		err = write_mapping_pages_nonblock(m, ~0UL, &written);
+		/* Nobody is waiting: keep the error for the next fsync (an
+		 * I/O error reaches it from the write's completion). */
+		if (err && err != -ENOMEM)
+			mapping_set_error(m, err);
 	}
 	write_inode_now(inode, false);
 	return 0;
@@ -285,12 +286,8 @@ static int write_for_reclaim(struct inode *inode, void *arg)
 	err = write_mapping_pages_nonblock(m, ra->left, &written);
 	/* ENOMEM (the reserve ran out) leaves the page dirty for the next
 	 * try; it is not the file's error. */
-	if (err && err != -ENOMEM) {
-		/* Nobody is waiting: keep the error for the next fsync. */
-		spin_lock(&m->tree_lock);
-		m->wb_err = err;
-		spin_unlock(&m->tree_lock);
-	}
+	if (err && err != -ENOMEM)
+		mapping_set_error(m, err);      /* nobody is waiting: for the next fsync */
 	ra->left -= min(written, ra->left);
 	ra->written += written;
 	return 0;

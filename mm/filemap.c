@@ -2,8 +2,9 @@
  * The page cache (see include/mm/filemap.h).
  *
  * Owns: the pages of each address_space (kept in its index, the radix
- * tree of mm/page_tree.c), the page lock, dirty pages and their
- * writeback one page at a time, truncation, the generic read()/write() of
+ * tree of mm/page_tree.c), the page lock, PG_writeback and the waits for
+ * it, dirty pages and the start of their write-back, a mapping's
+ * write-back error (wb_err), truncation, the generic read()/write() of
  * regular files through the cache, and filemap_fault.
  *
  * Invariants, under mapping->tree_lock:
@@ -11,7 +12,16 @@
  *     page->mapping == that mapping; the cache holds one reference to it;
  *   - mapping->nrdirty counts its pages with PG_dirty set.
  * A page leaves the cache only with its page lock held (truncate, reclaim),
- * so a task holding the page lock sees page->mapping stay put.
+ * so a task holding the page lock sees page->mapping stay put; and never
+ * while PG_writeback is set (truncate waits for it, reclaim skips the
+ * page), so the write's completion, in interrupt context and with no lock,
+ * may still use page->mapping (docs/storage.md, "Asynchronous write-back").
+ *
+ * Write-back does not wait for the disk: ->writepage sets PG_writeback,
+ * unlocks the page and starts the I/O; the completion calls
+ * end_page_writeback() from the disk's interrupt. Only fsync/msync/sync
+ * (filemap_write_and_wait), truncate, and a data-integrity write of a
+ * page whose earlier write is still in flight wait for it.
  *
  * Lock order: inode lock (i_rwsem) -> page lock -> tree_lock -> lru_lock
  *             (mm/vmscan.c) -> kmalloc/page allocator locks.
@@ -127,6 +137,58 @@ void wait_on_page_locked(struct page *page)
 {
 	if (PageLocked(page))
 		wait_event(*page_waitqueue(page), !PageLocked(page));
+}
+
+/* ---- write-back of a page: PG_writeback ------------------------------------ */
+
+void set_page_writeback(struct page *page)
+{
+	ASSERT(PageLocked(page));
+	/* Two writes of one page in flight at once could reach the disk in
+	 * either order: every caller waits or skips first (write_one_page). */
+	if (test_and_set_page_flag(page, PG_writeback))
+		panic("set_page_writeback: page %lu already under write-back", page_to_pfn(page));
+	writeback_account_writeback(1);
+}
+
+/*
+ * Context: any, usually the disk's interrupt handler; takes only
+ * wait-queue locks (irqsave). The page may leave the cache (truncate)
+ * as soon as the bit is clear, so nothing after the clear may use
+ * page->mapping; the wait queue is found from the page frame alone.
+ */
+void end_page_writeback(struct page *page)
+{
+	/* A fully ordered read-modify-write: the clear is visible before the
+	 * wait-queue lock that wake_up takes, and a waiter tests the bit only
+	 * after queueing itself under that lock (wait_on_page_writeback), so
+	 * either it sees the bit clear or this wake-up finds it queued. */
+	if (!test_and_clear_page_flag(page, PG_writeback))
+		panic("end_page_writeback: page %lu was not under write-back", page_to_pfn(page));
+	writeback_account_writeback(-1);
+	wake_up(page_waitqueue(page));
+	wake_up_reclaim_throttled();            /* a page is clean now: reclaim can go on */
+}
+
+void wait_on_page_writeback(struct page *page)
+{
+	/* Pairs with end_page_writeback's clear-then-wake. */
+	if (PageWriteback(page))
+		wait_event(*page_waitqueue(page), !PageWriteback(page));
+}
+
+void mapping_set_error(struct address_space *m, int err)
+{
+	/* An atomic, not tree_lock: the disk's interrupt handler sets it,
+	 * and tree_lock is not interrupt-safe. */
+	if (err)
+		__atomic_store_n(&m->wb_err, err, __ATOMIC_RELEASE);
+}
+
+/* Take the error write-back left for fsync: it is reported once. */
+static int mapping_take_error(struct address_space *m)
+{
+	return __atomic_exchange_n(&m->wb_err, 0, __ATOMIC_ACQ_REL);
 }
 
 /* ---- lookup and insertion -------------------------------------------------- */
@@ -320,33 +382,52 @@ bool clear_page_dirty_for_io(struct page *page)
 }
 
 /*
- * Write one locked page if it is dirty; returns with it unlocked.
- * Returns 0 or the writepage error (the page is dirty again then).
+ * Start the write of one locked page if it is dirty; returns with it
+ * unlocked, its write (if any) in flight. A page whose earlier write is
+ * still in flight is waited for first with @sync (data integrity: fsync
+ * must write what is in the page now), and skipped, left dirty, without
+ * it (the flusher's way: it never waits for the disk). *@started says
+ * whether a write was started. Returns 0 or the error ->writepage
+ * returned before starting any I/O (the page is dirty again then); an
+ * error of the I/O itself reaches the mapping (mapping_set_error).
  */
-int write_one_page(struct page *page)
+static int writeout_page(struct page *page, bool sync, bool *started)
 {
 	int err;
 
 	ASSERT(PageLocked(page));
+	*started = false;
+	if (PageWriteback(page)) {
+		if (!sync) {
+			unlock_page(page);
+			return 0;
+		}
+		wait_on_page_writeback(page);
+	}
 	if (!clear_page_dirty_for_io(page)) {
 		unlock_page(page);
 		return 0;
 	}
-	set_page_flag(page, PG_writeback);
-	writeback_account_writeback(1);
+	*started = true;
 	err = page->mapping->a_ops->writepage(page);        /* unlocks */
-	clear_page_flag(page, PG_writeback);
-	writeback_account_writeback(-1);
 	if (err)
 		set_page_dirty(page);
-	wake_up_reclaim_throttled();            /* a page is clean now: reclaim can go on */
 	return err;
 }
 
+int write_one_page(struct page *page)
+{
+	bool started;
+
+	return writeout_page(page, true, &started);
+}
+
 /*
- * Write up to @max_pages dirty pages of @m in index order, waiting for
- * each page's lock, or with @nonblock skipping pages someone holds
- * locked. Adds the pages written to *@written; returns the first error.
+ * Start the writes of up to @max_pages dirty pages of @m in index order,
+ * waiting for each page's lock and for an earlier write of it still in
+ * flight, or with @nonblock skipping pages that are locked or under
+ * write-back. Never waits for the writes it starts. Adds the pages
+ * started to *@written; returns the first error.
  */
 static int write_mapping_range(struct address_space *m, unsigned long max_pages, bool nonblock,
 			       unsigned long *written)
@@ -363,15 +444,17 @@ static int write_mapping_range(struct address_space *m, unsigned long max_pages,
 
 			index = page->index + 1;
 			if (PageDirty(page) && done < max_pages) {
+				bool started;
+
 				if (nonblock) {
-					if (!trylock_page(page))
+					if (PageWriteback(page) || !trylock_page(page))
 						goto next;
 				} else {
 					lock_page(page);
 				}
 				if (page->mapping == m) {
-					err = write_one_page(page);
-					done++;
+					err = writeout_page(page, !nonblock, &started);
+					done += started;
 				} else {
 					unlock_page(page);
 				}
@@ -402,9 +485,8 @@ int write_mapping_pages_nonblock(struct address_space *m, unsigned long max_page
 }
 
 /*
- * Wait for every write of @m that is already under way (the flusher's,
- * say): write_one_page holds the page lock until its write is done, so
- * waiting for the lock of each page under writeback is enough.
+ * Wait for every write of @m in flight: ours, just started, and any
+ * another task (the flusher, reclaim) started before.
  */
 static void wait_on_mapping_writeback(struct address_space *m)
 {
@@ -415,8 +497,7 @@ static void wait_on_mapping_writeback(struct address_space *m)
 	while ((n = find_get_pages(m, index, batch, 16)) > 0) {
 		for (unsigned int i = 0; i < n; i++) {
 			index = batch[i]->index + 1;
-			if (PageWriteback(batch[i]))
-				wait_on_page_locked(batch[i]);
+			wait_on_page_writeback(batch[i]);
 			put_page(batch[i]);
 		}
 		if (!index)
@@ -429,14 +510,12 @@ int filemap_write_and_wait(struct address_space *m)
 	int err = write_mapping_pages(m, ~0UL);
 	int reported;
 
-	/* A page someone else is writing was clean to us: wait for it too,
-	 * or fsync could return before the data is on the disk. */
+	/* Our writes, and those someone else started on pages that were
+	 * clean to us: fsync returns only once all are on the disk. */
 	wait_on_mapping_writeback(m);
-	/* Report an earlier background writeback error once, as fsync does. */
-	spin_lock(&m->tree_lock);
-	reported = m->wb_err;
-	m->wb_err = 0;
-	spin_unlock(&m->tree_lock);
+	/* The I/O errors of those writes, and of background write-back
+	 * since the last fsync, are reported once. */
+	reported = mapping_take_error(m);
 	return err ? err : reported;
 }
 
@@ -448,6 +527,7 @@ static void delete_from_page_cache(struct page *page)
 {
 	struct address_space *m = page->mapping;
 
+	ASSERT(!PageWriteback(page));           /* its completion still uses page->mapping */
 	if (page_mapcount(page) > 0)
 		pr_warn_once("page cache: page %lu of inode %lu removed while still mapped "
 			     "(a fault raced with truncate: truncate_guard=0?)\n",
@@ -479,6 +559,9 @@ static void zero_page_tail(struct address_space *m, loff_t lstart)
 		return;
 	lock_page(page);
 	if (page->mapping == m) {
+		/* A write in flight may cover blocks past the new end, which
+		 * the filesystem frees next (->truncate_blocks). */
+		wait_on_page_writeback(page);
 		memset((char *)page_address(page) + offset, 0, PAGE_SIZE - offset);
 		if (PageUptodate(page))
 			set_page_dirty(page);   /* the zeros must reach the disk too */
@@ -498,8 +581,12 @@ void truncate_inode_pages(struct address_space *m, loff_t lstart)
 			struct page *page = batch[i];
 
 			lock_page(page);
-			if (page->mapping == m)
+			if (page->mapping == m) {
+				/* Its blocks are freed after this: no write
+				 * of them may still be in flight. */
+				wait_on_page_writeback(page);
 				delete_from_page_cache(page);
+			}
 			unlock_page(page);
 			put_page(page);
 		}

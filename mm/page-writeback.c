@@ -5,11 +5,21 @@
  * pages (for the GDB helpers), the dirty limits and throttle, and the
  * flusher thread with its request counter.
  *
+ * Write-back is asynchronous (docs/storage.md): the flusher and a
+ * throttled writer only start writes (->writepage returns with the page
+ * under write-back) and never wait for one page's I/O; a page whose
+ * earlier write is still in flight is skipped, left dirty for next time.
+ * Pages under write-back count against the dirty limit with the dirty
+ * ones, so a writer cannot outrun the disk by turning dirty pages into
+ * pages in flight; the throttle's wait ends early when writes complete
+ * (end_page_writeback wakes reclaim_wait).
+ *
  * Locks: mapping_list_lock (spinlock) protects mapping_list; it nests
  * inside a mapping's tree_lock (mapping_list_add/del are called with it
- * held). The counters and flusher_request are atomics. The flusher sleeps
- * on flusher_wait; wakeup_flusher_threads() may be called with sleeping
- * locks held (the allocator's slow path) but no spinlock.
+ * held). The counters and flusher_request are atomics (nr_writeback is
+ * changed from interrupt context, by end_page_writeback). The flusher
+ * sleeps on flusher_wait; wakeup_flusher_threads() may be called with
+ * sleeping locks held (the allocator's slow path) but no spinlock.
  */
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
@@ -103,23 +113,33 @@ void wakeup_flusher_threads(unsigned long nr_pages)
 	wake_up(&flusher_wait);
 }
 
+/* Dirty pages and pages whose write is in flight: what the hard limit bounds. */
+static unsigned long nr_dirty_or_writeback(void)
+{
+	return (unsigned long)__atomic_load_n(&nr_dirty, __ATOMIC_RELAXED) +
+	       (unsigned long)__atomic_load_n(&nr_writeback, __ATOMIC_RELAXED);
+}
+
 void balance_dirty_pages(struct address_space *m)
 {
 	unsigned long dirty = (unsigned long)__atomic_load_n(&nr_dirty, __ATOMIC_RELAXED);
 	unsigned long limit = dirty_limit(), background = dirty_background_limit();
+	unsigned long written = 0;
 
 	/* Above the background limit: the flusher starts writing, and the
 	 * writer goes on. */
 	if (dirty > background)
 		wakeup_flusher_threads(dirty - background);
-	if (dirty <= limit)
+	if (nr_dirty_or_writeback() <= limit)
 		return;
-	/* Above the hard limit: this writer pays by writing a batch of its
-	 * own file; if its file has none (others dirtied the memory), it
-	 * waits a moment for the flusher instead. Either way it cannot run
-	 * ahead of the disk. */
-	write_mapping_pages(m, 64);
-	if ((unsigned long)__atomic_load_n(&nr_dirty, __ATOMIC_RELAXED) > limit)
+	/* Above the hard limit: this writer pays by starting the write of a
+	 * batch of its own file (skipping pages locked or in flight: it
+	 * waits for no page); if that does not bring it under the limit (the
+	 * writes are still in flight, or others dirtied the memory), it
+	 * waits a moment for completions or the flusher. Either way it
+	 * cannot run ahead of the disk. */
+	write_mapping_pages_nonblock(m, 64, &written);
+	if (nr_dirty_or_writeback() > limit)
 		reclaim_throttle(DIRTY_THROTTLE_MS);
 }
 

@@ -167,10 +167,18 @@ struct address_space_operations {
 	 */
 	int (*readpage)(struct file *file, struct page *page);
 	/*
-	 * Write @page (locked; its dirty flag already cleared by the caller)
-	 * to disk, then unlock it. Bytes past i_size in the last page are
-	 * zeroed first (they may hold stores through a mapping, which are not
-	 * file data). Returns 0 or -EIO/-ENOSPC (the caller redirties it).
+	 * Start writing @page (locked, not under write-back: the caller
+	 * waited or skipped; its dirty flag already cleared by the caller)
+	 * and unlock it, without waiting for the disk: set_page_writeback,
+	 * unlock, submit; the I/O's completion calls end_page_writeback
+	 * (include/mm/filemap.h) and records an I/O error in the mapping
+	 * (mapping_set_error), for the next fsync. Bytes past i_size in the
+	 * last page are zeroed first (they may hold stores through a mapping,
+	 * which are not file data). Returns 0 once the write is started (or
+	 * there was nothing to write), or -EIO/-ENOSPC/-ENOMEM if it could
+	 * not be started (the page is unlocked, not under write-back, and the
+	 * caller redirties it). Context: may sleep (block mapping, a free
+	 * slot in the disk's queue); called by write-back and by reclaim.
 	 */
 	int (*writepage)(struct page *page);
 	/*
@@ -193,7 +201,9 @@ struct address_space {
 	unsigned long nrpages;                  /* (t) pages cached */
 	unsigned long nrdirty;                  /* (t) of those, dirty */
 	u64 dirtied_when;                       /* (t) jiffies the first page became dirty */
-	int wb_err;                             /* (t) a writeback error not yet reported by fsync */
+	int wb_err;                             /* (atomic) a write-back error not yet reported by
+						 * fsync: set from interrupt context
+						 * (mapping_set_error), taken by fsync */
 	const struct address_space_operations *a_ops;   /* (c) */
 	struct list_head cache_list;            /* (mapping_list_lock) while nrpages > 0 */
 	bool unevictable;                       /* (c) reclaim must not drop clean pages

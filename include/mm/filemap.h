@@ -25,6 +25,26 @@ void unlock_page(struct page *page);
 /* Wait until the page is unlocked (without taking the lock). */
 void wait_on_page_locked(struct page *page);
 
+/*
+ * Write-back of a page (PG_writeback), Linux's contract: ->writepage sets
+ * it with the page locked (set_page_writeback), unlocks the page and
+ * starts the I/O; the completion, in interrupt context, records an error
+ * with mapping_set_error() and then calls end_page_writeback(), which
+ * clears it and wakes waiters. A page under write-back stays in its
+ * mapping (truncate waits, reclaim skips it) and is never written twice
+ * at once (set_page_writeback panics: the caller waits or skips first).
+ */
+/* Context: page locked. */
+void set_page_writeback(struct page *page);
+/* Context: any (interrupt handlers); takes only wait-queue locks. */
+void end_page_writeback(struct page *page);
+/* Sleep until the page's write in flight, if any, is done. Context: may
+ * sleep; the caller may hold the page lock. */
+void wait_on_page_writeback(struct page *page);
+/* Record a write-back error (-EIO) of @mapping for the next fsync, which
+ * reports it once. Context: any (interrupt handlers); an atomic store. */
+void mapping_set_error(struct address_space *mapping, int err);
+
 /* The cached page at @index, referenced, or NULL. Context: any task. */
 struct page *find_get_page(struct address_space *mapping, unsigned long index);
 /* The same, locked; allocated (zeroed, not uptodate) and inserted if absent.
@@ -57,11 +77,14 @@ bool set_page_dirty(struct page *page);
  * dirty. */
 bool clear_page_dirty_for_io(struct page *page);
 
-/* Write every dirty page of @mapping (or only those in [start, end]) and
- * wait. Returns 0 or the first error, reported once (fsync semantics). */
+/* Write every dirty page of @mapping and wait for those writes and for
+ * any other write of its pages in flight. Returns 0 or the first error;
+ * an I/O error is reported once (fsync semantics). Context: may sleep. */
 int filemap_write_and_wait(struct address_space *mapping);
 /* Drop every page at index >= @start (truncate); zero the tail of the page
- * holding @lstart if it is not page aligned. Context: inode lock held. */
+ * holding @lstart if it is not page aligned. Waits for the writes in
+ * flight of those pages (their blocks may be freed next). Context: inode
+ * lock held (or the inode is being freed); may sleep. */
 void truncate_inode_pages(struct address_space *mapping, loff_t lstart);
 /*
  * Shrink @inode's page cache to its new size @newsize (i_size already

@@ -40,17 +40,24 @@ void writeback_stats(unsigned long *cached, unsigned long *dirty, unsigned long 
 void mapping_list_add(struct address_space *m);
 void mapping_list_del(struct address_space *m);
 
-/* Write one locked page if dirty; returns with it unlocked. */
+/* Start the write of one locked page if dirty (waiting first for an
+ * earlier write of it still in flight); returns with it unlocked, the
+ * write in flight (mm/filemap.c). Returns 0 or the error of a write that
+ * could not be started (the page is dirty again then). */
 int write_one_page(struct page *page);
-/* Write up to @max_pages dirty pages of @m; returns the first error. */
+/* Start the writes of up to @max_pages dirty pages of @m (waiting for page
+ * locks, and for earlier writes of a page still in flight, but not for the
+ * writes it starts); returns the first error. */
 int write_mapping_pages(struct address_space *m, unsigned long max_pages);
-/* The same, skipping pages that are locked (the flusher's way: it must
- * not wait for a page whose holder may be waiting for it). Adds the pages
- * written to *@written. */
+/* The same, skipping pages that are locked or under write-back (the
+ * flusher's way: it must not wait for a page whose holder may be waiting
+ * for it, nor for the disk). Adds the pages started to *@written. */
 int write_mapping_pages_nonblock(struct address_space *m, unsigned long max_pages,
 				 unsigned long *written);
 
-/* Are any pages dirty or under write-back? (Reclaim: is waiting useful?) */
+/* Are any pages dirty or under write-back? (Reclaim: is waiting useful?)
+ * Pages under write-back are counted by set_page_writeback and
+ * end_page_writeback (mm/filemap.c), from any context. */
 bool writeback_pending(void);
 /* Ask the flusher to write back about @nr_pages dirty pages now.
  * Context: any task, no spinlock held. */
