@@ -1,7 +1,8 @@
 /*
  * faultbench - what a page fault costs, in nanoseconds.
  *
- *   faultbench [-r ROUNDS] [-n PAGES]      (defaults: 7 rounds, 256 pages)
+ *   faultbench [-r ROUNDS] [-n PAGES] [-m MIB]
+ *                          (defaults: 7 rounds, 256 pages, 16 MiB)
  *
  * Prints one figure per line, "NAME VALUE UNIT", each the median of ROUNDS
  * rounds:
@@ -18,6 +19,10 @@
  *   msync_per_page       msync(MS_SYNC) of dirty shared pages, per page
  *   fork_exit            fork, the child's _exit(0), and the parent's wait
  *   mmap_touch_munmap    mmap one anonymous page, write it, munmap it
+ *   write_fsync          write() of MIB MiB in 64 KiB calls to a new
+ *                        file, then fsync: MB/s (at most 3 rounds)
+ *   shared_store_msync   a store to every page of a MIB MiB MAP_SHARED
+ *                        file, then msync(MS_SYNC): MB/s (at most 3 rounds)
  *
  * The fault figures are time divided by the minor faults getrusage counted
  * meanwhile, not by pages: Linux maps up to 16 page-cache pages per read
@@ -44,8 +49,12 @@
 #define FORKS_PER_ROUND 20
 #define MAPS_PER_ROUND 200
 
+#define THROUGHPUT_ROUNDS 3
+#define WRITE_CHUNK (64 * 1024)
+
 static int rounds = 7;
 static int npages = 256;
+static int mib = 16;
 
 static double now_ns(void)
 {
@@ -291,19 +300,96 @@ static void bench_mmap_touch_munmap(void)
 	report("mmap_touch_munmap", v, rounds, "ns/op");
 }
 
+static int throughput_rounds(void)
+{
+	return rounds < THROUGHPUT_ROUNDS ? rounds : THROUGHPUT_ROUNDS;
+}
+
+/* MB/s (10^6 bytes per second) of @bytes moved in @ns. */
+static double mb_per_s(double bytes, double ns)
+{
+	return ns > 0 ? bytes * 1e3 / ns : -1;
+}
+
+/* write() MIB MiB to a new file, then fsync it: the write-back path. */
+static void bench_write_fsync(void)
+{
+	double v[MAX_ROUNDS];
+	size_t len = (size_t)mib << 20;
+	char *buf = malloc(WRITE_CHUNK);
+
+	if (!buf)
+		die("malloc");
+	memset(buf, 'w', WRITE_CHUNK);
+	for (int r = 0; r < throughput_rounds(); r++) {
+		int fd = open("faultbench.wfsync", O_RDWR | O_CREAT | O_TRUNC, 0644);
+		double t0;
+
+		if (fd < 0)
+			die("open");
+		t0 = now_ns();
+		for (size_t off = 0; off < len; off += WRITE_CHUNK)
+			if (write(fd, buf, WRITE_CHUNK) != WRITE_CHUNK)
+				die("write");
+		if (fsync(fd) != 0)
+			die("fsync");
+		v[r] = mb_per_s((double)len, now_ns() - t0);
+		close(fd);
+		unlink("faultbench.wfsync");
+	}
+	free(buf);
+	report("write_fsync", v, throughput_rounds(), "MB/s");
+}
+
+/* Stores to every page of a MIB MiB shared mapping, then msync(MS_SYNC). */
+static void bench_shared_store_msync(void)
+{
+	double v[MAX_ROUNDS];
+	size_t len = (size_t)mib << 20;
+	int fd = open("faultbench.smsync", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	char *p;
+
+	if (fd < 0)
+		die("open");
+	if (ftruncate(fd, (off_t)len) != 0)
+		die("ftruncate");
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		die("mmap shared");
+	for (int r = 0; r < throughput_rounds(); r++)
+		v[r] = -1;                      /* "could not measure" unless set */
+	for (int r = 0; r < throughput_rounds(); r++) {
+		double t0 = now_ns();
+
+		for (size_t off = 0; off < len; off += PG)
+			p[off] = (char)('A' + r);
+		if (msync(p, len, MS_SYNC) != 0) {
+			v[r] = -1;
+			break;
+		}
+		v[r] = mb_per_s((double)len, now_ns() - t0);
+	}
+	munmap(p, len);
+	close(fd);
+	unlink("faultbench.smsync");
+	report("shared_store_msync", v, throughput_rounds(), "MB/s");
+}
+
 int main(int argc, char **argv)
 {
 	int opt;
 
-	while ((opt = getopt(argc, argv, "r:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:n:m:")) != -1) {
 		if (opt == 'r')
 			rounds = atoi(optarg);
 		else if (opt == 'n')
 			npages = atoi(optarg);
+		else if (opt == 'm')
+			mib = atoi(optarg);
 		else
 			goto usage;
 	}
-	if (rounds < 1 || rounds > MAX_ROUNDS || npages < 1)
+	if (rounds < 1 || rounds > MAX_ROUNDS || npages < 1 || mib < 1 || mib > 1024)
 		goto usage;
 	printf("# faultbench: median of %d rounds, %d pages each\n", rounds, npages);
 	bench_anon();
@@ -312,8 +398,11 @@ int main(int argc, char **argv)
 	bench_cow();
 	bench_fork_exit();
 	bench_mmap_touch_munmap();
+	bench_write_fsync();
+	bench_shared_store_msync();
 	return 0;
 usage:
-	fprintf(stderr, "usage: faultbench [-r ROUNDS (1-%d)] [-n PAGES]\n", MAX_ROUNDS);
+	fprintf(stderr, "usage: faultbench [-r ROUNDS (1-%d)] [-n PAGES] [-m MIB (1-1024)]\n",
+		MAX_ROUNDS);
 	return 2;
 }
