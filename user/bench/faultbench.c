@@ -92,8 +92,9 @@ static void report(const char *name, double *v, int n, const char *unit)
 		return;
 	}
 	qsort(v, (size_t)ok, sizeof(double), cmp_double);
-	printf("%-20s %10.0f %s\n", name, ok % 2 ? v[ok / 2] : (v[ok / 2 - 1] + v[ok / 2]) / 2,
-	       unit);
+	/* Throughputs are small numbers: two decimals; times in ns need none. */
+	printf(strcmp(unit, "MB/s") ? "%-20s %10.0f %s\n" : "%-20s %10.2f %s\n", name,
+	       ok % 2 ? v[ok / 2] : (v[ok / 2 - 1] + v[ok / 2]) / 2, unit);
 	fflush(stdout);
 }
 
