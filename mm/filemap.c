@@ -3,9 +3,9 @@
  *
  * Owns: the pages of each address_space (kept in its index, the radix
  * tree of mm/page_tree.c), the page lock, PG_writeback and the waits for
- * it, dirty pages and the start of their write-back, a mapping's
- * write-back error (wb_err), truncation, the generic read()/write() of
- * regular files through the cache, and filemap_fault.
+ * it, dirty pages (set_page_dirty, clear_page_dirty_for_io; starting
+ * their write-back is mm/page-writeback.c's), truncation, the generic
+ * read()/write() of regular files through the cache, and filemap_fault.
  *
  * Invariants, under mapping->tree_lock:
  *   - a page is in at most one mapping, at page->index, with
@@ -53,11 +53,7 @@
 #include <mm/writeback.h>
 #include <fs/buffer.h>
 
-/*
- * Collect up to @max pages with index >= @start, in index order, each
- * with a reference. Returns how many. Context: takes tree_lock.
- */
-static unsigned int find_get_pages(struct address_space *m, unsigned long start,
+unsigned int find_get_pages(struct address_space *m, unsigned long start,
 				   struct page **pages, unsigned int max)
 {
 	unsigned int n = 0;
@@ -175,20 +171,6 @@ void wait_on_page_writeback(struct page *page)
 	/* Pairs with end_page_writeback's clear-then-wake. */
 	if (PageWriteback(page))
 		wait_event(*page_waitqueue(page), !PageWriteback(page));
-}
-
-void mapping_set_error(struct address_space *m, int err)
-{
-	/* An atomic, not tree_lock: the disk's interrupt handler sets it,
-	 * and tree_lock is not interrupt-safe. */
-	if (err)
-		__atomic_store_n(&m->wb_err, err, __ATOMIC_RELEASE);
-}
-
-/* Take the error write-back left for fsync: it is reported once. */
-static int mapping_take_error(struct address_space *m)
-{
-	return __atomic_exchange_n(&m->wb_err, 0, __ATOMIC_ACQ_REL);
 }
 
 /* ---- lookup and insertion -------------------------------------------------- */
@@ -379,144 +361,6 @@ bool clear_page_dirty_for_io(struct page *page)
 		spin_unlock(&m->tree_lock);
 	}
 	return true;
-}
-
-/*
- * Start the write of one locked page if it is dirty; returns with it
- * unlocked, its write (if any) in flight. A page whose earlier write is
- * still in flight is waited for first with @sync (data integrity: fsync
- * must write what is in the page now), and skipped, left dirty, without
- * it (the flusher's way: it never waits for the disk). *@started says
- * whether a write was started. Returns 0 or the error ->writepage
- * returned before starting any I/O (the page is dirty again then); an
- * error of the I/O itself reaches the mapping (mapping_set_error).
- */
-static int writeout_page(struct page *page, bool sync, bool *started)
-{
-	int err;
-
-	ASSERT(PageLocked(page));
-	*started = false;
-	if (PageWriteback(page)) {
-		if (!sync) {
-			unlock_page(page);
-			return 0;
-		}
-		wait_on_page_writeback(page);
-	}
-	if (!clear_page_dirty_for_io(page)) {
-		unlock_page(page);
-		return 0;
-	}
-	*started = true;
-	err = page->mapping->a_ops->writepage(page);        /* unlocks */
-	if (err)
-		set_page_dirty(page);
-	return err;
-}
-
-int write_one_page(struct page *page)
-{
-	bool started;
-
-	return writeout_page(page, true, &started);
-}
-
-/*
- * Start the writes of up to @max_pages dirty pages of @m in index order,
- * waiting for each page's lock and for an earlier write of it still in
- * flight, or with @nonblock skipping pages that are locked or under
- * write-back. Never waits for the writes it starts. Adds the pages
- * started to *@written; returns the first error.
- */
-static int write_mapping_range(struct address_space *m, unsigned long max_pages, bool nonblock,
-			       unsigned long *written)
-{
-	struct page *batch[16];
-	unsigned long index = 0, done = 0;
-	int first_err = 0;
-	unsigned int n;
-
-	while (done < max_pages && (n = find_get_pages(m, index, batch, 16)) > 0) {
-		for (unsigned int i = 0; i < n; i++) {
-			struct page *page = batch[i];
-			int err = 0;
-
-			index = page->index + 1;
-			if (PageDirty(page) && done < max_pages) {
-				bool started;
-
-				if (nonblock) {
-					if (PageWriteback(page) || !trylock_page(page))
-						goto next;
-				} else {
-					lock_page(page);
-				}
-				if (page->mapping == m) {
-					err = writeout_page(page, !nonblock, &started);
-					done += started;
-				} else {
-					unlock_page(page);
-				}
-			}
-next:
-			if (err && !first_err)
-				first_err = err;
-			put_page(page);
-		}
-		if (!index)
-			break;
-	}
-	*written += done;
-	return first_err;
-}
-
-int write_mapping_pages(struct address_space *m, unsigned long max_pages)
-{
-	unsigned long written = 0;
-
-	return write_mapping_range(m, max_pages, false, &written);
-}
-
-int write_mapping_pages_nonblock(struct address_space *m, unsigned long max_pages,
-				 unsigned long *written)
-{
-	return write_mapping_range(m, max_pages, true, written);
-}
-
-/*
- * Wait for every write of @m in flight: ours, just started, and any
- * another task (the flusher, reclaim) started before.
- */
-static void wait_on_mapping_writeback(struct address_space *m)
-{
-	struct page *batch[16];
-	unsigned long index = 0;
-	unsigned int n;
-
-	while ((n = find_get_pages(m, index, batch, 16)) > 0) {
-		for (unsigned int i = 0; i < n; i++) {
-			index = batch[i]->index + 1;
-			wait_on_page_writeback(batch[i]);
-			put_page(batch[i]);
-		}
-		if (!index)
-			break;
-	}
-}
-
-int filemap_write_and_wait(struct address_space *m)
-{
-	int err = write_mapping_pages(m, ~0UL);
-	int reported;
-
-	/* Our writes, and those someone else started on pages that were
-	 * clean to us: fsync returns only once all are on the disk. */
-	wait_on_mapping_writeback(m);
-	/* The I/O errors of those writes, and of background write-back
-	 * since the last fsync, are reported once. */
-	reported = mapping_take_error(m);
-	return err ? err : reported;
 }
 
 /* ---- removal: truncate and reclaim ------------------------------------------ */

@@ -2,8 +2,11 @@
  * Page-cache write-back (see include/mm/writeback.h; docs/reclaim.md).
  *
  * Owns: the global page-cache counters, the list of mappings that have
- * pages (for the GDB helpers), the dirty limits and throttle, and the
- * flusher thread with its request counter.
+ * pages (for the GDB helpers), starting the write-back of a mapping's
+ * dirty pages (write_one_page, write_mapping_pages*) and waiting for it
+ * (filemap_write_and_wait), a mapping's write-back error (wb_err), the
+ * dirty limits and throttle, and the flusher thread with its request
+ * counter.
  *
  * Write-back is asynchronous (docs/storage.md): the flusher and a
  * throttled writer only start writes (->writepage returns with the page
@@ -16,7 +19,12 @@
  *
  * Locks: mapping_list_lock (spinlock) protects mapping_list; it nests
  * inside a mapping's tree_lock (mapping_list_add/del are called with it
- * held). The counters and flusher_request are atomics (nr_writeback is
+ * held). wb_err is an atomic: the disk's interrupt handler sets it
+ * (mapping_set_error) and fsync takes it with an exchange. The
+ * write-back loops take page locks (lock_page, or trylock_page for the
+ * flusher) and tree_lock (find_get_pages) and may sleep in ->writepage
+ * and in wait_on_page_writeback. The counters and flusher_request are
+ * atomics (nr_writeback is
  * changed from interrupt context, by end_page_writeback). The flusher
  * sleeps on flusher_wait; wakeup_flusher_threads() may be called with
  * sleeping locks held (the allocator's slow path) but no spinlock.
@@ -79,6 +87,161 @@ bool writeback_pending(void)
 {
 	return __atomic_load_n(&nr_dirty, __ATOMIC_RELAXED) ||
 	       __atomic_load_n(&nr_writeback, __ATOMIC_RELAXED);
+}
+
+/* ---- starting write-back, and waiting for it ---------------------------------- */
+
+void mapping_set_error(struct address_space *m, int err)
+{
+	/* An atomic, not tree_lock: the disk's interrupt handler sets it,
+	 * and tree_lock is not interrupt-safe. */
+	if (err)
+		__atomic_store_n(&m->wb_err, err, __ATOMIC_RELEASE);
+}
+
+/* Take the error write-back left for fsync: it is reported once. */
+static int mapping_take_error(struct address_space *m)
+{
+	return __atomic_exchange_n(&m->wb_err, 0, __ATOMIC_ACQ_REL);
+}
+
+
+/*
+ * Start the write of one locked page if it is dirty; returns with it
+ * unlocked, its write (if any) in flight. A page whose earlier write is
+ * still in flight is waited for first with @sync (data integrity: fsync
+ * must write what is in the page now), and skipped, left dirty, without
+ * it (the flusher's way: it never waits for the disk). *@started says
+ * whether a write was started. Returns 0 or the error ->writepage
+ * returned before starting any I/O (the page is dirty again then); an
+ * error of the I/O itself reaches the mapping (mapping_set_error).
+ */
+static int writeout_page(struct page *page, bool sync, bool *started)
+{
+	int err;
+
+	ASSERT(PageLocked(page));
+	*started = false;
+	if (PageWriteback(page)) {
+		if (!sync) {
+			unlock_page(page);
+			return 0;
+		}
+		wait_on_page_writeback(page);
+	}
+	if (!clear_page_dirty_for_io(page)) {
+		unlock_page(page);
+		return 0;
+	}
+	*started = true;
+	err = page->mapping->a_ops->writepage(page);        /* unlocks */
+	if (err)
+		set_page_dirty(page);
+	return err;
+}
+
+int write_one_page(struct page *page)
+{
+	bool started;
+
+	return writeout_page(page, true, &started);
+}
+
+/*
+ * Start the writes of up to @max_pages dirty pages of @m in index order,
+ * waiting for each page's lock and for an earlier write of it still in
+ * flight, or with @nonblock skipping pages that are locked or under
+ * write-back. Never waits for the writes it starts. Adds the pages
+ * started to *@written; returns the first error.
+ */
+static int write_mapping_range(struct address_space *m, unsigned long max_pages, bool nonblock,
+			       unsigned long *written)
+{
+	struct page *batch[16];
+	unsigned long index = 0, done = 0;
+	int first_err = 0;
+	unsigned int n;
+
+	while (done < max_pages && (n = find_get_pages(m, index, batch, 16)) > 0) {
+		for (unsigned int i = 0; i < n; i++) {
+			struct page *page = batch[i];
+			int err = 0;
+
+			index = page->index + 1;
+			if (PageDirty(page) && done < max_pages) {
+				bool started;
+
+				if (nonblock) {
+					if (PageWriteback(page) || !trylock_page(page))
+						goto next;
+				} else {
+					lock_page(page);
+				}
+				if (page->mapping == m) {
+					err = writeout_page(page, !nonblock, &started);
+					done += started;
+				} else {
+					unlock_page(page);
+				}
+			}
+next:
+			if (err && !first_err)
+				first_err = err;
+			put_page(page);
+		}
+		if (!index)
+			break;
+	}
+	*written += done;
+	return first_err;
+}
+
+int write_mapping_pages(struct address_space *m, unsigned long max_pages)
+{
+	unsigned long written = 0;
+
+	return write_mapping_range(m, max_pages, false, &written);
+}
+
+int write_mapping_pages_nonblock(struct address_space *m, unsigned long max_pages,
+				 unsigned long *written)
+{
+	return write_mapping_range(m, max_pages, true, written);
+}
+
+/*
+ * Wait for every write of @m in flight: ours, just started, and any
+ * another task (the flusher, reclaim) started before.
+ */
+static void wait_on_mapping_writeback(struct address_space *m)
+{
+	struct page *batch[16];
+	unsigned long index = 0;
+	unsigned int n;
+
+	while ((n = find_get_pages(m, index, batch, 16)) > 0) {
+		for (unsigned int i = 0; i < n; i++) {
+			index = batch[i]->index + 1;
+			wait_on_page_writeback(batch[i]);
+			put_page(batch[i]);
+		}
+		if (!index)
+			break;
+	}
+}
+
+int filemap_write_and_wait(struct address_space *m)
+{
+	int err = write_mapping_pages(m, ~0UL);
+	int reported;
+
+	/* Our writes, and those someone else started on pages that were
+	 * clean to us: fsync returns only once all are on the disk. */
+	wait_on_mapping_writeback(m);
+	/* The I/O errors of those writes, and of background write-back
+	 * since the last fsync, are reported once. */
+	reported = mapping_take_error(m);
+	return err ? err : reported;
 }
 
 /* ---- the flusher ----------------------------------------------------------- */

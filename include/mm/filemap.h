@@ -42,9 +42,14 @@ void end_page_writeback(struct page *page);
  * sleep; the caller may hold the page lock. */
 void wait_on_page_writeback(struct page *page);
 /* Record a write-back error (-EIO) of @mapping for the next fsync, which
- * reports it once. Context: any (interrupt handlers); an atomic store. */
+ * reports it once (mm/page-writeback.c). Context: any (interrupt
+ * handlers); an atomic store. */
 void mapping_set_error(struct address_space *mapping, int err);
 
+/* Collect up to @max pages of @mapping with index >= @start, in index
+ * order, each referenced. Returns how many. Context: takes tree_lock. */
+unsigned int find_get_pages(struct address_space *mapping, unsigned long start,
+			    struct page **pages, unsigned int max);
 /* The cached page at @index, referenced, or NULL. Context: any task. */
 struct page *find_get_page(struct address_space *mapping, unsigned long index);
 /* The same, locked; allocated (zeroed, not uptodate) and inserted if absent.
@@ -78,8 +83,9 @@ bool set_page_dirty(struct page *page);
 bool clear_page_dirty_for_io(struct page *page);
 
 /* Write every dirty page of @mapping and wait for those writes and for
- * any other write of its pages in flight. Returns 0 or the first error;
- * an I/O error is reported once (fsync semantics). Context: may sleep. */
+ * any other write of its pages in flight (mm/page-writeback.c). Returns
+ * 0 or the first error; an I/O error is reported once (fsync semantics).
+ * Context: may sleep. */
 int filemap_write_and_wait(struct address_space *mapping);
 /* Drop every page at index >= @start (truncate); zero the tail of the page
  * holding @lstart if it is not page aligned. Waits for the writes in
