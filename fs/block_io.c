@@ -132,7 +132,9 @@ static void page_write_done(struct page_write *pw)
 {
 	int err = __atomic_load_n(&pw->error, __ATOMIC_ACQUIRE);
 
-	/* Before end_page_writeback: after it a truncate may free the mapping. */
+	/* Before end_page_writeback: after it a truncate may free the
+	 * mapping; and fsync, which takes the error after seeing the bit
+	 * clear, must find it (mapping_take_error's pairing). */
 	if (err)
 		mapping_set_error(pw->mapping, err);
 	end_page_writeback(pw->page);

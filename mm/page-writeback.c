@@ -99,12 +99,18 @@ void mapping_set_error(struct address_space *m, int err)
 		__atomic_store_n(&m->wb_err, err, __ATOMIC_RELEASE);
 }
 
-/* Take the error write-back left for fsync: it is reported once. */
+/*
+ * Take the error write-back left for fsync: it is reported once. Called
+ * after waiting for the file's writes: a completion stores the error
+ * before end_page_writeback clears PG_writeback (a fully ordered atomic),
+ * and the waiter's acquire load of the flag (wait_on_page_writeback) is
+ * ordered before this exchange, so the error of a write waited for is
+ * seen here.
+ */
 static int mapping_take_error(struct address_space *m)
 {
 	return __atomic_exchange_n(&m->wb_err, 0, __ATOMIC_ACQ_REL);
 }
-
 
 /*
  * Start the write of one locked page if it is dirty; returns with it

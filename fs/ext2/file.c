@@ -14,7 +14,11 @@
  * that no block lie wholly past the end of a file.
  *
  * Locks: ->readpage and ->writepage run with the page locked, from read
- * or writeback (without i_rwsem); ->prepare_write runs from write() with
+ * or write-back (without i_rwsem); ->writepage returns with the page
+ * unlocked and under write-back, its I/O in flight (fs/block_io.c), and
+ * the blocks it writes stay allocated until the write ends, because
+ * truncation waits for it (truncate_inode_pages) before
+ * ext2_truncate_blocks frees them; ->prepare_write runs from write() with
  * i_rwsem and the page lock held. ->page_mkwrite runs with mmap_lock held
  * for reading and takes the page lock, but never i_rwsem: write() holds
  * i_rwsem while its user copy may fault (i_rwsem -> mmap_lock), so taking
