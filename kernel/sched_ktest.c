@@ -8,6 +8,7 @@
 #include <kernel/ktest.h>
 #include <kernel/mutex.h>
 #include <kernel/sched.h>
+#include <kernel/watchdog.h>
 #include <kernel/time.h>
 #include <kernel/wait.h>
 #include <mm/slab.h>
@@ -369,19 +370,24 @@ KTEST_MANUAL(manual_hang_forever)
 
 /*
  * The soft-lockup demo (run on request: ktest=manual_softlockup, with
- * watchdog_thresh=1): spin for three seconds with a spinlock held, so that
- * the CPU neither schedules nor could be preempted. The watchdog must print
- * "BUG: soft lockup" with this function in the trace (tests/run.py suite
- * hangdiag); then the lock is released and the test ends normally.
+ * watchdog_thresh=1): spin with a spinlock held, so that the CPU neither
+ * schedules nor could be preempted, until the watchdog has printed "BUG:
+ * soft lockup" with this function in the trace (tests/run.py suite
+ * hangdiag), or 30 s have passed; then the lock is released and the test
+ * ends normally. It waits for the report rather than for a fixed time:
+ * the watchdog counts timer ticks, and on a loaded host an emulated CPU
+ * gets fewer ticks per second of wall time than it should.
  */
 static DEFINE_SPINLOCK(softlockup_demo_lock);
 
 KTEST_MANUAL(manual_softlockup)
 {
-	u64 until = ktime_get_ns() + 3 * NSEC_PER_SEC;
+	u64 until = ktime_get_ns() + 30 * NSEC_PER_SEC;
+	unsigned long before = __atomic_load_n(&softlockup_reports, __ATOMIC_ACQUIRE);
 
 	spin_lock(&softlockup_demo_lock);
-	while (ktime_get_ns() < until)
+	while (ktime_get_ns() < until &&
+	       __atomic_load_n(&softlockup_reports, __ATOMIC_ACQUIRE) == before)
 		cpu_relax();
 	spin_unlock(&softlockup_demo_lock);
 }

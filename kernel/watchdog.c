@@ -32,6 +32,7 @@
 #include <asm/ptrace.h>
 
 static unsigned long watchdog_thresh = DEFAULT_WATCHDOG_THRESH;
+unsigned long softlockup_reports;       /* (a) */
 
 void softlockup_init(void)
 {
@@ -60,4 +61,5 @@ void softlockup_tick(struct pt_regs *regs)
 		 c->cpu, (unsigned long long)(stuck / HZ), cur->comm, cur->pid);
 	pr_emerg("preempt_count %d, RIP %pS\n", preempt_count(), (void *)regs->rip);
 	dump_stack_from(regs->rip, regs->rbp);
+	__atomic_fetch_add(&softlockup_reports, 1, __ATOMIC_RELEASE);
 }

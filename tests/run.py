@@ -40,7 +40,7 @@ Suites, run in this order (a failing suite does not stop the others):
          dump through QEMU's GDB stub (which every boot of this harness
          gets, so any hung boot ends with every task's stack) must show
          the waiter in mutex_lock. A second boot
-         (ktest=manual_softlockup watchdog_thresh=1) spins for 3 s with a
+         (ktest=manual_softlockup watchdog_thresh=1) spins, until reported, with a
          spinlock held: the soft-lockup watchdog must report it with a
          backtrace. docs/hang-diagnostics.md.
   gdb    QEMU paused with a GDB server; GDB breaks in kmain and in the page

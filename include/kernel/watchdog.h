@@ -42,6 +42,10 @@ static inline void touch_softlockup_watchdog(void)
 	this_cpu_write(softlockup_touch, jiffies);
 }
 
+/* Soft-lockup reports printed since boot (atomic; the demo ktest waits
+ * for one). */
+extern unsigned long softlockup_reports;
+
 /* The timer interrupt's check, with the interrupted registers. */
 void softlockup_tick(struct pt_regs *regs);
 
