@@ -175,6 +175,7 @@ FS_SRCS := \
 	fs/ext2/dir.c \
 	fs/ext2/namei.c \
 	fs/ext2/file.c \
+	fs/ext2/symlink.c \
 	fs/buffer_ktest.c \
 	fs/vfs_ktest.c \
 	fs/pseudofs_ktest.c \

@@ -35,6 +35,23 @@
 
 static DEFINE_MUTEX(rename_mutex);
 
+/* One path resolution: what every walk of it shares. */
+struct nameidata {
+	struct inode *root;             /* absolute paths start here (NULL: the root fs) */
+	int links;                      /* symbolic links followed so far */
+	bool want_last;                 /* fill last_dir and last */
+	struct inode *last_dir;         /* referenced: where the last component was found */
+	char *last;                     /* kmalloc'd: that component */
+};
+
+static void nd_release(struct nameidata *nd)
+{
+	iput(nd->last_dir);
+	kfree(nd->last);
+	nd->last_dir = NULL;
+	nd->last = NULL;
+}
+
 /* The next component of *@pathp: returns its length (0 at the end) and
  * sets *@name; advances *@pathp past it and any slashes. */
 static size_t next_component(const char **pathp, const char **name)
@@ -130,45 +147,149 @@ static struct inode *start_inode(struct inode *root, struct inode *dir, const ch
 	return igrab(root);
 }
 
-/* Walk @path from @root or @dir (see start_inode); the result is
- * referenced. A trailing slash requires a directory. */
-static struct inode *walk(struct inode *root, struct inode *dir, const char *path)
+/*
+ * Replace what is left of a walk (*@restp, which starts with '/' or is
+ * empty) by @link's target followed by that rest: the walk then goes on
+ * through the target as if it had been written in the path. *@bufp holds
+ * the previous expansion (freed here; *@restp may point into it).
+ * Returns 0, -ELOOP after MAXSYMLINKS links in one resolution, -ENOENT
+ * for an empty target, -EIO, -ENOMEM. Context: may sleep (->get_link
+ * reads the disk); no lock held.
+ */
+static int nd_follow_link(struct nameidata *nd, struct inode *link, const char **restp,
+			  char **bufp)
+{
+	size_t rest_len = strlen(*restp);
+	char *buf;
+	int len;
+
+	if (++nd->links > MAXSYMLINKS)
+		return -ELOOP;
+	if (!link->i_op->get_link)
+		return -EIO;
+	buf = kmalloc(PATH_MAX + rest_len + 1, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	len = link->i_op->get_link(link, buf, PATH_MAX);
+	if (len <= 0) {
+		kfree(buf);
+		return len < 0 ? len : -ENOENT;
+	}
+	memcpy(buf + len, *restp, rest_len + 1);
+	kfree(*bufp);
+	*bufp = buf;
+	*restp = buf;
+	return 0;
+}
+
+/* Is nothing but slashes left of a path? */
+static bool path_is_last(const char *rest)
+{
+	while (*rest == '/')
+		rest++;
+	return !*rest;
+}
+
+/* Remember the last component of a walk and the directory it was found
+ * in (for file_path() when links were followed). */
+static void nd_set_last(struct nameidata *nd, struct inode *dir, const char *name, size_t len)
+{
+	if (!nd->want_last)
+		return;
+	iput(nd->last_dir);
+	kfree(nd->last);
+	nd->last_dir = igrab(dir);
+	nd->last = kmalloc(len + 1, GFP_KERNEL);
+	if (nd->last) {
+		memcpy(nd->last, name, len);
+		nd->last[len] = '\0';
+	}
+}
+
+/*
+ * Walk @path from @nd->root or @dir (see start_inode); the result is
+ * referenced. A symbolic link in the middle of the path is always
+ * followed, one at the end only with LOOKUP_FOLLOW or a trailing slash;
+ * a relative target goes on from the directory holding the link, an
+ * absolute one from the root. A trailing slash requires a directory.
+ */
+static struct inode *walk_nd(struct nameidata *nd, struct inode *dir, const char *path,
+			     unsigned int flags)
 {
 	struct inode *cur;
 	const char *name;
+	char *buf = NULL;
+	bool must_dir = false;
 	size_t len;
 
 	if (!*path)
 		return ERR_PTR(-ENOENT);
 	if (strnlen(path, PATH_MAX) == PATH_MAX)
 		return ERR_PTR(-ENAMETOOLONG);
-	cur = start_inode(root, dir, path);
+	cur = start_inode(nd->root, dir, path);
 	while (!IS_ERR(cur) && (len = next_component(&path, &name)) > 0) {
 		struct inode *next = lookup_one(cur, name, len);
+		bool last = path_is_last(path);
+		int err;
 
+		if (IS_ERR(next)) {
+			iput(cur);
+			cur = next;
+			break;
+		}
+		next = follow_mount(next);
+		must_dir = *path != '\0';
+		if (S_ISLNK(next->i_mode) && (!last || must_dir || (flags & LOOKUP_FOLLOW))) {
+			err = nd_follow_link(nd, next, &path, &buf);
+			iput(next);
+			if (err) {
+				iput(cur);
+				cur = ERR_PTR(err);
+			} else if (path[0] == '/') {
+				iput(cur);
+				cur = start_inode(nd->root, NULL, path);
+			}
+			continue;
+		}
+		if (last)
+			nd_set_last(nd, cur, name, len);
 		iput(cur);
-		cur = IS_ERR(next) ? next : follow_mount(next);
+		cur = next;
 	}
-	if (!IS_ERR(cur) && path[-1] == '/' && !S_ISDIR(cur->i_mode)) {
+	kfree(buf);
+	if (!IS_ERR(cur) && must_dir && !S_ISDIR(cur->i_mode)) {
 		iput(cur);
 		cur = ERR_PTR(-ENOTDIR);
 	}
 	return cur;
 }
 
+static struct inode *walk(struct inode *root, struct inode *dir, const char *path,
+			  unsigned int flags)
+{
+	struct nameidata nd = { .root = root };
+
+	return walk_nd(&nd, dir, path, flags);
+}
+
 struct inode *namei_from(struct inode *root, const char *path)
 {
-	return walk(root, root, path);
+	return walk(root, root, path, LOOKUP_FOLLOW);
 }
 
 struct inode *namei(const char *path)
 {
-	return walk(NULL, NULL, path);
+	return walk(NULL, NULL, path, LOOKUP_FOLLOW);
 }
 
 struct inode *namei_at(struct inode *dir, const char *path)
 {
-	return walk(NULL, dir, path);
+	return walk(NULL, dir, path, LOOKUP_FOLLOW);
+}
+
+struct inode *namei_at_flags(struct inode *dir, const char *path, unsigned int flags)
+{
+	return walk(NULL, dir, path, flags);
 }
 
 struct inode *dir_parent(struct inode *dir)
@@ -193,7 +314,8 @@ struct parent {
  * for "." or "/"); lookup_parent() below is for callers with no checks
  * in between.
  */
-static int lookup_parent_nolen(struct inode *base, const char *path, struct parent *p)
+static int lookup_parent_nd(struct nameidata *nd, struct inode *base, const char *path,
+			    struct parent *p)
 {
 	const char *end, *last;
 	char *dirpath;
@@ -223,7 +345,7 @@ static int lookup_parent_nolen(struct inode *base, const char *path, struct pare
 		return -ENOMEM;
 	memcpy(dirpath, path, dirlen);
 	dirpath[dirlen] = '\0';
-	p->dir = walk(NULL, base, dirpath);
+	p->dir = walk_nd(nd, base, dirpath, LOOKUP_FOLLOW);
 	kfree(dirpath);
 	if (IS_ERR(p->dir))
 		return (int)PTR_ERR(p->dir);
@@ -234,9 +356,18 @@ static int lookup_parent_nolen(struct inode *base, const char *path, struct pare
 	return 0;
 }
 
-static int lookup_parent(struct inode *base, const char *path, struct parent *p)
+static int lookup_parent_nolen(struct inode *base, const char *path, struct parent *p)
 {
-	int err = lookup_parent_nolen(base, path, p);
+	struct nameidata nd = { 0 };
+
+	return lookup_parent_nd(&nd, base, path, p);
+}
+
+/* lookup_parent_nd, with a last component too long an error at once. */
+static int lookup_parent_len(struct nameidata *nd, struct inode *base, const char *path,
+			     struct parent *p)
+{
+	int err = lookup_parent_nd(nd, base, path, p);
 
 	if (!err && p->too_long) {
 		/* A removed directory says ENOENT before the name is looked at. */
@@ -244,6 +375,13 @@ static int lookup_parent(struct inode *base, const char *path, struct parent *p)
 		iput(p->dir);
 	}
 	return err;
+}
+
+static int lookup_parent(struct inode *base, const char *path, struct parent *p)
+{
+	struct nameidata nd = { 0 };
+
+	return lookup_parent_len(&nd, base, path, p);
 }
 
 int vfs_parent_check(struct inode *base, const char *path)
@@ -281,59 +419,103 @@ static int file_set_name(struct file *f, struct inode *base, const char *path)
 	return 0;
 }
 
-static struct inode *open_create(struct inode *base, const char *path, unsigned int flags,
-				 umode_t mode)
+/* The last step of open(O_CREAT) in directory @p->dir (locked): the
+ * existing inode, or a new regular file. */
+static struct inode *open_create_locked(struct parent *p, unsigned int flags, umode_t mode)
 {
-	struct parent p;
-	struct inode *inode;
-	int err = lookup_parent(base, path, &p);
+	struct inode *inode = lookup_locked(p);
 
-	if (err)
-		return ERR_PTR(err);
-	if (!p.len || is_dot(p.name, p.len) || is_dotdot(p.name, p.len)) {
-		/* "/", "x/." and "x/..": directories that exist (Linux's do_open
-		 * says EEXIST for O_EXCL before EISDIR) */
-		iput(p.dir);
-		return ERR_PTR((flags & O_EXCL) ? -EEXIST : -EISDIR);
-	}
-	if (p.trailing_slash) {
-		iput(p.dir);
-		return ERR_PTR(-EISDIR);        /* "x/": only a directory could be meant */
-	}
-	inode_lock(p.dir);
-	inode = lookup_locked(&p);
 	if (!IS_ERR(inode) && (flags & O_EXCL)) {
 		iput(inode);
-		inode = ERR_PTR(-EEXIST);
-	} else if (IS_ERR(inode) && PTR_ERR(inode) == -ENOENT) {
-		if (dir_is_dead(p.dir))
-			inode = ERR_PTR(-ENOENT);
-		else if (p.dir->i_sb->s_readonly)
-			inode = ERR_PTR(-EROFS);
-		else if (!p.dir->i_op->create)
-			inode = ERR_PTR(-EACCES);       /* devfs, proc: Linux's vfs_create */
-		else
-			inode = p.dir->i_op->create(p.dir, p.name, p.len, S_IFREG | (mode & 07777));
+		return ERR_PTR(-EEXIST);
 	}
-	inode_unlock(p.dir);
-	iput(p.dir);
+	if (!IS_ERR(inode) || PTR_ERR(inode) != -ENOENT)
+		return inode;
+	if (dir_is_dead(p->dir))
+		return ERR_PTR(-ENOENT);
+	if (p->dir->i_sb->s_readonly)
+		return ERR_PTR(-EROFS);
+	if (!p->dir->i_op->create)
+		return ERR_PTR(-EACCES);        /* devfs, proc: Linux's vfs_create */
+	return p->dir->i_op->create(p->dir, p->name, p->len, S_IFREG | (mode & 07777));
+}
+
+/*
+ * open(O_CREAT): find or create @path's last component. A symbolic link
+ * found there is followed, unless O_EXCL (EEXIST) or O_NOFOLLOW (the
+ * caller's ELOOP), so a dangling link creates the file it names, as in
+ * Linux; its target is resolved from the link's directory.
+ */
+static struct inode *open_create(struct nameidata *nd, struct inode *base, const char *path,
+				 unsigned int flags, umode_t mode)
+{
+	struct inode *start = base ? igrab(base) : NULL, *inode;
+	char *buf = NULL;
+
+	for (;;) {
+		struct parent p;
+		int err = lookup_parent_len(nd, start, path, &p);
+
+		if (err) {
+			inode = ERR_PTR(err);
+			break;
+		}
+		if (!p.len || is_dot(p.name, p.len) || is_dotdot(p.name, p.len)) {
+			/* "/", "x/." and "x/..": directories that exist (Linux's
+			 * do_open says EEXIST for O_EXCL before EISDIR) */
+			inode = ERR_PTR((flags & O_EXCL) ? -EEXIST : -EISDIR);
+			iput(p.dir);
+			break;
+		}
+		if (p.trailing_slash) {
+			inode = ERR_PTR(-EISDIR);       /* "x/": only a directory could be meant */
+			iput(p.dir);
+			break;
+		}
+		inode_lock(p.dir);
+		inode = open_create_locked(&p, flags, mode);
+		inode_unlock(p.dir);
+		if (IS_ERR(inode) || !S_ISLNK(inode->i_mode) || (flags & (O_EXCL | O_NOFOLLOW))) {
+			if (!IS_ERR(inode))
+				nd_set_last(nd, p.dir, p.name, p.len);
+			iput(p.dir);
+			break;
+		}
+		path = "";
+		err = nd_follow_link(nd, inode, &path, &buf);
+		iput(inode);
+		iput(start);
+		start = p.dir;                  /* a relative target starts here */
+		if (err) {
+			inode = ERR_PTR(err);
+			break;
+		}
+	}
+	kfree(buf);
+	iput(start);
 	return inode;
 }
 
 struct file *filp_open_at(struct inode *base, const char *path, unsigned int flags, umode_t mode)
 {
-	struct inode *inode = (flags & O_CREAT) ? open_create(base, path, flags, mode)
-						: namei_at(base, path);
+	struct nameidata nd = { .want_last = true };
+	struct inode *inode;
 	unsigned int acc = flags & O_ACCMODE;
 	struct file *f;
 	int err = 0;
 
-	if (IS_ERR(inode))
+	if (flags & O_CREAT)
+		inode = open_create(&nd, base, path, flags, mode);
+	else
+		inode = walk_nd(&nd, base, path, (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW);
+	if (IS_ERR(inode)) {
+		nd_release(&nd);
 		return ERR_PTR(PTR_ERR(inode));
-	if (S_ISLNK(inode->i_mode) && (flags & O_NOFOLLOW))
+	}
+	if ((flags & O_DIRECTORY) && !S_ISDIR(inode->i_mode))
+		err = -ENOTDIR;                 /* before ELOOP, as Linux's do_open */
+	else if (S_ISLNK(inode->i_mode) && (flags & O_NOFOLLOW))
 		err = -ELOOP;
-	else if ((flags & O_DIRECTORY) && !S_ISDIR(inode->i_mode))
-		err = -ENOTDIR;
 	else if (S_ISDIR(inode->i_mode) && (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC))))
 		err = -EISDIR;                  /* O_TRUNC asks for write access, as in Linux */
 	else if (acc != O_RDONLY && inode->i_sb->s_readonly)
@@ -342,10 +524,19 @@ struct file *filp_open_at(struct inode *base, const char *path, unsigned int fla
 		err = vfs_truncate(inode, 0);   /* Linux truncates even with O_RDONLY */
 	f = err ? ERR_PTR(err) : open_inode(inode, flags);
 	iput(inode);
-	if (!IS_ERR(f) && (err = file_set_name(f, base, path)) != 0) {
-		fput(f);
-		f = ERR_PTR(err);
+	if (!IS_ERR(f)) {
+		/* After a link, the path as given no longer names the file
+		 * lexically: name it by its directory and last component. */
+		if (nd.links && nd.last)
+			err = file_set_name(f, nd.last_dir, nd.last);
+		else
+			err = file_set_name(f, base, path);
+		if (err) {
+			fput(f);
+			f = ERR_PTR(err);
+		}
 	}
+	nd_release(&nd);
 	return f;
 }
 
@@ -392,6 +583,69 @@ int vfs_mkdir_at(struct inode *base, const char *path, umode_t mode)
 int vfs_mkdir(const char *path, umode_t mode)
 {
 	return vfs_mkdir_at(NULL, path, mode);
+}
+
+/* What make_node creates: a symbolic link to @target, or (@target NULL)
+ * a FIFO, socket or device node of @mode and @rdev. */
+struct new_node {
+	umode_t mode;
+	u64 rdev;
+	const char *target;
+};
+
+/* symlink and mknod: a new name that must not exist in any form (a
+ * dangling symbolic link there is EEXIST too: the last component is not
+ * followed). */
+static int make_node(struct inode *base, const char *path, const struct new_node *n)
+{
+	struct parent p;
+	struct inode *inode;
+	int err = lookup_parent(base, path, &p);
+
+	if (err)
+		return err;
+	if (!p.len || is_dot(p.name, p.len) || is_dotdot(p.name, p.len)) {
+		iput(p.dir);
+		return -EEXIST;
+	}
+	inode_lock(p.dir);
+	inode = lookup_locked(&p);
+	if (!IS_ERR(inode)) {
+		iput(inode);
+		err = -EEXIST;
+	} else if (PTR_ERR(inode) != -ENOENT || dir_is_dead(p.dir)) {
+		err = (int)PTR_ERR(inode);
+	} else if (p.trailing_slash) {
+		err = -ENOENT;                  /* "x/" can only name a directory */
+	} else if (p.dir->i_sb->s_readonly) {
+		err = -EROFS;
+	} else if (n->target ? !p.dir->i_op->symlink : !p.dir->i_op->mknod) {
+		err = -EPERM;                   /* devfs, proc: Linux's vfs_symlink/vfs_mknod */
+	} else {
+		inode = n->target ? p.dir->i_op->symlink(p.dir, p.name, p.len, n->target)
+				  : p.dir->i_op->mknod(p.dir, p.name, p.len, n->mode, n->rdev);
+		if (IS_ERR(inode))
+			err = (int)PTR_ERR(inode);
+		else
+			iput(inode);
+	}
+	inode_unlock(p.dir);
+	iput(p.dir);
+	return err;
+}
+
+int vfs_symlink_at(struct inode *base, const char *path, const char *target)
+{
+	struct new_node n = { .mode = S_IFLNK | 0777, .target = target };
+
+	return make_node(base, path, &n);
+}
+
+int vfs_mknod_at(struct inode *base, const char *path, umode_t mode, u64 rdev)
+{
+	struct new_node n = { .mode = mode, .rdev = rdev };
+
+	return make_node(base, path, &n);
 }
 
 /* Remove a name: @want_dir selects rmdir (directories only) or unlink. */
@@ -461,10 +715,10 @@ int vfs_rmdir(const char *path)
 	return vfs_rmdir_at(NULL, path);
 }
 
-int vfs_link_at(struct inode *olddir, const char *oldpath, struct inode *newdir,
-		const char *newpath)
+int vfs_link_at_flags(struct inode *olddir, const char *oldpath, struct inode *newdir,
+		      const char *newpath, unsigned int lookup_flags)
 {
-	struct inode *old = namei_at(olddir, oldpath);
+	struct inode *old = namei_at_flags(olddir, oldpath, lookup_flags);
 	struct parent p;
 	struct inode *existing;
 	int err;
@@ -502,6 +756,14 @@ out_put_dir:
 out_put_old:
 	iput(old);
 	return err;
+}
+
+/* link(2) does not follow a symbolic link it is given: the new name is
+ * another link to the symbolic link itself. */
+int vfs_link_at(struct inode *olddir, const char *oldpath, struct inode *newdir,
+		const char *newpath)
+{
+	return vfs_link_at_flags(olddir, oldpath, newdir, newpath, 0);
 }
 
 int vfs_link(const char *oldpath, const char *newpath)

@@ -122,7 +122,8 @@ static long do_faccessat(int dfd, const char __user *upath, int mode, int flags)
 		fput(f);
 	} else {
 		dir = at_dir(dfd, path);
-		inode = IS_ERR(dir) ? dir : namei_at(dir, path);
+		inode = IS_ERR(dir) ? dir :
+			namei_at_flags(dir, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW);
 		if (!IS_ERR_OR_NULL(dir))
 			iput(dir);
 	}

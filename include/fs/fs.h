@@ -54,6 +54,7 @@ struct vm_area_struct;
 #define AT_EACCESS          0x200       /* faccessat */
 #define AT_REMOVEDIR        0x200       /* unlinkat */
 #define AT_SYMLINK_FOLLOW   0x400       /* linkat */
+#define AT_NO_AUTOMOUNT     0x800       /* fstatat: accepted, no automounts here */
 #define AT_EMPTY_PATH       0x1000
 
 /* file->f_mode */
@@ -68,6 +69,12 @@ struct vm_area_struct;
 
 #define NAME_MAX 255
 #define PATH_MAX 4096
+
+/* Path walks: follow a symbolic link that is the last component too
+ * (middle ones are always followed); at most MAXSYMLINKS links are
+ * followed in one resolution, then -ELOOP (Linux's limit). */
+#define LOOKUP_FOLLOW 0x1
+#define MAXSYMLINKS   40
 
 /* ---- copying to and from caller buffers -------------------------------- */
 
@@ -244,6 +251,22 @@ struct inode_operations {
 	/* Free the blocks past the new i_size (already set; page cache
 	 * already truncated by the VFS). i_rwsem held for writing. */
 	int (*truncate_blocks)(struct inode *inode);
+	/* Create symbolic link @name in @dir (i_rwsem held for writing; the
+	 * name is known not to exist) holding @target (NUL-terminated,
+	 * 1..PATH_MAX-1 bytes). Returns a referenced inode or
+	 * ERR_PTR(-ENAMETOOLONG (target longer than the filesystem keeps),
+	 * -ENOSPC, -EIO, ...). */
+	struct inode *(*symlink)(struct inode *dir, const char *name, size_t len,
+				 const char *target);
+	/* A symbolic link's target: copy it into @buf (@size bytes; no NUL
+	 * added) and return its length, or -EIO. A link's target never
+	 * changes, so no lock is needed. Context: may sleep. */
+	int (*get_link)(struct inode *inode, char *buf, size_t size);
+	/* Create a FIFO, socket or device inode @name in @dir (i_rwsem held
+	 * for writing; the name is known not to exist) with device number
+	 * @rdev (makedev encoding; 0 but for devices). */
+	struct inode *(*mknod)(struct inode *dir, const char *name, size_t len, umode_t mode,
+			       u64 rdev);
 };
 
 /* One directory entry, as ->iterate reports it. Return false to stop. */
@@ -554,17 +577,26 @@ struct inode *namei_from(struct inode *root, const char *path);
  * The *at forms, for the system calls. @dir is where a relative @path
  * starts: a directory inode the caller holds a reference to, or NULL for
  * current's cwd (current->fs->pwd; the root for a kernel thread, whose
- * fs is NULL). An absolute path ignores @dir. Symbolic links are never
- * followed (Faultline's VFS has no ->follow_link): a symlink is an inode
- * of its own, and one in the middle of a path gives -ENOTDIR.
+ * fs is NULL). An absolute path ignores @dir. Symbolic links in the
+ * middle of a path are followed (->get_link); namei_at follows one at
+ * the end too, namei_at_flags only with LOOKUP_FOLLOW (lstat).
  */
 struct inode *namei_at(struct inode *dir, const char *path);
+struct inode *namei_at_flags(struct inode *dir, const char *path, unsigned int lookup_flags);
 struct file *filp_open_at(struct inode *dir, const char *path, unsigned int flags, umode_t mode);
 int vfs_mkdir_at(struct inode *dir, const char *path, umode_t mode);
 int vfs_rmdir_at(struct inode *dir, const char *path);
 int vfs_unlink_at(struct inode *dir, const char *path);
 int vfs_link_at(struct inode *olddir, const char *oldpath, struct inode *newdir,
 		const char *newpath);
+int vfs_link_at_flags(struct inode *olddir, const char *oldpath, struct inode *newdir,
+		      const char *newpath, unsigned int lookup_flags);
+/* Create symbolic link @path holding @target. Returns 0, -EEXIST (even for
+ * a dangling link there), -ENOENT, -ENOTDIR, -EROFS, -EPERM (the
+ * filesystem has no symlinks), -ENAMETOOLONG, -ENOSPC, -EIO. */
+int vfs_symlink_at(struct inode *dir, const char *path, const char *target);
+/* Create a FIFO, socket or device node @path (@mode holds the type). */
+int vfs_mknod_at(struct inode *dir, const char *path, umode_t mode, u64 rdev);
 int vfs_rename_at(struct inode *olddir, const char *oldpath, struct inode *newdir,
 		  const char *newpath);
 /* Resolve the directory @path's last component would be in: 0 or the

@@ -47,3 +47,8 @@ SYSCALL(292, dup3)
 SYSCALL(293, pipe2)
 SYSCALL(316, renameat2)
 SYSCALL(439, faccessat2)
+/* Symbolic links, modes and owners, times, special files (fs/namei_at.c, fs/attr.c). */
+SYSCALL(88, symlink)
+SYSCALL(89, readlink)
+SYSCALL(266, symlinkat)
+SYSCALL(267, readlinkat)
