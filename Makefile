@@ -80,6 +80,7 @@ KERNEL_SRCS := \
 	kernel/fork.c \
 	kernel/exit.c \
 	kernel/exec.c \
+	kernel/cred.c \
 	kernel/signal.c \
 	kernel/signal_group.c \
 	kernel/futex.c \
@@ -150,6 +151,7 @@ FS_SRCS := \
 	fs/namespace.c \
 	fs/namei.c \
 	fs/namei_at.c \
+	fs/attr.c \
 	fs/read_write.c \
 	fs/fdtable.c \
 	fs/open.c \

@@ -22,6 +22,7 @@
  * rename_mutex first (so two renames cannot each see the other's
  * directories as safe to move), then the directories in address order.
  */
+#include <kernel/cred.h>
 #include <kernel/err.h>
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
@@ -40,6 +41,7 @@ struct nameidata {
 	struct inode *root;             /* absolute paths start here (NULL: the root fs) */
 	int links;                      /* symbolic links followed so far */
 	bool want_last;                 /* fill last_dir and last */
+	bool created;                   /* open(O_CREAT) made the file */
 	struct inode *last_dir;         /* referenced: where the last component was found */
 	char *last;                     /* kmalloc'd: that component */
 };
@@ -111,6 +113,63 @@ static struct inode *lookup_one(struct inode *dir, const char *name, size_t len)
 	inode = dir->i_op->lookup(dir, name, len);
 	inode_unlock_shared(dir);
 	return inode;
+}
+
+/* ---- permission to search, create and remove (docs/permissions.md) -------- */
+
+/* May current look a name up in @dir? Search (x) permission, checked for
+ * every directory a walk passes through, "." and ".." included. */
+static int may_lookup(struct inode *dir)
+{
+	if (!S_ISDIR(dir->i_mode))
+		return -ENOTDIR;
+	return inode_permission(dir, MAY_EXEC);
+}
+
+/* May current add a name to @dir? Write and search permission. */
+static int may_create(struct inode *dir)
+{
+	return inode_permission(dir, MAY_WRITE | MAY_EXEC);
+}
+
+/*
+ * May current remove @victim's name from @dir? Write and search
+ * permission on @dir, and in a sticky directory (S_ISVTX, /tmp) only the
+ * owner of the file or of the directory, or root: EPERM.
+ */
+static int may_delete(struct inode *dir, struct inode *victim)
+{
+	int err = inode_permission(dir, MAY_WRITE | MAY_EXEC);
+	u32 fsuid = current_fsuid();
+
+	if (err)
+		return err;
+	if ((dir->i_mode & S_ISVTX) && fsuid != victim->i_uid && fsuid != dir->i_uid &&
+	    !capable_fs())
+		return -EPERM;
+	return 0;
+}
+
+/*
+ * open()'s check of an existing file (Linux's may_open): read and/or
+ * write permission as the access mode asks, write for O_TRUNC; for
+ * execve (__FMODE_EXEC) x permission and a regular file.
+ */
+static int may_open(struct inode *inode, unsigned int flags)
+{
+	unsigned int acc = flags & O_ACCMODE;
+	int mask = 0;
+
+	if (flags & __FMODE_EXEC) {
+		if (!S_ISREG(inode->i_mode) || inode->i_sb->s_noexec)
+			return -EACCES;
+		return inode_permission(inode, MAY_EXEC);
+	}
+	if (acc == O_RDONLY || acc == O_RDWR)
+		mask |= MAY_READ;
+	if (acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC))
+		mask |= MAY_WRITE;
+	return inode_permission(inode, mask);
 }
 
 /* current's cwd, referenced; NULL if it has none (a kernel thread) or
@@ -228,9 +287,9 @@ static struct inode *walk_nd(struct nameidata *nd, struct inode *dir, const char
 		return ERR_PTR(-ENAMETOOLONG);
 	cur = start_inode(nd->root, dir, path);
 	while (!IS_ERR(cur) && (len = next_component(&path, &name)) > 0) {
-		struct inode *next = lookup_one(cur, name, len);
+		int err = may_lookup(cur);
+		struct inode *next = err ? ERR_PTR(err) : lookup_one(cur, name, len);
 		bool last = path_is_last(path);
-		int err;
 
 		if (IS_ERR(next)) {
 			iput(cur);
@@ -307,6 +366,17 @@ struct parent {
 };
 
 
+/* The last component is looked up in p->dir: it needs search permission
+ * there (and a directory). Drops p->dir on failure. */
+static int parent_may_lookup(struct parent *p)
+{
+	int err = may_lookup(p->dir);
+
+	if (err)
+		iput(p->dir);
+	return err;
+}
+
 /*
  * Find @path's parent directory and last component. A last component
  * longer than NAME_MAX is not an error here but p->too_long: Linux finds
@@ -338,7 +408,9 @@ static int lookup_parent_nd(struct nameidata *nd, struct inode *base, const char
 	dirlen = (size_t)(last - path);
 	if (!dirlen) {                          /* "name": its parent is the start */
 		p->dir = start_inode(NULL, base, path);
-		return IS_ERR(p->dir) ? (int)PTR_ERR(p->dir) : 0;
+		if (IS_ERR(p->dir))
+			return (int)PTR_ERR(p->dir);
+		return p->len ? parent_may_lookup(p) : 0;
 	}
 	dirpath = kmalloc(dirlen + 1, GFP_KERNEL);
 	if (!dirpath)
@@ -353,7 +425,7 @@ static int lookup_parent_nd(struct nameidata *nd, struct inode *base, const char
 		iput(p->dir);
 		return -ENOTDIR;
 	}
-	return 0;
+	return p->len ? parent_may_lookup(p) : 0;
 }
 
 static int lookup_parent_nolen(struct inode *base, const char *path, struct parent *p)
@@ -421,9 +493,11 @@ static int file_set_name(struct file *f, struct inode *base, const char *path)
 
 /* The last step of open(O_CREAT) in directory @p->dir (locked): the
  * existing inode, or a new regular file. */
-static struct inode *open_create_locked(struct parent *p, unsigned int flags, umode_t mode)
+static struct inode *open_create_locked(struct parent *p, unsigned int flags, umode_t mode,
+					bool *created)
 {
 	struct inode *inode = lookup_locked(p);
+	int err;
 
 	if (!IS_ERR(inode) && (flags & O_EXCL)) {
 		iput(inode);
@@ -435,9 +509,15 @@ static struct inode *open_create_locked(struct parent *p, unsigned int flags, um
 		return ERR_PTR(-ENOENT);
 	if (p->dir->i_sb->s_readonly)
 		return ERR_PTR(-EROFS);
+	err = may_create(p->dir);
+	if (err)
+		return ERR_PTR(err);
 	if (!p->dir->i_op->create)
 		return ERR_PTR(-EACCES);        /* devfs, proc: Linux's vfs_create */
-	return p->dir->i_op->create(p->dir, p->name, p->len, S_IFREG | (mode & 07777));
+	inode = p->dir->i_op->create(p->dir, p->name, p->len, S_IFREG | (mode & 07777));
+	if (!IS_ERR(inode))
+		*created = true;
+	return inode;
 }
 
 /*
@@ -473,7 +553,7 @@ static struct inode *open_create(struct nameidata *nd, struct inode *base, const
 			break;
 		}
 		inode_lock(p.dir);
-		inode = open_create_locked(&p, flags, mode);
+		inode = open_create_locked(&p, flags, mode, &nd->created);
 		inode_unlock(p.dir);
 		if (IS_ERR(inode) || !S_ISLNK(inode->i_mode) || (flags & (O_EXCL | O_NOFOLLOW))) {
 			if (!IS_ERR(inode))
@@ -518,7 +598,10 @@ struct file *filp_open_at(struct inode *base, const char *path, unsigned int fla
 		err = -ELOOP;
 	else if (S_ISDIR(inode->i_mode) && (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC))))
 		err = -EISDIR;                  /* O_TRUNC asks for write access, as in Linux */
-	else if (acc != O_RDONLY && inode->i_sb->s_readonly)
+	else if (!nd.created && (err = may_open(inode, flags)) != 0)
+		;                               /* EACCES; EROFS for writing a file or dir */
+	else if (acc != O_RDONLY && inode->i_sb->s_readonly && !S_ISCHR(inode->i_mode) &&
+		 !S_ISBLK(inode->i_mode) && !S_ISFIFO(inode->i_mode))
 		err = -EROFS;
 	else if ((flags & O_TRUNC) && S_ISREG(inode->i_mode))
 		err = vfs_truncate(inode, 0);   /* Linux truncates even with O_RDONLY */
@@ -567,6 +650,8 @@ int vfs_mkdir_at(struct inode *base, const char *path, umode_t mode)
 		err = (int)PTR_ERR(inode);
 	else if (p.dir->i_sb->s_readonly)
 		err = -EROFS;
+	else if ((err = may_create(p.dir)) != 0)
+		inode = ERR_PTR(err);
 	else if (!p.dir->i_op->mkdir)
 		err = -EPERM;                   /* Linux's vfs_mkdir */
 	else
@@ -619,6 +704,8 @@ static int make_node(struct inode *base, const char *path, const struct new_node
 		err = -ENOENT;                  /* "x/" can only name a directory */
 	} else if (p.dir->i_sb->s_readonly) {
 		err = -EROFS;
+	} else if ((err = may_create(p.dir)) != 0) {
+		;
 	} else if (n->target ? !p.dir->i_op->symlink : !p.dir->i_op->mknod) {
 		err = -EPERM;                   /* devfs, proc: Linux's vfs_symlink/vfs_mknod */
 	} else {
@@ -670,7 +757,10 @@ static int remove_name(struct inode *base, const char *path, bool want_dir)
 		err = (int)PTR_ERR(victim);
 		goto out_unlock_dir;
 	}
-	if (want_dir && !S_ISDIR(victim->i_mode))
+	err = may_delete(p.dir, victim);        /* before the type checks, as Linux */
+	if (err)
+		;
+	else if (want_dir && !S_ISDIR(victim->i_mode))
 		err = -ENOTDIR;
 	else if (!want_dir && S_ISDIR(victim->i_mode))
 		err = -EISDIR;
@@ -743,6 +833,8 @@ int vfs_link_at_flags(struct inode *olddir, const char *oldpath, struct inode *n
 		err = -EEXIST;
 	} else if (PTR_ERR(existing) != -ENOENT || p.trailing_slash || dir_is_dead(p.dir)) {
 		err = p.trailing_slash ? -ENOENT : (int)PTR_ERR(existing);
+	} else if ((err = may_create(p.dir)) != 0) {
+		;
 	} else if (!p.dir->i_op->link || S_ISDIR(old->i_mode)) {
 		err = -EPERM;           /* last, after the new name's checks, as Linux */
 	} else {
@@ -831,6 +923,19 @@ static int rename_check(struct inode *src, struct inode *dst)
 	return 0;
 }
 
+/* Linux's vfs_rename checks: removing the old name, adding (or replacing)
+ * the new one, and for a directory changing parent, writing its "..". */
+static int rename_may(struct parent *op, struct parent *np, struct inode *src, struct inode *dst)
+{
+	int err = may_delete(op->dir, src);
+
+	if (!err)
+		err = dst ? may_delete(np->dir, dst) : may_create(np->dir);
+	if (!err && S_ISDIR(src->i_mode) && op->dir != np->dir)
+		err = inode_permission(src, MAY_WRITE);
+	return err;
+}
+
 /* Context: rename_mutex and both directories' inode locks held. @checked is
  * the source as found (and checked for moving into its own subtree)
  * before the directories were locked. */
@@ -854,11 +959,11 @@ static int do_rename(struct parent *op, struct parent *np, struct inode *checked
 		}
 		dst = NULL;
 	}
-	err = rename_check(src, dst);
+	err = dst == src ? 1 : rename_may(op, np, src, dst);   /* 1: two names of one inode */
+	if (!err)
+		err = rename_check(src, dst);
 	if (!err && dst && (dst == op->dir || dst == np->dir))
 		err = -ENOTEMPTY;               /* the target is an ancestor of the source */
-	if (!err && dst == src)
-		err = 1;                        /* two names of one inode: nothing to do */
 	if (!err && (is_mountpoint(src) || (dst && is_mountpoint(dst))))
 		err = -EBUSY;
 	if (!err && op->dir->i_sb->s_readonly)

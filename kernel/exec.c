@@ -177,17 +177,15 @@ static int check_elf(struct linux_binprm *bprm)
 	return loads ? 0 : -ENOEXEC;
 }
 
+/* Opened for execution: search and x permission (not read), a regular
+ * file (filp_open_at with __FMODE_EXEC: EACCES otherwise). */
 static int open_exec(struct linux_binprm *bprm)
 {
-	struct file *file = filp_open(bprm->path, O_RDONLY, 0);
-	umode_t mode;
+	struct file *file = filp_open(bprm->path, O_RDONLY | __FMODE_EXEC, 0);
 
 	if (IS_ERR(file))
 		return (int)PTR_ERR(file);
 	bprm->file = file;
-	mode = file->f_inode->i_mode;
-	if (!S_ISREG(mode) || !(mode & 0111))
-		return -EACCES;
 	return 0;
 }
 
@@ -374,6 +372,12 @@ static void flush_old_exec(struct linux_binprm *bprm)
 {
 	const char *base = strrchr(bprm->path, '/');
 
+	umode_t mode = bprm->file->f_inode->i_mode;
+
+	/* A set-user-ID (set-group-ID and group-executable) file runs as its
+	 * owner (group). */
+	cred_exec_setid(mode & S_ISUID, bprm->file->f_inode->i_uid,
+			(mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP), bprm->file->f_inode->i_gid);
 	do_close_on_exec(current->files);
 	flush_signal_handlers(current);
 	current->clear_child_tid = NULL;

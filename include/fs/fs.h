@@ -47,6 +47,9 @@ struct vm_area_struct;
 #define O_DIRECTORY 00200000
 #define O_NOFOLLOW  00400000
 #define O_CLOEXEC   02000000
+/* Kernel-internal: open for execve (needs x permission, not read; a
+ * regular file). Never taken from user space. */
+#define __FMODE_EXEC 00000040
 
 /* The *at() calls: Linux's values. */
 #define AT_FDCWD            (-100)      /* relative paths start at the cwd */
@@ -610,6 +613,29 @@ int vfs_parent_check(struct inode *dir, const char *path);
  * -ENOENT if @dir was removed, or -EIO/-ENOMEM.
  */
 int vfs_getcwd(struct inode *dir, char *buf, size_t size);
+
+/* ---- permissions and attributes (fs/attr.c; docs/permissions.md) ---------- */
+
+#define MAY_EXEC  0x1
+#define MAY_WRITE 0x2
+#define MAY_READ  0x4
+
+/*
+ * May current (its fsuid, fsgid and groups) @mask (MAY_*) @inode? By the
+ * owner's, the group's or the others' bits, with root's override (all
+ * but executing a non-directory with no x bit). Returns 0, -EACCES, or
+ * -EROFS for writing a file or directory on a read-only filesystem.
+ * Context: any; reads the mode and ids without the inode lock.
+ */
+int inode_permission(struct inode *inode, int mask);
+/* Is current the owner of @inode, or root (CAP_FOWNER)? */
+bool inode_owner_or_capable(struct inode *inode);
+/* chmod, chown (-1: unchanged) and utimensat on an inode, with Linux's
+ * checks and ctime; @times NULL is "now" for both (see fs/attr.c).
+ * Context: may sleep; take the inode lock. */
+int vfs_chmod(struct inode *inode, umode_t mode);
+int vfs_chown(struct inode *inode, u32 uid, u32 gid);
+int vfs_utimes(struct inode *inode, const struct timespec64 *times);
 
 /* ---- user-space path names (fs/namei_at.c) -------------------------------- */
 
