@@ -61,7 +61,7 @@ bool capable_fs(void)
 	return current->cred.fsuid == 0;
 }
 
-bool capable_setid(void)
+bool capable_root(void)
 {
 	return current->cred.euid == 0;
 }
@@ -153,7 +153,7 @@ static long do_setid(struct idset ids, u32 id)
 {
 	if (id == INVALID_ID)
 		return -EINVAL;
-	if (capable_setid()) {
+	if (capable_root()) {
 		*ids.r = *ids.e = *ids.s = *ids.fs = id;
 		return 0;
 	}
@@ -167,7 +167,7 @@ static long do_setreid(struct idset ids, u32 r, u32 e)
 {
 	u32 old_r = *ids.r;
 
-	if (!capable_setid()) {
+	if (!capable_root()) {
 		if (r != INVALID_ID && r != *ids.r && r != *ids.e)
 			return -EPERM;
 		if (e != INVALID_ID && !is_one_of3(ids, e))
@@ -185,7 +185,7 @@ static long do_setreid(struct idset ids, u32 r, u32 e)
 
 static long do_setresid(struct idset ids, u32 r, u32 e, u32 s)
 {
-	if (!capable_setid() && ((r != INVALID_ID && !is_one_of3(ids, r)) ||
+	if (!capable_root() && ((r != INVALID_ID && !is_one_of3(ids, r)) ||
 				 (e != INVALID_ID && !is_one_of3(ids, e)) ||
 				 (s != INVALID_ID && !is_one_of3(ids, s))))
 		return -EPERM;
@@ -211,7 +211,7 @@ static long do_setfsid(struct idset ids, u32 id)
 {
 	u32 old = *ids.fs;
 
-	if (id != INVALID_ID && (capable_setid() || is_one_of3(ids, id) || id == *ids.fs))
+	if (id != INVALID_ID && (capable_root() || is_one_of3(ids, id) || id == *ids.fs))
 		*ids.fs = id;
 	return old;
 }
@@ -274,7 +274,7 @@ SYSCALL_DEFINE2(setgroups, int, size, const u32 __user *, list)
 {
 	struct group_info *gi = NULL;
 
-	if (!capable_setid())
+	if (!capable_root())
 		return -EPERM;
 	if (size < 0 || size > NGROUPS_MAX)
 		return -EINVAL;

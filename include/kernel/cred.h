@@ -42,10 +42,12 @@ void copy_creds(struct task_struct *p, const struct task_struct *me);
 /* Drop a task's references (exit, or a child that never ran). */
 void exit_creds(struct task_struct *t);
 
-/* Does current hold the capability that overrides file permissions
- * (fsuid 0), or the one that lets it change ids (euid 0)? */
+/* Does current hold the capabilities that override file permissions
+ * (fsuid 0: CAP_DAC_*, CAP_FOWNER, CAP_FSETID, CAP_CHOWN), or the others,
+ * which follow the effective uid (euid 0: CAP_SETUID, CAP_SETGID,
+ * CAP_MKNOD, CAP_IPC_LOCK, ...)? */
 bool capable_fs(void);
-bool capable_setid(void);
+bool capable_root(void);
 /* Is @gid current's fsgid or one of its supplementary groups? */
 bool in_group_p(u32 gid);
 u32 current_fsuid(void);
