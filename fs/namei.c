@@ -706,6 +706,15 @@ static int make_node(struct inode *base, const char *path, const struct new_node
 		err = -EROFS;
 	} else if ((err = may_create(p.dir)) != 0) {
 		;
+	} else if ((S_ISCHR(n->mode) || S_ISBLK(n->mode)) && !capable_root()) {
+		err = -EPERM;                   /* CAP_MKNOD */
+	} else if (S_ISREG(n->mode)) {
+		/* mknod of a regular file: Linux's vfs_create (EACCES without it) */
+		inode = p.dir->i_op->create ? p.dir->i_op->create(p.dir, p.name, p.len, n->mode)
+					    : ERR_PTR(-EACCES);
+		err = IS_ERR(inode) ? (int)PTR_ERR(inode) : 0;
+		if (!err)
+			iput(inode);
 	} else if (n->target ? !p.dir->i_op->symlink : !p.dir->i_op->mknod) {
 		err = -EPERM;                   /* devfs, proc: Linux's vfs_symlink/vfs_mknod */
 	} else {

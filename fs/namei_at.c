@@ -2,7 +2,7 @@
  * Names from user space: the path strings and directory fds the system
  * calls take, the calls on names built on fs/namei.c (mkdir, mkdirat,
  * rmdir, unlink, unlinkat, link, linkat, rename, renameat, renameat2,
- * symlink, symlinkat, readlink, readlinkat), and getcwd.
+ * symlink, symlinkat, readlink, readlinkat, mknod, mknodat), and getcwd.
  *
  * getname() copies a path in (-EFAULT, -ENAMETOOLONG with no NUL within
  * PATH_MAX, -ENOENT for ""); at_dir() turns an *at call's dfd into the
@@ -351,6 +351,56 @@ SYSCALL_DEFINE3(readlink, const char __user *, path, char __user *, buf, int, bu
 SYSCALL_DEFINE4(readlinkat, int, dfd, const char __user *, path, char __user *, buf, int, bufsiz)
 {
 	return do_readlinkat(dfd, path, buf, bufsiz);
+}
+
+/* ---- mknod ------------------------------------------------------------------------- */
+
+/*
+ * mknod(2): a FIFO, a socket, a character or block device node (root
+ * only: EPERM), or a regular file (type 0 or S_IFREG). A directory type
+ * is EPERM, any other EINVAL, before the path is looked at. @dev is the
+ * 32-bit encoding of user space's makedev(), which is the kernel's for
+ * such numbers. The permission bits are cut by the umask.
+ */
+static long do_mknodat(int dfd, const char __user *upath, umode_t mode, unsigned int dev)
+{
+	char *path;
+	struct inode *dir;
+	umode_t type = mode & S_IFMT;
+	long err;
+
+	path = getname(upath);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	if (type == S_IFDIR)
+		err = -EPERM;
+	else if (type && type != S_IFREG && type != S_IFCHR && type != S_IFBLK &&
+		 type != S_IFIFO && type != S_IFSOCK)
+		err = -EINVAL;
+	else
+		err = 0;
+	if (err) {
+		putname(path);
+		return err;
+	}
+	mode = (type ? type : S_IFREG) | (mode & 07777 & ~current_umask());
+	dir = at_dir(dfd, path);
+	err = IS_ERR(dir) ? PTR_ERR(dir) :
+	      vfs_mknod_at(dir, path, mode, (S_ISCHR(mode) || S_ISBLK(mode)) ? dev : 0);
+	if (!IS_ERR_OR_NULL(dir))
+		iput(dir);
+	putname(path);
+	return err;
+}
+
+SYSCALL_DEFINE3(mknod, const char __user *, path, umode_t, mode, unsigned int, dev)
+{
+	return do_mknodat(AT_FDCWD, path, mode, dev);
+}
+
+SYSCALL_DEFINE4(mknodat, int, dfd, const char __user *, path, umode_t, mode, unsigned int, dev)
+{
+	return do_mknodat(dfd, path, mode, dev);
 }
 
 /* ---- getcwd: from a directory up to the root ------------------------------------ */

@@ -71,7 +71,8 @@ USER_TESTS := \
 # Issue 15, files: symbolic links, modes and owners, times, special files.
 USER_TESTS += \
 	symlink_test \
-	perm_test
+	perm_test \
+	mknod_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must

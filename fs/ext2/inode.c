@@ -119,7 +119,7 @@ void ext2_set_inode_ops(struct inode *inode)
 		inode->i_fop = NULL;
 	} else {
 		inode->i_op = &ext2_special_inode_operations;
-		inode->i_fop = NULL;
+		init_special_inode(inode, inode->i_mode, inode->i_rdev);
 	}
 }
 

@@ -28,6 +28,7 @@
 struct block_device;
 struct file;
 struct inode;
+struct pipe_inode_info;
 struct page;
 struct super_block;
 struct vm_area_struct;
@@ -308,6 +309,8 @@ struct inode {
 	loff_t i_size;                          /* (r) read without it with READ_ONCE */
 	u64 i_blocks;                           /* (r) 512-byte units, as stat reports */
 	u64 i_rdev;                             /* (c) device number, for device files */
+	struct pipe_inode_info *i_pipe;         /* a pipe's, or an open FIFO's (fs/pipe.c:
+						 * fifo_lock) */
 	struct timespec64 i_atime, i_mtime, i_ctime;    /* (r); also file_update_time() */
 	struct super_block *i_sb;               /* (c) */
 	const struct inode_operations *i_op;    /* (c) */
@@ -613,6 +616,19 @@ int vfs_parent_check(struct inode *dir, const char *path);
  * -ENOENT if @dir was removed, or -EIO/-ENOMEM.
  */
 int vfs_getcwd(struct inode *dir, char *buf, size_t size);
+
+/* ---- special files: FIFOs and device nodes on a real filesystem ----------- */
+
+/*
+ * Give a FIFO, socket or device inode of a disk filesystem its file
+ * operations, as Linux's init_special_inode: a FIFO opens as a pipe
+ * (pipefifo_fops, fs/pipe.c), a character device reaches the driver
+ * registered with that number (def_chr_fops, fs/devfs.c; -ENXIO if
+ * none), a block device or socket gives -ENXIO. Sets i_rdev.
+ */
+void init_special_inode(struct inode *inode, umode_t mode, u64 rdev);
+extern const struct file_operations pipefifo_fops;
+extern const struct file_operations def_chr_fops;
 
 /* ---- permissions and attributes (fs/attr.c; docs/permissions.md) ---------- */
 
