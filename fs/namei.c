@@ -1,6 +1,6 @@
 /*
  * Path lookup and the operations on names: open with O_CREAT, mkdir,
- * rmdir, unlink, link, rename, stat.
+ * rmdir, unlink, link, rename, symlink, mknod, stat.
  *
  * There is no dentry cache: each component is looked up with the
  * directory's ->lookup under its inode lock held shared, and the inode
@@ -15,6 +15,17 @@
  * kernel thread (no fs_struct). The system calls on names (mkdir,
  * unlink, rename and their *at forms), user path strings and getcwd are
  * in fs/namei_at.c.
+ *
+ * Symbolic links: a walk that meets one with more path to go (or at the
+ * end, for the calls that follow) replaces the rest of the path by the
+ * link's target followed by that rest, and goes on from the link's
+ * directory (or the root, for an absolute target); at most MAXSYMLINKS
+ * in one resolution (struct nameidata counts them), then -ELOOP.
+ *
+ * Permissions (docs/permissions.md): search on every directory walked
+ * through (may_lookup), write and search to add or remove a name
+ * (may_create, may_delete, with the sticky rule), and open's own check
+ * (may_open); inode_permission (fs/attr.c) decides each.
  *
  * Locks: a directory's inode lock (i_rwsem) is held shared while it is
  * searched, and exclusively while an entry is added or removed; the inode
@@ -1129,8 +1140,9 @@ static int append_components(char *out, size_t size, size_t *lenp, const char *p
 	return 0;
 }
 
-/* "/" + its components: lexical resolution is exact here because a
- * symbolic link in the middle of a path never resolves (see namei_at). */
+/* "/" + its components: lexical resolution is exact here because a file
+ * opened through a symbolic link is named by its directory and last
+ * component instead of the path given (filp_open_at). */
 int file_path(struct file *f, char *out, size_t size)
 {
 	static const char deleted[] = " (deleted)";

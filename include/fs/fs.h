@@ -537,8 +537,9 @@ struct file {
 /*
  * The absolute path of @f, Linux's d_path() as far as Faultline can: its
  * name at open, made absolute from the directory it was opened relative
- * to (as that directory is named now), with "." and ".." resolved (no
- * symbolic link is ever followed, so that is exact), and " (deleted)"
+ * to (as that directory is named now), with "." and ".." resolved (a file
+ * opened through a symbolic link is named by the directory it was found
+ * in and its last component, so that is exact), and " (deleted)"
  * appended once the file has no link left. Written NUL-terminated into
  * @buf of @size bytes. Returns the length without the NUL, -ENOENT for a
  * file with no name, -ENAMETOOLONG if @size is too small, -ENOMEM.
