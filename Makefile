@@ -150,6 +150,7 @@ FS_SRCS := \
 	fs/super.c \
 	fs/namespace.c \
 	fs/namei.c \
+	fs/namei_ops.c \
 	fs/namei_at.c \
 	fs/attr.c \
 	fs/read_write.c \
