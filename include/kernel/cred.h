@@ -13,7 +13,11 @@
  * with them). docs/permissions.md.
  *
  * Lock legend: (o) changed only by the task itself, in its own system
- * calls, and read only by it (fork copies the parent's, as the parent).
+ * calls (fork copies the parent's, as the parent). Another task (a /proc
+ * reader) may read an id with READ_ONCE: each is one aligned word, so it
+ * sees the old value or the new one. The groups pointer is for the task
+ * itself only: another reader would need a reference it cannot take
+ * safely today.
  */
 #ifndef _KERNEL_CRED_H
 #define _KERNEL_CRED_H
