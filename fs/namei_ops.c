@@ -206,6 +206,26 @@ int vfs_rmdir(const char *path)
 	return vfs_rmdir_at(NULL, path);
 }
 
+/*
+ * Linux's fs.protected_hardlinks = 1, which Debian and most distributions
+ * set (there is no switch here): a caller who neither owns @inode nor is
+ * root may hard-link it only if it is a regular file, not set-user-ID nor
+ * set-group-ID and group-executable, that they may read and write.
+ * -EPERM otherwise (before the directory's own -EACCES, as Linux).
+ */
+static int may_linkat(struct inode *inode)
+{
+	umode_t mode = inode->i_mode;
+
+	if (inode_owner_or_capable(inode))
+		return 0;
+	if (S_ISREG(mode) && !(mode & S_ISUID) &&
+	    (mode & (S_ISGID | S_IXGRP)) != (S_ISGID | S_IXGRP) &&
+	    !inode_permission(inode, MAY_READ | MAY_WRITE))
+		return 0;
+	return -EPERM;
+}
+
 int vfs_link_at_flags(struct inode *olddir, const char *oldpath, struct inode *newdir,
 		      const char *newpath, unsigned int lookup_flags)
 {
@@ -234,7 +254,7 @@ int vfs_link_at_flags(struct inode *olddir, const char *oldpath, struct inode *n
 		err = -EEXIST;
 	} else if (PTR_ERR(existing) != -ENOENT || p.trailing_slash || dir_is_dead(p.dir)) {
 		err = p.trailing_slash ? -ENOENT : (int)PTR_ERR(existing);
-	} else if ((err = may_create(p.dir)) != 0) {
+	} else if ((err = may_linkat(old)) != 0 || (err = may_create(p.dir)) != 0) {
 		;
 	} else if (!p.dir->i_op->link || S_ISDIR(old->i_mode)) {
 		err = -EPERM;           /* last, after the new name's checks, as Linux */

@@ -32,13 +32,15 @@
 #define SUPP 2000
 
 enum op_kind { OP_OPEN, OP_STAT, OP_CREATE, OP_UNLINK, OP_CHMOD, OP_CHOWN,
-	       OP_UTIMENS, OP_ACCESS, OP_EACCESS, OP_EXEC, OP_TRUNCATE, OP_CHDIR };
+	       OP_UTIMENS, OP_ACCESS, OP_EACCESS, OP_EXEC, OP_TRUNCATE, OP_CHDIR,
+	       OP_MKDIR, OP_SYMLINK, OP_RENAME, OP_LINK };
 
 struct op {
 	enum op_kind kind;
 	const char *path;
 	long a, b;
 	const struct timespec *ts;
+	const char *path2;              /* rename's and link's new name */
 };
 
 static int do_op(const struct op *o)
@@ -85,6 +87,18 @@ static int do_op(const struct op *o)
 		break;
 	case OP_CHDIR:
 		r = chdir(o->path);
+		break;
+	case OP_MKDIR:
+		r = mkdir(o->path, 0755);
+		break;
+	case OP_SYMLINK:
+		r = symlink("target", o->path);
+		break;
+	case OP_RENAME:
+		r = rename(o->path, o->path2);
+		break;
+	case OP_LINK:
+		r = link(o->path, o->path2);
 		break;
 	}
 	return r < 0 ? errno : 0;
@@ -257,6 +271,22 @@ static void test_permissions(void)
 	CHECK_EQ(as_user((struct op){ OP_CREATE, "nowrite/g" }), EACCES, "create needs w: EACCES");
 	CHECK_EQ(as_user((struct op){ OP_UNLINK, "nowrite/f" }), EACCES, "unlink needs w: EACCES");
 	CHECK_EQ(as_user((struct op){ OP_UNLINK, "nowrite/nope" }), ENOENT, "ENOENT before EACCES");
+	CHECK_EQ(as_user((struct op){ OP_MKDIR, "nowrite/d" }), EACCES, "mkdir needs w: EACCES");
+	CHECK_EQ(as_user((struct op){ OP_MKDIR, "nowrite/f" }), EEXIST, "EEXIST before EACCES");
+	CHECK_EQ(as_user((struct op){ OP_SYMLINK, "nowrite/l" }), EACCES, "symlink needs w: EACCES");
+	CHECK_EQ(as_user((struct op){ OP_RENAME, "nowrite/f", .path2 = "nowrite/g" }), EACCES,
+		 "rename needs w: EACCES");
+	CHECK_EQ(as_user((struct op){ OP_LINK, "user402", .path2 = "nowrite/h" }), EACCES,
+		 "link needs w on the new directory: EACCES");
+	mkdir("open", 0777);
+	chmod("open", 0777);
+	mkdir("open/rootdir", 0755);
+	mkdir("open/other", 0777);
+	chmod("open/other", 0777);
+	CHECK_EQ(as_user((struct op){ OP_RENAME, "open/rootdir", .path2 = "open/other/x" }), EACCES,
+		 "moving another's directory elsewhere needs w on it (its \"..\"): EACCES");
+	CHECK_EQ(as_user((struct op){ OP_RENAME, "open/rootdir", .path2 = "open/renamed" }), 0,
+		 "renaming it in place does not");
 	mkdir("sticky", 0755);
 	chmod("sticky", 01777);
 	write_file("sticky/roots", "x");
@@ -264,6 +294,15 @@ static void test_permissions(void)
 	CHECK_EQ(as_user((struct op){ OP_UNLINK, "sticky/roots" }), EPERM,
 		 "sticky: another's file EPERM");
 	CHECK_EQ(as_user((struct op){ OP_UNLINK, "sticky/mine" }), 0, "sticky: one's own file");
+	/* protected_hardlinks (1 on Debian, and here): another's file only
+	 * if one may read and write it. */
+	CHECK_EQ(as_user((struct op){ OP_LINK, "root644", .path2 = "sticky/h" }), EPERM,
+		 "link to another's file one cannot write: EPERM");
+	make("w666", 0666, 0, 0);
+	CHECK_EQ(as_user((struct op){ OP_LINK, "w666", .path2 = "sticky/h2" }), 0,
+		 "to one one may read and write: allowed");
+	CHECK_EQ(as_user((struct op){ OP_LINK, "user402", .path2 = "sticky/h3" }), 0,
+		 "to one's own file: allowed");
 
 	CHECK_EQ(as_real_user((struct op){ OP_ACCESS, "root644", W_OK }), EACCES,
 		 "access() checks the real uid");
