@@ -410,6 +410,16 @@ static void test_chmod_chown(void)
 	lstat("lnk", &st);
 	CHECK_EQ(st.st_uid, 33, "changes the link");
 	CHECK_ERR(fchownat(AT_FDCWD, "lnk", 0, 0, 0x4), EINVAL, "fchownat bad flags: EINVAL");
+	/* fchmodat2 (452) is Linux 6.6+: an older oracle says ENOSYS. */
+	if (syscall(452, AT_FDCWD, "f", 0600, 0) == -1 && errno == ENOSYS) {
+		tap_skip("fchmodat2 is not in this kernel", "fchmodat2");
+	} else {
+		CHECK_EQ(mode_of("f"), 0600, "fchmodat2");
+		CHECK_ERR(syscall(452, AT_FDCWD, "lnk", 0644, AT_SYMLINK_NOFOLLOW), EOPNOTSUPP,
+			  "fchmodat2 AT_SYMLINK_NOFOLLOW on a link: EOPNOTSUPP");
+		CHECK_ERR(syscall(452, AT_FDCWD, "f", 0644, 0x4), EINVAL,
+			  "fchmodat2 bad flags: EINVAL");
+	}
 	fd = open("f", O_RDONLY);
 	CHECK_OK(fchown(fd, 0, 0), "fchown");
 	close(fd);
