@@ -80,6 +80,7 @@ KERNEL_SRCS := \
 	kernel/fork.c \
 	kernel/exit.c \
 	kernel/exec.c \
+	kernel/cred.c \
 	kernel/signal.c \
 	kernel/signal_group.c \
 	kernel/futex.c \
@@ -150,7 +151,9 @@ FS_SRCS := \
 	fs/super.c \
 	fs/namespace.c \
 	fs/namei.c \
+	fs/namei_ops.c \
 	fs/namei_at.c \
+	fs/attr.c \
 	fs/read_write.c \
 	fs/fdtable.c \
 	fs/open.c \
@@ -176,6 +179,7 @@ FS_SRCS := \
 	fs/ext2/dir.c \
 	fs/ext2/namei.c \
 	fs/ext2/file.c \
+	fs/ext2/symlink.c \
 	fs/buffer_ktest.c \
 	fs/vfs_ktest.c \
 	fs/pseudofs_ktest.c \

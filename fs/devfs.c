@@ -146,6 +146,36 @@ static const struct file_operations devfs_chr_fops = {
 	.open = devfs_chr_open,
 };
 
+/*
+ * A character-device inode of another filesystem (an ext2 node made by
+ * mknod) reaches the driver registered with its number: the registry,
+ * searched by number, is Faultline's map of majors and minors (Linux's
+ * cdev_map). No such number: -ENXIO, as Linux. Entries are never removed,
+ * so the one found stays valid after devfs_lock is dropped.
+ */
+static int chrdev_open(struct inode *inode, struct file *file)
+{
+	const struct devfs_entry *de = NULL, *e;
+
+	mutex_lock(&devfs_lock);
+	list_for_each_entry(e, &devfs_registry, list) {
+		if (e->rdev == inode->i_rdev) {
+			de = e;
+			break;
+		}
+	}
+	mutex_unlock(&devfs_lock);
+	if (!de)
+		return -ENXIO;
+	file->f_op = de->fops;
+	file->private_data = de->private;
+	return de->fops->open ? de->fops->open(inode, file) : 0;
+}
+
+const struct file_operations def_chr_fops = {
+	.open = chrdev_open,
+};
+
 /* ---- the directory ------------------------------------------------------------------ */
 
 /* The inode of @de in the devfs @sb, from the cache or made now. */

@@ -463,3 +463,33 @@ unsigned long evict_inodes(struct super_block *sb)
 		inode_state_changed();
 	}
 }
+
+/* ---- special inodes ------------------------------------------------------------------ */
+
+/* Block devices have no driver reachable from a device node, and a socket
+ * inode is not opened through open(): both -ENXIO, as Linux for a number
+ * with no device and for a socket. */
+static int no_device_open(struct inode *inode, struct file *file)
+{
+	return -ENXIO;
+}
+
+static const struct file_operations no_device_fops = {
+	.open = no_device_open,
+};
+
+void init_special_inode(struct inode *inode, umode_t mode, u64 rdev)
+{
+	inode->i_mode = mode;
+	if (S_ISCHR(mode)) {
+		inode->i_fop = &def_chr_fops;
+		inode->i_rdev = rdev;
+	} else if (S_ISBLK(mode)) {
+		inode->i_fop = &no_device_fops;
+		inode->i_rdev = rdev;
+	} else if (S_ISFIFO(mode)) {
+		inode->i_fop = &pipefifo_fops;
+	} else {
+		inode->i_fop = &no_device_fops;
+	}
+}

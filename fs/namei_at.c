@@ -1,8 +1,8 @@
 /*
  * Names from user space: the path strings and directory fds the system
  * calls take, the calls on names built on fs/namei.c (mkdir, mkdirat,
- * rmdir, unlink, unlinkat, link, linkat, rename, renameat, renameat2),
- * and getcwd.
+ * rmdir, unlink, unlinkat, link, linkat, rename, renameat, renameat2,
+ * symlink, symlinkat, readlink, readlinkat, mknod, mknodat), and getcwd.
  *
  * getname() copies a path in (-EFAULT, -ENAMETOOLONG with no NUL within
  * PATH_MAX, -ENOENT for ""); at_dir() turns an *at call's dfd into the
@@ -192,16 +192,32 @@ out_put_old:
 	return err;
 }
 
-/* What link resolves first: the whole old name. (Rename resolves only
- * its old name's parent first: vfs_parent_check.) */
-static int link_old_check(struct inode *odir, const char *oldp)
+/* What link resolves first: the whole old name, its last component
+ * followed only with AT_SYMLINK_FOLLOW. (Rename resolves only its old
+ * name's parent first: vfs_parent_check.) */
+static int link_old_check_flags(struct inode *odir, const char *oldp, unsigned int lookup_flags)
 {
-	struct inode *old = namei_at(odir, oldp);
+	struct inode *old = namei_at_flags(odir, oldp, lookup_flags);
 
 	if (IS_ERR(old))
 		return (int)PTR_ERR(old);
 	iput(old);
 	return 0;
+}
+
+static int link_old_check(struct inode *odir, const char *oldp)
+{
+	return link_old_check_flags(odir, oldp, 0);
+}
+
+static int link_old_check_follow(struct inode *odir, const char *oldp)
+{
+	return link_old_check_flags(odir, oldp, LOOKUP_FOLLOW);
+}
+
+static int link_follow(struct inode *odir, const char *oldp, struct inode *ndir, const char *newp)
+{
+	return vfs_link_at_flags(odir, oldp, ndir, newp, LOOKUP_FOLLOW);
 }
 
 
@@ -210,14 +226,16 @@ SYSCALL_DEFINE2(link, const char __user *, oldpath, const char __user *, newpath
 	return at_call2(AT_FDCWD, oldpath, AT_FDCWD, newpath, vfs_link_at, link_old_check);
 }
 
-/* AT_SYMLINK_FOLLOW changes nothing (no symlinks are followed anyway);
- * AT_EMPTY_PATH is accepted, and "" then gives -ENOENT as for a caller
- * without CAP_DAC_READ_SEARCH on Linux. */
+/* AT_SYMLINK_FOLLOW links to what a symbolic link names rather than to
+ * the link; AT_EMPTY_PATH is accepted, and "" then gives -ENOENT as for a
+ * caller without CAP_DAC_READ_SEARCH on Linux. */
 SYSCALL_DEFINE5(linkat, int, odfd, const char __user *, oldpath, int, ndfd,
 		const char __user *, newpath, int, flags)
 {
 	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
+	if (flags & AT_SYMLINK_FOLLOW)
+		return at_call2(odfd, oldpath, ndfd, newpath, link_follow, link_old_check_follow);
 	return at_call2(odfd, oldpath, ndfd, newpath, vfs_link_at, link_old_check);
 }
 
@@ -239,6 +257,150 @@ SYSCALL_DEFINE5(renameat2, int, odfd, const char __user *, oldpath, int, ndfd,
 	if (flags)
 		return -EINVAL;
 	return at_call2(odfd, oldpath, ndfd, newpath, vfs_rename_at, vfs_parent_check);
+}
+
+/* ---- symbolic links ------------------------------------------------------------- */
+
+/* symlink(2): the target is copied first (Linux's order: "" is ENOENT,
+ * a bad pointer EFAULT), then the new name is made. */
+static long do_symlinkat(const char __user *utarget, int dfd, const char __user *upath)
+{
+	char *target = getname(utarget), *path;
+	struct inode *dir;
+	long err;
+
+	if (IS_ERR(target))
+		return PTR_ERR(target);
+	path = getname(upath);
+	if (IS_ERR(path)) {
+		putname(target);
+		return PTR_ERR(path);
+	}
+	dir = at_dir(dfd, path);
+	err = IS_ERR(dir) ? PTR_ERR(dir) : vfs_symlink_at(dir, path, target);
+	if (!IS_ERR_OR_NULL(dir))
+		iput(dir);
+	putname(path);
+	putname(target);
+	return err;
+}
+
+SYSCALL_DEFINE2(symlink, const char __user *, target, const char __user *, path)
+{
+	return do_symlinkat(target, AT_FDCWD, path);
+}
+
+SYSCALL_DEFINE3(symlinkat, const char __user *, target, int, dfd, const char __user *, path)
+{
+	return do_symlinkat(target, dfd, path);
+}
+
+/*
+ * readlink(2): the target of the link @upath names (not followed), cut to
+ * @bufsiz bytes, with no NUL. EINVAL for bufsiz <= 0 (before the path is
+ * looked at) and for a file that is not a link. An empty path is allowed,
+ * as in Linux, and names the dfd itself, which (no O_PATH here) is never
+ * a link: ENOENT.
+ */
+static long do_readlinkat(int dfd, const char __user *upath, char __user *ubuf, int bufsiz)
+{
+	char *path, *buf;
+	struct inode *dir, *inode;
+	long len;
+
+	if (bufsiz <= 0)
+		return -EINVAL;
+	path = getname_flags(upath, true);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	if (!path[0]) {
+		struct file *f = dfd == AT_FDCWD ? NULL : fget((unsigned int)dfd);
+
+		len = (dfd != AT_FDCWD && !f) ? -EBADF : -ENOENT;
+		fput(f);
+		putname(path);
+		return len;
+	}
+	dir = at_dir(dfd, path);
+	inode = IS_ERR(dir) ? dir : namei_at_flags(dir, path, 0);
+	if (!IS_ERR_OR_NULL(dir))
+		iput(dir);
+	putname(path);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	if (!S_ISLNK(inode->i_mode) || !inode->i_op->get_link) {
+		iput(inode);
+		return -EINVAL;
+	}
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	len = buf ? inode->i_op->get_link(inode, buf, PATH_MAX) : -ENOMEM;
+	iput(inode);
+	if (len > bufsiz)
+		len = bufsiz;
+	if (len > 0 && copy_to_user(ubuf, buf, (unsigned long)len))
+		len = -EFAULT;
+	kfree(buf);
+	return len;
+}
+
+SYSCALL_DEFINE3(readlink, const char __user *, path, char __user *, buf, int, bufsiz)
+{
+	return do_readlinkat(AT_FDCWD, path, buf, bufsiz);
+}
+
+SYSCALL_DEFINE4(readlinkat, int, dfd, const char __user *, path, char __user *, buf, int, bufsiz)
+{
+	return do_readlinkat(dfd, path, buf, bufsiz);
+}
+
+/* ---- mknod ------------------------------------------------------------------------- */
+
+/*
+ * mknod(2): a FIFO, a socket, a character or block device node (root
+ * only: EPERM), or a regular file (type 0 or S_IFREG). A directory type
+ * is EPERM, any other EINVAL, before the path is looked at. @dev is the
+ * 32-bit encoding of user space's makedev(), which is the kernel's for
+ * such numbers. The permission bits are cut by the umask.
+ */
+static long do_mknodat(int dfd, const char __user *upath, umode_t mode, unsigned int dev)
+{
+	char *path;
+	struct inode *dir;
+	umode_t type = mode & S_IFMT;
+	long err;
+
+	path = getname(upath);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	if (type == S_IFDIR)
+		err = -EPERM;
+	else if (type && type != S_IFREG && type != S_IFCHR && type != S_IFBLK &&
+		 type != S_IFIFO && type != S_IFSOCK)
+		err = -EINVAL;
+	else
+		err = 0;
+	if (err) {
+		putname(path);
+		return err;
+	}
+	mode = (type ? type : S_IFREG) | (mode & 07777 & ~current_umask());
+	dir = at_dir(dfd, path);
+	err = IS_ERR(dir) ? PTR_ERR(dir) :
+	      vfs_mknod_at(dir, path, mode, (S_ISCHR(mode) || S_ISBLK(mode)) ? dev : 0);
+	if (!IS_ERR_OR_NULL(dir))
+		iput(dir);
+	putname(path);
+	return err;
+}
+
+SYSCALL_DEFINE3(mknod, const char __user *, path, umode_t, mode, unsigned int, dev)
+{
+	return do_mknodat(AT_FDCWD, path, mode, dev);
+}
+
+SYSCALL_DEFINE4(mknodat, int, dfd, const char __user *, path, umode_t, mode, unsigned int, dev)
+{
+	return do_mknodat(dfd, path, mode, dev);
 }
 
 /* ---- getcwd: from a directory up to the root ------------------------------------ */

@@ -6,12 +6,12 @@
  *
  * Every path comes in through getname() (a kernel copy, -EFAULT /
  * -ENAMETOOLONG / -ENOENT for ""), every *at directory through at_dir().
- * Users are all root (uid 0), so permission checks reduce to what Linux
- * does for root: read and write are always allowed (on a writable
- * filesystem), execute needs some x bit on a non-directory.
+ * Permissions are inode_permission()'s (fs/attr.c); access() checks with
+ * the real ids (with_real_ids), everything else with the fs ids.
  *
  * Locks: none of its own; fs->lock (fs/fdtable.c) for the cwd.
  */
+#include <kernel/cred.h>
 #include <kernel/err.h>
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
@@ -52,7 +52,7 @@ static long do_sys_open(int dfd, const char __user *upath, unsigned int flags, u
 		return PTR_ERR(dir);
 	}
 	/* On x86-64 Linux always sets O_LARGEFILE (F_GETFL shows it). */
-	flags = (flags | O_LARGEFILE) & ~O_NOCTTY;
+	flags = (flags | O_LARGEFILE) & ~(O_NOCTTY | __FMODE_EXEC);
 	f = filp_open_at(dir, path, flags, (mode & 07777) & ~current_umask());
 	iput(dir);
 	putname(path);
@@ -88,23 +88,47 @@ SYSCALL_DEFINE2(creat, const char __user *, path, umode_t, mode)
 #define W_OK 2
 #define X_OK 1
 
-/* What Linux allows root: everything but writing to a read-only
- * filesystem, and executing a file that has no x bit at all. */
-static int root_may_access(struct inode *inode, int mode)
-{
-	umode_t m = inode->i_mode;
+struct access_args {
+	int dfd;
+	const char *path;               /* a kernel copy; "" with AT_EMPTY_PATH */
+	int mode;                       /* R_OK | W_OK | X_OK: MAY_READ, MAY_WRITE, MAY_EXEC */
+	int flags;
+};
 
-	if ((mode & W_OK) && inode->i_sb->s_readonly && (S_ISREG(m) || S_ISDIR(m) || S_ISLNK(m)))
-		return -EROFS;
-	if ((mode & X_OK) && !S_ISDIR(m) && !(m & 0111))
-		return -EACCES;
-	return 0;
+/* The lookup and the check, as whichever ids are current. */
+static int access_fn(void *arg)
+{
+	struct access_args *a = arg;
+	struct inode *dir, *inode;
+	int err;
+
+	if (!a->path[0]) {                      /* AT_EMPTY_PATH: the fd itself */
+		struct file *f = a->dfd == AT_FDCWD ? NULL : fget((unsigned int)a->dfd);
+
+		inode = a->dfd == AT_FDCWD ? namei_at(NULL, ".") :
+			f ? igrab(f->f_inode) : ERR_PTR(-EBADF);
+		fput(f);
+	} else {
+		dir = at_dir(a->dfd, a->path);
+		inode = IS_ERR(dir) ? dir :
+			namei_at_flags(dir, a->path,
+				       (a->flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW);
+		if (!IS_ERR_OR_NULL(dir))
+			iput(dir);
+	}
+	if (IS_ERR(inode))
+		return (int)PTR_ERR(inode);
+	err = inode_permission(inode, a->mode);
+	iput(inode);
+	return err;
 }
 
+/* access() checks as the real uid and gid (the whole walk too), unless
+ * AT_EACCESS asks for the effective ones. */
 static long do_faccessat(int dfd, const char __user *upath, int mode, int flags)
 {
+	struct access_args a = { .dfd = dfd, .mode = mode, .flags = flags };
 	char *path;
-	struct inode *dir, *inode;
 	long err;
 
 	if (mode & ~(R_OK | W_OK | X_OK))
@@ -114,23 +138,9 @@ static long do_faccessat(int dfd, const char __user *upath, int mode, int flags)
 	path = getname_flags(upath, flags & AT_EMPTY_PATH);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
-	if (!path[0]) {                         /* AT_EMPTY_PATH: the fd itself */
-		struct file *f = dfd == AT_FDCWD ? NULL : fget((unsigned int)dfd);
-
-		inode = dfd == AT_FDCWD ? namei_at(NULL, ".") :
-			f ? igrab(f->f_inode) : ERR_PTR(-EBADF);
-		fput(f);
-	} else {
-		dir = at_dir(dfd, path);
-		inode = IS_ERR(dir) ? dir : namei_at(dir, path);
-		if (!IS_ERR_OR_NULL(dir))
-			iput(dir);
-	}
+	a.path = path;
+	err = (flags & AT_EACCESS) ? access_fn(&a) : with_real_ids(access_fn, &a);
 	putname(path);
-	if (IS_ERR(inode))
-		return PTR_ERR(inode);
-	err = root_may_access(inode, mode);
-	iput(inode);
 	return err;
 }
 
@@ -151,12 +161,15 @@ SYSCALL_DEFINE4(faccessat2, int, dfd, const char __user *, path, int, mode, int,
 
 /* ---- the working directory ----------------------------------------------------- */
 
-/* Make @dir (referenced, taken over) current's cwd if it is a directory. */
+/* Make @dir (referenced, taken over) current's cwd if it is a directory
+ * that current may search. */
 static long set_cwd(struct inode *dir)
 {
-	if (!S_ISDIR(dir->i_mode)) {
+	int err = S_ISDIR(dir->i_mode) ? inode_permission(dir, MAY_EXEC) : -ENOTDIR;
+
+	if (err) {
 		iput(dir);
-		return -ENOTDIR;
+		return err;
 	}
 	if (!current->fs) {
 		iput(dir);
@@ -199,7 +212,12 @@ SYSCALL_DEFINE2(truncate, const char __user *, upath, long, length)
 	inode = user_namei(upath);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
-	err = vfs_truncate(inode, length);      /* -EISDIR, -EINVAL, -EFBIG, -EROFS */
+	if (S_ISDIR(inode->i_mode))
+		err = -EISDIR;
+	else
+		err = inode_permission(inode, MAY_WRITE);      /* EACCES, EROFS */
+	if (!err)
+		err = vfs_truncate(inode, length);      /* -EINVAL, -EFBIG */
 	iput(inode);
 	return err;
 }

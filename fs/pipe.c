@@ -1,5 +1,6 @@
 /*
- * Pipes: pipe(2), pipe2(2), and the read end and write end files.
+ * Pipes: pipe(2), pipe2(2), the read end and write end files, and FIFOs
+ * (named pipes: "FIFOs" below).
  *
  * The data lives in a ring of PIPE_BUFFERS buffers, each one page with
  * the unread bytes at [offset, offset + len), as Linux's pipe_buffer.
@@ -72,6 +73,11 @@ struct pipe_inode_info {
 	unsigned int head;                      /* (mutex) buffers ever filled */
 	unsigned int tail;                      /* (mutex) buffers ever emptied */
 	unsigned int readers, writers;          /* (mutex) open ends */
+	/* FIFOs (named pipes): opens of each kind ever made, which a blocked
+	 * open waits to see move, and the files holding the pipe (it is
+	 * freed with the last: fifo_lock). */
+	unsigned int r_counter, w_counter;      /* (mutex) */
+	unsigned int files;                     /* (fifo_lock) */
 };
 
 static struct pipe_buffer *pipe_buf(struct pipe_inode_info *pipe, unsigned int slot)
@@ -94,9 +100,25 @@ struct pipe_inode {
 	struct pipe_inode_info pipe;
 };
 
+/* Both kinds of inode point at their pipe: a pipefs inode at the one
+ * it embeds, a FIFO's at the one its opens share. */
 static struct pipe_inode_info *file_pipe(struct file *f)
 {
-	return &container_of(f->f_inode, struct pipe_inode, vfs_inode)->pipe;
+	return f->f_inode->i_pipe;
+}
+
+static void pipe_info_init(struct pipe_inode_info *pipe)
+{
+	mutex_init(&pipe->mutex, "pipe.mutex");
+	init_waitqueue_head(&pipe->rd_wait, "pipe.rd_wait");
+	init_waitqueue_head(&pipe->wr_wait, "pipe.wr_wait");
+}
+
+static void pipe_free_pages(struct pipe_inode_info *pipe)
+{
+	for (unsigned int i = 0; i < PIPE_BUFFERS; i++)
+		if (pipe->bufs[i].page)
+			free_pages(pipe->bufs[i].page, 0);
 }
 
 /* ---- pipefs: where pipe inodes come from ------------------------------------------- */
@@ -112,9 +134,7 @@ static void pipefs_destroy_inode(struct inode *inode)
 {
 	struct pipe_inode *pi = container_of(inode, struct pipe_inode, vfs_inode);
 
-	for (unsigned int i = 0; i < PIPE_BUFFERS; i++)
-		if (pi->pipe.bufs[i].page)
-			free_pages(pi->pipe.bufs[i].page, 0);
+	pipe_free_pages(&pi->pipe);
 	kfree(pi);
 }
 
@@ -168,10 +188,9 @@ static struct inode *get_pipe_inode(void)
 	inode->i_fop = &pipe_fops;
 	inode->i_atime = inode->i_mtime = inode->i_ctime = current_time();
 	pipe = &container_of(inode, struct pipe_inode, vfs_inode)->pipe;
-	mutex_init(&pipe->mutex, "pipe.mutex");
-	init_waitqueue_head(&pipe->rd_wait, "pipe.rd_wait");
-	init_waitqueue_head(&pipe->wr_wait, "pipe.wr_wait");
+	pipe_info_init(pipe);
 	pipe->readers = pipe->writers = 1;
+	inode->i_pipe = pipe;
 	return inode;
 }
 
@@ -383,21 +402,28 @@ out_unlock:
 /* ---- the files ------------------------------------------------------------------------ */
 
 /* An end is closed: wake the other side, which may now see EOF or EPIPE.
- * The last end lets the inode go (see the header comment). */
-static void pipe_release(struct inode *inode, struct file *file)
+ * Returns true when no end is left. */
+static bool pipe_release_end(struct pipe_inode_info *pipe, struct file *file)
 {
-	struct pipe_inode_info *pipe = file_pipe(file);
+	bool last;
 
 	mutex_lock(&pipe->mutex);
 	if (file->f_mode & FMODE_READ)
 		pipe->readers--;
 	if (file->f_mode & FMODE_WRITE)
 		pipe->writers--;
-	if (!pipe->readers && !pipe->writers)
-		inode->i_nlink = 0;
+	last = !pipe->readers && !pipe->writers;
 	mutex_unlock(&pipe->mutex);
 	wake_up(&pipe->rd_wait);
 	wake_up(&pipe->wr_wait);
+	return last;
+}
+
+/* The last end of a pipe lets the inode go (see the header comment). */
+static void pipe_release(struct inode *inode, struct file *file)
+{
+	if (pipe_release_end(file_pipe(file), file))
+		inode->i_nlink = 0;
 }
 
 /* FIONREAD: the bytes waiting to be read, as an int. */
@@ -421,6 +447,157 @@ static const struct file_operations pipe_fops = {
 	.read_iter = pipe_read,
 	.write_iter = pipe_write,
 	.release = pipe_release,
+	.unlocked_ioctl = pipe_ioctl,
+};
+
+/* ---- FIFOs: named pipes ----------------------------------------------------------------- */
+
+/*
+ * A FIFO is an inode of a real filesystem (mknod S_IFIFO) whose opens
+ * share one pipe, made by the first open and freed by the last close:
+ * inode->i_pipe, under fifo_lock (taken before, never inside, a pipe's
+ * mutex). Opening follows Linux's rules:
+ *   - for reading: waits until a writer comes (O_NONBLOCK: does not wait;
+ *     reads then see EOF while there is no writer);
+ *   - for writing: waits until a reader comes (O_NONBLOCK: ENXIO if
+ *     there is none);
+ *   - for both: never waits.
+ * A wait is interruptible (-ERESTARTSYS) and ends when the other kind's
+ * open counter moves, so an opener that came and went still counts.
+ */
+static DEFINE_MUTEX(fifo_lock);
+
+/* The inode's pipe, made if it has none, with one more file holding it. */
+static struct pipe_inode_info *fifo_get_pipe(struct inode *inode)
+{
+	struct pipe_inode_info *pipe;
+
+	mutex_lock(&fifo_lock);
+	pipe = inode->i_pipe;
+	if (!pipe) {
+		pipe = kzalloc(sizeof(*pipe), GFP_KERNEL);
+		if (pipe) {
+			pipe_info_init(pipe);
+			inode->i_pipe = pipe;
+		}
+	}
+	if (pipe)
+		pipe->files++;
+	mutex_unlock(&fifo_lock);
+	return pipe;
+}
+
+static void fifo_put_pipe(struct inode *inode, struct pipe_inode_info *pipe)
+{
+	bool last;
+
+	mutex_lock(&fifo_lock);
+	last = !--pipe->files;
+	if (last)
+		inode->i_pipe = NULL;
+	mutex_unlock(&fifo_lock);
+	if (last) {
+		pipe_free_pages(pipe);
+		kfree(pipe);
+	}
+}
+
+/*
+ * Wait until *@counter moves from @seen (a partner opened) or a signal
+ * comes. Returns 0 or -ERESTARTSYS. Context: pipe->mutex held on entry and
+ * return, dropped while asleep.
+ */
+static int fifo_wait(struct pipe_inode_info *pipe, const unsigned int *counter)
+{
+	unsigned int seen = *counter;
+
+	while (*counter == seen) {
+		struct wait_queue_entry w = { .task = current };
+
+		if (pipe_signal_pending())
+			return -ERESTARTSYS;
+		prepare_to_wait(&pipe->rd_wait, &w, TASK_INTERRUPTIBLE);
+		mutex_unlock(&pipe->mutex);
+		if (READ_ONCE(*counter) == seen && !pipe_signal_pending())
+			schedule();
+		finish_wait(&pipe->rd_wait, &w);
+		mutex_lock(&pipe->mutex);
+	}
+	return 0;
+}
+
+/* A new end came: wake the openers waiting for a partner (they wait on
+ * rd_wait, as Linux's do). Context: pipe->mutex held. */
+static void fifo_wake_partner(struct pipe_inode_info *pipe)
+{
+	wake_up(&pipe->rd_wait);
+}
+
+static int fifo_open_ends(struct pipe_inode_info *pipe, struct file *file)
+{
+	bool nonblock = file->f_flags & O_NONBLOCK;
+	int err = 0;
+
+	switch (file->f_mode & (FMODE_READ | FMODE_WRITE)) {
+	case FMODE_READ:
+		pipe->r_counter++;
+		if (pipe->readers++ == 0)
+			fifo_wake_partner(pipe);
+		if (!pipe->writers && !nonblock && (err = fifo_wait(pipe, &pipe->w_counter)))
+			pipe->readers--;
+		break;
+	case FMODE_WRITE:
+		if (nonblock && !pipe->readers)
+			return -ENXIO;
+		pipe->w_counter++;
+		if (pipe->writers++ == 0)
+			fifo_wake_partner(pipe);
+		if (!pipe->readers && (err = fifo_wait(pipe, &pipe->r_counter))) {
+			pipe->writers--;
+			wake_up(&pipe->rd_wait);        /* a reader may see EOF now */
+		}
+		break;
+	default:                                /* O_RDWR: both ends, no wait */
+		pipe->r_counter++;
+		pipe->w_counter++;
+		pipe->readers++;
+		pipe->writers++;
+		fifo_wake_partner(pipe);
+		break;
+	}
+	return err;
+}
+
+/* file_operations->open of a FIFO inode. */
+static int fifo_open(struct inode *inode, struct file *file)
+{
+	struct pipe_inode_info *pipe = fifo_get_pipe(inode);
+	int err;
+
+	if (!pipe)
+		return -ENOMEM;
+	mutex_lock(&pipe->mutex);
+	err = fifo_open_ends(pipe, file);
+	mutex_unlock(&pipe->mutex);
+	if (err)
+		fifo_put_pipe(inode, pipe);
+	return err;
+}
+
+static void fifo_release(struct inode *inode, struct file *file)
+{
+	struct pipe_inode_info *pipe = file_pipe(file);
+
+	pipe_release_end(pipe, file);
+	fifo_put_pipe(inode, pipe);
+}
+
+/* What init_special_inode gives a FIFO inode. */
+const struct file_operations pipefifo_fops = {
+	.open = fifo_open,
+	.read_iter = pipe_read,
+	.write_iter = pipe_write,
+	.release = fifo_release,
 	.unlocked_ioctl = pipe_ioctl,
 };
 

@@ -2,10 +2,11 @@
  * stat, fstat, lstat and newfstatat: struct kstat (vfs_getattr) turned
  * into Linux x86-64's struct stat, which user programs read directly.
  *
- * Symbolic links are never followed in Faultline (see namei_at), so
- * stat and lstat give the same answer and AT_SYMLINK_NOFOLLOW changes
- * nothing. Locks: none of its own (vfs_getattr takes the inode lock
- * shared).
+ * stat follows a symbolic link at the end of the path, lstat and
+ * AT_SYMLINK_NOFOLLOW describe the link itself (S_IFLNK, st_size the
+ * length of its target). AT_NO_AUTOMOUNT is accepted and changes nothing
+ * (there are no automounts). Locks: none of its own (vfs_getattr takes
+ * the inode lock shared).
  */
 #include <kernel/err.h>
 #include <kernel/errno.h>
@@ -88,7 +89,7 @@ SYSCALL_DEFINE2(fstat, unsigned int, fd, struct stat __user *, ubuf)
 }
 
 /* The inode newfstatat names: "" with AT_EMPTY_PATH is @dfd itself. */
-static struct inode *fstatat_inode(int dfd, const char *path)
+static struct inode *fstatat_inode(int dfd, const char *path, unsigned int lookup_flags)
 {
 	struct inode *dir, *inode;
 
@@ -107,28 +108,29 @@ static struct inode *fstatat_inode(int dfd, const char *path)
 	dir = at_dir(dfd, path);
 	if (IS_ERR(dir))
 		return dir;
-	inode = namei_at(dir, path);
+	inode = namei_at_flags(dir, path, lookup_flags);
 	iput(dir);
 	return inode;
 }
 
 static long do_fstatat(int dfd, const char __user *upath, struct stat __user *ubuf, int flags)
 {
+	unsigned int lookup_flags = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
 	char *path;
 	struct inode *inode;
 	long err;
 
-	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH))
 		return -EINVAL;
 	if (!upath && (flags & AT_EMPTY_PATH)) {
 		/* NULL means "" here (Linux 6.11 on), so fstat-through-fstatat
 		 * needs no string at all. */
-		inode = fstatat_inode(dfd, "");
+		inode = fstatat_inode(dfd, "", lookup_flags);
 	} else {
 		path = getname_flags(upath, flags & AT_EMPTY_PATH);
 		if (IS_ERR(path))
 			return PTR_ERR(path);
-		inode = fstatat_inode(dfd, path);
+		inode = fstatat_inode(dfd, path, lookup_flags);
 		putname(path);
 	}
 	if (IS_ERR(inode))

@@ -16,6 +16,8 @@
  *   4. only then switch to it and drop the old one (the point of no
  *      return), and lay out the initial stack: argc, argv, envp, the aux
  *      vector and the strings, as the System V x86-64 ABI says.
+ * A file that starts with "#!" runs its interpreter instead, with the
+ * script's name as an argument (load_scripts, Linux's rules), before step 2.
  * Static-PIE files (ET_DYN without PT_INTERP) are loaded at ELF_ET_DYN_BASE.
  * A file with an interpreter (a dynamically linked program) gives ENOEXEC.
  *
@@ -49,6 +51,8 @@
 #define ARG_BUF_ORDER   5                       /* 128 KiB of argument and environment strings */
 #define ARG_BUF_SIZE    (PAGE_SIZE << ARG_BUF_ORDER)
 #define MAX_ARGS        4096
+#define SCRIPT_BUF_SIZE 256                     /* the bytes a "#!" line is read from (Linux's) */
+#define SCRIPT_MAX_DEPTH 5                      /* scripts whose interpreter is a script */
 
 /* What execve carries from the old program to the new one. */
 struct linux_binprm {
@@ -177,18 +181,152 @@ static int check_elf(struct linux_binprm *bprm)
 	return loads ? 0 : -ENOEXEC;
 }
 
-static int open_exec(struct linux_binprm *bprm)
+/* Open @path for execution into bprm->file: search and x permission (not
+ * read), a regular file (filp_open_at with __FMODE_EXEC: EACCES
+ * otherwise). */
+static int open_exec_path(struct linux_binprm *bprm, const char *path)
 {
-	struct file *file = filp_open(bprm->path, O_RDONLY, 0);
-	umode_t mode;
+	struct file *file = filp_open(path, O_RDONLY | __FMODE_EXEC, 0);
 
 	if (IS_ERR(file))
 		return (int)PTR_ERR(file);
 	bprm->file = file;
-	mode = file->f_inode->i_mode;
-	if (!S_ISREG(mode) || !(mode & 0111))
-		return -EACCES;
 	return 0;
+}
+
+static int open_exec(struct linux_binprm *bprm)
+{
+	return open_exec_path(bprm, bprm->path);
+}
+
+/* ---- 1b. "#!" scripts ------------------------------------------------------------- */
+
+static bool spacetab(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The first character in [@p, @end) that is not a space or tab, or NULL. */
+static char *skip_spacetab(char *p, const char *end)
+{
+	for (; p < end; p++)
+		if (!spacetab(*p))
+			return p;
+	return NULL;
+}
+
+/* The first space, tab or NUL in [@p, @end), or NULL. */
+static char *find_terminator(char *p, const char *end)
+{
+	for (; p < end; p++)
+		if (spacetab(*p) || !*p)
+			return p;
+	return NULL;
+}
+
+/*
+ * Parse the "#!" line in @hdr (SCRIPT_BUF_SIZE bytes, zero-padded) as
+ * Linux does: the interpreter is the first word after "#!" (spaces and
+ * tabs skipped), and whatever follows it on the line, trimmed, is ONE
+ * optional argument (*@argp, or NULL). A line with no newline in the
+ * buffer is used only if the interpreter's name visibly ends within it.
+ * Returns the interpreter's name (in @hdr, NUL-terminated) or NULL:
+ * not a usable script (ENOEXEC).
+ */
+static char *parse_shebang(char *hdr, char **argp)
+{
+	char *end = hdr + SCRIPT_BUF_SIZE - 1, *nl, *name, *sep;
+
+	nl = memchr(hdr, '\n', SCRIPT_BUF_SIZE);
+	if (!nl) {
+		nl = skip_spacetab(hdr + 2, end);
+		if (!nl || !find_terminator(nl, end))
+			return NULL;            /* the name may go on past the buffer */
+		nl = end;
+	}
+	while (nl > hdr + 2 && spacetab(nl[-1]))
+		nl--;
+	name = skip_spacetab(hdr + 2, nl);
+	if (!name || name == nl)
+		return NULL;
+	sep = find_terminator(name, nl);
+	*argp = (sep && *sep) ? skip_spacetab(sep, nl) : NULL;
+	*nl = '\0';
+	if (sep)
+		*sep = '\0';
+	return name;
+}
+
+/*
+ * argv[0] gives way to the interpreter, its argument if any, and the
+ * script's name: [@name, @arg, @script, argv[1], ...]. Returns 0 or
+ * -E2BIG.
+ */
+static int script_argv(struct linux_binprm *bprm, const char *name, const char *arg,
+		       const char *script)
+{
+	size_t old0 = strlen(bprm->buf) + 1;
+	size_t ln = strlen(name) + 1, la = arg ? strlen(arg) + 1 : 0, ls = strlen(script) + 1;
+	size_t used = bprm->used - old0 + ln + la + ls;
+
+	if (used > ARG_BUF_SIZE)
+		return -E2BIG;
+	memmove(bprm->buf + ln + la + ls, bprm->buf + old0, bprm->used - old0);
+	memcpy(bprm->buf, name, ln);
+	if (arg)
+		memcpy(bprm->buf + ln, arg, la);
+	memcpy(bprm->buf + ln + la, script, ls);
+	bprm->used = used;
+	bprm->argc += arg ? 2 : 1;
+	return 0;
+}
+
+/*
+ * While bprm->file starts with "#!", replace it by its interpreter (Linux's
+ * binfmt_script), at most SCRIPT_MAX_DEPTH times (then ELOOP). The
+ * script's name in argv is the path execve was given, or for a nested
+ * script the interpreter's name that led to it. bprm->path stays the
+ * name execve was given (the process's comm and AT_EXECFN, as Linux).
+ * Returns 0 with bprm->file an ELF candidate, or -ENOEXEC, -ELOOP,
+ * -E2BIG, -ENOMEM, or the interpreter's open error.
+ */
+static int load_scripts(struct linux_binprm *bprm)
+{
+	char *hdr = kmalloc(2 * SCRIPT_BUF_SIZE, GFP_KERNEL);
+	char *script = hdr + SCRIPT_BUF_SIZE;   /* the current script's name */
+	int err = 0;
+
+	if (!hdr)
+		return -ENOMEM;
+	strlcpy(script, bprm->path, SCRIPT_BUF_SIZE);
+	for (int depth = 0; !err; depth++) {
+		loff_t pos = 0;
+		char *name, *arg;
+		ssize_t n;
+
+		memset(hdr, 0, SCRIPT_BUF_SIZE);
+		n = kernel_read(bprm->file, hdr, SCRIPT_BUF_SIZE, &pos);
+		if (n < 2 || hdr[0] != '#' || hdr[1] != '!')
+			break;                  /* not a script: the ELF checks decide */
+		if (depth >= SCRIPT_MAX_DEPTH) {
+			err = -ELOOP;
+			break;
+		}
+		name = parse_shebang(hdr, &arg);
+		if (!name) {
+			err = -ENOEXEC;
+			break;
+		}
+		err = script_argv(bprm, name, arg, depth ? script : bprm->path);
+		if (!err) {
+			fput(bprm->file);
+			bprm->file = NULL;
+			err = open_exec_path(bprm, name);
+			strlcpy(script, name, SCRIPT_BUF_SIZE);
+		}
+	}
+	kfree(hdr);
+	return err;
 }
 
 /* ---- 3. the new address space ----------------------------------------------------- */
@@ -374,6 +512,12 @@ static void flush_old_exec(struct linux_binprm *bprm)
 {
 	const char *base = strrchr(bprm->path, '/');
 
+	umode_t mode = bprm->file->f_inode->i_mode;
+
+	/* A set-user-ID (set-group-ID and group-executable) file runs as its
+	 * owner (group). */
+	cred_exec_setid(mode & S_ISUID, bprm->file->f_inode->i_uid,
+			(mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP), bprm->file->f_inode->i_gid);
 	do_close_on_exec(current->files);
 	flush_signal_handlers(current);
 	current->clear_child_tid = NULL;
@@ -461,6 +605,8 @@ int do_execve(const char *path, char *const argv[], char *const envp[], bool use
 	if (err >= 0)
 		err = bprm->envc = copy_strings(bprm, envp, user_ptrs);
 	if (err >= 0)
+		err = load_scripts(bprm);
+	if (!err)
 		err = check_elf(bprm);
 	if (!err)
 		err = exec_binprm(bprm, regs);

@@ -98,6 +98,7 @@ void do_exit(int status)
 	me->files = NULL;
 	put_fs_struct(me->fs);
 	me->fs = NULL;
+	exit_creds(me);
 
 	flags = tasklist_lock_irqsave();
 	left = signal_exit_thread(me, &group_status);

@@ -84,6 +84,7 @@ static void free_unborn(struct task_struct *p)
 		put_files(p->files);
 	if (p->fs)
 		put_fs_struct(p->fs);
+	exit_creds(p);
 	task_destroy_unborn(p);         /* frees the signal state too */         /* never ran, never linked: nobody else holds it */
 }
 
@@ -114,6 +115,7 @@ static int copy_resources(struct task_struct *p, struct task_struct *me, unsigne
 	}
 	if (!p->fs)
 		return -ENOMEM;
+	copy_creds(p, me);
 	return copy_signal_state(p, me, flags);
 }
 

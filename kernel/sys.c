@@ -8,9 +8,9 @@
  * (rtc_boot_epoch()); the CPU-time clocks count timer ticks (1/HZ).
  * Sleeps are interruptible: a signal ends them with -EINTR.
  *
- * Identity: everything runs as root (uid = gid = 0), so the uid calls are
- * constant. Process groups and sessions are task->pgid/sid, protected by
- * tasklist_lock (include/kernel/process.h).
+ * Identity: the uid and gid calls are in kernel/cred.c. Process groups
+ * and sessions are task->pgid/sid, protected by tasklist_lock
+ * (include/kernel/process.h).
  *
  * Resource limits live in struct task_signal (per process, inherited at
  * fork, as Linux's signal_struct holds them), under its siglock.
@@ -277,40 +277,7 @@ SYSCALL_DEFINE0(sched_yield)
 
 /* ---- identity ----------------------------------------------------------------- */
 
-SYSCALL_DEFINE0(getuid) { return 0; }
-SYSCALL_DEFINE0(getgid) { return 0; }
-SYSCALL_DEFINE0(geteuid) { return 0; }
-SYSCALL_DEFINE0(getegid) { return 0; }
-
-/* Root may become root; nobody may become anyone else (no other users). */
-static long set_id(u32 id)
-{
-	if (id == (u32)-1)
-		return -EINVAL;
-	return id == 0 ? 0 : -EPERM;
-}
-
-SYSCALL_DEFINE1(setuid, u32, uid) { return set_id(uid); }
-SYSCALL_DEFINE1(setgid, u32, gid) { return set_id(gid); }
-
-static long put_three_zero_ids(u32 __user *a, u32 __user *b, u32 __user *c)
-{
-	const u32 zero = 0;
-
-	if (copy_to_user(a, &zero, 4) || copy_to_user(b, &zero, 4) || copy_to_user(c, &zero, 4))
-		return -EFAULT;
-	return 0;
-}
-
-SYSCALL_DEFINE3(getresuid, u32 __user *, r, u32 __user *, e, u32 __user *, s)
-{
-	return put_three_zero_ids(r, e, s);
-}
-
-SYSCALL_DEFINE3(getresgid, u32 __user *, r, u32 __user *, e, u32 __user *, s)
-{
-	return put_three_zero_ids(r, e, s);
-}
+/* The uid and gid calls are in kernel/cred.c. */
 
 /* ---- process groups and sessions (tasklist_lock) ----------------------------- */
 

@@ -24,11 +24,9 @@
  * freed. docs/reclaim.md, "mlock", says where the count is approximate.
  *
  * Privilege: Linux lets a caller with CAP_IPC_LOCK lock without limit.
- * Every Faultline process is root (kernel/sys.c: getuid is 0, setuid to
- * anyone else is -EPERM), and Linux's root has CAP_IPC_LOCK, so
- * RLIMIT_MEMLOCK never refuses anything here, exactly as for root on
- * Linux; the checks are written in Linux's order so that they bite the
- * day Faultline has unprivileged users.
+ * A task has it while its effective uid is 0 (include/kernel/cred.h), so
+ * RLIMIT_MEMLOCK refuses nothing to root, and bites once a process has
+ * changed to another user.
  *
  * Errors follow Linux: -EINVAL for bad flags or a range that wraps,
  * -ENOMEM for a range with unmapped parts (the VMAs before the hole stay
@@ -42,6 +40,7 @@
  * file's i_mmap_lock, then each mm's page_table_lock in turn, the order
  * of page_mkclean (docs/locking.md).
  */
+#include <kernel/cred.h>
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
@@ -58,10 +57,10 @@
 #define MCL_FUTURE      2
 #define MCL_ONFAULT     4
 
-/* CAP_IPC_LOCK: every process is root, and root has it (see the top). */
+/* CAP_IPC_LOCK: effective uid 0 (see the top). */
 static bool capable_ipc_lock(void)
 {
-	return true;
+	return capable_root();
 }
 
 static unsigned long memlock_limit_pages(void)

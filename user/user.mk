@@ -68,6 +68,13 @@ USER_TESTS := \
 	overcommit_test \
 	mlock_test
 
+# Issue 15, files: symbolic links, modes and owners, times, special files.
+USER_TESTS += \
+	symlink_test \
+	perm_test \
+	mknod_test \
+	script_test
+
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must
 # know where it runs calls running_on_linux() from testutil.h and says why).

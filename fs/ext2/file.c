@@ -163,8 +163,8 @@ const struct inode_operations ext2_file_inode_operations = {
 	.truncate_blocks = ext2_truncate_blocks,
 };
 
-/* Symlinks, devices, FIFOs and sockets: nothing the VFS can do with them
- * yet but stat and unlink them. */
+/* Devices, FIFOs and sockets: their opens are the VFS's (by type and
+ * device number); ext2 has nothing to add. */
 const struct inode_operations ext2_special_inode_operations = {
 	.truncate_blocks = NULL,
 };

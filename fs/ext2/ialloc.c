@@ -19,6 +19,7 @@
  * Locks: s_lock around the choice and the bitmap change; new_inode() is
  * called after it is dropped (it allocates memory).
  */
+#include <kernel/cred.h>
 #include <kernel/err.h>
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
@@ -203,13 +204,18 @@ static void ext2_init_new_inode(struct inode *inode, struct inode *dir, umode_t 
 	ei->i_block_group = group;
 	ei->i_new = true;
 	inode->i_mode = mode;
-	inode->i_uid = 0;                       /* no credentials yet: everything is root's */
-	inode->i_gid = 0;
+	inode->i_uid = current_fsuid();
+	inode->i_gid = current_fsgid();
 	if (dir->i_mode & S_ISGID) {            /* BSD group semantics, as Linux */
 		inode->i_gid = dir->i_gid;
 		if (S_ISDIR(mode))
 			inode->i_mode |= S_ISGID;
 	}
+	/* A set-group-ID file of a group its creator is not in loses the bit
+	 * (Linux's mode_strip_sgid), unless root made it. */
+	if (!S_ISDIR(mode) && (mode & S_ISGID) && (mode & S_IXGRP) &&
+	    !in_group_p(inode->i_gid) && !capable_fs())
+		inode->i_mode &= ~S_ISGID;
 	inode->i_nlink = S_ISDIR(mode) ? 2 : 1; /* a directory's "." counts */
 	inode->i_size = 0;
 	inode->i_blocks = 0;

@@ -112,9 +112,14 @@ void ext2_set_inode_ops(struct inode *inode)
 		 * nothing can alias their blocks in the page cache. */
 		inode->i_op = &ext2_dir_inode_operations;
 		inode->i_fop = &ext2_dir_operations;
+	} else if (S_ISLNK(inode->i_mode)) {
+		/* A slow link's block is read through the buffer cache
+		 * (symlink.c): no a_ops, as for directories. */
+		inode->i_op = &ext2_symlink_inode_operations;
+		inode->i_fop = NULL;
 	} else {
 		inode->i_op = &ext2_special_inode_operations;
-		inode->i_fop = NULL;
+		init_special_inode(inode, inode->i_mode, inode->i_rdev);
 	}
 }
 
@@ -125,6 +130,22 @@ static u64 ext2_decode_rdev(const u32 *i_block)
 	if (i_block[0])
 		return ((i_block[0] >> 8) & 0xff) << 8 | (i_block[0] & 0xff);
 	return i_block[1];
+}
+
+/* The reverse, as Linux's ext2 writes it: the old encoding when both
+ * numbers fit in 8 bits, else the new one in i_block[1]. */
+static void ext2_encode_rdev(u32 *i_block, u64 rdev)
+{
+	unsigned int major = dev_major(rdev), minor = dev_minor(rdev);
+
+	if (major < 256 && minor < 256) {
+		i_block[0] = major << 8 | minor;
+		i_block[1] = 0;
+	} else {
+		i_block[0] = 0;
+		i_block[1] = (u32)makedev(major, minor);
+		i_block[2] = 0;
+	}
 }
 
 /* Is the inode's type one ext2 stores, and its size sane for it? */
@@ -280,9 +301,12 @@ static void ext2_fill_raw_inode(struct inode *inode, struct ext2_inode *raw)
 	raw->i_blocks = (u32)inode->i_blocks;
 	raw->i_flags = ei->i_flags;
 	raw->i_file_acl = ei->i_file_acl;
-	/* Device inodes keep the number they were read with (no mknod yet);
-	 * for everything else i_data is the block map or a fast symlink. */
-	if (!S_ISCHR(inode->i_mode) && !S_ISBLK(inode->i_mode))
+	/* A device inode's i_block[] holds its number (read into i_rdev, or
+	 * set by mknod); for everything else i_data is the block map or a
+	 * fast symlink's target. */
+	if (S_ISCHR(inode->i_mode) || S_ISBLK(inode->i_mode))
+		ext2_encode_rdev(raw->i_block, inode->i_rdev);
+	else
 		memcpy(raw->i_block, ei->i_data, sizeof(raw->i_block));
 }
 
@@ -319,14 +343,9 @@ int ext2_write_inode(struct inode *inode, bool sync)
  * sockets, and "fast" symlinks, whose target is stored there. */
 static bool ext2_has_block_map(struct inode *inode)
 {
-	u64 xattr_sectors;
-
 	if (S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode))
 		return true;
-	if (!S_ISLNK(inode->i_mode))
-		return false;
-	xattr_sectors = EXT2_I(inode)->i_file_acl ? inode->i_sb->s_blocksize >> 9 : 0;
-	return inode->i_blocks > xattr_sectors;
+	return S_ISLNK(inode->i_mode) && !ext2_inode_is_fast_symlink(inode);
 }
 
 /* Read extended-attribute block @block and check its magic. Returns the

@@ -1,6 +1,6 @@
 /*
  * ext2: the directory inode operations: lookup, create, mkdir, link,
- * unlink, rmdir, rename.
+ * unlink, rmdir, rename (symlink and mknod are in symlink.c).
  *
  * Link counts (what e2fsck checks in its pass 4):
  *   - a file's i_nlink is the number of entries naming it;
@@ -355,4 +355,6 @@ const struct inode_operations ext2_dir_inode_operations = {
 	.unlink = ext2_unlink,
 	.rmdir = ext2_rmdir,
 	.rename = ext2_rename,
+	.symlink = ext2_symlink,
+	.mknod = ext2_mknod,
 };

@@ -408,6 +408,12 @@ int ext2_truncate_blocks(struct inode *inode);
 extern const struct file_operations ext2_file_operations;
 extern const struct inode_operations ext2_file_inode_operations;
 extern const struct inode_operations ext2_special_inode_operations;
+
+/* symlink.c: symbolic links, and mknod's special inodes */
+bool ext2_inode_is_fast_symlink(struct inode *inode);
+struct inode *ext2_symlink(struct inode *dir, const char *name, size_t len, const char *target);
+struct inode *ext2_mknod(struct inode *dir, const char *name, size_t len, umode_t mode, u64 rdev);
+extern const struct inode_operations ext2_symlink_inode_operations;
 extern const struct address_space_operations ext2_aops;
 
 #endif

@@ -28,6 +28,7 @@
 struct block_device;
 struct file;
 struct inode;
+struct pipe_inode_info;
 struct page;
 struct super_block;
 struct vm_area_struct;
@@ -47,6 +48,9 @@ struct vm_area_struct;
 #define O_DIRECTORY 00200000
 #define O_NOFOLLOW  00400000
 #define O_CLOEXEC   02000000
+/* Kernel-internal: open for execve (needs x permission, not read; a
+ * regular file). Never taken from user space. */
+#define __FMODE_EXEC 00000040
 
 /* The *at() calls: Linux's values. */
 #define AT_FDCWD            (-100)      /* relative paths start at the cwd */
@@ -54,6 +58,7 @@ struct vm_area_struct;
 #define AT_EACCESS          0x200       /* faccessat */
 #define AT_REMOVEDIR        0x200       /* unlinkat */
 #define AT_SYMLINK_FOLLOW   0x400       /* linkat */
+#define AT_NO_AUTOMOUNT     0x800       /* fstatat: accepted, no automounts here */
 #define AT_EMPTY_PATH       0x1000
 
 /* file->f_mode */
@@ -68,6 +73,12 @@ struct vm_area_struct;
 
 #define NAME_MAX 255
 #define PATH_MAX 4096
+
+/* Path walks: follow a symbolic link that is the last component too
+ * (middle ones are always followed); at most MAXSYMLINKS links are
+ * followed in one resolution, then -ELOOP (Linux's limit). */
+#define LOOKUP_FOLLOW 0x1
+#define MAXSYMLINKS   40
 
 /* ---- copying to and from caller buffers -------------------------------- */
 
@@ -254,6 +265,22 @@ struct inode_operations {
 	/* Free the blocks past the new i_size (already set; page cache
 	 * already truncated by the VFS). i_rwsem held for writing. */
 	int (*truncate_blocks)(struct inode *inode);
+	/* Create symbolic link @name in @dir (i_rwsem held for writing; the
+	 * name is known not to exist) holding @target (NUL-terminated,
+	 * 1..PATH_MAX-1 bytes). Returns a referenced inode or
+	 * ERR_PTR(-ENAMETOOLONG (target longer than the filesystem keeps),
+	 * -ENOSPC, -EIO, ...). */
+	struct inode *(*symlink)(struct inode *dir, const char *name, size_t len,
+				 const char *target);
+	/* A symbolic link's target: copy it into @buf (@size bytes; no NUL
+	 * added) and return its length, or -EIO. A link's target never
+	 * changes, so no lock is needed. Context: may sleep. */
+	int (*get_link)(struct inode *inode, char *buf, size_t size);
+	/* Create a FIFO, socket or device inode @name in @dir (i_rwsem held
+	 * for writing; the name is known not to exist) with device number
+	 * @rdev (makedev encoding; 0 but for devices). */
+	struct inode *(*mknod)(struct inode *dir, const char *name, size_t len, umode_t mode,
+			       u64 rdev);
 };
 
 /* One directory entry, as ->iterate reports it. Return false to stop. */
@@ -292,6 +319,8 @@ struct inode {
 	loff_t i_size;                          /* (r) read without it with READ_ONCE */
 	u64 i_blocks;                           /* (r) 512-byte units, as stat reports */
 	u64 i_rdev;                             /* (c) device number, for device files */
+	struct pipe_inode_info *i_pipe;         /* a pipe's, or an open FIFO's (fs/pipe.c:
+						 * fifo_lock) */
 	struct timespec64 i_atime, i_mtime, i_ctime;    /* (r); also file_update_time() */
 	struct super_block *i_sb;               /* (c) */
 	const struct inode_operations *i_op;    /* (c) */
@@ -518,8 +547,9 @@ struct file {
 /*
  * The absolute path of @f, Linux's d_path() as far as Faultline can: its
  * name at open, made absolute from the directory it was opened relative
- * to (as that directory is named now), with "." and ".." resolved (no
- * symbolic link is ever followed, so that is exact), and " (deleted)"
+ * to (as that directory is named now), with "." and ".." resolved (a file
+ * opened through a symbolic link is named by the directory it was found
+ * in and its last component, so that is exact), and " (deleted)"
  * appended once the file has no link left. Written NUL-terminated into
  * @buf of @size bytes. Returns the length without the NUL, -ENOENT for a
  * file with no name, -ENAMETOOLONG if @size is too small, -ENOMEM.
@@ -564,17 +594,26 @@ struct inode *namei_from(struct inode *root, const char *path);
  * The *at forms, for the system calls. @dir is where a relative @path
  * starts: a directory inode the caller holds a reference to, or NULL for
  * current's cwd (current->fs->pwd; the root for a kernel thread, whose
- * fs is NULL). An absolute path ignores @dir. Symbolic links are never
- * followed (Faultline's VFS has no ->follow_link): a symlink is an inode
- * of its own, and one in the middle of a path gives -ENOTDIR.
+ * fs is NULL). An absolute path ignores @dir. Symbolic links in the
+ * middle of a path are followed (->get_link); namei_at follows one at
+ * the end too, namei_at_flags only with LOOKUP_FOLLOW (lstat).
  */
 struct inode *namei_at(struct inode *dir, const char *path);
+struct inode *namei_at_flags(struct inode *dir, const char *path, unsigned int lookup_flags);
 struct file *filp_open_at(struct inode *dir, const char *path, unsigned int flags, umode_t mode);
 int vfs_mkdir_at(struct inode *dir, const char *path, umode_t mode);
 int vfs_rmdir_at(struct inode *dir, const char *path);
 int vfs_unlink_at(struct inode *dir, const char *path);
 int vfs_link_at(struct inode *olddir, const char *oldpath, struct inode *newdir,
 		const char *newpath);
+int vfs_link_at_flags(struct inode *olddir, const char *oldpath, struct inode *newdir,
+		      const char *newpath, unsigned int lookup_flags);
+/* Create symbolic link @path holding @target. Returns 0, -EEXIST (even for
+ * a dangling link there), -ENOENT, -ENOTDIR, -EROFS, -EPERM (the
+ * filesystem has no symlinks), -ENAMETOOLONG, -ENOSPC, -EIO. */
+int vfs_symlink_at(struct inode *dir, const char *path, const char *target);
+/* Create a FIFO, socket or device node @path (@mode holds the type). */
+int vfs_mknod_at(struct inode *dir, const char *path, umode_t mode, u64 rdev);
 int vfs_rename_at(struct inode *olddir, const char *oldpath, struct inode *newdir,
 		  const char *newpath);
 /* Resolve the directory @path's last component would be in: 0 or the
@@ -588,6 +627,42 @@ int vfs_parent_check(struct inode *dir, const char *path);
  * -ENOENT if @dir was removed, or -EIO/-ENOMEM.
  */
 int vfs_getcwd(struct inode *dir, char *buf, size_t size);
+
+/* ---- special files: FIFOs and device nodes on a real filesystem ----------- */
+
+/*
+ * Give a FIFO, socket or device inode of a disk filesystem its file
+ * operations, as Linux's init_special_inode: a FIFO opens as a pipe
+ * (pipefifo_fops, fs/pipe.c), a character device reaches the driver
+ * registered with that number (def_chr_fops, fs/devfs.c; -ENXIO if
+ * none), a block device or socket gives -ENXIO. Sets i_rdev.
+ */
+void init_special_inode(struct inode *inode, umode_t mode, u64 rdev);
+extern const struct file_operations pipefifo_fops;
+extern const struct file_operations def_chr_fops;
+
+/* ---- permissions and attributes (fs/attr.c; docs/permissions.md) ---------- */
+
+#define MAY_EXEC  0x1
+#define MAY_WRITE 0x2
+#define MAY_READ  0x4
+
+/*
+ * May current (its fsuid, fsgid and groups) @mask (MAY_*) @inode? By the
+ * owner's, the group's or the others' bits, with root's override (all
+ * but executing a non-directory with no x bit). Returns 0, -EACCES, or
+ * -EROFS for writing a file or directory on a read-only filesystem.
+ * Context: any; reads the mode and ids without the inode lock.
+ */
+int inode_permission(struct inode *inode, int mask);
+/* Is current the owner of @inode, or root (CAP_FOWNER)? */
+bool inode_owner_or_capable(struct inode *inode);
+/* chmod, chown (-1: unchanged) and utimensat on an inode, with Linux's
+ * checks and ctime; @times NULL is "now" for both (see fs/attr.c).
+ * Context: may sleep; take the inode lock. */
+int vfs_chmod(struct inode *inode, umode_t mode);
+int vfs_chown(struct inode *inode, u32 uid, u32 gid);
+int vfs_utimes(struct inode *inode, const struct timespec64 *times);
 
 /* ---- user-space path names (fs/namei_at.c) -------------------------------- */
 

@@ -26,6 +26,7 @@
 
 #include <kernel/compiler.h>
 #include <kernel/cpumask.h>
+#include <kernel/cred.h>
 #include <kernel/list.h>
 #include <kernel/lockdep.h>
 #include <kernel/types.h>
@@ -104,6 +105,7 @@ struct task_struct {
 	int exit_signal;                /* (c) sent to the parent at exit: SIGCHLD */
 	struct files_struct *files;     /* (o) open files (fs/fdtable.c) */
 	struct fs_struct *fs;           /* (o) cwd, root, umask */
+	struct cred cred;               /* (o) ids and groups (include/kernel/cred.h) */
 	unsigned long min_flt, maj_flt; /* (o) page faults, as getrusage counts them */
 	unsigned int pagefault_disabled; /* (o) >0: a kernel user-copy fault fails at once */
 	u64 utime_ticks, stime_ticks;   /* (o) timer ticks in user / kernel mode */
