@@ -107,6 +107,10 @@ MM_SRCS := \
 	mm/mmap.c \
 	mm/mprotect.c \
 	mm/memory.c \
+	mm/swapfile.c \
+	mm/swap_state.c \
+	mm/page_io.c \
+	mm/madvise.c \
 	mm/shmem.c \
 	mm/overcommit.c \
 	mm/vmstat.c \

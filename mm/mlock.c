@@ -115,7 +115,7 @@ static struct page *page_mapped_at(struct mm_struct *mm, unsigned long addr, boo
 	*no_table = !ptep;
 	if (ptep) {
 		pte = ptep_get(ptep);
-		if (!pte_none(pte)) {
+		if (pte_has_frame(pte)) {              /* not none, not a swap entry */
 			page = pfn_to_page(pte_pfn(pte));
 			if (is_zero_page(page))
 				page = NULL;

@@ -35,6 +35,7 @@
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
 #include <mm/slab.h>
+#include <mm/swap.h>
 #include <kernel/sched.h>
 #include <kernel/syscalls.h>
 #include <fs/fdtable.h>
@@ -825,12 +826,14 @@ out:
 #define MADV_WILLNEED   3
 #define MADV_DONTNEED   4
 #define MADV_FREE       8
+#define MADV_PAGEOUT    21
 
 /*
  * madvise: MADV_DONTNEED drops the pages of the range (private anonymous
  * memory reads as zeros afterwards; file and shared pages are refetched
  * from their object), but not those of a VM_LOCKED VMA: -EINVAL there, as
- * Linux. The other hints are accepted and ignored.
+ * Linux. MADV_PAGEOUT sends the range's private anonymous pages to swap
+ * now (mm/madvise.c). The other hints are accepted and ignored.
  */
 SYSCALL_DEFINE3(madvise, unsigned long, start, unsigned long, len, int, advice)
 {
@@ -868,6 +871,14 @@ SYSCALL_DEFINE3(madvise, unsigned long, start, unsigned long, len, int, advice)
 		}
 		if (advice == MADV_DONTNEED || advice == MADV_FREE)
 			zap_page_range(vma, cur, min(end, vma->vm_end));
+		if (advice == MADV_PAGEOUT) {
+			int err = madvise_pageout(vma, cur, min(end, vma->vm_end));
+
+			if (err) {
+				ret = err;
+				break;
+			}
+		}
 		cur = min(end, vma->vm_end);
 	}
 	up_read(&mm->mmap_lock);

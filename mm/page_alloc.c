@@ -129,7 +129,7 @@ static void bad_page(struct page *page, const char *reason)
 static void check_free_page(struct page *page)
 {
 	if (page->flags & ((1UL << PG_reserved) | (1UL << PG_buddy) | (1UL << PG_slab) |
-			   (1UL << PG_locked) | (1UL << PG_writeback)))
+			   (1UL << PG_locked) | (1UL << PG_writeback) | (1UL << PG_swapcache)))
 		bad_page(page, "flags set on a page being freed");
 	if (page_mapcount(page) != 0)
 		bad_page(page, "still mapped");

@@ -105,7 +105,7 @@ static int page_mkclean_one(struct page *page, struct vm_area_struct *vma, unsig
 	if (!ptep)
 		goto out;
 	pte = ptep_get(ptep);
-	if (pte_none(pte) || pte_pfn(pte) != page_to_pfn(page))
+	if (!pte_has_frame(pte) || pte_pfn(pte) != page_to_pfn(page))
 		goto out;
 	if (!pte_write(pte) && !pte_dirty(pte))
 		goto out;

@@ -26,6 +26,7 @@
 #include <mm/overcommit.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
+#include <mm/swap.h>
 
 struct shmem_object {
 	int refcount;                   /* (a) VMAs mapping it */
@@ -98,6 +99,13 @@ void shmem_mapping_get(struct address_space *mapping)
 void shmem_put_mapping(struct address_space *mapping)
 {
 	shmem_object_put(container_of(mapping, struct shmem_object, mapping));
+}
+
+/* swapoff: shmem pages do not swap yet (mapping->unevictable), so no
+ * shmem object holds a swap entry. */
+int shmem_unuse(unsigned int type)
+{
+	return 0;
 }
 
 bool vma_is_anon_shmem(const struct vm_area_struct *vma)

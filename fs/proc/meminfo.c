@@ -6,9 +6,9 @@
  * and layout ("Name:" padded to 16 columns, the value in kB right-aligned
  * in 8): MemTotal (pages the allocator was given at boot), MemFree,
  * MemAvailable (below), Cached (page-cache pages, shared anonymous memory
- * included as on Linux), SwapCached (0: no swap yet), Active(file) and
+ * included as on Linux), SwapCached (pages in the swap cache), Active(file) and
  * Inactive(file) (the LRU lists, mm/vmscan.c), Mlocked (pages with
- * PG_mlocked, mm/mlock.c), SwapTotal and SwapFree (0: no swap yet), Dirty,
+ * PG_mlocked, mm/mlock.c), SwapTotal and SwapFree (slots of the active swap areas, mm/swapfile.c), Dirty,
  * Writeback, CommitLimit and Committed_AS (mm/overcommit.c). Active(anon)
  * and Inactive(anon) are left out, not shown as 0: anonymous pages are on
  * no LRU list yet, so there is nothing true to count.
@@ -37,6 +37,7 @@
 #include <mm/mm.h>
 #include <mm/overcommit.h>
 #include <mm/page_alloc.h>
+#include <mm/swap.h>
 #include <mm/vmscan.h>
 #include <mm/vmstat.h>
 
@@ -68,12 +69,12 @@ int meminfo_show(struct seq_buf *m, int pid)
 	show_val_kb(m, "MemFree:", pa.free_pages);
 	show_val_kb(m, "MemAvailable:", mem_available(&pa, &lru));
 	show_val_kb(m, "Cached:", pc.cached);
-	show_val_kb(m, "SwapCached:", 0);
+	show_val_kb(m, "SwapCached:", nr_swapcache_pages());
 	show_val_kb(m, "Active(file):", lru.nr_active);
 	show_val_kb(m, "Inactive(file):", lru.nr_inactive);
 	show_val_kb(m, "Mlocked:", nr_mlocked_pages());
-	show_val_kb(m, "SwapTotal:", 0);
-	show_val_kb(m, "SwapFree:", 0);
+	show_val_kb(m, "SwapTotal:", total_swap_pages());
+	show_val_kb(m, "SwapFree:", nr_free_swap_pages());
 	show_val_kb(m, "Dirty:", pc.dirty);
 	show_val_kb(m, "Writeback:", pc.writeback);
 	show_val_kb(m, "CommitLimit:", vm_commit_limit());
