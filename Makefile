@@ -23,6 +23,11 @@ ACCEL ?= tcg
 MEM   ?= 256M
 SMP   ?= 1
 KARGS ?=
+# SWAP=SIZE (e.g. SWAP=512M) on any booting target (run, exec, gdb,
+# gdb-batch, test, bench): a fresh swap disk of SIZE made with mkswap,
+# attached after the other disks and enabled at boot (tools/qemu.py --swap;
+# docs/testing.md). Empty: no swap.
+SWAP  ?=
 TIMEOUT ?= 120
 
 B := build
@@ -430,11 +435,14 @@ test: $(TEST_DISK) $(CORRUPT_IMAGES) $(FULLDISK_IMG) $(MEMPRESSURE_IMG) $(STRESS
 
 # ---- running ---------------------------------------------------------------
 
-QEMU_OPTS = --accel $(ACCEL) --mem $(MEM) --smp $(SMP)
+QEMU_OPTS = --accel $(ACCEL) --mem $(MEM) --smp $(SMP) $(if $(SWAP),--swap $(SWAP))
 
 .PHONY: run test gdb gdb-batch
-run: $(B)/faultline.iso
-	@$(PYTHON) tools/qemu.py run --iso $< $(QEMU_OPTS) --disk $(RUN_DISK)
+# With SWAP, a PVH boot of the kernel with KARGS instead of the ISO: the
+# swap disk's name goes on the command line, which an ISO has fixed.
+run: $(if $(SWAP),$(B)/kernel.elf,$(B)/faultline.iso)
+	@$(PYTHON) tools/qemu.py run $(if $(SWAP),--kernel $(B)/kernel.elf --kargs "$(KARGS)",--iso $<) \
+		$(QEMU_OPTS) --disk $(RUN_DISK)
 
 test: $(B)/kernel.elf $(B)/faultline-test.iso
 	@$(PYTHON) tests/run.py --kernel $(B)/kernel.elf --iso $(B)/faultline-test.iso \
