@@ -23,6 +23,11 @@ ACCEL ?= tcg
 MEM   ?= 256M
 SMP   ?= 1
 KARGS ?=
+# SWAP=SIZE (e.g. SWAP=512M) on any booting target (run, exec, gdb,
+# gdb-batch, test, bench): a fresh swap disk of SIZE made with mkswap,
+# attached after the other disks and enabled at boot (tools/qemu.py --swap;
+# docs/testing.md). Empty: no swap.
+SWAP  ?=
 TIMEOUT ?= 120
 
 B := build
@@ -402,6 +407,25 @@ $(MEMPRESSURE_IMG): $(UB)/bin/init $(UB)/bin/true $(UB)/tests/mempressure_test |
 	@rm -f $@ && : > $@
 	@$(MKE2FS) -q -F -t ext2 -b 4096 -m 0 -d $(B)/mempressure-root $@ $(MEMPRESSURE_SIZE)
 
+# The over-memory suite's root (tests/run.py, suite overmem; issue 13):
+# init and the over-memory programs on a sparse image with room for the
+# files three times that boot's memory (MEM=128M) that they map: the
+# write step's 384 MiB file stays for the host's check and the second
+# boot, beside the truncate step's.
+OVERMEM_IMG := $(B)/overmem.img
+OVERMEM_SIZE := 1G
+OVERMEM_PROGS := overmem_file_test
+$(OVERMEM_IMG): $(UB)/bin/init $(UB)/bin/true $(addprefix $(UB)/tests/,$(OVERMEM_PROGS)) | $(B)/.deps-ok
+	@echo "  MKE2FS  $@"
+	@rm -rf $(B)/overmem-root
+	@mkdir -p $(B)/overmem-root/bin $(B)/overmem-root/tests $(B)/overmem-root/tmp \
+		$(B)/overmem-root/dev $(B)/overmem-root/proc
+	@cp $(UB)/bin/init $(UB)/bin/true $(B)/overmem-root/bin/
+	@cp $(addprefix $(UB)/tests/,$(OVERMEM_PROGS)) $(B)/overmem-root/tests/
+	@chmod 1777 $(B)/overmem-root/tmp
+	@rm -f $@ && : > $@
+	@$(MKE2FS) -q -F -t ext2 -b 4096 -m 0 -d $(B)/overmem-root $@ $(OVERMEM_SIZE)
+
 # The stress suites' root (tests/stress.py: sched-stress, powercut,
 # corrupt-boot, randsys): a small ext2 image, so that a random corruption
 # lands in metadata often and the power-cut checks are quick, holding init,
@@ -434,11 +458,14 @@ test: $(TEST_DISK) $(CORRUPT_IMAGES) $(FULLDISK_IMG) $(MEMPRESSURE_IMG) $(STRESS
 
 # ---- running ---------------------------------------------------------------
 
-QEMU_OPTS = --accel $(ACCEL) --mem $(MEM) --smp $(SMP)
+QEMU_OPTS = --accel $(ACCEL) --mem $(MEM) --smp $(SMP) $(if $(SWAP),--swap $(SWAP))
 
 .PHONY: run test gdb gdb-batch
-run: $(B)/faultline.iso
-	@$(PYTHON) tools/qemu.py run --iso $< $(QEMU_OPTS) --disk $(RUN_DISK)
+# With SWAP, a PVH boot of the kernel with KARGS instead of the ISO: the
+# swap disk's name goes on the command line, which an ISO has fixed.
+run: $(if $(SWAP),$(B)/kernel.elf,$(B)/faultline.iso)
+	@$(PYTHON) tools/qemu.py run $(if $(SWAP),--kernel $(B)/kernel.elf --kargs "$(KARGS)",--iso $<) \
+		$(QEMU_OPTS) --disk $(RUN_DISK)
 
 test: $(B)/kernel.elf $(B)/faultline-test.iso
 	@$(PYTHON) tests/run.py --kernel $(B)/kernel.elf --iso $(B)/faultline-test.iso \

@@ -267,7 +267,7 @@ class Boot:
 
 
 def boot(args, tag, on_line=None, disk=None, timeout=None, progdisk=None,
-         expect_hang=False,
+         expect_hang=False, swap=None,
          **boot_args):
     """Run QEMU until it exits or timeout (default args.timeout) seconds pass.
 
@@ -277,6 +277,9 @@ def boot(args, tag, on_line=None, disk=None, timeout=None, progdisk=None,
     disk is the vda image (default: args.disk).
     progdisk: a qemu.Progdisk to attach; its progdisk= word goes first on
     the kernel command line (PVH boots).
+    swap: the size of a fresh swap disk (qemu.make_swapdisk(), "512M")
+    to attach and enable with "swap=/dev/vdX" (PVH boots); default
+    args.swap (`make test SWAP=SIZE` gives every PVH boot one).
     boot_args are passed to qemu.qemu_command() (kernel=/kargs= or iso=).
     If the time runs out, every task's kernel stack is read through QEMU's
     GDB stub into Boot.stack_dump and printed. expect_hang: the boot hangs
@@ -291,8 +294,17 @@ def boot(args, tag, on_line=None, disk=None, timeout=None, progdisk=None,
             f"hung_task_timeout_secs={TEST_HUNG_TASK_TIMEOUT}", boot_args["kargs"])
     sockdir = tempfile.TemporaryDirectory(prefix="fl-gdb-")
     gdb_socket = Path(sockdir.name) / "stub.sock"
-    disks = qemu.disk_args(tag, disk or args.disk,
-                           Path(args.kernel).resolve().parent, progdisk)
+    workdir = Path(args.kernel).resolve().parent
+    swap = swap or getattr(args, "swap", None)
+    swapdisk = None
+    if swap and "kargs" in boot_args:
+        try:
+            swapdisk = qemu.make_swapdisk(workdir, tag, swap)
+        except (OSError, ValueError, RuntimeError) as e:
+            return Boot(127, [], [f"the swap disk: {e}"], timeout or args.timeout)
+    disks = qemu.disk_args(tag, disk or args.disk, workdir, progdisk, swapdisk)
+    if swapdisk is not None:
+        boot_args["kargs"] = kernel_cmdline(swapdisk.karg(), boot_args["kargs"])
     if progdisk is not None:
         boot_args["kargs"] = kernel_cmdline(progdisk.karg(),
                                             boot_args.get("kargs", ""))
@@ -349,6 +361,12 @@ def boot(args, tag, on_line=None, disk=None, timeout=None, progdisk=None,
     run = Boot(status, console, qemu_errors, timeout)
     run.stack_dump = dump
     return run
+
+
+def swap_option(args):
+    """tools/qemu.py's --swap for a boot made through it, as boot() does."""
+    swap = getattr(args, "swap", None)
+    return ["--swap", str(swap)] if swap else []
 
 
 def show_stack_dump(tag, timeout, dump):
@@ -1185,7 +1203,7 @@ class GdbRun:
                    "--mem", args.mem, "--smp", str(args.smp),
                    "--disk", str(args.disk), "--kargs", args.kargs,
                    "--prog", str(prog), "--script", str(script),
-                   "--timeout", str(self.timeout)]
+                   "--timeout", str(self.timeout)] + swap_option(args)
             try:
                 done = subprocess.run(cmd, stdin=subprocess.DEVNULL,
                                       stdout=subprocess.PIPE,
@@ -1527,7 +1545,7 @@ def exec_disk_run(args, disk, prog, run_args):
            "--kernel", str(args.kernel), "--accel", args.accel,
            "--mem", str(args.mem), "--smp", str(args.smp),
            "--disk", str(disk), "--disk-as-is", "--prog", str(prog),
-           "--args", run_args, "--timeout", str(args.timeout)]
+           "--args", run_args, "--timeout", str(args.timeout)] + swap_option(args)
     try:
         done = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, timeout=args.timeout + 30)

@@ -66,7 +66,8 @@ USER_TESTS := \
 	thread_stress_test \
 	tlb_stale_test \
 	overcommit_test \
-	mlock_test
+	mlock_test \
+	overmem_file_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must
