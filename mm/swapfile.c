@@ -521,8 +521,10 @@ static void next_pid_fn(struct task_struct *t, void *arg)
 static int next_mm_pid(int after)
 {
 	struct next_pid np = { .after = after };
+	unsigned long flags = tasklist_lock_irqsave();
 
 	for_each_process_locked(next_pid_fn, &np);
+	tasklist_unlock_irqrestore(flags);
 	return np.found;
 }
 

@@ -67,6 +67,7 @@ USER_TESTS := \
 	tlb_stale_test \
 	overcommit_test \
 	mlock_test \
+	swap_test \
 	overmem_file_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
