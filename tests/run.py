@@ -67,6 +67,12 @@ Suites, run in this order (a failing suite does not stop the others):
          result line; then the host reads FILE from the image with debugfs
          (what reached the disk: the pages written, zeros after) and runs
          `e2fsck -fn` on it.
+  swap   PVH boot on two CPUs with a fresh 64 MiB swap disk (swap=SIZE of
+         boot()) of a fresh copy of the standard image, running
+         /tests/swap_test in init's exec mode: each of its checks is one
+         result line (pages out with MADV_PAGEOUT and back, fork with pages
+         out, slots freed at munmap and exit, swapoff while a child reads
+         its swapped pages).
   mempressure
          PVH boot with 64 MiB of memory of an image of its own
          (build/mempressure.img, made by the Makefile) running
@@ -1629,6 +1635,34 @@ def fresh_copy(args, image_name, copy_name, suite):
     return disk
 
 
+# The swap suite: swap_test with a swap area (the user suites run it
+# without one: only its swapon/swapoff error checks).
+SWAP_PROG = "/tests/swap_test"
+SWAP_SIZE = "64M"
+
+
+def suite_swap(args, tap):
+    """swap_test on two CPUs with a fresh 64 MiB swap disk (swap=/dev/vdX):
+    pages out with MADV_PAGEOUT and back, fork and COW with pages out,
+    slots freed at munmap and exit, swapoff while a child runs. A fresh
+    copy of the standard image."""
+    two = argparse.Namespace(**{**vars(args), "smp": 2})
+    two.disk = fresh_copy(args, qemu.DEFAULT_DISK.name, "swap-disk.img", "swap")
+    if two.disk is None:
+        tap.result(False, "swap: the standard image exists")
+        return
+    out = ExecOutput(lambda ok, name: tap.result(ok, f"swap: {name}"), say)
+    run = boot(two, "swap", out.on_line, kernel=args.kernel, swap=SWAP_SIZE,
+               kargs=kernel_cmdline("init.mode=exec", args.kargs, "--", SWAP_PROG))
+    save_log(args, "swap", run.console)
+    problems = out.problems(run, SWAP_PROG)
+    if problems:
+        for p in problems:
+            diag(f"swap: {p}")
+        run.show_failure()
+        tap.result(False, "swap: the swap boot completed")
+
+
 def suite_fulldisk(args, tap):
     """Stores through a shared mapping on a full disk: SIGBUS at the store
     that needs a block the disk does not have, nothing written before lost
@@ -1818,6 +1852,7 @@ SUITES = {
     "persist": suite_persist,
     "exec-disk": suite_exec_disk,
     "fulldisk": suite_fulldisk,
+    "swap": suite_swap,
     "mempressure": suite_mempressure,
     "sched-stress": stress.suite_sched_stress,
     "powercut": stress.suite_powercut,
@@ -1835,7 +1870,7 @@ SUITES = {
 # image, last). Two QEMUs at a time keep both cores of a small host busy:
 # make test takes about half as long. A new suite runs in the main chain
 # unless it is added here.
-OWN_IMAGE_SUITES = ["ktest-smp", "user-smp", "smp-races", "persist", "exec-disk", "fulldisk", "mempressure",
+OWN_IMAGE_SUITES = ["ktest-smp", "user-smp", "smp-races", "persist", "exec-disk", "fulldisk", "swap", "mempressure",
                     "sched-stress", "powercut", "corrupt-boot", "randsys", "labs"]
 
 
