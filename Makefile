@@ -134,6 +134,7 @@ MM_SRCS := \
 	mm/filemap_ktest.c \
 	mm/rmap_ktest.c \
 	mm/vmscan_ktest.c \
+	mm/swapfile_ktest.c \
 	mm/shrinker_ktest.c
 
 DRIVERS_SRCS := \
