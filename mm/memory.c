@@ -49,6 +49,7 @@
 #include <mm/rmap.h>
 #include <mm/swap.h>
 #include <mm/tlb.h>
+#include <mm/vmscan.h>
 #include <mm/vmstat.h>
 #include <mm/writeback.h>
 #include <asm/tlbflush.h>
@@ -152,8 +153,9 @@ static void page_add_rmap(struct mm_struct *mm, struct vm_area_struct *vma, stru
 /* The PTE that mapped @page is gone: drop its map count. A dirty PTE's
  * data goes to the page first (for a file page, so that the store is
  * written back: LINUX-SEMANTICS.md item 22). The PTE's reference is the
- * caller's to drop, after the TLB flush. Context: ptl held. */
-static void page_remove_rmap(struct vm_area_struct *vma, struct page *page, pte_t old)
+ * caller's to drop, after the TLB flush. Context: ptl held. (Also
+ * try_to_unmap's: include/mm/rmap.h.) */
+void page_remove_rmap(struct vm_area_struct *vma, struct page *page, pte_t old)
 {
 	add_mm_counter(vma->vm_mm, mm_counter(vma, page), -1);
 	if (pte_dirty(old) && page->mapping && mapping_cap_account_dirty(page->mapping))
@@ -309,9 +311,15 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		set_pte_if_unchanged(vmf, entry);
 		return 0;
 	}
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
 	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!page)
 		return VM_FAULT_OOM;
+	/* Its reverse map and its LRU list before any PTE maps it (a page
+	 * freed right away, below, leaves both in __free_pages). */
+	page_add_new_anon_rmap(page, vma, vmf->address);
+	lru_cache_add_anon(page);
 	entry = maybe_mkwrite(pte_mkdirty(mk_pte(page, vma->vm_page_prot)), vma);
 	page_add_rmap(vma->vm_mm, vma, page);
 	if (!set_pte_if_unchanged(vmf, entry)) {
@@ -485,6 +493,8 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	/* LAB(filemap): STUB return VM_FAULT_SIGBUS; */
 	vm_fault_t ret;
 
+	if (anon_vma_prepare(vmf->vma))
+		return VM_FAULT_OOM;
 	vmf->cow_page = alloc_page(GFP_KERNEL);
 	if (!vmf->cow_page)
 		return VM_FAULT_OOM;
@@ -497,6 +507,9 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 		memcpy(page_address(vmf->cow_page), page_address(vmf->page), PAGE_SIZE);
 		put_page(vmf->page);
 	}
+	/* The copy is an anonymous page of this VMA (not of the file). */
+	page_add_new_anon_rmap(vmf->cow_page, vmf->vma, vmf->address);
+	lru_cache_add_anon(vmf->cow_page);
 	return finish_fault(vmf, vmf->cow_page);
 	/* LAB(filemap): END */
 }
@@ -836,7 +849,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 	if (old)
 		get_page(old);          /* keep it while we copy without the lock */
 	spin_unlock(&mm->page_table_lock);
-	new = alloc_page(old ? GFP_KERNEL : GFP_KERNEL | __GFP_ZERO);
+	new = anon_vma_prepare(vma) ? NULL : alloc_page(old ? GFP_KERNEL : GFP_KERNEL | __GFP_ZERO);
 	if (!new) {
 		if (old)
 			put_page(old);
@@ -844,6 +857,8 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 	}
 	if (old)
 		memcpy(page_address(new), page_address(old), PAGE_SIZE);
+	page_add_new_anon_rmap(new, vma, vmf->address);
+	lru_cache_add_anon(new);
 	entry = maybe_mkwrite(pte_mkdirty(mk_pte(new, vma->vm_page_prot)), vma);
 
 	spin_lock(&mm->page_table_lock);

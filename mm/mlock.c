@@ -80,7 +80,7 @@ unsigned long nr_mlocked_pages(void)
 	return __atomic_load_n(&nr_mlock, __ATOMIC_RELAXED);
 }
 
-static void mlock_page(struct page *page)
+void mlock_page(struct page *page)
 {
 	if (!test_and_set_page_flag(page, PG_mlocked))
 		__atomic_fetch_add(&nr_mlock, 1, __ATOMIC_RELAXED);
