@@ -5,17 +5,19 @@
  *
  * Owns nothing; it is reclaim's anonymous path run on a range: each page
  * goes into the swap cache with a slot (add_to_swap), its PTE is replaced
- * by the swap entry (with the TLB flushed before the page may be written
- * or freed), dirty pages are written without waiting (swap_writepage),
- * and once a batch is written its pages leave the cache and are freed.
+ * by the swap entry through the reverse map as reclaim does (try_to_unmap:
+ * the TLB flushed before the page may be written or freed), dirty pages
+ * are written without waiting (swap_writepage), and once a batch is
+ * written its pages leave the cache and are freed.
  *
- * Only pages mapped once are taken (a page shared with a fork child is
- * skipped: finding its other PTEs needs the anonymous reverse map), and
- * never those of a VM_LOCKED, shared or raw-frame VMA.
+ * Only pages mapped once are taken, as Linux 5.4 does (a page shared
+ * with a fork child stays: reclaim may still send it out), and never
+ * those of a VM_LOCKED, shared or raw-frame VMA.
  *
  * Locks: mmap_lock held for reading by the caller; each page is locked
- * (sleeping) before page_table_lock is taken for its PTE, as in the fault
- * path: mmap_lock -> page lock -> page_table_lock -> si->lock.
+ * (sleeping) before try_to_unmap takes anon_vma->lock and the page-table
+ * lock: mmap_lock -> page lock -> anon_vma->lock -> page_table_lock ->
+ * si->lock.
  */
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
@@ -24,6 +26,7 @@
 #include <mm/filemap.h>
 #include <mm/mm.h>
 #include <mm/pgtable.h>
+#include <mm/rmap.h>
 #include <mm/swap.h>
 #include <asm/tlbflush.h>
 
@@ -46,7 +49,7 @@ static struct page *pageout_candidate(struct vm_area_struct *vma, unsigned long 
 	pte = ptep ? ptep_get(ptep) : __pte(0);
 	if (pte_present(pte)) {
 		page = pfn_to_page(pte_pfn(pte));
-		if (is_zero_page(page) || page->mapping || page_mapcount(page) != 1 ||
+		if (is_zero_page(page) || !PageAnon(page) || page_mapcount(page) != 1 ||
 		    PageMlocked(page))
 			page = NULL;
 		else
@@ -54,39 +57,6 @@ static struct page *pageout_candidate(struct vm_area_struct *vma, unsigned long 
 	}
 	spin_unlock(&mm->page_table_lock);
 	return page;
-}
-
-/*
- * Replace the PTE at @addr, if it still maps @page (locked, in the swap
- * cache) and nothing else does, by the page's swap entry. Returns true if
- * it did. Context: page locked; takes page_table_lock.
- */
-static bool pageout_unmap(struct vm_area_struct *vma, unsigned long addr, struct page *page)
-{
-	struct mm_struct *mm = vma->vm_mm;
-	swp_entry_t entry = { page->private };
-	pte_t *ptep, old;
-	bool done = false;
-
-	spin_lock(&mm->page_table_lock);
-	ptep = pgtable_walk_pte(mm->pgd, addr, NULL);
-	old = ptep ? ptep_get(ptep) : __pte(0);
-	if (pte_present(old) && pte_pfn(old) == page_to_pfn(page) && page_mapcount(page) == 1 &&
-	    !swap_duplicate(entry)) {
-		old = ptep_get_and_clear(ptep);
-		/* No CPU may store into the page once it is being written. */
-		flush_tlb_mm_page(mm, addr);
-		if (pte_dirty(old))
-			set_page_flag(page, PG_dirty);
-		set_pte(ptep, swp_entry_to_pte(entry));
-		__atomic_fetch_sub(&page->_mapcount, 1, __ATOMIC_SEQ_CST);
-		add_mm_counter(mm, MM_ANONPAGES, -1);
-		add_mm_counter(mm, MM_SWAPENTS, 1);
-		put_page(page);                 /* the PTE's reference */
-		done = true;
-	}
-	spin_unlock(&mm->page_table_lock);
-	return done;
 }
 
 /* Wait for the batch's writes, then free what is unmapped, clean and
@@ -126,7 +96,7 @@ static int pageout_one(struct vm_area_struct *vma, unsigned long addr, struct pa
 			return -ENOSPC;
 		}
 	}
-	if (!pageout_unmap(vma, addr, page))
+	if (try_to_unmap(page) != TTU_SUCCESS)
 		goto skip;
 	if (PageDirty(page))
 		swap_writepage(page);           /* unlocks it */

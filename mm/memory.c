@@ -636,8 +636,13 @@ static void wp_page_reuse(struct vm_fault *vmf);
  * user (reuse_swap_page), and maps it writable and dirty; otherwise the
  * page is mapped read-only and a later write copies it (do_wp_page), so
  * that the slot's copy stays valid for the others that name it.
+ * A page just read in is not anonymous yet: it gets the VMA's anon_vma
+ * (the VMAs that may map it: the same family for every process that
+ * names the slot, since only fork copies swap entries) and joins the
+ * anonymous LRU, so reclaim can find it again.
  * Returns false (nothing changed) if the PTE moved meanwhile.
- * Context: page locked; takes and drops page_table_lock.
+ * Context: page locked; vma->anon_vma prepared; takes and drops
+ * page_table_lock.
  */
 static bool swapin_map_page(struct vm_fault *vmf, struct page *page, swp_entry_t entry)
 {
@@ -645,6 +650,10 @@ static bool swapin_map_page(struct vm_fault *vmf, struct page *page, swp_entry_t
 	struct mm_struct *mm = vma->vm_mm;
 	pte_t pte = mk_pte(page, vma->vm_page_prot);
 
+	if (!page->anon_vma) {
+		page_add_new_anon_rmap(page, vma, vmf->address);
+		lru_cache_add_anon(page);
+	}
 	spin_lock(&mm->page_table_lock);
 	if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
 		spin_unlock(&mm->page_table_lock);
@@ -680,6 +689,8 @@ static vm_fault_t do_swap_page(struct vm_fault *vmf)
 	bool new_read;
 	int err;
 
+	if (anon_vma_prepare(vmf->vma))
+		return VM_FAULT_OOM;
 	page = read_swap_cache_async(entry, GFP_KERNEL, &new_read, &err);
 	if (!page)
 		/* -ENOENT: the slot is free, so the PTE no longer names it
@@ -793,6 +804,9 @@ int unuse_mm(struct mm_struct *mm, unsigned int type)
 			entry = pte_to_swp_entry(vmf.orig_pte);
 			if (swp_type(entry) != type)
 				continue;
+			err = anon_vma_prepare(vma);
+			if (err)
+				break;
 			page = read_swap_cache_async(entry, GFP_KERNEL, &new_read, &err);
 			if (!page) {
 				if (err == -ENOENT)

@@ -391,10 +391,11 @@ int page_referenced(struct page *page, bool locked, unsigned long *vm_flags)
  * unless it is in the swap cache: then the PTE becomes the swap entry of
  * its slot (page->private) and counts in MM_SWAPENTS, and a dirty bit
  * goes to the page (it must be written to the slot before it is freed).
- * The swap code owns what a swap PTE holds on the slot: it takes the
- * slot's reference for this PTE here. Without PG_swapcache try_to_unmap
- * never gets this far (TTU_FAIL). Context: page_table_lock held; the old
- * PTE already cleared and flushed.
+ * The new swap PTE names the slot: one more reference on it, taken by
+ * try_to_unmap_one before the PTE is cleared (swap_duplicate, which may
+ * refuse: the slot's count is at its maximum). Without PG_swapcache
+ * try_to_unmap never gets this far (TTU_FAIL). Context: page_table_lock
+ * held; the old PTE already cleared and flushed.
  */
 static void try_to_unmap_anon_pte(struct mm_struct *mm, pte_t *ptep, struct page *page, pte_t old)
 {
@@ -421,6 +422,11 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma,
 		goto out;
 	if (READ_ONCE(vma->vm_flags) & VM_LOCKED) {
 		locked = true;
+		goto out;
+	}
+	/* The swap entry's hold on the slot, before the PTE goes. */
+	if (PageAnon(page) && swap_duplicate((swp_entry_t){ .val = page->private })) {
+		*ret = TTU_AGAIN;
 		goto out;
 	}
 	/* Clear, then flush: a CPU may set the dirty bit through its cached

@@ -266,6 +266,30 @@ static enum page_verdict pageout(struct page *page, struct address_space *m)
 }
 
 /*
+ * The anonymous pageout: write a dirty swap-cache page (locked, unmapped)
+ * to its slot without waiting (swap_writepage unlocks it; any CPU, direct
+ * reclaim too: no filesystem is involved, and nothing it allocates enters
+ * reclaim). If the write is already done and nothing mapped or dirtied
+ * the page meanwhile, free it now; otherwise a later pass does. Returns
+ * the verdict; the page is unlocked.
+ */
+static enum page_verdict swap_pageout(struct page *page)
+{
+	if (swap_writepage(page))
+		return PAGE_ACTIVATE;           /* the write was refused: keep it */
+	if (PageWriteback(page) || PageDirty(page) || !trylock_page(page))
+		return PAGE_KEEP;
+	if (PageSwapCache(page) && !page_mapcount(page) && !PageDirty(page) &&
+	    !PageWriteback(page)) {
+		delete_from_swap_cache(page);
+		unlock_page(page);
+		return PAGE_FREED;
+	}
+	unlock_page(page);
+	return PAGE_KEEP;
+}
+
+/*
  * Decide about one isolated page and free it if it may go. Context: the
  * page is referenced by the caller and off the lists; only tries its lock.
  */
@@ -303,10 +327,16 @@ static enum page_verdict shrink_page(struct page *page, struct reclaim_stat *rs)
 		goto out;
 	v = PAGE_KEEP;
 	if (anon) {
-		/* ---- the anonymous step (the swap code's): give the page a
-		 * swap slot and put it in the swap cache (add_to_swap) so that
-		 * try_to_unmap can replace its PTEs. Without one it stays. */
-		if (!PageSwapCache(page)) {
+		/* ---- the anonymous step: give the page a swap slot and put
+		 * it in the swap cache (add_to_swap, dirty: the slot holds
+		 * nothing yet) so that try_to_unmap can replace its PTEs by
+		 * the slot's swap entry. Without a slot it stays; a page of an
+		 * area being switched off is swapoff's to bring back. */
+		if (PageSwapCache(page) && swap_entry_dying((swp_entry_t){ page->private })) {
+			v = PAGE_ACTIVATE;
+			goto out;
+		}
+		if (!PageSwapCache(page) && !add_to_swap(page)) {
 			v = PAGE_ACTIVATE;
 			goto out;
 		}
@@ -325,15 +355,22 @@ static enum page_verdict shrink_page(struct page *page, struct reclaim_stat *rs)
 	}
 	if (PageDirty(page)) {
 		if (anon)
-			goto out;               /* the swap code writes it to its slot */
+			return swap_pageout(page);      /* unlocks */
 		if (!current_is_kswapd()) {
 			rs->nr_dirty++;         /* the flusher's or kswapd's: see the top */
 			goto out;
 		}
 		return pageout(page, m);        /* unlocks */
 	}
-	if (anon)
-		goto out;                       /* the swap code frees it from the swap cache */
+	if (anon) {
+		/* Clean, unmapped, its copy on the slot: out of the swap
+		 * cache, and the caller's put frees it. */
+		if (!page_mapcount(page)) {
+			delete_from_swap_cache(page);
+			v = PAGE_FREED;
+		}
+		goto out;
+	}
 	if (remove_mapping(m, page))
 		v = PAGE_FREED;
 out:
@@ -424,8 +461,9 @@ static unsigned long shrink_lru(enum lru_list base, struct reclaim_stat *rs)
 unsigned long try_to_free_pages(unsigned int order, struct reclaim_stat *rs)
 {
 	unsigned long want = (unsigned long)SWAP_CLUSTER_MAX << order;
-	/* Anonymous pages only when there is swap to put them in. */
-	bool anon = total_swap_pages() > 0;
+	/* Anonymous pages only while there is swap to put them in: a free
+	 * slot, or pages already in the swap cache that may just be dropped. */
+	bool anon = nr_free_swap_pages() > 0 || nr_swapcache_pages() > 0;
 	/* Look at each page about once before giving the allocator the
 	 * verdict (a referenced page's second round is the next pass): a
 	 * pass over a list of unreclaimable pages must stay short. */
