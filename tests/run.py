@@ -1801,8 +1801,8 @@ OVERMEM_BOOTS = [
                       "--keep", OVERMEM_KEPT], OVERMEM_SWAP),
     ("overmem-verify", ["/tests/overmem_file_test", "--verify", OVERMEM_KEPT,
                         "--mb", str(OVERMEM_FILE_MIB)], OVERMEM_SWAP),
-    ("overmem-anon", ["/tests/overmem_anon_test", "--mb", "300", "--fork-mb", "160",
-                      "--shm-mb", "160", "--lock-mb", "8", "--pressure", "--swapoff", "--need-swap"],
+    ("overmem-anon", ["/tests/overmem_anon_test", "--mb", "300", "--fork-mb", "128",
+                      "--shm-mb", "128", "--lock-mb", "8", "--pressure", "--swapoff", "--need-swap"],
      OVERMEM_SWAP),
     ("overmem-oom", ["/tests/overmem_anon_test", "--oom", "--need-swap"], OVERMEM_OOM_SWAP),
 ]

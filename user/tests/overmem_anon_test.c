@@ -23,7 +23,7 @@
  * memory, most pages go to swap and come back (pswpout, pswpin rise).
  *
  * cow (d): map --fork-mb MiB, store every page, push it out (MADV_PAGEOUT
- * where the kernel has it, and a hog of memory's size), check that most
+ * where the kernel has it, else a hog of memory's size), check that most
  * of it is in swap (VmSwap), then fork: the child rewrites the first half,
  * the parent the second, each waits for the other, then each checks that
  * its own half is its own and the other half still the original: a
@@ -39,8 +39,9 @@
  * memory's size is stored and freed; reading the locked pages back then
  * takes no major fault (getrusage), VmLck is unchanged and the data right.
  *
- * swapoff (g): two children each store 24 MiB and keep checking it in a
- * loop; a hog pushes them out to swap; the parent swapoff()s the area
+ * swapoff (g): two children each store 1/8 of the memory and keep
+ * checking it in a loop; MADV_PAGEOUT (or a hog) pushes them out to swap;
+ * the parent swapoff()s the area
  * named in /proc/swaps (every page must come back into memory while they
  * run), checks that SwapTotal is 0, then swapon()s it again; the children
  * must find their data right throughout. Needs root and swap; off by
@@ -194,8 +195,10 @@ static void step_cow(uint64_t mib)
 		return;
 	timer_start();
 	fill(m, 0, n, SEED_COW);
-	madvise(m, size, MADV_PAGEOUT);         /* a hint: EINVAL before Linux 5.4 */
-	hog(mem_kib >> 10);
+	/* Out to swap: MADV_PAGEOUT where the kernel has it (Linux 5.4+),
+	 * else a hog of the memory's size. */
+	if (madvise(m, size, MADV_PAGEOUT) != 0)
+		hog(mem_kib >> 10);
 	swapped = om_status_kib("VmSwap");
 	if (swap_kib > 0 && pressure)
 		CHECK(swapped > (long long)(size >> 10) / 2,
@@ -329,6 +332,8 @@ static void swapoff_child(uint64_t mib, int ready_fd, volatile int *stop)
 	if (!m)
 		_exit(2);
 	fill(m, 0, n, SEED_SWAPOFF);
+	/* 'h': MADV_PAGEOUT failed, the parent is to push us out with a hog. */
+	c = madvise(m, mib << 20, MADV_PAGEOUT) == 0 ? 'p' : 'h';
 	if (write(ready_fd, &c, 1) != 1)
 		_exit(3);
 	while (!*stop || passes < 2) {
@@ -341,9 +346,12 @@ static void swapoff_child(uint64_t mib, int ready_fd, volatile int *stop)
 
 static void step_swapoff(void)
 {
-	const uint64_t child_mib = 24;
+	/* Small enough that swapoff can bring every page back: on Linux
+	 * with 128 MiB (80 of it free for us) two children of 24 MiB made
+	 * swapoff OOM-kill its caller. */
+	const uint64_t child_mib = mem_kib / 8 >> 10 ? mem_kib / 8 >> 10 : 1;
 	volatile int *stop = (volatile int *)map_anon(OM_PAGE, MAP_SHARED);
-	int ready[2], status;
+	int ready[2], status, hogged = 0;
 	char dev[128], c;
 	pid_t pids[2];
 	long long used;
@@ -361,10 +369,12 @@ static void step_swapoff(void)
 		if (pids[i] == 0)
 			swapoff_child(child_mib, ready[1], stop);
 	}
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		if (read(ready[0], &c, 1) != 1)
 			tap_diag("swapoff: a child did not get ready");
-	hog(mem_kib >> 10);
+		else if (c == 'h' && !hogged++)
+			hog(mem_kib >> 10);
+	}
 	used = om_meminfo_kib("SwapTotal") - om_meminfo_kib("SwapFree");
 	tap_diag("swapoff: %s has %lld KiB in use", dev, used);
 	if (pressure)
