@@ -68,7 +68,8 @@ USER_TESTS := \
 	overcommit_test \
 	mlock_test \
 	swap_test \
-	overmem_file_test
+	overmem_file_test \
+	overmem_anon_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must
@@ -95,7 +96,7 @@ USER_SPROG  := $(addprefix $(UB)/stress/,$(USER_STRESS))
 
 # Benchmarks built from user/bench/NAME.c: not on the disk image; make
 # bench hands one to the make exec machinery (docs/testing.md).
-USER_BENCH := faultbench smpbench
+USER_BENCH := faultbench smpbench reclaimbench
 
 USER_BINS  := $(addprefix $(UB)/bin/,$(USER_CORE) $(USER_UTILS))
 USER_TPROG := $(addprefix $(UB)/tests/,$(USER_TESTS))
@@ -199,9 +200,15 @@ exec: $(B)/kernel.elf $(EXEC_DISK)
 # BENCH_ARGS="-r ROUNDS -n PAGES" passes options. Not a test.
 BENCH_ARGS ?=
 
+#
+# Then reclaimbench (user/bench/reclaimbench.c, `make bench-reclaim`
+# alone; the Makefile's rule, beside the image it boots): memory larger
+# than the machine's, on a boot of its own with RECLAIM_MEM and
+# RECLAIM_SWAP (docs/reclaim.md).
 .PHONY: bench bench-linux
 bench: $(B)/kernel.elf $(EXEC_DISK) $(UB)/bench/faultbench
 	$(call exec_prog,$(UB)/bench/faultbench,$(BENCH_ARGS))
+	@$(MAKE) --no-print-directory bench-reclaim
 
 # make bench-smp: smpbench (user/bench/smpbench.c) on SMP=1, then on
 # SMP=2: how much faster two independent processes run with two CPUs,
