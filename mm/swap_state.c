@@ -149,7 +149,10 @@ bool add_to_swap(struct page *page)
 		return false;
 	}
 	/* The slot holds nothing yet: the page must be written before it
-	 * can be dropped (Linux: set_page_dirty in add_to_swap). */
+	 * can be dropped (Linux: set_page_dirty in add_to_swap). The page
+	 * itself holds the data: a fault that finds it in the cache maps it
+	 * (do_swap_page tells a failed read by !PG_uptodate). */
+	set_page_flag(page, PG_uptodate);
 	set_page_flag(page, PG_dirty);
 	return true;
 }
