@@ -273,10 +273,19 @@ static enum page_verdict pageout(struct page *page, struct address_space *m)
  * the page meanwhile, free it now; otherwise a later pass does. Returns
  * the verdict; the page is unlocked.
  */
+static enum page_verdict swap_pageout_done(struct page *page);
+
 static enum page_verdict swap_pageout(struct page *page)
 {
 	if (swap_writepage(page))
 		return PAGE_ACTIVATE;           /* the write was refused: keep it */
+	return swap_pageout_done(page);
+}
+
+/* After a swap write was started (the page unlocked): free the page now if
+ * the write is done and nothing took or dirtied it. */
+static enum page_verdict swap_pageout_done(struct page *page)
+{
 	if (PageWriteback(page) || PageDirty(page) || !trylock_page(page))
 		return PAGE_KEEP;
 	if (PageSwapCache(page) && !page_mapcount(page) && !PageDirty(page) &&
@@ -295,7 +304,9 @@ static enum page_verdict swap_pageout(struct page *page)
  */
 static enum page_verdict shrink_page(struct page *page, struct reclaim_stat *rs)
 {
-	bool anon = PageAnon(page);
+	/* Anonymous, or a shmem page that left its object for the swap
+	 * cache (it is freed the same way). */
+	bool anon = PageAnon(page) || (PageSwapCache(page) && !page->mapping);
 	struct address_space *m;
 	enum page_verdict v = PAGE_KEEP;
 
@@ -320,6 +331,11 @@ static enum page_verdict shrink_page(struct page *page, struct reclaim_stat *rs)
 	}
 	if (PageWriteback(page)) {
 		rs->nr_writeback++;             /* freed on a later pass, once written */
+		goto out;
+	}
+	/* A shmem page has no other copy: without a free swap slot it stays. */
+	if (!anon && shmem_mapping(m) && !nr_free_swap_pages()) {
+		v = PAGE_ACTIVATE;
 		goto out;
 	}
 	v = page_check_references(page);
@@ -352,6 +368,12 @@ static enum page_verdict shrink_page(struct page *page, struct reclaim_stat *rs)
 			v = PAGE_ACTIVATE;
 			goto out;
 		}
+	}
+	if (!anon && shmem_mapping(m)) {
+		/* Out of its object into the swap cache, and written. */
+		if (shmem_writeout(page))       /* unlocks */
+			return PAGE_KEEP;
+		return swap_pageout_done(page);
 	}
 	if (PageDirty(page)) {
 		if (anon)

@@ -21,10 +21,17 @@
 #include <kernel/errno.h>
 #include <mm/vmstat.h>
 
-/* The mapping @vma maps (its file's), or NULL for anonymous memory. */
+/* A shared anonymous VMA's object (mm/shmem.c), or NULL for any other. */
+struct address_space *shmem_vma_mapping(const struct vm_area_struct *vma);
+
+/* The mapping @vma maps (its file's, or its shmem object's: reclaim
+ * unmaps shmem pages through i_mmap too), or NULL for private anonymous
+ * memory. */
 static inline struct address_space *vma_mapping(const struct vm_area_struct *vma)
 {
-	return vma->vm_file ? vma->vm_file->f_inode->i_mapping : NULL;
+	if (vma->vm_file)
+		return vma->vm_file->f_inode->i_mapping;
+	return vma->vm_ops ? shmem_vma_mapping(vma) : NULL;
 }
 
 /* The file pages [first, last] @vma covers. */

@@ -183,6 +183,15 @@ struct mm_struct;
 int unuse_mm(struct mm_struct *mm, unsigned int type);
 int shmem_unuse(unsigned int type);
 
+/* Shared anonymous memory's swap (mm/shmem.c). Is @m a shmem object's? */
+struct address_space;
+bool shmem_mapping(const struct address_space *m);
+/* Reclaim of the shmem page @page (locked, unmapped, referenced by the
+ * caller and its object): move it to a swap slot and start the write.
+ * Returns 0 (the page is in the swap cache, under write-back) or a
+ * negative errno (it stays in its object); the page is unlocked. */
+int shmem_writeout(struct page *page);
+
 /* MADV_PAGEOUT on [start, end) of @vma (mm/madvise.c). Returns 0 or
  * -EINVAL (a VM_LOCKED or raw-frame VMA). Context: mmap_lock held for
  * reading; may sleep. */
