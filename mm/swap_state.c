@@ -189,6 +189,7 @@ struct page *read_swap_cache_async(swp_entry_t entry, gfp_t gfp, bool *new_read,
 	struct page *page, *new = NULL;
 
 	*new_read = false;
+	*err = 0;
 	for (;;) {
 		page = lookup_swap_cache(entry);
 		if (page)
@@ -226,5 +227,7 @@ struct page *read_swap_cache_async(swp_entry_t entry, gfp_t gfp, bool *new_read,
 	}
 	if (new)
 		put_page(new);
+	if (page)
+		*err = 0;
 	return page;
 }
