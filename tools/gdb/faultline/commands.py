@@ -186,6 +186,11 @@ followed by the frame (page frame number) the entry points to."""
         steps, pfn, size = mm.walk(pgd, addr)
         for step in steps:
             print("  " + mm.describe_step(step))
+        if pfn is None and steps[-1].level == "PTE" and mm.is_swap_pte(steps[-1].value):
+            typ, off = mm.swap_entry(steps[-1].value)
+            print(f"  => swapped out: an access faults into do_swap_page, which "
+                  f"reads slot {off:#x} of area {typ} (or finds it in the swap cache)")
+            return
         if pfn is None:
             print(f"  => not mapped: an access faults (the fault path then "
                   f"decides from the VMA)")

@@ -20,6 +20,22 @@ _PAGE_DIRTY = 1 << 6
 _PAGE_PSE = 1 << 7
 _PAGE_GLOBAL = 1 << 8
 _PAGE_NX = 1 << 63
+# A swap entry in a not-present PTE (arch/x86_64/include/asm/pgtable.h):
+# present and user clear, _PAGE_SWP_MARK (the RW bit) set; the area's
+# type in bits 7..11, the slot's offset from bit 12 (40 bits).
+_PAGE_SWP_MARK = _PAGE_RW
+SWP_TYPE_SHIFT, SWP_TYPE_BITS = 7, 5
+SWP_OFFSET_SHIFT, SWP_OFFSET_BITS = 12, 40
+
+
+def is_swap_pte(e):
+    return e & (_PAGE_PRESENT | _PAGE_USER | _PAGE_SWP_MARK) == _PAGE_SWP_MARK
+
+
+def swap_entry(e):
+    """(type, offset) of the swap entry in PTE value e."""
+    return ((e >> SWP_TYPE_SHIFT) & ((1 << SWP_TYPE_BITS) - 1),
+            (e >> SWP_OFFSET_SHIFT) & ((1 << SWP_OFFSET_BITS) - 1))
 PTE_PFN_MASK = 0x000ffffffffff000
 
 # (name, shift) of the four levels, top down (asm/page.h).
@@ -104,8 +120,12 @@ def describe_step(step):
     frame = (e & PTE_PFN_MASK) >> 12
     if not step.present:
         what = "not present"
+        if step.level == "PTE" and is_swap_pte(e):
+            typ, off = swap_entry(e)
+            return head + (f"swap entry: type {typ} (swap_info[{typ}]), offset {off:#x} "
+                           f"(sector {off * 8:#x} of the area's disk)")
         if step.level == "PTE":
-            what += f" (kept frame {frame:#x}: PROT_NONE, or a swap entry)"
+            what += f" (kept frame {frame:#x}: PROT_NONE)"
         return head + f"{flags_str(e)}  {what}"
     if step.is_leaf():
         size = {"PTE": "4 KiB", "PMD": "2 MiB", "PUD": "1 GiB"}[step.level]
