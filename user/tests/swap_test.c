@@ -24,6 +24,7 @@
  * the host's swap off.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -251,6 +252,52 @@ static void fork_cow(void)
 	CHECK_EQ(meminfo("SwapFree"), free0, "fork: every slot is free again (exit and munmap)");
 }
 
+/* Two threads fault the same swapped-out pages at once: the page is read
+ * once and mapped once (do_swap_page's swap cache and its PTE recheck:
+ * without the recheck the second thread maps the page again over the
+ * first one's PTE and frees the slot a second time). */
+struct race_arg {
+	const char *p;
+	unsigned long pages;
+	long bad;
+};
+
+static void *race_reader(void *arg)
+{
+	struct race_arg *a = arg;
+
+	a->bad = check(a->p, a->pages, 11);
+	return NULL;
+}
+
+static void threads_race(void)
+{
+	unsigned long pages = 1024;
+	char *p = mmap(NULL, pages * PG, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct race_arg a = { .pages = pages }, b = { .pages = pages };
+	long free0 = meminfo("SwapFree"), in0;
+	pthread_t t;
+
+	REQUIRE(p != MAP_FAILED, "race: mmap 4 MiB");
+	a.p = b.p = p;
+	for (int round = 0; round < 3; round++) {
+		fill(p, pages, 11);
+		CHECK_OK(madvise(p, pages * PG, MADV_PAGEOUT), "race: pageout (round %d)", round);
+		in0 = vmstat("pswpin");
+		REQUIRE(pthread_create(&t, NULL, race_reader, &a) == 0, "race: a second thread");
+		race_reader(&b);
+		pthread_join(t, NULL);
+		CHECK(a.bad < 0 && b.bad < 0, "race: both threads read every page right (round %d)",
+		      round);
+		CHECK(vmstat("pswpin") - in0 == (long)pages,
+		      "race: each page was read from swap once (%ld reads for %lu pages)",
+		      vmstat("pswpin") - in0, pages);
+		CHECK_EQ(status("VmSwap"), 0, "race: no swap entry is left");
+	}
+	CHECK_OK(munmap(p, pages * PG), "race: munmap");
+	CHECK_EQ(meminfo("SwapFree"), free0, "race: every slot is free again");
+}
+
 /* Exit of a process with pages out gives its slots back. */
 static void exit_frees(void)
 {
@@ -363,6 +410,7 @@ int main(void)
 	}
 	pageout_and_back();
 	fork_cow();
+	threads_race();
 	exit_frees();
 	protect_and_lock();
 	if (!running_on_linux())        /* never switch a real host's swap off */
