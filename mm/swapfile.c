@@ -601,13 +601,20 @@ int swapoff_device(const char *name)
 	for (unsigned int type = 0; bdev && type < nr_swapfiles; type++)
 		if ((swap_info[type]->flags & SWP_WRITEOK) && swap_info[type]->bdev == bdev)
 			si = swap_info[type];
+	spin_unlock(&swap_lock);
 	if (!si) {
-		spin_unlock(&swap_lock);
 		mutex_unlock(&swapon_mutex);
 		return -EINVAL;
 	}
-	/* The pages coming back need memory the area's slots promised
-	 * (Linux charges them as new commitments, and refuses if it cannot). */
+	/* The pages coming back need memory the area's slots promised:
+	 * Linux charges them as a new commitment, judged while the area
+	 * still counts as swap, and refuses if it cannot. */
+	if (vm_enough_memory(current->mm, (long)si->pages)) {
+		mutex_unlock(&swapon_mutex);
+		return -ENOMEM;
+	}
+	vm_unacct_memory((long)si->pages);
+	spin_lock(&swap_lock);
 	spin_lock(&si->lock);
 	si->flags &= ~SWP_WRITEOK;
 	free_slots = (long)(si->pages - si->inuse_pages);
@@ -617,11 +624,7 @@ int swapoff_device(const char *name)
 	__atomic_sub_fetch(&nr_swap_pages, free_slots, __ATOMIC_RELAXED);
 	spin_unlock(&swap_lock);
 
-	err = vm_enough_memory(current->mm, (long)si->pages);
-	if (!err) {
-		vm_unacct_memory((long)si->pages);
-		err = try_to_unuse(si);
-	}
+	err = try_to_unuse(si);
 	if (err) {
 		/* Put the area back as it was: what came in stays in. */
 		spin_lock(&swap_lock);
