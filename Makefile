@@ -124,6 +124,7 @@ MM_SRCS := \
 	mm/memory_ktest.c \
 	mm/filemap_ktest.c \
 	mm/rmap_ktest.c \
+	mm/rmap_reclaim_ktest.c \
 	mm/vmscan_ktest.c \
 	mm/shrinker_ktest.c
 
