@@ -18,6 +18,8 @@
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/syscalls.h>
+#include <kernel/printk.h>
+#include <kernel/time.h>
 #include <fs/fs.h>
 #include <mm/filemap.h>
 #include <mm/mm.h>
@@ -413,6 +415,77 @@ KTEST(rmap_reclaim_mapped_file_pages)
 	KT_EXPECT_EQ(copy_to_user((void *)(FA + PAGE_SIZE), "N", 1), 0);
 	KT_EXPECT_EQ(vm_event_read(FL_PAGE_MKWRITE) - mkwrite, 1);
 	switch_to_new_mm(saved);
+	mmput(mm);
+	KT_EXPECT_EQ(filemap_write_and_wait(f->f_inode->i_mapping), 0);
+	fput(f);
+	vfs_unlink(FPATH);
+}
+
+/*
+ * kswapd writes dirty mapped file pages itself (pageout): a file's pages
+ * dirtied through a shared mapping, too few for the flusher to start
+ * background write-back and too young to expire, are all that reclaim
+ * could free; allocations that take free memory below "low" wake kswapd,
+ * which must unmap them, write them (nr_vmscan_write) and free them to
+ * reach "high". Then the data comes back from the disk through the
+ * mapping. Direct reclaim (shrink_all_memory first) must leave them: it
+ * never calls into a filesystem.
+ */
+#define KW_TICKS (20 * HZ)
+
+KTEST(rmap_kswapd_pageout_dirty_mapped_pages)
+{
+	struct mm_struct *mm = mm_alloc(), *saved = current->mm;
+	struct zone_watermarks w;
+	unsigned long n, writes, bad = 0;
+	struct file *f;
+	struct page *p, *nx;
+	bool below = false;
+	u64 deadline;
+	LIST_HEAD(taken);
+	char c;
+
+	zone_watermarks(&w);
+	n = 2 * (w.high - w.min) + SWAP_CLUSTER_MAX;
+	f = fmake(t, (unsigned int)n);
+	KT_ASSERT(mm && f);
+	KT_EXPECT_EQ(filemap_write_and_wait(f->f_inode->i_mapping), 0);
+	KT_ASSERT_EQ(amap(mm, f, FA, n, PROT_READ | PROT_WRITE, MAP_SHARED, 0), (long)FA);
+	switch_to_new_mm(mm);
+	for (unsigned long i = 0; i < n; i++)
+		KT_EXPECT_EQ(copy_to_user((void *)(FA + i * PAGE_SIZE), "K", 1), 0);
+	switch_to_new_mm(saved);
+	KT_EXPECT_EQ(f->f_inode->i_mapping->nrdirty, n);
+
+	writes = vm_event_read(NR_VMSCAN_WRITE);
+	shrink_all_memory();                    /* direct: the clean cache goes, not these */
+	KT_EXPECT_EQ(vm_event_read(NR_VMSCAN_WRITE), writes);
+	KT_EXPECT_EQ(f->f_inode->i_mapping->nrdirty, n);
+
+	while (!below && (p = alloc_page(GFP_NOWAIT)) != NULL) {
+		list_add(&p->lru, &taken);
+		below = nr_free_pages() < w.low;
+	}
+	KT_EXPECT(below);
+	deadline = jiffies + KW_TICKS;
+	while (nr_free_pages() < w.high && jiffies < deadline)
+		msleep(10);
+	KT_EXPECT(nr_free_pages() >= w.high);
+	KT_EXPECT(vm_event_read(NR_VMSCAN_WRITE) > writes);
+	KT_EXPECT(f->f_inode->i_mapping->nrpages < n);
+	list_for_each_entry_safe(p, nx, &taken, lru) {
+		list_del(&p->lru);
+		put_page(p);
+	}
+	console_printf("# kswapd wrote %lu dirty mapped pages of %lu\n",
+		       vm_event_read(NR_VMSCAN_WRITE) - writes, n);
+	switch_to_new_mm(mm);
+	for (unsigned long i = 0; i < n; i++) {
+		KT_EXPECT_EQ(copy_from_user(&c, (void *)(FA + i * PAGE_SIZE), 1), 0);
+		bad += c != 'K';
+	}
+	switch_to_new_mm(saved);
+	KT_EXPECT_EQ(bad, 0);
 	mmput(mm);
 	KT_EXPECT_EQ(filemap_write_and_wait(f->f_inode->i_mapping), 0);
 	fput(f);
