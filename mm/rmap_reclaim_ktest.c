@@ -491,3 +491,75 @@ KTEST(rmap_kswapd_pageout_dirty_mapped_pages)
 	fput(f);
 	vfs_unlink(FPATH);
 }
+
+/*
+ * Truncate racing reclaim on the same pages: a kernel thread runs
+ * shrink_all_memory in a loop while this one dirties a file's pages
+ * through a shared mapping and truncates the file to 0 under it, again
+ * and again. A page reclaim isolated can leave the file while reclaim
+ * waits for its lock; shrink_page must see page->mapping gone once it
+ * holds the lock and drop the page (without that check it hands a NULL
+ * mapping to remove_mapping and the kernel dies). After each truncate
+ * the cache is empty and the file, extended again, reads as zeros.
+ */
+#define RT_PAGES        64
+#define RT_ROUNDS       40
+
+struct rt_reclaimer {
+	struct completion done;
+	int stop;                       /* (a) */
+	unsigned long passes;
+};
+
+static int rt_reclaim_fn(void *arg)
+{
+	struct rt_reclaimer *r = arg;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		shrink_all_memory();
+		r->passes++;
+		yield();
+	}
+	complete(&r->done);
+	return 0;
+}
+
+KTEST(rmap_truncate_races_reclaim)
+{
+	struct mm_struct *mm = mm_alloc(), *saved = current->mm;
+	struct file *f = fmake(t, RT_PAGES);
+	struct rt_reclaimer r = { .stop = 0 };
+	unsigned long nonzero = 0, left = 0;
+	char c;
+
+	KT_ASSERT(mm && f);
+	init_completion(&r.done);
+	KT_ASSERT(kthread_run(rt_reclaim_fn, &r, "kt-rt-reclaim"));
+	for (unsigned int round = 0; round < RT_ROUNDS; round++) {
+		KT_ASSERT_EQ(amap(mm, f, FA, RT_PAGES, PROT_READ | PROT_WRITE, MAP_SHARED, 0),
+			     (long)FA);
+		switch_to_new_mm(mm);
+		for (unsigned long i = 0; i < RT_PAGES; i++)
+			copy_to_user((void *)(FA + i * PAGE_SIZE), "T", 1);
+		switch_to_new_mm(saved);
+		KT_EXPECT_EQ(vfs_truncate(f->f_inode, 0), 0);
+		left += f->f_inode->i_mapping->nrpages;
+		KT_EXPECT_EQ(vfs_truncate(f->f_inode, (loff_t)RT_PAGES << PAGE_SHIFT), 0);
+		switch_to_new_mm(mm);
+		for (unsigned long i = 0; i < RT_PAGES; i++) {
+			c = 0;
+			copy_from_user(&c, (void *)(FA + i * PAGE_SIZE), 1);
+			nonzero += c != 0;
+		}
+		switch_to_new_mm(saved);
+		KT_EXPECT_EQ(aunmap(mm, FA, RT_PAGES), 0);
+	}
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	wait_for_completion(&r.done);
+	console_printf("# %u truncates raced %lu reclaim passes\n", RT_ROUNDS, r.passes);
+	KT_EXPECT_EQ(left, 0);
+	KT_EXPECT_EQ(nonzero, 0);
+	mmput(mm);
+	fput(f);
+	vfs_unlink(FPATH);
+}
