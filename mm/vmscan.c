@@ -217,8 +217,9 @@ enum page_verdict { PAGE_FREED, PAGE_KEEP, PAGE_ACTIVATE, PAGE_DROP };
  * page_check_references)? Through a PTE: a page used by several PTEs,
  * through one on two looks in a row (PG_referenced remembers the first),
  * or a file page of an executable mapping, goes back to the active list;
- * used once, it gets one more round on the inactive list. An unmapped page-cache page: PG_referenced, set by
- * read() and write() (mark_page_accessed), buys one more round.
+ * used once, it gets one more round on the inactive list. An unmapped
+ * page-cache page: PG_referenced, set by read() and write()
+ * (mark_page_accessed), buys one more round.
  * Context: page locked.
  */
 static enum page_verdict page_check_references(struct page *page)
