@@ -133,6 +133,7 @@ MM_SRCS := \
 	mm/memory_ktest.c \
 	mm/filemap_ktest.c \
 	mm/rmap_ktest.c \
+	mm/rmap_reclaim_ktest.c \
 	mm/vmscan_ktest.c \
 	mm/swapfile_ktest.c \
 	mm/shrinker_ktest.c

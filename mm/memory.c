@@ -23,7 +23,10 @@
  * References: every PTE that maps a normal page holds one reference to it
  * (get_page) and one count in its _mapcount, and counts once in its mm's
  * rss_stat (file, anonymous or shmem: mm_counter); page_add_rmap and
- * page_remove_rmap do both. The zero page is special: it
+ * page_remove_rmap do both. A page a fault makes anonymous (a fresh
+ * page, a COW copy) first gets its reverse map (anon_vma_prepare, then
+ * page_add_new_anon_rmap: mm/rmap.c) and joins the anonymous LRU
+ * (lru_cache_add_anon), before any PTE maps it. The zero page is special: it
  * is mapped read-only into any anonymous VMA on a read fault and is never
  * counted. A page-cache page is additionally referenced by its cache, so
  * "page_ref_count(page) == 1" means "mapped only by the PTE at hand".

@@ -12,8 +12,9 @@
  *
  * What "locked" means: the pages of the range are faulted in now (unless
  * ONFAULT: then as they are touched), and reclaim never takes a page out
- * of a VM_LOCKED VMA (mm/vmscan.c: only pages that nothing maps are
- * reclaimed today; the rule is written down where mapped pages will be).
+ * of a VM_LOCKED VMA (mm/vmscan.c keeps a PG_mlocked page, and its
+ * reverse-map walks in mm/rmap.c stop at a VM_LOCKED VMA and set the
+ * flag again).
  * msync(MS_INVALIDATE) on a locked range is -EBUSY (mm/msync.c), and
  * MADV_DONTNEED -EINVAL (mm/mmap.c).
  *
@@ -145,8 +146,9 @@ void mlock_vma_page_at(struct vm_area_struct *vma, unsigned long addr)
  * @page lost its PG_mlocked with @except's lock: set it again if another
  * VM_LOCKED VMA maps it. For a file page the file's i_mmap finds every
  * VMA that can map it (Linux's try_to_munlock). Anonymous and shmem pages
- * have no reverse map yet: such a page shared by two locked VMAs (after
- * fork, a child that locks again) is uncounted until it faults again.
+ * are not rechecked here: such a page shared by two locked VMAs (after
+ * fork, a child that locks again) is uncounted until it faults again or
+ * reclaim's walk (page_referenced, try_to_unmap) meets the other lock.
  * Context: may sleep (page lock); takes i_mmap_lock, then page_table_lock
  * (page lock -> i_mmap_lock -> page_table_lock, as page_mkclean).
  */

@@ -214,11 +214,12 @@ enum page_verdict { PAGE_FREED, PAGE_KEEP, PAGE_ACTIVATE, PAGE_DROP };
 
 /*
  * Was the page used since reclaim last looked (Linux's
- * page_check_references)? Through a PTE: a page used by several PTEs, or
+ * page_check_references)? Through a PTE: a page used by several PTEs,
  * through one on two looks in a row (PG_referenced remembers the first),
- * goes back to the active list; used once, it gets one more round on the
- * inactive list. An unmapped page-cache page: PG_referenced, set by
- * read() and write() (mark_page_accessed), buys one more round.
+ * or a file page of an executable mapping, goes back to the active list;
+ * used once, it gets one more round on the inactive list. An unmapped
+ * page-cache page: PG_referenced, set by read() and write()
+ * (mark_page_accessed), buys one more round.
  * Context: page locked.
  */
 static enum page_verdict page_check_references(struct page *page)
@@ -230,6 +231,10 @@ static enum page_verdict page_check_references(struct page *page)
 		return PAGE_ACTIVATE;           /* PG_mlocked now set */
 	if (ptes) {
 		if (test_and_set_page_flag(page, PG_referenced) || ptes > 1)
+			return PAGE_ACTIVATE;
+		/* Program text used once goes back too (Linux does the same):
+		 * evicting it makes every process that runs it fault. */
+		if ((vm_flags & VM_EXEC) && !PageSwapBacked(page))
 			return PAGE_ACTIVATE;
 		return PAGE_KEEP;
 	}

@@ -177,6 +177,21 @@ def page_flag_names(flags):
     return out
 
 
+def page_lru_name(flag_names):
+    """Which of mm/vmscan.c's four LRU lists the page is on, from its
+    flags (PG_lru, PG_active, PG_swapbacked), or None."""
+    if "lru" not in flag_names:
+        return None
+    return (("active_" if "active" in flag_names else "inactive_") +
+            ("anon" if "swapbacked" in flag_names else "file"))
+
+
+def anon_vma_vmas(av):
+    """The VMAs on an anon_vma's list (struct vm_area_struct *)."""
+    return list(k.list_entries(k.field(av, "head"), "struct vm_area_struct",
+                               "anon_vma_node"))
+
+
 def is_zero_page(page):
     try:
         zero = k.symbol("zero_page")
@@ -195,6 +210,7 @@ def page_info(page):
         "refcount": int(k.field(page, "_refcount")),
         "mapcount": int(k.field(page, "_mapcount")) + 1,
         "mapping": None, "index": None, "what": None,
+        "lru": None, "anon_vma": 0,
     }
     if "slab" in names:
         cache = k.field_or(page, "slab_cache")
@@ -208,6 +224,12 @@ def page_info(page):
         return info
     info["mapping"] = int(k.field(page, "mapping"))
     info["index"] = int(k.field(page, "index"))
+    info["lru"] = page_lru_name(names)
+    av = k.field_or(page, "anon_vma")
+    info["anon_vma"] = int(av) if av is not None else 0
+    if info["anon_vma"]:
+        info["anon_vma_vmas"] = anon_vma_vmas(av)
+        info["anon_vma_refs"] = int(k.field(av, "refcount"))
     if is_zero_page(page):
         info["what"] = "the shared zero page (reads of untouched anonymous memory)"
     elif "reserved" in names:
