@@ -1919,8 +1919,9 @@ def suite_overmem(args, tap):
         save_log(args, tag, run.console)
         problems = out.problems(run, os.path.basename(argv[0]))
         bad = [line for line in run.console if any(b in line for b in MEMPRESSURE_BAD)]
-        if tag != "overmem-oom":
-            bad += [line for line in run.console if "Out of memory" in line]
+        if tag != "overmem-oom":        # (the kernel's report, not a test's ENOMEM)
+            bad += [line for line in run.console
+                    if OVERMEM_KILLED_RE.search(line) or "invoked oom-killer" in line]
         if bad:
             problems.append("the kernel complained:")
             problems.extend(f"  {line}" for line in bad[:5])
