@@ -421,7 +421,7 @@ $(OVERMEM_IMG): $(UB)/bin/init $(UB)/bin/true $(addprefix $(UB)/tests/,$(OVERMEM
 	@echo "  MKE2FS  $@"
 	@rm -rf $(B)/overmem-root
 	@mkdir -p $(B)/overmem-root/bin $(B)/overmem-root/tests $(B)/overmem-root/tmp \
-		$(B)/overmem-root/dev $(B)/overmem-root/proc
+		$(B)/overmem-root/dev $(B)/overmem-root/proc $(B)/overmem-root/exec
 	@cp $(UB)/bin/init $(UB)/bin/true $(B)/overmem-root/bin/
 	@cp $(addprefix $(UB)/tests/,$(OVERMEM_PROGS)) $(B)/overmem-root/tests/
 	@chmod 1777 $(B)/overmem-root/tmp

@@ -42,24 +42,42 @@ static inline uint64_t om_page_key(uint64_t seed, uint64_t page)
 	return (page + 1) * 0xff51afd7ed558ccdULL + seed;
 }
 
+/* om_mix(0..OM_WORDS-1), computed once: filling and checking a page is
+ * then a load, an XOR and a store or compare per word, which matters under
+ * TCG, where the tests go through gigabytes of these. */
+static uint64_t om_table[OM_WORDS];
+static int om_table_ready;
+
+static inline const uint64_t *om_mix_table(void)
+{
+	if (!om_table_ready) {
+		for (unsigned j = 0; j < OM_WORDS; j++)
+			om_table[j] = om_mix(j);
+		om_table_ready = 1;
+	}
+	return om_table;
+}
+
 /* Fill one page (8-byte aligned) with page @page of data set @seed. */
 static inline void om_fill_page(void *dst, uint64_t seed, uint64_t page)
 {
+	const uint64_t *t = om_mix_table();
 	uint64_t *w = dst, key = om_page_key(seed, page);
 
 	for (unsigned j = 0; j < OM_WORDS; j++)
-		w[j] = om_mix(j) ^ key;
+		w[j] = t[j] ^ key;
 }
 
 /* -1 if the page holds page @page of data set @seed, else the index of
  * its first wrong word. */
 static inline int om_check_page(const void *src, uint64_t seed, uint64_t page)
 {
+	const uint64_t *t = om_mix_table();
 	const volatile uint64_t *w = src;
 	uint64_t key = om_page_key(seed, page);
 
 	for (unsigned j = 0; j < OM_WORDS; j++)
-		if (w[j] != (om_mix(j) ^ key))
+		if (w[j] != (t[j] ^ key))
 			return (int)j;
 	return -1;
 }
