@@ -39,6 +39,7 @@
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 #include <mm/writeback.h>
+#include <mm/swap.h>
 #include <asm/apic.h>
 #include <asm/ioapic.h>
 #include <asm/bootinfo.h>
@@ -194,6 +195,7 @@ static int kernel_init(void *unused)
 	kswapd_init();
 	if (mount_root(root, "ext2") == 0) {
 		writeback_init();
+		swap_boot_init();
 		mount_nodev_at("devfs", "/dev");
 		mount_nodev_at("proc", "/proc");
 		if (kernel_param("progdisk"))

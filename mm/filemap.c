@@ -192,7 +192,7 @@ struct page *find_get_page(struct address_space *m, unsigned long index)
  * (referenced, not locked), or an ERR_PTR. The index nodes are allocated
  * before tree_lock is taken, so this may sleep in the allocator.
  */
-static struct page *add_to_page_cache(struct address_space *m, unsigned long index,
+struct page *add_to_page_cache_locked(struct address_space *m, unsigned long index,
 				      struct page *page)
 {
 	struct radix_preload pre = { .nr = 0 };
@@ -232,10 +232,18 @@ static struct page *add_to_page_cache(struct address_space *m, unsigned long ind
 	}
 	spin_unlock(&m->tree_lock);
 	radix_preload_end(&pre);
-	if (err)
-		return ERR_PTR(err);
-	lru_cache_add(m, page);                 /* locked: no truncate can take it first */
-	return NULL;
+	return err ? ERR_PTR(err) : NULL;
+}
+
+/* The same, and onto the LRU (Linux's add_to_page_cache_lru). */
+static struct page *add_to_page_cache(struct address_space *m, unsigned long index,
+				      struct page *page)
+{
+	struct page *old = add_to_page_cache_locked(m, index, page);
+
+	if (!old)
+		lru_cache_add(m, page);         /* locked: no truncate can take it first */
+	return old;
 }
 
 struct page *find_or_create_page(struct address_space *m, unsigned long index)

@@ -14,6 +14,7 @@
  *     PTE none, file VMA, read ........ do_read_fault
  *                         private write do_cow_fault
  *                         shared write  do_shared_fault
+ *     PTE holds a swap entry ........ do_swap_page
  *     PTE present, write to a read-only PTE
  *                      ............... do_wp_page -> wp_page_shared
  *                                                  | wp_page_reuse
@@ -22,7 +23,10 @@
  * References: every PTE that maps a normal page holds one reference to it
  * (get_page) and one count in its _mapcount, and counts once in its mm's
  * rss_stat (file, anonymous or shmem: mm_counter); page_add_rmap and
- * page_remove_rmap do both. The zero page is special: it
+ * page_remove_rmap do both. A page a fault makes anonymous (a fresh
+ * page, a COW copy) first gets its reverse map (anon_vma_prepare, then
+ * page_add_new_anon_rmap: mm/rmap.c) and joins the anonymous LRU
+ * (lru_cache_add_anon), before any PTE maps it. The zero page is special: it
  * is mapped read-only into any anonymous VMA on a read fault and is never
  * counted. A page-cache page is additionally referenced by its cache, so
  * "page_ref_count(page) == 1" means "mapped only by the PTE at hand".
@@ -46,7 +50,9 @@
 #include <mm/page_alloc.h>
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
+#include <mm/swap.h>
 #include <mm/tlb.h>
+#include <mm/vmscan.h>
 #include <mm/vmstat.h>
 #include <mm/writeback.h>
 #include <asm/tlbflush.h>
@@ -70,6 +76,7 @@ void memory_init(void)
 	if (!zero_page)
 		panic("memory_init: no page for the zero page");
 	tlb_init();
+	swap_cache_init();
 	truncate_guard = cmdline_get_ulong(&kernel_cmdline, "truncate_guard", 1) != 0;
 	fault_delay_ms = (unsigned int)cmdline_get_ulong(&kernel_cmdline, "fault_delay", 0);
 	if (!truncate_guard)
@@ -149,8 +156,9 @@ static void page_add_rmap(struct mm_struct *mm, struct vm_area_struct *vma, stru
 /* The PTE that mapped @page is gone: drop its map count. A dirty PTE's
  * data goes to the page first (for a file page, so that the store is
  * written back: LINUX-SEMANTICS.md item 22). The PTE's reference is the
- * caller's to drop, after the TLB flush. Context: ptl held. */
-static void page_remove_rmap(struct vm_area_struct *vma, struct page *page, pte_t old)
+ * caller's to drop, after the TLB flush. Context: ptl held. (Also
+ * try_to_unmap's: include/mm/rmap.h.) */
+void page_remove_rmap(struct vm_area_struct *vma, struct page *page, pte_t old)
 {
 	add_mm_counter(vma->vm_mm, mm_counter(vma, page), -1);
 	if (pte_dirty(old) && page->mapping && mapping_cap_account_dirty(page->mapping))
@@ -306,9 +314,15 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		set_pte_if_unchanged(vmf, entry);
 		return 0;
 	}
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
 	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!page)
 		return VM_FAULT_OOM;
+	/* Its reverse map and its LRU list before any PTE maps it (a page
+	 * freed right away, below, leaves both in __free_pages). */
+	page_add_new_anon_rmap(page, vma, vmf->address);
+	lru_cache_add_anon(page);
 	entry = maybe_mkwrite(pte_mkdirty(mk_pte(page, vma->vm_page_prot)), vma);
 	page_add_rmap(vma->vm_mm, vma, page);
 	if (!set_pte_if_unchanged(vmf, entry)) {
@@ -482,6 +496,8 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	/* LAB(filemap): STUB return VM_FAULT_SIGBUS; */
 	vm_fault_t ret;
 
+	if (anon_vma_prepare(vmf->vma))
+		return VM_FAULT_OOM;
 	vmf->cow_page = alloc_page(GFP_KERNEL);
 	if (!vmf->cow_page)
 		return VM_FAULT_OOM;
@@ -494,6 +510,9 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 		memcpy(page_address(vmf->cow_page), page_address(vmf->page), PAGE_SIZE);
 		put_page(vmf->page);
 	}
+	/* The copy is an anonymous page of this VMA (not of the file). */
+	page_add_new_anon_rmap(vmf->cow_page, vmf->vma, vmf->address);
+	lru_cache_add_anon(vmf->cow_page);
 	return finish_fault(vmf, vmf->cow_page);
 	/* LAB(filemap): END */
 }
@@ -608,6 +627,212 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 	return do_shared_fault(vmf);
 }
 
+/* ---- swap entries (docs/reclaim.md "do_swap_page") ----------------------- */
+
+static void wp_page_reuse(struct vm_fault *vmf);
+
+/*
+ * Map the swap-cache page @page (locked, uptodate, referenced by the
+ * caller: that reference becomes the PTE's) where vmf->pte still holds
+ * the swap entry it sampled, and drop that entry's hold on the slot. A
+ * write takes the page out of the swap cache when this PTE is its only
+ * user (reuse_swap_page), and maps it writable and dirty; otherwise the
+ * page is mapped read-only and a later write copies it (do_wp_page), so
+ * that the slot's copy stays valid for the others that name it.
+ * A page just read in is not anonymous yet: it gets the VMA's anon_vma
+ * (the VMAs that may map it: the same family for every process that
+ * names the slot, since only fork copies swap entries) and joins the
+ * anonymous LRU, so reclaim can find it again.
+ * Returns false (nothing changed) if the PTE moved meanwhile.
+ * Context: page locked; vma->anon_vma prepared; takes and drops
+ * page_table_lock.
+ */
+static bool swapin_map_page(struct vm_fault *vmf, struct page *page, swp_entry_t entry)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t pte = mk_pte(page, vma->vm_page_prot);
+
+	if (!page->anon_vma) {
+		page_add_new_anon_rmap(page, vma, vmf->address);
+		lru_cache_add_anon(page);
+	}
+	spin_lock(&mm->page_table_lock);
+	if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
+		spin_unlock(&mm->page_table_lock);
+		return false;
+	}
+	add_mm_counter(mm, MM_SWAPENTS, -1);
+	page_add_rmap(mm, vma, page);
+	swap_free(entry);
+	if ((vmf->flags & FAULT_FLAG_WRITE) && reuse_swap_page(page))
+		pte = maybe_mkwrite(pte_mkdirty(pte), vma);
+	else
+		pte = pte_wrprotect(pte);
+	set_pte(vmf->pte, pte);
+	spin_unlock(&mm->page_table_lock);
+	return true;
+}
+
+/*
+ * The PTE holds a swap entry: find the page in the swap cache, or read it
+ * from its slot (a major fault: pgmajfault, ru_majflt, pswpin), and map
+ * it. The swap cache makes a page shared after fork come back once: the
+ * second process's fault finds it there. The page lock is held from the
+ * lookup to the PTE, and the PTE is rechecked under its lock after the
+ * read, since another thread may have faulted it in (or munmap cleared
+ * it) while this one slept.
+ * Context: mmap_lock held for reading; may sleep (allocation, disk read).
+ */
+static vm_fault_t do_swap_page(struct vm_fault *vmf)
+{
+	swp_entry_t entry = pte_to_swp_entry(vmf->orig_pte);
+	vm_fault_t ret = 0;
+	struct page *page;
+	bool new_read;
+	int err;
+
+	if (anon_vma_prepare(vmf->vma))
+		return VM_FAULT_OOM;
+	page = read_swap_cache_async(entry, GFP_KERNEL, &new_read, &err);
+	if (!page)
+		/* -ENOENT: the slot is free, so the PTE no longer names it
+		 * (a racing fault or zap): let the access retry. */
+		return err == -ENOENT ? 0 : VM_FAULT_OOM;
+	if (new_read) {
+		ret = VM_FAULT_MAJOR;
+		swap_readpage(page);            /* the page stays locked */
+	} else {
+		lock_page(page);
+	}
+	if (!PageSwapCache(page) || page->private != entry.val) {
+		/* It left the cache while we slept on its lock (the entry was
+		 * freed and the page reused): the PTE has changed too. */
+		ret = 0;
+	} else if (!PageUptodate(page)) {
+		/* The read failed: no one may map this page. */
+		if (!PageWriteback(page) && new_read)
+			delete_from_swap_cache(page);
+		ret = VM_FAULT_SIGBUS;
+	} else if (swapin_map_page(vmf, page, entry)) {
+		unlock_page(page);
+		return ret;                     /* our reference is the PTE's now */
+	}
+	unlock_page(page);
+	put_page(page);
+	return ret;
+}
+
+/*
+ * do_wp_page on a swap-cache page (swapped in, mapped read-only): if this
+ * PTE is its only user, neither another PTE nor a swap entry, take it out
+ * of the swap cache and write it in place (Linux's reuse_swap_page).
+ * The page lock is only tried: it is taken inside a page-table lock here.
+ * Returns true if it reused the page (and dropped the lock).
+ * Context: enters with ptl held; on false, still held.
+ */
+static bool wp_swapcache_reuse(struct vm_fault *vmf, struct page *page)
+{
+	bool reuse;
+
+	if (!trylock_page(page))
+		return false;
+	reuse = reuse_swap_page(page);
+	unlock_page(page);
+	if (!reuse)
+		return false;
+	wp_page_reuse(vmf);
+	spin_unlock(&vmf->vma->vm_mm->page_table_lock);
+	return true;
+}
+
+/*
+ * zap took the last PTE of a swap-cache page: if no swap entry names its
+ * slot either, the page and the slot are garbage (no reclaim would find
+ * an unmapped anonymous page): free the slot now, and the page goes with
+ * the PTE's reference after the flush. A locked or written page is left
+ * to its owner (swapoff, pageout) to finish.
+ * Context: page_table_lock held.
+ */
+static void zap_swapcache_page(struct page *page)
+{
+	if (page_mapcount(page) || !trylock_page(page))
+		return;
+	try_to_free_swap(page);
+	unlock_page(page);
+}
+
+/* fork of a swap PTE: one more entry names the slot. Returns 0 or
+ * -ENOMEM (the slot's count is at its maximum). Context: both ptls held. */
+static int copy_swap_pte(struct mm_struct *dst_mm, pte_t *dpte, pte_t pte)
+{
+	if (swap_duplicate(pte_to_swp_entry(pte)))
+		return -ENOMEM;
+	add_mm_counter(dst_mm, MM_SWAPENTS, 1);
+	set_pte(dpte, pte);
+	return 0;
+}
+
+/*
+ * swapoff: read every entry of area @type in @mm back and map it, as a
+ * fault would (do_swap_page's steps, without counting a fault). The swap
+ * PTEs of one table are collected under the lock, then each is read in
+ * with no spinlock held. Returns 0, or -ENOMEM when memory is short.
+ * Context: no lock held; takes mmap_lock for reading.
+ */
+int unuse_mm(struct mm_struct *mm, unsigned int type)
+{
+	struct vm_area_struct *vma;
+	int err = 0;
+
+	down_read(&mm->mmap_lock);
+	for (vma = find_vma(mm, 0); vma && !err; vma = vma_next(vma)) {
+		for (unsigned long addr = vma->vm_start; addr < vma->vm_end && !err;
+		     addr += PAGE_SIZE) {
+			struct vm_fault vmf = { .vma = vma, .address = addr, .flags = 0 };
+			swp_entry_t entry;
+			struct page *page;
+			bool new_read;
+
+			spin_lock(&mm->page_table_lock);
+			vmf.pte = pte_lookup(mm, addr);
+			vmf.orig_pte = vmf.pte ? ptep_get(vmf.pte) : __pte(0);
+			spin_unlock(&mm->page_table_lock);
+			if (!vmf.pte) {
+				addr = ((addr + PMD_SIZE) & ~(PMD_SIZE - 1)) - PAGE_SIZE;
+				continue;
+			}
+			if (!is_swap_pte(vmf.orig_pte))
+				continue;
+			entry = pte_to_swp_entry(vmf.orig_pte);
+			if (swp_type(entry) != type)
+				continue;
+			err = anon_vma_prepare(vma);
+			if (err)
+				break;
+			page = read_swap_cache_async(entry, GFP_KERNEL, &new_read, &err);
+			if (!page) {
+				if (err == -ENOENT)
+					err = 0;        /* gone meanwhile */
+				continue;
+			}
+			if (new_read)
+				err = swap_readpage(page);
+			else
+				lock_page(page);
+			if (!err && PageSwapCache(page) && page->private == entry.val &&
+			    PageUptodate(page) && swapin_map_page(&vmf, page, entry)) {
+				unlock_page(page);
+				continue;
+			}
+			unlock_page(page);
+			put_page(page);
+		}
+	}
+	up_read(&mm->mmap_lock);
+	return err == -EIO ? 0 : err;   /* a bad slot stays: swapoff then finds it in use */
+}
+
 /* ---- writes to a write-protected PTE ------------------------------------- */
 
 /* Make the present PTE writable in place: the faulting process may write
@@ -641,7 +866,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 	if (old)
 		get_page(old);          /* keep it while we copy without the lock */
 	spin_unlock(&mm->page_table_lock);
-	new = alloc_page(old ? GFP_KERNEL : GFP_KERNEL | __GFP_ZERO);
+	new = anon_vma_prepare(vma) ? NULL : alloc_page(old ? GFP_KERNEL : GFP_KERNEL | __GFP_ZERO);
 	if (!new) {
 		if (old)
 			put_page(old);
@@ -649,6 +874,8 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 	}
 	if (old)
 		memcpy(page_address(new), page_address(old), PAGE_SIZE);
+	page_add_new_anon_rmap(new, vma, vmf->address);
+	lru_cache_add_anon(new);
 	entry = maybe_mkwrite(pte_mkdirty(mk_pte(new, vma->vm_page_prot)), vma);
 
 	spin_lock(&mm->page_table_lock);
@@ -748,6 +975,8 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 		return 0;
 	}
 	/* LAB(cow): END */
+	if (page && !page->mapping && PageSwapCache(page) && wp_swapcache_reuse(vmf, page))
+		return 0;
 	count_vm_event(FL_COW_FAULT);
 	return wp_page_copy(vmf, page);
 }
@@ -776,6 +1005,8 @@ static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma, unsigned long ad
 	vmf.orig_pte = ptep_get(vmf.pte);
 	if (pte_none(vmf.orig_pte))
 		return vma_is_anonymous(vma) ? do_anonymous_page(&vmf) : do_fault(&vmf);
+	if (is_swap_pte(vmf.orig_pte))
+		return do_swap_page(&vmf);
 	if ((flags & FAULT_FLAG_WRITE) && !pte_write(vmf.orig_pte))
 		return do_wp_page(&vmf);
 	/* Already resolved (a racing fault, or a stale TLB entry here). */
@@ -889,6 +1120,17 @@ static void zap_one(pte_t *pte, unsigned long addr, void *arg)
 	pte_t old = ptep_get(pte);
 	struct page *page;
 
+	if (is_swap_pte(old)) {
+		/* A swapped-out private page: its slot goes with it. Only a
+		 * truncate's even_cows zap (no check_mapping) takes these. */
+		if (d->check_mapping)
+			return;
+		ptep_get_and_clear(pte);
+		add_mm_counter(d->vma->vm_mm, MM_SWAPENTS, -1);
+		free_swap_and_cache(pte_to_swp_entry(old));
+		d->zapped++;
+		return;
+	}
 	if (!pte_mapped(old))
 		return;
 	if (d->check_mapping) {
@@ -901,6 +1143,8 @@ static void zap_one(pte_t *pte, unsigned long addr, void *arg)
 	page = vm_normal_page(d->vma, old);
 	if (page) {
 		page_remove_rmap(d->vma, page, old);
+		if (PageSwapCache(page))
+			zap_swapcache_page(page);
 		tlb_remove_page(d->tlb, page, addr);    /* put after the flush */
 	} else {
 		tlb_add_range(d->tlb, addr);
@@ -1063,7 +1307,7 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 			addr = ((addr + PMD_SIZE) & ~(PMD_SIZE - 1)) - PAGE_SIZE;
 			continue;
 		}
-		if (!pte_mapped(pte))
+		if (pte_none(pte))
 			continue;
 		dpte = pte_alloc(dst_mm, addr);
 		if (!dpte) {
@@ -1073,7 +1317,9 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 		spin_lock(&dst_mm->page_table_lock);
 		spin_lock(&src_mm->page_table_lock);
 		pte = ptep_get(spte);           /* again: truncate may have cleared it */
-		if (pte_mapped(pte)) {
+		if (is_swap_pte(pte)) {
+			err = copy_swap_pte(dst_mm, dpte, pte);
+		} else if (pte_mapped(pte)) {
 			/* LAB(cow): BEGIN copy_page_range: write-protect a private page on both sides */
 			/* LAB(cow): STUB (void)cow; */
 			if (cow && pte_write(pte)) {
@@ -1091,6 +1337,8 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 		}
 		spin_unlock(&src_mm->page_table_lock);
 		spin_unlock(&dst_mm->page_table_lock);
+		if (err)
+			break;
 	}
 	/*
 	 * One flush of the parent's range, before fork returns and so before

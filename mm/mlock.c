@@ -12,8 +12,9 @@
  *
  * What "locked" means: the pages of the range are faulted in now (unless
  * ONFAULT: then as they are touched), and reclaim never takes a page out
- * of a VM_LOCKED VMA (mm/vmscan.c: only pages that nothing maps are
- * reclaimed today; the rule is written down where mapped pages will be).
+ * of a VM_LOCKED VMA (mm/vmscan.c keeps a PG_mlocked page, and its
+ * reverse-map walks in mm/rmap.c stop at a VM_LOCKED VMA and set the
+ * flag again).
  * msync(MS_INVALIDATE) on a locked range is -EBUSY (mm/msync.c), and
  * MADV_DONTNEED -EINVAL (mm/mmap.c).
  *
@@ -79,7 +80,7 @@ unsigned long nr_mlocked_pages(void)
 	return __atomic_load_n(&nr_mlock, __ATOMIC_RELAXED);
 }
 
-static void mlock_page(struct page *page)
+void mlock_page(struct page *page)
 {
 	if (!test_and_set_page_flag(page, PG_mlocked))
 		__atomic_fetch_add(&nr_mlock, 1, __ATOMIC_RELAXED);
@@ -114,7 +115,7 @@ static struct page *page_mapped_at(struct mm_struct *mm, unsigned long addr, boo
 	*no_table = !ptep;
 	if (ptep) {
 		pte = ptep_get(ptep);
-		if (!pte_none(pte)) {
+		if (pte_has_frame(pte)) {              /* not none, not a swap entry */
 			page = pfn_to_page(pte_pfn(pte));
 			if (is_zero_page(page))
 				page = NULL;
@@ -144,8 +145,9 @@ void mlock_vma_page_at(struct vm_area_struct *vma, unsigned long addr)
  * @page lost its PG_mlocked with @except's lock: set it again if another
  * VM_LOCKED VMA maps it. For a file page the file's i_mmap finds every
  * VMA that can map it (Linux's try_to_munlock). Anonymous and shmem pages
- * have no reverse map yet: such a page shared by two locked VMAs (after
- * fork, a child that locks again) is uncounted until it faults again.
+ * are not rechecked here: such a page shared by two locked VMAs (after
+ * fork, a child that locks again) is uncounted until it faults again or
+ * reclaim's walk (page_referenced, try_to_unmap) meets the other lock.
  * Context: may sleep (page lock); takes i_mmap_lock, then page_table_lock
  * (page lock -> i_mmap_lock -> page_table_lock, as page_mkclean).
  */

@@ -15,6 +15,17 @@
  * vm_end, vm_pgoff) changes only under that lock too, and a VMA is never
  * off i_mmap while it still has PTEs.
  *
+ * Anonymous pages (mm/rmap.c): a VMA's anon_vma is shared by the VMAs
+ * split from it and its fork copies, which join its list (split under
+ * the anon_vma's lock, inside i_mmap_lock, with the range change; fork
+ * before the PTEs are copied, so a walk finds the child's PTEs). Two VMAs
+ * merge only if their anon_vmas agree (the same, or one has none) and,
+ * when one has one, their vm_pgoff continue, so that every anonymous
+ * page's linear offset still gives its address; a private anonymous
+ * mapping's vm_pgoff is its start address in pages (as Linux), which
+ * makes that true of neighbours. A VMA leaves its anon_vma when it is
+ * freed (munmap, exit) or merged away.
+ *
  * Overcommit (mm/overcommit.c): a private writable mapping is charged to
  * Committed_AS when it is made (mmap, brk, mprotect to writable, fork's
  * copy) and carries VM_ACCOUNT until its pages are unmapped (munmap,
@@ -35,6 +46,7 @@
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
 #include <mm/slab.h>
+#include <mm/swap.h>
 #include <kernel/sched.h>
 #include <kernel/syscalls.h>
 #include <fs/fdtable.h>
@@ -145,11 +157,13 @@ static struct vm_area_struct *vma_alloc(struct mm_struct *mm)
 		vma->vm_mm = mm;
 		RB_CLEAR_NODE(&vma->vm_rb);
 		RB_CLEAR_NODE(&vma->vm_shared.rb);
+		INIT_LIST_HEAD(&vma->anon_vma_node);
 	}
 	return vma;
 }
 
-/* A copy of @vma (fork, split): takes its own file reference. */
+/* A copy of @vma (fork, split): takes its own file reference, and shares
+ * its anon_vma (the caller links it there: anon_vma_link). */
 static struct vm_area_struct *vma_dup(struct vm_area_struct *vma, struct mm_struct *mm)
 {
 	struct vm_area_struct *new = vma_alloc(mm);
@@ -160,6 +174,7 @@ static struct vm_area_struct *vma_dup(struct vm_area_struct *vma, struct mm_stru
 	new->vm_mm = mm;
 	RB_CLEAR_NODE(&new->vm_rb);
 	RB_CLEAR_NODE(&new->vm_shared.rb);
+	INIT_LIST_HEAD(&new->anon_vma_node);
 	if (new->vm_file)
 		get_file(new->vm_file);
 	if (new->vm_ops && new->vm_ops->open)
@@ -170,6 +185,7 @@ static struct vm_area_struct *vma_dup(struct vm_area_struct *vma, struct mm_stru
 static void vma_free(struct vm_area_struct *vma)
 {
 	ASSERT(RB_EMPTY_NODE(&vma->vm_shared.rb));
+	anon_vma_unlink(vma);
 	if (vma->vm_ops && vma->vm_ops->close)
 		vma->vm_ops->close(vma);
 	if (vma->vm_file)
@@ -184,7 +200,8 @@ static void vma_free(struct vm_area_struct *vma)
  *
  * For a file VMA the whole change happens under i_mmap_lock, so a truncate
  * walking i_mmap sees either the old VMA or both halves, never a moment
- * where the PTEs of either half are on no list.
+ * where the PTEs of either half are on no list; the same for a VMA with an
+ * anon_vma and reclaim walking it (its lock, inside i_mmap_lock).
  */
 int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
 	      bool new_below)
@@ -197,6 +214,8 @@ int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long ad
 	if (!new)
 		return -ENOMEM;
 	m = vma_lock_file(vma);
+	if (vma->anon_vma)
+		spin_lock(&vma->anon_vma->lock);
 	__vma_unlink_file(vma);
 	/* The tree is keyed by vm_start: take vma out while its key changes. */
 	vma_unlink_rb(mm, vma);
@@ -213,6 +232,10 @@ int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long ad
 	vma_link_rb(mm, new);
 	__vma_link_file(vma);
 	__vma_link_file(new);
+	if (vma->anon_vma) {
+		__anon_vma_link(new);
+		spin_unlock(&vma->anon_vma->lock);
+	}
 	vma_unlock_file(m);
 	return 0;
 }
@@ -224,8 +247,14 @@ static bool vmas_mergeable(const struct vm_area_struct *a, const struct vm_area_
 	    a->vm_file != b->vm_file || a->vm_ops != b->vm_ops ||
 	    a->vm_private_data != b->vm_private_data)
 		return false;
-	/* A file mapping continues only if the file offsets continue too. */
-	return !a->vm_file || a->vm_pgoff + vma_pages(a) == b->vm_pgoff;
+	/* Anonymous pages keep the anon_vma they were made in. */
+	if (a->anon_vma && b->anon_vma && a->anon_vma != b->anon_vma)
+		return false;
+	/* A file mapping continues only if the file offsets continue too,
+	 * and so must anonymous pages' linear offsets. */
+	if (!a->vm_file && !a->anon_vma && !b->anon_vma)
+		return true;
+	return a->vm_pgoff + vma_pages(a) == b->vm_pgoff;
 }
 
 /*
@@ -237,8 +266,11 @@ static bool vmas_mergeable(const struct vm_area_struct *a, const struct vm_area_
 static void vma_absorb_next(struct mm_struct *mm, struct vm_area_struct *a,
 			    struct vm_area_struct *b)
 {
+	struct anon_vma *av = a->anon_vma ? a->anon_vma : b->anon_vma, *b_av = b->anon_vma;
 	struct address_space *m = vma_lock_file(a);
 
+	if (av)
+		spin_lock(&av->lock);
 	__vma_unlink_file(b);
 	vma_unlink_rb(mm, b);
 	__vma_unlink_file(a);
@@ -246,7 +278,21 @@ static void vma_absorb_next(struct mm_struct *mm, struct vm_area_struct *a,
 	a->vm_end = b->vm_end;
 	mm->total_vm += vma_pages(a);
 	__vma_link_file(a);
+	/* @b's anonymous pages are @a's now: @a joins their anon_vma if it
+	 * had none (then it had no anonymous pages of its own). */
+	if (b_av) {
+		__anon_vma_unlink(b);
+		b->anon_vma = NULL;
+	}
+	if (av && !a->anon_vma) {
+		a->anon_vma = av;
+		__anon_vma_link(a);
+	}
+	if (av)
+		spin_unlock(&av->lock);
 	vma_unlock_file(m);
+	if (b_av)
+		put_anon_vma(b_av);             /* b's place on the list */
 	vma_free(b);
 }
 
@@ -549,6 +595,10 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 	vma->vm_flags = vm_flags;
 	vma->vm_page_prot = vm_get_page_prot(vm_flags);
 	vma->vm_pgoff = pgoff;
+	/* Private anonymous memory: the linear offset of an address is the
+	 * address in pages (mm/rmap.c), as Linux. */
+	if (!file && !(vm_flags & VM_SHARED))
+		vma->vm_pgoff = (unsigned long)start >> PAGE_SHIFT;
 	if (file) {
 		vma->vm_file = get_file(file);
 		err = file->f_op->mmap(file, vma);
@@ -724,6 +774,9 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 		 * MCL_FUTURE: the new mm's def_flags stay 0. */
 		copy->vm_flags &= ~VM_LOCKED_MASK;
 		vma_link(mm, copy);
+		/* On the anon_vma's list before its PTEs exist: a walk
+		 * either finds no copied PTE yet or finds the copy. */
+		anon_vma_link(copy);
 		err = copy_page_range(mm, vma);
 	}
 	mm->mmap_base = old->mmap_base;
@@ -825,12 +878,14 @@ out:
 #define MADV_WILLNEED   3
 #define MADV_DONTNEED   4
 #define MADV_FREE       8
+#define MADV_PAGEOUT    21
 
 /*
  * madvise: MADV_DONTNEED drops the pages of the range (private anonymous
  * memory reads as zeros afterwards; file and shared pages are refetched
  * from their object), but not those of a VM_LOCKED VMA: -EINVAL there, as
- * Linux. The other hints are accepted and ignored.
+ * Linux. MADV_PAGEOUT sends the range's private anonymous pages to swap
+ * now (mm/madvise.c). The other hints are accepted and ignored.
  */
 SYSCALL_DEFINE3(madvise, unsigned long, start, unsigned long, len, int, advice)
 {
@@ -868,6 +923,14 @@ SYSCALL_DEFINE3(madvise, unsigned long, start, unsigned long, len, int, advice)
 		}
 		if (advice == MADV_DONTNEED || advice == MADV_FREE)
 			zap_page_range(vma, cur, min(end, vma->vm_end));
+		if (advice == MADV_PAGEOUT) {
+			int err = madvise_pageout(vma, cur, min(end, vma->vm_end));
+
+			if (err) {
+				ret = err;
+				break;
+			}
+		}
 		cur = min(end, vma->vm_end);
 	}
 	up_read(&mm->mmap_lock);

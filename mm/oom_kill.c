@@ -28,6 +28,7 @@
 #include <mm/mm.h>
 #include <mm/oom.h>
 #include <mm/page_alloc.h>
+#include <mm/swap.h>
 #include <mm/vmstat.h>
 
 /* How long a dying victim holds back the next kill. After that the
@@ -63,7 +64,7 @@ unsigned long oom_totalpages(void)
 	struct page_alloc_stats pa;
 
 	page_alloc_stats(&pa);
-	return pa.total_pages;          /* + swap pages, once swap exists */
+	return pa.total_pages + total_swap_pages();     /* RAM plus swap, as Linux */
 }
 
 /* Context: tasklist_lock held (t->signal stable while t is listed). */

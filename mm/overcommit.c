@@ -47,12 +47,6 @@ int overcommit_policy(void)
 	return __atomic_load_n(&sysctl_overcommit_memory, __ATOMIC_RELAXED);
 }
 
-/* No swap yet; a swap area will add its pages here (issue 13, item 4). */
-unsigned long total_swap_pages(void)
-{
-	return 0;
-}
-
 /* Pages the allocator manages (MemTotal): all given to it at boot, so
  * read once rather than under the zone lock at every mmap. */
 static unsigned long totalram;                                 /* (c after boot) */

@@ -10,9 +10,10 @@
  * The buddy of the block at pfn p of order k is at p ^ 2^k.
  *
  * Watermark: zone.min_wmark pages stay free for GFP_ATOMIC (half of them)
- * and the flusher (all of them); an ordinary allocation that would go
- * below it enters the slow path, which reclaims (mm/vmscan.c) if the
- * caller may sleep (docs/reclaim.md).
+ * and the flusher and reclaim itself (PF_MEMALLOC: all of them); an
+ * ordinary allocation that would go below it enters the slow path, which
+ * reclaims (mm/vmscan.c) if the caller may sleep and is not reclaiming
+ * already (docs/reclaim.md).
  *
  * Lock order: zone.lock is a leaf; nothing is called with it held. The
  * slow path runs with no lock of this file held, and only in a context
@@ -26,6 +27,7 @@
 #include <mm/memblock.h>
 #include <mm/mm.h>
 #include <mm/page_alloc.h>
+#include <mm/rmap.h>
 #include <mm/vmscan.h>
 #include <mm/vmstat.h>
 #include <mm/writeback.h>
@@ -129,12 +131,14 @@ static void bad_page(struct page *page, const char *reason)
 static void check_free_page(struct page *page)
 {
 	if (page->flags & ((1UL << PG_reserved) | (1UL << PG_buddy) | (1UL << PG_slab) |
-			   (1UL << PG_locked) | (1UL << PG_writeback)))
+			   (1UL << PG_locked) | (1UL << PG_writeback) | (1UL << PG_swapcache)))
 		bad_page(page, "flags set on a page being freed");
 	if (page_mapcount(page) != 0)
 		bad_page(page, "still mapped");
 	if (page->mapping)
 		bad_page(page, "still in a mapping");
+	if (page->anon_vma)
+		bad_page(page, "still has an anon_vma");
 }
 
 /*
@@ -157,8 +161,9 @@ static struct page *take_block(unsigned int order, unsigned long reserve)
 /* Pages an allocation must leave free: the whole reserve for an ordinary
  * one; half for GFP_ATOMIC and for a task with SIGKILL pending (an OOM
  * victim must be able to finish exiting, which frees far more, as
- * Linux's TIF_MEMDIE); none for the flusher (it frees memory by writing
- * pages back, and that needs a little). */
+ * Linux's TIF_MEMDIE); none for the flusher and for a reclaiming task
+ * (PF_MEMALLOC: they free memory by writing pages back or unmapping them,
+ * and that needs a little). */
 static bool current_dying(void)
 {
 	struct task_struct *me = current;       /* NULL early in boot */
@@ -166,11 +171,20 @@ static bool current_dying(void)
 	return me && fatal_signal_pending(me);
 }
 
+/* Is the task reclaiming (PF_MEMALLOC)? Not in an interrupt, which only
+ * borrows the task. */
+static bool current_in_memalloc(void)
+{
+	struct task_struct *me = current;
+
+	return me && !this_cpu_read(irq_depth) && (me->flags & PF_MEMALLOC);
+}
+
 static unsigned long alloc_reserve(gfp_t gfp)
 {
 	if (this_cpu_read(irq_depth))
 		return (gfp & __GFP_HIGH) ? zone.min_wmark / 2 : zone.min_wmark;
-	if (current_is_flusher())
+	if (current_is_flusher() || current_in_memalloc())
 		return 0;
 	if ((gfp & __GFP_HIGH) || current_dying())
 		return zone.min_wmark / 2;
@@ -253,7 +267,12 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 		return NULL;
 	page = take_block(order, reserve);
 	if (!page) {
-		if (alloc_may_sleep(gfp)) {
+		if (current_in_memalloc()) {
+			/* Reclaim's own allocation: it already had the whole
+			 * reserve, and must not reclaim (recurse) or wait for
+			 * itself. Its caller copes with NULL. */
+			count_vm_event(FL_ALLOC_ATOMIC_FAIL);
+		} else if (alloc_may_sleep(gfp)) {
 			might_sleep();
 			page = alloc_pages_slowpath(gfp, order, reserve);
 		} else {
@@ -299,7 +318,8 @@ void __free_pages(struct page *page, unsigned int order)
 		bad_page(page, "freeing a page with no references");
 	if (page_ref_dec_and_test(page)) {
 		if (PageLRU(page))
-			lru_page_freed(page);   /* a page-cache page's last reference */
+			lru_page_freed(page);   /* a page-cache or anonymous page's last reference */
+		page_anon_rmap_freed(page);     /* its anon_vma's reference (mm/rmap.c) */
 		if (PageMlocked(page))
 			mlock_page_freed(page); /* mapped by a lock until it went */
 		free_pages_ok(page, order);

@@ -1,7 +1,11 @@
 /*
- * The reverse map of file pages (see include/mm/rmap.h).
+ * The reverse map (see include/mm/rmap.h).
  *
- * Owns: each address_space's i_mmap tree, and page_mkclean().
+ * Owns: each address_space's i_mmap tree, the anon_vmas (their VMA lists
+ * and reference counts), page->anon_vma, and the walks over both:
+ * page_mkclean() (file pages), page_referenced() and try_to_unmap()
+ * (reclaim, mm/vmscan.c). The anonymous side is described at the end of
+ * include/mm/rmap.h; the file side here.
  *
  * i_mmap is an interval tree (kernel/interval_tree.c) of the VMAs mapping
  * the file, each keyed by the file pages it maps, [vm_pgoff,
@@ -25,7 +29,18 @@
  * nests inside the page lock (page_mkclean runs with the page locked) and
  * outside each mm's page_table_lock. A VMA on i_mmap keeps its mm and the
  * mm's page tables alive: both are freed only after exit_mmap has taken
- * every VMA off its list.
+ * every VMA off its list. The same holds for a VMA on an anon_vma's list
+ * (exit_mmap unlinks it before the mm goes).
+ *
+ * Walks for reclaim: a file page's walk needs the page locked (its
+ * mapping and index are stable then, and truncate, which removes it under
+ * that lock, cannot run); an anonymous page's needs only a reference
+ * (page->anon_vma is stable while the page lives). Each VMA found is
+ * checked under its mm's page_table_lock: the PTE at the address must map
+ * this very frame (a private VMA may map a COW copy there instead, a VMA
+ * of the anon_vma that never had the page maps something else or
+ * nothing). Order: page lock -> i_mmap_lock or anon_vma->lock ->
+ * page_table_lock, one mm at a time.
  */
 #include <kernel/kernel.h>
 #include <fs/fs.h>
@@ -33,6 +48,9 @@
 #include <mm/page_alloc.h>
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
+#include <mm/slab.h>
+#include <mm/swap.h>
+#include <mm/filemap.h>
 #include <mm/vmstat.h>
 #include <asm/tlbflush.h>
 
@@ -105,7 +123,7 @@ static int page_mkclean_one(struct page *page, struct vm_area_struct *vma, unsig
 	if (!ptep)
 		goto out;
 	pte = ptep_get(ptep);
-	if (pte_none(pte) || pte_pfn(pte) != page_to_pfn(page))
+	if (!pte_has_frame(pte) || pte_pfn(pte) != page_to_pfn(page))
 		goto out;
 	if (!pte_write(pte) && !pte_dirty(pte))
 		goto out;
@@ -145,4 +163,302 @@ int page_mkclean(struct page *page)
 	}
 	spin_unlock(&m->i_mmap_lock);
 	return cleaned;
+}
+
+/* ---- anon_vma --------------------------------------------------------------- */
+
+void put_anon_vma(struct anon_vma *av)
+{
+	if (__atomic_sub_fetch(&av->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
+		ASSERT(list_empty(&av->head));
+		kfree(av);
+	}
+}
+
+static void get_anon_vma(struct anon_vma *av)
+{
+	__atomic_fetch_add(&av->refcount, 1, __ATOMIC_RELAXED);
+}
+
+int anon_vma_prepare(struct vm_area_struct *vma)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct anon_vma *av, *mine;
+
+	/* Pairs with the release store below: a fault of another thread
+	 * that sees the pointer sees an initialised anon_vma. */
+	if (__atomic_load_n(&vma->anon_vma, __ATOMIC_ACQUIRE))
+		return 0;
+	av = mine = kmalloc(sizeof(*av), GFP_KERNEL);
+	if (!av)
+		return -ENOMEM;
+	spin_lock_init(&av->lock, "anon_vma->lock");
+	INIT_LIST_HEAD(&av->head);
+	av->refcount = 1;               /* the list's, for @vma */
+	/* Two threads may fault in the VMA at once (mmap_lock read): the
+	 * first to get page_table_lock installs its anon_vma. */
+	spin_lock(&av->lock);
+	spin_lock(&mm->page_table_lock);
+	if (!vma->anon_vma) {
+		list_add_tail(&vma->anon_vma_node, &av->head);
+		__atomic_store_n(&vma->anon_vma, av, __ATOMIC_RELEASE);
+		mine = NULL;
+	}
+	spin_unlock(&mm->page_table_lock);
+	spin_unlock(&av->lock);
+	kfree(mine);
+	return 0;
+}
+
+void __anon_vma_link(struct vm_area_struct *vma)
+{
+	struct anon_vma *av = vma->anon_vma;
+
+	ASSERT_HELD(&av->lock);
+	get_anon_vma(av);
+	list_add_tail(&vma->anon_vma_node, &av->head);
+}
+
+void anon_vma_link(struct vm_area_struct *vma)
+{
+	struct anon_vma *av = vma->anon_vma;
+
+	if (!av)
+		return;
+	spin_lock(&av->lock);
+	__anon_vma_link(vma);
+	spin_unlock(&av->lock);
+}
+
+/* Takes @vma off the list; the caller drops the list's reference after
+ * unlocking (put_anon_vma). */
+void __anon_vma_unlink(struct vm_area_struct *vma)
+{
+	ASSERT_HELD(&vma->anon_vma->lock);
+	list_del(&vma->anon_vma_node);
+}
+
+void anon_vma_unlink(struct vm_area_struct *vma)
+{
+	struct anon_vma *av = vma->anon_vma;
+
+	if (!av)
+		return;
+	spin_lock(&av->lock);
+	__anon_vma_unlink(vma);
+	spin_unlock(&av->lock);
+	vma->anon_vma = NULL;
+	put_anon_vma(av);
+}
+
+void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long addr)
+{
+	struct anon_vma *av = vma->anon_vma;
+
+	ASSERT(av && !page->mapping && !page->anon_vma);
+	get_anon_vma(av);
+	page->index = linear_page_index(vma, addr);
+	/* Published with the PTE (set_pte under page_table_lock): a walker
+	 * reaches the page only through the LRU (with a reference, after
+	 * lru_lock orders these stores) or through that PTE. */
+	WRITE_ONCE(page->anon_vma, av);
+	set_page_flag(page, PG_swapbacked);
+}
+
+void page_anon_rmap_freed(struct page *page)
+{
+	struct anon_vma *av = page->anon_vma;
+
+	if (av) {
+		page->anon_vma = NULL;
+		put_anon_vma(av);
+	}
+}
+
+/* ---- walks for reclaim ---------------------------------------------------------- */
+
+/*
+ * Call @one for every VMA that may map @page, at the address it would map
+ * it, until @one returns false. Context: as page_referenced/try_to_unmap
+ * (file pages locked by the caller).
+ */
+static void rmap_walk(struct page *page,
+		      bool (*one)(struct page *, struct vm_area_struct *, unsigned long, void *),
+		      void *arg)
+{
+	struct vm_area_struct *vma;
+
+	if (PageAnon(page)) {
+		struct anon_vma *av = page->anon_vma;
+
+		spin_lock(&av->lock);
+		list_for_each_entry(vma, &av->head, anon_vma_node) {
+			unsigned long addr = vma_address(vma, page->index);
+
+			count_vm_event(FL_RMAP_WALK_ANON_VMAS);
+			if (addr != (unsigned long)-EFAULT && !one(page, vma, addr, arg))
+				break;
+		}
+		spin_unlock(&av->lock);
+	} else {
+		struct address_space *m = page->mapping;
+
+		ASSERT(PageLocked(page));
+		if (!m)
+			return;                 /* truncated: nothing maps it */
+		spin_lock(&m->i_mmap_lock);
+		for_each_vma_in_range(vma, m, page->index, page->index)
+			if (!one(page, vma, vma_address(vma, page->index), arg))
+				break;
+		spin_unlock(&m->i_mmap_lock);
+	}
+}
+
+/* The PTE of @vma's mm at @addr if it maps @page's frame, else NULL.
+ * Context: that mm's page_table_lock held. */
+static pte_t *page_pte(struct page *page, struct vm_area_struct *vma, unsigned long addr)
+{
+	pte_t *ptep = pgtable_walk_pte(vma->vm_mm->pgd, addr, NULL);
+	pte_t pte;
+
+	if (!ptep)
+		return NULL;
+	pte = ptep_get(ptep);
+	if (!pte_has_frame(pte) || pte_pfn(pte) != page_to_pfn(page))
+		return NULL;
+	return ptep;
+}
+
+struct referenced_arg {
+	int referenced;
+	unsigned long vm_flags;
+};
+
+static bool page_referenced_one(struct page *page, struct vm_area_struct *vma,
+				unsigned long addr, void *arg)
+{
+	struct referenced_arg *a = arg;
+	struct mm_struct *mm = vma->vm_mm;
+	bool locked = false;
+	pte_t *ptep;
+
+	spin_lock(&mm->page_table_lock);
+	ptep = page_pte(page, vma, addr);
+	if (ptep) {
+		/* vm_flags change under mmap_lock, which we do not hold: a
+		 * munlock racing with us may find PG_mlocked set again here,
+		 * and the page then stays counted until it is freed
+		 * (docs/reclaim.md, "mlock"). */
+		if (READ_ONCE(vma->vm_flags) & VM_LOCKED)
+			locked = true;
+		else if (ptep_test_and_clear_young(ptep)) {
+			a->referenced++;
+			a->vm_flags |= READ_ONCE(vma->vm_flags);
+		}
+	}
+	spin_unlock(&mm->page_table_lock);
+	if (locked) {
+		mlock_page(page);
+		a->vm_flags |= VM_LOCKED;
+		return false;
+	}
+	return true;
+}
+
+int page_referenced(struct page *page, bool locked, unsigned long *vm_flags)
+{
+	struct referenced_arg a = { 0, 0 };
+	bool we_locked = false;
+
+	*vm_flags = 0;
+	if (page_mapcount(page) == 0)
+		return 0;
+	if (!PageAnon(page) && !locked) {
+		if (!trylock_page(page))
+			return 1;               /* busy: call it used */
+		we_locked = true;
+	}
+	rmap_walk(page, page_referenced_one, &a);
+	if (we_locked)
+		unlock_page(page);
+	*vm_flags = a.vm_flags;
+	return a.referenced;
+}
+
+/*
+ * The anonymous case of try_to_unmap_one, the one place where an
+ * anonymous page's PTE is replaced. An anonymous page has no other copy
+ * unless it is in the swap cache: then the PTE becomes the swap entry of
+ * its slot (page->private) and counts in MM_SWAPENTS, and a dirty bit
+ * goes to the page (it must be written to the slot before it is freed).
+ * The new swap PTE names the slot: one more reference on it, taken by
+ * try_to_unmap_one before the PTE is cleared (swap_duplicate, which may
+ * refuse: the slot's count is at its maximum). Without PG_swapcache
+ * try_to_unmap never gets this far (TTU_FAIL). Context: page_table_lock
+ * held; the old PTE already cleared and flushed.
+ */
+static void try_to_unmap_anon_pte(struct mm_struct *mm, pte_t *ptep, struct page *page, pte_t old)
+{
+	swp_entry_t entry = { .val = page->private };
+
+	ASSERT(PageSwapCache(page));
+	if (pte_dirty(old))
+		set_page_flag(page, PG_dirty);
+	set_pte(ptep, swp_entry_to_pte(entry));
+	add_mm_counter(mm, MM_SWAPENTS, 1);
+}
+
+static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma,
+			     unsigned long addr, void *arg)
+{
+	enum ttu_result *ret = arg;
+	struct mm_struct *mm = vma->vm_mm;
+	bool locked = false;
+	pte_t *ptep, old;
+
+	spin_lock(&mm->page_table_lock);
+	ptep = page_pte(page, vma, addr);
+	if (!ptep)
+		goto out;
+	if (READ_ONCE(vma->vm_flags) & VM_LOCKED) {
+		locked = true;
+		goto out;
+	}
+	/* The swap entry's hold on the slot, before the PTE goes. */
+	if (PageAnon(page) && swap_duplicate((swp_entry_t){ .val = page->private })) {
+		*ret = TTU_AGAIN;
+		goto out;
+	}
+	/* Clear, then flush: a CPU may set the dirty bit through its cached
+	 * entry until the flush, and the exchange sees that bit (as in
+	 * page_mkclean_one). Only then may the page go. */
+	old = ptep_get_and_clear(ptep);
+	flush_tlb_mm_page(mm, addr);
+	if (PageAnon(page))
+		try_to_unmap_anon_pte(mm, ptep, page, old);
+	page_remove_rmap(vma, page, old);       /* the dirty bit to a file page */
+	put_page(page);                         /* the PTE's; the caller holds one */
+	count_vm_event(FL_UNMAP_PTES);
+out:
+	spin_unlock(&mm->page_table_lock);
+	if (locked) {
+		mlock_page(page);
+		*ret = TTU_MLOCK;
+		return false;
+	}
+	return true;
+}
+
+enum ttu_result try_to_unmap(struct page *page)
+{
+	enum ttu_result ret = TTU_SUCCESS;
+
+	ASSERT(PageLocked(page));
+	/* An anonymous page with no swap slot has nowhere else to live. */
+	if (PageAnon(page) && !PageSwapCache(page))
+		return TTU_FAIL;
+	rmap_walk(page, try_to_unmap_one, &ret);
+	if (ret == TTU_SUCCESS && page_mapcount(page) > 0)
+		ret = TTU_AGAIN;                /* a fault mapped it again meanwhile */
+	return ret;
 }

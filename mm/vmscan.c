@@ -1,12 +1,14 @@
 /*
  * Page reclaim (see include/mm/vmscan.h and docs/reclaim.md).
  *
- * Owns: the two LRU lists of page-cache pages (active, inactive), their
- * lengths, PG_lru and PG_active of every page, and the wait queue of
- * reclaimers throttled on write-back.
+ * Owns: the four LRU lists (Linux's: inactive and active, each for
+ * anonymous and for file pages), their lengths, PG_lru and PG_active of
+ * every page, and the wait queue of reclaimers throttled on write-back.
+ * A page's list is fixed by PG_swapbacked (anonymous: set when the fault
+ * makes the page, mm/rmap.c) and PG_active.
  *
  * Invariants, under lru_lock:
- *   - a page is on a list iff PG_lru is set, on the active one iff
+ *   - a page is on a list iff PG_lru is set, on an active one iff
  *     PG_active is set too; page->lru links it;
  *   - a page on a list has a non-zero reference count or is being freed
  *     (then __free_pages takes it off through lru_page_freed before it
@@ -16,19 +18,31 @@
  * being freed and is left alone) and clears PG_lru, and the page is then
  * on no list but the reclaimer's own array until it is put back or freed.
  *
- * Lock order: page lock -> mapping->tree_lock -> lru_lock. Reclaim runs
- * with no spinlock held (the allocator calls it only where it may sleep)
- * but possibly with sleeping locks held by its caller: any page lock, an
- * inode's i_rwsem, mmap_lock, a filesystem's mutexes, a buffer's
- * b_io_lock. So it never waits for a page lock (trylock_page, skip the
- * busy page) and never calls into a filesystem: dirty pages are the
- * flusher's to write (mm/page-writeback.c), and the allocator waits for
- * that with a timeout, never on a lock. It takes only spinlocks, each
- * after dropping the previous: lru_lock to isolate and put back, a
- * mapping's tree_lock (inside the page lock, as everywhere) to remove a
- * page; and the shrinkers (mm/shrinker.c) only if their mutex is free at
- * once (mutex_trylock), which take bcache_lock or inode_hash_lock.
- * kswapd runs the same passes with nothing of its own held.
+ * Mapped pages: reclaim asks the reverse map (mm/rmap.c) whether a PTE
+ * used the page since it last looked (page_referenced, which clears the
+ * accessed bits), and unmaps it before it frees it (try_to_unmap). A page
+ * a VM_LOCKED VMA maps is kept (PG_mlocked). The anonymous lists are
+ * scanned only while there is swap (Linux's get_scan_count): an anonymous
+ * page has nowhere else to go; the swap code adds the anonymous step of
+ * shrink_page (marked there).
+ *
+ * Lock order: page lock -> i_mmap_lock or anon_vma->lock ->
+ * page_table_lock -> mapping->tree_lock -> lru_lock. Reclaim runs
+ * with PF_MEMALLOC (its own allocations take the reserve and never
+ * recurse into reclaim), with no spinlock held (the allocator calls it
+ * only where it may sleep) but possibly with sleeping locks held by its
+ * caller: any page lock, an inode's i_rwsem, mmap_lock, a filesystem's
+ * mutexes, a buffer's b_io_lock. So it never waits for a page lock
+ * (trylock_page, skip the busy page), and direct reclaim never calls into
+ * a filesystem: a dirty file page is written only by kswapd (pageout,
+ * ->writepage), which holds nothing of its own, or by the flusher
+ * (mm/page-writeback.c); the allocator waits for those with a timeout,
+ * never on a lock. Linux has made the same split since 3.x. The rest are
+ * spinlocks, each dropped before the next list or page: lru_lock to
+ * isolate and put back, the reverse-map walks' locks, a mapping's
+ * tree_lock (inside the page lock, as everywhere) to remove a page; and
+ * the shrinkers (mm/shrinker.c) only if their mutex is free at once
+ * (mutex_trylock), which take bcache_lock or inode_hash_lock.
  */
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
@@ -39,15 +53,22 @@
 #include <fs/buffer.h>
 #include <fs/fs.h>
 #include <mm/filemap.h>
+#include <mm/mm.h>
+#include <mm/overcommit.h>
+#include <mm/rmap.h>
 #include <mm/shrinker.h>
+#include <mm/swap.h>
 #include <mm/vmscan.h>
 #include <mm/vmstat.h>
 #include <mm/writeback.h>
 
 static DEFINE_SPINLOCK(lru_lock);
-static LIST_HEAD(active_list);          /* (lru_lock) most recently activated first */
-static LIST_HEAD(inactive_list);        /* (lru_lock) newest first; reclaim takes the tail */
-static unsigned long nr_active, nr_inactive;    /* (lru_lock) */
+/* (lru_lock) newest first; reclaim takes the tail. Indexed by enum lru_list. */
+static struct list_head lru_lists[NR_LRU_LISTS] = {
+	LIST_HEAD_INIT(lru_lists[0]), LIST_HEAD_INIT(lru_lists[1]),
+	LIST_HEAD_INIT(lru_lists[2]), LIST_HEAD_INIT(lru_lists[3]),
+};
+static unsigned long lru_size[NR_LRU_LISTS];    /* (lru_lock) */
 static DECLARE_WAIT_QUEUE_HEAD(reclaim_wait);
 
 static struct task_struct *kswapd_task;         /* (c) after boot */
@@ -57,39 +78,46 @@ static DECLARE_WAIT_QUEUE_HEAD(kswapd_wait);
 static int kswapd_pending;
 /* Runs in a row that reached neither high nor any progress; at
  * KSWAPD_MAX_FAILURES the allocator stops waking kswapd (there is nothing
- * it can reclaim: anonymous or mapped memory) until a reclaim, direct or
- * not, frees a page again (Linux's pgdat->kswapd_failures). Atomic. */
+ * it can reclaim: anonymous memory without swap, locked memory) until a
+ * reclaim, direct or not, frees a page again (Linux's
+ * pgdat->kswapd_failures). Atomic. */
 static int kswapd_failures;
 #define KSWAPD_MAX_FAILURES 16
 /* ktests that need free memory to stay where they put it hold kswapd off
  * (kswapd_pause); kswapd_running says a run is under way. Atomics. */
 static int kswapd_paused, kswapd_running;
 
+/* The inactive list of @page's kind; the active one is the next. */
+static enum lru_list page_lru_base(const struct page *page)
+{
+	return PageSwapBacked(page) ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE;
+}
+
 /* Context: lru_lock held. */
 static void add_page_to_lru_locked(struct page *page, bool active)
 {
+	enum lru_list l = page_lru_base(page) + (active ? LRU_ACTIVE : 0);
+
 	ASSERT_HELD(&lru_lock);
-	if (active) {
+	if (active)
 		set_page_flag(page, PG_active);
-		list_add(&page->lru, &active_list);
-		nr_active++;
-	} else {
+	else
 		clear_page_flag(page, PG_active);
-		list_add(&page->lru, &inactive_list);
-		nr_inactive++;
-	}
+	list_add(&page->lru, &lru_lists[l]);
+	lru_size[l]++;
 	set_page_flag(page, PG_lru);
 }
 
 /* Context: lru_lock held; the page is on a list. */
 static void del_page_from_lru_locked(struct page *page)
 {
+	enum lru_list l = page_lru_base(page);
+
 	ASSERT_HELD(&lru_lock);
 	list_del(&page->lru);
 	if (test_and_clear_page_flag(page, PG_active))
-		nr_active--;
-	else
-		nr_inactive--;
+		l += LRU_ACTIVE;
+	lru_size[l]--;
 	clear_page_flag(page, PG_lru);
 }
 
@@ -99,6 +127,16 @@ void lru_cache_add(struct address_space *m, struct page *page)
 
 	if (m->unevictable)
 		return;
+	flags = spin_lock_irqsave(&lru_lock);
+	add_page_to_lru_locked(page, false);
+	spin_unlock_irqrestore(&lru_lock, flags);
+}
+
+void lru_cache_add_anon(struct page *page)
+{
+	unsigned long flags;
+
+	ASSERT(PageSwapBacked(page));
 	flags = spin_lock_irqsave(&lru_lock);
 	add_page_to_lru_locked(page, false);
 	spin_unlock_irqrestore(&lru_lock, flags);
@@ -133,17 +171,16 @@ void mark_page_accessed(struct page *page)
 }
 
 /*
- * Take up to @max pages off the tail of @list into @pages, each with a
+ * Take up to @max pages off the tail of list @l into @pages, each with a
  * reference. Returns how many. Context: takes lru_lock.
  */
-static unsigned int isolate_lru_pages(struct list_head *list, struct page **pages,
-				      unsigned int max)
+static unsigned int isolate_lru_pages(enum lru_list l, struct page **pages, unsigned int max)
 {
 	unsigned long flags = spin_lock_irqsave(&lru_lock);
 	struct page *page, *prev;
 	unsigned int n = 0;
 
-	list_for_each_entry_safe_reverse(page, prev, list, lru) {
+	list_for_each_entry_safe_reverse(page, prev, &lru_lists[l], lru) {
 		if (n == max)
 			break;
 		if (!get_page_unless_zero(page))
@@ -158,7 +195,7 @@ static unsigned int isolate_lru_pages(struct list_head *list, struct page **page
 /*
  * Put isolated pages back (@active[i] says on which list) and drop the
  * isolation references. Context: takes lru_lock; then put_page, which may
- * free a page that was truncated meanwhile.
+ * free a page that was truncated or unmapped meanwhile.
  */
 static void putback_lru_pages(struct page **pages, const bool *active, unsigned int n)
 {
@@ -176,11 +213,105 @@ static void putback_lru_pages(struct page **pages, const bool *active, unsigned 
 enum page_verdict { PAGE_FREED, PAGE_KEEP, PAGE_ACTIVATE, PAGE_DROP };
 
 /*
+ * Was the page used since reclaim last looked (Linux's
+ * page_check_references)? Through a PTE: a page used by several PTEs,
+ * through one on two looks in a row (PG_referenced remembers the first),
+ * or a file page of an executable mapping, goes back to the active list;
+ * used once, it gets one more round on the inactive list. An unmapped
+ * page-cache page: PG_referenced, set by read() and write()
+ * (mark_page_accessed), buys one more round.
+ * Context: page locked.
+ */
+static enum page_verdict page_check_references(struct page *page)
+{
+	unsigned long vm_flags;
+	int ptes = page_referenced(page, true, &vm_flags);
+
+	if (vm_flags & VM_LOCKED)
+		return PAGE_ACTIVATE;           /* PG_mlocked now set */
+	if (ptes) {
+		if (test_and_set_page_flag(page, PG_referenced) || ptes > 1)
+			return PAGE_ACTIVATE;
+		/* Program text used once goes back too (Linux does the same):
+		 * evicting it makes every process that runs it fault. */
+		if ((vm_flags & VM_EXEC) && !PageSwapBacked(page))
+			return PAGE_ACTIVATE;
+		return PAGE_KEEP;
+	}
+	if (test_and_clear_page_flag(page, PG_referenced) && page_mapcount(page) == 0)
+		return PAGE_KEEP;
+	return PAGE_FREED;                      /* (may go: not a verdict yet) */
+}
+
+/*
+ * kswapd writes a dirty file page (Linux's pageout): with the page
+ * locked, clear its dirty flag (write-protecting every mapping first:
+ * clear_page_dirty_for_io) and call ->writepage, which unlocks it. The
+ * write may still be in flight when this returns (PG_writeback): the page
+ * stays on the inactive list and a later pass frees it. If it is already
+ * done and nothing dirtied or took the page meanwhile, relock it and free
+ * it now. Returns the verdict; the page is unlocked.
+ */
+static enum page_verdict pageout(struct page *page, struct address_space *m)
+{
+	count_vm_event(NR_VMSCAN_WRITE);
+	write_one_page(page);                   /* unlocks; a failure leaves it dirty */
+	if (PageWriteback(page) || PageDirty(page) || !trylock_page(page))
+		return PAGE_KEEP;
+	if (page->mapping != m) {
+		unlock_page(page);
+		return PAGE_DROP;               /* truncated while unlocked */
+	}
+	if (!PageDirty(page) && !PageWriteback(page) && remove_mapping(m, page)) {
+		unlock_page(page);
+		return PAGE_FREED;
+	}
+	unlock_page(page);
+	return PAGE_KEEP;
+}
+
+/*
+ * The anonymous pageout: write a dirty swap-cache page (locked, unmapped)
+ * to its slot without waiting (swap_writepage unlocks it; any CPU, direct
+ * reclaim too: no filesystem is involved, and nothing it allocates enters
+ * reclaim). If the write is already done and nothing mapped or dirtied
+ * the page meanwhile, free it now; otherwise a later pass does. Returns
+ * the verdict; the page is unlocked.
+ */
+static enum page_verdict swap_pageout_done(struct page *page);
+
+static enum page_verdict swap_pageout(struct page *page)
+{
+	if (swap_writepage(page))
+		return PAGE_ACTIVATE;           /* the write was refused: keep it */
+	return swap_pageout_done(page);
+}
+
+/* After a swap write was started (the page unlocked): free the page now if
+ * the write is done and nothing took or dirtied it. */
+static enum page_verdict swap_pageout_done(struct page *page)
+{
+	if (PageWriteback(page) || PageDirty(page) || !trylock_page(page))
+		return PAGE_KEEP;
+	if (PageSwapCache(page) && !page_mapcount(page) && !PageDirty(page) &&
+	    !PageWriteback(page)) {
+		delete_from_swap_cache(page);
+		unlock_page(page);
+		return PAGE_FREED;
+	}
+	unlock_page(page);
+	return PAGE_KEEP;
+}
+
+/*
  * Decide about one isolated page and free it if it may go. Context: the
  * page is referenced by the caller and off the lists; only tries its lock.
  */
 static enum page_verdict shrink_page(struct page *page, struct reclaim_stat *rs)
 {
+	/* Anonymous, or a shmem page that left its object for the swap
+	 * cache (it is freed the same way). */
+	bool anon = PageAnon(page) || (PageSwapCache(page) && !page->mapping);
 	struct address_space *m;
 	enum page_verdict v = PAGE_KEEP;
 
@@ -188,40 +319,99 @@ static enum page_verdict shrink_page(struct page *page, struct reclaim_stat *rs)
 		rs->nr_writeback++;             /* read in, written back or truncated right now */
 		return PAGE_KEEP;
 	}
-	m = page->mapping;
-	if (!m || m->unevictable) {
-		v = PAGE_DROP;                  /* truncated meanwhile: off the lists for good */
-	} else if (page_mapcount(page) > 0) {
-		/* Reclaim of mapped pages is not done (no rmap walk here):
-		 * keep them where reclaim looks last. This is also what keeps
-		 * mlocked memory resident: a page of a VM_LOCKED VMA
-		 * (mm/mlock.c) is mapped from the moment mlock populates it
-		 * (or, with ONFAULT, from its first fault) until munlock,
-		 * munmap or exit. Mapped-page reclaim must keep that rule:
-		 * a page with PG_mlocked is kept without a walk, and its
-		 * reverse-map walk stops at the first VM_LOCKED VMA that
-		 * maps a page and keeps the page (Linux moves it to the
-		 * unevictable list there), whatever else maps it. */
+	/*
+	 * Kept without a walk: a page a VM_LOCKED VMA maps (mm/mlock.c).
+	 * Linux moves it to an "unevictable" list; here it goes back to the
+	 * active one, and shrink_active_list, whose walk finds the locked
+	 * VMA again, keeps it there.
+	 */
+	if (PageMlocked(page)) {
 		v = PAGE_ACTIVATE;
-	} else if (PageWriteback(page)) {
-		rs->nr_writeback++;
-	} else if (PageDirty(page)) {
-		rs->nr_dirty++;                 /* the flusher's: see the allocator's slow path */
-	} else if (test_and_clear_page_flag(page, PG_referenced)) {
-		v = PAGE_KEEP;                  /* used since last time: one more round */
-	} else if (remove_mapping(m, page)) {
-		v = PAGE_FREED;
+		goto out;
 	}
+	m = page->mapping;
+	if (!anon && (!m || m->unevictable)) {
+		v = PAGE_DROP;                  /* truncated meanwhile: off the lists for good */
+		goto out;
+	}
+	if (PageWriteback(page)) {
+		rs->nr_writeback++;             /* freed on a later pass, once written */
+		goto out;
+	}
+	/* A shmem page has no other copy: without a free swap slot it stays. */
+	if (!anon && shmem_mapping(m) && !nr_free_swap_pages()) {
+		v = PAGE_ACTIVATE;
+		goto out;
+	}
+	v = page_check_references(page);
+	if (v != PAGE_FREED)
+		goto out;
+	v = PAGE_KEEP;
+	if (anon) {
+		/* ---- the anonymous step: give the page a swap slot and put
+		 * it in the swap cache (add_to_swap, dirty: the slot holds
+		 * nothing yet) so that try_to_unmap can replace its PTEs by
+		 * the slot's swap entry. Without a slot it stays; a page of an
+		 * area being switched off is swapoff's to bring back. */
+		if (PageSwapCache(page) && swap_entry_dying((swp_entry_t){ page->private })) {
+			v = PAGE_ACTIVATE;
+			goto out;
+		}
+		if (!PageSwapCache(page) && !add_to_swap(page)) {
+			v = PAGE_ACTIVATE;
+			goto out;
+		}
+	}
+	if (page_mapcount(page) > 0) {
+		switch (try_to_unmap(page)) {
+		case TTU_SUCCESS:
+			break;
+		case TTU_AGAIN:                 /* a fault mapped it again: later */
+			goto out;
+		case TTU_FAIL:
+		case TTU_MLOCK:
+			v = PAGE_ACTIVATE;
+			goto out;
+		}
+	}
+	if (!anon && shmem_mapping(m)) {
+		/* Out of its object into the swap cache, and written. */
+		if (shmem_writeout(page))       /* unlocks */
+			return PAGE_KEEP;
+		return swap_pageout_done(page);
+	}
+	if (PageDirty(page)) {
+		if (anon)
+			return swap_pageout(page);      /* unlocks */
+		if (!current_is_kswapd()) {
+			rs->nr_dirty++;         /* the flusher's or kswapd's: see the top */
+			goto out;
+		}
+		return pageout(page, m);        /* unlocks */
+	}
+	if (anon) {
+		/* Clean, unmapped, its copy on the slot: out of the swap
+		 * cache, and the caller's put frees it. */
+		if (!page_mapcount(page)) {
+			delete_from_swap_cache(page);
+			v = PAGE_FREED;
+		}
+		goto out;
+	}
+	if (remove_mapping(m, page))
+		v = PAGE_FREED;
+out:
 	unlock_page(page);
 	return v;
 }
 
-/* Reclaim from the inactive tail, up to SWAP_CLUSTER_MAX pages looked at. */
-static unsigned long shrink_inactive_list(struct reclaim_stat *rs)
+/* Reclaim from the tail of inactive list @l, up to SWAP_CLUSTER_MAX
+ * pages looked at. Returns the pages freed. */
+static unsigned long shrink_inactive_list(enum lru_list l, struct reclaim_stat *rs)
 {
 	struct page *pages[SWAP_CLUSTER_MAX];
 	bool active[SWAP_CLUSTER_MAX];
-	unsigned int n = isolate_lru_pages(&inactive_list, pages, SWAP_CLUSTER_MAX);
+	unsigned int n = isolate_lru_pages(l, pages, SWAP_CLUSTER_MAX);
 	unsigned long freed = 0;
 
 	rs->nr_scanned += n;
@@ -243,20 +433,32 @@ static unsigned long shrink_inactive_list(struct reclaim_stat *rs)
 	return freed;
 }
 
-/* Move up to SWAP_CLUSTER_MAX pages from the active tail to the inactive
- * list (they must be used again there to stay); mapped pages stay active.
- * Returns the pages looked at. */
-static unsigned int shrink_active_list(void)
+/*
+ * Move up to SWAP_CLUSTER_MAX pages from the tail of active list @l to
+ * the inactive one (they must be used again there to stay). A mapped
+ * page's accessed bits are cleared on the way (page_referenced), so that
+ * the inactive list judges only uses after this; a page a VM_LOCKED VMA
+ * maps stays, and so does a file page of an executable mapping that was
+ * used (Linux keeps program text in memory that way). Returns the pages
+ * looked at.
+ */
+static unsigned int shrink_active_list(enum lru_list l)
 {
 	struct page *pages[SWAP_CLUSTER_MAX];
 	bool active[SWAP_CLUSTER_MAX];
-	unsigned int n = isolate_lru_pages(&active_list, pages, SWAP_CLUSTER_MAX);
+	unsigned int n = isolate_lru_pages(l, pages, SWAP_CLUSTER_MAX);
 	unsigned long moved = 0;
 
+	count_vm_events(PGREFILL, n);
 	for (unsigned int i = 0; i < n; i++) {
-		active[i] = page_mapcount(pages[i]) > 0;
+		struct page *page = pages[i];
+		unsigned long vm_flags = 0;
+		int ptes = page_mapcount(page) ? page_referenced(page, false, &vm_flags) : 0;
+
+		active[i] = (vm_flags & VM_LOCKED) || PageMlocked(page) ||
+			    (ptes && (vm_flags & VM_EXEC) && !PageSwapBacked(page));
 		if (!active[i]) {
-			clear_page_flag(pages[i], PG_referenced);
+			clear_page_flag(page, PG_referenced);
 			moved++;
 		}
 	}
@@ -265,38 +467,57 @@ static unsigned int shrink_active_list(void)
 	return n;
 }
 
-static bool inactive_is_low(void)
+/* Is the inactive list of kind @base shorter than its active one? */
+static bool inactive_is_low(enum lru_list base)
 {
-	return READ_ONCE(nr_inactive) < READ_ONCE(nr_active);
+	return READ_ONCE(lru_size[base]) < READ_ONCE(lru_size[base + LRU_ACTIVE]);
+}
+
+/* One round over one kind: age the active list if need be, then reclaim
+ * from the inactive one. Returns the pages looked at. */
+static unsigned long shrink_lru(enum lru_list base, struct reclaim_stat *rs)
+{
+	unsigned long before = rs->nr_scanned, looked = 0;
+
+	if (inactive_is_low(base))
+		looked += shrink_active_list(base + LRU_ACTIVE);
+	rs->nr_reclaimed += shrink_inactive_list(base, rs);
+	return looked + rs->nr_scanned - before;
 }
 
 unsigned long try_to_free_pages(unsigned int order, struct reclaim_stat *rs)
 {
 	unsigned long want = (unsigned long)SWAP_CLUSTER_MAX << order;
+	/* Anonymous pages only while there is swap to put them in: a free
+	 * slot, or pages already in the swap cache that may just be dropped. */
+	bool anon = nr_free_swap_pages() > 0 || nr_swapcache_pages() > 0;
 	/* Look at each page about once before giving the allocator the
 	 * verdict (a referenced page's second round is the next pass): a
 	 * pass over a list of unreclaimable pages must stay short. */
-	unsigned long budget = READ_ONCE(nr_inactive) + READ_ONCE(nr_active) + SWAP_CLUSTER_MAX;
+	unsigned long budget = READ_ONCE(lru_size[LRU_INACTIVE_FILE]) +
+			       READ_ONCE(lru_size[LRU_ACTIVE_FILE]) + SWAP_CLUSTER_MAX;
 	unsigned long scanned = 0;
+	unsigned int noreclaim = memalloc_noreclaim_save();
 
+	if (anon)
+		budget += READ_ONCE(lru_size[LRU_INACTIVE_ANON]) +
+			  READ_ONCE(lru_size[LRU_ACTIVE_ANON]);
 	memset(rs, 0, sizeof(*rs));
 	/* Every round looks at some pages or ends the pass, and the budget
-	 * bounds the rounds: mapped pages, which stay put, cannot keep
-	 * reclaim going round in circles. */
+	 * bounds the rounds: pages that stay put cannot keep reclaim going
+	 * round in circles. */
 	while (rs->nr_reclaimed < want && scanned < budget) {
-		unsigned long before = rs->nr_scanned, looked = 0;
+		unsigned long looked = shrink_lru(LRU_INACTIVE_FILE, rs);
 
-		if (inactive_is_low())
-			looked += shrink_active_list();
-		rs->nr_reclaimed += shrink_inactive_list(rs);
-		looked += rs->nr_scanned - before;
+		if (anon)
+			looked += shrink_lru(LRU_INACTIVE_ANON, rs);
 		if (!looked)
-			break;                  /* both lists empty */
+			break;                  /* the lists are empty */
 		scanned += looked;
 	}
 	/* The other caches (buffers, inodes: their shrinkers) are trimmed
-	 * when the page cache alone did not give enough. Count the pages
-	 * that came back. */
+	 * when the LRU alone did not give enough. Count the pages that came
+	 * back. */
 	if (rs->nr_reclaimed < want) {
 		unsigned long free_before = nr_free_pages();
 
@@ -306,6 +527,7 @@ unsigned long try_to_free_pages(unsigned int order, struct reclaim_stat *rs)
 	}
 	if (rs->nr_reclaimed)
 		__atomic_store_n(&kswapd_failures, 0, __ATOMIC_RELAXED);
+	memalloc_noreclaim_restore(noreclaim);
 	return rs->nr_reclaimed;
 }
 
@@ -368,6 +590,9 @@ static int kswapd(void *unused)
 {
 	struct zone_watermarks w;
 
+	/* It reclaims for a living: its own allocations (->writepage's)
+	 * take the reserve and never reclaim again. */
+	current->flags |= PF_MEMALLOC;
 	zone_watermarks(&w);
 	for (;;) {
 		wait_event_idle(kswapd_wait,
@@ -443,7 +668,9 @@ void lru_stats(struct lru_stats *st)
 {
 	unsigned long flags = spin_lock_irqsave(&lru_lock);
 
-	st->nr_active = nr_active;
-	st->nr_inactive = nr_inactive;
+	st->nr_inactive_anon = lru_size[LRU_INACTIVE_ANON];
+	st->nr_active_anon = lru_size[LRU_ACTIVE_ANON];
+	st->nr_inactive_file = lru_size[LRU_INACTIVE_FILE];
+	st->nr_active_file = lru_size[LRU_ACTIVE_FILE];
 	spin_unlock_irqrestore(&lru_lock, flags);
 }

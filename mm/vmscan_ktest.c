@@ -52,20 +52,20 @@ KTEST(vmscan_lru_add_activate_free)
 	KT_ASSERT(page != NULL);
 	KT_EXPECT(PageLRU(page) && !PageActive(page));
 	lru_stats(&now);
-	KT_EXPECT_EQ(now.nr_inactive, before.nr_inactive + 1);
+	KT_EXPECT_EQ(now.nr_inactive_file, before.nr_inactive_file + 1);
 	mark_page_accessed(page);               /* first use: referenced only */
 	KT_EXPECT(PageReferenced(page) && !PageActive(page));
 	mark_page_accessed(page);               /* second: active */
 	KT_EXPECT(PageActive(page) && PageLRU(page));
 	lru_stats(&now);
-	KT_EXPECT_EQ(now.nr_active, before.nr_active + 1);
-	KT_EXPECT_EQ(now.nr_inactive, before.nr_inactive);
+	KT_EXPECT_EQ(now.nr_active_file, before.nr_active_file + 1);
+	KT_EXPECT_EQ(now.nr_inactive_file, before.nr_inactive_file);
 	put_page(page);
 	/* Truncation frees it, and the free takes it off the list. */
 	truncate_inode_pages(&m, 0);
 	lru_stats(&now);
-	KT_EXPECT_EQ(now.nr_active, before.nr_active);
-	KT_EXPECT_EQ(now.nr_inactive, before.nr_inactive);
+	KT_EXPECT_EQ(now.nr_active_file, before.nr_active_file);
+	KT_EXPECT_EQ(now.nr_inactive_file, before.nr_inactive_file);
 }
 
 /* Reclaim frees a clean page nobody holds; it keeps a dirty page, a page

@@ -5,7 +5,7 @@ Usage:
     python3 tests/run.py --kernel build/kernel.elf --iso build/faultline-test.iso
                          [--accel tcg|kvm] [--mem 256M] [--smp 1]
                          [--kargs EXTRA] [--timeout 120] [--only SUITE]
-                         [--disk FILE] [--extra-tests DIR]
+                         [--disk FILE] [--swap SIZE] [--extra-tests DIR]
 
 Suites, run in this order (a failing suite does not stop the others):
 
@@ -67,6 +67,12 @@ Suites, run in this order (a failing suite does not stop the others):
          result line; then the host reads FILE from the image with debugfs
          (what reached the disk: the pages written, zeros after) and runs
          `e2fsck -fn` on it.
+  swap   PVH boot on two CPUs with a fresh 64 MiB swap disk (swap=SIZE of
+         boot()) of a fresh copy of the standard image, running
+         /tests/swap_test in init's exec mode: each of its checks is one
+         result line (pages out with MADV_PAGEOUT and back, fork with pages
+         out, slots freed at munmap and exit, swapoff while a child reads
+         its swapped pages).
   mempressure
          PVH boot with 64 MiB of memory of an image of its own
          (build/mempressure.img, made by the Makefile) running
@@ -77,6 +83,17 @@ Suites, run in this order (a failing suite does not stop the others):
          report in Linux's format), a fork bomb; each of its checks is one result
          line, then one that it ran to the end without a kernel complaint,
          and `e2fsck -fn` on the image (docs/reclaim.md).
+  overmem
+         Not in `make test` yet (NOT_BY_DEFAULT; --only overmem runs it).
+         PVH boots with 128 MiB of memory and a swap disk
+         (boot(swap=...)) of an image of its own (build/overmem.img):
+         issue 13's over-memory programs (overmem_file_test: files three
+         times the memory mapped and read, written through MAP_SHARED,
+         truncated under reclaim; overmem_anon_test: 300 MiB of anonymous
+         memory, COW after fork from swap, shared anonymous memory,
+         mlock, swapoff while processes run, one OOM kill), the written
+         file checked by the host with debugfs and by a second boot,
+         e2fsck -fn last (docs/testing.md, "The over-memory suite").
   sched-stress, powercut, corrupt-boot, randsys
          The stress and fault suites (tests/stress.py, where each is
          described): CPU load beside faulting and sleeping tasks; a power
@@ -100,7 +117,9 @@ Suites, run in this order (a failing suite does not stop the others):
 Disks: every boot gets vda (the --disk image, used in place by every suite
 in turn; by default a fresh copy of build/disk.img made for this run,
 build/test-disk.img), a fresh scratch disk vdb and the error-injection disk
-vdc (tools/qemu.py, disk_args()).
+vdc (tools/qemu.py, disk_args()); with --swap SIZE (make test SWAP=SIZE)
+every PVH boot also gets a fresh swap disk, attached last and enabled with
+swap=/dev/vdX, and a suite may ask for one of its own (boot(swap=...)).
 
 Output is TAP-like: one "ok N - name" / "not ok N - name" line per test as
 results arrive, "# ..." diagnostic lines, and a final "N passed, M failed".
@@ -119,6 +138,7 @@ import os
 import queue
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -267,7 +287,7 @@ class Boot:
 
 
 def boot(args, tag, on_line=None, disk=None, timeout=None, progdisk=None,
-         expect_hang=False,
+         expect_hang=False, swap=None,
          **boot_args):
     """Run QEMU until it exits or timeout (default args.timeout) seconds pass.
 
@@ -277,6 +297,9 @@ def boot(args, tag, on_line=None, disk=None, timeout=None, progdisk=None,
     disk is the vda image (default: args.disk).
     progdisk: a qemu.Progdisk to attach; its progdisk= word goes first on
     the kernel command line (PVH boots).
+    swap: the size of a fresh swap disk (qemu.make_swapdisk(), "512M")
+    to attach and enable with "swap=/dev/vdX" (PVH boots); default
+    args.swap (`make test SWAP=SIZE` gives every PVH boot one).
     boot_args are passed to qemu.qemu_command() (kernel=/kargs= or iso=).
     If the time runs out, every task's kernel stack is read through QEMU's
     GDB stub into Boot.stack_dump and printed. expect_hang: the boot hangs
@@ -291,8 +314,17 @@ def boot(args, tag, on_line=None, disk=None, timeout=None, progdisk=None,
             f"hung_task_timeout_secs={TEST_HUNG_TASK_TIMEOUT}", boot_args["kargs"])
     sockdir = tempfile.TemporaryDirectory(prefix="fl-gdb-")
     gdb_socket = Path(sockdir.name) / "stub.sock"
-    disks = qemu.disk_args(tag, disk or args.disk,
-                           Path(args.kernel).resolve().parent, progdisk)
+    workdir = Path(args.kernel).resolve().parent
+    swap = swap or getattr(args, "swap", None)
+    swapdisk = None
+    if swap and "kargs" in boot_args:
+        try:
+            swapdisk = qemu.make_swapdisk(workdir, tag, swap)
+        except (OSError, ValueError, RuntimeError) as e:
+            return Boot(127, [], [f"the swap disk: {e}"], timeout or args.timeout)
+    disks = qemu.disk_args(tag, disk or args.disk, workdir, progdisk, swapdisk)
+    if swapdisk is not None:
+        boot_args["kargs"] = kernel_cmdline(swapdisk.karg(), boot_args["kargs"])
     if progdisk is not None:
         boot_args["kargs"] = kernel_cmdline(progdisk.karg(),
                                             boot_args.get("kargs", ""))
@@ -349,6 +381,12 @@ def boot(args, tag, on_line=None, disk=None, timeout=None, progdisk=None,
     run = Boot(status, console, qemu_errors, timeout)
     run.stack_dump = dump
     return run
+
+
+def swap_option(args):
+    """tools/qemu.py's --swap for a boot made through it, as boot() does."""
+    swap = getattr(args, "swap", None)
+    return ["--swap", str(swap)] if swap else []
 
 
 def show_stack_dump(tag, timeout, dump):
@@ -1185,7 +1223,7 @@ class GdbRun:
                    "--mem", args.mem, "--smp", str(args.smp),
                    "--disk", str(args.disk), "--kargs", args.kargs,
                    "--prog", str(prog), "--script", str(script),
-                   "--timeout", str(self.timeout)]
+                   "--timeout", str(self.timeout)] + swap_option(args)
             try:
                 done = subprocess.run(cmd, stdin=subprocess.DEVNULL,
                                       stdout=subprocess.PIPE,
@@ -1527,7 +1565,7 @@ def exec_disk_run(args, disk, prog, run_args):
            "--kernel", str(args.kernel), "--accel", args.accel,
            "--mem", str(args.mem), "--smp", str(args.smp),
            "--disk", str(disk), "--disk-as-is", "--prog", str(prog),
-           "--args", run_args, "--timeout", str(args.timeout)]
+           "--args", run_args, "--timeout", str(args.timeout)] + swap_option(args)
     try:
         done = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, timeout=args.timeout + 30)
@@ -1609,6 +1647,34 @@ def fresh_copy(args, image_name, copy_name, suite):
     disk = image.with_name(copy_name)
     subprocess.run(["cp", "--sparse=always", str(image), str(disk)], check=True)
     return disk
+
+
+# The swap suite: swap_test with a swap area (the user suites run it
+# without one: only its swapon/swapoff error checks).
+SWAP_PROG = "/tests/swap_test"
+SWAP_SIZE = "64M"
+
+
+def suite_swap(args, tap):
+    """swap_test on two CPUs with a fresh 64 MiB swap disk (swap=/dev/vdX):
+    pages out with MADV_PAGEOUT and back, fork and COW with pages out,
+    slots freed at munmap and exit, swapoff while a child runs. A fresh
+    copy of the standard image."""
+    two = argparse.Namespace(**{**vars(args), "smp": 2})
+    two.disk = fresh_copy(args, qemu.DEFAULT_DISK.name, "swap-disk.img", "swap")
+    if two.disk is None:
+        tap.result(False, "swap: the standard image exists")
+        return
+    out = ExecOutput(lambda ok, name: tap.result(ok, f"swap: {name}"), say)
+    run = boot(two, "swap", out.on_line, kernel=args.kernel, swap=SWAP_SIZE,
+               kargs=kernel_cmdline("init.mode=exec", args.kargs, "--", SWAP_PROG))
+    save_log(args, "swap", run.console)
+    problems = out.problems(run, SWAP_PROG)
+    if problems:
+        for p in problems:
+            diag(f"swap: {p}")
+        run.show_failure()
+        tap.result(False, "swap: the swap boot completed")
 
 
 def suite_fulldisk(args, tap):
@@ -1757,6 +1823,167 @@ def suite_mempressure(args, tap):
     tap.result(status == 0, "mempressure: e2fsck finds the disk clean")
 
 
+# ---- over memory: reclaim of mapped pages, swap, mlock (issue 13) -------
+
+# The overmem suite boots MEM=128M with a swap disk (qemu.make_swapdisk)
+# of an image of its own (build/overmem.img: 1 GiB sparse, 4 KiB blocks)
+# and runs the item-9 programs, each checked first on a Linux guest of the
+# same size (docs/reclaim.md): files three times the memory mapped and
+# read, written through MAP_SHARED and truncated under reclaim
+# (overmem_file_test); the written file checked by the host with debugfs
+# and in a second boot; 300 MiB of anonymous memory, fork with it in
+# swap, shared anonymous memory, mlock under pressure, swapoff while
+# processes run (overmem_anon_test); a load just over memory plus swap
+# and its one OOM kill, on a smaller swap disk so that filling it is
+# quick; e2fsck -fn last.
+OVERMEM_MEM = "128M"
+OVERMEM_SWAP = "512M"
+OVERMEM_OOM_SWAP = "64M"
+OVERMEM_FILE_MIB = 384                  # three times OVERMEM_MEM
+OVERMEM_KEPT = "/tmp/om_keep.bin"
+OVERMEM_FILE_SEED = 0xb0b0b0            # SEED_WRITE of overmem_file_test.c
+OVERMEM_BOOTS = [
+    # (tag, program and arguments, swap)
+    ("overmem-file", ["/tests/overmem_file_test", "--mb", str(OVERMEM_FILE_MIB),
+                      "--keep", OVERMEM_KEPT], OVERMEM_SWAP),
+    ("overmem-verify", ["/tests/overmem_file_test", "--verify", OVERMEM_KEPT,
+                        "--mb", str(OVERMEM_FILE_MIB)], OVERMEM_SWAP),
+    ("overmem-anon", ["/tests/overmem_anon_test", "--mb", "300", "--fork-mb", "128",
+                      "--shm-mb", "128", "--lock-mb", "8", "--pressure", "--swapoff", "--need-swap"],
+     OVERMEM_SWAP),
+    ("overmem-oom", ["/tests/overmem_anon_test", "--oom", "--need-swap"], OVERMEM_OOM_SWAP),
+]
+OVERMEM_OOM_HOG_RE = re.compile(r"# oom: hog pid (\d+), workers")
+OVERMEM_KILLED_RE = re.compile(r"Out of memory: Killed process (\d+) ")
+
+_M64 = (1 << 64) - 1
+
+
+def _overmem_mix(j):
+    x = ((j + 1) * 0x9e3779b97f4a7c15) & _M64
+    return x ^ (x >> 29)
+
+
+# A page of the pattern is OVERMEM_MIX ^ (key in every 8-byte word): see
+# user/include/overmem.h. As integers, a page check is one XOR and one
+# multiplication (key * OVERMEM_REP repeats key in every word).
+OVERMEM_MIX = int.from_bytes(b"".join(struct.pack("<Q", _overmem_mix(j))
+                                      for j in range(512)), "little")
+OVERMEM_REP = int.from_bytes(struct.pack("<Q", 1) * 512, "little")
+
+
+def overmem_wrong_pages(stream, seed, pages):
+    """Read `pages` pages from the binary stream and check each against
+    overmem.h's pattern for `seed`. Returns (pages read, wrong page
+    numbers: the first 5, number wrong)."""
+    wrong, count, p = [], 0, 0
+    while p < pages:
+        chunk = stream.read(min(256, pages - p) * 4096)
+        if not chunk:
+            break
+        for off in range(0, len(chunk) - 4095, 4096):
+            key = ((p + 1) * 0xff51afd7ed558ccd + seed) & _M64
+            if int.from_bytes(chunk[off:off + 4096], "little") ^ OVERMEM_MIX != key * OVERMEM_REP:
+                count += 1
+                if len(wrong) < 5:
+                    wrong.append(p)
+            p += 1
+        if len(chunk) % 4096:
+            break
+    return p, wrong, count
+
+
+def overmem_host_check(disk, timeout):
+    """The kept file, read on the host with `debugfs -R 'cat PATH'`:
+    every page the pattern, the size right. Returns a list of problems."""
+    pages = (OVERMEM_FILE_MIB << 20) // 4096
+    try:
+        proc = subprocess.Popen([qemu.find_debugfs(), "-R", f"cat {OVERMEM_KEPT}", str(disk)],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+    except FileNotFoundError:
+        return ["debugfs not found (install e2fsprogs: bash tools/deps.sh)"]
+    try:
+        read, wrong, count = overmem_wrong_pages(proc.stdout, OVERMEM_FILE_SEED, pages)
+        extra = proc.stdout.read(1)
+        _, err = proc.communicate(timeout=timeout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    problems = []
+    if read != pages or extra:
+        problems.append(f"debugfs read {read} whole pages{' and more' if extra else ''} of "
+                        f"{OVERMEM_KEPT}, want {pages}")
+        problems.extend(err.decode("utf-8", "replace").splitlines()[:5])
+    if count:
+        problems.append(f"{count} pages wrong on the disk, the first: {wrong}")
+    return problems
+
+
+def overmem_oom_problems(console):
+    """The OOM boot's console: exactly one "Out of memory: Killed process"
+    line, naming the hog the test reported."""
+    hog = next((m.group(1) for m in map(OVERMEM_OOM_HOG_RE.search, console) if m), None)
+    kills = [m.group(1) for m in map(OVERMEM_KILLED_RE.search, console) if m]
+    if hog is None:
+        return ["no '# oom: hog pid' line from the test"]
+    if kills != [hog]:
+        return [f"the console's OOM kills: {kills or 'none'}; want one, of the hog {hog}"]
+    return []
+
+
+def suite_overmem(args, tap):
+    """Programs larger than memory on MEM=128M with swap (issue 13 item 9):
+    each program's checks are result lines, then per boot one that it ran
+    to the end with the kernel silent, the host's debugfs check of the
+    file written through MAP_SHARED, the OOM report's one kill, and
+    e2fsck -fn."""
+    disk = fresh_copy(args, "overmem.img", "overmem-run.img", "overmem")
+    if disk is None:
+        tap.result(False, "overmem: the image exists")
+        return
+    small = argparse.Namespace(**{**vars(args), "mem": OVERMEM_MEM})
+    for tag, argv, swap in OVERMEM_BOOTS:
+        out = ExecOutput(lambda ok, name, tag=tag: tap.result(ok, f"{tag}: {name}"), say)
+        start = time.monotonic()
+        run = boot(small, tag, out.on_line, disk=disk, kernel=args.kernel, swap=swap,
+                   timeout=max(args.timeout, 600),
+                   kargs=kernel_cmdline("init.mode=exec", args.kargs, "--", *argv))
+        save_log(args, tag, run.console)
+        problems = out.problems(run, os.path.basename(argv[0]))
+        bad = [line for line in run.console if any(b in line for b in MEMPRESSURE_BAD)]
+        if tag != "overmem-oom":        # (the kernel's report, not a test's ENOMEM)
+            bad += [line for line in run.console
+                    if OVERMEM_KILLED_RE.search(line) or "invoked oom-killer" in line]
+        if bad:
+            problems.append("the kernel complained:")
+            problems.extend(f"  {line}" for line in bad[:5])
+        for p in problems:
+            diag(f"{tag}: {p}")
+        if problems:
+            run.show_failure()
+        tap.result(not problems, f"{tag}: MEM={OVERMEM_MEM} SWAP={swap} "
+                                 f"{' '.join(argv)} ran to the end, the kernel silent")
+        diag(f"{tag}: {time.monotonic() - start:.1f} s")
+        if tag == "overmem-file":
+            host = overmem_host_check(disk, args.timeout)
+            for p in host:
+                diag(f"overmem: {p}")
+            tap.result(not host, f"overmem: the host reads {OVERMEM_KEPT} with debugfs: "
+                                 f"{OVERMEM_FILE_MIB} MiB, every page what the mapping stored")
+        if tag == "overmem-oom":
+            oom = overmem_oom_problems(run.console)
+            for p in oom:
+                diag(f"overmem-oom: {p}")
+            tap.result(not oom, "overmem-oom: the console reports one OOM kill, of the hog")
+
+    status, output = run_e2fsck(disk, args.timeout)
+    if status != 0:
+        show_lines(output, "e2fsck said:")
+    tap.result(status == 0, "overmem: e2fsck -fn finds the disk clean after all")
+
+
 def prepare_disk(args):
     """Decide the vda image: --disk as given, else a fresh copy of
     build/disk.img (what `make test` does without DISK=)."""
@@ -1800,7 +2027,9 @@ SUITES = {
     "persist": suite_persist,
     "exec-disk": suite_exec_disk,
     "fulldisk": suite_fulldisk,
+    "swap": suite_swap,
     "mempressure": suite_mempressure,
+    "overmem": suite_overmem,
     "sched-stress": stress.suite_sched_stress,
     "powercut": stress.suite_powercut,
     "corrupt-boot": stress.suite_corrupt_boot,
@@ -1817,7 +2046,8 @@ SUITES = {
 # image, last). Two QEMUs at a time keep both cores of a small host busy:
 # make test takes about half as long. A new suite runs in the main chain
 # unless it is added here.
-OWN_IMAGE_SUITES = ["ktest-smp", "user-smp", "smp-races", "persist", "exec-disk", "fulldisk", "mempressure",
+OWN_IMAGE_SUITES = ["ktest-smp", "user-smp", "smp-races", "persist", "exec-disk", "fulldisk", "swap", "mempressure",
+                    "overmem",
                     "sched-stress", "powercut", "corrupt-boot", "randsys", "labs"]
 
 
@@ -1827,11 +2057,20 @@ def run_suite(args, tap, name):
     diag(f"suite {name}: {time.monotonic() - start:.1f} s")
 
 
+# Suites that only --only runs, not `make test`: overmem needs the
+# kernel's swap and reclaim of mapped pages (issue 13), which land on
+# other branches; take it off this list once they are merged and it
+# passes (docs/testing.md, "The over-memory suite").
+NOT_BY_DEFAULT = ["overmem"]
+
+
 def run_suites(args, tap):
     """Every suite: OWN_IMAGE_SUITES in a thread, the others here (see
-    above). Result numbers follow the order the results are printed in."""
-    others = [n for n in SUITES if n in OWN_IMAGE_SUITES]
-    shared = [n for n in SUITES if n not in OWN_IMAGE_SUITES]
+    above), but NOT_BY_DEFAULT. Result numbers follow the order the
+    results are printed in."""
+    default = [n for n in SUITES if n not in NOT_BY_DEFAULT]
+    others = [n for n in default if n in OWN_IMAGE_SUITES]
+    shared = [n for n in default if n not in OWN_IMAGE_SUITES]
     events = []
     failure = []
 

@@ -172,11 +172,13 @@ def boot_and_cut(args, tag, disk, kargs, cut_after, delay):
     """Boot, and kill QEMU `delay` seconds after the cut_after-th fsync
     marker: a power cut. Returns (Boot, cut): cut is False if the boot
     ended (or timed out) before the moment came."""
+    workdir = Path(args.kernel).resolve().parent
+    swap = qemu.make_swapdisk(workdir, tag, args.swap) if getattr(args, "swap", None) else None
+    disks = qemu.disk_args(tag, disk, workdir, swapdisk=swap)     # (names the swap disk)
     cmd = qemu.qemu_command(accel=args.accel, mem=args.mem, smp=args.smp,
                             serial="stdio", monitor="none", kernel=args.kernel,
-                            kargs=kargs,
-                            disks=qemu.disk_args(tag, disk,
-                                                 Path(args.kernel).resolve().parent))
+                            kargs=" ".join(w for w in (swap.karg() if swap else "", kargs) if w),
+                            disks=disks)
     console, lines, markers, cut, ended = [], queue.Queue(), 0, False, False
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,

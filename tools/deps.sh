@@ -26,6 +26,7 @@ requirements=(
     "mformat              mtools"
     "musl-gcc             musl-tools"
     "mke2fs               e2fsprogs"
+    "mkswap               util-linux"
     "gdb                  gdb"
     "cpio                 cpio"
 )

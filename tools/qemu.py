@@ -16,6 +16,7 @@ Used two ways:
 
   options: --accel tcg|kvm  --mem SIZE  --smp N  --kargs "KERNEL COMMAND LINE"
            --disk FILE (vda; default build/disk.img if it exists)
+           --swap SIZE (a fresh swap disk of SIZE, enabled at boot)
 
 * as a module (tests/run.py imports it), so every QEMU command line in the
   project is built in one place: see qemu_command().
@@ -213,7 +214,7 @@ def fresh_file(path, size):
     return path
 
 
-def disk_args(tag, disk=None, workdir=None, progdisk=None):
+def disk_args(tag, disk=None, workdir=None, progdisk=None, swapdisk=None):
     """QEMU arguments for one boot's disks (see the module docstring).
 
     disk: the vda image (used in place, so writes persist), or None for no
@@ -223,6 +224,8 @@ def disk_args(tag, disk=None, workdir=None, progdisk=None):
     progdisk: a Progdisk (make_progdisk()) to attach read-only after all
     the others; its device is set here, so build the kernel command line
     (progdisk.karg()) after this call.
+    swapdisk: a Swapdisk (make_swapdisk()) to attach after all of those,
+    the program disk included; its device is set here too (swapdisk.karg()).
     """
     workdir = Path(workdir) if workdir else BUILD
     args = []
@@ -260,6 +263,15 @@ def disk_args(tag, disk=None, workdir=None, progdisk=None):
                            f"id=progdisk,readonly=on"]
         args += ["-device", f"virtio-blk-pci,drive=progdisk,disable-legacy=on,"
                             f"addr={PROGDISK_SLOT:#x}"]
+    if swapdisk is not None:
+        # Last of all, for the same reason: no other disk changes name
+        # whether a boot has swap or not.
+        before = sum(1 for a in args if a.startswith("virtio-blk-pci,"))
+        swapdisk.device = "vd" + chr(ord("a") + before)
+        args += ["-drive", f"file={_drive_path(swapdisk.path)},format=raw,if=none,"
+                           f"id=swapdisk"]
+        args += ["-device", f"virtio-blk-pci,drive=swapdisk,disable-legacy=on,"
+                            f"addr={SWAP_SLOT:#x}"]
     return args
 
 
@@ -373,6 +385,80 @@ def executables_in(directory):
     return found
 
 
+# ---- the swap disk ----------------------------------------------------------------
+
+SWAP_SLOT = 0x9
+
+
+class Swapdisk:
+    """A fresh swap image (make_swapdisk()) and, once disk_args() has
+    attached it, its device name."""
+
+    def __init__(self, path, size):
+        self.path = Path(path)
+        self.size = size                 # bytes
+        self.device = None               # "vdg", ..., set by disk_args()
+
+    def karg(self):
+        """The kernel command-line word that enables it at boot (before
+        any "--")."""
+        if self.device is None:
+            raise RuntimeError("the swap disk is not attached (disk_args)")
+        return f"swap=/dev/{self.device}"
+
+
+def parse_size(text):
+    """Bytes in a size as QEMU's -m and the Makefile's MEM= write it:
+    a number with an optional K, M or G (KiB, MiB, GiB; a bare number is
+    MiB, as for -m). Raises ValueError."""
+    m = re.fullmatch(r"\s*(\d+)\s*([KMG]?)i?B?\s*", str(text), re.IGNORECASE)
+    if not m:
+        raise ValueError(f"{text!r}: not a size (say e.g. 512M or 1G)")
+    unit = {"": 1 << 20, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[m.group(2).upper()]
+    return int(m.group(1)) * unit
+
+
+def find_mkswap():
+    """util-linux's mkswap (in /sbin on Debian and Ubuntu, often not on
+    a normal user's PATH), or None."""
+    found = shutil.which("mkswap")
+    if found:
+        return found
+    for d in ("/usr/sbin", "/sbin"):
+        if os.path.isfile(os.path.join(d, "mkswap")):
+            return os.path.join(d, "mkswap")
+    return None
+
+
+# The smallest swap area mkswap makes: ten pages (the header page and nine
+# of swap).
+SWAP_MIN = 40 << 10
+
+
+def make_swapdisk(workdir, tag, size):
+    """Create WORKDIR/swap-TAG.img afresh as a sparse file of `size` (a
+    string as parse_size() takes it, or bytes) with a Linux swap header
+    written by mkswap (version 1, 4 KiB pages, label "faultline").
+    Returns a Swapdisk for disk_args(). Raises RuntimeError (mkswap's
+    output in the message) on failure."""
+    nbytes = size if isinstance(size, int) else parse_size(size)
+    if nbytes < SWAP_MIN:
+        raise RuntimeError(f"swap size {size}: mkswap needs at least "
+                           f"{SWAP_MIN >> 10}K")
+    mkswap = find_mkswap()
+    if mkswap is None:
+        raise RuntimeError("mkswap not found (it is in util-linux: "
+                           "bash tools/deps.sh)")
+    image = fresh_file(Path(workdir) / f"swap-{tag}.img", nbytes)
+    os.chmod(image, 0o600)      # mkswap warns about a world-readable area
+    done = subprocess.run([mkswap, "-L", "faultline", "-p", "4096", str(image)],
+                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"mkswap failed on {image}:\n{done.stdout}")
+    return Swapdisk(image, nbytes)
+
+
 def free_tcp_port():
     """Ask the OS for a currently unused TCP port on 127.0.0.1.
 
@@ -451,6 +537,11 @@ def add_qemu_options(parser):
                         help="raw disk image for vda, used in place, so "
                              "writes persist (default: build/disk.img; for "
                              "tests/run.py a fresh copy of it)")
+    parser.add_argument("--swap", metavar="SIZE",
+                        help="attach a fresh swap disk of SIZE (e.g. 512M; "
+                             "made with mkswap, build/swap-TAG.img) after "
+                             "the other disks and enable it at boot "
+                             "(swap=/dev/vdX; PVH boots only)")
 
 
 def add_gdb_options(parser):
@@ -467,15 +558,33 @@ def add_gdb_options(parser):
                              "copy (the program is never written into it)")
 
 
+def swap_for(args, workdir, tag):
+    """The Swapdisk that args.swap asks for (made afresh), or None;
+    exits with mkswap's complaint on failure."""
+    if not args.swap:
+        return None
+    try:
+        return make_swapdisk(workdir, tag, args.swap)
+    except (OSError, ValueError, RuntimeError) as e:
+        sys.exit(f"qemu.py: {e}")
+
+
 def cmd_run(args):
     """Boot interactively with the serial console on this terminal."""
     if args.iso and args.kargs:
         warn("--kargs is ignored for ISO boots (the command line is in the "
              "ISO's grub.cfg; rebuild it with make KARGS=...)")
-    cmd = qemu_command(kernel=args.kernel, iso=args.iso, kargs=args.kargs,
+    if args.iso and args.swap:
+        # The disk's name is only known now, and the ISO's command line
+        # was fixed when it was built (`make run SWAP=` boots PVH).
+        sys.exit("qemu.py: --swap needs a --kernel (PVH) boot: the ISO's "
+                 "command line cannot name the swap disk")
+    swap = swap_for(args, BUILD, "run")
+    disks = disk_args("run", default_disk(args.disk), swapdisk=swap)
+    kargs = " ".join(w for w in (swap.karg() if swap else "", args.kargs) if w)
+    cmd = qemu_command(kernel=args.kernel, iso=args.iso, kargs=kargs,
                        accel=resolve_accel(args.accel), mem=args.mem,
-                       smp=args.smp, serial="mon:stdio",
-                       disks=disk_args("run", default_disk(args.disk)))
+                       smp=args.smp, serial="mon:stdio", disks=disks)
     print("Faultline: serial console below; Ctrl-A X quits QEMU.", flush=True)
     # The terminal is in raw mode while QEMU runs, so Ctrl-C goes to the
     # guest; should a SIGINT arrive anyway, outlive QEMU to report its status.
@@ -496,7 +605,8 @@ def exec_boot(args, tag):
     else a fresh copy of it (BUILD/TAG-disk.img); nothing is written into
     either by the host. The program travels on a program disk of its own,
     mounted by the kernel on /exec, and init runs it:
-    "progdisk=DEV:/exec init.mode=exec [KARGS] -- /exec/NAME ARGS".
+    "progdisk=DEV:/exec [swap=/dev/vdX] init.mode=exec [KARGS] --
+    /exec/NAME ARGS" (swap= with --swap).
     Returns (vda image, QEMU's disk arguments, kernel command line);
     exits on errors."""
     if not os.path.isfile(args.prog):
@@ -512,8 +622,10 @@ def exec_boot(args, tag):
         progdisk = make_progdisk(workdir, tag, [(args.prog, name)], EXEC_DIR)
     except (OSError, RuntimeError) as e:
         sys.exit(f"qemu.py: {e}")
-    disks = disk_args(tag, disk, workdir, progdisk)
-    kargs = " ".join(w for w in (progdisk.karg(), "init.mode=exec", args.kargs,
+    swap = swap_for(args, workdir, tag)
+    disks = disk_args(tag, disk, workdir, progdisk, swap)
+    kargs = " ".join(w for w in (progdisk.karg(), swap.karg() if swap else "",
+                                 "init.mode=exec", args.kargs,
                                  "--", progdisk.path_of(name), args.args) if w)
     return disk, disks, kargs
 
@@ -527,8 +639,10 @@ def start_paused(args, tag):
     if args.prog:
         disk, disks, kargs = exec_boot(args, tag)
     else:
-        disk, kargs = default_disk(args.disk), args.kargs
-        disks = disk_args(tag, disk, workdir)
+        disk = default_disk(args.disk)
+        swap = swap_for(args, workdir, tag)
+        disks = disk_args(tag, disk, workdir, swapdisk=swap)
+        kargs = " ".join(w for w in (swap.karg() if swap else "", args.kargs) if w)
     port = free_tcp_port()
     log = workdir / f"{tag}-serial.log"
     log.parent.mkdir(parents=True, exist_ok=True)

@@ -66,7 +66,10 @@ USER_TESTS := \
 	thread_stress_test \
 	tlb_stale_test \
 	overcommit_test \
-	mlock_test
+	mlock_test \
+	swap_test \
+	overmem_file_test \
+	overmem_anon_test
 
 # Issue 15, files: symbolic links, modes and owners, times, special files.
 USER_TESTS += \
@@ -100,7 +103,7 @@ USER_SPROG  := $(addprefix $(UB)/stress/,$(USER_STRESS))
 
 # Benchmarks built from user/bench/NAME.c: not on the disk image; make
 # bench hands one to the make exec machinery (docs/testing.md).
-USER_BENCH := faultbench smpbench
+USER_BENCH := faultbench smpbench reclaimbench
 
 USER_BINS  := $(addprefix $(UB)/bin/,$(USER_CORE) $(USER_UTILS))
 USER_TPROG := $(addprefix $(UB)/tests/,$(USER_TESTS))
@@ -204,9 +207,15 @@ exec: $(B)/kernel.elf $(EXEC_DISK)
 # BENCH_ARGS="-r ROUNDS -n PAGES" passes options. Not a test.
 BENCH_ARGS ?=
 
+#
+# Then reclaimbench (user/bench/reclaimbench.c, `make bench-reclaim`
+# alone; the Makefile's rule, beside the image it boots): memory larger
+# than the machine's, on a boot of its own with RECLAIM_MEM and
+# RECLAIM_SWAP (docs/reclaim.md).
 .PHONY: bench bench-linux
 bench: $(B)/kernel.elf $(EXEC_DISK) $(UB)/bench/faultbench
 	$(call exec_prog,$(UB)/bench/faultbench,$(BENCH_ARGS))
+	@$(MAKE) --no-print-directory bench-reclaim
 
 # make bench-smp: smpbench (user/bench/smpbench.c) on SMP=1, then on
 # SMP=2: how much faster two independent processes run with two CPUs,

@@ -149,6 +149,12 @@ static int ext2_descend(struct inode *inode, struct ext2_level *level, u32 block
 	struct super_block *sb = inode->i_sb;
 	struct buffer_head *bh = fresh ? fresh : bread(sb->s_bdev, block, sb->s_blocksize);
 
+	/* No memory for the buffer is not a broken filesystem: the fault
+	 * path turns -ENOMEM into VM_FAULT_OOM (the OOM killer, then a
+	 * retry), where -EIO would be a SIGBUS. Since reclaim evicts mapped
+	 * program text, a fault under OOM pressure can land here. */
+	if (IS_ERR(bh) && PTR_ERR(bh) == -ENOMEM)
+		return -ENOMEM;
 	if (IS_ERR(bh)) {
 		ext2_error(sb, "inode %lu: cannot read indirect block %u", inode->i_ino, block);
 		return -EIO;

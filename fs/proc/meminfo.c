@@ -6,12 +6,12 @@
  * and layout ("Name:" padded to 16 columns, the value in kB right-aligned
  * in 8): MemTotal (pages the allocator was given at boot), MemFree,
  * MemAvailable (below), Cached (page-cache pages, shared anonymous memory
- * included as on Linux), SwapCached (0: no swap yet), Active(file) and
- * Inactive(file) (the LRU lists, mm/vmscan.c), Mlocked (pages with
- * PG_mlocked, mm/mlock.c), SwapTotal and SwapFree (0: no swap yet), Dirty,
- * Writeback, CommitLimit and Committed_AS (mm/overcommit.c). Active(anon)
- * and Inactive(anon) are left out, not shown as 0: anonymous pages are on
- * no LRU list yet, so there is nothing true to count.
+ * included as on Linux), SwapCached (pages in the swap cache), Active and Inactive
+ * (the sums of the two kinds), Active(anon), Inactive(anon), Active(file)
+ * and Inactive(file) (the four LRU lists, mm/vmscan.c), Mlocked (pages with
+ * PG_mlocked, mm/mlock.c), SwapTotal and SwapFree (slots of the active
+ * swap areas, mm/swapfile.c), Dirty,
+ * Writeback, CommitLimit and Committed_AS (mm/overcommit.c).
  *
  * MemAvailable is Linux's estimate (si_mem_available) of what a new
  * program could get without swapping: the free pages above the reserve
@@ -20,7 +20,8 @@
  * that watermark (some cache is in use and will not be reclaimed).
  *
  * vmstat shows "name value" lines: first the gauges Linux also has
- * (nr_free_pages, nr_inactive_file, nr_active_file, nr_file_pages,
+ * (nr_free_pages, nr_inactive_anon, nr_active_anon, nr_inactive_file,
+ * nr_active_file, nr_file_pages,
  * nr_dirty, nr_writeback, in pages), then
  * every event counter of include/mm/vmstat.h under its vm_event_names[]
  * name: Linux's (pgfault, pgmajfault, the reclaim counters allocstall,
@@ -37,6 +38,7 @@
 #include <mm/mm.h>
 #include <mm/overcommit.h>
 #include <mm/page_alloc.h>
+#include <mm/swap.h>
 #include <mm/vmscan.h>
 #include <mm/vmstat.h>
 
@@ -50,7 +52,7 @@ static unsigned long mem_available(const struct page_alloc_stats *pa,
 {
 	unsigned long reserve = pa->min_wmark;
 	unsigned long avail = pa->free_pages > reserve ? pa->free_pages - reserve : 0;
-	unsigned long cache = lru->nr_active + lru->nr_inactive;
+	unsigned long cache = lru->nr_active_file + lru->nr_inactive_file;
 
 	return avail + cache - min(cache / 2, reserve);
 }
@@ -68,12 +70,16 @@ int meminfo_show(struct seq_buf *m, int pid)
 	show_val_kb(m, "MemFree:", pa.free_pages);
 	show_val_kb(m, "MemAvailable:", mem_available(&pa, &lru));
 	show_val_kb(m, "Cached:", pc.cached);
-	show_val_kb(m, "SwapCached:", 0);
-	show_val_kb(m, "Active(file):", lru.nr_active);
-	show_val_kb(m, "Inactive(file):", lru.nr_inactive);
+	show_val_kb(m, "SwapCached:", nr_swapcache_pages());
+	show_val_kb(m, "Active:", lru.nr_active_anon + lru.nr_active_file);
+	show_val_kb(m, "Inactive:", lru.nr_inactive_anon + lru.nr_inactive_file);
+	show_val_kb(m, "Active(anon):", lru.nr_active_anon);
+	show_val_kb(m, "Inactive(anon):", lru.nr_inactive_anon);
+	show_val_kb(m, "Active(file):", lru.nr_active_file);
+	show_val_kb(m, "Inactive(file):", lru.nr_inactive_file);
 	show_val_kb(m, "Mlocked:", nr_mlocked_pages());
-	show_val_kb(m, "SwapTotal:", 0);
-	show_val_kb(m, "SwapFree:", 0);
+	show_val_kb(m, "SwapTotal:", total_swap_pages());
+	show_val_kb(m, "SwapFree:", nr_free_swap_pages());
 	show_val_kb(m, "Dirty:", pc.dirty);
 	show_val_kb(m, "Writeback:", pc.writeback);
 	show_val_kb(m, "CommitLimit:", vm_commit_limit());
@@ -92,8 +98,10 @@ int vmstat_show(struct seq_buf *m, int pid)
 	page_cache_stats(&pc);
 	lru_stats(&lru);
 	seq_printf(m, "nr_free_pages %lu\n", pa.free_pages);
-	seq_printf(m, "nr_inactive_file %lu\n", lru.nr_inactive);
-	seq_printf(m, "nr_active_file %lu\n", lru.nr_active);
+	seq_printf(m, "nr_inactive_anon %lu\n", lru.nr_inactive_anon);
+	seq_printf(m, "nr_active_anon %lu\n", lru.nr_active_anon);
+	seq_printf(m, "nr_inactive_file %lu\n", lru.nr_inactive_file);
+	seq_printf(m, "nr_active_file %lu\n", lru.nr_active_file);
 	seq_printf(m, "nr_file_pages %lu\n", pc.cached);
 	seq_printf(m, "nr_dirty %lu\n", pc.dirty);
 	seq_printf(m, "nr_writeback %lu\n", pc.writeback);

@@ -61,6 +61,7 @@
 #include <fs/pseudofs.h>
 #include <mm/overcommit.h>
 #include <mm/slab.h>
+#include <mm/swap.h>
 
 #define PROC_ROOT_INO   1
 #define PROC_PID_SHIFT  8
@@ -84,6 +85,7 @@ static const struct proc_entry proc_root_entries[] = {
 	{ "vmstat", vmstat_show, NULL, NULL },
 	{ "stat", stat_show, NULL, NULL },
 	{ "cpuinfo", cpuinfo_show, NULL, NULL },
+	{ "swaps", swaps_show, NULL, NULL },
 };
 
 static const struct proc_entry proc_pid_entries[] = {

@@ -91,6 +91,7 @@ struct task_struct {
 	u64 last_switch_jiffies;
 	bool hung_reported;             /* reported; quiet until it runs again */
 	struct lockdep_held lockdep;    /* (o) locks held, for the lock-order checker */
+	unsigned int flags;             /* (o) PF_* below; only the task changes its own */
 
 	/* ---- user processes (kernel/fork.c, kernel/exit.c; docs/process.md) ----
 	 * (t) tasklist_lock. A thread group leader has pid == tgid. */
@@ -209,6 +210,29 @@ static inline void pagefault_enable(void)
 {
 	barrier();
 	current->pagefault_disabled--;
+}
+
+/*
+ * PF_MEMALLOC (Linux's): the task is reclaiming memory (direct reclaim in
+ * the allocator, or kswapd). Its allocations may use the whole reserve
+ * below the min watermark and never enter reclaim again: reclaim itself
+ * allocates (->writepage's buffers and requests, swap I/O), and must not
+ * recurse or wait for itself (mm/page_alloc.c, docs/reclaim.md).
+ */
+#define PF_MEMALLOC     0x00000800
+
+/* Enter / leave a PF_MEMALLOC section; nests (restore what save returned). */
+static inline unsigned int memalloc_noreclaim_save(void)
+{
+	unsigned int old = current->flags & PF_MEMALLOC;
+
+	current->flags |= PF_MEMALLOC;
+	return old;
+}
+
+static inline void memalloc_noreclaim_restore(unsigned int old)
+{
+	current->flags = (current->flags & ~PF_MEMALLOC) | old;
 }
 
 /* Boot: turn the boot context into the idle task and start scheduling. */

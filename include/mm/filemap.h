@@ -52,6 +52,13 @@ unsigned int find_get_pages(struct address_space *mapping, unsigned long start,
 			    struct page **pages, unsigned int max);
 /* The cached page at @index, referenced, or NULL. Context: any task. */
 struct page *find_get_page(struct address_space *mapping, unsigned long index);
+/* Insert @page (locked, in no cache) at @index: NULL on success (the
+ * cache took a reference), the page already there (referenced, not
+ * locked), or an ERR_PTR. The page's LRU list is the caller's business
+ * (shmem's swap-in puts back a page that may be on one already).
+ * Context: may sleep (allocates index nodes). */
+struct page *add_to_page_cache_locked(struct address_space *m, unsigned long index,
+				      struct page *page);
 /* The same, locked; allocated (zeroed, not uptodate) and inserted if absent.
  * Returns NULL if memory ran out. Context: may sleep. */
 struct page *find_or_create_page(struct address_space *mapping, unsigned long index);

@@ -208,6 +208,9 @@ bool mlock_future_ok(struct mm_struct *mm, unsigned long vm_flags, unsigned long
 /* The page at @addr of VM_LOCKED @vma was just faulted in: mark it
  * PG_mlocked. Context: mmap_lock held; takes page_table_lock. */
 void mlock_vma_page_at(struct vm_area_struct *vma, unsigned long addr);
+/* Set PG_mlocked on @page (a VM_LOCKED VMA maps it: the reverse-map walks
+ * of reclaim found it). Context: any; atomic. */
+void mlock_page(struct page *page);
 /* @vma's pages in [start, end) are about to lose their lock (munmap,
  * exit): clear PG_mlocked where no other locked VMA maps them.
  * Context: mmap_lock held for write; may sleep (page locks). */

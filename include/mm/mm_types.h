@@ -195,6 +195,15 @@ struct vm_area_struct {
 	/* (i) in vm_file's mapping->i_mmap: [vm_pgoff, vma_last_pgoff()] as
 	 * they were at insertion (mm/rmap.c) */
 	struct interval_tree_node vm_shared;
+	/* The anon_vma of the anonymous pages this VMA may map (its own, a
+	 * private file mapping's COW copies), shared with the VMAs split or
+	 * forked from it; NULL until its first anonymous page (mm/rmap.c).
+	 * Set under mmap_lock (read, with page_table_lock: anon_vma_prepare)
+	 * or mmap_lock (write: split, merge, fork); constant once set. */
+	struct anon_vma *anon_vma;
+	/* (anon_vma->lock) on anon_vma->head; vm_start/vm_end/vm_pgoff of a
+	 * VMA with an anon_vma change only under that lock too */
+	struct list_head anon_vma_node;
 };
 
 /*

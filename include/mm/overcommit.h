@@ -18,7 +18,8 @@ struct seq_buf;
 /* The policy now (a racy snapshot: a write may change it at any time). */
 int overcommit_policy(void);
 
-/* Swap pages that back commitments; 0 until swap exists. */
+/* Swap pages that back commitments: the usable slots of every active
+ * swap area (mm/swapfile.c). */
 unsigned long total_swap_pages(void);
 
 /* CommitLimit, in pages: (RAM * overcommit_ratio / 100 or

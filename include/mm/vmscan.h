@@ -1,17 +1,22 @@
 /*
- * Page reclaim (mm/vmscan.c): the LRU lists of page-cache pages, and the
- * direct reclaim that the page allocator runs when memory is short
+ * Page reclaim (mm/vmscan.c): the LRU lists, kswapd, and the direct
+ * reclaim that the page allocator runs when memory is short
  * (docs/reclaim.md).
  *
  * Every page of a file's page cache (not shmem's: it has no other copy)
- * is on one of two lists from the moment it enters the cache until it is
- * freed: inactive (new, or not used since it was last looked at) and
- * active (used at least twice). PG_lru says the page is on a list,
+ * and every anonymous page is on one of four lists (Linux's) from the
+ * moment it enters the cache or its fault makes it until it is freed:
+ * inactive or active, for file pages or for anonymous ones. Inactive:
+ * new, or not used since it was last looked at; active: used again.
+ * PG_lru says the page is on a list, PG_swapbacked of which kind,
  * PG_active which one, PG_referenced that it was used since reclaim last
- * looked (mark_page_accessed). Reclaim takes pages from the tail of the
- * inactive list and frees those that are clean, unmapped, not under
- * write-back and referenced by nothing but the cache; it keeps the
- * inactive list at least as long as the active one by moving pages over.
+ * looked (mark_page_accessed, or a PTE's accessed bit seen by
+ * page_referenced). Reclaim takes pages from the inactive tails, unmaps
+ * them (try_to_unmap) and frees those that are clean, not under
+ * write-back and referenced by nothing but the cache; kswapd writes dirty
+ * file pages first. It keeps each inactive list at least as long as its
+ * active one by moving pages over. Anonymous lists are scanned only while
+ * swap exists.
  */
 #ifndef _MM_VMSCAN_H
 #define _MM_VMSCAN_H
@@ -25,13 +30,25 @@
 struct reclaim_stat {
 	unsigned long nr_scanned;       /* inactive pages looked at */
 	unsigned long nr_reclaimed;     /* pages freed (page cache and buffers) */
-	unsigned long nr_dirty;         /* skipped: dirty (the flusher must write them) */
+	unsigned long nr_dirty;         /* skipped: dirty (the flusher or kswapd must write them) */
 	unsigned long nr_writeback;     /* skipped: locked or under write-back */
 };
 
-/* A new page-cache page of @m joins the inactive list (not for an
+enum lru_list {
+	LRU_INACTIVE_ANON,
+	LRU_ACTIVE_ANON,
+	LRU_INACTIVE_FILE,
+	LRU_ACTIVE_FILE,
+	NR_LRU_LISTS
+};
+#define LRU_ACTIVE 1    /* an inactive list + LRU_ACTIVE: its active one */
+
+/* A new page-cache page of @m joins the inactive file list (not for an
  * unevictable mapping). Context: any task; takes lru_lock. */
 void lru_cache_add(struct address_space *m, struct page *page);
+/* A new anonymous page (PG_swapbacked) joins the inactive anon list.
+ * Context: any task; takes lru_lock. */
+void lru_cache_add_anon(struct page *page);
 /* @page (referenced by the caller) was read or written: the first use
  * sets PG_referenced, a second one moves it to the active list. */
 void mark_page_accessed(struct page *page);
@@ -40,15 +57,16 @@ void mark_page_accessed(struct page *page);
 void lru_page_freed(struct page *page);
 
 /*
- * One pass of direct reclaim for an allocation of 2^@order pages: moves
- * pages from the active to the inactive list if that one is short,
- * frees up to SWAP_CLUSTER_MAX << order reclaimable pages from the
- * inactive tail, and, if that was not enough, asks the shrinkers
- * (buffer and inode caches) for 4 x that many objects.
- * Fills @rs. Returns the pages freed. Context: never sleeps, but the
- * caller must hold no spinlock (it takes tree_lock, lru_lock and
- * bcache_lock); page locks are only tried (trylock_page), a busy page
- * skipped.
+ * One pass of reclaim for an allocation of 2^@order pages: moves pages
+ * from an active to its inactive list if that one is short, frees up to
+ * SWAP_CLUSTER_MAX << order reclaimable pages from the inactive tails
+ * (unmapping mapped ones), and, if that was not enough, asks the
+ * shrinkers (buffer and inode caches) for 4 x that many objects. Runs
+ * with PF_MEMALLOC. Fills @rs. Returns the pages freed.
+ * Context: the caller must hold no spinlock (it takes the reverse-map
+ * locks, tree_lock, lru_lock and bcache_lock, and sends TLB shootdowns);
+ * page locks are only tried (trylock_page), a busy page skipped. Direct
+ * reclaim never sleeps in it; kswapd's sleeps in ->writepage (pageout).
  */
 unsigned long try_to_free_pages(unsigned int order, struct reclaim_stat *rs);
 /* Free every reclaimable page (passes until one frees nothing): for tests
@@ -80,7 +98,8 @@ void kswapd_pause(bool pause);
 void kswapd_init(void);
 
 struct lru_stats {
-	unsigned long nr_active, nr_inactive;
+	unsigned long nr_inactive_anon, nr_active_anon;
+	unsigned long nr_inactive_file, nr_active_file;
 };
 void lru_stats(struct lru_stats *st);
 

@@ -32,6 +32,8 @@ enum vm_event_item {
 	FL_TRUNCATE_RETRY,      /* finish_fault saw truncate_count move and retried */
 	FL_TRUNCATE_UNMAP,      /* PTEs removed by unmap_mapping_range */
 	FL_RMAP_WALK_VMAS,      /* VMAs a reverse-map walk of i_mmap visited */
+	FL_RMAP_WALK_ANON_VMAS, /* VMAs a reverse-map walk of an anon_vma visited */
+	FL_UNMAP_PTES,          /* PTEs try_to_unmap removed (reclaim) */
 	FL_SIGBUS_EOF,          /* file faults on a page wholly past EOF */
 	FL_FAULT_NOPAGE,        /* ->fault installed the PTE itself (VM_FAULT_NOPAGE) */
 	ALLOCSTALL,             /* allocations that entered direct reclaim (Linux: allocstall) */
@@ -42,6 +44,8 @@ enum vm_event_item {
 	PAGEOUTRUN,             /* kswapd runs: woken below low, reclaimed toward high (Linux: pageoutrun) */
 	PGACTIVATE,             /* pages moved to the active list (Linux: pgactivate) */
 	PGDEACTIVATE,           /* pages moved to the inactive list (Linux: pgdeactivate) */
+	PGREFILL,               /* active pages looked at by shrink_active_list (Linux: pgrefill) */
+	NR_VMSCAN_WRITE,        /* dirty file pages reclaim wrote (kswapd's pageout; Linux: nr_vmscan_write) */
 	FL_RECLAIM_THROTTLE,    /* reclaim_throttle: waits for write-back to make progress */
 	FL_RECLAIM_WAKE_FLUSHER,/* wakeup_flusher_threads: a writer or the allocator asked for write-back */
 	FL_BUFFERS_RECLAIMED,   /* clean buffers freed by shrink_buffer_cache */

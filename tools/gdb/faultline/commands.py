@@ -186,6 +186,11 @@ followed by the frame (page frame number) the entry points to."""
         steps, pfn, size = mm.walk(pgd, addr)
         for step in steps:
             print("  " + mm.describe_step(step))
+        if pfn is None and steps[-1].level == "PTE" and mm.is_swap_pte(steps[-1].value):
+            typ, off = mm.swap_entry(steps[-1].value)
+            print(f"  => swapped out: an access faults into do_swap_page, which "
+                  f"reads slot {off:#x} of area {typ} (or finds it in the swap cache)")
+            return
         if pfn is None:
             print(f"  => not mapped: an access faults (the fault path then "
                   f"decides from the VMA)")
@@ -201,7 +206,7 @@ followed by the frame (page frame number) the entry points to."""
 # ---- fl-page -------------------------------------------------------------------
 
 class FlPage(FlCommand):
-    """Show the struct page of a frame: flags, counts, mapping and index.
+    """Show the struct page of a frame: flags, counts, mapping, index, LRU, anon_vma.
 
 Usage: fl-page ADDR|PFN [PID]
        fl-page -pfn PFN
@@ -219,7 +224,11 @@ say -addr or -pfn to choose.
 Printed: the flags by name (enum pageflags), the reference count
 (_refcount), the map count (PTEs that map the page: _mapcount + 1),
 mapping (the page cache that owns the page, or none for an anonymous
-page) and index (the page's offset in that file, in pages)."""
+page), index (the page's offset in that file, in pages; for an anonymous
+page its linear offset in its anon_vma), the LRU list it is on
+(mm/vmscan.c: inactive_anon, active_anon, inactive_file, active_file),
+and for an anonymous page its anon_vma with every VMA on it and where
+the page would be in each (mm/rmap.c)."""
 
     def __init__(self):
         super().__init__("fl-page")
@@ -284,6 +293,25 @@ def print_page(page, where):
                 k.pointer(mapping, "struct address_space"), fs.names_or_none())
         print(f"  mapping:  {mapping:#x}{owner}")
         print(f"  index:    {info['index']}")
+        print(f"  lru:      {info['lru'] or '(on no list)'}")
+    if info["anon_vma"]:
+        vmas = info["anon_vma_vmas"]
+        print(f"  anon_vma: {info['anon_vma']:#x} (refcount {info['anon_vma_refs']}, "
+              f"{len(vmas)} VMA{'s' if len(vmas) != 1 else ''}):")
+        owners = {}
+        for t in k.all_tasks():
+            if int(k.field(t, "mm")) and int(k.field(t, "mm")) not in owners:
+                owners[int(k.field(t, "mm"))] = k.describe_task(t)
+        for vma in vmas:
+            start, end = int(k.field(vma, "vm_start")), int(k.field(vma, "vm_end"))
+            pgoff = int(k.field(vma, "vm_pgoff"))
+            where = ""
+            if info["index"] is not None and pgoff <= info["index"] < \
+                    pgoff + ((end - start) >> k.PAGE_SHIFT):
+                where = f", the page would be at {start + ((info['index'] - pgoff) << k.PAGE_SHIFT):#x}"
+            mmp = int(k.field(vma, "vm_mm"))
+            print(f"    vma {int(vma):#x} {start:#x}-{end:#x} of "
+                  f"{owners.get(mmp, f'mm {mmp:#x}')}{where}")
     if info["what"]:
         print(f"  ({info['what']})")
 

@@ -20,6 +20,22 @@ _PAGE_DIRTY = 1 << 6
 _PAGE_PSE = 1 << 7
 _PAGE_GLOBAL = 1 << 8
 _PAGE_NX = 1 << 63
+# A swap entry in a not-present PTE (arch/x86_64/include/asm/pgtable.h):
+# present and user clear, _PAGE_SWP_MARK (the RW bit) set; the area's
+# type in bits 7..11, the slot's offset from bit 12 (40 bits).
+_PAGE_SWP_MARK = _PAGE_RW
+SWP_TYPE_SHIFT, SWP_TYPE_BITS = 7, 5
+SWP_OFFSET_SHIFT, SWP_OFFSET_BITS = 12, 40
+
+
+def is_swap_pte(e):
+    return e & (_PAGE_PRESENT | _PAGE_USER | _PAGE_SWP_MARK) == _PAGE_SWP_MARK
+
+
+def swap_entry(e):
+    """(type, offset) of the swap entry in PTE value e."""
+    return ((e >> SWP_TYPE_SHIFT) & ((1 << SWP_TYPE_BITS) - 1),
+            (e >> SWP_OFFSET_SHIFT) & ((1 << SWP_OFFSET_BITS) - 1))
 PTE_PFN_MASK = 0x000ffffffffff000
 
 # (name, shift) of the four levels, top down (asm/page.h).
@@ -104,8 +120,12 @@ def describe_step(step):
     frame = (e & PTE_PFN_MASK) >> 12
     if not step.present:
         what = "not present"
+        if step.level == "PTE" and is_swap_pte(e):
+            typ, off = swap_entry(e)
+            return head + (f"swap entry: type {typ} (swap_info[{typ}]), offset {off:#x} "
+                           f"(sector {off * 8:#x} of the area's disk)")
         if step.level == "PTE":
-            what += f" (kept frame {frame:#x}: PROT_NONE, or a swap entry)"
+            what += f" (kept frame {frame:#x}: PROT_NONE)"
         return head + f"{flags_str(e)}  {what}"
     if step.is_leaf():
         size = {"PTE": "4 KiB", "PMD": "2 MiB", "PUD": "1 GiB"}[step.level]
@@ -157,6 +177,21 @@ def page_flag_names(flags):
     return out
 
 
+def page_lru_name(flag_names):
+    """Which of mm/vmscan.c's four LRU lists the page is on, from its
+    flags (PG_lru, PG_active, PG_swapbacked), or None."""
+    if "lru" not in flag_names:
+        return None
+    return (("active_" if "active" in flag_names else "inactive_") +
+            ("anon" if "swapbacked" in flag_names else "file"))
+
+
+def anon_vma_vmas(av):
+    """The VMAs on an anon_vma's list (struct vm_area_struct *)."""
+    return list(k.list_entries(k.field(av, "head"), "struct vm_area_struct",
+                               "anon_vma_node"))
+
+
 def is_zero_page(page):
     try:
         zero = k.symbol("zero_page")
@@ -175,6 +210,7 @@ def page_info(page):
         "refcount": int(k.field(page, "_refcount")),
         "mapcount": int(k.field(page, "_mapcount")) + 1,
         "mapping": None, "index": None, "what": None,
+        "lru": None, "anon_vma": 0,
     }
     if "slab" in names:
         cache = k.field_or(page, "slab_cache")
@@ -188,6 +224,12 @@ def page_info(page):
         return info
     info["mapping"] = int(k.field(page, "mapping"))
     info["index"] = int(k.field(page, "index"))
+    info["lru"] = page_lru_name(names)
+    av = k.field_or(page, "anon_vma")
+    info["anon_vma"] = int(av) if av is not None else 0
+    if info["anon_vma"]:
+        info["anon_vma_vmas"] = anon_vma_vmas(av)
+        info["anon_vma_refs"] = int(k.field(av, "refcount"))
     if is_zero_page(page):
         info["what"] = "the shared zero page (reads of untouched anonymous memory)"
     elif "reserved" in names:

@@ -88,6 +88,16 @@ static inline pte_t ptep_get_and_clear(pte_t *p)
 	return __pte(__atomic_exchange_n(&p->pte, 0, __ATOMIC_SEQ_CST));
 }
 
+/* Atomically clear the accessed bit; returns whether it was set. No TLB
+ * flush (as Linux on x86): a CPU that still caches the entry keeps using
+ * it without setting the bit again, which only makes the page look
+ * unused a little early (page_referenced, mm/rmap.c). */
+static inline bool ptep_test_and_clear_young(pte_t *p)
+{
+	return __atomic_fetch_and(&p->pte, ~(typeof(p->pte))_PAGE_ACCESSED,
+				  __ATOMIC_SEQ_CST) & _PAGE_ACCESSED;
+}
+
 /* Entries pointing to a next-level table at physical address @pa. */
 static inline pgd_t mk_pgd_table(phys_addr_t pa, bool user)
 {
