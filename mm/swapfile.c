@@ -35,6 +35,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/err.h>
 #include <kernel/errno.h>
+#include <kernel/cred.h>
 #include <kernel/kernel.h>
 #include <kernel/mutex.h>
 #include <kernel/process.h>
@@ -654,12 +655,11 @@ int swapoff_device(const char *name)
 
 /* ---- the system calls and the boot option -------------------------------- */
 
-/* Every task is root in Faultline (kernel/sys.c: no other user exists), so
- * the CAP_SYS_ADMIN check Linux makes always passes; it stays here, named,
- * for the day there are users. */
+/* Linux asks for CAP_SYS_ADMIN; Faultline's capabilities follow the
+ * effective uid (kernel/cred.c). */
 static bool swap_capable(void)
 {
-	return true;
+	return capable_root();
 }
 
 static long swap_path_error(const char *path)

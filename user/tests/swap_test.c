@@ -18,9 +18,9 @@
  * mlock bringing them in; and swapoff while a child reads its swapped
  * pages, then swapon again with a priority (SWAP_FLAG_PREFER).
  *
- * Privilege: swapon needs CAP_SYS_ADMIN (EPERM without). Every Faultline
- * process is root; run as a user on Linux (make test-linux), the test
- * checks EPERM and stops there. On a Linux host as root it never switches
+ * Privilege: swapon needs CAP_SYS_ADMIN (EPERM without). Run as root, the
+ * test checks EPERM in a child that has become an ordinary user; run as a
+ * user on Linux (make test-linux), it checks EPERM and stops there. On a Linux host as root it never switches
  * the host's swap off.
  */
 #include <fcntl.h>
@@ -155,6 +155,19 @@ static void errors(const char *area)
 		CHECK_ERR(sys_swapoff("/no/such/file"), EPERM, "swapoff without privilege is EPERM");
 		return;
 	}
+	/* Root drops to an ordinary user in a child: EPERM comes first. */
+	pid_t pid = fork();
+	int st = -1;
+
+	if (pid == 0) {
+		if (setuid(65534) != 0)
+			_exit(2);
+		_exit(sys_swapon("/no/such/file", 0) == -1 && errno == EPERM &&
+		      sys_swapoff("/no/such/file") == -1 && errno == EPERM ? 0 : 1);
+	}
+	waitpid(pid, &st, 0);
+	CHECK(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "swapon and swapoff by an unprivileged user are EPERM (status %#x)", st);
 	fd = open(plain, O_CREAT | O_TRUNC | O_WRONLY, 0600);
 	REQUIRE(fd >= 0 && write(fd, zeros, sizeof(zeros)) == (ssize_t)sizeof(zeros),
 		"a 64 KiB file of zeros");
