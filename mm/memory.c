@@ -1166,6 +1166,10 @@ static unsigned long zap_range(struct vm_area_struct *vma, unsigned long start, 
 
 	tlb_gather_mmu(&tlb, mm, READ_ONCE(mm->mm_users) == 0);
 	spin_lock(&mm->page_table_lock);
+	/* A PTE reclaim cleared is a swap entry or none here, so this walk
+	 * would not flush it: its stale entry must not outlive munmap. */
+	if (!tlb.fullmm)
+		flush_tlb_batched_pending(mm);
 	walk_ptes(mm, start, end, zap_one, &d);
 	tlb_flush_mmu(&tlb);
 	spin_unlock(&mm->page_table_lock);
@@ -1266,6 +1270,9 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
 
 	tlb_gather_mmu(&d.tlb, mm, false);
 	spin_lock(&mm->page_table_lock);
+	/* A stale writable entry of a PTE reclaim cleared must not outlive
+	 * mprotect either (the walk sees only the swap entry). */
+	flush_tlb_batched_pending(mm);
 	walk_ptes(mm, start, end, protect_one, &d);
 	tlb_flush_mmu(&d.tlb);                  /* once for the range */
 	spin_unlock(&mm->page_table_lock);
@@ -1345,8 +1352,14 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 	 * the child can run: until then another thread of the parent, on
 	 * another CPU, may still store through a writable entry into a page
 	 * the child now shares. (The parent itself is in fork, storing
-	 * nothing there.)
+	 * nothing there.) The same holds for a PTE reclaim cleared during
+	 * the copy with its flush still pending in its batch: the child has
+	 * the swap entry, and the page must not see the parent's later
+	 * stores through the stale entry.
 	 */
+	spin_lock(&src_mm->page_table_lock);
+	flush_tlb_batched_pending(src_mm);
+	spin_unlock(&src_mm->page_table_lock);
 	tlb_flush_mmu(&tlb);
 	return err;
 }
