@@ -642,7 +642,12 @@ static void wp_page_reuse(struct vm_fault *vmf);
  * A page just read in is not anonymous yet: it gets the VMA's anon_vma
  * (the VMAs that may map it: the same family for every process that
  * names the slot, since only fork copies swap entries) and joins the
- * anonymous LRU, so reclaim can find it again.
+ * anonymous LRU, so reclaim can find it again; only once the PTE is known
+ * to be this one's (under the lock, after pte_same): a fault that lost
+ * the race may have read a slot that was freed and reused by another
+ * process meanwhile, and must not stamp that process's page with its own
+ * anon_vma and index, which would hide the winner's PTE from the reverse
+ * map (as Linux, which attaches after the recheck).
  * Returns false (nothing changed) if the PTE moved meanwhile.
  * Context: page locked; vma->anon_vma prepared; takes and drops
  * page_table_lock.
@@ -653,14 +658,15 @@ static bool swapin_map_page(struct vm_fault *vmf, struct page *page, swp_entry_t
 	struct mm_struct *mm = vma->vm_mm;
 	pte_t pte = mk_pte(page, vma->vm_page_prot);
 
-	if (!page->anon_vma) {
-		page_add_new_anon_rmap(page, vma, vmf->address);
-		lru_cache_add_anon(page);
-	}
 	spin_lock(&mm->page_table_lock);
 	if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
 		spin_unlock(&mm->page_table_lock);
 		return false;
+	}
+	if (!page->anon_vma) {
+		/* lru_lock nests inside page_table_lock (docs/locking.md). */
+		page_add_new_anon_rmap(page, vma, vmf->address);
+		lru_cache_add_anon(page);
 	}
 	add_mm_counter(mm, MM_SWAPENTS, -1);
 	page_add_rmap(mm, vma, page);
