@@ -25,8 +25,10 @@
  * rss_stat (file, anonymous or shmem: mm_counter); page_add_rmap and
  * page_remove_rmap do both. A page a fault makes anonymous (a fresh
  * page, a COW copy) first gets its reverse map (anon_vma_prepare, then
- * page_add_new_anon_rmap: mm/rmap.c) and joins the anonymous LRU
- * (lru_cache_add_anon), before any PTE maps it. The zero page is special: it
+ * page_add_new_anon_rmap: mm/rmap.c) before any PTE maps it, and joins
+ * the anonymous LRU (lru_cache_add_anon) only once it counts as mapped
+ * (do_anonymous_page, wp_page_copy, swapin_map_page; do_cow_fault's
+ * copy still joins before finish_fault maps it). The zero page is special: it
  * is mapped read-only into any anonymous VMA on a read fault and is never
  * counted. A page-cache page is additionally referenced by its cache, so
  * "page_ref_count(page) == 1" means "mapped only by the PTE at hand".
@@ -319,12 +321,17 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!page)
 		return VM_FAULT_OOM;
-	/* Its reverse map and its LRU list before any PTE maps it (a page
-	 * freed right away, below, leaves both in __free_pages). */
+	/* Its reverse map, then its map count, and only then the LRU list,
+	 * all before the PTE (a page freed right away, below, leaves the
+	 * list and the anon_vma in __free_pages). Counted as mapped, it
+	 * cannot look unmapped to reclaim meanwhile: try_to_unmap finds no
+	 * PTE yet but a map count, and leaves it (TTU_AGAIN), where with a
+	 * count of 0 reclaim could write it, take it out of the swap cache
+	 * and drop it from the LRU while the fault was about to map it. */
 	page_add_new_anon_rmap(page, vma, vmf->address);
-	lru_cache_add_anon(page);
 	entry = maybe_mkwrite(pte_mkdirty(mk_pte(page, vma->vm_page_prot)), vma);
 	page_add_rmap(vma->vm_mm, vma, page);
+	lru_cache_add_anon(page);
 	if (!set_pte_if_unchanged(vmf, entry)) {
 		__atomic_fetch_sub(&page->_mapcount, 1, __ATOMIC_SEQ_CST);
 		add_mm_counter(vma->vm_mm, MM_ANONPAGES, -1);
@@ -881,7 +888,6 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 	if (old)
 		memcpy(page_address(new), page_address(old), PAGE_SIZE);
 	page_add_new_anon_rmap(new, vma, vmf->address);
-	lru_cache_add_anon(new);
 	entry = maybe_mkwrite(pte_mkdirty(mk_pte(new, vma->vm_page_prot)), vma);
 
 	spin_lock(&mm->page_table_lock);
@@ -895,6 +901,9 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 		flush_tlb_mm_page(mm, vmf->address);
 		page_add_rmap(mm, vma, new);
 		set_pte(vmf->pte, entry);
+		/* On the LRU only once mapped (lru_lock nests inside
+		 * page_table_lock): reclaim never sees it unmapped. */
+		lru_cache_add_anon(new);
 		if (old)
 			page_remove_pte(vma, old, gone);
 		new = NULL;
