@@ -1345,8 +1345,11 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 			/* LAB(cow): BEGIN copy_page_range: write-protect a private page on both sides */
 			/* LAB(cow): STUB (void)cow; */
 			if (cow && pte_write(pte)) {
-				pte = pte_wrprotect(pte);
-				set_pte(spte, pte);
+				/* Atomic: another thread's CPU may set the
+				 * dirty bit in between (its entry is writable
+				 * until the flush below). */
+				ptep_set_wrprotect(spte);
+				pte = ptep_get(spte);
 				tlb_add_range(&tlb, addr);
 			}
 			/* LAB(cow): END */
