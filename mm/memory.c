@@ -830,20 +830,27 @@ int unuse_mm(struct mm_struct *mm, unsigned int type)
 				continue;
 			}
 			if (new_read)
-				err = swap_readpage(page);
+				swap_readpage(page);
 			else
 				lock_page(page);
-			if (!err && PageSwapCache(page) && page->private == entry.val &&
+			if (PageSwapCache(page) && page->private == entry.val &&
 			    PageUptodate(page) && swapin_map_page(&vmf, page, entry)) {
 				unlock_page(page);
 				continue;
 			}
+			/* A failed read: the page must not stay in the cache
+			 * (a later fault would find it, not uptodate, and give
+			 * SIGBUS without trying the slot again): out, as in
+			 * do_swap_page. The entry stays, the walk goes on. */
+			if (new_read && PageSwapCache(page) && page->private == entry.val &&
+			    !PageUptodate(page) && !PageWriteback(page))
+				delete_from_swap_cache(page);
 			unlock_page(page);
 			put_page(page);
 		}
 	}
 	up_read(&mm->mmap_lock);
-	return err == -EIO ? 0 : err;   /* a bad slot stays: swapoff then finds it in use */
+	return err;     /* a bad slot stays: swapoff then finds it in use */
 }
 
 /* ---- writes to a write-protected PTE ------------------------------------- */
