@@ -785,7 +785,9 @@ int swaps_show(struct seq_buf *m, int pid)
 		unsigned long size, used;
 		int len;
 
-		if (!(si->flags & SWP_WRITEOK))
+		/* As Linux: an area being switched off stays listed (its
+		 * Used falling) until swapoff has ended it. */
+		if (!(si->flags & SWP_USED))
 			continue;
 		spin_lock(&si->lock);
 		used = si->inuse_pages << (PAGE_SHIFT - 10);
