@@ -265,7 +265,8 @@ static enum page_verdict pageout(struct page *page, struct address_space *m)
 		unlock_page(page);
 		return PAGE_DROP;               /* truncated while unlocked */
 	}
-	if (!PageDirty(page) && !PageWriteback(page) && remove_mapping(m, page)) {
+	/* PG_writeback before PG_dirty (see swap_pageout_done). */
+	if (!PageWriteback(page) && !PageDirty(page) && remove_mapping(m, page)) {
 		unlock_page(page);
 		return PAGE_FREED;
 	}
@@ -296,8 +297,15 @@ static enum page_verdict swap_pageout_done(struct page *page)
 {
 	if (PageWriteback(page) || PageDirty(page) || !trylock_page(page))
 		return PAGE_KEEP;
-	if (PageSwapCache(page) && !page_mapcount(page) && !PageDirty(page) &&
-	    !PageWriteback(page)) {
+	/* PG_writeback first, then PG_dirty: a failed write's completion
+	 * (end_swap_write, interrupt context, no page lock) sets PG_dirty
+	 * and then clears PG_writeback; reading in the same order (the
+	 * flag reads are acquire loads, so the second cannot pass the
+	 * first) a completed write is seen with its dirty bit. The other
+	 * order could read "clean" while the write was in flight, then "no
+	 * write-back" after it failed, and drop the only copy. */
+	if (PageSwapCache(page) && !page_mapcount(page) && !PageWriteback(page) &&
+	    !PageDirty(page)) {
 		delete_from_swap_cache(page);
 		unlock_page(page);
 		return PAGE_FREED;
