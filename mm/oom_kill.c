@@ -29,6 +29,7 @@
 #include <mm/oom.h>
 #include <mm/page_alloc.h>
 #include <mm/swap.h>
+#include <mm/vmscan.h>
 #include <mm/vmstat.h>
 
 /* How long a dying victim holds back the next kill. After that the
@@ -159,6 +160,7 @@ static bool out_of_memory(void)
 {
 	struct oom_control oc = { .totalpages = oom_totalpages() };
 	unsigned long totalpages = oc.totalpages;
+	struct lru_stats lru;
 	short my_adj;
 
 	for_each_task(oom_evaluate_task, &oc);
@@ -184,6 +186,10 @@ static bool out_of_memory(void)
 	pr_warn("%s invoked oom-killer: gfp_mask=0x0(), order=0, oom_score_adj=%d\n",
 		current->comm, my_adj);
 	pr_info("Mem-Info: %lu pages free of %lu\n", nr_free_pages(), totalpages);
+	lru_stats(&lru);
+	pr_info(" active_anon:%lu inactive_anon:%lu active_file:%lu inactive_file:%lu\n",
+		lru.nr_active_anon, lru.nr_inactive_anon, lru.nr_active_file,
+		lru.nr_inactive_file);
 	pr_info("Tasks state (memory values in pages):\n");
 	pr_info("[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name\n");
 	for_each_task(oom_dump_task, NULL);
