@@ -29,6 +29,7 @@
 #include <mm/oom.h>
 #include <mm/page_alloc.h>
 #include <mm/swap.h>
+#include <mm/vmscan.h>
 #include <mm/vmstat.h>
 
 /* How long a dying victim holds back the next kill. After that the
@@ -40,6 +41,37 @@
 
 static DEFINE_MUTEX(oom_lock);
 static u64 oom_wait_since;              /* (oom_lock) jiffies; 0: not waiting */
+
+/*
+ * Linux rate-limits the report's header and task dump (oom_kill_process:
+ * DEFAULT_RATELIMIT_INTERVAL, 5 s, and DEFAULT_RATELIMIT_BURST, 10), not
+ * the "Killed process" line: a fork bomb that runs memory out may cost
+ * hundreds of kills in a few seconds, and a dump of hundreds of tasks at
+ * each would keep the console (and, under TCG, the machine) busy longer
+ * than the kills themselves.
+ */
+#define OOM_REPORT_INTERVAL_MS 5000
+#define OOM_REPORT_BURST 10
+static u64 oom_report_begin;            /* (oom_lock) jiffies the interval began */
+static unsigned int oom_reports, oom_reports_missed; /* (oom_lock) in this interval */
+
+/* May the full report be printed now? Context: oom_lock held. */
+static bool oom_report_ratelimit(void)
+{
+	if (!oom_report_begin ||
+	    jiffies - oom_report_begin >= (u64)OOM_REPORT_INTERVAL_MS * HZ / 1000) {
+		if (oom_reports_missed)
+			pr_warn("oom-kill: %u reports suppressed\n", oom_reports_missed);
+		oom_report_begin = jiffies;
+		oom_reports = oom_reports_missed = 0;
+	}
+	if (oom_reports < OOM_REPORT_BURST) {
+		oom_reports++;
+		return true;
+	}
+	oom_reports_missed++;
+	return false;
+}
 
 struct oom_control {
 	unsigned long totalpages;       /* RAM plus swap: what oom_score_adj scales */
@@ -159,6 +191,7 @@ static bool out_of_memory(void)
 {
 	struct oom_control oc = { .totalpages = oom_totalpages() };
 	unsigned long totalpages = oc.totalpages;
+	struct lru_stats lru;
 	short my_adj;
 
 	for_each_task(oom_evaluate_task, &oc);
@@ -180,15 +213,21 @@ static bool out_of_memory(void)
 		return false;
 	}
 	/* Linux's report: who asked, the candidates, then the victim (kB). */
-	my_adj = current->signal ? READ_ONCE(current->signal->group->oom_score_adj) : 0;
-	pr_warn("%s invoked oom-killer: gfp_mask=0x0(), order=0, oom_score_adj=%d\n",
-		current->comm, my_adj);
-	pr_info("Mem-Info: %lu pages free of %lu\n", nr_free_pages(), totalpages);
-	pr_info("Tasks state (memory values in pages):\n");
-	pr_info("[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name\n");
-	for_each_task(oom_dump_task, NULL);
-	pr_info("oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),task=%s,pid=%d,uid=0\n",
-		oc.comm, oc.pid);
+	if (oom_report_ratelimit()) {
+		my_adj = current->signal ? READ_ONCE(current->signal->group->oom_score_adj) : 0;
+		pr_warn("%s invoked oom-killer: gfp_mask=0x0(), order=0, oom_score_adj=%d\n",
+			current->comm, my_adj);
+		pr_info("Mem-Info: %lu pages free of %lu\n", nr_free_pages(), totalpages);
+		lru_stats(&lru);
+		pr_info(" active_anon:%lu inactive_anon:%lu active_file:%lu inactive_file:%lu\n",
+			lru.nr_active_anon, lru.nr_inactive_anon, lru.nr_active_file,
+			lru.nr_inactive_file);
+		pr_info("Tasks state (memory values in pages):\n");
+		pr_info("[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name\n");
+		for_each_task(oom_dump_task, NULL);
+		pr_info("oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),task=%s,pid=%d,uid=0\n",
+			oc.comm, oc.pid);
+	}
 	pr_err("Out of memory: Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, "
 	       "file-rss:%lukB, shmem-rss:%lukB, UID:0 pgtables:%lukB oom_score_adj:%d\n",
 	       oc.pid, oc.comm, oc.total_vm << (PAGE_SHIFT - 10),

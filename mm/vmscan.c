@@ -5,7 +5,7 @@
  * anonymous and for file pages), their lengths, PG_lru and PG_active of
  * every page, and the wait queue of reclaimers throttled on write-back.
  * A page's list is fixed by PG_swapbacked (anonymous: set when the fault
- * makes the page, mm/rmap.c) and PG_active.
+ * makes the page, mm/rmap.c; shmem: set by lru_cache_add) and PG_active.
  *
  * Invariants, under lru_lock:
  *   - a page is on a list iff PG_lru is set, on an active one iff
@@ -128,6 +128,12 @@ void lru_cache_add(struct address_space *m, struct page *page)
 
 	if (m->unevictable)
 		return;
+	/* A shmem page is swap-backed, as in Linux: it goes on the
+	 * anonymous lists, which reclaim scans only while there is swap
+	 * (without swap it has nowhere to go, and one shared by hundreds
+	 * of processes would cost a walk of all their PTEs at every look). */
+	if (shmem_mapping(m))
+		set_page_flag(page, PG_swapbacked);
 	flags = spin_lock_irqsave(&lru_lock);
 	add_page_to_lru_locked(page, false);
 	spin_unlock_irqrestore(&lru_lock, flags);
@@ -456,16 +462,17 @@ out:
 	return v;
 }
 
-/* Reclaim from the tail of inactive list @l, up to SWAP_CLUSTER_MAX
- * pages looked at. Returns the pages freed. */
-static unsigned long shrink_inactive_list(enum lru_list l, struct reclaim_stat *rs)
+/* Reclaim from the tail of inactive list @l, up to @nr_to_scan pages
+ * (at most SWAP_CLUSTER_MAX) looked at. Returns the pages freed. */
+static unsigned long shrink_inactive_list(enum lru_list l, unsigned int nr_to_scan,
+					  struct reclaim_stat *rs)
 {
 	struct page *pages[SWAP_CLUSTER_MAX];
 	bool active[SWAP_CLUSTER_MAX];
 	enum page_verdict verdict[SWAP_CLUSTER_MAX];
 	enum ttu_result ttu[SWAP_CLUSTER_MAX];
 	struct tlbflush_unmap_batch batch = { .cpumask = CPUMASK_NONE };
-	unsigned int n = isolate_lru_pages(l, pages, SWAP_CLUSTER_MAX);
+	unsigned int n = isolate_lru_pages(l, pages, nr_to_scan);
 	unsigned long freed = 0;
 
 	rs->nr_scanned += n;
@@ -496,19 +503,19 @@ static unsigned long shrink_inactive_list(enum lru_list l, struct reclaim_stat *
 }
 
 /*
- * Move up to SWAP_CLUSTER_MAX pages from the tail of active list @l to
- * the inactive one (they must be used again there to stay). A mapped
+ * Move up to @nr_to_scan pages (at most SWAP_CLUSTER_MAX) from the tail
+ * of active list @l to the inactive one (they must be used again there to stay). A mapped
  * page's accessed bits are cleared on the way (page_referenced), so that
  * the inactive list judges only uses after this; a page a VM_LOCKED VMA
  * maps stays, and so does a file page of an executable mapping that was
  * used (Linux keeps program text in memory that way). Returns the pages
  * looked at.
  */
-static unsigned int shrink_active_list(enum lru_list l)
+static unsigned int shrink_active_list(enum lru_list l, unsigned int nr_to_scan)
 {
 	struct page *pages[SWAP_CLUSTER_MAX];
 	bool active[SWAP_CLUSTER_MAX];
-	unsigned int n = isolate_lru_pages(l, pages, SWAP_CLUSTER_MAX);
+	unsigned int n = isolate_lru_pages(l, pages, nr_to_scan);
 	unsigned long moved = 0;
 
 	count_vm_events(PGREFILL, n);
@@ -535,48 +542,61 @@ static bool inactive_is_low(enum lru_list base)
 	return READ_ONCE(lru_size[base]) < READ_ONCE(lru_size[base + LRU_ACTIVE]);
 }
 
-/* One round over one kind: age the active list if need be, then reclaim
- * from the inactive one. Returns the pages looked at. */
-static unsigned long shrink_lru(enum lru_list base, struct reclaim_stat *rs)
+/*
+ * One round at @priority over the lists reclaim scans (Linux's
+ * get_scan_count and shrink_lruvec): each gets its size >> @priority
+ * pages looked at, SWAP_CLUSTER_MAX at a time, until @want pages are
+ * free; an active list only while its inactive list is shorter (its
+ * pages must be used again there to stay). So a pass from DEF_PRIORITY
+ * down to 0 looks at each page about twice at most, however many
+ * reclaimers run: a small list of pages that cannot go (mapped by
+ * hundreds of processes, each look a walk of all their PTEs) is looked
+ * at a few times per pass, not once per page that was wanted.
+ */
+static void shrink_lists(int priority, bool anon, unsigned long want, struct reclaim_stat *rs)
 {
-	unsigned long before = rs->nr_scanned, looked = 0;
+	unsigned long nr[NR_LRU_LISTS] = { 0 };
+	bool more = true;
 
-	if (inactive_is_low(base))
-		looked += shrink_active_list(base + LRU_ACTIVE);
-	rs->nr_reclaimed += shrink_inactive_list(base, rs);
-	return looked + rs->nr_scanned - before;
+	for (enum lru_list base = LRU_INACTIVE_ANON; base <= LRU_INACTIVE_FILE;
+	     base += LRU_ACTIVE + 1) {
+		if (base == LRU_INACTIVE_ANON && !anon)
+			continue;               /* nowhere to put them */
+		nr[base] = READ_ONCE(lru_size[base]) >> priority;
+		if (inactive_is_low(base))
+			nr[base + LRU_ACTIVE] = READ_ONCE(lru_size[base + LRU_ACTIVE]) >> priority;
+	}
+	while (more && rs->nr_reclaimed < want) {
+		more = false;
+		for (enum lru_list l = 0; l < NR_LRU_LISTS; l++) {
+			unsigned int n = (unsigned int)min(nr[l], (unsigned long)SWAP_CLUSTER_MAX);
+
+			if (!n)
+				continue;
+			nr[l] -= n;
+			more |= nr[l] > 0;
+			if (l == LRU_ACTIVE_ANON || l == LRU_ACTIVE_FILE)
+				shrink_active_list(l, n);
+			else
+				rs->nr_reclaimed += shrink_inactive_list(l, n, rs);
+		}
+	}
 }
 
 unsigned long try_to_free_pages(unsigned int order, struct reclaim_stat *rs)
 {
 	unsigned long want = (unsigned long)SWAP_CLUSTER_MAX << order;
 	/* Anonymous pages only while there is swap to put them in: a free
-	 * slot, or pages already in the swap cache that may just be dropped. */
+	 * slot, or pages already in the swap cache that may just be dropped
+	 * (Linux's get_scan_count scans no anonymous list without swap). */
 	bool anon = nr_free_swap_pages() > 0 || nr_swapcache_pages() > 0;
-	/* Look at each page about once before giving the allocator the
-	 * verdict (a referenced page's second round is the next pass): a
-	 * pass over a list of unreclaimable pages must stay short. */
-	unsigned long budget = READ_ONCE(lru_size[LRU_INACTIVE_FILE]) +
-			       READ_ONCE(lru_size[LRU_ACTIVE_FILE]) + SWAP_CLUSTER_MAX;
-	unsigned long scanned = 0;
 	unsigned int noreclaim = memalloc_noreclaim_save();
 
-	if (anon)
-		budget += READ_ONCE(lru_size[LRU_INACTIVE_ANON]) +
-			  READ_ONCE(lru_size[LRU_ACTIVE_ANON]);
 	memset(rs, 0, sizeof(*rs));
-	/* Every round looks at some pages or ends the pass, and the budget
-	 * bounds the rounds: pages that stay put cannot keep reclaim going
-	 * round in circles. */
-	while (rs->nr_reclaimed < want && scanned < budget) {
-		unsigned long looked = shrink_lru(LRU_INACTIVE_FILE, rs);
-
-		if (anon)
-			looked += shrink_lru(LRU_INACTIVE_ANON, rs);
-		if (!looked)
-			break;                  /* the lists are empty */
-		scanned += looked;
-	}
+	/* Look at a growing share of the lists until enough is free: a
+	 * referenced page's second round is the next pass. */
+	for (int prio = DEF_PRIORITY; prio >= 0 && rs->nr_reclaimed < want; prio--)
+		shrink_lists(prio, anon, want, rs);
 	/* The other caches (buffers, inodes: their shrinkers) are trimmed
 	 * when the LRU alone did not give enough. Count the pages that came
 	 * back. */

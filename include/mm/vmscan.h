@@ -25,6 +25,9 @@
 
 /* Pages reclaim takes off a list at a time (Linux's SWAP_CLUSTER_MAX). */
 #define SWAP_CLUSTER_MAX 32
+/* A reclaim pass looks at lists >> priority pages, from this down to 0
+ * (Linux's DEF_PRIORITY): 1/4096 of each list first, all of it last. */
+#define DEF_PRIORITY 12
 
 /* What one reclaim pass saw, for the allocator's decision to wait. */
 struct reclaim_stat {

@@ -192,9 +192,10 @@ static void show_vmstat(const char *when)
 {
 	static const char *const names[] = {
 		"pgscan_direct", "pgsteal_direct", "pgscan_kswapd", "pgsteal_kswapd", "pageoutrun",
-		"allocstall", "fl_reclaim_throttle", "oom_kill", NULL
+		"allocstall", "fl_reclaim_throttle", "oom_kill", "pgmajfault", "pgrefill",
+		"pgactivate", "fl_rmap_walk_vmas", "fl_alloc_fail", "fl_reclaim_wake_flusher", NULL
 	};
-	char line[256] = "";
+	char line[512] = "";
 
 	for (int i = 0; names[i]; i++) {
 		long v = vmstat(names[i]);
