@@ -135,6 +135,7 @@ MM_SRCS := \
 	mm/filemap_ktest.c \
 	mm/rmap_ktest.c \
 	mm/rmap_reclaim_ktest.c \
+	mm/rmap_batch_ktest.c \
 	mm/vmscan_ktest.c \
 	mm/vmscan_refs_ktest.c \
 	mm/swapfile_ktest.c \

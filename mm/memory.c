@@ -25,8 +25,10 @@
  * rss_stat (file, anonymous or shmem: mm_counter); page_add_rmap and
  * page_remove_rmap do both. A page a fault makes anonymous (a fresh
  * page, a COW copy) first gets its reverse map (anon_vma_prepare, then
- * page_add_new_anon_rmap: mm/rmap.c) and joins the anonymous LRU
- * (lru_cache_add_anon), before any PTE maps it. The zero page is special: it
+ * page_add_new_anon_rmap: mm/rmap.c) before any PTE maps it, and joins
+ * the anonymous LRU (lru_cache_add_anon) only once it counts as mapped
+ * (do_anonymous_page, wp_page_copy, swapin_map_page; do_cow_fault's
+ * copy still joins before finish_fault maps it). The zero page is special: it
  * is mapped read-only into any anonymous VMA on a read fault and is never
  * counted. A page-cache page is additionally referenced by its cache, so
  * "page_ref_count(page) == 1" means "mapped only by the PTE at hand".
@@ -319,12 +321,17 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!page)
 		return VM_FAULT_OOM;
-	/* Its reverse map and its LRU list before any PTE maps it (a page
-	 * freed right away, below, leaves both in __free_pages). */
+	/* Its reverse map, then its map count, and only then the LRU list,
+	 * all before the PTE (a page freed right away, below, leaves the
+	 * list and the anon_vma in __free_pages). Counted as mapped, it
+	 * cannot look unmapped to reclaim meanwhile: try_to_unmap finds no
+	 * PTE yet but a map count, and leaves it (TTU_AGAIN), where with a
+	 * count of 0 reclaim could write it, take it out of the swap cache
+	 * and drop it from the LRU while the fault was about to map it. */
 	page_add_new_anon_rmap(page, vma, vmf->address);
-	lru_cache_add_anon(page);
 	entry = maybe_mkwrite(pte_mkdirty(mk_pte(page, vma->vm_page_prot)), vma);
 	page_add_rmap(vma->vm_mm, vma, page);
+	lru_cache_add_anon(page);
 	if (!set_pte_if_unchanged(vmf, entry)) {
 		__atomic_fetch_sub(&page->_mapcount, 1, __ATOMIC_SEQ_CST);
 		add_mm_counter(vma->vm_mm, MM_ANONPAGES, -1);
@@ -642,7 +649,12 @@ static void wp_page_reuse(struct vm_fault *vmf);
  * A page just read in is not anonymous yet: it gets the VMA's anon_vma
  * (the VMAs that may map it: the same family for every process that
  * names the slot, since only fork copies swap entries) and joins the
- * anonymous LRU, so reclaim can find it again.
+ * anonymous LRU, so reclaim can find it again; only once the PTE is known
+ * to be this one's (under the lock, after pte_same): a fault that lost
+ * the race may have read a slot that was freed and reused by another
+ * process meanwhile, and must not stamp that process's page with its own
+ * anon_vma and index, which would hide the winner's PTE from the reverse
+ * map (as Linux, which attaches after the recheck).
  * Returns false (nothing changed) if the PTE moved meanwhile.
  * Context: page locked; vma->anon_vma prepared; takes and drops
  * page_table_lock.
@@ -655,14 +667,15 @@ static bool swapin_map_page(struct vm_fault *vmf, struct page *page, swp_entry_t
 	struct mm_struct *mm = vma->vm_mm;
 	pte_t pte = mk_pte(page, vma->vm_page_prot);
 
-	if (!page->anon_vma) {
-		page_add_new_anon_rmap(page, vma, vmf->address);
-		lru_cache_add_anon(page);
-	}
 	spin_lock(&mm->page_table_lock);
 	if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
 		spin_unlock(&mm->page_table_lock);
 		return false;
+	}
+	if (!page->anon_vma) {
+		/* lru_lock nests inside page_table_lock (docs/locking.md). */
+		page_add_new_anon_rmap(page, vma, vmf->address);
+		lru_cache_add_anon(page);
 	}
 	add_mm_counter(mm, MM_SWAPENTS, -1);
 	page_add_rmap(mm, vma, page);
@@ -823,20 +836,27 @@ int unuse_mm(struct mm_struct *mm, unsigned int type)
 				continue;
 			}
 			if (new_read)
-				err = swap_readpage(page);
+				swap_readpage(page);
 			else
 				lock_page(page);
-			if (!err && PageSwapCache(page) && page->private == entry.val &&
+			if (PageSwapCache(page) && page->private == entry.val &&
 			    PageUptodate(page) && swapin_map_page(&vmf, page, entry)) {
 				unlock_page(page);
 				continue;
 			}
+			/* A failed read: the page must not stay in the cache
+			 * (a later fault would find it, not uptodate, and give
+			 * SIGBUS without trying the slot again): out, as in
+			 * do_swap_page. The entry stays, the walk goes on. */
+			if (new_read && PageSwapCache(page) && page->private == entry.val &&
+			    !PageUptodate(page) && !PageWriteback(page))
+				delete_from_swap_cache(page);
 			unlock_page(page);
 			put_page(page);
 		}
 	}
 	up_read(&mm->mmap_lock);
-	return err == -EIO ? 0 : err;   /* a bad slot stays: swapoff then finds it in use */
+	return err;     /* a bad slot stays: swapoff then finds it in use */
 }
 
 /* ---- writes to a write-protected PTE ------------------------------------- */
@@ -881,7 +901,6 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 	if (old)
 		memcpy(page_address(new), page_address(old), PAGE_SIZE);
 	page_add_new_anon_rmap(new, vma, vmf->address);
-	lru_cache_add_anon(new);
 	entry = maybe_mkwrite(pte_mkdirty(mk_pte(new, vma->vm_page_prot)), vma);
 
 	spin_lock(&mm->page_table_lock);
@@ -895,6 +914,9 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 		flush_tlb_mm_page(mm, vmf->address);
 		page_add_rmap(mm, vma, new);
 		set_pte(vmf->pte, entry);
+		/* On the LRU only once mapped (lru_lock nests inside
+		 * page_table_lock): reclaim never sees it unmapped. */
+		lru_cache_add_anon(new);
 		if (old)
 			page_remove_pte(vma, old, gone);
 		new = NULL;
@@ -1172,6 +1194,10 @@ static unsigned long zap_range(struct vm_area_struct *vma, unsigned long start, 
 
 	tlb_gather_mmu(&tlb, mm, READ_ONCE(mm->mm_users) == 0);
 	spin_lock(&mm->page_table_lock);
+	/* A PTE reclaim cleared is a swap entry or none here, so this walk
+	 * would not flush it: its stale entry must not outlive munmap. */
+	if (!tlb.fullmm)
+		flush_tlb_batched_pending(mm);
 	walk_ptes(mm, start, end, zap_one, &d);
 	tlb_flush_mmu(&tlb);
 	spin_unlock(&mm->page_table_lock);
@@ -1272,6 +1298,9 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
 
 	tlb_gather_mmu(&d.tlb, mm, false);
 	spin_lock(&mm->page_table_lock);
+	/* A stale writable entry of a PTE reclaim cleared must not outlive
+	 * mprotect either (the walk sees only the swap entry). */
+	flush_tlb_batched_pending(mm);
 	walk_ptes(mm, start, end, protect_one, &d);
 	tlb_flush_mmu(&d.tlb);                  /* once for the range */
 	spin_unlock(&mm->page_table_lock);
@@ -1329,8 +1358,11 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 			/* LAB(cow): BEGIN copy_page_range: write-protect a private page on both sides */
 			/* LAB(cow): STUB (void)cow; */
 			if (cow && pte_write(pte)) {
-				pte = pte_wrprotect(pte);
-				set_pte(spte, pte);
+				/* Atomic: another thread's CPU may set the
+				 * dirty bit in between (its entry is writable
+				 * until the flush below). */
+				ptep_set_wrprotect(spte);
+				pte = ptep_get(spte);
 				tlb_add_range(&tlb, addr);
 			}
 			/* LAB(cow): END */
@@ -1351,8 +1383,14 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 	 * the child can run: until then another thread of the parent, on
 	 * another CPU, may still store through a writable entry into a page
 	 * the child now shares. (The parent itself is in fork, storing
-	 * nothing there.)
+	 * nothing there.) The same holds for a PTE reclaim cleared during
+	 * the copy with its flush still pending in its batch: the child has
+	 * the swap entry, and the page must not see the parent's later
+	 * stores through the stale entry.
 	 */
+	spin_lock(&src_mm->page_table_lock);
+	flush_tlb_batched_pending(src_mm);
+	spin_unlock(&src_mm->page_table_lock);
 	tlb_flush_mmu(&tlb);
 	return err;
 }

@@ -44,8 +44,10 @@ static void end_swap_write(struct blk_request *req)
 		pr_err("swap: write of slot %#lx failed (%d)\n", page->private, req->error);
 	}
 	kfree(req);
-	/* The flag before the wake-up: pairs with the waiter's test after it
-	 * queues itself (wait_event). */
+	/* PG_dirty (above) before PG_writeback is cleared: pairs with the
+	 * reclaimer's reads in the other order (swap_pageout_done,
+	 * mm/vmscan.c). The flag before the wake-up: pairs with the waiter's
+	 * test after it queues itself (wait_event). */
 	clear_page_flag(page, PG_writeback);
 	wake_up(&swap_writeback_wait);
 }

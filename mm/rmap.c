@@ -50,6 +50,7 @@
 #include <mm/rmap.h>
 #include <mm/slab.h>
 #include <mm/swap.h>
+#include <mm/tlb.h>
 #include <mm/filemap.h>
 #include <mm/vmstat.h>
 #include <asm/tlbflush.h>
@@ -398,7 +399,8 @@ int page_referenced(struct page *page, bool locked, unsigned long *vm_flags)
  * try_to_unmap_one before the PTE is cleared (swap_duplicate, which may
  * refuse: the slot's count is at its maximum). Without PG_swapcache
  * try_to_unmap never gets this far (TTU_FAIL). Context: page_table_lock
- * held; the old PTE already cleared and flushed.
+ * held; the old PTE already cleared (flushed, or its flush pending in
+ * the reclaimer's batch, which precedes any writeout or free).
  */
 static void try_to_unmap_anon_pte(struct mm_struct *mm, pte_t *ptep, struct page *page, pte_t old)
 {
@@ -411,10 +413,16 @@ static void try_to_unmap_anon_pte(struct mm_struct *mm, pte_t *ptep, struct page
 	add_mm_counter(mm, MM_SWAPENTS, 1);
 }
 
+struct ttu_arg {
+	enum ttu_result ret;
+	struct tlbflush_unmap_batch *batch;     /* NULL: flush each PTE */
+};
+
 static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma,
 			     unsigned long addr, void *arg)
 {
-	enum ttu_result *ret = arg;
+	struct ttu_arg *ta = arg;
+	enum ttu_result *ret = &ta->ret;
 	struct mm_struct *mm = vma->vm_mm;
 	bool locked = false;
 	pte_t *ptep, old;
@@ -432,11 +440,18 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma,
 		*ret = TTU_AGAIN;
 		goto out;
 	}
-	/* Clear, then flush: a CPU may set the dirty bit through its cached
-	 * entry until the flush, and the exchange sees that bit (as in
-	 * page_mkclean_one). Only then may the page go. */
+	/* Clear, then flush: the exchange returns the dirty bit as it was
+	 * (a CPU sets it in the PTE before it caches a dirty entry, and one
+	 * whose entry is clean must walk the cleared PTE to dirty it, and
+	 * faults). But a CPU whose entry is already dirty keeps storing into
+	 * the page until the flush: so the page is written out or freed only
+	 * after it. With a batch the flush is the reclaimer's, once for all
+	 * its pages (try_to_unmap_flush; the page stays locked until then). */
 	old = ptep_get_and_clear(ptep);
-	flush_tlb_mm_page(mm, addr);
+	if (ta->batch)
+		tlb_ubc_add_pending(ta->batch, mm);
+	else
+		flush_tlb_mm_page(mm, addr);
 	if (PageAnon(page))
 		try_to_unmap_anon_pte(mm, ptep, page, old);
 	page_remove_rmap(vma, page, old);       /* the dirty bit to a file page */
@@ -452,16 +467,21 @@ out:
 	return true;
 }
 
-enum ttu_result try_to_unmap(struct page *page)
+enum ttu_result try_to_unmap_batch(struct page *page, struct tlbflush_unmap_batch *batch)
 {
-	enum ttu_result ret = TTU_SUCCESS;
+	struct ttu_arg ta = { .ret = TTU_SUCCESS, .batch = batch };
 
 	ASSERT(PageLocked(page));
 	/* An anonymous page with no swap slot has nowhere else to live. */
 	if (PageAnon(page) && !PageSwapCache(page))
 		return TTU_FAIL;
-	rmap_walk(page, try_to_unmap_one, &ret);
-	if (ret == TTU_SUCCESS && page_mapcount(page) > 0)
-		ret = TTU_AGAIN;                /* a fault mapped it again meanwhile */
-	return ret;
+	rmap_walk(page, try_to_unmap_one, &ta);
+	if (ta.ret == TTU_SUCCESS && page_mapcount(page) > 0)
+		ta.ret = TTU_AGAIN;             /* a fault mapped it again meanwhile */
+	return ta.ret;
+}
+
+enum ttu_result try_to_unmap(struct page *page)
+{
+	return try_to_unmap_batch(page, NULL);
 }

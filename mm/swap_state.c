@@ -205,8 +205,13 @@ struct page *read_swap_cache_async(swp_entry_t entry, gfp_t gfp, bool *new_read,
 		*err = swapcache_prepare(entry);
 		if (*err == -EEXIST) {
 			/* Another task holds the slot's cache bit and is adding
-			 * its page: give it the CPU, then find that page. */
-			schedule();
+			 * its page: sleep a tick, then find that page. A bare
+			 * schedule() would spin here when nothing else is
+			 * runnable on this CPU while the other task runs on
+			 * another or waits to allocate (Linux sleeps a tick
+			 * too: schedule_timeout_uninterruptible(1)). */
+			set_current_state(TASK_UNINTERRUPTIBLE);
+			schedule_timeout(1);
 			continue;
 		}
 		if (*err)

@@ -105,6 +105,23 @@ static struct swap_info_struct *swap_info_get(swp_entry_t entry)
 	return si;
 }
 
+/*
+ * swap_info_get's look is lockless, and swapoff may end the area and free
+ * its map right after it: every user of the map checks again here, under
+ * si->lock, which swapoff holds to clear SWP_USED and the map pointer
+ * (before it frees the map) and swapon to set SWP_USED (after it set up
+ * a new map, possibly of another size: hence the bound, too). Returns
+ * the map, or NULL if @off is no slot of a live area any more.
+ * Context: si->lock held.
+ */
+static unsigned short *swap_map_locked(struct swap_info_struct *si, unsigned long off)
+{
+	ASSERT_HELD(&si->lock);
+	if (!(si->flags & SWP_USED) || !si->swap_map || off >= si->max)
+		return NULL;
+	return si->swap_map;
+}
+
 static unsigned long cluster_size(struct swap_info_struct *si, unsigned long c)
 {
 	unsigned long end = min((c + 1) * SWAPFILE_CLUSTER, si->max);
@@ -214,7 +231,8 @@ int swap_duplicate(swp_entry_t entry)
 	if (!si)
 		return -EINVAL;
 	spin_lock(&si->lock);
-	if (!si->swap_map[off] || SWAP_COUNT(si->swap_map[off]) == SWAP_MAP_BAD)
+	if (!swap_map_locked(si, off) || !si->swap_map[off] ||
+	    SWAP_COUNT(si->swap_map[off]) == SWAP_MAP_BAD)
 		err = -EINVAL;
 	else if (SWAP_COUNT(si->swap_map[off]) >= SWAP_MAP_MAX)
 		err = -ENOMEM;
@@ -237,6 +255,11 @@ static unsigned short swap_entry_put(swp_entry_t entry, unsigned short usage)
 		return 0;
 	}
 	spin_lock(&si->lock);
+	if (!swap_map_locked(si, off)) {
+		spin_unlock(&si->lock);
+		pr_err("swap: put of %#lx after its area went\n", entry.val);
+		return 0;
+	}
 	v = si->swap_map[off];
 	if (usage == SWAP_HAS_CACHE) {
 		if (!(v & SWAP_HAS_CACHE))
@@ -274,7 +297,8 @@ int swapcache_prepare(swp_entry_t entry)
 	if (!si)
 		return -ENOENT;
 	spin_lock(&si->lock);
-	if (!SWAP_COUNT(si->swap_map[off]) || SWAP_COUNT(si->swap_map[off]) == SWAP_MAP_BAD)
+	if (!swap_map_locked(si, off) || !SWAP_COUNT(si->swap_map[off]) ||
+	    SWAP_COUNT(si->swap_map[off]) == SWAP_MAP_BAD)
 		err = -ENOENT;
 	else if (si->swap_map[off] & SWAP_HAS_CACHE)
 		err = -EEXIST;
@@ -287,10 +311,15 @@ int swapcache_prepare(swp_entry_t entry)
 int swap_count(swp_entry_t entry)
 {
 	struct swap_info_struct *si = swap_info_get(entry);
+	int count = 0;
 
 	if (!si)
 		return 0;
-	return SWAP_COUNT(READ_ONCE(si->swap_map[swp_offset(entry)]));
+	spin_lock(&si->lock);
+	if (swap_map_locked(si, swp_offset(entry)))
+		count = SWAP_COUNT(si->swap_map[swp_offset(entry)]);
+	spin_unlock(&si->lock);
+	return count;
 }
 
 bool swap_entry_dying(swp_entry_t entry)
@@ -456,12 +485,23 @@ out:
 	return err;
 }
 
+/* Context: SWP_USED clear (swapon before it sets it, swapoff after it
+ * cleared it): the pointers are cleared under si->lock, so a reader that
+ * takes the lock afterwards sees NULL (swap_map_locked), and one that
+ * holds it now finishes before the maps are freed. */
 static void free_swap_map(struct swap_info_struct *si)
 {
-	vfree(si->swap_map);
-	vfree(si->cluster_free);
+	unsigned short *map;
+	unsigned int *cluster_free;
+
+	spin_lock(&si->lock);
+	map = si->swap_map;
+	cluster_free = si->cluster_free;
 	si->swap_map = NULL;
 	si->cluster_free = NULL;
+	spin_unlock(&si->lock);
+	vfree(map);
+	vfree(cluster_free);
 }
 
 int swapon_device(const char *name, int swap_flags)
@@ -745,7 +785,9 @@ int swaps_show(struct seq_buf *m, int pid)
 		unsigned long size, used;
 		int len;
 
-		if (!(si->flags & SWP_WRITEOK))
+		/* As Linux: an area being switched off stays listed (its
+		 * Used falling) until swapoff has ended it. */
+		if (!(si->flags & SWP_USED))
 			continue;
 		spin_lock(&si->lock);
 		used = si->inuse_pages << (PAGE_SHIFT - 10);

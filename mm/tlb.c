@@ -16,10 +16,16 @@
  * the last such CPU lets go (mm_count, mm/mmap.c), since a CPU may walk
  * the tables in its CR3 at any time.
  *
+ * Also reclaim's deferred flush (struct tlbflush_unmap_batch): the CPUs
+ * of the mms whose PTEs try_to_unmap cleared for a batch of pages, and
+ * mm->tlb_flush_batched, which tells munmap, mprotect and fork that such
+ * a flush is still pending (flush_tlb_batched_pending).
+ *
  * Locks: none of its own. A gather belongs to one caller; the caller holds
  * mmap_lock (and for the flush, usually the page-table lock).
  */
 #include <kernel/kernel.h>
+#include <kernel/spinlock.h>
 #include <mm/mm.h>
 #include <mm/page_alloc.h>
 #include <mm/tlb.h>
@@ -87,4 +93,40 @@ void tlb_finish_mmu(struct mmu_gather *tlb)
 {
 	tlb_flush_range(tlb);
 	tlb_free_pages(tlb);
+}
+
+void tlb_ubc_add_pending(struct tlbflush_unmap_batch *b, struct mm_struct *mm)
+{
+	ASSERT_HELD(&mm->page_table_lock);
+	/* The cleared PTE before the read of the mask: pairs with the
+	 * cpumask_set_cpu before a CR3 load in switch_mm_irqs_off, as in
+	 * flush_tlb_mm_range. A CPU that sets its bit after this read walks
+	 * the cleared PTE and caches nothing of it. */
+	smp_mb();
+	b->cpumask.bits |= cpumask_read(&mm->cpu_mask).bits;
+	b->flush_required = true;
+	/* For flush_tlb_batched_pending, read under this same lock. */
+	mm->tlb_flush_batched = true;
+}
+
+void try_to_unmap_flush(struct tlbflush_unmap_batch *b)
+{
+	if (!b->flush_required)
+		return;
+	arch_tlbbatch_flush(&b->cpumask);
+	b->cpumask = CPUMASK_NONE;
+	b->flush_required = false;
+}
+
+void flush_tlb_batched_pending(struct mm_struct *mm)
+{
+	ASSERT_HELD(&mm->page_table_lock);
+	/* Set and cleared under this lock, so every PTE reclaim cleared
+	 * before the flag was read is covered by this flush; one it clears
+	 * later sets the flag again. Reclaim's own flush leaves the flag
+	 * set: at worst one more flush here. */
+	if (!mm->tlb_flush_batched)
+		return;
+	flush_tlb_mm_range(mm, 0, USER_TOP);
+	mm->tlb_flush_batched = false;
 }

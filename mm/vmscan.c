@@ -24,7 +24,7 @@
  * a VM_LOCKED VMA maps is kept (PG_mlocked). The anonymous lists are
  * scanned only while there is swap (Linux's get_scan_count): an anonymous
  * page has nowhere else to go; the swap code adds the anonymous step of
- * shrink_page (marked there).
+ * shrink_page_unmap (marked there).
  *
  * Lock order: page lock -> i_mmap_lock or anon_vma->lock ->
  * page_table_lock -> mapping->tree_lock -> lru_lock. Reclaim runs
@@ -58,6 +58,7 @@
 #include <mm/rmap.h>
 #include <mm/shrinker.h>
 #include <mm/swap.h>
+#include <mm/tlb.h>
 #include <mm/vmscan.h>
 #include <mm/vmstat.h>
 #include <mm/writeback.h>
@@ -210,7 +211,9 @@ static void putback_lru_pages(struct page **pages, const bool *active, unsigned 
 			put_page(pages[i]);
 }
 
-enum page_verdict { PAGE_FREED, PAGE_KEEP, PAGE_ACTIVATE, PAGE_DROP };
+/* PAGE_UNMAPPED: shrink_page_unmap's "locked, PTEs gone or going, go on
+ * after the batch's flush" (shrink_page_finish gives the verdict). */
+enum page_verdict { PAGE_FREED, PAGE_KEEP, PAGE_ACTIVATE, PAGE_DROP, PAGE_UNMAPPED };
 
 /*
  * Was the page used since reclaim last looked (Linux's
@@ -265,7 +268,8 @@ static enum page_verdict pageout(struct page *page, struct address_space *m)
 		unlock_page(page);
 		return PAGE_DROP;               /* truncated while unlocked */
 	}
-	if (!PageDirty(page) && !PageWriteback(page) && remove_mapping(m, page)) {
+	/* PG_writeback before PG_dirty (see swap_pageout_done). */
+	if (!PageWriteback(page) && !PageDirty(page) && remove_mapping(m, page)) {
 		unlock_page(page);
 		return PAGE_FREED;
 	}
@@ -296,8 +300,15 @@ static enum page_verdict swap_pageout_done(struct page *page)
 {
 	if (PageWriteback(page) || PageDirty(page) || !trylock_page(page))
 		return PAGE_KEEP;
-	if (PageSwapCache(page) && !page_mapcount(page) && !PageDirty(page) &&
-	    !PageWriteback(page)) {
+	/* PG_writeback first, then PG_dirty: a failed write's completion
+	 * (end_swap_write, interrupt context, no page lock) sets PG_dirty
+	 * and then clears PG_writeback; reading in the same order (the
+	 * flag reads are acquire loads, so the second cannot pass the
+	 * first) a completed write is seen with its dirty bit. The other
+	 * order could read "clean" while the write was in flight, then "no
+	 * write-back" after it failed, and drop the only copy. */
+	if (PageSwapCache(page) && !page_mapcount(page) && !PageWriteback(page) &&
+	    !PageDirty(page)) {
 		delete_from_swap_cache(page);
 		unlock_page(page);
 		return PAGE_FREED;
@@ -306,15 +317,33 @@ static enum page_verdict swap_pageout_done(struct page *page)
 	return PAGE_KEEP;
 }
 
-/*
- * Decide about one isolated page and free it if it may go. Context: the
- * page is referenced by the caller and off the lists; only tries its lock.
- */
-static enum page_verdict shrink_page(struct page *page, struct reclaim_stat *rs)
+/* Anonymous, or a shmem page that left its object for the swap cache (it
+ * is freed the same way). Context: page locked. */
+static bool page_is_anon(struct page *page)
 {
-	/* Anonymous, or a shmem page that left its object for the swap
-	 * cache (it is freed the same way). */
-	bool anon = PageAnon(page) || (PageSwapCache(page) && !page->mapping);
+	return PageAnon(page) || (PageSwapCache(page) && !page->mapping);
+}
+
+/*
+ * Reclaim in two halves around one TLB flush (the deferred flush: mm/tlb.c,
+ * docs/smp-tlb.md "Reclaim's batch"). shrink_page_unmap decides whether
+ * an isolated page may go and clears its PTEs into @batch; the caller
+ * flushes the batch once for all its pages (try_to_unmap_flush); only
+ * then does shrink_page_finish write the page out or free it, and unlock
+ * it. A page with a cleared PTE stays locked until the flush, so that
+ * nothing else (the flusher's write-back, a truncate) handles it while
+ * another CPU may still store into it through a stale entry.
+ *
+ * shrink_page_unmap: returns PAGE_UNMAPPED with the page still locked and
+ * *@ttu the unmap's result (TTU_SUCCESS if nothing mapped it), or a final
+ * verdict with the page unlocked. Context: the page is referenced by the
+ * caller and off the lists; only tries its lock.
+ */
+static enum page_verdict shrink_page_unmap(struct page *page, struct reclaim_stat *rs,
+					   struct tlbflush_unmap_batch *batch,
+					   enum ttu_result *ttu)
+{
+	bool anon;
 	struct address_space *m;
 	enum page_verdict v = PAGE_KEEP;
 
@@ -322,6 +351,7 @@ static enum page_verdict shrink_page(struct page *page, struct reclaim_stat *rs)
 		rs->nr_writeback++;             /* read in, written back or truncated right now */
 		return PAGE_KEEP;
 	}
+	anon = page_is_anon(page);
 	/*
 	 * Kept without a walk: a page a VM_LOCKED VMA maps (mm/mlock.c).
 	 * Linux moves it to an "unevictable" list; here it goes back to the
@@ -365,17 +395,38 @@ static enum page_verdict shrink_page(struct page *page, struct reclaim_stat *rs)
 			goto out;
 		}
 	}
-	if (page_mapcount(page) > 0) {
-		switch (try_to_unmap(page)) {
-		case TTU_SUCCESS:
-			break;
-		case TTU_AGAIN:                 /* a fault mapped it again: later */
-			goto out;
-		case TTU_FAIL:
-		case TTU_MLOCK:
-			v = PAGE_ACTIVATE;
-			goto out;
-		}
+	*ttu = TTU_SUCCESS;
+	if (page_mapcount(page) > 0)
+		*ttu = try_to_unmap_batch(page, batch);
+	return PAGE_UNMAPPED;
+out:
+	unlock_page(page);
+	return v;
+}
+
+/*
+ * The second half: after the batch's flush, act on the unmap's result
+ * @ttu: write the page out (anonymous to its slot, shmem through
+ * shmem_writeout, a dirty file page by kswapd's pageout) or free it.
+ * Returns the verdict; the page is unlocked. Context: page locked by
+ * shrink_page_unmap, which returned PAGE_UNMAPPED.
+ */
+static enum page_verdict shrink_page_finish(struct page *page, struct reclaim_stat *rs,
+					    enum ttu_result ttu)
+{
+	bool anon = page_is_anon(page);
+	struct address_space *m = page->mapping;
+	enum page_verdict v = PAGE_KEEP;
+
+	switch (ttu) {
+	case TTU_SUCCESS:
+		break;
+	case TTU_AGAIN:                         /* a fault mapped it again: later */
+		goto out;
+	case TTU_FAIL:
+	case TTU_MLOCK:
+		v = PAGE_ACTIVATE;
+		goto out;
 	}
 	if (!anon && shmem_mapping(m)) {
 		/* Out of its object into the swap cache, and written. */
@@ -414,13 +465,24 @@ static unsigned long shrink_inactive_list(enum lru_list l, struct reclaim_stat *
 {
 	struct page *pages[SWAP_CLUSTER_MAX];
 	bool active[SWAP_CLUSTER_MAX];
+	enum page_verdict verdict[SWAP_CLUSTER_MAX];
+	enum ttu_result ttu[SWAP_CLUSTER_MAX];
+	struct tlbflush_unmap_batch batch = { .cpumask = CPUMASK_NONE };
 	unsigned int n = isolate_lru_pages(l, pages, SWAP_CLUSTER_MAX);
 	unsigned long freed = 0;
 
 	rs->nr_scanned += n;
 	count_vm_events(current_is_kswapd() ? PGSCAN_KSWAPD : PGSCAN_DIRECT, n);
+	for (unsigned int i = 0; i < n; i++)
+		verdict[i] = shrink_page_unmap(pages[i], rs, &batch, &ttu[i]);
+	/* One flush for every PTE the batch cleared, before any of its
+	 * pages is written out, freed or unlocked. */
+	try_to_unmap_flush(&batch);
 	for (unsigned int i = 0; i < n; i++) {
-		enum page_verdict v = shrink_page(pages[i], rs);
+		enum page_verdict v = verdict[i];
+
+		if (v == PAGE_UNMAPPED)
+			v = shrink_page_finish(pages[i], rs, ttu[i]);
 
 		active[i] = v == PAGE_ACTIVATE;
 		if (v == PAGE_ACTIVATE)

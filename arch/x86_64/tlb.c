@@ -170,6 +170,31 @@ void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long
 	preempt_enable();
 }
 
+/* The batch's cross-CPU call. Context: interrupt on the target CPU. */
+static void flush_tlb_batch_func(void *arg)
+{
+	(void)arg;
+	flush_tlb_local();
+}
+
+void arch_tlbbatch_flush(const struct cpumask *mask)
+{
+	struct cpumask others = *mask;
+	unsigned int cpu;
+
+	preempt_disable();
+	cpu = smp_processor_id();
+	count(&tlb_counters.batch_flushes);
+	if (cpumask_test_cpu(cpu, mask))
+		flush_tlb_local();
+	others.bits &= ~(1UL << cpu);
+	if (!cpumask_empty(&others) && tlb_shootdown) {
+		count(&tlb_counters.shootdown_calls);
+		smp_call_function_many(&others, flush_tlb_batch_func, NULL, true);
+	}
+	preempt_enable();
+}
+
 void flush_tlb_mm_page_local(struct mm_struct *mm, unsigned long addr)
 {
 	preempt_disable();

@@ -242,6 +242,9 @@ struct mm_struct {
 	 * (switch_mm_irqs_off); read by flush_tlb_mm_range after a full
 	 * barrier (asm/tlbflush.h). */
 	struct cpumask cpu_mask;
+	/* (p) reclaim cleared a PTE of this mm and deferred its flush to
+	 * its batch (mm/tlb.c, flush_tlb_batched_pending). */
+	bool tlb_flush_batched;
 	unsigned long mmap_base;                /* (m) where top-down placement starts */
 	unsigned long start_brk, brk;           /* (m) the heap: [start_brk, brk) */
 	unsigned long start_stack;              /* (m) */

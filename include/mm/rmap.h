@@ -210,4 +210,14 @@ enum ttu_result {
  */
 enum ttu_result try_to_unmap(struct page *page);
 
+struct tlbflush_unmap_batch;
+/*
+ * The same, for reclaim: the flushes are deferred to @batch (mm/tlb.c).
+ * The PTEs' page references are still put here, which the caller's own
+ * reference makes safe; the caller keeps @page locked, and neither writes
+ * it out nor frees it, until try_to_unmap_flush(@batch). Context: as
+ * try_to_unmap, but sends no IPI.
+ */
+enum ttu_result try_to_unmap_batch(struct page *page, struct tlbflush_unmap_batch *batch);
+
 #endif

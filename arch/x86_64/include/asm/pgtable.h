@@ -88,6 +88,14 @@ static inline pte_t ptep_get_and_clear(pte_t *p)
 	return __pte(__atomic_exchange_n(&p->pte, 0, __ATOMIC_SEQ_CST));
 }
 
+/* Atomically clear the write bit: a dirty bit another CPU sets in the
+ * entry meanwhile (through its cached writable translation) stays, where
+ * a read, pte_wrprotect and set_pte would overwrite it. */
+static inline void ptep_set_wrprotect(pte_t *p)
+{
+	__atomic_fetch_and(&p->pte, ~(typeof(p->pte))_PAGE_RW, __ATOMIC_SEQ_CST);
+}
+
 /* Atomically clear the accessed bit; returns whether it was set. No TLB
  * flush (as Linux on x86): a CPU that still caches the entry keeps using
  * it without setting the bit again, which only makes the page look

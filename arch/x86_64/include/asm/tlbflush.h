@@ -23,6 +23,8 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 
+struct cpumask;
+
 struct mm_struct;
 
 /* Above this many pages, one full local flush is cheaper than invlpg's. */
@@ -74,6 +76,16 @@ void flush_tlb_mm_page_local(struct mm_struct *mm, unsigned long addr);
 void flush_tlb_kernel_range(unsigned long start, unsigned long end);
 
 /*
+ * Flush every user translation (non-global entries) on the CPUs of
+ * @mask, this one included if it is in it, with one cross-CPU call for
+ * the others: the end of reclaim's deferred-flush batch (mm/tlb.c,
+ * try_to_unmap_flush), whose PTEs belong to many mms and addresses, so
+ * a whole flush is cheaper than tracking ranges. Context: interrupts
+ * enabled; no spinlock needed or forbidden (as flush_tlb_mm_range).
+ */
+void arch_tlbbatch_flush(const struct cpumask *mask);
+
+/*
  * Make @next (NULL: the kernel's init_mm) this CPU's loaded address space:
  * set this CPU in next->cpu_mask and take a reference (mm_count) before
  * loading CR3, then clear it in the previous one's mask. The reference to
@@ -101,6 +113,7 @@ struct mm_struct *cpu_loaded_mm(void);
 struct tlb_counters {
 	unsigned long range_flushes;
 	unsigned long shootdown_calls;
+	unsigned long batch_flushes;    /* arch_tlbbatch_flush calls (reclaim's batches) */
 	unsigned long cr3_loads;
 	unsigned long last_start, last_end;
 };
