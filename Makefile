@@ -137,7 +137,9 @@ MM_SRCS := \
 	mm/rmap_reclaim_ktest.c \
 	mm/rmap_batch_ktest.c \
 	mm/vmscan_ktest.c \
+	mm/vmscan_refs_ktest.c \
 	mm/swapfile_ktest.c \
+	mm/swap_fault_ktest.c \
 	mm/shrinker_ktest.c
 
 DRIVERS_SRCS := \

@@ -661,6 +661,8 @@ static void wp_page_reuse(struct vm_fault *vmf);
  */
 static bool swapin_map_page(struct vm_fault *vmf, struct page *page, swp_entry_t entry)
 {
+	/* LAB(reclaim): BEGIN swapin_map_page: recheck the PTE, map the page, drop the entry's hold on the slot, reuse it for a write if this PTE is its only user */
+	/* LAB(reclaim): STUB return false; */
 	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
 	pte_t pte = mk_pte(page, vma->vm_page_prot);
@@ -685,6 +687,7 @@ static bool swapin_map_page(struct vm_fault *vmf, struct page *page, swp_entry_t
 	set_pte(vmf->pte, pte);
 	spin_unlock(&mm->page_table_lock);
 	return true;
+	/* LAB(reclaim): END */
 }
 
 /*
@@ -699,6 +702,8 @@ static bool swapin_map_page(struct vm_fault *vmf, struct page *page, swp_entry_t
  */
 static vm_fault_t do_swap_page(struct vm_fault *vmf)
 {
+	/* LAB(reclaim): BEGIN do_swap_page: find the page in the swap cache or read it from its slot, check it, map it */
+	/* LAB(reclaim): STUB return VM_FAULT_SIGBUS; */
 	swp_entry_t entry = pte_to_swp_entry(vmf->orig_pte);
 	vm_fault_t ret = 0;
 	struct page *page;
@@ -734,6 +739,7 @@ static vm_fault_t do_swap_page(struct vm_fault *vmf)
 	unlock_page(page);
 	put_page(page);
 	return ret;
+	/* LAB(reclaim): END */
 }
 
 /*

@@ -233,6 +233,8 @@ enum page_verdict { PAGE_FREED, PAGE_KEEP, PAGE_ACTIVATE, PAGE_DROP, PAGE_UNMAPP
  */
 static enum page_verdict page_check_references(struct page *page)
 {
+	/* LAB(reclaim): BEGIN page_check_references: the second-chance verdict on an inactive page */
+	/* LAB(reclaim): STUB return PAGE_FREED; */
 	unsigned long vm_flags;
 	int ptes = page_referenced(page, true, &vm_flags);
 
@@ -250,6 +252,7 @@ static enum page_verdict page_check_references(struct page *page)
 	if (test_and_clear_page_flag(page, PG_referenced) && page_mapcount(page) == 0)
 		return PAGE_KEEP;
 	return PAGE_FREED;                      /* (may go: not a verdict yet) */
+	/* LAB(reclaim): END */
 }
 
 /*

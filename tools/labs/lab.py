@@ -218,7 +218,8 @@ def _run_boot(lab, res, bargs, kargs):
 
     timeout = max(bargs.timeout, 300) if lab.user_tests else bargs.timeout
     run = harness.boot(bargs, "grade", on_line, kernel=bargs.kernel, timeout=timeout,
-                       kargs=harness.kernel_cmdline(*words), progdisk=progdisk)
+                       kargs=harness.kernel_cmdline(*words), progdisk=progdisk,
+                       swap=lab.swap or None)
     if lab.user_tests:
         res.boot_ok = run.status == qemu.EXIT_POWEROFF and bool(init_status)
     else:
@@ -246,7 +247,8 @@ def grade(lab, kernel, disk_image, accel="tcg", mem=qemu.DEFAULT_MEM, smp=qemu.D
     (logdir / f"grade-{lab.name}.log").write_text("\n".join(console) + "\n")
 
     out(f"# lab {lab.name}: {lab.title} ({lab.doc})"
-        + (f", on SMP={smp}" if lab.smp else ""))
+        + (f", on SMP={smp}" if lab.smp else "")
+        + (f", with SWAP={lab.swap}" if lab.swap else ""))
     for i, (ok, what) in enumerate(res.lines(), 1):
         why = " (did not run: see below)" if ok is None else ""
         out(f"{'ok' if ok else 'not ok'} {i} - {what}{why}")

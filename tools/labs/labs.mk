@@ -44,7 +44,7 @@ lab-verify: $(B)/kernel.elf $(B)/disk.img
 # user/gdb/ beside the other GDB programs (docs/gdb.md); like those, not
 # installed in /tests: `make gdb PROG=build/user/gdb/NAME` or `make exec
 # PROG=...` copies one in. Built by `make user` and `make lab-programs`.
-LAB_GDB := pgtable_gdb anon_gdb filemap_gdb dirty_gdb truncate_gdb
+LAB_GDB := pgtable_gdb anon_gdb filemap_gdb dirty_gdb truncate_gdb swap_gdb
 LAB_GPROG := $(addprefix $(UB)/gdb/,$(LAB_GDB))
 
 .PHONY: lab-programs

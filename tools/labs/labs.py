@@ -17,6 +17,9 @@ tests (the same programs make test runs, and Linux passes) fail together.
 A lab whose tests need several CPUs says how many (smp): its grading boot
 has that many whatever SMP= the caller gave (make grade, make lab-check,
 the labs suite of make test); the others boot with the caller's SMP.
+A lab whose tests need swap says how much (swap): its grading boot gets a
+fresh swap disk of that size (mkswap'ed, enabled with swap=/dev/vdX, as
+`SWAP=` gives any boot).
 """
 
 from dataclasses import dataclass
@@ -30,6 +33,7 @@ class Lab:
     user_tests: tuple = ()      # programs of user/tests (names in /tests)
     kargs: str = ""             # extra kernel command line for the grading boot
     smp: int = 0                # CPUs of the grading boot (0: the caller's SMP=)
+    swap: str = ""              # a fresh swap disk of this size for the grading boot
 
     @property
     def doc(self):
@@ -99,6 +103,15 @@ LABS = (
         ),
         user_tests=("tlb_stale_test",),
         smp=2),
+    Lab("reclaim", "Reclaim's second chance and the swap-in fault",
+        ktests=(
+            "vmscan_second_chance_verdicts",
+            "rmap_anon_vma_fork_split_merge_munmap",
+            "rmap_try_to_unmap_file_pages",
+            "swap_fault_read_write_fork",
+        ),
+        user_tests=("swap_test",),
+        swap="64M"),
 )
 
 
