@@ -2046,9 +2046,11 @@ SUITES = {
 # image, last). Two QEMUs at a time keep both cores of a small host busy:
 # make test takes about half as long. A new suite runs in the main chain
 # unless it is added here.
-OWN_IMAGE_SUITES = ["ktest-smp", "user-smp", "smp-races", "persist", "exec-disk", "fulldisk", "swap", "mempressure",
-                    "overmem",
-                    "sched-stress", "powercut", "corrupt-boot", "randsys", "labs"]
+# They are taken from one queue, longest first: the second thread starts
+# on them at once, and the main thread helps with what is left when its
+# chain is done, so neither thread waits long for the other.
+OWN_IMAGE_SUITES = ["overmem", "mempressure", "labs", "user-smp", "swap", "smp-races", "sched-stress",
+                    "corrupt-boot", "ktest-smp", "persist", "exec-disk", "powercut", "randsys", "fulldisk"]
 
 
 def run_suite(args, tap, name):
@@ -2069,15 +2071,21 @@ def run_suites(args, tap):
     above), but NOT_BY_DEFAULT. Result numbers follow the order the
     results are printed in."""
     default = [n for n in SUITES if n not in NOT_BY_DEFAULT]
-    others = [n for n in default if n in OWN_IMAGE_SUITES]
+    others = [n for n in OWN_IMAGE_SUITES if n in default]
     shared = [n for n in default if n not in OWN_IMAGE_SUITES]
+    queue = list(others)
+    queue_lock = threading.Lock()
     events = []
     failure = []
+
+    def take():
+        with queue_lock:
+            return queue.pop(0) if queue and not failure else None
 
     def run_others():
         _output.events = events
         try:
-            for name in others:
+            while (name := take()) is not None:
                 run_suite(args, tap, name)
         except BaseException as e:          # reported by the main thread
             failure.append(e)
@@ -2086,8 +2094,10 @@ def run_suites(args, tap):
     worker.start()
     for name in shared:
         run_suite(args, tap, name)
+    while (name := take()) is not None:     # the chain is done: help
+        run_suite(args, tap, name)
     if worker.is_alive():
-        diag(f"waiting for the suites running beside: {', '.join(others)}")
+        diag("waiting for the suites running beside")
     worker.join()
     for kind, *rest in events:
         if kind == "say":
