@@ -102,61 +102,42 @@ static inline const char *om_describe(const void *src, uint64_t seed,
 	return buf;
 }
 
-/* A line's value from /proc/meminfo ("MemTotal:  123 kB"): KiB, or -1. */
+/* The number after "NAME<sep>" on a line of the /proc file @path, or -1:
+ * "MemTotal:  123 kB" (sep ':'), "pswpin 12" (sep ' '). */
+static inline long long om_proc_value(const char *path, const char *name, char sep)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+	size_t n = strlen(name);
+	long long v = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, n) && line[n] == sep) {
+			v = atoll(line + n + 1);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/* A line of /proc/meminfo, in KiB, or -1. */
 static inline long long om_meminfo_kib(const char *name)
 {
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	size_t n = strlen(name);
-	long long v = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, name, n) && line[n] == ':') {
-			v = atoll(line + n + 1);
-			break;
-		}
-	fclose(f);
-	return v;
+	return om_proc_value("/proc/meminfo", name, ':');
 }
 
-/* A counter of /proc/vmstat ("pswpin 12"), or -1. */
+/* A counter of /proc/vmstat, or -1. */
 static inline long long om_vmstat(const char *name)
 {
-	FILE *f = fopen("/proc/vmstat", "r");
-	char line[256];
-	size_t n = strlen(name);
-	long long v = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, name, n) && line[n] == ' ') {
-			v = atoll(line + n + 1);
-			break;
-		}
-	fclose(f);
-	return v;
+	return om_proc_value("/proc/vmstat", name, ' ');
 }
 
-/* A line of /proc/self/status ("VmSwap:   12 kB"): KiB, or -1. */
+/* A line of /proc/self/status ("VmSwap:   12 kB"), in KiB, or -1. */
 static inline long long om_status_kib(const char *name)
 {
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	size_t n = strlen(name);
-	long long v = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, name, n) && line[n] == ':') {
-			v = atoll(line + n + 1);
-			break;
-		}
-	fclose(f);
-	return v;
+	return om_proc_value("/proc/self/status", name, ':');
 }
 
 static inline long om_majflt(void)
