@@ -114,25 +114,33 @@ KTEST(pmm_buddies_merge)
  * (full coalescing). The tiers (docs/reclaim.md): GFP_NOWAIT stops at the
  * min watermark, GFP_ATOMIC at half of it; nothing below that is handed
  * out to anyone but the flusher.
+ *
+ * The exact counts need a quiet machine, and with two CPUs the other one
+ * may free pages meanwhile: a CPU still holding a finished test's user mm
+ * lazily frees its page tables when it next switches (arch/x86_64/tlb.c).
+ * A page freed concurrently only makes the counts larger, so an attempt
+ * that sees that is run again (three at most); the checks are those of
+ * the last attempt.
  */
-KTEST(pmm_exhaustion_and_recovery)
+static bool pmm_exhaust_once(struct kt *t, bool last)
 {
 	struct page_alloc_stats before, after;
 	LIST_HEAD(taken);
-	unsigned long count = 0, atomic = 0;
+	unsigned long count = 0, atomic = 0, left;
 	struct page *p, *n;
+	bool quiet;
 
-	/* kswapd, woken below "low", would free cache pages under us. */
-	kswapd_pause(true);
 	page_alloc_stats(&before);
-	KT_ASSERT(before.free_pages > before.min_wmark);
+	if (before.free_pages <= before.min_wmark) {
+		kt_fail(t, __FILE__, __LINE__, "no free pages above the min watermark");
+		return true;
+	}
 	/* GFP_NOWAIT: free pages only, not reclaimable cache, not the reserve. */
 	while ((p = alloc_page(GFP_NOWAIT)) != NULL) {
 		list_add(&p->lru, &taken);
 		count++;
 	}
-	KT_EXPECT_EQ(count, before.free_pages - before.min_wmark);
-	KT_EXPECT_EQ(nr_free_pages(), before.min_wmark);
+	left = nr_free_pages();
 	while ((p = alloc_page(GFP_ATOMIC)) != NULL) {
 		list_add(&p->lru, &taken);
 		atomic++;
@@ -146,7 +154,22 @@ KTEST(pmm_exhaustion_and_recovery)
 		put_page(p);
 	}
 	page_alloc_stats(&after);
-	KT_EXPECT(stats_equal(&before, &after));
+	quiet = count == before.free_pages - before.min_wmark && stats_equal(&before, &after);
+	if (quiet || last) {
+		KT_EXPECT_EQ(count, before.free_pages - before.min_wmark);
+		KT_EXPECT_EQ(left, before.min_wmark);
+		KT_EXPECT(stats_equal(&before, &after));
+	}
+	return quiet;
+}
+
+KTEST(pmm_exhaustion_and_recovery)
+{
+	/* kswapd, woken below "low", would free cache pages under us. */
+	kswapd_pause(true);
+	for (int attempt = 0; attempt < 3; attempt++)
+		if (pmm_exhaust_once(t, attempt == 2))
+			break;
 	kswapd_pause(false);
 }
 
