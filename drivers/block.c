@@ -149,6 +149,26 @@ int blkdev_submit(struct block_device *bdev, struct blk_request *req)
 	return bdev->ops->submit(bdev, req);
 }
 
+/* Plugging (blkdev.h). For now a plug only marks the task: requests go
+ * to the driver at once, so there is never anything to flush. */
+void blk_start_plug(struct blk_plug *plug)
+{
+	INIT_LIST_HEAD(&plug->list);
+	plug->count = 0;
+	if (!current->plug)
+		current->plug = plug;
+}
+
+void blk_finish_plug(struct blk_plug *plug)
+{
+	if (current->plug == plug)
+		current->plug = NULL;
+}
+
+void blk_flush_plug(void)
+{
+}
+
 int blkdev_rw(struct block_device *bdev, enum blk_op op, u64 sector, void *buf,
 	      unsigned int nr_sectors)
 {

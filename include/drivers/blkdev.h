@@ -77,6 +77,30 @@ int blkdev_submit(struct block_device *bdev, struct blk_request *req);
 int blkdev_rw(struct block_device *bdev, enum blk_op op, u64 sector, void *buf,
 	      unsigned int nr_sectors);
 int blkdev_flush(struct block_device *bdev);
+/*
+ * Plugging: between blk_start_plug() and blk_finish_plug() a task's
+ * asynchronous requests (blkdev_submit) may be held back and merged with
+ * their neighbours on the disk (same device, same op, adjacent sectors)
+ * into one device request, so that a run of pages written or read ahead
+ * one by one reaches the disk as a few large requests. Every held request
+ * is started by blk_finish_plug() at the latest, and also whenever the
+ * task is about to sleep (a task must never wait for I/O its own plug
+ * still holds). A plug lives on the caller's stack; plugs do not nest
+ * (an inner blk_start_plug while one is active does nothing, and its
+ * blk_finish_plug leaves the outer one alone). Synchronous requests
+ * (blkdev_submit_wait, blkdev_rw) are never held.
+ * Context: process context, may sleep.
+ */
+struct blk_plug {
+	struct list_head list;          /* held requests, in submission order (owner only) */
+	unsigned int count;             /* entries on @list */
+};
+
+void blk_start_plug(struct blk_plug *plug);
+void blk_finish_plug(struct blk_plug *plug);
+/* Start every request the current task's plug holds, if any. */
+void blk_flush_plug(void);
+
 /* Call @fn for every registered device (for the monitor and boot log). */
 void blkdev_for_each(void (*fn)(struct block_device *bdev, void *arg), void *arg);
 

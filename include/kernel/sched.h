@@ -56,6 +56,8 @@ enum task_state {
 	TASK_IDLE = TASK_UNINTERRUPTIBLE | TASK_NOLOAD,
 };
 
+struct blk_plug;
+
 struct task_struct {
 	/* enum task_state: set to a sleeping state by the task itself
 	 * (set_current_state), to TASK_RUNNING by wakers under rq->lock. */
@@ -121,6 +123,7 @@ struct task_struct {
 	int *set_child_tid;             /* (o) CLONE_CHILD_SETTID: our tid goes there first */
 	void *robust_list;              /* (o) set_robust_list's head (a user pointer) */
 	struct completion *vfork_done;  /* (o) CLONE_VFORK: the parent waits for it */
+	struct blk_plug *plug;          /* (o) requests held back for merging (drivers/block.c) */
 };
 
 /* The user registers, saved at the top of a user task's kernel stack by
