@@ -175,6 +175,7 @@ FS_SRCS := \
 	fs/statfs.c \
 	fs/readdir.c \
 	fs/pipe.c \
+	fs/select.c \
 	fs/ioctl.c \
 	fs/pseudofs.c \
 	fs/devfs.c \

@@ -37,6 +37,7 @@
 #include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
+#include <fs/poll.h>
 #include <mm/slab.h>
 #include <asm/uaccess.h>
 
@@ -723,8 +724,23 @@ static long tty_file_ioctl(struct file *file, unsigned int cmd, unsigned long ar
 	return tty_ioctl(file_tty(file), cmd, arg);
 }
 
+/* poll/select: committed input to read (a whole line in canonical mode,
+ * any byte in raw mode: what a read would not block for with VMIN 1);
+ * output never blocks. Lockless, as tty_wait_readable's test. */
+static unsigned int tty_file_poll(struct file *file, struct poll_table *pt)
+{
+	struct tty_struct *tty = file_tty(file);
+	unsigned int mask = POLLOUT | POLLWRNORM;
+
+	poll_wait(file, &tty->read_wait, pt);
+	if (READ_ONCE(tty->canon_head) != READ_ONCE(tty->read_tail))
+		mask |= POLLIN | POLLRDNORM;
+	return mask;
+}
+
 /* No llseek: lseek() on a terminal is -ESPIPE, as on Linux. */
 static const struct file_operations tty_fops = {
+	.poll = tty_file_poll,
 	.read_iter = tty_file_read,
 	.write_iter = tty_file_write,
 	.open = tty_file_open,

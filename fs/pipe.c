@@ -53,6 +53,7 @@
 #include <fs/fdtable.h>
 #include <fs/fs.h>
 #include <fs/pipe.h>
+#include <fs/poll.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
 #include <asm/uaccess.h>
@@ -443,11 +444,45 @@ static long pipe_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 }
 
 /* No llseek: lseek, pread and pwrite give -ESPIPE. No fsync: -EINVAL. */
+/*
+ * ->poll of both ends (and of a FIFO): data or no writer left for a
+ * reader (POLLHUP once every writer has gone: a FIFO's reader that has
+ * never had a writer is not hung up, as on Linux, which compares the
+ * writers ever opened with those at its open), room or no reader left
+ * for a writer (POLLERR). Lockless, like the sleepers' tests; the read
+ * and write paths wake rd_wait and wr_wait after every change.
+ */
+static unsigned int pipe_poll(struct file *file, struct poll_table *pt)
+{
+	struct pipe_inode_info *pipe = file_pipe(file);
+	unsigned int head, tail, mask = 0;
+
+	poll_wait(file, &pipe->rd_wait, (file->f_mode & FMODE_READ) ? pt : NULL);
+	poll_wait(file, &pipe->wr_wait, (file->f_mode & FMODE_WRITE) ? pt : NULL);
+	head = READ_ONCE(pipe->head);
+	tail = READ_ONCE(pipe->tail);
+	if (file->f_mode & FMODE_READ) {
+		if (!pipe_empty(head, tail))
+			mask |= POLLIN | POLLRDNORM;
+		if (!READ_ONCE(pipe->writers) &&
+		    (uintptr_t)file->private_data != READ_ONCE(pipe->w_counter) + 1UL)
+			mask |= POLLHUP;
+	}
+	if (file->f_mode & FMODE_WRITE) {
+		if (!pipe_full(head, tail))
+			mask |= POLLOUT | POLLWRNORM;
+		if (!READ_ONCE(pipe->readers))
+			mask |= POLLERR;
+	}
+	return mask;
+}
+
 static const struct file_operations pipe_fops = {
 	.read_iter = pipe_read,
 	.write_iter = pipe_write,
 	.release = pipe_release,
 	.unlocked_ioctl = pipe_ioctl,
+	.poll = pipe_poll,
 };
 
 /* ---- FIFOs: named pipes ----------------------------------------------------------------- */
@@ -543,6 +578,10 @@ static int fifo_open_ends(struct pipe_inode_info *pipe, struct file *file)
 		pipe->r_counter++;
 		if (pipe->readers++ == 0)
 			fifo_wake_partner(pipe);
+		/* A reader that did not wait for a writer is not hung up
+		 * until one has come (pipe_poll): remember which one. */
+		if (!pipe->writers && nonblock)
+			file->private_data = (void *)(uintptr_t)(pipe->w_counter + 1UL);
 		if (!pipe->writers && !nonblock && (err = fifo_wait(pipe, &pipe->w_counter)))
 			pipe->readers--;
 		break;
@@ -598,6 +637,7 @@ const struct file_operations pipefifo_fops = {
 	.read_iter = pipe_read,
 	.write_iter = pipe_write,
 	.release = fifo_release,
+	.poll = pipe_poll,
 	.unlocked_ioctl = pipe_ioctl,
 };
 

@@ -33,16 +33,6 @@
 #include <asm/rtc.h>
 #include <asm/uaccess.h>
 
-struct timespec {
-	long tv_sec;
-	long tv_nsec;
-};
-
-struct timeval {
-	long tv_sec;
-	long tv_usec;
-};
-
 struct timezone {
 	int tz_minuteswest;
 	int tz_dsttime;
@@ -59,7 +49,6 @@ struct timezone {
 #define CLOCK_TAI               11
 #define TIMER_ABSTIME           1
 
-#define NSEC_PER_TICK           (NSEC_PER_SEC / HZ)
 
 /* ---- clocks --------------------------------------------------------------- */
 
@@ -96,24 +85,6 @@ static int clock_read_ns(int clk, u64 *ns)
 	default:
 		return -EINVAL;
 	}
-}
-
-static struct timespec ns_to_timespec(u64 ns)
-{
-	return (struct timespec){ (long)(ns / NSEC_PER_SEC), (long)(ns % NSEC_PER_SEC) };
-}
-
-static bool timespec_valid(const struct timespec *ts)
-{
-	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && (u64)ts->tv_nsec < NSEC_PER_SEC;
-}
-
-/* A valid timespec in nanoseconds, saturating instead of overflowing. */
-static u64 timespec_to_ns(const struct timespec *ts)
-{
-	if ((u64)ts->tv_sec >= ~0ULL / NSEC_PER_SEC - 1)
-		return ~0ULL;
-	return (u64)ts->tv_sec * NSEC_PER_SEC + (u64)ts->tv_nsec;
 }
 
 SYSCALL_DEFINE2(clock_gettime, int, clk, struct timespec __user *, uts)

@@ -44,6 +44,7 @@ USER_TESTS := \
 	signal_test \
 	efault_test \
 	pipe_test \
+	poll_test \
 	file_test \
 	dir_test \
 	time_id_test \

@@ -290,6 +290,8 @@ struct dir_context {
 	loff_t pos;                             /* where to resume: an fs cookie */
 };
 
+struct poll_table;
+
 struct file_operations {
 	loff_t (*llseek)(struct file *file, loff_t offset, int whence);
 	ssize_t (*read_iter)(struct file *file, struct iov_iter *to, loff_t *pos);
@@ -304,6 +306,9 @@ struct file_operations {
 	int (*mmap)(struct file *file, struct vm_area_struct *vma);
 	/* ioctl(2): -ENOTTY for a request the file does not know. */
 	long (*unlocked_ioctl)(struct file *file, unsigned int cmd, unsigned long arg);
+	/* poll/select: POLL* now, queues registered with poll_wait; never
+	 * sleeps (include/fs/poll.h). NULL: always readable and writable. */
+	unsigned int (*poll)(struct file *file, struct poll_table *pt);
 };
 
 /* i_state bits */

@@ -66,3 +66,8 @@ SYSCALL(280, utimensat)
 SYSCALL(452, fchmodat2)
 SYSCALL(133, mknod)
 SYSCALL(259, mknodat)
+/* Waiting for several files (fs/select.c). */
+SYSCALL(7, poll)
+SYSCALL(23, select)
+SYSCALL(270, pselect6)
+SYSCALL(271, ppoll)

@@ -12,7 +12,39 @@
 #define NSEC_PER_SEC 1000000000ULL
 #define NSEC_PER_MSEC 1000000ULL
 
+#define NSEC_PER_USEC 1000ULL
+#define NSEC_PER_TICK (NSEC_PER_SEC / HZ)
+
 extern volatile u64 jiffies;
+
+/* The user ABI's time structures (Linux x86-64 layout). */
+struct timespec {
+	long tv_sec;
+	long tv_nsec;
+};
+
+struct timeval {
+	long tv_sec;
+	long tv_usec;
+};
+
+static inline struct timespec ns_to_timespec(u64 ns)
+{
+	return (struct timespec){ (long)(ns / NSEC_PER_SEC), (long)(ns % NSEC_PER_SEC) };
+}
+
+static inline bool timespec_valid(const struct timespec *ts)
+{
+	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && (u64)ts->tv_nsec < NSEC_PER_SEC;
+}
+
+/* A valid timespec in nanoseconds, saturating instead of overflowing. */
+static inline u64 timespec_to_ns(const struct timespec *ts)
+{
+	if ((u64)ts->tv_sec >= ~0ULL / NSEC_PER_SEC - 1)
+		return ~0ULL;
+	return (u64)ts->tv_sec * NSEC_PER_SEC + (u64)ts->tv_nsec;
+}
 
 /* Nanoseconds since boot, monotonic. Any context. */
 u64 ktime_get_ns(void);
