@@ -521,8 +521,15 @@ static void test_forkbomb(int small)
 	 * processes' stores are page faults, which cannot return ENOMEM).
 	 * Once kills free memory the bomb forks again, so waiting longer
 	 * only repeats the same kill hundreds of times. Or the time is up. */
-	long kills0 = vmstat("oom_kill"), kills = kills0;
+	long kills0 = vmstat("oom_kill"), kills;
+	long long failed_at = 0;
 	const char *end = "time";
+
+	for (int i = 0; kills0 < 0 && i < 10; i++) {   /* /proc may fail under pressure */
+		sleep_ms(10);
+		kills0 = vmstat("oom_kill");
+	}
+	kills = kills0;
 
 	for (;;) {
 		int now = __atomic_load_n(&b->forked, __ATOMIC_RELAXED) +
@@ -540,7 +547,14 @@ static void test_forkbomb(int small)
 		}
 		quiet = now == last ? quiet + 1 : 0;
 		last = now;
-		if ((b->failed || b->forked >= FORKBOMB_CAP) && quiet >= 10) {
+		/* Failed forks: a second to let the count settle (other
+		 * processes of the bomb may still be forking into memory
+		 * that frees as they fail), then stop. */
+		if (b->failed && !failed_at)
+			failed_at = now_ns(CLOCK_MONOTONIC);
+		if ((b->failed && (quiet >= 10 ||
+				   now_ns(CLOCK_MONOTONIC) - failed_at > 1000000000LL)) ||
+		    (b->forked >= FORKBOMB_CAP && quiet >= 10)) {
 			end = b->failed ? "failed forks" : "the cap";
 			break;
 		}
