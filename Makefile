@@ -68,6 +68,7 @@ KERNEL_SRCS := \
 	kernel/panic.c \
 	kernel/cmdline.c \
 	kernel/ksyms.c \
+	kernel/itimer.c \
 	kernel/ktest.c \
 	kernel/spinlock.c \
 	kernel/lockdep.c \

@@ -32,6 +32,7 @@
  * another CPU's queue (the on_cpu handshake: docs/smp.md).
  */
 #include <kernel/errno.h>
+#include <kernel/itimer.h>
 #include <kernel/kernel.h>
 #include <kernel/process.h>
 #include <kernel/signal.h>
@@ -551,8 +552,10 @@ void scheduler_tick(void)
 	struct rq *rq = this_rq();
 	struct task_struct *cur;
 
-	if (rq->cpu == 0)
+	if (rq->cpu == 0) {
 		wake_sleepers();
+		itimer_real_tick();
+	}
 	spin_lock(&rq->lock);
 	cur = rq->curr;
 	if (cur == rq->idle) {
@@ -583,6 +586,7 @@ void account_process_tick(struct task_struct *t, bool user)
 		t->stime_ticks++;
 		rq->system_ticks++;
 	}
+	itimer_account_tick(t, user);
 }
 
 void sched_cpu_stats(unsigned int cpu, u64 *user, u64 *system, u64 *idle,

@@ -57,6 +57,7 @@ static struct signal_struct *group_alloc(void)
 		return NULL;
 	g->count = 1;
 	INIT_LIST_HEAD(&g->thread_head);
+	itimers_init(&g->itimers);
 	for (int r = 0; r < RLIM_NLIMITS; r++)
 		g->rlim[r].rlim_cur = g->rlim[r].rlim_max = RLIM_INFINITY;
 	g->rlim[RLIMIT_NOFILE].rlim_cur = g->rlim[RLIMIT_NOFILE].rlim_max = 1024;
@@ -67,8 +68,10 @@ static struct signal_struct *group_alloc(void)
 
 static void put_group(struct signal_struct *g)
 {
-	if (g && __atomic_sub_fetch(&g->count, 1, __ATOMIC_ACQ_REL) == 0)
+	if (g && __atomic_sub_fetch(&g->count, 1, __ATOMIC_ACQ_REL) == 0) {
+		itimers_exit(&g->itimers);
 		kfree(g);
+	}
 }
 
 /* Free a task_signal that owns references to its sighand and group. */

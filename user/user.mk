@@ -45,6 +45,7 @@ USER_TESTS := \
 	efault_test \
 	pipe_test \
 	poll_test \
+	itimer_test \
 	file_test \
 	dir_test \
 	time_id_test \

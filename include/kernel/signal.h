@@ -26,6 +26,7 @@
 #define _KERNEL_SIGNAL_H
 
 #include <kernel/compiler.h>
+#include <kernel/itimer.h>
 #include <kernel/list.h>
 #include <kernel/spinlock.h>
 #include <kernel/types.h>
@@ -254,6 +255,7 @@ struct signal_struct {
 	 * added to the OOM badness (mm/oom_kill.c); -1000 never killed.
 	 * A new process starts with its parent's. */
 	short oom_score_adj;
+	struct group_itimers itimers;           /* (itimer_lock) kernel/itimer.c */
 };
 
 /*

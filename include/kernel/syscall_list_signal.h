@@ -50,3 +50,7 @@ SYSCALL(117, setresuid)
 SYSCALL(119, setresgid)
 SYSCALL(122, setfsuid)
 SYSCALL(123, setfsgid)
+/* Interval timers (kernel/itimer.c). */
+SYSCALL(36, getitimer)
+SYSCALL(37, alarm)
+SYSCALL(38, setitimer)
