@@ -505,6 +505,97 @@ SYSCALL_DEFINE3(writev, unsigned long, fd, const struct iovec __user *, vec, uns
 	return ksys_rwv(fd, vec, vlen, true);
 }
 
+/* preadv2/pwritev2 flags (Linux's RWF_*). */
+#define RWF_HIPRI       0x01
+#define RWF_DSYNC       0x02
+#define RWF_SYNC        0x04
+#define RWF_NOWAIT      0x08
+#define RWF_APPEND      0x10
+
+/*
+ * The flags Faultline honours: RWF_HIPRI (a polling hint for direct I/O,
+ * which has no meaning here) and RWF_DSYNC/RWF_SYNC (the written range
+ * is made durable before the call returns, as O_DSYNC would). RWF_NOWAIT
+ * and RWF_APPEND, which Linux 6.1 knows, and every other bit give
+ * -EOPNOTSUPP, the answer with which callers fall back to plain
+ * pread/pwrite (docs/syscalls.md).
+ */
+#define RWF_HONOURED (RWF_HIPRI | RWF_DSYNC | RWF_SYNC)
+
+/*
+ * preadv/pwritev (@flags 0) and preadv2/pwritev2: the iovec at @pos, or
+ * at the file position when @pos is -1 and @v2 (as readv/writev). Linux's
+ * order of checks: the flags, the fd, a negative offset, a stream, the
+ * mode, the iovec.
+ */
+static ssize_t ksys_prwv(unsigned long fd, const struct iovec __user *uvec, unsigned long vlen,
+			 loff_t pos, int flags, bool v2, bool write)
+{
+	struct file *f;
+	struct iovec *iov;
+	struct iov_iter it;
+	ssize_t ret;
+
+	if (flags & ~RWF_HONOURED)
+		return -EOPNOTSUPP;
+	f = fget((unsigned int)fd);
+	if (!f)
+		return -EBADF;
+	ret = -EINVAL;
+	if (pos < 0 && !(v2 && pos == -1))
+		goto out_fput;
+	ret = -ESPIPE;
+	if (pos != -1 && file_is_stream(f))
+		goto out_fput;
+	ret = -EBADF;
+	if (!(f->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
+		goto out_fput;
+	ret = import_iovec(uvec, vlen, &iov, &it);
+	if (ret)
+		goto out_fput;
+	if (!it.count)
+		ret = 0;
+	else if (pos == -1)
+		ret = rw_at_fpos(f, &it, write);
+	else
+		ret = write ? vfs_write(f, &it, &pos) : vfs_read(f, &it, &pos);
+	kfree(iov);
+	if (ret > 0 && write && (flags & (RWF_DSYNC | RWF_SYNC))) {
+		int err = vfs_fsync(f, !(flags & RWF_SYNC));
+
+		if (err)
+			ret = err;
+	}
+out_fput:
+	fput(f);
+	return ret;
+}
+
+/* On x86-64 the whole offset is in pos_l (pos_h is for 32-bit callers). */
+SYSCALL_DEFINE5(preadv, unsigned long, fd, const struct iovec __user *, vec,
+		unsigned long, vlen, unsigned long, pos_l, unsigned long, pos_h)
+{
+	return ksys_prwv(fd, vec, vlen, (loff_t)pos_l, 0, false, false);
+}
+
+SYSCALL_DEFINE5(pwritev, unsigned long, fd, const struct iovec __user *, vec,
+		unsigned long, vlen, unsigned long, pos_l, unsigned long, pos_h)
+{
+	return ksys_prwv(fd, vec, vlen, (loff_t)pos_l, 0, false, true);
+}
+
+SYSCALL_DEFINE6(preadv2, unsigned long, fd, const struct iovec __user *, vec,
+		unsigned long, vlen, unsigned long, pos_l, unsigned long, pos_h, int, flags)
+{
+	return ksys_prwv(fd, vec, vlen, (loff_t)pos_l, flags, true, false);
+}
+
+SYSCALL_DEFINE6(pwritev2, unsigned long, fd, const struct iovec __user *, vec,
+		unsigned long, vlen, unsigned long, pos_l, unsigned long, pos_h, int, flags)
+{
+	return ksys_prwv(fd, vec, vlen, (loff_t)pos_l, flags, true, true);
+}
+
 SYSCALL_DEFINE3(lseek, unsigned int, fd, loff_t, offset, unsigned int, whence)
 {
 	struct file *f = fget(fd);

@@ -46,6 +46,7 @@ USER_TESTS := \
 	pipe_test \
 	poll_test \
 	itimer_test \
+	rwv2_test \
 	file_test \
 	dir_test \
 	time_id_test \

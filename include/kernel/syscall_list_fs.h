@@ -71,3 +71,8 @@ SYSCALL(7, poll)
 SYSCALL(23, select)
 SYSCALL(270, pselect6)
 SYSCALL(271, ppoll)
+/* Vectored I/O at an offset (fs/read_write.c). */
+SYSCALL(295, preadv)
+SYSCALL(296, pwritev)
+SYSCALL(327, preadv2)
+SYSCALL(328, pwritev2)
