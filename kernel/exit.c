@@ -256,36 +256,49 @@ SYSCALL_DEFINE1(exit_group, int, code)
 #define __WALL          0x40000000
 #define __WCLONE        0x80000000
 
+enum wait_type { WAIT_ANY, WAIT_PID, WAIT_PGID };
+
 struct wait_opts {
-	int pid;                        /* wait4's pid argument */
+	enum wait_type type;
+	int id;                         /* the pid or the process group */
+	bool nowait;                    /* waitid's WNOWAIT: leave the zombie */
+	bool no_exits;                  /* waitid without WEXITED: exits are not reported */
 	int found;                      /* matching children seen */
-	struct task_struct *zombie;     /* a matching zombie, unlinked */
+	struct task_struct *zombie;     /* a matching zombie, unlinked (not with nowait) */
+	struct kernel_siginfo info;     /* nowait: the zombie's, taken under the lock */
+	int status;                     /* nowait: its wait status */
 };
 
-static bool child_matches(const struct wait_opts *wo, const struct task_struct *c,
-			  const struct task_struct *me)
+static bool child_matches(const struct wait_opts *wo, const struct task_struct *c)
 {
-	if (wo->pid > 0)
-		return c->pid == wo->pid;
-	if (wo->pid == 0)
-		return c->pgid == me->pgid;
-	if (wo->pid < -1)
-		return c->pgid == -wo->pid;
-	return true;
+	switch (wo->type) {
+	case WAIT_PID:
+		return c->pid == wo->id;
+	case WAIT_PGID:
+		return c->pgid == wo->id;
+	default:
+		return true;
+	}
 }
 
-/* Look for a matching child; unlink the first zombie. Context: tasklist_lock. */
+/* Look for a matching child; unlink the first zombie (or, with nowait,
+ * copy what is reported of it). Context: tasklist_lock. */
 static void scan_children_locked(struct wait_opts *wo, struct task_struct *me)
 {
 	struct task_struct *c;
 
 	wo->found = 0;
 	list_for_each_entry(c, &me->children, sibling) {
-		if (c->autoreap || !child_matches(wo, c, me))
+		if (c->autoreap || !child_matches(wo, c))
 			continue;               /* an autoreaped child is gone already */
 		wo->found++;
-		if (c->exit_state == EXIT_ZOMBIE && thread_group_dead(c)) {
-			list_del(&c->sibling);
+		if (!wo->no_exits && c->exit_state == EXIT_ZOMBIE && thread_group_dead(c)) {
+			if (wo->nowait) {
+				sigchld_info(&wo->info, c, c->exit_status);
+				wo->status = c->exit_status;
+			} else {
+				list_del(&c->sibling);
+			}
 			wo->zombie = c;
 			return;
 		}
@@ -306,15 +319,15 @@ static void account_reaped(struct task_struct *me, struct task_struct *c)
 }
 
 /*
- * Wait for a child per @pid (Linux's rules: > 0 that child, -1 any, 0 our
- * process group, < -1 that group). Returns the reaped pid with its status in
- * *@status, 0 for WNOHANG with nothing to reap, -ECHILD, or -ERESTARTSYS
- * when a signal arrives. Context: may sleep (interruptibly).
+ * Wait for a child that @wo matches. Returns its pid, with the zombie
+ * unlinked in *@reaped and its status in *@status (with wo->nowait: left
+ * in place, its report in wo->info and wo->status, *@reaped NULL), 0 for
+ * WNOHANG with nothing to reap, -ECHILD, or -ERESTARTSYS when a signal
+ * arrives. Context: may sleep (interruptibly).
  */
-static long do_wait(int pid, int options, int *status, struct task_struct **reaped)
+static long do_wait(struct wait_opts *wo, int options, int *status, struct task_struct **reaped)
 {
 	struct task_struct *me = current;
-	struct wait_opts wo = { .pid = pid };
 	struct wait_queue_entry w = { .task = current };
 	unsigned long flags;
 	long ret;
@@ -322,9 +335,10 @@ static long do_wait(int pid, int options, int *status, struct task_struct **reap
 	for (;;) {
 		prepare_to_wait(&child_exit_wq, &w, TASK_INTERRUPTIBLE);
 		flags = tasklist_lock_irqsave();
-		scan_children_locked(&wo, me->group_leader);    /* any thread may wait */
+		scan_children_locked(wo, me->group_leader);     /* any thread may wait */
+		ret = wo->zombie ? wo->zombie->pid : 0;          /* (a nowait zombie may go after) */
 		tasklist_unlock_irqrestore(flags);
-		if (wo.zombie || !wo.found || (options & WNOHANG))
+		if (wo->zombie || !wo->found || (options & WNOHANG))
 			break;
 		if (signal_pending(me)) {
 			finish_wait(&child_exit_wq, &w);
@@ -333,11 +347,15 @@ static long do_wait(int pid, int options, int *status, struct task_struct **reap
 		schedule();
 	}
 	finish_wait(&child_exit_wq, &w);
-	if (!wo.zombie)
-		return wo.found ? 0 : -ECHILD;
-	*status = wo.zombie->exit_status;
-	ret = wo.zombie->pid;
-	*reaped = wo.zombie;
+	if (!wo->zombie)
+		return wo->found ? 0 : -ECHILD;
+	if (wo->nowait) {
+		*status = wo->status;
+		*reaped = NULL;
+		return ret;
+	}
+	*status = wo->zombie->exit_status;
+	*reaped = wo->zombie;
 	return ret;
 }
 
@@ -385,7 +403,10 @@ SYSCALL_DEFINE4(wait4, int, pid, int *, ustatus, int, options, struct rusage_use
 		return -EINVAL;
 	if (pid == (int)0x80000000)
 		return -ESRCH;
-	ret = do_wait(pid, options, &status, &child);
+	struct wait_opts wo = { .type = pid > 0 ? WAIT_PID : pid == -1 ? WAIT_ANY : WAIT_PGID,
+				.id = pid > 0 ? pid : pid == 0 ? current->pgid : -pid };
+
+	ret = do_wait(&wo, options, &status, &child);
 	if (ret <= 0)
 		return ret;
 	flags = tasklist_lock_irqsave();        /* two threads may reap at once */
@@ -398,6 +419,94 @@ SYSCALL_DEFINE4(wait4, int, pid, int *, ustatus, int, options, struct rusage_use
 	if (uru && copy_to_user(uru, &ru, sizeof(ru)))
 		return -EFAULT;
 	return ret;
+}
+
+/* waitid's idtype and its own options. */
+#define P_ALL           0
+#define P_PID           1
+#define P_PGID          2
+#define P_PIDFD         3
+#define WSTOPPED        WUNTRACED
+#define WEXITED         0x00000004
+#define WNOWAIT         0x01000000
+
+/*
+ * waitid: as wait4, with the child named by (idtype, id), the report in
+ * a siginfo, and WNOWAIT to leave the zombie for a later wait. Children
+ * are only ever reported when they have exited (Faultline stops no
+ * process: WSTOPPED and WCONTINUED alone wait for ever, or find nothing
+ * with WNOHANG). There are no pidfds, so P_PIDFD's fd is never one:
+ * -EBADF, as Linux says for an fd that is not a pidfd.
+ */
+SYSCALL_DEFINE5(waitid, int, which, int, id, struct user_siginfo __user *, uinfo, int, options,
+		struct rusage_user __user *, uru)
+{
+	struct wait_opts wo = { 0 };
+	struct task_struct *child = NULL;
+	struct user_siginfo uinf;
+	struct kernel_siginfo info;
+	struct rusage_user ru;
+	unsigned long flags;
+	int status = 0;
+	long ret;
+
+	if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD |
+			__WALL | __WCLONE))
+		return -EINVAL;
+	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
+		return -EINVAL;
+	switch (which) {
+	case P_ALL:
+		wo.type = WAIT_ANY;
+		break;
+	case P_PID:
+		if (id <= 0)
+			return -EINVAL;
+		wo.type = WAIT_PID;
+		wo.id = id;
+		break;
+	case P_PGID:
+		if (id < 0)
+			return -EINVAL;
+		wo.type = WAIT_PGID;
+		wo.id = id ? id : current->pgid;
+		break;
+	case P_PIDFD:
+		return -EBADF;
+	default:
+		return -EINVAL;
+	}
+	wo.nowait = options & WNOWAIT;
+	wo.no_exits = !(options & WEXITED);     /* then only a signal ends the wait */
+	ret = do_wait(&wo, options, &status, &child);
+	if (ret < 0)
+		return ret;
+	memset(&info, 0, sizeof(info));
+	if (ret > 0) {
+		if (wo.nowait) {
+			info = wo.info;
+		} else {
+			flags = tasklist_lock_irqsave();
+			account_reaped(current->group_leader, child);
+			tasklist_unlock_irqrestore(flags);
+			sigchld_info(&info, child, status);
+			if (uru)
+				child_rusage(child, &ru);
+			release_task(child);
+		}
+		info.si_signo = SIGCHLD;
+	}
+	/* Nothing to report (WNOHANG): the siginfo is zeroed, as Linux does. */
+	siginfo_to_user_layout(&uinf, &info);
+	if (uinfo && copy_to_user(uinfo, &uinf, sizeof(uinf)))
+		return -EFAULT;
+	if (uru) {
+		if (ret == 0 || wo.nowait)
+			memset(&ru, 0, sizeof(ru));
+		if (copy_to_user(uru, &ru, sizeof(ru)))
+			return -EFAULT;
+	}
+	return 0;
 }
 
 /* getrusage: the whole process (RUSAGE_SELF: every thread, live and

@@ -579,7 +579,7 @@ static long ticks_to_clock_t(u64 ticks)
 	return (long)(ticks * 100 / HZ);        /* USER_HZ is 100 */
 }
 
-static void sigchld_info(struct kernel_siginfo *info, struct task_struct *child, int status)
+void sigchld_info(struct kernel_siginfo *info, struct task_struct *child, int status)
 {
 	memset(info, 0, sizeof(*info));
 	info->si_signo = SIGCHLD;

@@ -47,6 +47,7 @@ USER_TESTS := \
 	poll_test \
 	itimer_test \
 	rwv2_test \
+	waitid_test \
 	file_test \
 	dir_test \
 	time_id_test \

@@ -378,6 +378,10 @@ void free_signal_state(struct task_struct *t);
  * section who releases the zombie).
  */
 bool do_notify_parent_locked(struct task_struct *child, int status);
+/* The SIGCHLD report of leader @child ending with wait status @status
+ * (waitid's siginfo too). Context: tasklist_lock held, or @child reaped
+ * by the caller. */
+void sigchld_info(struct kernel_siginfo *info, struct task_struct *child, int status);
 
 /* ---- internals shared with arch/x86_64/signal.c and the ktests ---- */
 
