@@ -69,6 +69,7 @@ KERNEL_SRCS := \
 	kernel/cmdline.c \
 	kernel/ksyms.c \
 	kernel/itimer.c \
+	kernel/signal_wait.c \
 	kernel/ktest.c \
 	kernel/spinlock.c \
 	kernel/lockdep.c \

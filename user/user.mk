@@ -48,6 +48,7 @@ USER_TESTS := \
 	itimer_test \
 	rwv2_test \
 	waitid_test \
+	sigwait_test \
 	file_test \
 	dir_test \
 	time_id_test \
