@@ -178,6 +178,8 @@ FS_SRCS := \
 	fs/readdir.c \
 	fs/pipe.c \
 	fs/select.c \
+	fs/xattr.c \
+	fs/copy.c \
 	fs/ioctl.c \
 	fs/pseudofs.c \
 	fs/devfs.c \

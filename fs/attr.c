@@ -34,6 +34,7 @@
 #include <kernel/syscalls.h>
 #include <fs/fdtable.h>
 #include <fs/fs.h>
+#include "internal.h"
 #include <mm/slab.h>
 #include <asm/uaccess.h>
 
@@ -184,7 +185,7 @@ int vfs_utimes(struct inode *inode, const struct timespec64 *times)
  * followed when @follow), or with @empty_ok and "" the file @dfd itself
  * (AT_EMPTY_PATH). Referenced, or an ERR_PTR.
  */
-static struct inode *attr_inode(int dfd, const char __user *upath, bool follow, bool empty_ok)
+struct inode *attr_inode(int dfd, const char __user *upath, bool follow, bool empty_ok)
 {
 	char *path = getname_flags(upath, empty_ok);
 	struct inode *dir, *inode;
@@ -207,7 +208,7 @@ static struct inode *attr_inode(int dfd, const char __user *upath, bool follow, 
 	return inode;
 }
 
-static struct inode *fd_inode(unsigned int fd)
+struct inode *fd_inode(unsigned int fd)
 {
 	struct file *f = fget(fd);
 	struct inode *inode;

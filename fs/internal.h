@@ -8,6 +8,7 @@
 #define _FS_INTERNAL_H
 
 #include <fs/fs.h>
+#include <asm/uaccess.h>
 
 /* The parent directory of @path's last component, and that component. */
 struct parent {
@@ -42,5 +43,12 @@ struct inode *lookup_locked(struct parent *p);
  * from it (and the sticky rule)? 0, -EACCES, -EPERM, -EROFS. */
 int may_create(struct inode *dir);
 int may_delete(struct inode *dir, struct inode *victim);
+
+/* The inode a path names, from @dfd (AT_FDCWD: the cwd), following a
+ * final symbolic link if @follow; "" names @dfd itself if @empty_ok
+ * (AT_EMPTY_PATH). Referenced, or an ERR_PTR (fs/attr.c). */
+struct inode *attr_inode(int dfd, const char __user *upath, bool follow, bool empty_ok);
+/* The inode of open file @fd, referenced, or ERR_PTR(-EBADF). */
+struct inode *fd_inode(unsigned int fd);
 
 #endif

@@ -269,3 +269,100 @@ SYSCALL_DEFINE0(sync)
 	ksys_sync();
 	return 0;
 }
+
+/* syncfs: write back the filesystem @fd is on; its errors are returned
+ * (Linux reports a write-back error of the filesystem since 5.8). */
+SYSCALL_DEFINE1(syncfs, int, fd)
+{
+	struct file *f = fget((unsigned int)fd);
+	int err;
+
+	if (!f)
+		return -EBADF;
+	err = f->f_inode->i_sb ? sync_filesystem(f->f_inode->i_sb) : 0;
+	fput(f);
+	return err;
+}
+
+#define SYNC_FILE_RANGE_WAIT_BEFORE     1
+#define SYNC_FILE_RANGE_WRITE           2
+#define SYNC_FILE_RANGE_WAIT_AFTER      4
+
+/*
+ * sync_file_range: Linux's checks (flags, a negative or wrapping range,
+ * a file that is not regular, a directory, a link: -ESPIPE for anything
+ * but a regular file or block device). With SYNC_FILE_RANGE_WRITE the
+ * file's dirty data is written back and waited for: a superset of the
+ * range, and of WAIT_BEFORE/WAIT_AFTER, that the data-only fdatasync
+ * gives; without WRITE there is nothing to start, and waiting alone is
+ * also that.
+ */
+SYSCALL_DEFINE4(sync_file_range, int, fd, loff_t, offset, loff_t, nbytes, unsigned int, flags)
+{
+	struct file *f;
+	int err;
+
+	if (flags & ~(SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+		      SYNC_FILE_RANGE_WAIT_AFTER))
+		return -EINVAL;
+	if (offset < 0 || nbytes < 0 || (nbytes && offset + nbytes < offset))
+		return -EINVAL;
+	f = fget((unsigned int)fd);
+	if (!f)
+		return -EBADF;
+	err = -ESPIPE;
+	if (S_ISREG(f->f_inode->i_mode))
+		err = flags ? vfs_fsync(f, true) : 0;
+	else if (S_ISDIR(f->f_inode->i_mode) || S_ISLNK(f->f_inode->i_mode))
+		err = 0;                        /* no data pages of its own to write */
+	fput(f);
+	return err;
+}
+
+#define FALLOC_FL_KEEP_SIZE             0x01
+#define FALLOC_FL_PUNCH_HOLE            0x02
+#define FALLOC_FL_SUPPORTED_MASK        0x7f    /* every mode bit Linux 6.1 knows */
+
+/*
+ * fallocate: Linux's checks in its order, then the filesystem's answer.
+ * ext2 has no fallocate on Linux (neither the ext2 driver nor ext4's for
+ * an inode without extents), and Faultline's ext2 answers the same:
+ * -EOPNOTSUPP. glibc's posix_fallocate then writes zeros itself.
+ */
+SYSCALL_DEFINE4(fallocate, int, fd, int, mode, loff_t, offset, loff_t, len)
+{
+	struct file *f = fget((unsigned int)fd);
+	umode_t imode;
+	long err;
+
+	if (!f)
+		return -EBADF;
+	imode = f->f_inode->i_mode;
+	err = -EINVAL;
+	if (offset < 0 || len <= 0)
+		goto out;
+	err = -EOPNOTSUPP;
+	if (mode & ~FALLOC_FL_SUPPORTED_MASK)
+		goto out;
+	if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
+		goto out;
+	err = -EBADF;
+	if (!(f->f_mode & FMODE_WRITE))
+		goto out;
+	err = -ESPIPE;
+	if (S_ISFIFO(imode))
+		goto out;
+	err = -EISDIR;
+	if (S_ISDIR(imode))
+		goto out;
+	err = -ENODEV;
+	if (!S_ISREG(imode) && !S_ISBLK(imode))
+		goto out;
+	err = -EFBIG;
+	if (offset + len < 0)
+		goto out;
+	err = -EOPNOTSUPP;
+out:
+	fput(f);
+	return err;
+}

@@ -228,6 +228,18 @@ int ksys_sync(void)
 	return err;
 }
 
+int sync_filesystem(struct super_block *sb)
+{
+	int err = 0;
+
+	mutex_lock(&sb_lock);
+	for (unsigned int i = 0; i < ARRAY_SIZE(mounted); i++)
+		if (mounted[i] == sb)
+			err = sync_sb(sb);
+	mutex_unlock(&sb_lock);
+	return err;
+}
+
 struct expire_arg {
 	u64 before;
 };

@@ -49,6 +49,7 @@ USER_TESTS := \
 	rwv2_test \
 	waitid_test \
 	sigwait_test \
+	fscopy_test \
 	file_test \
 	dir_test \
 	time_id_test \

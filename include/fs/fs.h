@@ -588,6 +588,8 @@ int vfs_link(const char *oldpath, const char *newpath);
 int vfs_rename(const char *oldpath, const char *newpath);
 /* Write every dirty page, inode and buffer of every filesystem. */
 int ksys_sync(void);
+/* syncfs: what sync does, for the one filesystem @sb (if mounted). */
+int sync_filesystem(struct super_block *sb);
 
 /* Resolve @path to a referenced inode: from the root filesystem (a
  * relative path from current's cwd), or with namei_from() from @root
