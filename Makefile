@@ -119,6 +119,7 @@ MM_SRCS := \
 	mm/swap_state.c \
 	mm/page_io.c \
 	mm/madvise.c \
+	mm/mincore.c \
 	mm/shmem.c \
 	mm/overcommit.c \
 	mm/vmstat.c \
@@ -180,6 +181,7 @@ FS_SRCS := \
 	fs/select.c \
 	fs/xattr.c \
 	fs/copy.c \
+	fs/locks.c \
 	fs/ioctl.c \
 	fs/pseudofs.c \
 	fs/devfs.c \

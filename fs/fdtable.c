@@ -27,6 +27,7 @@
 #include <kernel/syscalls.h>
 #include <fs/fdtable.h>
 #include <fs/fs.h>
+#include <fs/locks.h>
 #include <mm/slab.h>
 
 /* ---- the descriptor table ------------------------------------------------------- */
@@ -95,6 +96,7 @@ static void close_files(struct files_struct *files, bool only_cloexec)
 		if (!only_cloexec || cloexec_test(files, fd))
 			f = pick_file_locked(files, fd);
 		spin_unlock(&files->file_lock);
+		locks_remove_posix(f, files);
 		fput(f);                        /* may sleep: outside the lock */
 	}
 }
@@ -196,6 +198,7 @@ int close_fd(unsigned int fd)
 	spin_unlock(&files->file_lock);
 	if (!f)
 		return -EBADF;
+	locks_remove_posix(f, files);
 	fput(f);
 	return 0;
 }
@@ -317,6 +320,7 @@ static long do_dup3(unsigned int oldfd, unsigned int newfd, bool cloexec)
 	files->fd[newfd] = f;
 	cloexec_set(files, newfd, cloexec);
 	spin_unlock(&files->file_lock);
+	locks_remove_posix(tofree, files);
 	fput(tofree);
 	return newfd;
 }
@@ -403,6 +407,9 @@ long do_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)
 		ret = READ_ONCE(f->f_flags);
 	else if (cmd == F_SETFL)
 		ret = file_setfl(f, arg);
+	else if (cmd == F_GETLK || cmd == F_SETLK || cmd == F_SETLKW || cmd == F_OFD_GETLK ||
+		 cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW)
+		ret = fcntl_lock(f, cmd, arg);
 	else
 		ret = -EINVAL;
 	fput(f);

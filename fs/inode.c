@@ -22,6 +22,7 @@
 #include <kernel/time.h>
 #include <kernel/wait.h>
 #include <fs/fs.h>
+#include <fs/locks.h>
 #include <mm/filemap.h>
 #include <mm/shrinker.h>
 #include <mm/slab.h>
@@ -192,6 +193,7 @@ static void inode_state_changed(void)
 
 static void destroy_inode(struct inode *inode)
 {
+	locks_free_inode(inode);
 	sb_list_del(inode);
 	inode->i_sb->s_op->destroy_inode(inode);
 }

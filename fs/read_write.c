@@ -26,6 +26,7 @@
 #include <kernel/syscalls.h>
 #include <fs/fdtable.h>
 #include <fs/fs.h>
+#include <fs/locks.h>
 #include <mm/filemap.h>
 #include <mm/slab.h>
 #include <asm/uaccess.h>
@@ -244,6 +245,7 @@ void fput(struct file *f)
 {
 	if (!f || __atomic_sub_fetch(&f->f_count, 1, __ATOMIC_SEQ_CST) > 0)
 		return;
+	locks_remove_file(f);
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->f_inode, f);
 	iput(f->f_inode);

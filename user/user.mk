@@ -50,6 +50,8 @@ USER_TESTS := \
 	waitid_test \
 	sigwait_test \
 	fscopy_test \
+	mincore_test \
+	flock_test \
 	file_test \
 	dir_test \
 	time_id_test \

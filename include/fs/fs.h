@@ -291,6 +291,7 @@ struct dir_context {
 };
 
 struct poll_table;
+struct file_lock_context;
 
 struct file_operations {
 	loff_t (*llseek)(struct file *file, loff_t offset, int whence);
@@ -324,6 +325,7 @@ struct inode {
 	loff_t i_size;                          /* (r) read without it with READ_ONCE */
 	u64 i_blocks;                           /* (r) 512-byte units, as stat reports */
 	u64 i_rdev;                             /* (c) device number, for device files */
+	struct file_lock_context *i_flctx;      /* fs/locks.c: made at the first lock (atomic) */
 	struct pipe_inode_info *i_pipe;         /* a pipe's, or an open FIFO's (fs/pipe.c:
 						 * fifo_lock) */
 	struct timespec64 i_atime, i_mtime, i_ctime;    /* (r); also file_update_time() */

@@ -96,3 +96,4 @@ SYSCALL(285, fallocate)
 /* Copies inside the kernel (fs/copy.c). */
 SYSCALL(40, sendfile)
 SYSCALL(326, copy_file_range)
+SYSCALL(73, flock)
