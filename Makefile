@@ -120,6 +120,7 @@ MM_SRCS := \
 	mm/page_io.c \
 	mm/madvise.c \
 	mm/mincore.c \
+	mm/mremap.c \
 	mm/shmem.c \
 	mm/overcommit.c \
 	mm/vmstat.c \

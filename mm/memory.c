@@ -57,6 +57,7 @@
 #include <mm/vmscan.h>
 #include <mm/vmstat.h>
 #include <mm/writeback.h>
+#include "internal.h"
 #include <asm/tlbflush.h>
 
 /* ---- pages and PTEs ---------------------------------------------------- */
@@ -225,7 +226,7 @@ static bool install_one_table(struct mm_struct *mm, unsigned long addr, phys_add
  * returned pointer stays valid while the caller holds mmap_lock.
  * Returns NULL when memory runs out.
  */
-static pte_t *pte_alloc(struct mm_struct *mm, unsigned long addr)
+pte_t *pte_alloc(struct mm_struct *mm, unsigned long addr)
 {
 	for (;;) {
 		phys_addr_t table;

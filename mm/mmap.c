@@ -47,6 +47,7 @@
 #include <mm/rmap.h>
 #include <mm/slab.h>
 #include <mm/swap.h>
+#include "internal.h"
 #include <kernel/sched.h>
 #include <kernel/syscalls.h>
 #include <fs/fdtable.h>
@@ -90,7 +91,7 @@ struct vm_area_struct *vma_prev(struct vm_area_struct *vma)
 	return n ? rb_entry(n, struct vm_area_struct, vm_rb) : NULL;
 }
 
-static unsigned long vma_pages(const struct vm_area_struct *vma)
+unsigned long vma_pages(const struct vm_area_struct *vma)
 {
 	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
 }
@@ -120,21 +121,21 @@ static void vma_unlink_rb(struct mm_struct *mm, struct vm_area_struct *vma)
 }
 
 /* Add @vma to @mm and to its file's reverse map. */
-static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
+void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	vma_link_rb(mm, vma);
 	vma_link_file(vma);
 }
 
 /* Take @vma out of @mm and its file's reverse map (its PTEs are gone). */
-static void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
+void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	vma_unlink_file(vma);
 	vma_unlink_rb(mm, vma);
 }
 
 /* i_mmap_lock of @vma's file, taken, or NULL for anonymous memory. */
-static struct address_space *vma_lock_file(struct vm_area_struct *vma)
+struct address_space *vma_lock_file(struct vm_area_struct *vma)
 {
 	struct address_space *m = vma_mapping(vma);
 
@@ -143,7 +144,7 @@ static struct address_space *vma_lock_file(struct vm_area_struct *vma)
 	return m;
 }
 
-static void vma_unlock_file(struct address_space *m)
+void vma_unlock_file(struct address_space *m)
 {
 	if (m)
 		spin_unlock(&m->i_mmap_lock);
@@ -164,7 +165,7 @@ static struct vm_area_struct *vma_alloc(struct mm_struct *mm)
 
 /* A copy of @vma (fork, split): takes its own file reference, and shares
  * its anon_vma (the caller links it there: anon_vma_link). */
-static struct vm_area_struct *vma_dup(struct vm_area_struct *vma, struct mm_struct *mm)
+struct vm_area_struct *vma_dup(struct vm_area_struct *vma, struct mm_struct *mm)
 {
 	struct vm_area_struct *new = vma_alloc(mm);
 
@@ -182,7 +183,7 @@ static struct vm_area_struct *vma_dup(struct vm_area_struct *vma, struct mm_stru
 	return new;
 }
 
-static void vma_free(struct vm_area_struct *vma)
+void vma_free(struct vm_area_struct *vma)
 {
 	ASSERT(RB_EMPTY_NODE(&vma->vm_shared.rb));
 	anon_vma_unlink(vma);
@@ -386,7 +387,7 @@ void vma_set_page_prot(struct vm_area_struct *vma)
 
 /* ---- placement ------------------------------------------------------------- */
 
-static bool range_is_free(struct mm_struct *mm, unsigned long start, unsigned long end)
+bool range_is_free(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	struct vm_area_struct *vma = find_vma(mm, start);
 
@@ -394,7 +395,7 @@ static bool range_is_free(struct mm_struct *mm, unsigned long start, unsigned lo
 }
 
 /* The highest free range of @len bytes below mm->mmap_base, or -ENOMEM. */
-static long get_unmapped_area(struct mm_struct *mm, unsigned long len)
+long get_unmapped_area(struct mm_struct *mm, unsigned long len)
 {
 	unsigned long gap_end = mm->mmap_base;
 	struct rb_node *n;

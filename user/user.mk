@@ -52,6 +52,7 @@ USER_TESTS := \
 	fscopy_test \
 	mincore_test \
 	flock_test \
+	mremap_test \
 	file_test \
 	dir_test \
 	time_id_test \
