@@ -31,8 +31,8 @@
 #include "testutil.h"
 
 #define MiB (1UL << 20)
-#define DROP_FILE_MIB 8
-#define DIRTY_FILE_MIB 2
+#define DROP_FILE_MIB 2
+#define DIRTY_FILE_MIB 1
 
 static const char *const knobs[] = {
 	"dirty_background_ratio", "dirty_ratio", "dirty_expire_centisecs",
