@@ -17,9 +17,14 @@
  * writing to Linux's does.
  *
  * What a timer profile cannot see: code that runs with interrupts off
- * is sampled where it turns them back on (spin_unlock_irqrestore, the
- * end of an interrupt handler); Linux needs an NMI-driven profiler for
- * that too.
+ * is sampled where it turns them back on; Linux needs an NMI-driven
+ * profiler for that too. The commonest such place, spin_unlock_irqrestore,
+ * is seen through as Linux's profile_pc sees through its lock functions:
+ * its sample goes to the function that called it (the return address in
+ * its frame), which held the lock. A fault's entry, interrupts off until
+ * do_user_fault turns them on, shows as do_user_fault; the ticks that
+ * come due on the way back to user mode (interrupts off from the end of
+ * do_user_fault or a syscall to the iret) land in <user>.
  *
  * Locks: none. The counters are atomics, added to from every CPU's timer
  * interrupt; a write zeroes them one by one, so a tick that lands during
@@ -57,27 +62,38 @@ bool prof_on;                           /* (a) */
 static unsigned long *prof_hits;        /* (a) set once; its counters (a) */
 static unsigned long prof_nr;           /* (c) once prof_hits is set */
 static DEFINE_MUTEX(prof_start_lock);   /* serializes profile_start */
+/* (c) once prof_hits is set: spin_unlock_irqrestore's index, whose
+ * samples go to its caller; -1 if not found */
+static long prof_irqrestore = -1;
 
-int profile_start(void)
+/* Allocate the counters once, zero them, start. Context: prof_start_lock
+ * held, or the boot before the scheduler (one CPU, one task, so no lock,
+ * and mutex_lock could not be taken yet). */
+static int __profile_start(void)
 {
 	unsigned long nfuncs = ksym_table.count;
-	int err = 0;
 
-	mutex_lock(&prof_start_lock);
 	if (!prof_hits) {
 		unsigned long *hits = kzalloc((nfuncs + PROF_NR_EXTRA) * sizeof(*hits), GFP_KERNEL);
 
-		if (!hits) {
-			err = -ENOMEM;
-			goto out;
-		}
+		if (!hits)
+			return -ENOMEM;
 		prof_nr = nfuncs + PROF_NR_EXTRA;
+		prof_irqrestore = ksym_index(ksym_address("spin_unlock_irqrestore"));
 		/* pairs with the acquire load in __profile_tick: prof_nr first */
 		__atomic_store_n(&prof_hits, hits, __ATOMIC_RELEASE);
 	}
 	profile_store(NULL, 0);
 	__atomic_store_n(&prof_on, true, __ATOMIC_RELEASE);
-out:
+	return 0;
+}
+
+int profile_start(void)
+{
+	int err;
+
+	mutex_lock(&prof_start_lock);
+	err = __profile_start();
 	mutex_unlock(&prof_start_lock);
 	return err;
 }
@@ -91,7 +107,7 @@ void profile_init(void)
 {
 	if (kernel_param_ulong("profile", 0) != 1)
 		return;
-	if (profile_start()) {
+	if (__profile_start()) {
 		pr_err("profile: no memory for %lu counters; profiling off\n", ksym_table.count);
 		return;
 	}
@@ -116,7 +132,12 @@ void __profile_tick(const struct pt_regs *regs)
 		i = nfuncs + PROF_IDLE;
 	} else {
 		long f = ksym_index(regs->rip);
+		unsigned long frames[2];
 
+		/* frames[1]: the return address in the interrupted frame */
+		if (f >= 0 && f == prof_irqrestore &&
+		    stack_trace_save_fp(regs->rip, regs->rbp, frames, 2) == 2)
+			f = ksym_index(frames[1]);
 		i = f >= 0 ? (unsigned long)f : nfuncs + PROF_OTHER;
 	}
 	__atomic_fetch_add(&hits[i], 1, __ATOMIC_RELAXED);

@@ -2,7 +2,10 @@
  * ktests for the kernel profiler (kernel/profile.c): with sampling on,
  * the timer ticks that interrupt a function that only spins are counted
  * for that function, by name, at the top of /proc/profile's text; a
- * write zeroes the counts; and once stopped, the file is gone.
+ * write zeroes the counts; and once stopped, the file is gone. A tick
+ * held back by a spinlock taken with interrupts off fires in
+ * spin_unlock_irqrestore, and is counted for the function that held the
+ * lock.
  *
  * The test turns the profiler on for itself (profile_start), as
  * profile=1 does at boot, and off again unless the boot had it on.
@@ -10,6 +13,7 @@
 #include <kernel/errno.h>
 #include <kernel/ktest.h>
 #include <kernel/profile.h>
+#include <kernel/spinlock.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
 #include <fs/proc_fs.h>
@@ -31,6 +35,24 @@ static __attribute__((noinline, noclone)) void profile_ktest_spin(u64 ticks)
 			;
 		if (ktime_get_ns() > give_up)
 			break;
+	}
+}
+
+#define IRQOFF_ROUNDS 20
+
+static DEFINE_SPINLOCK(profile_ktest_lock);
+
+/* Hold a spinlock with interrupts off for more than a tick, @rounds
+ * times: each time a tick comes due and fires in the unlock. */
+static __attribute__((noinline, noclone)) void profile_ktest_irqoff(int rounds)
+{
+	for (int r = 0; r < rounds; r++) {
+		unsigned long flags = spin_lock_irqsave(&profile_ktest_lock);
+		u64 end = ktime_get_ns() + 2 * NSEC_PER_SEC / HZ;
+
+		while (ktime_get_ns() < end)
+			cpu_relax();
+		spin_unlock_irqrestore(&profile_ktest_lock, flags);
 	}
 }
 
@@ -84,6 +106,12 @@ KTEST(profile_counts_the_spinning_function)
 	KT_EXPECT_EQ(profile_store("0\n", 2), 0);
 	KT_ASSERT_EQ(seq_make_text(profile_show, 0, &text, &len), 0);
 	KT_EXPECT_EQ(profile_count(text, "profile_ktest_spin", top, sizeof(top)), 0);
+
+	profile_ktest_irqoff(IRQOFF_ROUNDS);
+	KT_ASSERT_EQ(seq_make_text(profile_show, 0, &text, &len), 0);
+	n = profile_count(text, "profile_ktest_irqoff", top, sizeof(top));
+	KT_EXPECT(n >= IRQOFF_ROUNDS / 2);
+	KT_EXPECT(profile_count(text, "spin_unlock_irqrestore", top, sizeof(top)) < n / 4);
 
 	if (!was_on) {
 		profile_stop();
