@@ -1,7 +1,8 @@
 /*
  * The text of a /proc file: struct seq_buf, the printing helpers the show
  * functions use, and seq_make_text(), which runs a show function into a
- * buffer large enough for all it prints (include/fs/proc_fs.h).
+ * buffer large enough for all it prints (include/fs/proc_fs.h); and
+ * proc_parse_number(), how every sysctl's store reads a number.
  *
  * A show function cannot know its text's length before printing it, so it
  * prints into a page; if that overflows, the buffer is doubled and the
