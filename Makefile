@@ -70,6 +70,7 @@ KERNEL_SRCS := \
 	kernel/ksyms.c \
 	kernel/itimer.c \
 	kernel/signal_wait.c \
+	kernel/profile.c \
 	kernel/ktest.c \
 	kernel/spinlock.c \
 	kernel/lockdep.c \
@@ -95,6 +96,7 @@ KERNEL_SRCS := \
 	kernel/rbtree.c \
 	kernel/interval_tree.c \
 	kernel/lib_ktest.c \
+	kernel/profile_ktest.c \
 	kernel/time_ktest.c \
 	kernel/sched_ktest.c \
 	kernel/smp_ktest.c \
@@ -112,6 +114,7 @@ MM_SRCS := \
 	mm/page_tree.c \
 	mm/filemap.c \
 	mm/page-writeback.c \
+	mm/writeback_sysctl.c \
 	mm/mmap.c \
 	mm/mprotect.c \
 	mm/memory.c \
@@ -183,6 +186,7 @@ FS_SRCS := \
 	fs/xattr.c \
 	fs/copy.c \
 	fs/locks.c \
+	fs/drop_caches.c \
 	fs/ioctl.c \
 	fs/pseudofs.c \
 	fs/devfs.c \

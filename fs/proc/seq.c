@@ -1,7 +1,8 @@
 /*
  * The text of a /proc file: struct seq_buf, the printing helpers the show
  * functions use, and seq_make_text(), which runs a show function into a
- * buffer large enough for all it prints (include/fs/proc_fs.h).
+ * buffer large enough for all it prints (include/fs/proc_fs.h); and
+ * proc_parse_number(), how every sysctl's store reads a number.
  *
  * A show function cannot know its text's length before printing it, so it
  * prints into a page; if that overflows, the buffer is doubled and the
@@ -90,4 +91,39 @@ int seq_make_text(int (*show)(struct seq_buf *m, int pid), int pid, char **textp
 			return err;
 	}
 	return -ENOMEM;
+}
+
+/*
+ * A decimal number as proc_dointvec reads one: blanks, an optional '-'
+ * (if @sign), digits, then only blanks or a newline. Returns 0 with *val
+ * set, or -EINVAL (nothing, junk, or more than @max).
+ */
+int proc_parse_number(const char *buf, size_t len, bool sign, unsigned long max,
+			long *val)
+{
+	size_t i = 0;
+	unsigned long v = 0;
+	bool neg = false, digits = false;
+
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n'))
+		i++;
+	if (sign && i < len && buf[i] == '-') {
+		neg = true;
+		i++;
+	}
+	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) {
+		unsigned long d = (unsigned long)(buf[i] - '0');
+
+		if (v > (max - d) / 10)
+			return -EINVAL;
+		v = v * 10 + d;
+		digits = true;
+	}
+	for (; i < len; i++)
+		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' && buf[i] != '\0')
+			return -EINVAL;
+	if (!digits)
+		return -EINVAL;
+	*val = neg ? -(long)v : (long)v;
+	return 0;
 }
