@@ -186,6 +186,7 @@ FS_SRCS := \
 	fs/xattr.c \
 	fs/copy.c \
 	fs/locks.c \
+	fs/socket.c \
 	fs/drop_caches.c \
 	fs/ioctl.c \
 	fs/pseudofs.c \

@@ -550,6 +550,35 @@ SYSCALL_DEFINE2(getrusage, int, who, struct rusage_user *, uru)
 	return 0;
 }
 
+/* struct tms, in clock ticks (USER_HZ, 100 a second, as HZ here). */
+struct tms_user {
+	long tms_utime, tms_stime, tms_cutime, tms_cstime;
+};
+
+/*
+ * times: the process's CPU time (every thread, live and exited) and its
+ * reaped children's, as getrusage counts them; returns the clock ticks
+ * since boot (Linux counts from an arbitrary point too: only differences
+ * mean anything). A NULL buffer just returns the clock.
+ */
+SYSCALL_DEFINE1(times, struct tms_user __user *, ubuf)
+{
+	struct task_struct *leader = current->group_leader;
+	struct task_usage u;
+	struct tms_user t;
+
+	if (ubuf) {
+		thread_group_usage(current, &u);
+		t.tms_utime = (long)(u.utime_ticks * 100 / HZ);
+		t.tms_stime = (long)(u.stime_ticks * 100 / HZ);
+		t.tms_cutime = (long)(leader->cutime_ticks * 100 / HZ);
+		t.tms_cstime = (long)(leader->cstime_ticks * 100 / HZ);
+		if (copy_to_user(ubuf, &t, sizeof(t)))
+			return -EFAULT;
+	}
+	return (long)(jiffies * 100 / HZ);
+}
+
 SYSCALL_DEFINE0(getpid)
 {
 	return current->tgid;

@@ -53,6 +53,7 @@ USER_TESTS := \
 	mincore_test \
 	flock_test \
 	mremap_test \
+	sysmisc_test \
 	file_test \
 	dir_test \
 	time_id_test \

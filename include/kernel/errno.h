@@ -53,6 +53,7 @@
 #define EBADFD          77
 #define EILSEQ          84
 #define ENOTSOCK        88
+#define EAFNOSUPPORT    97
 #define EADDRINUSE      98
 #define ETIMEDOUT       110
 #define ESTALE          116
