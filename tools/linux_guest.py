@@ -105,7 +105,8 @@ def fetch():
         sys.stderr.write(done.stdout)
         if done.returncode != 0:
             lines = [l for l in done.stdout.splitlines() if l.strip()]
-            raise GuestMissing(lines[-1] if lines else "fetch.sh failed")
+            why = lines[-1] if lines else "fetch.sh failed"
+            raise GuestMissing(re.sub(r"^linux-guest: ", "", why))
     return stamp.read_text().strip()
 
 
@@ -345,7 +346,7 @@ def cmd_check(args):
     try:
         log(f"kernel {fetch()}: {kernel_image(fetch()).name}")
     except GuestMissing as e:
-        print(f"linux-guest: {e}", file=sys.stderr)
+        print(f"linux-guest: no guest: {e}", file=sys.stderr)
         return 1
     return 0
 
