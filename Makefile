@@ -68,6 +68,7 @@ KERNEL_SRCS := \
 	kernel/panic.c \
 	kernel/cmdline.c \
 	kernel/ksyms.c \
+	kernel/profile.c \
 	kernel/ktest.c \
 	kernel/spinlock.c \
 	kernel/lockdep.c \
@@ -93,6 +94,7 @@ KERNEL_SRCS := \
 	kernel/rbtree.c \
 	kernel/interval_tree.c \
 	kernel/lib_ktest.c \
+	kernel/profile_ktest.c \
 	kernel/time_ktest.c \
 	kernel/sched_ktest.c \
 	kernel/smp_ktest.c \
@@ -110,6 +112,7 @@ MM_SRCS := \
 	mm/page_tree.c \
 	mm/filemap.c \
 	mm/page-writeback.c \
+	mm/writeback_sysctl.c \
 	mm/mmap.c \
 	mm/mprotect.c \
 	mm/memory.c \
@@ -175,6 +178,7 @@ FS_SRCS := \
 	fs/statfs.c \
 	fs/readdir.c \
 	fs/pipe.c \
+	fs/drop_caches.c \
 	fs/ioctl.c \
 	fs/pseudofs.c \
 	fs/devfs.c \

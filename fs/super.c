@@ -213,6 +213,15 @@ struct super_block *root_sb(void)
 	return the_root;
 }
 
+void iterate_supers(void (*fn)(struct super_block *sb, void *arg), void *arg)
+{
+	mutex_lock(&sb_lock);
+	for (unsigned int i = 0; i < ARRAY_SIZE(mounted); i++)
+		if (mounted[i])
+			fn(mounted[i], arg);
+	mutex_unlock(&sb_lock);
+}
+
 int ksys_sync(void)
 {
 	int err = 0;

@@ -5,13 +5,13 @@
 #include <kernel/ksyms.h>
 #include <kernel/string.h>
 
-const char *ksym_lookup(unsigned long addr, unsigned long *offset, unsigned long *size)
+long ksym_index(unsigned long addr)
 {
 	const struct ksym_table *t = &ksym_table;
 	unsigned long lo = 0, hi = t->count;
 
 	if (!t->count || addr < t->addrs[0])
-		return NULL;
+		return -1;
 	/* Find the last symbol whose address is <= addr. */
 	while (hi - lo > 1) {
 		unsigned long mid = lo + (hi - lo) / 2;
@@ -22,12 +22,22 @@ const char *ksym_lookup(unsigned long addr, unsigned long *offset, unsigned long
 			hi = mid;
 	}
 	if (t->sizes[lo] && addr >= t->addrs[lo] + t->sizes[lo])
-		return NULL;                    /* in a gap between functions */
+		return -1;                      /* in a gap between functions */
+	return (long)lo;
+}
+
+const char *ksym_lookup(unsigned long addr, unsigned long *offset, unsigned long *size)
+{
+	const struct ksym_table *t = &ksym_table;
+	long i = ksym_index(addr);
+
+	if (i < 0)
+		return NULL;
 	if (offset)
-		*offset = addr - t->addrs[lo];
+		*offset = addr - t->addrs[i];
 	if (size)
-		*size = t->sizes[lo];
-	return t->names + t->name_offs[lo];
+		*size = t->sizes[i];
+	return t->names + t->name_offs[i];
 }
 
 unsigned long ksym_address(const char *name)

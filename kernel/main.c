@@ -15,6 +15,7 @@
 #include <kernel/monitor.h>
 #include <kernel/power.h>
 #include <kernel/process.h>
+#include <kernel/profile.h>
 #include <kernel/signal.h>
 #include <kernel/sched.h>
 #include <kernel/sections.h>
@@ -245,6 +246,7 @@ void kmain(u32 magic, u64 info)
 	vmalloc_init();
 	memory_init();
 	overcommit_init();
+	profile_init();
 
 	/* 5. Interrupts and time. */
 	lapic_init();

@@ -133,41 +133,6 @@ void overcommit_init(void)
 
 /* ---- /proc/sys/vm ------------------------------------------------------------ */
 
-/*
- * A decimal number as proc_dointvec reads one: blanks, an optional '-'
- * (if @sign), digits, then only blanks or a newline. Returns 0 with *val
- * set, or -EINVAL (nothing, junk, or more than @max).
- */
-static int parse_number(const char *buf, size_t len, bool sign, unsigned long max,
-			long *val)
-{
-	size_t i = 0;
-	unsigned long v = 0;
-	bool neg = false, digits = false;
-
-	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n'))
-		i++;
-	if (sign && i < len && buf[i] == '-') {
-		neg = true;
-		i++;
-	}
-	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) {
-		unsigned long d = (unsigned long)(buf[i] - '0');
-
-		if (v > (max - d) / 10)
-			return -EINVAL;
-		v = v * 10 + d;
-		digits = true;
-	}
-	for (; i < len; i++)
-		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' && buf[i] != '\0')
-			return -EINVAL;
-	if (!digits)
-		return -EINVAL;
-	*val = neg ? -(long)v : (long)v;
-	return 0;
-}
-
 int overcommit_memory_show(struct seq_buf *m, int pid)
 {
 	seq_printf(m, "%d\n", overcommit_policy());
@@ -178,7 +143,7 @@ int overcommit_memory_show(struct seq_buf *m, int pid)
 int overcommit_memory_store(const char *buf, size_t len)
 {
 	long v;
-	int err = parse_number(buf, len, true, 0x7fffffffUL, &v);
+	int err = proc_parse_number(buf, len, true, 0x7fffffffUL, &v);
 
 	if (err)
 		return err;
@@ -198,7 +163,7 @@ int overcommit_ratio_show(struct seq_buf *m, int pid)
 int overcommit_ratio_store(const char *buf, size_t len)
 {
 	long v;
-	int err = parse_number(buf, len, true, 0x7fffffffUL, &v);
+	int err = proc_parse_number(buf, len, true, 0x7fffffffUL, &v);
 
 	if (err)
 		return err;
@@ -217,7 +182,7 @@ int overcommit_kbytes_show(struct seq_buf *m, int pid)
 int overcommit_kbytes_store(const char *buf, size_t len)
 {
 	long v;
-	int err = parse_number(buf, len, false, 0x7fffffffffffffffUL, &v);
+	int err = proc_parse_number(buf, len, false, 0x7fffffffffffffffUL, &v);
 
 	if (err)
 		return err;

@@ -75,12 +75,22 @@ static unsigned long dirty_limit(void)
 	struct page_alloc_stats st;
 
 	page_alloc_stats(&st);
-	return st.total_pages * DIRTY_RATIO_PERCENT / 100;
+	return st.total_pages * dirty_knob(&vm_dirty_ratio) / 100;
 }
 
+/* As Linux's domain_dirty_limits: a background ratio at or above the
+ * hard one would never start the flusher before writers stall, so it
+ * counts as half the hard one then. */
 static unsigned long dirty_background_limit(void)
 {
-	return dirty_limit() * DIRTY_BACKGROUND_RATIO_PERCENT / DIRTY_RATIO_PERCENT;
+	struct page_alloc_stats st;
+	unsigned long ratio = dirty_knob(&vm_dirty_ratio);
+	unsigned long bg = dirty_knob(&dirty_background_ratio);
+
+	page_alloc_stats(&st);
+	if (bg >= ratio)
+		bg = ratio / 2;
+	return st.total_pages * bg / 100;
 }
 
 bool writeback_pending(void)
@@ -312,6 +322,11 @@ void balance_dirty_pages(struct address_space *m)
 		reclaim_throttle(DIRTY_THROTTLE_MS);
 }
 
+void writeback_interval_changed(void)
+{
+	wake_up(&flusher_wait);
+}
+
 /*
  * Sleep until asked for write-back or @ticks pass. TASK_IDLE: an idle
  * flusher is not a hung task (docs/hang-diagnostics.md), and it has no
@@ -340,12 +355,14 @@ static unsigned long flusher_sleep(long ticks)
  */
 static int flusher_thread(void *unused)
 {
-	u64 expire = (u64)DIRTY_EXPIRE_MS * HZ / 1000;
-	long interval = (long)DIRTY_WRITEBACK_INTERVAL_MS * HZ / 1000;
-	u64 next_periodic = jiffies + (u64)interval;
+	u64 last_periodic = jiffies;
 
 	for (;;) {
-		long left = (long)(next_periodic - jiffies);
+		/* The knobs afresh each time round (writeback_interval_changed
+		 * wakes us when the interval changes). */
+		u64 expire = dirty_knob(&dirty_expire_interval) * HZ / 100;
+		u64 interval = dirty_knob(&dirty_writeback_interval) * HZ / 100;
+		long left = interval ? (long)(last_periodic + interval - jiffies) : FLUSHER_IDLE_TICKS;
 		unsigned long req = flusher_sleep(left > 0 ? left : 1);
 
 		if (req || (unsigned long)__atomic_load_n(&nr_dirty, __ATOMIC_RELAXED) >
@@ -353,10 +370,10 @@ static int flusher_thread(void *unused)
 			writeback_for_reclaim(req > FLUSHER_BATCH ? req : FLUSHER_BATCH);
 			wake_up_reclaim_throttled();
 		}
-		if (jiffies >= next_periodic) {
+		if (interval && jiffies >= last_periodic + interval) {
 			if (jiffies > expire)
 				writeback_older_than(jiffies - expire);
-			next_periodic = jiffies + (u64)interval;
+			last_periodic = jiffies;
 		}
 	}
 	return 0;
@@ -369,8 +386,8 @@ void writeback_init(void)
 	if (!t)
 		panic("cannot start the flusher thread");
 	flusher_task = t;
-	pr_info("writeback: flusher every %u s, dirty expiry %u s, background write-back above %u%% "
-		"of memory, throttle above %u%%\n",
-		DIRTY_WRITEBACK_INTERVAL_MS / 1000, DIRTY_EXPIRE_MS / 1000,
-		DIRTY_BACKGROUND_RATIO_PERCENT, DIRTY_RATIO_PERCENT);
+	pr_info("writeback: flusher every %lu cs, dirty expiry %lu cs, background write-back above "
+		"%lu%% of memory, throttle above %lu%%\n",
+		dirty_knob(&dirty_writeback_interval), dirty_knob(&dirty_expire_interval),
+		dirty_knob(&dirty_background_ratio), dirty_knob(&vm_dirty_ratio));
 }

@@ -606,7 +606,10 @@ def exec_boot(args, tag):
     either by the host. The program travels on a program disk of its own,
     mounted by the kernel on /exec, and init runs it:
     "progdisk=DEV:/exec [swap=/dev/vdX] init.mode=exec [KARGS] --
-    /exec/NAME ARGS" (swap= with --swap).
+    /exec/NAME ARGS" (swap= with --swap). With args.wrap (exec --wrap,
+    what `make profile` uses) a second program travels beside it and init
+    runs that one, with the first as its argument: "... -- /exec/WRAP
+    WRAP_ARGS /exec/NAME ARGS".
     Returns (vda image, QEMU's disk arguments, kernel command line);
     exits on errors."""
     if not os.path.isfile(args.prog):
@@ -618,15 +621,27 @@ def exec_boot(args, tag):
         copy = workdir / f"{tag}-disk.img"
         subprocess.run(["cp", "--sparse=always", disk, str(copy)], check=True)
         disk = str(copy)
+    files = [(args.prog, name)]
+    wrap = getattr(args, "wrap", None)
+    if wrap:
+        if not os.path.isfile(wrap):
+            sys.exit(f"qemu.py: {wrap}: no such file")
+        if os.path.basename(wrap) == name:
+            sys.exit(f"qemu.py: --wrap and --prog have the same name {name}")
+        files.append((wrap, os.path.basename(wrap)))
     try:
-        progdisk = make_progdisk(workdir, tag, [(args.prog, name)], EXEC_DIR)
+        progdisk = make_progdisk(workdir, tag, files, EXEC_DIR)
     except (OSError, RuntimeError) as e:
         sys.exit(f"qemu.py: {e}")
     swap = swap_for(args, workdir, tag)
     disks = disk_args(tag, disk, workdir, progdisk, swap)
+    command = [progdisk.path_of(name), args.args]
+    if wrap:
+        command = [progdisk.path_of(os.path.basename(wrap)),
+                   getattr(args, "wrap_args", "")] + command
     kargs = " ".join(w for w in (progdisk.karg(), swap.karg() if swap else "",
                                  "init.mode=exec", args.kargs,
-                                 "--", progdisk.path_of(name), args.args) if w)
+                                 "--", *command) if w)
     return disk, disks, kargs
 
 
@@ -849,6 +864,12 @@ def main(argv=None):
                          "read-only program disk)")
     ex.add_argument("--args", default="", help="its arguments (one string, "
                     "split at spaces by the kernel)")
+    ex.add_argument("--wrap", metavar="FILE",
+                    help="a second static program, run by init with "
+                         "/exec/NAME ARGS as its arguments (make profile: "
+                         "profrun)")
+    ex.add_argument("--wrap-args", default="",
+                    help="the wrapper's own arguments, before the program")
     ex.add_argument("--disk-as-is", action="store_true",
                     help="boot --disk itself instead of a fresh copy, so "
                          "what the program writes persists (make exec "

@@ -69,7 +69,8 @@ USER_TESTS := \
 	mlock_test \
 	swap_test \
 	overmem_file_test \
-	overmem_anon_test
+	overmem_anon_test \
+	vm_sysctl_test
 
 # Issue 15, files: symbolic links, modes and owners, times, special files.
 USER_TESTS += \
@@ -103,7 +104,7 @@ USER_SPROG  := $(addprefix $(UB)/stress/,$(USER_STRESS))
 
 # Benchmarks built from user/bench/NAME.c: not on the disk image; make
 # bench hands one to the make exec machinery (docs/testing.md).
-USER_BENCH := faultbench smpbench reclaimbench
+USER_BENCH := faultbench smpbench reclaimbench profrun
 
 USER_BINS  := $(addprefix $(UB)/bin/,$(USER_CORE) $(USER_UTILS))
 USER_TPROG := $(addprefix $(UB)/tests/,$(USER_TESTS))
@@ -198,6 +199,23 @@ endef
 exec: $(B)/kernel.elf $(EXEC_DISK)
 	@test -n "$(PROG)" || { echo 'usage: make exec PROG=FILE [ARGS="..."]'; exit 2; }
 	$(call exec_prog,$(PROG),$(ARGS))
+
+# ---- make profile PROG=FILE ARGS="..." ---------------------------------------
+
+# make exec's boot with profile=1 on the kernel command line, the program
+# run by profrun (user/bench/profrun.c, on the program disk beside it),
+# which zeroes /proc/profile, runs it, and prints the PROFILE_TOP kernel
+# functions that took the most timer ticks (docs/performance.md,
+# "Profiles"). MEM, SMP, SWAP, KARGS, DISK and TIMEOUT as for make exec.
+PROFILE_TOP ?= 30
+
+.PHONY: profile
+profile: $(B)/kernel.elf $(EXEC_DISK) $(UB)/bench/profrun
+	@test -n "$(PROG)" || { echo 'usage: make profile PROG=FILE [ARGS="..."] [PROFILE_TOP=N]'; exit 2; }
+	@$(PYTHON) tools/qemu.py exec --kernel $(B)/kernel.elf $(QEMU_OPTS) \
+		--kargs "profile=1 $(KARGS)" --prog "$(PROG)" --args "$(ARGS)" \
+		--wrap $(UB)/bench/profrun --wrap-args "-n $(PROFILE_TOP)" \
+		--disk $(EXEC_DISK) $(if $(DISK),--disk-as-is) --timeout $(TIMEOUT)
 
 # ---- make bench, make bench-linux --------------------------------------------
 

@@ -20,6 +20,7 @@
  * suite's "hang").
  */
 #include <kernel/kernel.h>
+#include <kernel/profile.h>
 #include <kernel/sched.h>
 #include <kernel/time.h>
 #include <kernel/watchdog.h>
@@ -152,10 +153,12 @@ static void calibrate(u64 *tsc_per_ms, u32 *apic_per_ms)
 	}
 }
 
-/* Every CPU's tick: its own accounting, slices and watchdog; only CPU 0
- * advances jiffies (and wakes timed sleepers), so time runs once. */
+/* Every CPU's tick: its profile sample (profile=1), accounting, slices and
+ * watchdog; only CPU 0 advances jiffies (and wakes timed sleepers), so
+ * time runs once. */
 static void timer_interrupt(struct pt_regs *regs, void *data)
 {
+	profile_tick(regs);
 	account_process_tick(current, user_mode(regs));
 	if (smp_processor_id() == 0)
 		timer_tick();

@@ -9,11 +9,13 @@
  * encodes what it is, and the inode cache keeps it while it is used.
  *
  *   1                          the root directory
- *   2 + i                      proc_root_entries[i]: meminfo, vmstat, stat, cpuinfo
+ *   2 + i                      proc_root_entries[i]: meminfo, vmstat, stat, cpuinfo,
+ *                              swaps, profile (only with profile=1)
  *   2 + ARRAY_SIZE(...)        "self" in getdents (no inode has it)
  *   PROC_SYS_INO               /proc/sys
  *   PROC_SYS_VM_INO            /proc/sys/vm
- *   PROC_SYS_VM_INO + 1 + i    proc_sys_vm_entries[i]: overcommit_*
+ *   PROC_SYS_VM_INO + 1 + i    proc_sys_vm_entries[i]: dirty_*, drop_caches,
+ *                              overcommit_*
  *   (PID << 8)                 /proc/PID
  *   (PID << 8) | (1 + i)       proc_pid_entries[i] of PID: maps, status, statm,
  *                              oom_score, oom_score_adj
@@ -33,7 +35,9 @@
  * to the entry's ->store, which parses it and sets the value, or fails
  * (-EINVAL) with nothing changed. As Linux's default (sysctl_writes_strict),
  * only a write at offset 0 counts: one at another offset changes nothing
- * and returns 0.
+ * and returns 0. An entry without a show function (drop_caches, mode
+ * 0200) cannot be opened for reading, by root either: Linux's sysctl
+ * permission check applies the owner's bits to root too.
  *
  * A thread's /proc/TID is found by lookup, but the root lists only thread
  * group leaders, as on Linux; /proc/PID/task lists every thread.
@@ -55,6 +59,7 @@
 #include <kernel/kernel.h>
 #include <kernel/mutex.h>
 #include <kernel/process.h>
+#include <kernel/profile.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <fs/proc_fs.h>
@@ -62,6 +67,7 @@
 #include <mm/overcommit.h>
 #include <mm/slab.h>
 #include <mm/swap.h>
+#include <mm/writeback.h>
 
 #define PROC_ROOT_INO   1
 #define PROC_PID_SHIFT  8
@@ -78,28 +84,40 @@ struct proc_entry {
 	int (*store)(const char *buf, size_t len);      /* NULL: read-only */
 	/* a /proc/PID file's write, given the PID; NULL: read-only */
 	int (*store_pid)(int pid, const char *buf, size_t len);
+	/* NULL: always there; else whether the file exists (/proc/profile
+	 * only with profile=1, as on Linux) */
+	bool (*present)(void);
 };
 
 static const struct proc_entry proc_root_entries[] = {
-	{ "meminfo", meminfo_show, NULL, NULL },
-	{ "vmstat", vmstat_show, NULL, NULL },
-	{ "stat", stat_show, NULL, NULL },
-	{ "cpuinfo", cpuinfo_show, NULL, NULL },
-	{ "swaps", swaps_show, NULL, NULL },
+	{ "meminfo", meminfo_show, NULL, NULL, NULL },
+	{ "vmstat", vmstat_show, NULL, NULL, NULL },
+	{ "stat", stat_show, NULL, NULL, NULL },
+	{ "cpuinfo", cpuinfo_show, NULL, NULL, NULL },
+	{ "swaps", swaps_show, NULL, NULL, NULL },
+	{ "profile", profile_show, profile_store, NULL, profile_present },
 };
 
 static const struct proc_entry proc_pid_entries[] = {
-	{ "maps", proc_pid_maps_show, NULL, NULL },
-	{ "status", proc_pid_status_show, NULL, NULL },
-	{ "statm", proc_pid_statm_show, NULL, NULL },
-	{ "oom_score", proc_oom_score_show, NULL, NULL },
-	{ "oom_score_adj", proc_oom_score_adj_show, NULL, proc_oom_score_adj_store },
+	{ "maps", proc_pid_maps_show, NULL, NULL, NULL },
+	{ "status", proc_pid_status_show, NULL, NULL, NULL },
+	{ "statm", proc_pid_statm_show, NULL, NULL, NULL },
+	{ "oom_score", proc_oom_score_show, NULL, NULL, NULL },
+	{ "oom_score_adj", proc_oom_score_adj_show, NULL, proc_oom_score_adj_store, NULL },
 };
 
 static const struct proc_entry proc_sys_vm_entries[] = {
-	{ "overcommit_kbytes", overcommit_kbytes_show, overcommit_kbytes_store, NULL },
-	{ "overcommit_memory", overcommit_memory_show, overcommit_memory_store, NULL },
-	{ "overcommit_ratio", overcommit_ratio_show, overcommit_ratio_store, NULL },
+	{ "dirty_background_ratio", dirty_background_ratio_show, dirty_background_ratio_store,
+	  NULL, NULL },
+	{ "dirty_expire_centisecs", dirty_expire_centisecs_show, dirty_expire_centisecs_store,
+	  NULL, NULL },
+	{ "dirty_ratio", dirty_ratio_show, dirty_ratio_store, NULL, NULL },
+	{ "dirty_writeback_centisecs", dirty_writeback_centisecs_show,
+	  dirty_writeback_centisecs_store, NULL, NULL },
+	{ "drop_caches", NULL, drop_caches_store, NULL, NULL },
+	{ "overcommit_kbytes", overcommit_kbytes_show, overcommit_kbytes_store, NULL, NULL },
+	{ "overcommit_memory", overcommit_memory_show, overcommit_memory_store, NULL, NULL },
+	{ "overcommit_ratio", overcommit_ratio_show, overcommit_ratio_store, NULL, NULL },
 };
 
 _Static_assert(PROC_ROOT_INO + 2 + ARRAY_SIZE(proc_root_entries) < PROC_SYS_INO &&
@@ -205,8 +223,9 @@ static struct inode *proc_iget(struct super_block *sb, unsigned long ino,
 	PROC_I(inode)->pid = pid;
 	if (entry) {
 		bool writable = entry->store || entry->store_pid;
+		umode_t mode = !entry->show ? 0200 : writable ? 0644 : 0444;
 
-		pseudo_inode_init(inode, S_IFREG | (writable ? 0644 : 0444), 1);
+		pseudo_inode_init(inode, S_IFREG | mode, 1);
 		inode->i_fop = writable ? &proc_sysctl_fops : &proc_file_fops;
 	} else {
 		pseudo_inode_init(inode, S_IFDIR | 0555, 2);
@@ -226,12 +245,18 @@ static struct inode *proc_pid_dir_iget(struct super_block *sb, int pid)
 
 /* ---- a directory's table of text files ------------------------------------------------- */
 
-/* The index of @name in @table (@n entries), or -1. */
+static bool entry_present(const struct proc_entry *e)
+{
+	return !e->present || e->present();
+}
+
+/* The index of @name in @table (@n entries), or -1 (also for a file that
+ * is not there). */
 static int find_entry(const struct proc_entry *table, size_t n, const char *name, size_t len)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strlen(table[i].name) == len && memcmp(table[i].name, name, len) == 0)
-			return (int)i;
+			return entry_present(&table[i]) ? (int)i : -1;
 	return -1;
 }
 
@@ -243,7 +268,7 @@ static bool emit_entries(struct dir_context *ctx, const struct proc_entry *table
 	for (size_t i = 0; i < n; i++) {
 		loff_t pos = DIR_POS_FIRST + (loff_t)i;
 
-		if (pos >= ctx->pos &&
+		if (pos >= ctx->pos && entry_present(&table[i]) &&
 		    !dir_emit(ctx, table[i].name, strlen(table[i].name), ino0 + i, DT_REG, pos))
 			return false;
 	}
@@ -523,8 +548,11 @@ struct proc_file {
 
 static int proc_file_open(struct inode *inode, struct file *file)
 {
-	struct proc_file *pf = kzalloc(sizeof(*pf), GFP_KERNEL);
+	struct proc_file *pf;
 
+	if ((file->f_mode & FMODE_READ) && !PROC_I(inode)->entry->show)
+		return -EACCES;                 /* a write-only sysctl, root or not */
+	pf = kzalloc(sizeof(*pf), GFP_KERNEL);
 	if (!pf)
 		return -ENOMEM;
 	mutex_init(&pf->lock, "proc_file.lock");

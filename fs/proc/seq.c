@@ -91,3 +91,38 @@ int seq_make_text(int (*show)(struct seq_buf *m, int pid), int pid, char **textp
 	}
 	return -ENOMEM;
 }
+
+/*
+ * A decimal number as proc_dointvec reads one: blanks, an optional '-'
+ * (if @sign), digits, then only blanks or a newline. Returns 0 with *val
+ * set, or -EINVAL (nothing, junk, or more than @max).
+ */
+int proc_parse_number(const char *buf, size_t len, bool sign, unsigned long max,
+			long *val)
+{
+	size_t i = 0;
+	unsigned long v = 0;
+	bool neg = false, digits = false;
+
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n'))
+		i++;
+	if (sign && i < len && buf[i] == '-') {
+		neg = true;
+		i++;
+	}
+	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) {
+		unsigned long d = (unsigned long)(buf[i] - '0');
+
+		if (v > (max - d) / 10)
+			return -EINVAL;
+		v = v * 10 + d;
+		digits = true;
+	}
+	for (; i < len; i++)
+		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' && buf[i] != '\0')
+			return -EINVAL;
+	if (!digits)
+		return -EINVAL;
+	*val = neg ? -(long)v : (long)v;
+	return 0;
+}

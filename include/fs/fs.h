@@ -583,6 +583,12 @@ int vfs_link(const char *oldpath, const char *newpath);
 int vfs_rename(const char *oldpath, const char *newpath);
 /* Write every dirty page, inode and buffer of every filesystem. */
 int ksys_sync(void);
+/* Call @fn for every mounted disk filesystem (not devfs or proc), under
+ * sb_lock, so none is unmounted meanwhile. Context: may sleep; @fn may
+ * sleep and must not mount, unmount or sync. */
+void iterate_supers(void (*fn)(struct super_block *sb, void *arg), void *arg);
+/* /proc/sys/vm/drop_caches (fs/drop_caches.c): 1, 2 or 3, else -EINVAL. */
+int drop_caches_store(const char *buf, size_t len);
 
 /* Resolve @path to a referenced inode: from the root filesystem (a
  * relative path from current's cwd), or with namei_from() from @root

@@ -52,6 +52,13 @@ int seq_make_text(int (*show)(struct seq_buf *m, int pid), int pid, char **textp
 		  size_t *lenp);
 
 /*
+ * A sysctl's number as Linux's proc_dointvec reads one: blanks, an
+ * optional '-' (if @sign), decimal digits, then only blanks or a newline.
+ * Returns 0 with *@val set, or -EINVAL (nothing, junk, or more than @max).
+ */
+int proc_parse_number(const char *buf, size_t len, bool sign, unsigned long max, long *val);
+
+/*
  * Show functions: print the file's whole text. @pid is the process of a
  * /proc/PID file (0 for the others). Return 0 or a negative errno; they
  * may sleep, and are called again from the start after an overflow.

@@ -23,6 +23,9 @@ extern const struct ksym_table ksym_table;
  * and *size, or returns NULL if @addr is in no known function.
  */
 const char *ksym_lookup(unsigned long addr, unsigned long *offset, unsigned long *size);
+/* The index in ksym_table of the function containing @addr, or -1.
+ * Context: any (interrupt handlers: the profiler's tick). */
+long ksym_index(unsigned long addr);
 /* Address of the function called @name, or 0. */
 unsigned long ksym_address(const char *name);
 /* Format "name+0xoff/0xsize" (or the bare hex address) into @buf. */

@@ -2,14 +2,16 @@
  * Write-back and reclaim of the page cache (mm/page-writeback.c), and the
  * page-cache internals they share with mm/filemap.c.
  *
- * Policy, after Linux's defaults:
- *   - the flusher thread wakes every DIRTY_WRITEBACK_INTERVAL_MS and writes
- *     back files whose first dirty page is older than DIRTY_EXPIRE_MS, plus
- *     metadata buffers dirty for that long;
- *   - once more than DIRTY_BACKGROUND_RATIO_PERCENT of memory is dirty, a
+ * Policy, after Linux's, with its defaults and its /proc/sys/vm knobs
+ * (mm/writeback_sysctl.c; docs/pseudofs.md):
+ *   - the flusher thread wakes every dirty_writeback_centisecs (5 s; 0:
+ *     never on its own) and writes back files whose first dirty page is
+ *     older than dirty_expire_centisecs (30 s), plus metadata buffers
+ *     dirty for that long;
+ *   - once more than dirty_background_ratio (10%) of memory is dirty, a
  *     task that dirties pages wakes the flusher, which writes back in
  *     batches (background write-back);
- *   - a task that dirties pages while more than DIRTY_RATIO_PERCENT of
+ *   - a task that dirties pages while more than dirty_ratio (20%) of
  *     memory is dirty writes some of its own file's pages itself before
  *     going on, or waits for the flusher (balance_dirty_pages), so dirty
  *     memory stays bounded;
@@ -22,12 +24,40 @@
 
 #include <fs/fs.h>
 
-#define DIRTY_WRITEBACK_INTERVAL_MS 5000
-#define DIRTY_EXPIRE_MS 30000
-#define DIRTY_RATIO_PERCENT 20
-#define DIRTY_BACKGROUND_RATIO_PERCENT 10
+/*
+ * The thresholds, /proc/sys/vm/dirty_* (mm/writeback_sysctl.c), under
+ * Linux's names. (a): a write of the file stores one with a relaxed
+ * atomic, and the code that uses one loads it afresh each time, so a
+ * change takes effect at the next dirtied page or flusher wake-up.
+ */
+extern int vm_dirty_ratio;                      /* (a) percent of memory, 0..100 */
+extern int dirty_background_ratio;              /* (a) percent of memory, 0..100 */
+extern int dirty_writeback_interval;            /* (a) centisecs; 0: no periodic run */
+extern int dirty_expire_interval;               /* (a) centisecs */
+
+static inline unsigned long dirty_knob(const int *knob)
+{
+	return (unsigned long)__atomic_load_n(knob, __ATOMIC_RELAXED);
+}
+
+/* The flusher's periodic wake-up changed: wake it so that it takes the
+ * new interval now (Linux does the same). Context: any task. */
+void writeback_interval_changed(void);
+
+struct seq_buf;
+int dirty_background_ratio_show(struct seq_buf *m, int pid);
+int dirty_background_ratio_store(const char *buf, size_t len);
+int dirty_ratio_show(struct seq_buf *m, int pid);
+int dirty_ratio_store(const char *buf, size_t len);
+int dirty_expire_centisecs_show(struct seq_buf *m, int pid);
+int dirty_expire_centisecs_store(const char *buf, size_t len);
+int dirty_writeback_centisecs_show(struct seq_buf *m, int pid);
+int dirty_writeback_centisecs_store(const char *buf, size_t len);
+
 #define DIRTY_THROTTLE_MS 20            /* a throttled writer's wait for the flusher */
 #define FLUSHER_BATCH 1024              /* pages the flusher writes per wake-up, at least */
+/* The flusher's sleep when dirty_writeback_centisecs is 0: until asked. */
+#define FLUSHER_IDLE_TICKS (60 * HZ)
 
 /* Global counters, in pages (atomic). */
 void writeback_account_cached(long delta);

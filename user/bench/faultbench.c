@@ -1,8 +1,8 @@
 /*
  * faultbench - what a page fault costs, in nanoseconds.
  *
- *   faultbench [-r ROUNDS] [-n PAGES] [-m MIB]
- *                          (defaults: 7 rounds, 256 pages, 16 MiB)
+ *   faultbench [-r ROUNDS] [-n PAGES] [-m MIB] [-o NAME[,NAME...]]
+ *                          (defaults: 7 rounds, 256 pages, 32 MiB, all)
  *
  * Prints one figure per line, "NAME VALUE UNIT", each the median of ROUNDS
  * rounds:
@@ -21,8 +21,19 @@
  *   mmap_touch_munmap    mmap one anonymous page, write it, munmap it
  *   write_fsync          write() of MIB MiB in 64 KiB calls to a new
  *                        file, then fsync: MB/s (at most 3 rounds)
+ *   cold_read            read() in 64 KiB calls of a MIB MiB file none of
+ *                        which is cached (written and fsync'd, then
+ *                        "3" written to /proc/sys/vm/drop_caches before
+ *                        each round): MB/s (at most 3 rounds); "n/a"
+ *                        unless the caches can be dropped (root, Linux
+ *                        or Faultline with drop_caches)
+ *   cold_mmap_read       the same file, cold again, mapped and read one
+ *                        byte per page: MB/s (at most 3 rounds)
  *   shared_store_msync   a store to every page of a MIB MiB MAP_SHARED
  *                        file, then msync(MS_SYNC): MB/s (at most 3 rounds)
+ *
+ * -o runs only the figures named (for make profile: one figure's time
+ * alone). The throughput figures are in MB/s, 10^6 bytes a second.
  *
  * The fault figures are time divided by the minor faults getrusage counted
  * meanwhile, not by pages: Linux maps up to 16 page-cache pages per read
@@ -54,7 +65,8 @@
 
 static int rounds = 7;
 static int npages = 256;
-static int mib = 16;
+static int mib = 32;
+static const char *only;                /* -o: the figures to run; NULL: all */
 
 static double now_ns(void)
 {
@@ -125,6 +137,17 @@ static double touch_per_fault(char *p, int n, char v)
 	t1 = now_ns();
 	faults = minflt() - f0;
 	return faults > 0 ? (t1 - t0) / (double)faults : -1;
+}
+
+/* Is figure @name among those asked for (-o)? */
+static int want(const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = only; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, name, len) && (p[len] == ',' || p[len] == '\0'))
+			return 1;
+	return !only;
 }
 
 /* ---- the measurements ------------------------------------------------------------ */
@@ -342,6 +365,93 @@ static void bench_write_fsync(void)
 	report("write_fsync", v, throughput_rounds(), "MB/s");
 }
 
+/*
+ * Empty the page cache and the kernel's other caches: 0, or -1 if this
+ * system or user cannot (not root, no /proc/sys/vm/drop_caches). The
+ * caller's file is clean (fsync'd) and unmapped, so none of it stays.
+ */
+static int drop_caches(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+	int ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, "3\n", 2) == 2;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* A new file of MIB MiB, written and fsync'd (so every page is clean). */
+static int make_big_file(const char *name, size_t len)
+{
+	char *buf = malloc(WRITE_CHUNK);
+	int fd = open(name, O_RDWR | O_CREAT | O_TRUNC, 0644);
+
+	if (!buf || fd < 0)
+		die(name);
+	for (size_t off = 0; off < len; off += WRITE_CHUNK) {
+		memset(buf, (int)('a' + off / WRITE_CHUNK % 26), WRITE_CHUNK);
+		if (write(fd, buf, WRITE_CHUNK) != WRITE_CHUNK)
+			die("write");
+	}
+	if (fsync(fd) != 0)
+		die("fsync");
+	free(buf);
+	return fd;
+}
+
+/* read() and a mapped read of a MIB MiB file, from the disk each round. */
+static void bench_cold_reads(void)
+{
+	double rv[MAX_ROUNDS], mv[MAX_ROUNDS];
+	size_t len = (size_t)mib << 20;
+	int fd = make_big_file("faultbench.cold", len);
+	char *buf = malloc(WRITE_CHUNK);
+
+	if (!buf)
+		die("malloc");
+	for (int r = 0; r < throughput_rounds(); r++) {
+		double t0;
+		size_t got = 0;
+		ssize_t n;
+
+		rv[r] = mv[r] = -1;
+		if (want("cold_read") && drop_caches() == 0) {
+			if (lseek(fd, 0, SEEK_SET) != 0)
+				die("lseek");
+			t0 = now_ns();
+			while ((n = read(fd, buf, WRITE_CHUNK)) > 0)
+				got += (size_t)n;
+			if (n < 0)
+				die("read");
+			rv[r] = got == len ? mb_per_s((double)len, now_ns() - t0) : -1;
+		}
+		if (want("cold_mmap_read") && drop_caches() == 0) {
+			char *p;
+			long sum = 0;
+
+			t0 = now_ns();
+			p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+			if (p == MAP_FAILED)
+				die("mmap cold");
+			for (size_t off = 0; off < len; off += PG)
+				sum += ((volatile char *)p)[off];
+			/* Unmapped before the next drop: mapped pages are kept. */
+			munmap(p, len);
+			mv[r] = mb_per_s((double)len, now_ns() - t0);
+			(void)sum;
+		}
+	}
+	free(buf);
+	close(fd);
+	unlink("faultbench.cold");
+	if (want("cold_read"))
+		report("cold_read", rv, throughput_rounds(), "MB/s");
+	if (want("cold_mmap_read"))
+		report("cold_mmap_read", mv, throughput_rounds(), "MB/s");
+}
+
 /* Stores to every page of a MIB MiB shared mapping, then msync(MS_SYNC). */
 static void bench_shared_store_msync(void)
 {
@@ -380,30 +490,42 @@ int main(int argc, char **argv)
 {
 	int opt;
 
-	while ((opt = getopt(argc, argv, "r:n:m:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:n:m:o:")) != -1) {
 		if (opt == 'r')
 			rounds = atoi(optarg);
 		else if (opt == 'n')
 			npages = atoi(optarg);
 		else if (opt == 'm')
 			mib = atoi(optarg);
+		else if (opt == 'o')
+			only = optarg;
 		else
 			goto usage;
 	}
 	if (rounds < 1 || rounds > MAX_ROUNDS || npages < 1 || mib < 1 || mib > 1024)
 		goto usage;
 	printf("# faultbench: median of %d rounds, %d pages each\n", rounds, npages);
-	bench_anon();
-	bench_file_read();
-	bench_shared_write_and_msync();
-	bench_cow();
-	bench_fork_exit();
-	bench_mmap_touch_munmap();
-	bench_write_fsync();
-	bench_shared_store_msync();
+	if (want("anon_first_touch"))
+		bench_anon();
+	if (want("file_read_fault"))
+		bench_file_read();
+	if (want("shared_write_clean") || want("msync_per_page"))
+		bench_shared_write_and_msync();
+	if (want("cow_after_fork"))
+		bench_cow();
+	if (want("fork_exit"))
+		bench_fork_exit();
+	if (want("mmap_touch_munmap"))
+		bench_mmap_touch_munmap();
+	if (want("write_fsync"))
+		bench_write_fsync();
+	if (want("cold_read") || want("cold_mmap_read"))
+		bench_cold_reads();
+	if (want("shared_store_msync"))
+		bench_shared_store_msync();
 	return 0;
 usage:
-	fprintf(stderr, "usage: faultbench [-r ROUNDS (1-%d)] [-n PAGES] [-m MIB (1-1024)]\n",
-		MAX_ROUNDS);
+	fprintf(stderr, "usage: faultbench [-r ROUNDS (1-%d)] [-n PAGES] [-m MIB (1-1024)] "
+		"[-o NAME[,NAME...]]\n", MAX_ROUNDS);
 	return 2;
 }
