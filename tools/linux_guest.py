@@ -50,6 +50,7 @@ reason otherwise; make bench uses it to say why Linux's column is missing.
 
 import argparse
 import gzip
+import itertools
 import lzma
 import os
 import re
@@ -238,11 +239,13 @@ def module_load_order(release):
 
 # ---- the initramfs ----------------------------------------------------------------
 
-def _cpio_entry(name, mode, data=b"", rdev=(0, 0), ino=[0]):
+_inodes = itertools.count(1)
+
+
+def _cpio_entry(name, mode, data=b"", rdev=(0, 0)):
     """One newc cpio entry (header, name, data, each padded to 4 bytes)."""
-    ino[0] += 1
     name_b = name.encode() + b"\0"
-    fields = [ino[0], mode, 0, 0, 1, 0, len(data), 0, 0, rdev[0], rdev[1],
+    fields = [next(_inodes), mode, 0, 0, 1, 0, len(data), 0, 0, rdev[0], rdev[1],
               len(name_b), 0]
     head = b"070701" + b"".join(b"%08X" % f for f in fields)
     out = head + name_b
@@ -316,7 +319,8 @@ def prepare_boot(args, tag, init_words, prog=None):
 
 def run_boot(args, cmd):
     """Run QEMU, relaying the console (without the guest kernel's log
-    lines unless --verbose). Returns (init's status or None, console)."""
+    lines unless --verbose), through the loop `make exec` uses
+    (tools/qemu.py). Returns (init's status or None, console)."""
     status, console, _ = qemu._run_relaying(cmd, args.timeout, args.verbose)
     codes = [int(m.group(1)) for m in map(qemu.INIT_STATUS.fullmatch, console) if m]
     if codes:
