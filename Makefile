@@ -530,6 +530,10 @@ bench-reclaim: $(B)/kernel.elf $(OVERMEM_IMG) $(UB)/bench/reclaimbench
 		--prog $(UB)/bench/reclaimbench --args "$(RECLAIM_BENCH_ARGS)" \
 		--disk $(B)/reclaimbench-disk.img --disk-as-is --timeout $(RECLAIM_TIMEOUT)
 
+# make test-linux-guest, make bench-linux-guest: the same programs on
+# Linux under the same QEMU (and the Linux column of make bench).
+include tools/linux-guest/linux-guest.mk
+
 # ---- editor support --------------------------------------------------------
 
 compile_commands.json: Makefile tools/gen_compile_commands.py

@@ -240,10 +240,28 @@ BENCH_ARGS ?=
 # alone; the Makefile's rule, beside the image it boots): memory larger
 # than the machine's, on a boot of its own with RECLAIM_MEM and
 # RECLAIM_SWAP (docs/reclaim.md).
+#
+# make bench runs each program on Faultline and then on the Linux guest
+# (tools/linux-guest/linux-guest.mk: the same QEMU flags, memory, CPUs and
+# swap) and prints both columns and their ratio (tools/benchcmp.py;
+# docs/performance.md). The guest's kernel is downloaded on first use; when
+# that fails (offline) the Linux column says n/a and why. LINUX_GUEST=0
+# leaves Linux out.
+LINUX_GUEST ?= 1
+BENCHCMP = $(PYTHON) tools/benchcmp.py --kernel $(B)/kernel.elf --accel $(ACCEL) \
+	--smp $(SMP) --kargs "$(KARGS)" --timeout $(BENCH_TIMEOUT) \
+	$(if $(filter 0,$(LINUX_GUEST)),--no-linux)
 .PHONY: bench bench-linux
-bench: $(B)/kernel.elf $(EXEC_DISK) $(UB)/bench/faultbench
-	$(call exec_prog,$(UB)/bench/faultbench,$(BENCH_ARGS))
-	@$(MAKE) --no-print-directory bench-reclaim
+# (The over-memory image and the guest's init are added as prerequisites
+# in tools/linux-guest/linux-guest.mk, read after their definitions.)
+bench: $(B)/kernel.elf $(EXEC_DISK) $(UB)/bench/faultbench $(UB)/bench/reclaimbench
+	@$(BENCHCMP) --mem $(MEM) $(if $(SWAP),--swap $(SWAP)) \
+		--prog $(UB)/bench/faultbench --args "$(BENCH_ARGS)" \
+		--disk $(EXEC_DISK) $(if $(DISK),--disk-as-is)
+	@cp --sparse=always $(OVERMEM_IMG) $(B)/reclaimbench-disk.img
+	@$(BENCHCMP) --mem $(RECLAIM_MEM) --swap $(RECLAIM_SWAP) \
+		--prog $(UB)/bench/reclaimbench --args "$(RECLAIM_BENCH_ARGS)" \
+		--disk $(B)/reclaimbench-disk.img --disk-as-is --linux-disk $(OVERMEM_IMG)
 
 # make bench-smp: smpbench (user/bench/smpbench.c) on SMP=1, then on
 # SMP=2: how much faster two independent processes run with two CPUs,
