@@ -706,10 +706,14 @@ static long swap_path_error(const char *path)
 {
 	struct inode *inode = namei(path);
 
+	bool dir;
+
 	if (IS_ERR_OR_NULL(inode))
 		return inode ? PTR_ERR(inode) : -ENOENT;
+	dir = S_ISDIR(inode->i_mode);
 	iput(inode);
-	return -EINVAL;                 /* exists, but not a disk Faultline can swap to */
+	/* Linux opens the path for writing first: a directory is EISDIR. */
+	return dir ? -EISDIR : -EINVAL; /* else it exists, but is no disk to swap to */
 }
 
 SYSCALL_DEFINE2(swapon, const char *, specialfile, int, swap_flags)

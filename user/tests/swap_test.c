@@ -173,7 +173,7 @@ static void errors(const char *area)
 		"a 64 KiB file of zeros");
 	close(fd);
 	CHECK_ERR(sys_swapon("/no/such/file", 0), ENOENT, "swapon: a missing path is ENOENT");
-	CHECK_ERR(sys_swapon("/tmp", 0), EINVAL, "swapon: a directory is EINVAL");
+	CHECK_ERR(sys_swapon("/tmp", 0), EISDIR, "swapon: a directory is EISDIR (opened for writing)");
 	CHECK_ERR(sys_swapon(plain, 0), EINVAL, "swapon: a file with no swap header is EINVAL");
 	CHECK_ERR(sys_swapon(plain, 0x40000000), EINVAL, "swapon: unknown flags are EINVAL");
 	if (!running_on_linux())
