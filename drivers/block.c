@@ -175,6 +175,14 @@ static void blk_sort_requests(struct list_head *list)
 	sorted.prev->next = list;
 }
 
+/* @bdev is handed a device request of @segs blk_requests. */
+static void blk_account(struct block_device *bdev, unsigned int segs)
+{
+	__atomic_add_fetch(&bdev->nr_commands, 1, __ATOMIC_RELAXED);
+	if (segs > 1)
+		__atomic_add_fetch(&bdev->nr_merged, segs - 1, __ATOMIC_RELAXED);
+}
+
 /* Every request of @head's chain finishes with @err, as a completion
  * would: interrupts off, so end_io runs as its contract says. */
 static void blk_fail_chain(struct blk_request *head, int err)
@@ -193,10 +201,13 @@ static void blk_fail_chain(struct blk_request *head, int err)
 
 /* Hand one device request (@head and its chain) to its driver. The
  * submitter was told 0 long ago, so a refusal is reported through end_io. */
-static void blk_start_chain(struct blk_request *head)
+static void blk_start_chain(struct blk_request *head, unsigned int segs)
 {
 	struct block_device *bdev = head->bdev;
-	int err = bdev->ops->submit(bdev, head);
+	int err;
+
+	blk_account(bdev, segs);
+	err = bdev->ops->submit(bdev, head);
 
 	if (err)
 		blk_fail_chain(head, err);
@@ -232,14 +243,14 @@ static void blk_dispatch_list(struct list_head *list)
 				sectors += req->nr_sectors;
 				continue;
 			}
-			blk_start_chain(head);
+			blk_start_chain(head, segs);
 		}
 		head = tail = req;
 		segs = 1;
 		sectors = req->nr_sectors;
 	}
 	if (head)
-		blk_start_chain(head);
+		blk_start_chain(head, segs);
 }
 
 void blk_start_plug(struct blk_plug *plug)
@@ -297,6 +308,7 @@ int blkdev_submit_wait(struct block_device *bdev, struct blk_request *req)
 	req->error = 0;
 	req->bdev = bdev;
 	req->merge_next = NULL;
+	blk_account(bdev, 1);
 	err = bdev->ops->submit(bdev, req);
 	if (err)
 		return err;
@@ -330,6 +342,7 @@ int blkdev_submit(struct block_device *bdev, struct blk_request *req)
 			blk_flush_plug();
 		return 0;
 	}
+	blk_account(bdev, 1);
 	return bdev->ops->submit(bdev, req);
 }
 

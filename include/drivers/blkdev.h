@@ -85,6 +85,10 @@ struct block_device {
 	 * that takes no chains, and how many sectors in all. */
 	unsigned int max_segments;
 	unsigned int max_sectors;
+	/* Statistics (atomic): device requests handed to the driver, and the
+	 * blk_requests among them that rode in another's request. */
+	unsigned long nr_commands;
+	unsigned long nr_merged;
 	const struct block_device_ops *ops;
 	void *private;                  /* the driver's */
 	struct list_head list;          /* (blkdev list lock) */
