@@ -1,6 +1,8 @@
 /*
  * The block-device core (see include/drivers/blkdev.h): the list of disks,
- * and the synchronous request path most of the kernel uses.
+ * the synchronous request path most of the kernel uses, and plugging:
+ * holding a task's asynchronous requests and merging adjacent ones into
+ * one device request.
  *
  * What this file owns:
  *  - blkdev_list, every registered struct block_device, under
@@ -8,6 +10,14 @@
  *    handler; a leaf, nothing is taken inside it). Devices are never
  *    unregistered, so a pointer from blkdev_get() stays valid for good and
  *    needs no reference count.
+ *  - the plug of the current task (current->plug, on its stack): its list
+ *    is touched only by that task, so it needs no lock. It is emptied at
+ *    blk_finish_plug, when full, before a synchronous request, and from
+ *    schedule() (kernel/sched.c) before the task sleeps; that last path
+ *    runs with the task's sleeping state set, so nothing here sleeps and
+ *    ->submit must not either. Interrupt handlers never see a plug.
+ *  - the boot switches blk_merge and blk_plug_sleep_flush (blk_init), and
+ *    the disks' request counters (atomics).
  *
  * The checks a request must pass (inside the device, not read-only for a
  * write, a buffer the device can reach by DMA) are made here, before the

@@ -29,7 +29,7 @@
  * Locks: every function here is called with the page locked (or, for
  * block_page_mkwrite, takes the lock), and the filesystem's get_block
  * relies on that (no two tasks map or allocate the same block of a file
- * at once). They may sleep (disk I/O, a free slot in the disk's queue).
+ * at once). They may sleep (disk I/O, the filesystem's block mapping).
  * page_write_end_io runs in interrupt context under the driver's queue
  * lock: it uses only atomics, wait queues (irqsave) and kfree.
  */

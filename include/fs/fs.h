@@ -191,8 +191,9 @@ struct address_space_operations {
 	 * which are not file data). Returns 0 once the write is started (or
 	 * there was nothing to write), or -EIO/-ENOSPC/-ENOMEM if it could
 	 * not be started (the page is unlocked, not under write-back, and the
-	 * caller redirties it). Context: may sleep (block mapping, a free
-	 * slot in the disk's queue); called by write-back and by reclaim.
+	 * caller redirties it). Context: may sleep (block mapping); called
+	 * by write-back (under its plug: the requests may be held and merged
+	 * with the next page's) and by reclaim.
 	 */
 	int (*writepage)(struct page *page);
 	/*
