@@ -89,6 +89,28 @@ void blkdev_for_each(void (*fn)(struct block_device *bdev, void *arg), void *arg
 	spin_unlock(&blkdev_list_lock);
 }
 
+void blkdev_print_stats(void)
+{
+	struct block_device *bdev;
+
+	/* Devices are only ever added, at the tail, and never freed: the
+	 * walk may drop the lock to print (blkdev_list_lock is a leaf, and
+	 * printing takes the log's lock) and go on from the same entry. */
+	spin_lock(&blkdev_list_lock);
+	list_for_each_entry(bdev, &blkdev_list, list) {
+		unsigned long cmds = __atomic_load_n(&bdev->nr_commands, __ATOMIC_RELAXED);
+		unsigned long merged = __atomic_load_n(&bdev->nr_merged, __ATOMIC_RELAXED);
+
+		if (!cmds)
+			continue;
+		spin_unlock(&blkdev_list_lock);
+		pr_info("block: %s: %lu requests reached the disk as %lu device requests\n",
+			bdev->name, cmds + merged, cmds);
+		spin_lock(&blkdev_list_lock);
+	}
+	spin_unlock(&blkdev_list_lock);
+}
+
 /* A buffer the device can reach at __pa(buf): the direct map or the kernel
  * image. vmalloc and ioremap addresses have no linear physical address. */
 static bool blkdev_buf_dma_ok(const void *buf)

@@ -160,6 +160,11 @@ static inline void blk_schedule_flush_plug(struct blk_plug *plug)
 		blk_flush_plug();
 }
 
+/* Log every disk's request counters (nr_commands, nr_merged): at
+ * power-off, so that a run's console log says how its I/O reached the
+ * disks. Context: task context. */
+void blkdev_print_stats(void);
+
 /* Call @fn for every registered device (for the monitor and boot log). */
 void blkdev_for_each(void (*fn)(struct block_device *bdev, void *arg), void *arg);
 
