@@ -268,7 +268,7 @@ static void blk_dispatch_list(struct list_head *list)
 			if (req->bdev == bdev && req->op == head->op &&
 			    tail->sector + tail->nr_sectors == req->sector &&
 			    segs < bdev->max_segments &&
-			    req->nr_sectors <= max_sectors - sectors) {
+			    sectors <= max_sectors && req->nr_sectors <= max_sectors - sectors) {
 				tail->merge_next = req;
 				tail = req;
 				segs++;

@@ -238,6 +238,21 @@ KTEST(blkplug_merge_respects_device_limits)
 	KT_EXPECT(rec.segs[1] == 2 && rec.sectors[1] == 32);
 	rec_release(0);
 	KT_EXPECT_EQ(kt_ended_count(), 6);
+
+	/* A request already larger than the cap takes nothing behind it. */
+	rec_reset();
+	kt_ended = 0;
+	kt_prep(0, BLK_WRITE, 3000, 80);        /* kt_buf is contiguous: 80 sectors fit */
+	kt_prep(1, BLK_WRITE, 3080, 8);
+	blk_start_plug(&plug);
+	for (unsigned int i = 0; i < 2; i++)
+		KT_EXPECT_EQ(blkdev_submit(&rec_bdev, &kreq[i].req), 0);
+	blk_finish_plug(&plug);
+	KT_ASSERT_EQ(rec_handed(), 2);
+	KT_EXPECT(rec.segs[0] == 1 && rec.sectors[0] == 80);
+	KT_EXPECT(rec.segs[1] == 1 && rec.sectors[1] == 8);
+	rec_release(0);
+	KT_EXPECT_EQ(kt_ended_count(), 2);
 }
 
 /* Without a plug, with merging switched off, or inside an inner plug's
