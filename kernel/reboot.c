@@ -5,6 +5,8 @@
  * it cannot be unmounted: it is synced and made read-only instead, which
  * leaves the disk just as clean.
  */
+#include <kernel/types.h>          /* first: blkdev.h's list.h needs it */
+#include <drivers/blkdev.h>
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
 #include <kernel/power.h>
@@ -30,5 +32,6 @@ void kernel_power_off(enum exit_status status)
 		if (err)
 			pr_err("power-off: unmounting the root failed with error %d\n", err);
 	}
+	blkdev_print_stats();
 	machine_exit(status);
 }
