@@ -53,6 +53,7 @@ ARCH_SRCS := \
 	arch/x86_64/power.c \
 	arch/x86_64/syscall.c \
 	arch/x86_64/signal.c \
+	arch/x86_64/elf.c \
 	arch/x86_64/mmap.c \
 	arch/x86_64/tlb.c \
 	arch/x86_64/usercopy.c \
@@ -85,6 +86,7 @@ KERNEL_SRCS := \
 	kernel/fork.c \
 	kernel/exit.c \
 	kernel/exec.c \
+	kernel/binfmt_elf.c \
 	kernel/cred.c \
 	kernel/signal.c \
 	kernel/signal_group.c \
@@ -344,11 +346,15 @@ MKE2FS ?= $(firstword $(wildcard /sbin/mke2fs /usr/sbin/mke2fs) mke2fs)
 DISK_SIZE := 128M
 ROOTFS_README := Faultline root filesystem (ext2, made by mke2fs -d from build/rootfs).\n/data holds data files for the tests.\n
 ROOTFS_DATA_HELLO := hello from /data/hello.txt\n
+# The host's dynamically linked programs staged with their glibc runtime
+# (tools/stage-glibc.sh; docs/exec.md, "Dynamically linked programs"):
+# about 4 MiB. GLIBC_PROGS= stages none.
+GLIBC_PROGS ?= /usr/bin/ls /usr/bin/sort /usr/bin/cat /usr/bin/dash /usr/bin/md5sum
 
 $(B)/rootfs.manifest: FORCE
 	@mkdir -p $(B)
-	@printf '%s\n' '$(DISK_SIZE)' '$(ROOTFS_README)' '$(ROOTFS_DATA_HELLO)' | \
-		cmp -s - $@ || printf '%s\n' '$(DISK_SIZE)' '$(ROOTFS_README)' '$(ROOTFS_DATA_HELLO)' > $@
+	@printf '%s\n' '$(DISK_SIZE)' '$(ROOTFS_README)' '$(ROOTFS_DATA_HELLO)' '$(GLIBC_PROGS)' | \
+		cmp -s - $@ || printf '%s\n' '$(DISK_SIZE)' '$(ROOTFS_README)' '$(ROOTFS_DATA_HELLO)' '$(GLIBC_PROGS)' > $@
 
 $(B)/rootfs.stamp: $(B)/rootfs.manifest $(USER_PROGS) | $(B)/.deps-ok
 	@echo "  ROOTFS  $(B)/rootfs"
@@ -357,6 +363,7 @@ $(B)/rootfs.stamp: $(B)/rootfs.manifest $(USER_PROGS) | $(B)/.deps-ok
 	@printf '$(ROOTFS_README)' > $(B)/rootfs/README
 	@printf '$(ROOTFS_DATA_HELLO)' > $(B)/rootfs/data/hello.txt
 	$(call user_stage,$(B)/rootfs)
+	@bash tools/stage-glibc.sh $(B)/rootfs $(GLIBC_PROGS)
 	@touch $@
 
 $(B)/disk.img: $(B)/rootfs.stamp

@@ -732,6 +732,9 @@ void mmput(struct mm_struct *mm)
 	down_write(&mm->mmap_lock);
 	exit_mmap(mm);
 	up_write(&mm->mmap_lock);
+	if (mm->exe_file)
+		fput(mm->exe_file);
+	mm->exe_file = NULL;
 	mmdrop(mm);
 }
 
@@ -783,6 +786,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	mm->start_brk = old->start_brk;
 	mm->brk = old->brk;
 	mm->start_stack = old->start_stack;
+	mm->exe_file = old->exe_file ? get_file(old->exe_file) : NULL;
 	up_write(&old->mmap_lock);
 	if (err) {
 		mmput(mm);

@@ -9,6 +9,9 @@
 #include <kernel/types.h>
 
 #define HZ 100
+/* Clock ticks as user space counts them (times(), AT_CLKTCK): Linux's
+ * USER_HZ, 100 whatever the kernel's HZ. */
+#define USER_HZ 100
 #define NSEC_PER_SEC 1000000000ULL
 #define NSEC_PER_MSEC 1000000ULL
 
