@@ -174,6 +174,7 @@ FS_SRCS := \
 	fs/fdtable.c \
 	fs/open.c \
 	fs/stat.c \
+	fs/xattr.c \
 	fs/statfs.c \
 	fs/readdir.c \
 	fs/pipe.c \
