@@ -188,6 +188,7 @@ FS_SRCS := \
 	fs/proc/cpu.c \
 	fs/proc/task_mmu.c \
 	fs/proc/oom.c \
+	fs/proc/exe.c \
 	fs/libfs.c \
 	fs/ext2/super.c \
 	fs/ext2/inode.c \
