@@ -3,9 +3,9 @@
  * interpreter (PT_INTERP: the dynamic linker of a dynamically linked
  * program), and map both into a new address space (docs/exec.md).
  *
- * Where things go, with address-space randomisation off (Faultline never
- * randomises; Linux with randomize_va_space=0 or "norandmaps" gives the
- * same addresses):
+ * Where things go, with address-space randomisation off (Faultline's
+ * default; Linux with randomize_va_space=0 or "norandmaps" gives the same
+ * addresses):
  *   - an ET_EXEC program at its own addresses;
  *   - an ET_DYN program (PIE, static-PIE) at ELF_ET_DYN_BASE;
  *   - the interpreter, if ET_DYN (ld.so always is), at the highest free
@@ -15,6 +15,13 @@
  *     program's last segment (never after the interpreter's).
  * The new process starts at the interpreter's entry if there is one (it
  * then loads the libraries and jumps to AT_ENTRY), else at the program's.
+ *
+ * randomize_va_space (Linux's knob, below) set to 1 moves the stack top
+ * down by up to 16 GiB, the mmap base by up to 1 TiB more, a PIE's base
+ * up by up to 1 TiB, and the initial stack pointer down by up to 8 KiB;
+ * 2 also starts the heap up to 32 MiB past the program's end. The ranges
+ * are Linux x86-64's (STACK_RND_MASK, mmap_rnd_bits 28, arch_randomize_brk,
+ * arch_align_stack). Each exec reads the knob once.
  *
  * Errors, in Linux's order: the program's headers (-ENOEXEC; -EIO for a
  * short read of the PT_INTERP name), the interpreter's open (-ENOENT,
@@ -30,12 +37,80 @@
 #include <kernel/err.h>
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
+#include <kernel/cmdline.h>
+#include <kernel/process.h>
 #include <kernel/string.h>
+#include <fs/proc_fs.h>
 #include <fs/fs.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
 #include <asm/uaccess.h>
 #include "exec_internal.h"
+
+#define STACK_RND_MAX   (0x3fffffUL << PAGE_SHIFT)     /* 16 GiB */
+#define MMAP_RND_MAX    ((1UL << 28) << PAGE_SHIFT)     /* 1 TiB */
+#define BRK_RND_MAX     (32UL << 20)
+#define SP_RND_MAX      8192UL
+
+/*
+ * Address-space randomisation: 0 none, 1 stack, mmap base and PIE base,
+ * 2 the heap too (Linux's values). Faultline's default is 0, not Linux's
+ * 2, so that a program's addresses are the same at every run (GDB
+ * sessions, lab handouts quoting addresses: docs/exec.md); the boot
+ * options randomize_va_space=N and norandmaps (0) set it, and so does a
+ * write to /proc/sys/kernel/randomize_va_space. Read once per exec.
+ */
+static int randomize_va_space;
+
+int randomize_va_space_show(struct seq_buf *m, int pid)
+{
+	(void)pid;
+	seq_printf(m, "%d\n", __atomic_load_n(&randomize_va_space, __ATOMIC_RELAXED));
+	return 0;
+}
+
+int randomize_va_space_store(const char *buf, size_t len)
+{
+	long v;
+	int err = sysctl_parse_long(buf, len, true, 0x7fffffffUL, &v);
+
+	if (!err)
+		__atomic_store_n(&randomize_va_space, (int)v, __ATOMIC_RELAXED);
+	return err;
+}
+
+void exec_randomize_init(void)
+{
+	unsigned long v = kernel_param_ulong("randomize_va_space", 0);
+
+	if (kernel_param_has("norandmaps"))
+		v = 0;
+	randomize_va_space = (int)v;
+}
+
+/* A random page-aligned offset below @max (a power of two). */
+static unsigned long random_pages(unsigned long max)
+{
+	return exec_random_u64() & (max - 1) & PAGE_MASK;
+}
+
+/* This exec's random offsets, all 0 with randomisation off. */
+static void elf_pick_layout(struct linux_binprm *bprm)
+{
+	int level = __atomic_load_n(&randomize_va_space, __ATOMIC_RELAXED);
+
+	bprm->stack_top = STACK_TOP;
+	bprm->mmap_base = STACK_TOP - STACK_SIZE - MMAP_GAP;
+	bprm->brk_rnd = bprm->pie_rnd = bprm->sp_rnd = 0;
+	if (level <= 0)
+		return;
+	bprm->stack_top -= random_pages(STACK_RND_MAX + PAGE_SIZE);
+	bprm->mmap_base -= STACK_RND_MAX + random_pages(MMAP_RND_MAX);
+	bprm->pie_rnd = random_pages(MMAP_RND_MAX);
+	bprm->sp_rnd = exec_random_u64() & (SP_RND_MAX - 1) & ~15UL;
+	if (level >= 2)
+		bprm->brk_rnd = random_pages(BRK_RND_MAX);
+}
 
 static bool elf_header_ok(const struct elf64_hdr *eh)
 {
@@ -171,7 +246,8 @@ int elf_check_binprm(struct linux_binprm *bprm)
 	err = elf_read_headers(exe, -ENOEXEC);
 	if (err)
 		return err;
-	exe->load_bias = exe->eh.e_type == ET_DYN ? ELF_ET_DYN_BASE : 0;
+	elf_pick_layout(bprm);
+	exe->load_bias = exe->eh.e_type == ET_DYN ? ELF_ET_DYN_BASE + bprm->pie_rnd : 0;
 	err = elf_check_loads(exe, true, -ENOEXEC);
 	if (!err)
 		err = elf_interp_path(exe, &interp_path);
@@ -292,12 +368,12 @@ struct mm_struct *elf_build_mm(struct linux_binprm *bprm)
 	if (!mm)
 		return ERR_PTR(-ENOMEM);
 	down_write(&mm->mmap_lock);
-	mm->mmap_base = STACK_TOP - STACK_SIZE - MMAP_GAP;
-	mm->start_stack = STACK_TOP;
+	mm->mmap_base = bprm->mmap_base;
+	mm->start_stack = bprm->stack_top;
 	r = map_image(mm, &bprm->exe, &end);
-	bprm->brk = end;
+	bprm->brk = end + bprm->brk_rnd;
 	if (r >= 0)
-		r = do_mmap(mm, NULL, STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE,
+		r = do_mmap(mm, NULL, bprm->stack_top - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN, 0);
 	if (r >= 0 && interp && interp->eh.e_type == ET_DYN)
 		r = place_interp(mm, interp);

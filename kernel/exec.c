@@ -287,15 +287,31 @@ static void push_word(struct stack_writer *w, unsigned long v)
 	push_bytes(w, &v, sizeof(v));
 }
 
+static DEFINE_SPINLOCK(exec_rand_lock);
+static u64 exec_rand_state;             /* (exec_rand_lock) */
+
+/* xorshift64, stirred with the TSC at every call. */
+u64 exec_random_u64(void)
+{
+	unsigned long flags = spin_lock_irqsave(&exec_rand_lock);
+	u64 x = exec_rand_state ^ rdtsc();
+
+	if (!x)
+		x = 0x9e3779b97f4a7c15ULL;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	exec_rand_state = x;
+	spin_unlock_irqrestore(&exec_rand_lock, flags);
+	return x;
+}
+
 static void random_bytes(u8 *out, size_t n)
 {
-	u64 x = rdtsc() ^ 0x9e3779b97f4a7c15ULL;
+	for (size_t i = 0; i < n; i += 8) {
+		u64 r = exec_random_u64();
 
-	for (size_t i = 0; i < n; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		out[i] = (u8)x;
+		memcpy(out + i, &r, n - i < 8 ? n - i : 8);
 	}
 }
 
@@ -307,7 +323,7 @@ static void random_bytes(u8 *out, size_t n)
  */
 static long setup_stack(struct linux_binprm *bprm)
 {
-	struct stack_writer w = { .sp = STACK_TOP, .err = 0 };
+	struct stack_writer w = { .sp = bprm->stack_top - bprm->sp_rnd, .err = 0 };
 	unsigned long strings, execfn, rnd, platform, nwords, *ptrs;
 	int nstr = bprm->argc + bprm->envc, k = 0;
 	const struct cred *cred = &current->cred;

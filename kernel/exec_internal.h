@@ -43,6 +43,8 @@ struct linux_binprm {
 	unsigned long entry;            /* where the first instruction is: interp's or exe's */
 	unsigned long phdr_addr;        /* AT_PHDR: the program's headers in memory */
 	unsigned long brk;
+	/* the layout elf_pick_layout chose (randomize_va_space) */
+	unsigned long stack_top, mmap_base, pie_rnd, brk_rnd, sp_rnd;
 	bool secure;                    /* AT_SECURE: the exec changed the ids */
 };
 
@@ -55,6 +57,8 @@ int elf_check_binprm(struct linux_binprm *bprm);
 struct mm_struct *elf_build_mm(struct linux_binprm *bprm);
 /* Zero the bss tails of the last file pages, in the current (new) mm. */
 int elf_clear_bss(struct linux_binprm *bprm);
+/* 64 random bits (not cryptographic: AT_RANDOM's and the layout's). */
+u64 exec_random_u64(void);
 /* Drop the interpreter's file and image. */
 void elf_free_interp(struct linux_binprm *bprm);
 

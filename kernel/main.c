@@ -230,6 +230,7 @@ void kmain(u32 magic, u64 info)
 	lockdep_init();
 	if (kernel_param_has("quiet"))
 		console_loglevel = CONSOLE_LOGLEVEL_QUIET;
+	exec_randomize_init();
 	print_banner();
 	bootinfo_print();
 

@@ -138,7 +138,7 @@ void overcommit_init(void)
  * (if @sign), digits, then only blanks or a newline. Returns 0 with *val
  * set, or -EINVAL (nothing, junk, or more than @max).
  */
-static int parse_number(const char *buf, size_t len, bool sign, unsigned long max,
+int sysctl_parse_long(const char *buf, size_t len, bool sign, unsigned long max,
 			long *val)
 {
 	size_t i = 0;
@@ -178,7 +178,7 @@ int overcommit_memory_show(struct seq_buf *m, int pid)
 int overcommit_memory_store(const char *buf, size_t len)
 {
 	long v;
-	int err = parse_number(buf, len, true, 0x7fffffffUL, &v);
+	int err = sysctl_parse_long(buf, len, true, 0x7fffffffUL, &v);
 
 	if (err)
 		return err;
@@ -198,7 +198,7 @@ int overcommit_ratio_show(struct seq_buf *m, int pid)
 int overcommit_ratio_store(const char *buf, size_t len)
 {
 	long v;
-	int err = parse_number(buf, len, true, 0x7fffffffUL, &v);
+	int err = sysctl_parse_long(buf, len, true, 0x7fffffffUL, &v);
 
 	if (err)
 		return err;
@@ -217,7 +217,7 @@ int overcommit_kbytes_show(struct seq_buf *m, int pid)
 int overcommit_kbytes_store(const char *buf, size_t len)
 {
 	long v;
-	int err = parse_number(buf, len, false, 0x7fffffffffffffffUL, &v);
+	int err = sysctl_parse_long(buf, len, false, 0x7fffffffffffffffUL, &v);
 
 	if (err)
 		return err;

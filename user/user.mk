@@ -83,6 +83,7 @@ USER_TESTS += \
 # fstatat's flags, uname, extended attributes; the host's glibc programs.
 USER_TESTS += \
 	interp_test \
+	layout_test \
 	statx_test \
 	dynamic_test
 
@@ -140,12 +141,13 @@ $(UB)/bin/%: user/bin/%.c | $(B)/.deps-ok
 $(UB)/tests/%: user/tests/%.c | $(B)/.deps-ok
 	$(musl_cc)
 
-# interp_test is static-PIE (an ET_DYN file, as ld.so is), so that it can be
-# an ELF interpreter: musl's rcrt1.o relocates it wherever the kernel put
-# it. musl-gcc's specs cannot link static-PIE, so gcc links it with
-# Debian's musl objects.
+# interp_test and layout_test are static-PIE (ET_DYN files, as ld.so is),
+# so that one can be an ELF interpreter and the other shows where a PIE is
+# loaded: musl's rcrt1.o relocates them wherever the kernel put them.
+# musl-gcc's specs cannot link static-PIE, so gcc links them with Debian's
+# musl objects.
 MUSL_LIBDIR ?= /usr/lib/x86_64-linux-musl
-$(UB)/tests/interp_test: user/tests/interp_test.c | $(B)/.deps-ok
+$(UB)/tests/interp_test $(UB)/tests/layout_test: $(UB)/tests/%: user/tests/%.c | $(B)/.deps-ok
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $< (static-PIE)"
 	@$(USER_CC) $(USER_CFLAGS) -fPIE -MD -MP -MF $(dir $@).$(notdir $@).d -c $< -o $@.o

@@ -70,6 +70,19 @@ int proc_oom_score_adj_show(struct seq_buf *m, int pid);
 int proc_oom_score_adj_store(int pid, const char *buf, size_t len);
 
 /*
+ * A sysctl's number as Linux's proc_dointvec reads one: blanks, an
+ * optional '-' (if @sign), digits, then only blanks, newlines or NULs.
+ * Returns 0 with *@val set, or -EINVAL (nothing, junk, more than @max).
+ * (mm/overcommit.c)
+ */
+int sysctl_parse_long(const char *buf, size_t len, bool sign, unsigned long max, long *val);
+
+/* /proc/sys/kernel/randomize_va_space (kernel/binfmt_elf.c): any int, as
+ * Linux's proc_dointvec. */
+int randomize_va_space_show(struct seq_buf *m, int pid);
+int randomize_va_space_store(const char *buf, size_t len);
+
+/*
  * Link functions: write the target of a /proc/PID symbolic link into
  * @buf (@size bytes; NUL-terminated, but the NUL not counted) and return
  * its length, or -ENOENT (no such process, or nothing to name),
