@@ -15,6 +15,7 @@ CROSS_COMPILE ?=
 CC      := $(CROSS_COMPILE)gcc
 LD      := $(CROSS_COMPILE)ld
 NM      := $(CROSS_COMPILE)nm
+READELF := $(CROSS_COMPILE)readelf
 OBJCOPY := $(CROSS_COMPILE)objcopy
 NASM    ?= nasm
 PYTHON  ?= python3
@@ -54,6 +55,8 @@ ARCH_SRCS := \
 	arch/x86_64/syscall.c \
 	arch/x86_64/signal.c \
 	arch/x86_64/elf.c \
+	arch/x86_64/vdso.c \
+	arch/x86_64/vdso_image.asm \
 	arch/x86_64/mmap.c \
 	arch/x86_64/tlb.c \
 	arch/x86_64/usercopy.c \
@@ -270,6 +273,24 @@ $(B)/%.o: %.asm | $(B)/.deps-ok
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
 	@$(NASM) $(NASMFLAGS) -MD $(B)/$*.d -MP $< -o $@
+
+# The vDSO (arch/x86_64/vdso/, docs/exec.md): a position-independent
+# shared object with no relocations, linked by its own script, then carried
+# in the kernel by vdso_image.asm's incbin.
+VDSO_CFLAGS := -std=gnu11 -O2 -fPIC -ffreestanding -fno-stack-protector -fno-builtin \
+	-fno-omit-frame-pointer -nostdlib -Wall -Wextra -Werror -Iinclude -Iarch/x86_64/include
+VDSO_LDFLAGS := -shared -Wl,-T,arch/x86_64/vdso/vdso.lds -Wl,--hash-style=both \
+	-Wl,-soname=linux-vdso.so.1 -Wl,--no-undefined -Wl,-z,max-page-size=4096 \
+	-Wl,--build-id=none -Wl,-z,noexecstack
+$(B)/vdso/vdso.so: arch/x86_64/vdso/vclock.c arch/x86_64/vdso/vdso.lds \
+		arch/x86_64/include/asm/vdso.h | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	@echo "  VDSO    $@"
+	@$(CC) $(VDSO_CFLAGS) $(VDSO_LDFLAGS) -o $@ $<
+	@if $(READELF) -r $@ | grep -q "Relocation section"; then \
+		echo "$@ has relocations: the kernel maps it as it is"; rm -f $@; exit 1; fi
+$(B)/arch/x86_64/vdso_image.o: $(B)/vdso/vdso.so
+$(B)/arch/x86_64/vdso_image.o: NASMFLAGS += -I$(B)/vdso/
 
 # The kernel embeds its own symbol table (for symbolized backtraces). It is
 # linked twice: pass 1 with an empty table, then the table is generated from

@@ -45,6 +45,7 @@
 #include <mm/mm.h>
 #include <mm/slab.h>
 #include <asm/uaccess.h>
+#include <asm/vdso.h>
 #include "exec_internal.h"
 
 #define STACK_RND_MAX   (0x3fffffUL << PAGE_SHIFT)     /* 16 GiB */
@@ -379,6 +380,8 @@ struct mm_struct *elf_build_mm(struct linux_binprm *bprm)
 		r = place_interp(mm, interp);
 	if (r >= 0 && interp)
 		r = map_image(mm, interp, &end);
+	if (r >= 0)
+		r = bprm->vdso = vdso_map(mm);  /* below the interpreter, as Linux */
 	mm->start_brk = mm->brk = bprm->brk;
 	mm->exe_file = get_file(bprm->file);
 	up_write(&mm->mmap_lock);

@@ -338,6 +338,7 @@ static long setup_stack(struct linux_binprm *bprm)
 	/* Linux's order (fs/binfmt_elf.c, create_elf_tables): the arch's
 	 * entries first, then the generic ones. */
 	unsigned long auxv[] = {
+		AT_SYSINFO_EHDR, (unsigned long)bprm->vdso,
 		AT_MINSIGSTKSZ, elf_minsigstksz(), AT_HWCAP, elf_hwcap(),
 		AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, USER_HZ,
 		AT_PHDR, bprm->phdr_addr, AT_PHENT, sizeof(struct elf64_phdr),

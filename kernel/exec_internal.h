@@ -43,6 +43,7 @@ struct linux_binprm {
 	unsigned long entry;            /* where the first instruction is: interp's or exe's */
 	unsigned long phdr_addr;        /* AT_PHDR: the program's headers in memory */
 	unsigned long brk;
+	long vdso;                      /* AT_SYSINFO_EHDR, or 0: no vDSO */
 	/* the layout elf_pick_layout chose (randomize_va_space) */
 	unsigned long stack_top, mmap_base, pie_rnd, brk_rnd, sp_rnd;
 	bool secure;                    /* AT_SECURE: the exec changed the ids */

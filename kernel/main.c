@@ -15,6 +15,7 @@
 #include <kernel/monitor.h>
 #include <kernel/power.h>
 #include <kernel/process.h>
+#include <asm/vdso.h>
 #include <kernel/signal.h>
 #include <kernel/sched.h>
 #include <kernel/sections.h>
@@ -180,6 +181,7 @@ static int kernel_init(void *unused)
 	 * in-memory filesystems on /dev and /proc (docs/pseudofs.md), and the
 	 * program disk if the host gave one. */
 	hung_task_init();
+	vdso_init();
 	drivers_init();
 	tty_init();
 	null_dev_init();

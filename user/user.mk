@@ -84,6 +84,7 @@ USER_TESTS += \
 USER_TESTS += \
 	interp_test \
 	layout_test \
+	vdso_test \
 	statx_test \
 	dynamic_test
 
