@@ -21,8 +21,9 @@
  *      vector and the strings, as the System V x86-64 ABI says.
  * A file that starts with "#!" runs its interpreter instead, with the
  * script's name as an argument (load_scripts, Linux's rules), before step 2.
- * Where each part goes, and why the addresses never change from run to
- * run, is in kernel/binfmt_elf.c and docs/exec.md.
+ * Where each part goes, and when the addresses change from run to run
+ * (randomize_va_space; never by default), is in kernel/binfmt_elf.c and
+ * docs/exec.md.
  *
  * Locks: none held across steps; the new mm's mmap_lock is taken while
  * mapping into it (nobody else can see it yet).

@@ -14,6 +14,7 @@
  * Locks: none of its own. The pages are made once at boot, before any
  * user program, and never freed or changed after.
  */
+#include <kernel/cmdline.h>
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
 #include <kernel/printk.h>
@@ -54,6 +55,10 @@ void vdso_init(void)
 	unsigned long n = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	struct vdso_data *d;
 
+	if (kernel_param_ulong("vdso", 1) == 0) {
+		pr_info("vdso: off (vdso=0): processes get no AT_SYSINFO_EHDR\n");
+		return;                 /* Linux's vdso=0: libcs make the system calls */
+	}
 	if (n > VDSO_MAX_PAGES)
 		panic("vdso_init: the image is %zu bytes, more than %d pages", size, VDSO_MAX_PAGES);
 	vvar_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
