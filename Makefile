@@ -15,6 +15,7 @@ CROSS_COMPILE ?=
 CC      := $(CROSS_COMPILE)gcc
 LD      := $(CROSS_COMPILE)ld
 NM      := $(CROSS_COMPILE)nm
+READELF := $(CROSS_COMPILE)readelf
 OBJCOPY := $(CROSS_COMPILE)objcopy
 NASM    ?= nasm
 PYTHON  ?= python3
@@ -53,6 +54,9 @@ ARCH_SRCS := \
 	arch/x86_64/power.c \
 	arch/x86_64/syscall.c \
 	arch/x86_64/signal.c \
+	arch/x86_64/elf.c \
+	arch/x86_64/vdso.c \
+	arch/x86_64/vdso_image.asm \
 	arch/x86_64/mmap.c \
 	arch/x86_64/tlb.c \
 	arch/x86_64/usercopy.c \
@@ -88,6 +92,7 @@ KERNEL_SRCS := \
 	kernel/fork.c \
 	kernel/exit.c \
 	kernel/exec.c \
+	kernel/binfmt_elf.c \
 	kernel/cred.c \
 	kernel/signal.c \
 	kernel/signal_group.c \
@@ -180,6 +185,7 @@ FS_SRCS := \
 	fs/fdtable.c \
 	fs/open.c \
 	fs/stat.c \
+	fs/xattr.c \
 	fs/statfs.c \
 	fs/readdir.c \
 	fs/pipe.c \
@@ -198,6 +204,7 @@ FS_SRCS := \
 	fs/proc/cpu.c \
 	fs/proc/task_mmu.c \
 	fs/proc/oom.c \
+	fs/proc/exe.c \
 	fs/libfs.c \
 	fs/ext2/super.c \
 	fs/ext2/inode.c \
@@ -280,6 +287,24 @@ $(B)/%.o: %.asm | $(B)/.deps-ok
 	@echo "  NASM    $<"
 	@$(NASM) $(NASMFLAGS) -MD $(B)/$*.d -MP $< -o $@
 
+# The vDSO (arch/x86_64/vdso/, docs/exec.md): a position-independent
+# shared object with no relocations, linked by its own script, then carried
+# in the kernel by vdso_image.asm's incbin.
+VDSO_CFLAGS := -std=gnu11 -O2 -fPIC -ffreestanding -fno-stack-protector -fno-builtin \
+	-fno-omit-frame-pointer -nostdlib -Wall -Wextra -Werror -Iinclude -Iarch/x86_64/include
+VDSO_LDFLAGS := -shared -Wl,-T,arch/x86_64/vdso/vdso.lds -Wl,--hash-style=both \
+	-Wl,-soname=linux-vdso.so.1 -Wl,--no-undefined -Wl,-z,max-page-size=4096 \
+	-Wl,--build-id=none -Wl,-z,noexecstack
+$(B)/vdso/vdso.so: arch/x86_64/vdso/vclock.c arch/x86_64/vdso/vdso.lds \
+		arch/x86_64/include/asm/vdso.h | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	@echo "  VDSO    $@"
+	@$(CC) $(VDSO_CFLAGS) $(VDSO_LDFLAGS) -o $@ $<
+	@if $(READELF) -r $@ | grep -q "Relocation section"; then \
+		echo "$@ has relocations: the kernel maps it as it is"; rm -f $@; exit 1; fi
+$(B)/arch/x86_64/vdso_image.o: $(B)/vdso/vdso.so
+$(B)/arch/x86_64/vdso_image.o: NASMFLAGS += -I$(B)/vdso/
+
 # The kernel embeds its own symbol table (for symbolized backtraces). It is
 # linked twice: pass 1 with an empty table, then the table is generated from
 # pass 1's text symbols and pass 2 links it in. The table sits after all code
@@ -357,11 +382,15 @@ MKE2FS ?= $(firstword $(wildcard /sbin/mke2fs /usr/sbin/mke2fs) mke2fs)
 DISK_SIZE := 128M
 ROOTFS_README := Faultline root filesystem (ext2, made by mke2fs -d from build/rootfs).\n/data holds data files for the tests.\n
 ROOTFS_DATA_HELLO := hello from /data/hello.txt\n
+# The host's dynamically linked programs staged with their glibc runtime
+# (tools/stage-glibc.sh; docs/exec.md, "Dynamically linked programs"):
+# about 4 MiB. GLIBC_PROGS= stages none.
+GLIBC_PROGS ?= /usr/bin/ls /usr/bin/sort /usr/bin/cat /usr/bin/dash /usr/bin/md5sum
 
 $(B)/rootfs.manifest: FORCE
 	@mkdir -p $(B)
-	@printf '%s\n' '$(DISK_SIZE)' '$(ROOTFS_README)' '$(ROOTFS_DATA_HELLO)' | \
-		cmp -s - $@ || printf '%s\n' '$(DISK_SIZE)' '$(ROOTFS_README)' '$(ROOTFS_DATA_HELLO)' > $@
+	@printf '%s\n' '$(DISK_SIZE)' '$(ROOTFS_README)' '$(ROOTFS_DATA_HELLO)' '$(GLIBC_PROGS)' | \
+		cmp -s - $@ || printf '%s\n' '$(DISK_SIZE)' '$(ROOTFS_README)' '$(ROOTFS_DATA_HELLO)' '$(GLIBC_PROGS)' > $@
 
 $(B)/rootfs.stamp: $(B)/rootfs.manifest $(USER_PROGS) | $(B)/.deps-ok
 	@echo "  ROOTFS  $(B)/rootfs"
@@ -370,6 +399,7 @@ $(B)/rootfs.stamp: $(B)/rootfs.manifest $(USER_PROGS) | $(B)/.deps-ok
 	@printf '$(ROOTFS_README)' > $(B)/rootfs/README
 	@printf '$(ROOTFS_DATA_HELLO)' > $(B)/rootfs/data/hello.txt
 	$(call user_stage,$(B)/rootfs)
+	@bash tools/stage-glibc.sh $(B)/rootfs $(GLIBC_PROGS)
 	@touch $@
 
 $(B)/disk.img: $(B)/rootfs.stamp

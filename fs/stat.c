@@ -1,12 +1,16 @@
 /*
- * stat, fstat, lstat and newfstatat: struct kstat (vfs_getattr) turned
- * into Linux x86-64's struct stat, which user programs read directly.
+ * stat, fstat, lstat, newfstatat and statx: struct kstat (vfs_getattr)
+ * turned into Linux x86-64's struct stat or Linux's struct statx, which
+ * user programs read directly.
  *
  * stat follows a symbolic link at the end of the path, lstat and
  * AT_SYMLINK_NOFOLLOW describe the link itself (S_IFLNK, st_size the
  * length of its target). AT_NO_AUTOMOUNT is accepted and changes nothing
- * (there are no automounts). Locks: none of its own (vfs_getattr takes
- * the inode lock shared).
+ * (there are no automounts), and so are the AT_STATX_* sync types, which
+ * only a network filesystem would heed; newfstatat takes every flag that
+ * Linux's takes (its vfs_statx's set), statx the same but refuses the
+ * two sync types together. Locks: none of its own (vfs_getattr takes the
+ * inode lock shared).
  */
 #include <kernel/err.h>
 #include <kernel/errno.h>
@@ -113,26 +117,36 @@ static struct inode *fstatat_inode(int dfd, const char *path, unsigned int looku
 	return inode;
 }
 
-static long do_fstatat(int dfd, const char __user *upath, struct stat __user *ubuf, int flags)
+/* The flags newfstatat and statx accept (Linux's vfs_statx). */
+#define STAT_AT_FLAGS (AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE)
+
+/* The referenced inode that (@dfd, @upath, @flags) names, flags checked. */
+static struct inode *stat_path_inode(int dfd, const char __user *upath, int flags)
 {
 	unsigned int lookup_flags = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
+	struct inode *inode;
 	char *path;
+
+	/* NULL means "" here (Linux 6.11 on), so fstat-through-fstatat
+	 * needs no string at all. */
+	if (!upath && (flags & AT_EMPTY_PATH))
+		return fstatat_inode(dfd, "", lookup_flags);
+	path = getname_flags(upath, flags & AT_EMPTY_PATH);
+	if (IS_ERR(path))
+		return (struct inode *)path;    /* the ERR_PTR */
+	inode = fstatat_inode(dfd, path, lookup_flags);
+	putname(path);
+	return inode;
+}
+
+static long do_fstatat(int dfd, const char __user *upath, struct stat __user *ubuf, int flags)
+{
 	struct inode *inode;
 	long err;
 
-	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH))
+	if (flags & ~STAT_AT_FLAGS)
 		return -EINVAL;
-	if (!upath && (flags & AT_EMPTY_PATH)) {
-		/* NULL means "" here (Linux 6.11 on), so fstat-through-fstatat
-		 * needs no string at all. */
-		inode = fstatat_inode(dfd, "", lookup_flags);
-	} else {
-		path = getname_flags(upath, flags & AT_EMPTY_PATH);
-		if (IS_ERR(path))
-			return PTR_ERR(path);
-		inode = fstatat_inode(dfd, path, lookup_flags);
-		putname(path);
-	}
+	inode = stat_path_inode(dfd, upath, flags);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
 	err = stat_inode(inode, ubuf);
@@ -154,4 +168,106 @@ SYSCALL_DEFINE4(newfstatat, int, dfd, const char __user *, path, struct stat __u
 		int, flags)
 {
 	return do_fstatat(dfd, path, ubuf, flags);
+}
+
+/* ---- statx ------------------------------------------------------------------ */
+
+/* Linux's struct statx (include/uapi/linux/stat.h), 256 bytes. */
+struct statx_timestamp {
+	s64 tv_sec;
+	u32 tv_nsec;
+	s32 __reserved;
+};
+
+struct statx {
+	u32 stx_mask;                   /* what the kernel filled (STATX_*) */
+	u32 stx_blksize;
+	u64 stx_attributes;             /* STATX_ATTR_* */
+	u32 stx_nlink;
+	u32 stx_uid;
+	u32 stx_gid;
+	u16 stx_mode;
+	u16 __spare0;
+	u64 stx_ino;
+	u64 stx_size;
+	u64 stx_blocks;
+	u64 stx_attributes_mask;        /* which STATX_ATTR_* bits mean anything */
+	struct statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+	u32 stx_rdev_major, stx_rdev_minor;
+	u32 stx_dev_major, stx_dev_minor;
+	u64 stx_mnt_id;
+	u32 stx_dio_mem_align, stx_dio_offset_align;
+	u64 __spare3[12];
+};
+
+BUILD_BUG_ON(sizeof(struct statx) != 256);
+BUILD_BUG_ON(__builtin_offsetof(struct statx, stx_atime) != 64);
+BUILD_BUG_ON(__builtin_offsetof(struct statx, stx_rdev_major) != 128);
+BUILD_BUG_ON(__builtin_offsetof(struct statx, stx_mnt_id) != 144);
+
+#define STATX_BASIC_STATS       0x000007ffU     /* type, mode, nlink, uid, gid, times but
+						 * btime, ino, size, blocks */
+#define STATX__RESERVED         0x80000000U
+
+static struct statx_timestamp statx_ts(struct timespec64 t)
+{
+	return (struct statx_timestamp){ .tv_sec = t.tv_sec, .tv_nsec = (u32)t.tv_nsec };
+}
+
+/*
+ * What statx reports is what the filesystem has, whatever was asked (the
+ * request mask is a hint, as on Linux): the basic stats. Not STATX_BTIME
+ * (ext2 keeps no birth time; stx_btime stays zero), not STATX_MNT_ID
+ * (Faultline's mounts have no ids; Linux 5.8 on always sets it), no
+ * STATX_ATTR_* (stx_attributes_mask 0: no flag is known either way).
+ */
+static long cp_statx(const struct kstat *k, struct statx __user *ubuf)
+{
+	struct statx sx;
+
+	memset(&sx, 0, sizeof(sx));             /* no kernel bytes in what is not filled */
+	sx.stx_mask = STATX_BASIC_STATS;
+	sx.stx_blksize = k->blksize;
+	sx.stx_nlink = k->nlink;
+	sx.stx_uid = k->uid;
+	sx.stx_gid = k->gid;
+	sx.stx_mode = (u16)k->mode;
+	sx.stx_ino = k->ino;
+	sx.stx_size = (u64)k->size;
+	sx.stx_blocks = k->blocks;
+	sx.stx_atime = statx_ts(k->atime);
+	sx.stx_ctime = statx_ts(k->ctime);
+	sx.stx_mtime = statx_ts(k->mtime);
+	sx.stx_rdev_major = dev_major(k->rdev);
+	sx.stx_rdev_minor = dev_minor(k->rdev);
+	sx.stx_dev_major = dev_major(k->dev);
+	sx.stx_dev_minor = dev_minor(k->dev);
+	return copy_to_user(ubuf, &sx, sizeof(sx)) ? -EFAULT : 0;
+}
+
+/*
+ * statx(dfd, path, flags, mask, buf). Linux's order of checks: a reserved
+ * mask bit, then both sync types at once, then an unknown flag (all
+ * -EINVAL, before the path is looked at), then the walk's errors, then
+ * -EFAULT for the buffer.
+ */
+SYSCALL_DEFINE5(statx, int, dfd, const char __user *, upath, unsigned int, flags,
+		unsigned int, mask, struct statx __user *, ubuf)
+{
+	struct inode *inode;
+	struct kstat k;
+	long err;
+
+	if (mask & STATX__RESERVED)
+		return -EINVAL;
+	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
+		return -EINVAL;
+	if (flags & ~STAT_AT_FLAGS)
+		return -EINVAL;
+	inode = stat_path_inode(dfd, upath, (int)flags);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	err = vfs_getattr(inode, &k);
+	iput(inode);
+	return err ? err : cp_statx(&k, ubuf);
 }

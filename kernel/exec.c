@@ -1,5 +1,6 @@
 /*
- * execve: replace the calling process's program with a static ELF file.
+ * execve: replace the calling process's program with an ELF file (static,
+ * or dynamically linked and started through its interpreter).
  *
  * The order matters, so that a failure never leaves a process without a
  * program, and the errors come in Linux's order:
@@ -8,18 +9,21 @@
  *      (EFAULT, E2BIG; an empty argv gets "" as argv[0], as Linux 5.18+
  *      does, so a program never walks into envp looking for argv[1]);
  *   2. check the ELF header and program headers completely (ENOEXEC for
- *      anything malformed or truncated);
- *   3. build the new address space aside: each PT_LOAD segment a private
- *      file mapping of the page cache (read-only text is shared with every
- *      other process running the file; written data pages are copied on
- *      the first write), the bss and the stack anonymous;
+ *      anything malformed or truncated), and open and check the
+ *      interpreter a PT_INTERP names (kernel/binfmt_elf.c);
+ *   3. build the new address space aside: each PT_LOAD segment of the
+ *      program and of its interpreter a private file mapping of the page
+ *      cache (read-only text is shared with every other process running
+ *      the file; written data pages are copied on the first write), the
+ *      bss and the stack anonymous (kernel/binfmt_elf.c);
  *   4. only then switch to it and drop the old one (the point of no
  *      return), and lay out the initial stack: argc, argv, envp, the aux
  *      vector and the strings, as the System V x86-64 ABI says.
  * A file that starts with "#!" runs its interpreter instead, with the
  * script's name as an argument (load_scripts, Linux's rules), before step 2.
- * Static-PIE files (ET_DYN without PT_INTERP) are loaded at ELF_ET_DYN_BASE.
- * A file with an interpreter (a dynamically linked program) gives ENOEXEC.
+ * Where each part goes, and when the addresses change from run to run
+ * (randomize_va_space; never by default), is in kernel/binfmt_elf.c and
+ * docs/exec.md.
  *
  * Locks: none held across steps; the new mm's mmap_lock is taken while
  * mapping into it (nobody else can see it yet).
@@ -42,30 +46,15 @@
 #include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/traps.h>
+#include <asm/elf.h>
 #include <asm/uaccess.h>
+#include "exec_internal.h"
 
-#define STACK_TOP       0x00007ffffffff000UL
-#define STACK_SIZE      (8UL << 20)             /* fixed: RLIMIT_STACK's default */
-#define MMAP_GAP        (128UL << 20)           /* below the stack, then mmap_base */
-#define ELF_ET_DYN_BASE 0x0000555555554000UL
 #define ARG_BUF_ORDER   5                       /* 128 KiB of argument and environment strings */
 #define ARG_BUF_SIZE    (PAGE_SIZE << ARG_BUF_ORDER)
 #define MAX_ARGS        4096
 #define SCRIPT_BUF_SIZE 256                     /* the bytes a "#!" line is read from (Linux's) */
 #define SCRIPT_MAX_DEPTH 5                      /* scripts whose interpreter is a script */
-
-/* What execve carries from the old program to the new one. */
-struct linux_binprm {
-	char *buf;                      /* argv strings, then envp strings, NUL-separated */
-	size_t used;
-	int argc, envc;
-	char path[PATH_MAX];
-	struct file *file;
-	struct elf64_hdr eh;
-	struct elf64_phdr ph[64];
-	unsigned long load_bias;
-	unsigned long entry, phdr_addr, brk;
-};
 
 /* ---- 1. the arguments ---------------------------------------------------------- */
 
@@ -129,57 +118,6 @@ static int add_empty_argv0(struct linux_binprm *bprm)
 }
 
 /* ---- 2. the file ---------------------------------------------------------------- */
-
-static bool elf_header_ok(const struct elf64_hdr *eh)
-{
-	return !memcmp(eh->e_ident, ELFMAG, 4) && eh->e_ident[4] == ELFCLASS64 &&
-	       eh->e_ident[5] == ELFDATA2LSB && eh->e_ident[6] == EV_CURRENT &&
-	       (eh->e_type == ET_EXEC || eh->e_type == ET_DYN) &&
-	       eh->e_machine == EM_X86_64 && eh->e_phentsize == sizeof(struct elf64_phdr) &&
-	       eh->e_phnum > 0 && eh->e_phnum <= 64;
-}
-
-/* Is this PT_LOAD segment loadable from a file of @size bytes? */
-static bool segment_ok(const struct elf64_phdr *ph, u64 size, unsigned long bias)
-{
-	u64 start = ph->p_vaddr + bias;
-
-	return ph->p_filesz <= ph->p_memsz && ph->p_offset <= size &&
-	       ph->p_filesz <= size - ph->p_offset &&
-	       (ph->p_vaddr & ~PAGE_MASK) == (ph->p_offset & ~PAGE_MASK) &&
-	       start >= 0x10000 && ph->p_memsz < STACK_TOP &&
-	       start + ph->p_memsz <= STACK_TOP - STACK_SIZE - MMAP_GAP;
-}
-
-/* Read and check the headers. Returns 0, -ENOEXEC or -EIO. */
-static int check_elf(struct linux_binprm *bprm)
-{
-	struct elf64_hdr *eh = &bprm->eh;
-	u64 size = (u64)READ_ONCE(bprm->file->f_inode->i_size);
-	size_t phsize;
-	loff_t pos = 0;
-	int loads = 0;
-
-	if (kernel_read(bprm->file, eh, sizeof(*eh), &pos) != sizeof(*eh) || !elf_header_ok(eh))
-		return -ENOEXEC;
-	phsize = (size_t)eh->e_phnum * sizeof(struct elf64_phdr);
-	pos = (loff_t)eh->e_phoff;
-	if (eh->e_phoff > size || kernel_read(bprm->file, bprm->ph, phsize, &pos) != (ssize_t)phsize)
-		return -ENOEXEC;
-	bprm->load_bias = eh->e_type == ET_DYN ? ELF_ET_DYN_BASE : 0;
-	for (int i = 0; i < eh->e_phnum; i++) {
-		const struct elf64_phdr *ph = &bprm->ph[i];
-
-		if (ph->p_type == PT_INTERP)
-			return -ENOEXEC;        /* dynamically linked: no loader here */
-		if (ph->p_type != PT_LOAD)
-			continue;
-		if (!segment_ok(ph, size, bprm->load_bias))
-			return -ENOEXEC;
-		loads++;
-	}
-	return loads ? 0 : -ENOEXEC;
-}
 
 /* Open @path for execution into bprm->file: search and x permission (not
  * read), a regular file (filp_open_at with __FMODE_EXEC: EACCES
@@ -329,83 +267,6 @@ static int load_scripts(struct linux_binprm *bprm)
 	return err;
 }
 
-/* ---- 3. the new address space ----------------------------------------------------- */
-
-static unsigned long elf_prot(u32 p_flags)
-{
-	return (p_flags & PF_R ? PROT_READ : 0) | (p_flags & PF_W ? PROT_WRITE : 0) |
-	       (p_flags & PF_X ? PROT_EXEC : 0);
-}
-
-/* Map one PT_LOAD segment: file-backed pages, then anonymous ones for the bss. */
-static long map_segment(struct mm_struct *mm, struct linux_binprm *bprm,
-			const struct elf64_phdr *ph)
-{
-	unsigned long start = (ph->p_vaddr + bprm->load_bias) & PAGE_MASK;
-	unsigned long file_end = ph->p_vaddr + bprm->load_bias + ph->p_filesz;
-	unsigned long mem_end = PAGE_ALIGN(ph->p_vaddr + bprm->load_bias + ph->p_memsz);
-	unsigned long prot = elf_prot(ph->p_flags);
-	long r = 0;
-
-	if (ph->p_filesz)
-		r = do_mmap(mm, bprm->file, start, PAGE_ALIGN(file_end) - start, prot,
-			    MAP_PRIVATE | MAP_FIXED, (ph->p_offset & PAGE_MASK) >> PAGE_SHIFT);
-	if (r >= 0 && mem_end > PAGE_ALIGN(file_end))
-		r = do_mmap(mm, NULL, PAGE_ALIGN(file_end), mem_end - PAGE_ALIGN(file_end), prot,
-			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
-	if (mem_end > bprm->brk)
-		bprm->brk = mem_end;
-	return r < 0 ? r : 0;
-}
-
-static struct mm_struct *build_mm(struct linux_binprm *bprm)
-{
-	struct mm_struct *mm = mm_alloc();
-	long r = 0;
-
-	if (!mm)
-		return ERR_PTR(-ENOMEM);
-	down_write(&mm->mmap_lock);
-	for (int i = 0; i < bprm->eh.e_phnum && r >= 0; i++) {
-		const struct elf64_phdr *ph = &bprm->ph[i];
-
-		if (ph->p_type == PT_LOAD)
-			r = map_segment(mm, bprm, ph);
-		if (ph->p_type == PT_LOAD && ph->p_offset == 0)
-			bprm->phdr_addr = ph->p_vaddr + bprm->load_bias + bprm->eh.e_phoff;
-	}
-	if (r >= 0)
-		r = do_mmap(mm, NULL, STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN, 0);
-	mm->start_brk = mm->brk = bprm->brk;
-	mm->start_stack = STACK_TOP;
-	mm->mmap_base = STACK_TOP - STACK_SIZE - MMAP_GAP;
-	up_write(&mm->mmap_lock);
-	if (r < 0) {
-		mmput(mm);
-		return ERR_PTR(r);
-	}
-	bprm->entry = bprm->eh.e_entry + bprm->load_bias;
-	return mm;
-}
-
-/* The bytes of a segment's last file page past p_filesz are bss: zero. */
-static int clear_bss_tails(struct linux_binprm *bprm)
-{
-	for (int i = 0; i < bprm->eh.e_phnum; i++) {
-		const struct elf64_phdr *ph = &bprm->ph[i];
-		unsigned long end = ph->p_vaddr + bprm->load_bias + ph->p_filesz;
-
-		if (ph->p_type != PT_LOAD || ph->p_memsz <= ph->p_filesz || !(end & ~PAGE_MASK))
-			continue;
-		if (!(ph->p_flags & PF_W))
-			continue;               /* a read-only bss cannot be written; it stays file bytes */
-		if (clear_user((void *)end, PAGE_SIZE - (end & ~PAGE_MASK)))
-			return -EFAULT;
-	}
-	return 0;
-}
-
 /* ---- 4. the initial stack ---------------------------------------------------------- */
 
 struct stack_writer {
@@ -427,15 +288,31 @@ static void push_word(struct stack_writer *w, unsigned long v)
 	push_bytes(w, &v, sizeof(v));
 }
 
+static DEFINE_SPINLOCK(exec_rand_lock);
+static u64 exec_rand_state;             /* (exec_rand_lock) */
+
+/* xorshift64, stirred with the TSC at every call. */
+u64 exec_random_u64(void)
+{
+	unsigned long flags = spin_lock_irqsave(&exec_rand_lock);
+	u64 x = exec_rand_state ^ rdtsc();
+
+	if (!x)
+		x = 0x9e3779b97f4a7c15ULL;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	exec_rand_state = x;
+	spin_unlock_irqrestore(&exec_rand_lock, flags);
+	return x;
+}
+
 static void random_bytes(u8 *out, size_t n)
 {
-	u64 x = rdtsc() ^ 0x9e3779b97f4a7c15ULL;
+	for (size_t i = 0; i < n; i += 8) {
+		u64 r = exec_random_u64();
 
-	for (size_t i = 0; i < n; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		out[i] = (u8)x;
+		memcpy(out + i, &r, n - i < 8 ? n - i : 8);
 	}
 }
 
@@ -447,9 +324,10 @@ static void random_bytes(u8 *out, size_t n)
  */
 static long setup_stack(struct linux_binprm *bprm)
 {
-	struct stack_writer w = { .sp = STACK_TOP, .err = 0 };
+	struct stack_writer w = { .sp = bprm->stack_top - bprm->sp_rnd, .err = 0 };
 	unsigned long strings, execfn, rnd, platform, nwords, *ptrs;
 	int nstr = bprm->argc + bprm->envc, k = 0;
+	const struct cred *cred = &current->cred;
 	u8 seed[16];
 
 	execfn = push_bytes(&w, bprm->path, strlen(bprm->path) + 1);
@@ -458,12 +336,19 @@ static long setup_stack(struct linux_binprm *bprm)
 	rnd = push_bytes(&w, seed, sizeof(seed));
 	platform = push_bytes(&w, "x86_64", 7);
 	w.sp &= ~15UL;
+	/* Linux's order (fs/binfmt_elf.c, create_elf_tables): the arch's
+	 * entries first, then the generic ones. */
 	unsigned long auxv[] = {
+		AT_SYSINFO_EHDR, (unsigned long)bprm->vdso,
+		AT_MINSIGSTKSZ, elf_minsigstksz(), AT_HWCAP, elf_hwcap(),
+		AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, USER_HZ,
 		AT_PHDR, bprm->phdr_addr, AT_PHENT, sizeof(struct elf64_phdr),
-		AT_PHNUM, bprm->eh.e_phnum, AT_PAGESZ, PAGE_SIZE, AT_BASE, 0, AT_FLAGS, 0,
-		AT_ENTRY, bprm->entry, AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0,
-		AT_SECURE, 0, AT_CLKTCK, HZ, AT_HWCAP, 0, AT_RANDOM, rnd,
-		AT_PLATFORM, platform, AT_EXECFN, execfn, AT_NULL, 0,
+		AT_PHNUM, bprm->exe.eh.e_phnum,
+		AT_BASE, bprm->interp ? bprm->interp->load_bias : 0, AT_FLAGS, 0,
+		AT_ENTRY, bprm->exe.eh.e_entry + bprm->exe.load_bias,
+		AT_UID, cred->uid, AT_EUID, cred->euid, AT_GID, cred->gid, AT_EGID, cred->egid,
+		AT_SECURE, bprm->secure, AT_RANDOM, rnd, AT_HWCAP2, elf_hwcap2(),
+		AT_EXECFN, execfn, AT_PLATFORM, platform, AT_NULL, 0,
 	};
 	/* argc + argv + NULL + envp + NULL + auxv words: keep the total even
 	 * so that rsp ends 16-byte aligned at argc. */
@@ -518,6 +403,10 @@ static void flush_old_exec(struct linux_binprm *bprm)
 	 * owner (group). */
 	cred_exec_setid(mode & S_ISUID, bprm->file->f_inode->i_uid,
 			(mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP), bprm->file->f_inode->i_gid);
+	/* AT_SECURE, which tells ld.so and libc to ignore LD_* and friends:
+	 * the program runs with ids its invoker does not have. */
+	bprm->secure = current->cred.euid != current->cred.uid ||
+		       current->cred.egid != current->cred.gid;
 	do_close_on_exec(current->files);
 	flush_signal_handlers(current);
 	current->clear_child_tid = NULL;
@@ -537,7 +426,7 @@ static void start_thread(struct pt_regs *regs, unsigned long ip, unsigned long s
 /* Steps 3 and 4, with bprm filled and the file checked. */
 static int exec_binprm(struct linux_binprm *bprm, struct pt_regs *regs)
 {
-	struct mm_struct *mm = build_mm(bprm), *old;
+	struct mm_struct *mm = elf_build_mm(bprm), *old;
 	long sp;
 	int err;
 
@@ -559,7 +448,7 @@ static int exec_binprm(struct linux_binprm *bprm, struct pt_regs *regs)
 		mmput(old);
 	flush_old_exec(bprm);
 	sp = setup_stack(bprm);
-	if (sp < 0 || clear_bss_tails(bprm)) {
+	if (sp < 0 || elf_clear_bss(bprm)) {
 		/*
 		 * The old program is gone and the new one cannot start: the
 		 * registers still get a well-formed user frame (the caller may
@@ -607,9 +496,10 @@ int do_execve(const char *path, char *const argv[], char *const envp[], bool use
 	if (err >= 0)
 		err = load_scripts(bprm);
 	if (!err)
-		err = check_elf(bprm);
+		err = elf_check_binprm(bprm);
 	if (!err)
 		err = exec_binprm(bprm, regs);
+	elf_free_interp(bprm);
 	if (bprm->file && !IS_ERR(bprm->file))
 		fput(bprm->file);
 	free_pages(bprm->buf, ARG_BUF_ORDER);

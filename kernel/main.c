@@ -16,6 +16,7 @@
 #include <kernel/power.h>
 #include <kernel/process.h>
 #include <kernel/profile.h>
+#include <asm/vdso.h>
 #include <kernel/signal.h>
 #include <kernel/sched.h>
 #include <kernel/sections.h>
@@ -181,6 +182,7 @@ static int kernel_init(void *unused)
 	 * in-memory filesystems on /dev and /proc (docs/pseudofs.md), and the
 	 * program disk if the host gave one. */
 	hung_task_init();
+	vdso_init();
 	drivers_init();
 	tty_init();
 	null_dev_init();
@@ -231,6 +233,7 @@ void kmain(u32 magic, u64 info)
 	lockdep_init();
 	if (kernel_param_has("quiet"))
 		console_loglevel = CONSOLE_LOGLEVEL_QUIET;
+	exec_randomize_init();
 	print_banner();
 	bootinfo_print();
 

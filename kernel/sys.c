@@ -466,7 +466,12 @@ struct new_utsname {
 };
 
 /* sysname is "Faultline", not "Linux": honest, and no tool the project
- * runs looks at it (docs/signals.md, "sys calls"). */
+ * runs looks at it (docs/signals.md, "sys calls"). release is the Linux
+ * ABI level whose system calls Faultline follows, in the form that
+ * version checks parse (glibc's "kernel too old", scripts comparing
+ * `uname -r`): Linux 6.1's, with "-faultline" as a distribution's kernel
+ * has its suffix (docs/syscalls.md, "uname"). */
+#define UTS_RELEASE "6.1.0-faultline"
 SYSCALL_DEFINE1(uname, struct new_utsname __user *, uts)
 {
 	struct new_utsname u;
@@ -474,7 +479,7 @@ SYSCALL_DEFINE1(uname, struct new_utsname __user *, uts)
 	memset(&u, 0, sizeof(u));
 	strlcpy(u.sysname, "Faultline", UTS_LEN);
 	strlcpy(u.nodename, "faultline", UTS_LEN);
-	strlcpy(u.release, "0.1", UTS_LEN);
+	strlcpy(u.release, UTS_RELEASE, UTS_LEN);
 	strlcpy(u.version, "#1", UTS_LEN);
 	strlcpy(u.machine, "x86_64", UTS_LEN);
 	strlcpy(u.domainname, "(none)", UTS_LEN);

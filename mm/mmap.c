@@ -638,6 +638,34 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsign
 	return start;
 }
 
+/*
+ * A mapping the kernel makes for a process (the vDSO and its vvar page:
+ * arch/x86_64/vdso.c; Linux's _install_special_mapping): no file, pages
+ * from @ops->fault (vm_insert_page), exactly @vm_flags (without
+ * VM_MAYWRITE it can never become writable), and never merged with a
+ * neighbour (its vm_ops are its own). Returns 0, -EEXIST if the range is
+ * not free, or -ENOMEM. Context: mmap_lock held for writing.
+ */
+int install_special_mapping(struct mm_struct *mm, unsigned long addr, unsigned long len,
+			    unsigned long vm_flags, const struct vm_operations_struct *ops)
+{
+	struct vm_area_struct *vma;
+
+	if (!range_is_free(mm, addr, addr + len))
+		return -EEXIST;
+	vma = vma_alloc(mm);
+	if (!vma)
+		return -ENOMEM;
+	vma->vm_start = addr;
+	vma->vm_end = addr + len;
+	vma->vm_flags = vm_flags | VM_MIXEDMAP;
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma->vm_pgoff = 0;
+	vma->vm_ops = ops;
+	vma_link(mm, vma);
+	return 0;
+}
+
 /* ---- munmap ------------------------------------------------------------------ */
 
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
@@ -733,6 +761,9 @@ void mmput(struct mm_struct *mm)
 	down_write(&mm->mmap_lock);
 	exit_mmap(mm);
 	up_write(&mm->mmap_lock);
+	if (mm->exe_file)
+		fput(mm->exe_file);
+	mm->exe_file = NULL;
 	mmdrop(mm);
 }
 
@@ -784,6 +815,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	mm->start_brk = old->start_brk;
 	mm->brk = old->brk;
 	mm->start_stack = old->start_stack;
+	mm->exe_file = old->exe_file ? get_file(old->exe_file) : NULL;
 	up_write(&old->mmap_lock);
 	if (err) {
 		mmput(mm);

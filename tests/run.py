@@ -59,6 +59,9 @@ Suites, run in this order (a failing suite does not stop the others):
          times on one image running user/host/exec_persist: its output
          and exit status come back, what it writes persists, and
          `e2fsck -fn` finds the image clean after every run.
+  aslr   user/tests/layout_test booted with no option and with
+         randomize_va_space=2: what moves between three runs of a
+         static-PIE program is what that level says (docs/exec.md).
   fulldisk
          PVH boot of a small root image of its own (build/fulldisk.img,
          2 MiB, made by the Makefile) with "init.mode=exec" running
@@ -1619,6 +1622,41 @@ def suite_exec_disk(args, tap):
     tap.result(ok, f"exec-disk: {EXEC_PERSIST_LOG} on the image holds one line per run")
 
 
+# ---- aslr: randomize_va_space from the command line -------------------------
+
+# (kernel arguments, the level layout_test must find): Faultline's default
+# is 0 (docs/exec.md). Two boots, to keep make test short; level 1 and
+# norandmaps (which wins over randomize_va_space) are checked by hand:
+# make exec PROG=build/user/tests/layout_test ARGS=1 KARGS=randomize_va_space=1
+ASLR_BOOTS = [("", 0), ("randomize_va_space=2", 2)]
+
+
+def suite_aslr(args, tap):
+    """user/tests/layout_test LEVEL, one boot per ASLR_BOOTS entry: the
+    program runs itself three times and checks what moved."""
+    build = Path(args.kernel).resolve().parent
+    prog = build / "user" / "tests" / "layout_test"
+    disk = build / "aslr-disk.img"
+    subprocess.run(["cp", "--sparse=always", str(build / "disk.img"), str(disk)], check=True)
+    for kargs, level in ASLR_BOOTS:
+        cmd = [sys.executable, str(REPO / "tools" / "qemu.py"), "exec",
+               "--kernel", str(args.kernel), "--accel", args.accel,
+               "--mem", str(args.mem), "--smp", str(args.smp), "--kargs", kargs,
+               "--disk", str(disk), "--disk-as-is", "--prog", str(prog),
+               "--args", str(level), "--timeout", str(args.timeout)]
+        try:
+            done = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, timeout=args.timeout + 30)
+            status, out = done.returncode, done.stdout.decode("utf-8", "replace").splitlines()
+        except subprocess.TimeoutExpired:
+            status, out = None, []
+        ok = status == 0 and any(re.match(r"\d+ passed, 0 failed", ln) for ln in out)
+        if not ok:
+            diag(f"aslr: kargs '{kargs}': exit status {status}")
+            show_lines(out[-TAIL_LINES:], "its output:")
+        tap.result(ok, f"aslr: '{kargs or 'no option'}' gives randomize_va_space {level}")
+
+
 # What user/tests/fulldisk_test.c writes, and where it leaves it (--keep).
 FULLDISK_KEPT = "/tmp/fulldisk.bin"
 FULLDISK_PAGES = 32
@@ -2052,6 +2090,7 @@ SUITES = {
     "gdb-tour": suite_gdb_tour,
     "persist": suite_persist,
     "exec-disk": suite_exec_disk,
+    "aslr": suite_aslr,
     "fulldisk": suite_fulldisk,
     "swap": suite_swap,
     "mempressure": suite_mempressure,
@@ -2078,7 +2117,7 @@ SUITES = {
 # on them at once, and the main thread helps with what is left when its
 # chain is done, so neither thread waits long for the other.
 OWN_IMAGE_SUITES = ["overmem-files", "overmem-anon", "mempressure", "labs", "user-smp", "swap", "smp-races", "sched-stress",
-                    "corrupt-boot", "ktest-smp", "persist", "exec-disk", "powercut", "randsys", "fulldisk"]
+                    "corrupt-boot", "ktest-smp", "persist", "exec-disk", "aslr", "powercut", "randsys", "fulldisk"]
 
 
 def run_suite(args, tap, name):

@@ -89,6 +89,15 @@ USER_TESTS += \
 	mknod_test \
 	script_test
 
+# Issue 15, programs: the ELF interpreter and the aux vector, statx and
+# fstatat's flags, uname, extended attributes; the host's glibc programs.
+USER_TESTS += \
+	interp_test \
+	layout_test \
+	vdso_test \
+	statx_test \
+	dynamic_test
+
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must
 # know where it runs calls running_on_linux() from testutil.h and says why).
@@ -142,6 +151,20 @@ $(UB)/bin/%: user/bin/%.c | $(B)/.deps-ok
 
 $(UB)/tests/%: user/tests/%.c | $(B)/.deps-ok
 	$(musl_cc)
+
+# interp_test and layout_test are static-PIE (ET_DYN files, as ld.so is),
+# so that one can be an ELF interpreter and the other shows where a PIE is
+# loaded: musl's rcrt1.o relocates them wherever the kernel put them.
+# musl-gcc's specs cannot link static-PIE, so gcc links them with Debian's
+# musl objects.
+MUSL_LIBDIR ?= /usr/lib/x86_64-linux-musl
+$(UB)/tests/interp_test $(UB)/tests/layout_test: $(UB)/tests/%: user/tests/%.c | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $< (static-PIE)"
+	@$(USER_CC) $(USER_CFLAGS) -fPIE -MD -MP -MF $(dir $@).$(notdir $@).d -c $< -o $@.o
+	@gcc -static-pie -nostdlib -o $@ $(MUSL_LIBDIR)/rcrt1.o $(MUSL_LIBDIR)/crti.o \
+		$$(gcc -print-file-name=crtbeginS.o) $@.o $(MUSL_LIBDIR)/libc.a \
+		$$(gcc -print-libgcc-file-name) $$(gcc -print-file-name=crtendS.o) $(MUSL_LIBDIR)/crtn.o
 
 $(UB)/gdb/%: user/gdb/%.c | $(B)/.deps-ok
 	$(musl_cc)

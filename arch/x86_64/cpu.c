@@ -14,6 +14,7 @@
 #include <kernel/string.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
+#include <asm/vdso.h>
 #include <asm/segment.h>
 #include <asm/smp.h>
 #include <asm/switch_to.h>
@@ -262,6 +263,7 @@ void cpu_init(void)
 	fpu_init();
 	syscall_init();
 	protection_init(true);
+	vdso_cpu_init(0);
 }
 
 void cpu_init_secondary(unsigned int cpu)
@@ -271,4 +273,5 @@ void cpu_init_secondary(unsigned int cpu)
 	fpu_cpu_init();
 	syscall_init();
 	protection_init(false);
+	vdso_cpu_init(cpu);
 }

@@ -57,6 +57,12 @@ u64 tsc_khz_get(void)
 	return tsc_khz;
 }
 
+void ktime_get_params(u64 *boot, u64 *mult)
+{
+	*boot = tsc_boot;
+	*mult = ns_mult;
+}
+
 void ndelay_busy(u64 ns)
 {
 	u64 end = ktime_get_ns() + ns;

@@ -19,6 +19,8 @@
  *   (PID << 8)                 /proc/PID
  *   (PID << 8) | (1 + i)       proc_pid_entries[i] of PID: maps, status, statm,
  *                              oom_score, oom_score_adj
+ *   (PID << 8) | (PROC_LINK_IDX + i)  proc_pid_links[i] of PID: exe, a
+ *                              symbolic link whose target ->link makes
  *   (PID << 8) | PROC_TASK_IDX /proc/PID/task: one directory per thread,
  *                              /proc/PID/task/TID, which is /proc/TID
  *
@@ -75,6 +77,7 @@
  * resumes at the next larger pid whatever exited meanwhile. */
 #define PROC_POS_PIDS   256
 #define PROC_TASK_IDX   0xff            /* /proc/PID/task's index */
+#define PROC_LINK_IDX   0x80            /* /proc/PID's first symbolic link */
 #define PROC_SYS_INO    200             /* below every /proc/PID (pid << 8) */
 #define PROC_SYS_VM_INO (PROC_SYS_INO + 1)
 
@@ -106,6 +109,16 @@ static const struct proc_entry proc_pid_entries[] = {
 	{ "oom_score_adj", proc_oom_score_adj_show, NULL, proc_oom_score_adj_store, NULL },
 };
 
+/* /proc/PID's symbolic links: ->link writes the target (include/fs/proc_fs.h). */
+struct proc_link {
+	const char *name;
+	int (*link)(int pid, char *buf, size_t size);
+};
+
+static const struct proc_link proc_pid_links[] = {
+	{ "exe", proc_pid_exe_link },
+};
+
 static const struct proc_entry proc_sys_vm_entries[] = {
 	{ "dirty_background_ratio", dirty_background_ratio_show, dirty_background_ratio_store,
 	  NULL, NULL },
@@ -127,6 +140,7 @@ _Static_assert(PROC_ROOT_INO + 2 + ARRAY_SIZE(proc_root_entries) < PROC_SYS_INO 
 struct proc_inode {
 	struct inode vfs_inode;
 	const struct proc_entry *entry;         /* (c) a text file's; NULL for a directory */
+	const struct proc_link *link;           /* (c) a symbolic link's; else NULL */
 	int pid;                                /* (c) /proc/PID and its files; else 0 */
 };
 
@@ -241,6 +255,42 @@ static struct inode *proc_pid_dir_iget(struct super_block *sb, int pid)
 	if (pid <= 0 || !process_alive(pid))
 		return ERR_PTR(-ENOENT);
 	return proc_iget(sb, proc_pid_ino(pid, 0), NULL, pid);
+}
+
+/* ---- /proc/PID's symbolic links ------------------------------------------------------- */
+
+static int proc_get_link(struct inode *inode, char *buf, size_t size)
+{
+	return PROC_I(inode)->link->link(PROC_I(inode)->pid, buf, size);
+}
+
+static const struct inode_operations proc_link_iops = {
+	.get_link = proc_get_link,
+};
+
+static struct inode *proc_link_iget(struct super_block *sb, int pid, unsigned int i)
+{
+	struct inode *inode = iget_locked(sb, proc_pid_ino(pid, PROC_LINK_IDX + i));
+
+	if (IS_ERR(inode) || !(inode->i_state & I_NEW))
+		return inode;
+	PROC_I(inode)->entry = NULL;
+	PROC_I(inode)->link = &proc_pid_links[i];
+	PROC_I(inode)->pid = pid;
+	pseudo_inode_init(inode, S_IFLNK | 0777, 1);
+	inode->i_op = &proc_link_iops;
+	unlock_new_inode(inode);
+	return inode;
+}
+
+/* @name's index in proc_pid_links, or -1. */
+static int find_link(const char *name, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(proc_pid_links); i++)
+		if (strlen(proc_pid_links[i].name) == len &&
+		    memcmp(proc_pid_links[i].name, name, len) == 0)
+			return (int)i;
+	return -1;
 }
 
 /* ---- a directory's table of text files ------------------------------------------------- */
@@ -442,6 +492,8 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name, size_t
 		return igrab(dir->i_sb->s_root);
 	if (len == 4 && memcmp(name, "task", 4) == 0 && process_alive(pid))
 		return proc_task_dir_iget(dir->i_sb, pid);
+	if (find_link(name, len) >= 0 && process_alive(pid))
+		return proc_link_iget(dir->i_sb, pid, (unsigned int)find_link(name, len));
 	if (i < 0 || !process_alive(pid))
 		return ERR_PTR(-ENOENT);
 	return proc_iget(dir->i_sb, proc_pid_ino(pid, 1 + (unsigned int)i), &proc_pid_entries[i],
@@ -458,8 +510,18 @@ static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
 	if (dir_emit_dots(ctx, proc_pid_ino(pid, 0), PROC_ROOT_INO) &&
 	    emit_entries(ctx, proc_pid_entries, ARRAY_SIZE(proc_pid_entries),
 			 proc_pid_ino(pid, 1)) &&
-	    ctx->pos <= task_pos)
-		dir_emit(ctx, "task", 4, proc_pid_ino(pid, PROC_TASK_IDX), DT_DIR, task_pos);
+	    (ctx->pos > task_pos ||
+	     dir_emit(ctx, "task", 4, proc_pid_ino(pid, PROC_TASK_IDX), DT_DIR, task_pos))) {
+		for (size_t i = 0; i < ARRAY_SIZE(proc_pid_links); i++) {
+			loff_t pos = task_pos + 1 + (loff_t)i;
+			const char *name = proc_pid_links[i].name;
+
+			if (pos >= ctx->pos &&
+			    !dir_emit(ctx, name, strlen(name), proc_pid_ino(pid, PROC_LINK_IDX + (unsigned int)i),
+				      DT_LNK, pos))
+				break;
+		}
+	}
 	return 0;
 }
 

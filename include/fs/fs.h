@@ -60,6 +60,12 @@ struct vm_area_struct;
 #define AT_SYMLINK_FOLLOW   0x400       /* linkat */
 #define AT_NO_AUTOMOUNT     0x800       /* fstatat: accepted, no automounts here */
 #define AT_EMPTY_PATH       0x1000
+/* fstatat and statx: how fresh the attributes must be (a network
+ * filesystem's question; a local one, as here, is always fresh). */
+#define AT_STATX_SYNC_AS_STAT 0x0000
+#define AT_STATX_FORCE_SYNC   0x2000
+#define AT_STATX_DONT_SYNC    0x4000
+#define AT_STATX_SYNC_TYPE    0x6000
 
 /* file->f_mode */
 #define FMODE_READ  0x1

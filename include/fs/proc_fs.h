@@ -7,6 +7,7 @@
  *   /proc/stat          per-CPU time, switches   fs/proc/cpu.c
  *   /proc/cpuinfo       one block per CPU        fs/proc/cpu.c
  *   /proc/PID/maps      a process's VMAs         fs/proc/task_mmu.c
+ *   /proc/PID/exe       link to its program      fs/proc/exe.c
  *   /proc/self          the caller's /proc/PID   fs/proc/root.c
  *
  * A file's text is made whole, by its show function, into a seq_buf when
@@ -74,6 +75,20 @@ int proc_oom_score_show(struct seq_buf *m, int pid);
 int proc_oom_score_adj_show(struct seq_buf *m, int pid);
 /* A write to /proc/@pid/oom_score_adj: 0 or -EINVAL / -ESRCH (fs/proc/oom.c). */
 int proc_oom_score_adj_store(int pid, const char *buf, size_t len);
+
+
+/* /proc/sys/kernel/randomize_va_space (kernel/binfmt_elf.c): any int, as
+ * Linux's proc_dointvec. */
+int randomize_va_space_show(struct seq_buf *m, int pid);
+int randomize_va_space_store(const char *buf, size_t len);
+
+/*
+ * Link functions: write the target of a /proc/PID symbolic link into
+ * @buf (@size bytes; NUL-terminated, but the NUL not counted) and return
+ * its length, or -ENOENT (no such process, or nothing to name),
+ * -ENAMETOOLONG, -ENOMEM. Context: may sleep.
+ */
+int proc_pid_exe_link(int pid, char *buf, size_t size);
 
 /* Boot: register the "proc" filesystem type (kernel_init mounts it on
  * /proc with mount_nodev_at). */

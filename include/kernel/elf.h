@@ -1,6 +1,6 @@
 /*
  * ELF64 as the loader needs it (the System V ABI's structures; names as in
- * <elf.h>). Only what kernel/exec.c reads.
+ * <elf.h>). Only what kernel/exec.c and kernel/binfmt_elf.c read.
  */
 #ifndef _KERNEL_ELF_H
 #define _KERNEL_ELF_H
@@ -43,7 +43,10 @@
 #define AT_CLKTCK       17
 #define AT_SECURE       23
 #define AT_RANDOM       25
+#define AT_HWCAP2       26
 #define AT_EXECFN       31
+#define AT_SYSINFO_EHDR 33
+#define AT_MINSIGSTKSZ  51
 
 struct elf64_hdr {
 	u8 e_ident[EI_NIDENT];

@@ -51,6 +51,7 @@
 #define ENODATA         61
 #define ETIME           62
 #define EBADFD          77
+#define ELIBBAD         80      /* execve: the ELF interpreter is not a usable ELF file */
 #define EILSEQ          84
 #define ENOTSOCK        88
 #define EAFNOSUPPORT    97

@@ -107,5 +107,8 @@ int start_init_process(const char *path, char *const argv[], char *const envp[])
  * start the new program. */
 int do_execve(const char *path, char *const argv[], char *const envp[], bool user_ptrs,
 	      struct pt_regs *regs);
+/* Boot: address-space randomisation from the command line
+ * (randomize_va_space=N, norandmaps; kernel/binfmt_elf.c). */
+void exec_randomize_init(void);
 
 #endif

@@ -9,6 +9,9 @@
 #include <kernel/types.h>
 
 #define HZ 100
+/* Clock ticks as user space counts them (times(), AT_CLKTCK): Linux's
+ * USER_HZ, 100 whatever the kernel's HZ. */
+#define USER_HZ 100
 #define NSEC_PER_SEC 1000000000ULL
 #define NSEC_PER_MSEC 1000000ULL
 
@@ -52,6 +55,10 @@ u64 ktime_get_ns(void);
 void ndelay_busy(u64 ns);
 void mdelay(unsigned int ms);
 u64 tsc_khz_get(void);
+/* ktime_get_ns()'s parameters, for the vDSO (asm/vdso.h), which computes
+ * the same clock in user mode: ns = (TSC - *tsc_boot) * *ns_mult >> 32.
+ * *ns_mult is 0 until the TSC is calibrated. */
+void ktime_get_params(u64 *tsc_boot, u64 *ns_mult);
 
 void time_init(void);           /* calibrate TSC, start the tick */
 void timer_tick(void);          /* called from the timer interrupt */

@@ -181,6 +181,10 @@ struct vm_area_struct *vma_prev(struct vm_area_struct *vma);
  */
 long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr, unsigned long len,
 	     unsigned long prot, unsigned long flags, unsigned long pgoff);
+/* A kernel-made mapping with no file whose pages @ops->fault inserts (the
+ * vDSO). Returns 0, -EEXIST, -ENOMEM. Context: mmap_lock held for writing. */
+int install_special_mapping(struct mm_struct *mm, unsigned long addr, unsigned long len,
+			    unsigned long vm_flags, const struct vm_operations_struct *ops);
 /* Unmap [start, start+len); splitting VMAs at the edges. Returns 0 or -errno. */
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
 /* mprotect(2). Context: mmap_lock held for write. */

@@ -248,6 +248,10 @@ struct mm_struct {
 	unsigned long mmap_base;                /* (m) where top-down placement starts */
 	unsigned long start_brk, brk;           /* (m) the heap: [start_brk, brk) */
 	unsigned long start_stack;              /* (m) */
+	/* (c) the program's file, referenced (/proc/PID/exe); set by execve
+	 * before anyone sees the mm, copied by fork, dropped by the last
+	 * mmput; NULL for an mm made otherwise */
+	struct file *exe_file;
 	unsigned long total_vm;                 /* (m) pages mapped by VMAs */
 	unsigned long locked_vm;                /* (m) pages of VM_LOCKED VMAs (VmLck) */
 	unsigned long def_flags;                /* (m) VM_LOCKED_MASK bits for new VMAs (MCL_FUTURE) */

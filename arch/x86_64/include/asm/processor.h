@@ -19,6 +19,7 @@
 #define MSR_FS_BASE     0xc0000100
 #define MSR_GS_BASE     0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_TSC_AUX     0xc0000103      /* what RDTSCP returns in ECX */
 #define MSR_APIC_BASE   0x0000001b
 #define MSR_STAR        0xc0000081
 #define MSR_LSTAR       0xc0000082
