@@ -190,7 +190,6 @@ FS_SRCS := \
 	fs/readdir.c \
 	fs/pipe.c \
 	fs/select.c \
-	fs/xattr.c \
 	fs/copy.c \
 	fs/locks.c \
 	fs/socket.c \
