@@ -90,6 +90,8 @@ KERNEL_SRCS := \
 	kernel/signal_group.c \
 	kernel/futex.c \
 	kernel/sys.c \
+	kernel/utsname.c \
+	kernel/loadavg.c \
 	kernel/rbtree.c \
 	kernel/interval_tree.c \
 	kernel/lib_ktest.c \
@@ -128,6 +130,7 @@ MM_SRCS := \
 	mm/tlb_ktest.c \
 	mm/msync.c \
 	mm/mlock.c \
+	mm/process_vm.c \
 	mm/page_alloc_ktest.c \
 	mm/slab_ktest.c \
 	mm/pgtable_ktest.c \
@@ -149,6 +152,7 @@ DRIVERS_SRCS := \
 	drivers/block.c \
 	drivers/tty.c \
 	drivers/null.c \
+	drivers/random.c \
 	drivers/zero.c \
 	drivers/shbuf.c \
 	drivers/quota.c \
@@ -185,6 +189,9 @@ FS_SRCS := \
 	fs/proc/cpu.c \
 	fs/proc/task_mmu.c \
 	fs/proc/oom.c \
+	fs/proc/base.c \
+	fs/proc/fd.c \
+	fs/proc/misc.c \
 	fs/libfs.c \
 	fs/ext2/super.c \
 	fs/ext2/inode.c \

@@ -34,6 +34,7 @@
 #include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscalls.h>
+#include <drivers/random.h>
 #include <fs/fdtable.h>
 #include <fs/fs.h>
 #include <mm/mm.h>
@@ -427,16 +428,20 @@ static void push_word(struct stack_writer *w, unsigned long v)
 	push_bytes(w, &v, sizeof(v));
 }
 
-static void random_bytes(u8 *out, size_t n)
+/* Where argv's and envp's strings went (at @strings, as bprm->buf holds
+ * them), for /proc/PID/cmdline and environ. */
+static void set_arg_env(struct linux_binprm *bprm, unsigned long strings)
 {
-	u64 x = rdtsc() ^ 0x9e3779b97f4a7c15ULL;
+	struct mm_struct *mm = current->mm;
+	size_t off = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		out[i] = (u8)x;
-	}
+	for (int i = 0; i < bprm->argc; i++)
+		off += strlen(bprm->buf + off) + 1;
+	down_write(&mm->mmap_lock);
+	mm->arg_start = strings;
+	mm->arg_end = mm->env_start = strings + off;
+	mm->env_end = strings + bprm->used;
+	up_write(&mm->mmap_lock);
 }
 
 /*
@@ -454,7 +459,8 @@ static long setup_stack(struct linux_binprm *bprm)
 
 	execfn = push_bytes(&w, bprm->path, strlen(bprm->path) + 1);
 	strings = push_bytes(&w, bprm->buf, bprm->used);
-	random_bytes(seed, sizeof(seed));
+	set_arg_env(bprm, strings);
+	get_random_bytes(seed, sizeof(seed));
 	rnd = push_bytes(&w, seed, sizeof(seed));
 	platform = push_bytes(&w, "x86_64", 7);
 	w.sp &= ~15UL;
@@ -502,8 +508,7 @@ static int unshare_files_for_exec(void)
 	copy = dup_files(old);
 	if (!copy)
 		return -ENOMEM;
-	current->files = copy;
-	put_files(old);
+	put_files(exchange_task_files(current, copy));
 	return 0;
 }
 

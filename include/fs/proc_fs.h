@@ -36,6 +36,8 @@ struct seq_buf {
 
 __printf(2, 3) void seq_printf(struct seq_buf *m, const char *fmt, ...);
 void seq_puts(struct seq_buf *m, const char *s);
+/* Append @len bytes of @s (NULs too: cmdline), or mark the overflow. */
+void seq_write(struct seq_buf *m, const char *s, size_t len);
 void seq_putc(struct seq_buf *m, char c);
 /* Mark a field @width bytes wide starting here; seq_pad() then fills with
  * spaces up to its end (if not past it already) and adds @c (0: nothing). */
@@ -67,6 +69,48 @@ int proc_oom_score_show(struct seq_buf *m, int pid);
 int proc_oom_score_adj_show(struct seq_buf *m, int pid);
 /* A write to /proc/@pid/oom_score_adj: 0 or -EINVAL / -ESRCH (fs/proc/oom.c). */
 int proc_oom_score_adj_store(int pid, const char *buf, size_t len);
+
+/*
+ * A sysctl write of ints, as Linux's proc_dointvec reads one: up to
+ * @max_vals decimal ints (an optional '-'), separated by blanks, a
+ * trailing newline allowed. Returns how many were read into @vals, or
+ * -EINVAL (none, junk, too many, outside int).
+ */
+int proc_parse_ints(const char *buf, size_t len, long *vals, int max_vals);
+
+/* fs/proc/base.c, fs/proc/misc.c: the per-process files and the rest. */
+int proc_pid_stat_show(struct seq_buf *m, int pid);
+int proc_pid_cmdline_show(struct seq_buf *m, int pid);
+int proc_pid_environ_show(struct seq_buf *m, int pid);
+int proc_pid_comm_show(struct seq_buf *m, int pid);
+int proc_pid_comm_store(int pid, const char *buf, size_t len);
+int proc_mounts_show(struct seq_buf *m, int pid);
+int proc_mountinfo_show(struct seq_buf *m, int pid);
+int proc_pid_cwd_link(int pid, char *buf, size_t size);
+int proc_pid_root_link(int pid, char *buf, size_t size);
+int proc_self_link(int pid, char *buf, size_t size);
+int proc_thread_self_link(int pid, char *buf, size_t size);
+int proc_mounts_link(int pid, char *buf, size_t size);
+int uptime_show(struct seq_buf *m, int pid);
+int loadavg_show(struct seq_buf *m, int pid);
+int filesystems_show(struct seq_buf *m, int pid);
+
+/* Sysctls and files kept by the subsystems whose state they show:
+ * kernel/utsname.c, kernel/printk.c, kernel/sched.c. */
+int version_show(struct seq_buf *m, int pid);
+int hostname_show(struct seq_buf *m, int pid);
+int hostname_store(const char *buf, size_t len);
+int domainname_show(struct seq_buf *m, int pid);
+int domainname_store(const char *buf, size_t len);
+int ostype_show(struct seq_buf *m, int pid);
+int osrelease_show(struct seq_buf *m, int pid);
+int kernel_version_show(struct seq_buf *m, int pid);
+int dmesg_restrict_show(struct seq_buf *m, int pid);
+int dmesg_restrict_store(const char *buf, size_t len);
+int printk_levels_show(struct seq_buf *m, int pid);
+int printk_levels_store(const char *buf, size_t len);
+int pid_max_show(struct seq_buf *m, int pid);
+int threads_max_show(struct seq_buf *m, int pid);
 
 /* Boot: register the "proc" filesystem type (kernel_init mounts it on
  * /proc with mount_nodev_at). */

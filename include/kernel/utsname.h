@@ -1,0 +1,26 @@
+/*
+ * The system's names (kernel/utsname.c): what uname(2) reports and
+ * /proc/sys/kernel/{ostype,osrelease,version,hostname,domainname} show.
+ * The host and domain names are set by sethostname/setdomainname or a
+ * write to the sysctl, root only; the others are fixed at build time.
+ */
+#ifndef _KERNEL_UTSNAME_H
+#define _KERNEL_UTSNAME_H
+
+#include <kernel/types.h>
+
+#define UTS_LEN         65              /* each field of struct new_utsname */
+#define UTS_SYSNAME     "Faultline"
+#define UTS_RELEASE     "0.1"
+#define UTS_VERSION     "#1"
+#define UTS_MACHINE     "x86_64"
+
+struct new_utsname {
+	char sysname[UTS_LEN], nodename[UTS_LEN], release[UTS_LEN];
+	char version[UTS_LEN], machine[UTS_LEN], domainname[UTS_LEN];
+};
+
+/* A consistent copy of every field. Context: any task; takes uts_lock. */
+void utsname_get(struct new_utsname *u);
+
+#endif
