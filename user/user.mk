@@ -77,7 +77,8 @@ USER_TESTS += \
 	symlink_test \
 	perm_test \
 	mknod_test \
-	script_test
+	script_test \
+	procfs_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must

@@ -244,13 +244,14 @@ int proc_pid_comm_show(struct seq_buf *m, int pid)
 }
 
 /* Linux lets a thread group rename its own threads only: another process
- * gets -EINVAL. The text is cut at the first newline and at 15 bytes. */
+ * gets -EINVAL. The bytes are taken as written, up to 15 (a newline too,
+ * as Linux: `echo -n` is the way to rename). */
 int proc_pid_comm_store(int pid, const char *buf, size_t len)
 {
 	char comm[TASK_COMM_LEN];
 	size_t n = 0;
 
-	while (n < len && n < TASK_COMM_LEN - 1 && buf[n] && buf[n] != '\n')
+	while (n < len && n < TASK_COMM_LEN - 1 && buf[n])
 		n++;
 	memcpy(comm, buf, n);
 	comm[n] = '\0';
