@@ -357,7 +357,8 @@ $(B)/rootfs.manifest: FORCE
 	@printf '%s\n' '$(DISK_SIZE)' '$(ROOTFS_README)' '$(ROOTFS_DATA_HELLO)' | \
 		cmp -s - $@ || printf '%s\n' '$(DISK_SIZE)' '$(ROOTFS_README)' '$(ROOTFS_DATA_HELLO)' > $@
 
-$(B)/rootfs.stamp: $(B)/rootfs.manifest $(USER_PROGS) | $(B)/.deps-ok
+# (user/user.mk too: its user_stage says what the tree holds, /etc included)
+$(B)/rootfs.stamp: $(B)/rootfs.manifest $(USER_PROGS) user/user.mk | $(B)/.deps-ok
 	@echo "  ROOTFS  $(B)/rootfs"
 	@rm -rf $(B)/rootfs
 	@mkdir -p $(B)/rootfs/data

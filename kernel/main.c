@@ -186,6 +186,7 @@ static int kernel_init(void *unused)
 	tty_init();
 	null_dev_init();
 	random_init();
+	loadavg_init();
 	zero_dev_init();
 	shbuf_init();
 	quota_init();

@@ -552,10 +552,8 @@ void scheduler_tick(void)
 	struct rq *rq = this_rq();
 	struct task_struct *cur;
 
-	if (rq->cpu == 0) {
+	if (rq->cpu == 0)
 		wake_sleepers();
-		calc_global_load_tick();        /* kernel/loadavg.c */
-	}
 	spin_lock(&rq->lock);
 	cur = rq->curr;
 	if (cur == rq->idle) {

@@ -488,6 +488,9 @@ SYSCALL_DEFINE1(sysinfo, struct sysinfo __user *, uinfo)
 	si.totalram = st.total_pages * PAGE_SIZE;
 	si.freeram = st.free_pages * PAGE_SIZE;
 	si.procs = (u16)min(procs, 0xffffu);
+	get_avenrun(si.loads);
+	for (int i = 0; i < 3; i++)
+		si.loads[i] <<= 16 - FSHIFT;    /* SI_LOAD_SHIFT, as Linux */
 	si.mem_unit = 1;
 	return copy_to_user(uinfo, &si, sizeof(si)) ? -EFAULT : 0;
 }

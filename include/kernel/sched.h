@@ -289,11 +289,11 @@ void signal_wake_up(struct task_struct *t);
 
 /* The last pid handed out (/proc/loadavg). Takes tasklist_lock. */
 int last_pid(void);
-/* The load average (kernel/loadavg.c): the timer tick of CPU 0 updates it
- * every 5 s; get_avenrun gives the three averages in FIXED_1 units. */
+/* The load average (kernel/loadavg.c): a kernel thread samples it every
+ * 5 s; get_avenrun gives the three averages in FIXED_1 units. */
 #define FSHIFT          11
 #define FIXED_1         (1UL << FSHIFT)
-void calc_global_load_tick(void);
+void loadavg_init(void);                /* boot: start the sampling thread */
 void get_avenrun(unsigned long loads[3]);
 /* A process's name, safe against a concurrent rename (PR_SET_NAME,
  * /proc/PID/comm): copy @pid's into @comm (TASK_COMM_LEN). 0 or -ESRCH. */
