@@ -410,12 +410,13 @@ int dmesg_restrict_show(struct seq_buf *m, int pid)
 /* 0 or 1 (Linux's proc_dointvec_minmax_sysadmin): else -EINVAL. */
 int dmesg_restrict_store(const char *buf, size_t len)
 {
+	size_t used;
 	long v;
 
-	if (proc_parse_ints(buf, len, &v, 1) != 1 || v < 0 || v > 1)
+	if (proc_parse_ints(buf, len, &v, 1, &used) != 1 || v < 0 || v > 1)
 		return -EINVAL;
 	__atomic_store_n(&dmesg_restrict, (int)v, __ATOMIC_RELAXED);
-	return 0;
+	return used < len ? (int)used : 0;
 }
 
 int printk_levels_show(struct seq_buf *m, int pid)
@@ -426,13 +427,15 @@ int printk_levels_show(struct seq_buf *m, int pid)
 	return 0;
 }
 
-/* One to four ints, setting the levels in order (proc_dointvec). */
+/* One to four ints, setting the levels in order (proc_dointvec: a fifth
+ * is left unread, and the write returns the bytes before it). */
 int printk_levels_store(const char *buf, size_t len)
 {
 	int *const levels[4] = { &console_loglevel, &default_message_loglevel,
 				 &minimum_console_loglevel, &default_console_loglevel };
 	long v[4];
-	int n = proc_parse_ints(buf, len, v, 4);
+	size_t used;
+	int n = proc_parse_ints(buf, len, v, 4, &used);
 	unsigned long flags;
 
 	if (n < 0)
@@ -441,5 +444,5 @@ int printk_levels_store(const char *buf, size_t len)
 	for (int i = 0; i < n; i++)
 		*levels[i] = (int)v[i];
 	log_unlock(flags);
-	return 0;
+	return used < len ? (int)used : 0;
 }

@@ -686,8 +686,10 @@ static ssize_t proc_sysctl_write(struct file *file, struct iov_iter *from, loff_
 	err = pi->entry->store_pid ? pi->entry->store_pid(pi->pid, buf, take)
 				   : pi->entry->store(buf, take);
 	mutex_unlock(&pf->lock);
-	if (err)
+	if (err < 0)
 		return err;
+	if (err > 0)
+		len = (size_t)err;              /* the store stopped early */
 	*pos += (loff_t)len;
 	return (ssize_t)len;
 }
@@ -714,9 +716,16 @@ static void proc_destroy_inode(struct inode *inode)
 	kfree(PROC_I(inode));
 }
 
+static int proc_statfs(struct super_block *sb, struct kstatfs *st)
+{
+	pseudo_statfs(st, PROC_SUPER_MAGIC);
+	return 0;
+}
+
 static const struct super_operations proc_sops = {
 	.alloc_inode = proc_alloc_inode,
 	.destroy_inode = proc_destroy_inode,
+	.statfs = proc_statfs,
 };
 
 static struct super_block *proc_mount(const struct file_system_type *type,

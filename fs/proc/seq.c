@@ -96,7 +96,7 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\0';
 }
 
-int proc_parse_ints(const char *buf, size_t len, long *vals, int max_vals)
+int proc_parse_ints(const char *buf, size_t len, long *vals, int max_vals, size_t *used)
 {
 	size_t i = 0;
 	int n = 0;
@@ -107,10 +107,8 @@ int proc_parse_ints(const char *buf, size_t len, long *vals, int max_vals)
 
 		while (i < len && is_blank(buf[i]))
 			i++;
-		if (i == len)
-			break;
-		if (n == max_vals)
-			return -EINVAL;
+		if (i == len || n == max_vals)
+			break;                  /* Linux stops at the table's end too */
 		if (buf[i] == '-') {
 			neg = true;
 			i++;
@@ -125,5 +123,6 @@ int proc_parse_ints(const char *buf, size_t len, long *vals, int max_vals)
 			return -EINVAL;
 		vals[n++] = neg ? -(long)v : (long)v;
 	}
+	*used = i;
 	return n ? n : -EINVAL;
 }

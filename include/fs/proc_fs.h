@@ -73,10 +73,12 @@ int proc_oom_score_adj_store(int pid, const char *buf, size_t len);
 /*
  * A sysctl write of ints, as Linux's proc_dointvec reads one: up to
  * @max_vals decimal ints (an optional '-'), separated by blanks, a
- * trailing newline allowed. Returns how many were read into @vals, or
- * -EINVAL (none, junk, too many, outside int).
+ * trailing newline allowed; after the @max_vals-th it stops, with
+ * *@used the bytes taken (what the write then returns, as Linux's).
+ * Returns how many were read into @vals, or -EINVAL (none, junk, outside
+ * int).
  */
-int proc_parse_ints(const char *buf, size_t len, long *vals, int max_vals);
+int proc_parse_ints(const char *buf, size_t len, long *vals, int max_vals, size_t *used);
 
 /* fs/proc/base.c, fs/proc/misc.c: the per-process files and the rest. */
 int proc_pid_stat_show(struct seq_buf *m, int pid);
@@ -111,6 +113,9 @@ int printk_levels_show(struct seq_buf *m, int pid);
 int printk_levels_store(const char *buf, size_t len);
 int pid_max_show(struct seq_buf *m, int pid);
 int threads_max_show(struct seq_buf *m, int pid);
+
+/* A sysctl store (proc_entry ->store) returns 0 (the whole write taken),
+ * a negative errno, or the bytes it took when it stopped early. */
 
 /* Boot: register the "proc" filesystem type (kernel_init mounts it on
  * /proc with mount_nodev_at). */
