@@ -18,6 +18,7 @@
  * program learns from other calls, never with Faultline's own values. The
  * checks as another user run in a child that took uid 1000 and need root.
  */
+#define _GNU_SOURCE 1
 #include <dirent.h>
 #include <stdbool.h>
 #include <sys/klog.h>
@@ -111,6 +112,17 @@ static void test_stat(void)
 
 	CHECK(read_file("/proc/self/statm", buf, sizeof(buf)) > 0 && count_fields(buf) == 7,
 	      "statm has 7 fields");
+	{
+		unsigned int r = 1, e = 1, sv = 1, f = 1;
+		uid_t rr, ee, ss;
+		char *uid = read_file("/proc/self/status", buf, sizeof(buf)) > 0 ?
+			    strstr(buf, "\nUid:\t") : NULL;
+
+		getresuid(&rr, &ee, &ss);
+		CHECK(uid && sscanf(uid, "\nUid:\t%u\t%u\t%u\t%u", &r, &e, &sv, &f) == 4 &&
+		      r == rr && e == ee && sv == ss && f == ee,
+		      "status: Uid is real, effective, saved, fs");
+	}
 }
 
 static void test_cmdline_environ_comm(int argc, char **argv, char **envp)
@@ -350,6 +362,12 @@ static int as_user_checks(int parent)
 		bad |= 16;
 	if (klogctl(5, NULL, 0) != -1 || errno != EPERM)
 		bad |= 32;                      /* CLEAR needs CAP_SYSLOG */
+	{
+		struct stat st;
+
+		if (stat("/proc/self", &st) != 0 || st.st_uid != 1000 || st.st_gid != 1000)
+			bad |= 64;              /* ps names the user from this */
+	}
 	return bad;
 }
 
@@ -387,7 +405,7 @@ static void test_priority(void)
 	}
 	waitpid(child, &status, 0);
 	CHECK_EXIT(status, 0, "as a user: EACCES to lower nice, EPERM for root's process, "
-		   "sethostname, hostname's mode, syslog CLEAR");
+		   "sethostname, hostname's mode, syslog CLEAR; /proc/PID is the user's");
 }
 
 int main(int argc, char **argv, char **envp)
