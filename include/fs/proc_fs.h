@@ -7,7 +7,13 @@
  *   /proc/stat          per-CPU time, switches   fs/proc/cpu.c
  *   /proc/cpuinfo       one block per CPU        fs/proc/cpu.c
  *   /proc/PID/maps      a process's VMAs         fs/proc/task_mmu.c
- *   /proc/self          the caller's /proc/PID   fs/proc/root.c
+ *   /proc/PID/status    ids and memory totals    fs/proc/task_mmu.c
+ *   /proc/PID/stat, cmdline, environ, comm, cwd, root, mounts, mountinfo
+ *                                                fs/proc/base.c
+ *   /proc/PID/fd/N      links to open files      fs/proc/fd.c
+ *   /proc/uptime, loadavg                        fs/proc/misc.c
+ *   /proc/self          a link to the caller's PID   fs/proc/base.c
+ *   /proc/sys/kernel/*  sysctls kept by their subsystems (kernel/utsname.c, ...)
  *
  * A file's text is made whole, by its show function, into a seq_buf when
  * a read starts at offset 0 (open, then read; or lseek back to 0), and
