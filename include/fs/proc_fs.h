@@ -13,7 +13,7 @@
  *   /proc/PID/fd/N      links to open files      fs/proc/fd.c
  *   /proc/uptime, loadavg                        fs/proc/misc.c
  *   /proc/self          a link to the caller's PID   fs/proc/base.c
- *   /proc/sys/kernel/*  sysctls kept by their subsystems (kernel/utsname.c, ...)
+ *   /proc/sys/kernel/  sysctls kept by their subsystems (kernel/utsname.c, ...)
  *
  * A file's text is made whole, by its show function, into a seq_buf when
  * a read starts at offset 0 (open, then read; or lseek back to 0), and
