@@ -98,6 +98,8 @@ KERNEL_SRCS := \
 	kernel/signal_group.c \
 	kernel/futex.c \
 	kernel/sys.c \
+	kernel/utsname.c \
+	kernel/loadavg.c \
 	kernel/rbtree.c \
 	kernel/interval_tree.c \
 	kernel/lib_ktest.c \
@@ -140,6 +142,7 @@ MM_SRCS := \
 	mm/tlb_ktest.c \
 	mm/msync.c \
 	mm/mlock.c \
+	mm/process_vm.c \
 	mm/page_alloc_ktest.c \
 	mm/slab_ktest.c \
 	mm/pgtable_ktest.c \
@@ -161,6 +164,7 @@ DRIVERS_SRCS := \
 	drivers/block.c \
 	drivers/tty.c \
 	drivers/null.c \
+	drivers/random.c \
 	drivers/zero.c \
 	drivers/shbuf.c \
 	drivers/quota.c \
@@ -204,6 +208,9 @@ FS_SRCS := \
 	fs/proc/task_mmu.c \
 	fs/proc/oom.c \
 	fs/proc/exe.c \
+	fs/proc/base.c \
+	fs/proc/fd.c \
+	fs/proc/misc.c \
 	fs/libfs.c \
 	fs/ext2/super.c \
 	fs/ext2/inode.c \
@@ -391,7 +398,8 @@ $(B)/rootfs.manifest: FORCE
 	@printf '%s\n' '$(DISK_SIZE)' '$(ROOTFS_README)' '$(ROOTFS_DATA_HELLO)' '$(GLIBC_PROGS)' | \
 		cmp -s - $@ || printf '%s\n' '$(DISK_SIZE)' '$(ROOTFS_README)' '$(ROOTFS_DATA_HELLO)' '$(GLIBC_PROGS)' > $@
 
-$(B)/rootfs.stamp: $(B)/rootfs.manifest $(USER_PROGS) | $(B)/.deps-ok
+# (user/user.mk too: its user_stage says what the tree holds, /etc included)
+$(B)/rootfs.stamp: $(B)/rootfs.manifest $(USER_PROGS) user/user.mk | $(B)/.deps-ok
 	@echo "  ROOTFS  $(B)/rootfs"
 	@rm -rf $(B)/rootfs
 	@mkdir -p $(B)/rootfs/data

@@ -702,10 +702,14 @@ static struct tty_struct *file_tty(struct file *file)
 /* Opened through /dev/console, devfs has already set private_data to the
  * tty (and the inode is devfs's); through tty_open_console, the inode is
  * the tty's own. */
+static void tty_acquire_ctty(struct tty_struct *tty);
+
 static int tty_file_open(struct inode *inode, struct file *file)
 {
 	if (!file->private_data)
 		file->private_data = container_of(inode, struct tty_inode, vfs_inode)->tty;
+	if (!(file->f_flags & O_NOCTTY))
+		tty_acquire_ctty(file->private_data);
 	return 0;
 }
 
@@ -744,6 +748,90 @@ static const struct file_operations tty_fops = {
 	.read_iter = tty_file_read,
 	.write_iter = tty_file_write,
 	.open = tty_file_open,
+	.unlocked_ioctl = tty_file_ioctl,
+};
+
+/* ---- controlling terminals and /dev/tty --------------------------------------- */
+
+static void session_probe(struct task_struct *t, void *arg)
+{
+	int *sid = arg;
+
+	if (t->sid == *sid)
+		*sid = 0;
+}
+
+/* Does session @sid still have a process? Context: tasklist_lock held. */
+static bool session_alive_locked(int sid)
+{
+	int probe = sid;
+
+	for_each_process_locked(session_probe, &probe);
+	return sid && probe == 0;
+}
+
+/* Linux's rule for an open without O_NOCTTY: a session leader with no
+ * terminal takes @tty if no live session has it. */
+static void tty_acquire_ctty(struct tty_struct *tty)
+{
+	struct task_struct *me = current;
+	unsigned long flags;
+
+	if (!me->is_process || !me->signal)
+		return;
+	flags = tasklist_lock_irqsave();
+	if (me->sid == me->tgid && !me->signal->group->tty &&
+	    !session_alive_locked(tty->session)) {
+		me->signal->group->tty = tty;
+		tty->session = me->sid;
+	}
+	tasklist_unlock_irqrestore(flags);
+}
+
+void tty_console_acquire_ctty(void)
+{
+	tty_acquire_ctty(&console_tty);
+}
+
+/* current's controlling terminal, or NULL. */
+static struct tty_struct *current_ctty(void)
+{
+	unsigned long flags = tasklist_lock_irqsave();
+	struct tty_struct *tty = current->signal ? current->signal->group->tty : NULL;
+
+	tasklist_unlock_irqrestore(flags);
+	return tty;
+}
+
+void tty_task_info(struct task_struct *t, int *tty_nr, int *tpgid)
+{
+	struct tty_struct *tty = t->signal ? t->signal->group->tty : NULL;
+
+	ASSERT_HELD_TASKLIST();
+	*tty_nr = 0;
+	*tpgid = -1;
+	if (tty) {
+		*tty_nr = TTY_CONSOLE_RDEV;     /* 5:1 in Linux's new_encode_dev */
+		*tpgid = READ_ONCE(tty->pgrp);
+	}
+}
+
+/* /dev/tty (5:0): the caller's controlling terminal, or ENXIO. */
+static int tty_dev_open(struct inode *inode, struct file *file)
+{
+	struct tty_struct *tty = current_ctty();
+
+	if (!tty)
+		return -ENXIO;
+	file->private_data = tty;
+	return 0;
+}
+
+static const struct file_operations tty_dev_fops = {
+	.poll = tty_file_poll,
+	.read_iter = tty_file_read,
+	.write_iter = tty_file_write,
+	.open = tty_dev_open,
 	.unlocked_ioctl = tty_file_ioctl,
 };
 
@@ -806,6 +894,9 @@ void tty_init(void)
 	err = devfs_register_dev("console", 0600, TTY_CONSOLE_RDEV, &tty_fops, &console_tty);
 	if (err)
 		pr_err("tty: cannot register /dev/console: error %d\n", err);
+	err = devfs_register_dev("tty", 0666, (5u << 8) | 0, &tty_dev_fops, NULL);
+	if (err)
+		pr_err("tty: cannot register /dev/tty: error %d\n", err);
 	if (!kthread_run(tty_signal_worker, &console_tty, "tty_signal"))
 		pr_err("tty: cannot start the signal worker\n");
 	err = console_set_input_handler(tty_console_receive);

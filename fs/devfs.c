@@ -253,9 +253,17 @@ static void devfs_destroy_inode(struct inode *inode)
 	kfree(container_of(inode, struct devfs_inode, vfs_inode));
 }
 
+/* df and statfs: a filesystem with no blocks (df leaves it out). */
+static int devfs_statfs(struct super_block *sb, struct kstatfs *st)
+{
+	pseudo_statfs(st, DEVFS_SUPER_MAGIC);
+	return 0;
+}
+
 static const struct super_operations devfs_sops = {
 	.alloc_inode = devfs_alloc_inode,
 	.destroy_inode = devfs_destroy_inode,
+	.statfs = devfs_statfs,
 };
 
 static struct super_block *devfs_mount(const struct file_system_type *type,

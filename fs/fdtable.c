@@ -21,6 +21,7 @@
 #include <kernel/err.h>
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
+#include <kernel/process.h>
 #include <kernel/signal.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
@@ -184,6 +185,89 @@ struct file *fget(unsigned int fd)
 		f = get_file(files->fd[fd]);
 	spin_unlock(&files->file_lock);
 	return f;
+}
+
+/* ---- others' tables (/proc/PID/fd, /proc/PID/cwd) ---------------------------------- */
+
+struct files_struct *exchange_task_files(struct task_struct *t, struct files_struct *files)
+{
+	unsigned long flags = tasklist_lock_irqsave();
+	struct files_struct *old = t->files;
+
+	t->files = files;
+	tasklist_unlock_irqrestore(flags);
+	return old;
+}
+
+struct fs_struct *exchange_task_fs(struct task_struct *t, struct fs_struct *fs)
+{
+	unsigned long flags = tasklist_lock_irqsave();
+	struct fs_struct *old = t->fs;
+
+	t->fs = fs;
+	tasklist_unlock_irqrestore(flags);
+	return old;
+}
+
+struct files_struct *get_pid_files(int pid)
+{
+	unsigned long flags = tasklist_lock_irqsave();
+	struct task_struct *t = find_task_by_pid_locked(pid);
+	struct files_struct *files = t ? t->files : NULL;
+
+	/* Its owner's reference holds until exchange_task_files, which
+	 * waits for this lock: the count is above 0 here. */
+	if (files)
+		__atomic_add_fetch(&files->count, 1, __ATOMIC_RELAXED);
+	tasklist_unlock_irqrestore(flags);
+	return files;
+}
+
+struct file *files_fget(struct files_struct *files, unsigned int fd)
+{
+	struct file *f = NULL;
+
+	if (fd >= NR_OPEN_MAX)
+		return NULL;
+	spin_lock(&files->file_lock);
+	if (files->fd[fd])
+		f = get_file(files->fd[fd]);
+	spin_unlock(&files->file_lock);
+	return f;
+}
+
+int files_next_fd(struct files_struct *files, unsigned int from)
+{
+	int found = -1;
+
+	spin_lock(&files->file_lock);
+	for (unsigned int fd = from; fd < NR_OPEN_MAX; fd++) {
+		if (files->fd[fd]) {
+			found = (int)fd;
+			break;
+		}
+	}
+	spin_unlock(&files->file_lock);
+	return found;
+}
+
+struct inode *get_pid_pwd(int pid)
+{
+	unsigned long flags = tasklist_lock_irqsave();
+	struct task_struct *t = find_task_by_pid_locked(pid);
+	struct fs_struct *fs = t ? t->fs : NULL;
+	struct inode *pwd;
+
+	if (fs)                 /* as in get_pid_files: the owner's reference holds */
+		__atomic_add_fetch(&fs->count, 1, __ATOMIC_RELAXED);
+	tasklist_unlock_irqrestore(flags);
+	if (!fs)
+		return ERR_PTR(-ENOENT);
+	spin_lock(&fs->lock);
+	pwd = fs->pwd ? igrab(fs->pwd) : NULL;
+	spin_unlock(&fs->lock);
+	put_fs_struct(fs);
+	return pwd;
 }
 
 int close_fd(unsigned int fd)

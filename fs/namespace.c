@@ -239,3 +239,28 @@ void vfs_detach_all(void)
 		kfree(mnt);
 	}
 }
+
+/*
+ * A snapshot of the mounts for /proc/PID/mounts and mountinfo: the root
+ * (mountpoint NULL) and then each mount in mount order, each covered
+ * directory referenced. Returns the number (at most @max) written into
+ * @out; the caller iputs the mountpoints. Context: takes mount_lock.
+ */
+int mounts_snapshot(struct mount_info *out, int max)
+{
+	struct vfsmount *mnt;
+	int n = 0;
+
+	if (max > 0 && root_sb())
+		out[n++] = (struct mount_info){ .sb = root_sb(), .mountpoint = NULL };
+	spin_lock(&mount_lock);
+	list_for_each_entry(mnt, &mounts, mnt_list) {
+		if (n == max)
+			break;
+		out[n].sb = mnt->mnt_sb;
+		out[n].mountpoint = igrab(mnt->mnt_mountpoint);
+		n++;
+	}
+	spin_unlock(&mount_lock);
+	return n;
+}

@@ -67,3 +67,10 @@ bool dir_emit_dots(struct dir_context *ctx, u64 ino, u64 parent_ino)
 		return false;
 	return true;
 }
+
+void pseudo_statfs(struct kstatfs *st, u64 magic)
+{
+	st->f_type = magic;
+	st->f_bsize = PAGE_SIZE;
+	st->f_namelen = NAME_MAX;
+}

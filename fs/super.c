@@ -17,6 +17,7 @@
 #include <drivers/blkdev.h>
 #include <fs/buffer.h>
 #include <fs/fs.h>
+#include <fs/proc_fs.h>
 #include <mm/filemap.h>
 #include <mm/slab.h>
 #include <mm/writeback.h>
@@ -38,6 +39,19 @@ int register_filesystem(struct file_system_type *type)
 		}
 	}
 	list_add_tail(&type->list, &fs_types);
+	mutex_unlock(&sb_lock);
+	return 0;
+}
+
+/* /proc/filesystems: every registered type, "nodev" before those that
+ * need no disk, as Linux's. */
+int filesystems_show(struct seq_buf *m, int pid)
+{
+	struct file_system_type *t;
+
+	mutex_lock(&sb_lock);
+	list_for_each_entry(t, &fs_types, list)
+		seq_printf(m, "%s\t%s\n", t->requires_dev ? "" : "nodev", t->name);
 	mutex_unlock(&sb_lock);
 	return 0;
 }

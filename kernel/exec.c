@@ -38,6 +38,7 @@
 #include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscalls.h>
+#include <drivers/random.h>
 #include <fs/fdtable.h>
 #include <fs/fs.h>
 #include <mm/mm.h>
@@ -288,32 +289,27 @@ static void push_word(struct stack_writer *w, unsigned long v)
 	push_bytes(w, &v, sizeof(v));
 }
 
-static DEFINE_SPINLOCK(exec_rand_lock);
-static u64 exec_rand_state;             /* (exec_rand_lock) */
-
-/* xorshift64, stirred with the TSC at every call. */
+/* Randomness for the layout (kernel/binfmt_elf.c), from the kernel's
+ * generator (drivers/random.c). */
 u64 exec_random_u64(void)
 {
-	unsigned long flags = spin_lock_irqsave(&exec_rand_lock);
-	u64 x = exec_rand_state ^ rdtsc();
-
-	if (!x)
-		x = 0x9e3779b97f4a7c15ULL;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	exec_rand_state = x;
-	spin_unlock_irqrestore(&exec_rand_lock, flags);
-	return x;
+	return get_random_u64();
 }
 
-static void random_bytes(u8 *out, size_t n)
+/* Where argv's and envp's strings went (at @strings, as bprm->buf holds
+ * them), for /proc/PID/cmdline and environ. */
+static void set_arg_env(struct linux_binprm *bprm, unsigned long strings)
 {
-	for (size_t i = 0; i < n; i += 8) {
-		u64 r = exec_random_u64();
+	struct mm_struct *mm = current->mm;
+	size_t off = 0;
 
-		memcpy(out + i, &r, n - i < 8 ? n - i : 8);
-	}
+	for (int i = 0; i < bprm->argc; i++)
+		off += strlen(bprm->buf + off) + 1;
+	down_write(&mm->mmap_lock);
+	mm->arg_start = strings;
+	mm->arg_end = mm->env_start = strings + off;
+	mm->env_end = strings + bprm->used;
+	up_write(&mm->mmap_lock);
 }
 
 /*
@@ -332,7 +328,8 @@ static long setup_stack(struct linux_binprm *bprm)
 
 	execfn = push_bytes(&w, bprm->path, strlen(bprm->path) + 1);
 	strings = push_bytes(&w, bprm->buf, bprm->used);
-	random_bytes(seed, sizeof(seed));
+	set_arg_env(bprm, strings);
+	get_random_bytes(seed, sizeof(seed));
 	rnd = push_bytes(&w, seed, sizeof(seed));
 	platform = push_bytes(&w, "x86_64", 7);
 	w.sp &= ~15UL;
@@ -387,8 +384,7 @@ static int unshare_files_for_exec(void)
 	copy = dup_files(old);
 	if (!copy)
 		return -ENOMEM;
-	current->files = copy;
-	put_files(old);
+	put_files(exchange_task_files(current, copy));
 	return 0;
 }
 

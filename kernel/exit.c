@@ -94,10 +94,8 @@ void do_exit(int status)
 	exit_mm_release(me);
 	if (me->mm)
 		mmput(exchange_current_mm(NULL));       /* off its page tables before they go */
-	put_files(me->files);
-	me->files = NULL;
-	put_fs_struct(me->fs);
-	me->fs = NULL;
+	put_files(exchange_task_files(me, NULL));
+	put_fs_struct(exchange_task_fs(me, NULL));
 	exit_creds(me);
 
 	flags = tasklist_lock_irqsave();

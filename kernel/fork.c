@@ -28,6 +28,7 @@
 #include <kernel/syscalls.h>
 #include <kernel/wait.h>
 #include <fs/fdtable.h>
+#include <fs/proc_fs.h>
 #include <mm/mm.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
@@ -157,15 +158,28 @@ static void count_task(struct task_struct *t, void *arg)
 	(*(unsigned long *)arg)++;
 }
 
-static bool too_many_tasks(void)
+/* Linux's threads-max: an eighth of memory in kernel stacks. */
+static unsigned long max_threads(void)
 {
 	struct page_alloc_stats st;
-	unsigned long max_threads, nr = 0;
 
 	page_alloc_stats(&st);
-	max_threads = max(st.total_pages / (8UL << KERNEL_STACK_ORDER), (unsigned long)MIN_THREADS);
+	return max(st.total_pages / (8UL << KERNEL_STACK_ORDER), (unsigned long)MIN_THREADS);
+}
+
+static bool too_many_tasks(void)
+{
+	unsigned long nr = 0;
+
 	for_each_task(count_task, &nr);
-	return nr >= max_threads;
+	return nr >= max_threads();
+}
+
+/* /proc/sys/kernel/threads-max: the limit fork applies (read-only here). */
+int threads_max_show(struct seq_buf *m, int pid)
+{
+	seq_printf(m, "%lu\n", max_threads());
+	return 0;
 }
 
 /*
@@ -193,6 +207,7 @@ static long do_fork(struct pt_regs *regs, unsigned long flags, unsigned long new
 		return -ENOMEM;
 	/* SMP: the child inherits the CPU affinity (not yet runnable: no lock). */
 	p->cpus_allowed = cpumask_read(&me->cpus_allowed);
+	p->nice = READ_ONCE(me->nice);
 	err = copy_resources(p, me, flags);
 	if (err) {
 		free_unborn(p);

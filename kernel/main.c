@@ -32,6 +32,7 @@
 #include <fs/buffer.h>
 #include <fs/fs.h>
 #include <fs/proc_fs.h>
+#include <drivers/random.h>
 #include <drivers/tty.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
@@ -135,6 +136,7 @@ static __noreturn void run_init_process(void)
 	for (int fd = 0; fd < 3; fd++)
 		if (fd_install_new(fd ? get_file(console) : console, 0) != fd)
 			panic("run_init_process: console fds");
+	tty_console_acquire_ctty();     /* init's session: the console */
 	err = do_execve(path, argv, envp, false, &regs);
 	if (err)
 		panic("cannot run init %s: error %d", path, err);
@@ -186,6 +188,8 @@ static int kernel_init(void *unused)
 	drivers_init();
 	tty_init();
 	null_dev_init();
+	random_init();
+	loadavg_init();
 	zero_dev_init();
 	shbuf_init();
 	quota_init();

@@ -39,6 +39,7 @@
 #include <kernel/process.h>
 #include <kernel/signal.h>
 #include <kernel/sched.h>
+#include <fs/proc_fs.h>
 #include <kernel/sections.h>
 #include <kernel/smp.h>
 #include <kernel/spinlock.h>
@@ -614,6 +615,21 @@ void sched_cpu_stats(unsigned int cpu, u64 *user, u64 *system, u64 *idle,
 	*switches = READ_ONCE(rq->nr_switches);
 }
 
+int last_pid(void)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	int pid = next_pid - 1;
+
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return pid;
+}
+
+int pid_max_show(struct seq_buf *m, int pid)
+{
+	seq_printf(m, "%d\n", PID_MAX_LIMIT);
+	return 0;
+}
+
 unsigned int nr_running(void)
 {
 	unsigned int cpu, n = 0;
@@ -754,7 +770,15 @@ struct task_struct *task_create(int (*fn)(void *arg), void *arg, const char *nam
 	t->arg = arg;
 	t->thread.rsp = thread_stack_init(t->stack, KERNEL_STACK_SIZE - reserve);
 	t->state = TASK_UNINTERRUPTIBLE;        /* not runnable until woken */
+	t->start_time = ktime_get_ns();
 	flags = spin_lock_irqsave(&tasklist_lock);
+	if (next_pid > PID_MAX_LIMIT) {
+		/* Pids are never reused: past Linux's ceiling, no more tasks. */
+		spin_unlock_irqrestore(&tasklist_lock, flags);
+		free_pages(t->stack, KERNEL_STACK_ORDER);
+		kfree(t);
+		return NULL;
+	}
 	t->pid = next_pid++;
 	t->tgid = t->pid;
 	t->group_leader = t;            /* threads: copy_process changes it */

@@ -63,6 +63,7 @@ static struct signal_struct *group_alloc(void)
 	g->rlim[RLIMIT_NOFILE].rlim_cur = g->rlim[RLIMIT_NOFILE].rlim_max = 1024;
 	g->rlim[RLIMIT_STACK].rlim_cur = 8UL << 20;
 	g->rlim[RLIMIT_MEMLOCK].rlim_cur = g->rlim[RLIMIT_MEMLOCK].rlim_max = 8UL << 20; /* Linux 5.16+ */
+	g->rlim[RLIMIT_NICE].rlim_cur = g->rlim[RLIMIT_NICE].rlim_max = 0;     /* no lowering nice */
 	return g;
 }
 
@@ -137,8 +138,11 @@ int copy_signal_state(struct task_struct *child, struct task_struct *parent,
 		/* A new process: its group is its own, not yet visible. */
 		list_add_tail(&s->thread_node, &s->group->thread_head);
 		s->group->live = 1;
-		if (ps)
+		if (ps) {
 			s->group->oom_score_adj = READ_ONCE(ps->group->oom_score_adj);
+			/* (a plain load: the parent's setsid runs in the parent) */
+			s->group->tty = ps->group->tty;
+		}
 	}
 	if (ps) {
 		flags = lock_sighand_irqsave(ps, &psh);

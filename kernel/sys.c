@@ -1,6 +1,7 @@
 /*
  * The small "sys" calls: time and sleeping, identity (uids, process groups,
- * sessions), resource limits, uname, sysinfo, reboot, getrandom.
+ * sessions), resource limits, sysinfo, reboot. (uname is in
+ * kernel/utsname.c; getrandom in drivers/random.c, beside its generator.)
  * Linux x86-64 numbers and struct layouts (include/kernel/syscall_list_signal.h).
  *
  * Clocks: CLOCK_MONOTONIC/BOOTTIME/MONOTONIC_RAW are ktime_get_ns() (the
@@ -14,9 +15,6 @@
  *
  * Resource limits live in struct task_signal (per process, inherited at
  * fork, as Linux's signal_struct holds them), under its siglock.
- *
- * getrandom is a xorshift64* generator seeded from the TSC: it is NOT
- * cryptographic, and the "entropy pool" is always ready.
  */
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
@@ -353,6 +351,7 @@ SYSCALL_DEFINE0(setsid)
 	/* Not if a process group with our id exists (we lead one). */
 	if (!pgrp_exists_locked(me->tgid, -1)) {
 		me->sid = me->pgid = me->tgid;
+		me->signal->group->tty = NULL;  /* a new session has no terminal */
 		ret = me->sid;
 	}
 	tasklist_unlock_irqrestore(flags);
@@ -456,35 +455,7 @@ SYSCALL_DEFINE2(setrlimit, unsigned int, resource, const struct rlimit64 __user 
 	return prlimit_pid(0, resource, &new, NULL);
 }
 
-/* ---- uname, sysinfo ------------------------------------------------------------ */
-
-#define UTS_LEN 65
-
-struct new_utsname {
-	char sysname[UTS_LEN], nodename[UTS_LEN], release[UTS_LEN];
-	char version[UTS_LEN], machine[UTS_LEN], domainname[UTS_LEN];
-};
-
-/* sysname is "Faultline", not "Linux": honest, and no tool the project
- * runs looks at it (docs/signals.md, "sys calls"). release is the Linux
- * ABI level whose system calls Faultline follows, in the form that
- * version checks parse (glibc's "kernel too old", scripts comparing
- * `uname -r`): Linux 6.1's, with "-faultline" as a distribution's kernel
- * has its suffix (docs/syscalls.md, "uname"). */
-#define UTS_RELEASE "6.1.0-faultline"
-SYSCALL_DEFINE1(uname, struct new_utsname __user *, uts)
-{
-	struct new_utsname u;
-
-	memset(&u, 0, sizeof(u));
-	strlcpy(u.sysname, "Faultline", UTS_LEN);
-	strlcpy(u.nodename, "faultline", UTS_LEN);
-	strlcpy(u.release, UTS_RELEASE, UTS_LEN);
-	strlcpy(u.version, "#1", UTS_LEN);
-	strlcpy(u.machine, "x86_64", UTS_LEN);
-	strlcpy(u.domainname, "(none)", UTS_LEN);
-	return copy_to_user(uts, &u, sizeof(u)) ? -EFAULT : 0;
-}
+/* ---- sysinfo (uname: kernel/utsname.c) ------------------------------------------------------------ */
 
 struct sysinfo {
 	long uptime;
@@ -517,6 +488,9 @@ SYSCALL_DEFINE1(sysinfo, struct sysinfo __user *, uinfo)
 	si.totalram = st.total_pages * PAGE_SIZE;
 	si.freeram = st.free_pages * PAGE_SIZE;
 	si.procs = (u16)min(procs, 0xffffu);
+	get_avenrun(si.loads);
+	for (int i = 0; i < 3; i++)
+		si.loads[i] <<= 16 - FSHIFT;    /* SI_LOAD_SHIFT, as Linux */
 	si.mem_unit = 1;
 	return copy_to_user(uinfo, &si, sizeof(si)) ? -EFAULT : 0;
 }
@@ -559,59 +533,172 @@ SYSCALL_DEFINE4(reboot, u32, magic1, u32, magic2, u32, cmd, unsigned long, arg)
 	}
 }
 
-/* ---- getrandom ----------------------------------------------------------------------- */
+/* ---- names: prctl(PR_SET_NAME), /proc/PID/comm ------------------------------------ */
 
-#define GRND_NONBLOCK   0x0001
-#define GRND_RANDOM     0x0002
-#define GRND_INSECURE   0x0004
-#define GETRANDOM_CHUNK 256
-
-static DEFINE_SPINLOCK(rand_lock);
-static u64 rand_state;                  /* (rand_lock) */
-
-/* xorshift64* (Marsaglia; Vigna's multiplier), re-stirred with the TSC on
- * every call. Fine for hash seeds and test data; NOT cryptographic. */
-static void rand_fill(u8 *buf, size_t n)
+/* comm is written under tasklist_lock (here; execve writes its own before
+ * the new program is visible to anyone who could tell), so a reader that
+ * takes it never sees half a name. */
+int get_pid_comm(int pid, char *comm)
 {
-	unsigned long flags = spin_lock_irqsave(&rand_lock);
-	u64 x = rand_state ^ rdtsc();
+	unsigned long flags = tasklist_lock_irqsave();
+	struct task_struct *t = find_task_by_pid_locked(pid);
 
-	if (!x)
-		x = 0x9e3779b97f4a7c15ULL;
-	for (size_t i = 0; i < n; i += 8) {
-		u64 r;
-
-		x ^= x >> 12;
-		x ^= x << 25;
-		x ^= x >> 27;
-		r = x * 0x2545f4914f6cdd1dULL;
-		memcpy(buf + i, &r, min(n - i, (size_t)8));
+	if (t) {
+		memcpy(comm, t->comm, TASK_COMM_LEN);
+		comm[TASK_COMM_LEN - 1] = '\0';
 	}
-	rand_state = x;
-	spin_unlock_irqrestore(&rand_lock, flags);
+	tasklist_unlock_irqrestore(flags);
+	return t ? 0 : -ESRCH;
 }
 
-SYSCALL_DEFINE3(getrandom, u8 __user *, ubuf, size_t, count, unsigned int, flags)
+int set_pid_comm(int pid, int tgid, const char *comm)
 {
-	u8 chunk[GETRANDOM_CHUNK];
-	size_t done = 0;
+	unsigned long flags = tasklist_lock_irqsave();
+	struct task_struct *t = find_task_by_pid_locked(pid);
+	int err = -ESRCH;
 
-	if (flags & ~(unsigned int)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
-		return -EINVAL;
-	if ((flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
-		return -EINVAL;
-	count = min(count, (size_t)0x7ffff000);         /* Linux's MAX_RW_COUNT */
-	while (done < count) {
-		size_t n = min(count - done, sizeof(chunk));
-		size_t left;
-
-		rand_fill(chunk, n);
-		left = copy_to_user(ubuf + done, chunk, n);
-		done += n - left;
-		if (left)
-			return done ? (long)done : -EFAULT;
-		if (done < count && signal_pending(current))
-			break;
+	if (t) {
+		err = t->tgid == tgid ? 0 : -EINVAL;
+		if (!err)
+			strlcpy(t->comm, comm, TASK_COMM_LEN);
 	}
-	return (long)done;
+	tasklist_unlock_irqrestore(flags);
+	return err;
+}
+
+#define PR_SET_NAME     15
+#define PR_GET_NAME     16
+
+/* Only the names so far; any other option is -EINVAL, as Linux answers
+ * an option it does not know. */
+SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3,
+		unsigned long, arg4, unsigned long, arg5)
+{
+	char comm[TASK_COMM_LEN];
+
+	switch (option) {
+	case PR_SET_NAME:
+		memset(comm, 0, sizeof(comm));
+		/* up to 15 bytes and a NUL; a fault at any of them is EFAULT */
+		for (size_t i = 0; i < TASK_COMM_LEN - 1; i++) {
+			if (copy_from_user(&comm[i], (const char __user *)arg2 + i, 1))
+				return -EFAULT;
+			if (!comm[i])
+				break;
+		}
+		return set_pid_comm(current->pid, current->tgid, comm);
+	case PR_GET_NAME:
+		if (get_pid_comm(current->pid, comm))
+			return -ESRCH;
+		return copy_to_user((char __user *)arg2, comm, TASK_COMM_LEN) ? -EFAULT : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* ---- getpriority, setpriority ----------------------------------------------------- */
+
+#define PRIO_PROCESS    0
+#define PRIO_PGRP       1
+#define PRIO_USER       2
+#define MIN_NICE        (-20)
+#define MAX_NICE        19
+
+struct prio_walk {
+	int which, who;
+	int niceval;                    /* setpriority's; getpriority: unused */
+	bool set;
+	int result;                     /* get: lowest nice seen (MAX_NICE + 1: none); set: error */
+	u32 euid;                       /* the caller's */
+	bool root;                      /* the caller may raise priority (CAP_SYS_NICE) */
+	unsigned long nice_rlim;        /* the caller's RLIMIT_NICE */
+};
+
+static bool prio_matches(struct task_struct *t, const struct prio_walk *w)
+{
+	if (!t->is_process || t->exit_state)
+		return false;
+	switch (w->which) {
+	case PRIO_PROCESS:
+		return t->pid == w->who;
+	case PRIO_PGRP:
+		return t->pgid == w->who;
+	default:
+		return READ_ONCE(t->cred.uid) == (u32)w->who;
+	}
+}
+
+/*
+ * Linux's set_one_prio: another user's task needs root (EPERM); lowering
+ * the nice value below what RLIMIT_NICE allows (20 - limit) needs root
+ * too (EACCES). The error of the last task tried is returned; -ESRCH
+ * turns to 0 at the first success. Context: tasklist_lock held
+ * (for_each_task), which writers of nice hold too.
+ */
+static void prio_one(struct task_struct *t, void *arg)
+{
+	struct prio_walk *w = arg;
+	int nice;
+
+	if (!prio_matches(t, w))
+		return;
+	nice = READ_ONCE(t->nice);
+	if (!w->set) {
+		w->result = min(w->result, nice);
+		return;
+	}
+	if (!w->root && READ_ONCE(t->cred.uid) != w->euid && READ_ONCE(t->cred.euid) != w->euid) {
+		w->result = -EPERM;
+		return;
+	}
+	if (w->niceval < nice && !w->root && (unsigned long)(20 - w->niceval) > w->nice_rlim) {
+		w->result = -EACCES;
+		return;
+	}
+	WRITE_ONCE(t->nice, w->niceval);
+	if (w->result == -ESRCH)
+		w->result = 0;
+}
+
+/* Check @which and resolve @who 0 to the caller's own; -EINVAL for a bad @which. */
+static int prio_setup(struct prio_walk *w, int which, int who)
+{
+	struct task_struct *me = current;
+
+	if (which < PRIO_PROCESS || which > PRIO_USER)
+		return -EINVAL;
+	w->which = which;
+	w->who = who;
+	if (!who)
+		w->who = which == PRIO_PROCESS ? me->pid :
+			 which == PRIO_PGRP ? me->pgid : (int)me->cred.uid;
+	w->euid = me->cred.euid;
+	w->root = capable_root();
+	w->nice_rlim = task_rlimit(me, RLIMIT_NICE);
+	return 0;
+}
+
+/* The raw call returns 20 - nice (1..40), so that no success is negative;
+ * libc turns it back into the nice value. -ESRCH if nothing matched. */
+SYSCALL_DEFINE2(getpriority, int, which, int, who)
+{
+	struct prio_walk w = { .result = MAX_NICE + 1 };
+	int err = prio_setup(&w, which, who);
+
+	if (err)
+		return err;
+	for_each_task(prio_one, &w);            /* every thread: nice is per thread */
+	return w.result > MAX_NICE ? -ESRCH : 20 - w.result;
+}
+
+SYSCALL_DEFINE3(setpriority, int, which, int, who, int, niceval)
+{
+	struct prio_walk w = { .set = true, .result = -ESRCH };
+	int err = prio_setup(&w, which, who);
+
+	if (err)
+		return err;
+	w.niceval = min(max(niceval, MIN_NICE), MAX_NICE);
+	for_each_task(prio_one, &w);
+	return w.result;
 }

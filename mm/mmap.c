@@ -816,6 +816,10 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	mm->brk = old->brk;
 	mm->start_stack = old->start_stack;
 	mm->exe_file = old->exe_file ? get_file(old->exe_file) : NULL;
+	mm->arg_start = old->arg_start;
+	mm->arg_end = old->arg_end;
+	mm->env_start = old->env_start;
+	mm->env_end = old->env_end;
 	up_write(&old->mmap_lock);
 	if (err) {
 		mmput(mm);

@@ -87,7 +87,8 @@ USER_TESTS += \
 	symlink_test \
 	perm_test \
 	mknod_test \
-	script_test
+	script_test \
+	procfs_test
 
 # Issue 15, programs: the ELF interpreter and the aux vector, statx and
 # fstatat's flags, uname, extended attributes; the host's glibc programs.
@@ -185,11 +186,19 @@ $(UB)/bench/%: user/bench/%.c | $(B)/.deps-ok
 
 # Stage the programs into a root tree: $(call user_stage,ROOT). Used by the
 # Makefile's rootfs.stamp recipe after it has made the tree afresh.
+#
+# /etc names the users and groups (root, and "user", uid and gid 1000, the
+# other user the tests switch to) so that ls -l and id show names, and
+# holds the host name (the kernel's is "faultline" at boot; nothing reads
+# /etc/hostname at boot yet).
 define user_stage
-	@mkdir -p $(1)/bin $(1)/tests $(1)/tmp $(1)/dev $(1)/proc $(1)/exec
+	@mkdir -p $(1)/bin $(1)/tests $(1)/tmp $(1)/dev $(1)/proc $(1)/exec $(1)/etc
 	@cp $(USER_BINS) $(1)/bin/
 	@cp $(USER_TPROG) $(1)/tests/
 	@chmod 1777 $(1)/tmp
+	@printf 'root:x:0:0:root:/:/bin/sh\nuser:x:1000:1000:Faultline user:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > $(1)/etc/passwd
+	@printf 'root:x:0:\nuser:x:1000:\nnogroup:x:65534:\n' > $(1)/etc/group
+	@printf 'faultline\n' > $(1)/etc/hostname
 endef
 
 # ---- make test-linux ---------------------------------------------------------

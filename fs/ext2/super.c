@@ -583,6 +583,7 @@ static const struct super_operations ext2_sops = {
 };
 
 static struct file_system_type ext2_fs_type = {
+	.requires_dev = true,
 	.name = "ext2",
 	.mount = ext2_mount,
 };

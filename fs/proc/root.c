@@ -9,38 +9,40 @@
  * encodes what it is, and the inode cache keeps it while it is used.
  *
  *   1                          the root directory
- *   2 + i                      proc_root_entries[i]: meminfo, vmstat, stat, cpuinfo,
- *                              swaps, profile (only with profile=1)
- *   2 + ARRAY_SIZE(...)        "self" in getdents (no inode has it)
+ *   2 + i                      proc_root_entries[i]: meminfo, ..., profile (only
+ *                              with profile=1), and the links
+ *                              self, thread-self, mounts
  *   PROC_SYS_INO               /proc/sys
  *   PROC_SYS_VM_INO            /proc/sys/vm
  *   PROC_SYS_VM_INO + 1 + i    proc_sys_vm_entries[i]: dirty_*, drop_caches,
  *                              overcommit_*
+ *   PROC_SYS_KERNEL_INO (+1+i) /proc/sys/kernel (proc_sys_kernel_entries[i])
  *   (PID << 8)                 /proc/PID
- *   (PID << 8) | (1 + i)       proc_pid_entries[i] of PID: maps, status, statm,
- *                              oom_score, oom_score_adj
- *   (PID << 8) | (PROC_LINK_IDX + i)  proc_pid_links[i] of PID: exe, a
- *                              symbolic link whose target ->link makes
+ *   (PID << 8) | (1 + i)       proc_pid_entries[i] of PID: maps, status, ..., cwd
+ *   (PID << 8) | PROC_FD_IDX   /proc/PID/fd (fs/proc/fd.c)
  *   (PID << 8) | PROC_TASK_IDX /proc/PID/task: one directory per thread,
  *                              /proc/PID/task/TID, which is /proc/TID
+ *   PROC_FD_INO_BASE | ...     /proc/PID/fd/N (fs/proc/fd.c)
  *
- * /proc/self: Linux makes it a symbolic link to the caller's PID. Faultline
- * never follows symbolic links (fs/namei.c), so here "self" is a name the
- * root's ->lookup resolves to the caller's own /proc/PID directory: a path
- * through it works as on Linux, and stat("/proc/self") gives what Linux's
- * stat (which follows the link) gives. lstat and getdents differ: they see
- * a directory where Linux shows a link, and there is no readlink().
- * getdents reports "self" with a number of its own, as Linux reports its
- * link's, so that getcwd() in /proc/self finds the PID name, not "self".
+ * Links: an entry with ->link is a symbolic link whose target is made when
+ * it is read (readlink, or the path walk following it): /proc/self is
+ * "PID", /proc/thread-self "PID/task/TID", /proc/mounts "self/mounts",
+ * /proc/PID/cwd and root the directories' paths (fs/proc/base.c). A new
+ * link is a function and one table line. Unlike Linux's "magic" links, a
+ * walk through /proc/PID/cwd or fd/N goes by the target's text, so a target
+ * that is no path (a pipe's "pipe:[N]", a deleted file) cannot be opened
+ * through the link: -ENOENT.
  *
- * /proc/sys/vm holds the writable files (sysctls): a write hands the text
- * to the entry's ->store, which parses it and sets the value, or fails
+ * /proc/sys/vm and /proc/sys/kernel hold the sysctls: a write hands the
+ * text to the entry's ->store, which parses it and sets the value, or fails
  * (-EINVAL) with nothing changed. As Linux's default (sysctl_writes_strict),
  * only a write at offset 0 counts: one at another offset changes nothing
  * and returns 0. An entry without a show function (drop_caches, mode
  * 0200) cannot be opened for reading, by root either: Linux's sysctl
- * permission check applies the owner's bits to root too.
- *
+ * permission check applies the owner's bits to root too. Their files are
+ * root's, mode 0644 (0200): another user's open
+ * for writing is -EACCES, as on Linux.
+
  * A thread's /proc/TID is found by lookup, but the root lists only thread
  * group leaders, as on Linux; /proc/PID/task lists every thread.
  *
@@ -61,102 +63,98 @@
 #include <kernel/kernel.h>
 #include <kernel/mutex.h>
 #include <kernel/process.h>
-#include <kernel/profile.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <fs/proc_fs.h>
 #include <fs/pseudofs.h>
+#include "internal.h"
 #include <mm/overcommit.h>
 #include <mm/slab.h>
 #include <mm/swap.h>
 #include <mm/writeback.h>
+#include <kernel/profile.h>
 
-#define PROC_ROOT_INO   1
-#define PROC_PID_SHIFT  8
-/* The readdir cookie of /proc/PID is PROC_POS_PIDS + PID, so a later call
- * resumes at the next larger pid whatever exited meanwhile. */
-#define PROC_POS_PIDS   256
-#define PROC_TASK_IDX   0xff            /* /proc/PID/task's index */
-#define PROC_LINK_IDX   0x80            /* /proc/PID's first symbolic link */
 #define PROC_SYS_INO    200             /* below every /proc/PID (pid << 8) */
 #define PROC_SYS_VM_INO (PROC_SYS_INO + 1)
+/* /proc/sys/kernel and its files: a range of their own, above vm's. */
+#define PROC_SYS_KERNEL_INO 230
 
-struct proc_entry {
-	const char *name;
-	int (*show)(struct seq_buf *m, int pid);
-	int (*store)(const char *buf, size_t len);      /* NULL: read-only */
-	/* a /proc/PID file's write, given the PID; NULL: read-only */
-	int (*store_pid)(int pid, const char *buf, size_t len);
-	/* NULL: always there; else whether the file exists (/proc/profile
-	 * only with profile=1, as on Linux) */
-	bool (*present)(void);
-};
+/* The tables give each entry's leading fields only: the rest (a link, a
+ * text sysctl) are zero unless written out. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 static const struct proc_entry proc_root_entries[] = {
-	{ "meminfo", meminfo_show, NULL, NULL, NULL },
-	{ "vmstat", vmstat_show, NULL, NULL, NULL },
-	{ "stat", stat_show, NULL, NULL, NULL },
-	{ "cpuinfo", cpuinfo_show, NULL, NULL, NULL },
-	{ "swaps", swaps_show, NULL, NULL, NULL },
-	{ "profile", profile_show, profile_store, NULL, profile_present },
+	{ "meminfo", meminfo_show, NULL, NULL },
+	{ "vmstat", vmstat_show, NULL, NULL },
+	{ "stat", stat_show, NULL, NULL },
+	{ "cpuinfo", cpuinfo_show, NULL, NULL },
+	{ "swaps", swaps_show, NULL, NULL },
+	{ "uptime", uptime_show, NULL, NULL },
+	{ "loadavg", loadavg_show, NULL, NULL },
+	{ "version", version_show, NULL, NULL },
+	{ "filesystems", filesystems_show, NULL, NULL },
+	{ "profile", profile_show, profile_store, NULL, NULL, false, profile_present },
+	{ "self", NULL, NULL, NULL, proc_self_link },
+	{ "thread-self", NULL, NULL, NULL, proc_thread_self_link },
+	{ "mounts", NULL, NULL, NULL, proc_mounts_link },
 };
 
 static const struct proc_entry proc_pid_entries[] = {
-	{ "maps", proc_pid_maps_show, NULL, NULL, NULL },
-	{ "status", proc_pid_status_show, NULL, NULL, NULL },
-	{ "statm", proc_pid_statm_show, NULL, NULL, NULL },
-	{ "oom_score", proc_oom_score_show, NULL, NULL, NULL },
-	{ "oom_score_adj", proc_oom_score_adj_show, NULL, proc_oom_score_adj_store, NULL },
-};
-
-/* /proc/PID's symbolic links: ->link writes the target (include/fs/proc_fs.h). */
-struct proc_link {
-	const char *name;
-	int (*link)(int pid, char *buf, size_t size);
-};
-
-static const struct proc_link proc_pid_links[] = {
-	{ "exe", proc_pid_exe_link },
+	{ "maps", proc_pid_maps_show, NULL, NULL },
+	{ "status", proc_pid_status_show, NULL, NULL },
+	{ "statm", proc_pid_statm_show, NULL, NULL },
+	{ "oom_score", proc_oom_score_show, NULL, NULL },
+	{ "oom_score_adj", proc_oom_score_adj_show, NULL, proc_oom_score_adj_store },
+	{ "stat", proc_pid_stat_show, NULL, NULL },
+	{ "cmdline", proc_pid_cmdline_show, NULL, NULL },
+	{ "environ", proc_pid_environ_show, NULL, NULL },
+	{ "comm", proc_pid_comm_show, NULL, proc_pid_comm_store, NULL, true },
+	{ "mounts", proc_mounts_show, NULL, NULL },
+	{ "mountinfo", proc_mountinfo_show, NULL, NULL },
+	{ "cwd", NULL, NULL, NULL, proc_pid_cwd_link },
+	{ "root", NULL, NULL, NULL, proc_pid_root_link },
+	{ "exe", NULL, NULL, NULL, proc_pid_exe_link },
 };
 
 static const struct proc_entry proc_sys_vm_entries[] = {
-	{ "dirty_background_ratio", dirty_background_ratio_show, dirty_background_ratio_store,
-	  NULL, NULL },
-	{ "dirty_expire_centisecs", dirty_expire_centisecs_show, dirty_expire_centisecs_store,
-	  NULL, NULL },
-	{ "dirty_ratio", dirty_ratio_show, dirty_ratio_store, NULL, NULL },
+	{ "dirty_background_ratio", dirty_background_ratio_show, dirty_background_ratio_store },
+	{ "dirty_expire_centisecs", dirty_expire_centisecs_show, dirty_expire_centisecs_store },
+	{ "dirty_ratio", dirty_ratio_show, dirty_ratio_store },
 	{ "dirty_writeback_centisecs", dirty_writeback_centisecs_show,
-	  dirty_writeback_centisecs_store, NULL, NULL },
-	{ "drop_caches", NULL, drop_caches_store, NULL, NULL },
-	{ "overcommit_kbytes", overcommit_kbytes_show, overcommit_kbytes_store, NULL, NULL },
-	{ "overcommit_memory", overcommit_memory_show, overcommit_memory_store, NULL, NULL },
-	{ "overcommit_ratio", overcommit_ratio_show, overcommit_ratio_store, NULL, NULL },
+	  dirty_writeback_centisecs_store },
+	{ "drop_caches", NULL, drop_caches_store },
+	{ "overcommit_kbytes", overcommit_kbytes_show, overcommit_kbytes_store, NULL },
+	{ "overcommit_memory", overcommit_memory_show, overcommit_memory_store, NULL },
+	{ "overcommit_ratio", overcommit_ratio_show, overcommit_ratio_store, NULL },
 };
 
-_Static_assert(PROC_ROOT_INO + 2 + ARRAY_SIZE(proc_root_entries) < PROC_SYS_INO &&
-	       PROC_SYS_VM_INO + 1 + ARRAY_SIZE(proc_sys_vm_entries) < (1 << PROC_PID_SHIFT),
+/* Kept with the knobs they show: kernel/utsname.c, kernel/printk.c, ... */
+static const struct proc_entry proc_sys_kernel_entries[] = {
+	{ "dmesg_restrict", dmesg_restrict_show, dmesg_restrict_store, NULL },
+	{ "domainname", domainname_show, domainname_store, NULL, NULL, true },
+	{ "hostname", hostname_show, hostname_store, NULL, NULL, true },
+	{ "osrelease", osrelease_show, NULL, NULL },
+	{ "ostype", ostype_show, NULL, NULL },
+	{ "pid_max", pid_max_show, NULL, NULL },
+	{ "printk", printk_levels_show, printk_levels_store, NULL },
+	{ "randomize_va_space", randomize_va_space_show, randomize_va_space_store, NULL },
+	{ "threads-max", threads_max_show, NULL, NULL },
+	{ "version", kernel_version_show, NULL, NULL },
+};
+
+#pragma GCC diagnostic pop
+
+_Static_assert(PROC_ROOT_INO + 1 + ARRAY_SIZE(proc_root_entries) < PROC_SYS_INO &&
+	       PROC_SYS_VM_INO + 1 + ARRAY_SIZE(proc_sys_vm_entries) < PROC_SYS_KERNEL_INO &&
+	       PROC_SYS_KERNEL_INO + 1 + ARRAY_SIZE(proc_sys_kernel_entries) <
+	       (1 << PROC_PID_SHIFT) &&
+	       ARRAY_SIZE(proc_pid_entries) < PROC_FD_IDX,
 	       "the /proc/sys numbers sit between the root's files and /proc/1");
-
-struct proc_inode {
-	struct inode vfs_inode;
-	const struct proc_entry *entry;         /* (c) a text file's; NULL for a directory */
-	const struct proc_link *link;           /* (c) a symbolic link's; else NULL */
-	int pid;                                /* (c) /proc/PID and its files; else 0 */
-};
-
-static struct proc_inode *PROC_I(struct inode *inode)
-{
-	return container_of(inode, struct proc_inode, vfs_inode);
-}
-
-static unsigned long proc_pid_ino(int pid, unsigned int index)
-{
-	return ((unsigned long)pid << PROC_PID_SHIFT) | index;
-}
 
 /* ---- which processes exist ------------------------------------------------------- */
 
-static bool process_alive(int pid)
+bool process_alive(int pid)
 {
 	unsigned long flags = tasklist_lock_irqsave();
 	bool alive = find_task_by_pid_locked(pid) != NULL;
@@ -190,14 +188,7 @@ static int next_pid_from(int from)
 	return np.found;
 }
 
-/* The caller's pid, or 0 for a kernel thread (which has no /proc/self). */
-static int self_pid(void)
-{
-	return current->is_process ? current->tgid : 0;
-}
-
-/* "123" -> 123; -1 for anything else ("0123", "+1", "self", too long). */
-static int name_to_pid(const char *name, size_t len)
+int name_to_pid(const char *name, size_t len)
 {
 	int pid = 0;
 
@@ -225,6 +216,40 @@ static const struct inode_operations proc_sys_vm_dir_iops;
 static const struct file_operations proc_sys_vm_dir_fops;
 static struct inode *proc_sys_dir_iget(struct super_block *sb, unsigned long ino);
 
+/* A link's target, from its entry: for readlink and the path walk. */
+static int proc_entry_get_link(struct inode *inode, char *buf, size_t size)
+{
+	struct proc_inode *pi = PROC_I(inode);
+	char *tmp = kmalloc(PATH_MAX, GFP_KERNEL);
+	int len;
+
+	if (!tmp)
+		return -ENOMEM;
+	len = pi->entry->link(pi->pid, tmp, PATH_MAX);
+	if (len >= 0) {
+		len = min(len, (int)size);
+		memcpy(buf, tmp, (size_t)len);
+	}
+	kfree(tmp);
+	return len;
+}
+
+static const struct inode_operations proc_link_iops = {
+	.get_link = proc_entry_get_link,
+};
+
+void proc_pid_set_owner(struct inode *inode, int pid)
+{
+	unsigned long flags = tasklist_lock_irqsave();
+	struct task_struct *t = find_task_by_pid_locked(pid);
+
+	if (t) {
+		WRITE_ONCE(inode->i_uid, READ_ONCE(t->cred.euid));
+		WRITE_ONCE(inode->i_gid, READ_ONCE(t->cred.egid));
+	}
+	tasklist_unlock_irqrestore(flags);
+}
+
 /* Inode @ino of @sb: a text file if @entry, else /proc/@pid. */
 static struct inode *proc_iget(struct super_block *sb, unsigned long ino,
 			       const struct proc_entry *entry, int pid)
@@ -235,8 +260,14 @@ static struct inode *proc_iget(struct super_block *sb, unsigned long ino,
 		return inode;
 	PROC_I(inode)->entry = entry;
 	PROC_I(inode)->pid = pid;
-	if (entry) {
+	PROC_I(inode)->fd = -1;
+	if (entry && entry->link) {
+		pseudo_inode_init(inode, S_IFLNK | 0777, 1);
+		inode->i_op = &proc_link_iops;
+	} else if (entry) {
 		bool writable = entry->store || entry->store_pid;
+		/* Without a show function (drop_caches): 0200, unreadable by
+		 * root too, as Linux's sysctl permission check has it. */
 		umode_t mode = !entry->show ? 0200 : writable ? 0644 : 0444;
 
 		pseudo_inode_init(inode, S_IFREG | mode, 1);
@@ -246,51 +277,24 @@ static struct inode *proc_iget(struct super_block *sb, unsigned long ino,
 		inode->i_op = &proc_pid_dir_iops;
 		inode->i_fop = &proc_pid_dir_fops;
 	}
+	if (pid)
+		proc_pid_set_owner(inode, pid);
 	unlock_new_inode(inode);
 	return inode;
 }
 
-static struct inode *proc_pid_dir_iget(struct super_block *sb, int pid)
+/* A process's directory follows its owner's ids on every lookup, as
+ * Linux's revalidation does, so a setuid is seen. */
+struct inode *proc_pid_dir_iget(struct super_block *sb, int pid)
 {
+	struct inode *inode;
+
 	if (pid <= 0 || !process_alive(pid))
 		return ERR_PTR(-ENOENT);
-	return proc_iget(sb, proc_pid_ino(pid, 0), NULL, pid);
-}
-
-/* ---- /proc/PID's symbolic links ------------------------------------------------------- */
-
-static int proc_get_link(struct inode *inode, char *buf, size_t size)
-{
-	return PROC_I(inode)->link->link(PROC_I(inode)->pid, buf, size);
-}
-
-static const struct inode_operations proc_link_iops = {
-	.get_link = proc_get_link,
-};
-
-static struct inode *proc_link_iget(struct super_block *sb, int pid, unsigned int i)
-{
-	struct inode *inode = iget_locked(sb, proc_pid_ino(pid, PROC_LINK_IDX + i));
-
-	if (IS_ERR(inode) || !(inode->i_state & I_NEW))
-		return inode;
-	PROC_I(inode)->entry = NULL;
-	PROC_I(inode)->link = &proc_pid_links[i];
-	PROC_I(inode)->pid = pid;
-	pseudo_inode_init(inode, S_IFLNK | 0777, 1);
-	inode->i_op = &proc_link_iops;
-	unlock_new_inode(inode);
+	inode = proc_iget(sb, proc_pid_ino(pid, 0), NULL, pid);
+	if (!IS_ERR(inode))
+		proc_pid_set_owner(inode, pid);
 	return inode;
-}
-
-/* @name's index in proc_pid_links, or -1. */
-static int find_link(const char *name, size_t len)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(proc_pid_links); i++)
-		if (strlen(proc_pid_links[i].name) == len &&
-		    memcmp(proc_pid_links[i].name, name, len) == 0)
-			return (int)i;
-	return -1;
 }
 
 /* ---- a directory's table of text files ------------------------------------------------- */
@@ -319,7 +323,8 @@ static bool emit_entries(struct dir_context *ctx, const struct proc_entry *table
 		loff_t pos = DIR_POS_FIRST + (loff_t)i;
 
 		if (pos >= ctx->pos && entry_present(&table[i]) &&
-		    !dir_emit(ctx, table[i].name, strlen(table[i].name), ino0 + i, DT_REG, pos))
+		    !dir_emit(ctx, table[i].name, strlen(table[i].name), ino0 + i,
+			      table[i].link ? DT_LNK : DT_REG, pos))
 			return false;
 	}
 	return true;
@@ -338,18 +343,15 @@ static struct inode *proc_root_lookup(struct inode *dir, const char *name, size_
 	if (i >= 0)
 		return proc_iget(dir->i_sb, PROC_ROOT_INO + 1 + (unsigned long)i,
 				 &proc_root_entries[i], 0);
-	if (len == 4 && memcmp(name, "self", 4) == 0)
-		return proc_pid_dir_iget(dir->i_sb, self_pid());
 	if (len == 3 && memcmp(name, "sys", 3) == 0)
 		return proc_sys_dir_iget(dir->i_sb, PROC_SYS_INO);
 	return proc_pid_dir_iget(dir->i_sb, name_to_pid(name, len));
 }
 
-/* The entries: the files, "self", "sys", then one per process. */
+/* The entries: the files and links, "sys", then one per process. */
 static int proc_root_readdir(struct file *file, struct dir_context *ctx)
 {
-	const loff_t self_pos = DIR_POS_FIRST + ARRAY_SIZE(proc_root_entries);
-	const loff_t sys_pos = self_pos + 1;
+	const loff_t sys_pos = DIR_POS_FIRST + ARRAY_SIZE(proc_root_entries);
 	char name[16];
 	int pid;
 
@@ -357,10 +359,6 @@ static int proc_root_readdir(struct file *file, struct dir_context *ctx)
 		return -EINVAL;
 	if (!dir_emit_dots(ctx, PROC_ROOT_INO, PROC_ROOT_INO) ||
 	    !emit_entries(ctx, proc_root_entries, ARRAY_SIZE(proc_root_entries), PROC_ROOT_INO + 1))
-		return 0;
-	if (ctx->pos <= self_pos && self_pid() &&
-	    !dir_emit(ctx, "self", 4, PROC_ROOT_INO + 1 + ARRAY_SIZE(proc_root_entries), DT_DIR,
-		      self_pos))
 		return 0;
 	if (ctx->pos <= sys_pos && !dir_emit(ctx, "sys", 3, PROC_SYS_INO, DT_DIR, sys_pos))
 		return 0;
@@ -383,9 +381,31 @@ static const struct file_operations proc_root_fops = {
 	.iterate = proc_root_readdir,
 };
 
-/* ---- /proc/sys and /proc/sys/vm ---------------------------------------------------------- */
+/* ---- /proc/sys, /proc/sys/vm, /proc/sys/kernel ------------------------------------------- */
 
-/* The directory /proc/sys (@ino PROC_SYS_INO) or /proc/sys/vm. */
+/* A directory of sysctls: its number, and its files numbered from ino + 1. */
+struct proc_sys_dir {
+	const char *name;
+	unsigned long ino;
+	const struct proc_entry *entries;
+	size_t n;
+};
+
+static const struct proc_sys_dir proc_sys_dirs[] = {
+	{ "kernel", PROC_SYS_KERNEL_INO, proc_sys_kernel_entries,
+	  ARRAY_SIZE(proc_sys_kernel_entries) },
+	{ "vm", PROC_SYS_VM_INO, proc_sys_vm_entries, ARRAY_SIZE(proc_sys_vm_entries) },
+};
+
+static const struct proc_sys_dir *sys_dir_of(unsigned long ino)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(proc_sys_dirs); i++)
+		if (proc_sys_dirs[i].ino == ino)
+			return &proc_sys_dirs[i];
+	return NULL;
+}
+
+/* The directory /proc/sys (@ino PROC_SYS_INO) or one of proc_sys_dirs. */
 static struct inode *proc_sys_dir_iget(struct super_block *sb, unsigned long ino)
 {
 	struct inode *inode = iget_locked(sb, ino);
@@ -394,8 +414,9 @@ static struct inode *proc_sys_dir_iget(struct super_block *sb, unsigned long ino
 		return inode;
 	PROC_I(inode)->entry = NULL;
 	PROC_I(inode)->pid = 0;
+	PROC_I(inode)->fd = -1;
 	if (ino == PROC_SYS_INO) {
-		pseudo_inode_init(inode, S_IFDIR | 0555, 3);
+		pseudo_inode_init(inode, S_IFDIR | 0555, 2 + ARRAY_SIZE(proc_sys_dirs));
 		inode->i_op = &proc_sys_dir_iops;
 		inode->i_fop = &proc_sys_dir_fops;
 	} else {
@@ -411,8 +432,10 @@ static struct inode *proc_sys_lookup(struct inode *dir, const char *name, size_t
 {
 	if (len == 2 && name[0] == '.' && name[1] == '.')
 		return igrab(dir->i_sb->s_root);
-	if (len == 2 && memcmp(name, "vm", 2) == 0)
-		return proc_sys_dir_iget(dir->i_sb, PROC_SYS_VM_INO);
+	for (size_t i = 0; i < ARRAY_SIZE(proc_sys_dirs); i++)
+		if (strlen(proc_sys_dirs[i].name) == len &&
+		    memcmp(proc_sys_dirs[i].name, name, len) == 0)
+			return proc_sys_dir_iget(dir->i_sb, proc_sys_dirs[i].ino);
 	return ERR_PTR(-ENOENT);
 }
 
@@ -420,30 +443,39 @@ static int proc_sys_readdir(struct file *file, struct dir_context *ctx)
 {
 	if (ctx->pos < 0)
 		return -EINVAL;
-	if (dir_emit_dots(ctx, PROC_SYS_INO, PROC_ROOT_INO) && ctx->pos <= DIR_POS_FIRST)
-		dir_emit(ctx, "vm", 2, PROC_SYS_VM_INO, DT_DIR, DIR_POS_FIRST);
+	if (!dir_emit_dots(ctx, PROC_SYS_INO, PROC_ROOT_INO))
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(proc_sys_dirs); i++) {
+		const struct proc_sys_dir *d = &proc_sys_dirs[i];
+		loff_t pos = DIR_POS_FIRST + (loff_t)i;
+
+		if (pos >= ctx->pos && !dir_emit(ctx, d->name, strlen(d->name), d->ino, DT_DIR, pos))
+			return 0;
+	}
 	return 0;
 }
 
+/* A lookup in /proc/sys/vm or /proc/sys/kernel. */
 static struct inode *proc_sys_vm_lookup(struct inode *dir, const char *name, size_t len)
 {
-	int i = find_entry(proc_sys_vm_entries, ARRAY_SIZE(proc_sys_vm_entries), name, len);
+	const struct proc_sys_dir *d = sys_dir_of(dir->i_ino);
+	int i = find_entry(d->entries, d->n, name, len);
 
 	if (len == 2 && name[0] == '.' && name[1] == '.')
 		return proc_sys_dir_iget(dir->i_sb, PROC_SYS_INO);
 	if (i < 0)
 		return ERR_PTR(-ENOENT);
-	return proc_iget(dir->i_sb, PROC_SYS_VM_INO + 1 + (unsigned long)i,
-			 &proc_sys_vm_entries[i], 0);
+	return proc_iget(dir->i_sb, d->ino + 1 + (unsigned long)i, &d->entries[i], 0);
 }
 
 static int proc_sys_vm_readdir(struct file *file, struct dir_context *ctx)
 {
+	const struct proc_sys_dir *d = sys_dir_of(file->f_inode->i_ino);
+
 	if (ctx->pos < 0)
 		return -EINVAL;
-	if (dir_emit_dots(ctx, PROC_SYS_VM_INO, PROC_SYS_INO))
-		emit_entries(ctx, proc_sys_vm_entries, ARRAY_SIZE(proc_sys_vm_entries),
-			     PROC_SYS_VM_INO + 1);
+	if (dir_emit_dots(ctx, d->ino, PROC_SYS_INO))
+		emit_entries(ctx, d->entries, d->n, d->ino + 1);
 	return 0;
 }
 
@@ -476,7 +508,9 @@ static struct inode *proc_task_dir_iget(struct super_block *sb, int pid)
 		return inode;
 	PROC_I(inode)->entry = NULL;
 	PROC_I(inode)->pid = pid;
+	PROC_I(inode)->fd = -1;
 	pseudo_inode_init(inode, S_IFDIR | 0555, 2);
+	proc_pid_set_owner(inode, pid);
 	inode->i_op = &proc_task_dir_iops;
 	inode->i_fop = &proc_task_dir_fops;
 	unlock_new_inode(inode);
@@ -492,8 +526,8 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name, size_t
 		return igrab(dir->i_sb->s_root);
 	if (len == 4 && memcmp(name, "task", 4) == 0 && process_alive(pid))
 		return proc_task_dir_iget(dir->i_sb, pid);
-	if (find_link(name, len) >= 0 && process_alive(pid))
-		return proc_link_iget(dir->i_sb, pid, (unsigned int)find_link(name, len));
+	if (len == 2 && memcmp(name, "fd", 2) == 0 && process_alive(pid))
+		return proc_fd_dir_iget(dir->i_sb, pid);
 	if (i < 0 || !process_alive(pid))
 		return ERR_PTR(-ENOENT);
 	return proc_iget(dir->i_sb, proc_pid_ino(pid, 1 + (unsigned int)i), &proc_pid_entries[i],
@@ -504,24 +538,19 @@ static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
 {
 	int pid = PROC_I(file->f_inode)->pid;
 	const loff_t task_pos = DIR_POS_FIRST + ARRAY_SIZE(proc_pid_entries);
+	const loff_t fd_pos = task_pos + 1;
 
 	if (ctx->pos < 0)
 		return -EINVAL;
-	if (dir_emit_dots(ctx, proc_pid_ino(pid, 0), PROC_ROOT_INO) &&
-	    emit_entries(ctx, proc_pid_entries, ARRAY_SIZE(proc_pid_entries),
-			 proc_pid_ino(pid, 1)) &&
-	    (ctx->pos > task_pos ||
-	     dir_emit(ctx, "task", 4, proc_pid_ino(pid, PROC_TASK_IDX), DT_DIR, task_pos))) {
-		for (size_t i = 0; i < ARRAY_SIZE(proc_pid_links); i++) {
-			loff_t pos = task_pos + 1 + (loff_t)i;
-			const char *name = proc_pid_links[i].name;
-
-			if (pos >= ctx->pos &&
-			    !dir_emit(ctx, name, strlen(name), proc_pid_ino(pid, PROC_LINK_IDX + (unsigned int)i),
-				      DT_LNK, pos))
-				break;
-		}
-	}
+	if (!dir_emit_dots(ctx, proc_pid_ino(pid, 0), PROC_ROOT_INO) ||
+	    !emit_entries(ctx, proc_pid_entries, ARRAY_SIZE(proc_pid_entries),
+			  proc_pid_ino(pid, 1)))
+		return 0;
+	if (ctx->pos <= task_pos &&
+	    !dir_emit(ctx, "task", 4, proc_pid_ino(pid, PROC_TASK_IDX), DT_DIR, task_pos))
+		return 0;
+	if (ctx->pos <= fd_pos)
+		dir_emit(ctx, "fd", 2, proc_pid_ino(pid, PROC_FD_IDX), DT_DIR, fd_pos);
 	return 0;
 }
 
@@ -612,7 +641,7 @@ static int proc_file_open(struct inode *inode, struct file *file)
 {
 	struct proc_file *pf;
 
-	if ((file->f_mode & FMODE_READ) && !PROC_I(inode)->entry->show)
+	if ((file->f_mode & FMODE_READ) && PROC_I(inode)->entry && !PROC_I(inode)->entry->show)
 		return -EACCES;                 /* a write-only sysctl, root or not */
 	pf = kzalloc(sizeof(*pf), GFP_KERNEL);
 	if (!pf)
@@ -660,29 +689,35 @@ static const struct file_operations proc_file_fops = {
 
 /*
  * A write to a sysctl: the whole text at once, at offset 0. Linux reads
- * at most 21 characters of a number; anything that long is -EINVAL here.
+ * at most 21 characters of a number; anything of 32 bytes or more is
+ * -EINVAL here. A text sysctl (hostname) takes what fits and drops the rest,
+ * as Linux's proc_dostring; its store gets the text NUL-terminated.
  * Returns the bytes taken, 0 at another offset, or the store's error.
  */
 static ssize_t proc_sysctl_write(struct file *file, struct iov_iter *from, loff_t *pos)
 {
 	struct proc_inode *pi = PROC_I(file->f_inode);
 	struct proc_file *pf = file->private_data;
-	size_t len = from->count;
-	char buf[32];
+	size_t len = from->count, take;
+	char buf[PROC_SYSCTL_TEXT_MAX];
 	int err;
 
 	if (*pos != 0 || !len)
 		return 0;
-	if (len >= sizeof(buf))
+	if (len >= PROC_SYSCTL_NUM_MAX && !pi->entry->text)
 		return -EINVAL;
-	if (copy_from_iter(buf, len, from) != len)
+	take = min(len, sizeof(buf) - 1);       /* a longer text is cut, as Linux's */
+	if (copy_from_iter(buf, take, from) != take)
 		return -EFAULT;
+	buf[take] = '\0';
 	mutex_lock(&pf->lock);
-	err = pi->entry->store_pid ? pi->entry->store_pid(pi->pid, buf, len)
-				   : pi->entry->store(buf, len);
+	err = pi->entry->store_pid ? pi->entry->store_pid(pi->pid, buf, take)
+				   : pi->entry->store(buf, take);
 	mutex_unlock(&pf->lock);
-	if (err)
+	if (err < 0)
 		return err;
+	if (err > 0)
+		len = (size_t)err;              /* the store stopped early */
 	*pos += (loff_t)len;
 	return (ssize_t)len;
 }
@@ -709,9 +744,16 @@ static void proc_destroy_inode(struct inode *inode)
 	kfree(PROC_I(inode));
 }
 
+static int proc_statfs(struct super_block *sb, struct kstatfs *st)
+{
+	pseudo_statfs(st, PROC_SUPER_MAGIC);
+	return 0;
+}
+
 static const struct super_operations proc_sops = {
 	.alloc_inode = proc_alloc_inode,
 	.destroy_inode = proc_destroy_inode,
+	.statfs = proc_statfs,
 };
 
 static struct super_block *proc_mount(const struct file_system_type *type,

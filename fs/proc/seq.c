@@ -36,8 +36,7 @@ void seq_printf(struct seq_buf *m, const char *fmt, ...)
 		m->len += (size_t)n;
 }
 
-/* Append @len bytes of @s, or mark the overflow. */
-static void seq_write(struct seq_buf *m, const char *s, size_t len)
+void seq_write(struct seq_buf *m, const char *s, size_t len)
 {
 	if (m->overflow || len > m->size - m->len) {
 		m->overflow = true;
@@ -126,4 +125,40 @@ int proc_parse_number(const char *buf, size_t len, bool sign, unsigned long max,
 		return -EINVAL;
 	*val = neg ? -(long)v : (long)v;
 	return 0;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\0';
+}
+
+int proc_parse_ints(const char *buf, size_t len, long *vals, int max_vals, size_t *used)
+{
+	size_t i = 0;
+	int n = 0;
+
+	for (;;) {
+		unsigned long v = 0;
+		bool neg = false, digits = false;
+
+		while (i < len && is_blank(buf[i]))
+			i++;
+		if (i == len || n == max_vals)
+			break;                  /* Linux stops at the table's end too */
+		if (buf[i] == '-') {
+			neg = true;
+			i++;
+		}
+		for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) {
+			v = v * 10 + (unsigned long)(buf[i] - '0');
+			if (v > 0x7fffffffUL + neg)
+				return -EINVAL;
+			digits = true;
+		}
+		if (!digits || (i < len && !is_blank(buf[i])))
+			return -EINVAL;
+		vals[n++] = neg ? -(long)v : (long)v;
+	}
+	*used = i;
+	return n ? n : -EINVAL;
 }

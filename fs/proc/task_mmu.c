@@ -168,6 +168,8 @@ int proc_pid_maps_show(struct seq_buf *m, int pid)
  *   Name State Tgid Pid PPid          the process (its thread group leader:
  *                                     State is that thread's, "R (running)",
  *                                     "S (sleeping)" or "D (disk sleep)")
+ *   TracerPid Uid Gid                 0 (no ptrace); real, effective, saved and
+ *                                     filesystem ids, tab-separated
  *   VmSize VmLck                      pages of every VMA / of VM_LOCKED ones
  *   VmRSS RssAnon RssFile RssShmem    resident pages (mm->rss_stat, kept
  *                                     where PTEs are set and cleared)
@@ -183,6 +185,7 @@ struct status_task {
 	char comm[TASK_COMM_LEN];
 	long state;
 	int tgid, ppid, threads;
+	u32 uid[4], gid[4];             /* real, effective, saved, filesystem */
 };
 
 /* Context: takes tasklist_lock. Returns false if @pid is gone. */
@@ -200,6 +203,14 @@ static bool snapshot_status_task(int pid, struct status_task *st)
 		/* Linux shows 0 for a process whose parent is not a process. */
 		st->ppid = t->parent && t->parent->is_process ? t->parent->tgid : 0;
 		st->threads = t->signal->group->live;
+		st->uid[0] = READ_ONCE(t->cred.uid);
+		st->uid[1] = READ_ONCE(t->cred.euid);
+		st->uid[2] = READ_ONCE(t->cred.suid);
+		st->uid[3] = READ_ONCE(t->cred.fsuid);
+		st->gid[0] = READ_ONCE(t->cred.gid);
+		st->gid[1] = READ_ONCE(t->cred.egid);
+		st->gid[2] = READ_ONCE(t->cred.sgid);
+		st->gid[3] = READ_ONCE(t->cred.fsgid);
 	}
 	tasklist_unlock_irqrestore(flags);
 	return found;
@@ -240,6 +251,8 @@ int proc_pid_status_show(struct seq_buf *m, int pid)
 	shmem = get_mm_counter(mm, MM_SHMEMPAGES);
 	seq_printf(m, "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n", st.comm,
 		   status_state(st.state), st.tgid, pid, st.ppid);
+	seq_printf(m, "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", st.uid[0],
+		   st.uid[1], st.uid[2], st.uid[3], st.gid[0], st.gid[1], st.gid[2], st.gid[3]);
 	show_kb(m, "VmSize", total_vm);
 	show_kb(m, "VmLck", locked_vm);
 	show_kb(m, "VmRSS", anon + file + shmem);

@@ -144,12 +144,15 @@ struct winsize {
 #define TTY_LINE_END    0x1             /* '\n', VEOL or VEOL2: a reader stops after it */
 #define TTY_EOF         0x2             /* VEOF: ends the line and is not read */
 
+struct task_struct;
+
 struct tty_struct {
 	const char *name;                       /* (c) */
 	spinlock_t lock;
 	struct termios termios;                 /* (l) */
 	struct winsize winsize;                 /* (l) */
 	int pgrp;                               /* (l) foreground process group */
+	int session;                            /* (tasklist_lock) the session it controls; 0 */
 
 	/*
 	 * The input ring. The indices count bytes ever received and are
@@ -240,6 +243,19 @@ void tty_init(void);
  * ERR_PTR(-ENODEV) before tty_init(), ERR_PTR(-ENOMEM).
  */
 struct file *tty_open_console(unsigned int o_flags);
+
+/*
+ * Controlling terminals (signal_struct->tty, per process, inherited at
+ * fork, dropped by setsid). A session leader without one that opens the
+ * console without O_NOCTTY acquires it if no live session holds it
+ * (Linux's rule for a tty; Linux never gives /dev/console this role, but
+ * Faultline's console is its only terminal, so init's session gets it at
+ * boot). /dev/tty opens the caller's, or fails with ENXIO.
+ */
+void tty_console_acquire_ctty(void);
+/* For /proc/PID/stat: @t's terminal as Linux encodes a device number
+ * (0: none) and its foreground group (-1: none). Context: tasklist_lock held. */
+void tty_task_info(struct task_struct *t, int *tty_nr, int *tpgid);
 
 /*
  * Read one line from the console into @buf through the line discipline

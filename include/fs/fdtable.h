@@ -14,6 +14,7 @@
 
 struct file;
 struct inode;
+struct task_struct;
 
 #define NR_OPEN_MAX     1024            /* RLIMIT_NOFILE, as Linux's default */
 
@@ -48,6 +49,25 @@ int fd_install_new(struct file *file, unsigned int o_flags);
 int fd_check_free(void);
 /* A referenced file for @fd of current, or NULL (the caller says -EBADF). */
 struct file *fget(unsigned int fd);
+
+/*
+ * Others' tables (/proc/PID/fd, cwd). A task's ->files and ->fs pointers
+ * change only through these two, under tasklist_lock, so a reader that
+ * takes its reference under that lock never finds a table being freed.
+ * Each returns the old pointer, whose reference the caller drops.
+ */
+struct files_struct *exchange_task_files(struct task_struct *t, struct files_struct *files);
+struct fs_struct *exchange_task_fs(struct task_struct *t, struct fs_struct *fs);
+/* Process or thread @pid's table with a reference (put_files), or NULL.
+ * Context: takes tasklist_lock. */
+struct files_struct *get_pid_files(int pid);
+/* The file at @fd of @files, referenced (fput), or NULL. Takes file_lock. */
+struct file *files_fget(struct files_struct *files, unsigned int fd);
+/* The smallest open descriptor >= @from in @files, or -1. Takes file_lock. */
+int files_next_fd(struct files_struct *files, unsigned int from);
+/* @pid's cwd, referenced (iput), or NULL for the root; ERR_PTR(-ENOENT)
+ * if there is no such process or it has no fs_struct (it is exiting). */
+struct inode *get_pid_pwd(int pid);
 
 /* close(2) on current's table: 0 or -EBADF. Context: may sleep. */
 int close_fd(unsigned int fd);

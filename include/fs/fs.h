@@ -474,6 +474,7 @@ struct super_block {
 
 struct file_system_type {
 	const char *name;
+	bool requires_dev;                      /* mounted from a disk: not "nodev" */
 	/* Read the superblock of @bdev; refuse (with a message saying why) an
 	 * image with features this filesystem does not support. An in-memory
 	 * filesystem (devfs, proc) gets @bdev NULL and builds its own. Returns
@@ -504,6 +505,13 @@ int vfs_statfs(struct super_block *sb, struct kstatfs *st);
 int mount_root(const char *devname, const char *fstype);
 /* The root filesystem's superblock, or NULL before mount_root. */
 struct super_block *root_sb(void);
+
+/* One mounted filesystem, for /proc/PID/mounts (fs/namespace.c). */
+struct mount_info {
+	struct super_block *sb;
+	struct inode *mountpoint;               /* referenced; NULL for the root */
+};
+int mounts_snapshot(struct mount_info *out, int max);
 /* Allocate and initialise a super_block (for a filesystem's ->mount). Its
  * s_dev is the disk's number, or for @bdev NULL a new anonymous device
  * (major 0, as Linux gives in-memory filesystems). */

@@ -9,6 +9,13 @@
  *   /proc/PID/maps      a process's VMAs         fs/proc/task_mmu.c
  *   /proc/PID/exe       link to its program      fs/proc/exe.c
  *   /proc/self          the caller's /proc/PID   fs/proc/root.c
+ *   /proc/PID/status    ids and memory totals    fs/proc/task_mmu.c
+ *   /proc/PID/stat, cmdline, environ, comm, cwd, root, mounts, mountinfo
+ *                                                fs/proc/base.c
+ *   /proc/PID/fd/N      links to open files      fs/proc/fd.c
+ *   /proc/uptime, loadavg                        fs/proc/misc.c
+ *   /proc/self          a link to the caller's PID   fs/proc/base.c
+ *   /proc/sys/kernel/  sysctls kept by their subsystems (kernel/utsname.c, ...)
  *
  * A file's text is made whole, by its show function, into a seq_buf when
  * a read starts at offset 0 (open, then read; or lseek back to 0), and
@@ -37,6 +44,8 @@ struct seq_buf {
 
 __printf(2, 3) void seq_printf(struct seq_buf *m, const char *fmt, ...);
 void seq_puts(struct seq_buf *m, const char *s);
+/* Append @len bytes of @s (NULs too: cmdline), or mark the overflow. */
+void seq_write(struct seq_buf *m, const char *s, size_t len);
 void seq_putc(struct seq_buf *m, char c);
 /* Mark a field @width bytes wide starting here; seq_pad() then fills with
  * spaces up to its end (if not past it already) and adds @c (0: nothing). */
@@ -89,6 +98,52 @@ int randomize_va_space_store(const char *buf, size_t len);
  * -ENAMETOOLONG, -ENOMEM. Context: may sleep.
  */
 int proc_pid_exe_link(int pid, char *buf, size_t size);
+/*
+ * A sysctl write of ints, as Linux's proc_dointvec reads one: up to
+ * @max_vals decimal ints (an optional '-'), separated by blanks, a
+ * trailing newline allowed; after the @max_vals-th it stops, with
+ * *@used the bytes taken (what the write then returns, as Linux's).
+ * Returns how many were read into @vals, or -EINVAL (none, junk, outside
+ * int).
+ */
+int proc_parse_ints(const char *buf, size_t len, long *vals, int max_vals, size_t *used);
+
+/* fs/proc/base.c, fs/proc/misc.c: the per-process files and the rest. */
+int proc_pid_stat_show(struct seq_buf *m, int pid);
+int proc_pid_cmdline_show(struct seq_buf *m, int pid);
+int proc_pid_environ_show(struct seq_buf *m, int pid);
+int proc_pid_comm_show(struct seq_buf *m, int pid);
+int proc_pid_comm_store(int pid, const char *buf, size_t len);
+int proc_mounts_show(struct seq_buf *m, int pid);
+int proc_mountinfo_show(struct seq_buf *m, int pid);
+int proc_pid_cwd_link(int pid, char *buf, size_t size);
+int proc_pid_root_link(int pid, char *buf, size_t size);
+int proc_self_link(int pid, char *buf, size_t size);
+int proc_thread_self_link(int pid, char *buf, size_t size);
+int proc_mounts_link(int pid, char *buf, size_t size);
+int uptime_show(struct seq_buf *m, int pid);
+int loadavg_show(struct seq_buf *m, int pid);
+int filesystems_show(struct seq_buf *m, int pid);
+
+/* Sysctls and files kept by the subsystems whose state they show:
+ * kernel/utsname.c, kernel/printk.c, kernel/sched.c. */
+int version_show(struct seq_buf *m, int pid);
+int hostname_show(struct seq_buf *m, int pid);
+int hostname_store(const char *buf, size_t len);
+int domainname_show(struct seq_buf *m, int pid);
+int domainname_store(const char *buf, size_t len);
+int ostype_show(struct seq_buf *m, int pid);
+int osrelease_show(struct seq_buf *m, int pid);
+int kernel_version_show(struct seq_buf *m, int pid);
+int dmesg_restrict_show(struct seq_buf *m, int pid);
+int dmesg_restrict_store(const char *buf, size_t len);
+int printk_levels_show(struct seq_buf *m, int pid);
+int printk_levels_store(const char *buf, size_t len);
+int pid_max_show(struct seq_buf *m, int pid);
+int threads_max_show(struct seq_buf *m, int pid);
+
+/* A sysctl store (proc_entry ->store) returns 0 (the whole write taken),
+ * a negative errno, or the bytes it took when it stopped early. */
 
 /* Boot: register the "proc" filesystem type (kernel_init mounts it on
  * /proc with mount_nodev_at). */

@@ -23,6 +23,13 @@ struct super_block *pseudo_mount(const struct file_system_type *type,
  * times now. The caller sets i_op, i_fop, i_rdev and its own data. */
 void pseudo_inode_init(struct inode *inode, umode_t mode, unsigned int nlink);
 
+/* statfs of a filesystem without blocks (Linux's simple_statfs): @magic
+ * as f_type, the page size as f_bsize, 255 as f_namelen, zero counts. */
+void pseudo_statfs(struct kstatfs *st, u64 magic);
+#define PROC_SUPER_MAGIC        0x9fa0
+#define DEVFS_SUPER_MAGIC       0x1373  /* Linux 2.4's devfs, whose name this one has */
+#define PIPEFS_MAGIC            0x50495045
+
 /* The cookies of "." and "..", the first two entries of every directory. */
 #define DIR_POS_DOT     0
 #define DIR_POS_DOTDOT  1

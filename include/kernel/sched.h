@@ -41,6 +41,7 @@ struct fs_struct;
 struct task_signal;
 
 #define TASK_COMM_LEN           16
+#define PID_MAX_LIMIT           (4 * 1024 * 1024)       /* Linux's; pids are never reused */
 #define KERNEL_STACK_ORDER      2               /* 16 KiB kernel stacks */
 #define KERNEL_STACK_SIZE       (PAGE_SIZE << KERNEL_STACK_ORDER)
 #define SCHED_SLICE_TICKS       5               /* 50 ms at HZ=100 */
@@ -124,6 +125,11 @@ struct task_struct {
 	void *robust_list;              /* (o) set_robust_list's head (a user pointer) */
 	struct completion *vfork_done;  /* (o) CLONE_VFORK: the parent waits for it */
 	struct blk_plug *plug;          /* (o) requests held back for merging (drivers/block.c) */
+	/* (tasklist_lock for writes; read with READ_ONCE) the nice value,
+	 * -20..19: setpriority, inherited at fork, shown in /proc/PID/stat.
+	 * Faultline's round-robin scheduler does not weigh it yet. */
+	int nice;
+	u64 start_time;                 /* (c) ktime_get_ns() at creation: /proc/PID/stat */
 };
 
 /* The user registers, saved at the top of a user task's kernel stack by
@@ -280,6 +286,21 @@ bool wake_up_state(struct task_struct *t, long state);
  * Context: any; the caller made the signal pending first.
  */
 void signal_wake_up(struct task_struct *t);
+
+/* The last pid handed out (/proc/loadavg). Takes tasklist_lock. */
+int last_pid(void);
+/* The load average (kernel/loadavg.c): a kernel thread samples it every
+ * 5 s; get_avenrun gives the three averages in FIXED_1 units. */
+#define FSHIFT          11
+#define FIXED_1         (1UL << FSHIFT)
+void loadavg_init(void);                /* boot: start the sampling thread */
+void get_avenrun(unsigned long loads[3]);
+/* A process's name, safe against a concurrent rename (PR_SET_NAME,
+ * /proc/PID/comm): copy @pid's into @comm (TASK_COMM_LEN). 0 or -ESRCH. */
+int get_pid_comm(int pid, char *comm);
+/* Rename thread @pid, which must belong to thread group @tgid (-EINVAL
+ * otherwise, -ESRCH if gone), to @comm. Context: takes tasklist_lock. */
+int set_pid_comm(int pid, int tgid, const char *comm);
 
 /* Walk every task (for the monitor's ps and GDB); @fn runs under tasklist_lock. */
 void for_each_task(void (*fn)(struct task_struct *t, void *arg), void *arg);

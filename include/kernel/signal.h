@@ -209,8 +209,10 @@ struct user_stack {
 #define RLIMIT_CPU      0
 #define RLIMIT_FSIZE    1               /* largest file a process may make */
 #define RLIMIT_STACK    3
+#define RLIMIT_RSS      5               /* kept, not enforced (Linux ignores it too) */
 #define RLIMIT_NOFILE   7
 #define RLIMIT_MEMLOCK  8               /* bytes an unprivileged process may mlock */
+#define RLIMIT_NICE     13              /* lowest nice a user may set: 20 - value */
 #define RLIM_NLIMITS    16
 #define RLIM_INFINITY   (~0UL)
 
@@ -238,6 +240,8 @@ struct task_usage {
 	unsigned long min_flt, maj_flt, nvcsw, nivcsw;
 };
 
+struct tty_struct;
+
 struct signal_struct {
 	int count;                              /* (a) task_signals pointing here */
 	struct task_usage dead;                 /* (s) what exited threads used */
@@ -256,6 +260,9 @@ struct signal_struct {
 	 * A new process starts with its parent's. */
 	short oom_score_adj;
 	struct group_itimers itimers;           /* (itimer_lock) kernel/itimer.c */
+	/* (tasklist_lock) the controlling terminal (drivers/tty.c), NULL:
+	 * none; copied at fork, cleared by setsid */
+	struct tty_struct *tty;
 };
 
 /*

@@ -41,6 +41,14 @@ SYSCALL(230, clock_nanosleep)
 SYSCALL(234, tgkill)
 SYSCALL(302, prlimit64)
 SYSCALL(318, getrandom)
+/* Issue 15: names, priorities, the kernel log (kernel/sys.c, kernel/utsname.c,
+ * kernel/printk.c; getrandom above is drivers/random.c's). */
+SYSCALL(103, syslog)
+SYSCALL(140, getpriority)
+SYSCALL(141, setpriority)
+SYSCALL(157, prctl)
+SYSCALL(170, sethostname)
+SYSCALL(171, setdomainname)
 /* Credentials (kernel/cred.c; getuid..getresgid above are there too). */
 SYSCALL(113, setreuid)
 SYSCALL(114, setregid)

@@ -289,6 +289,15 @@ enum user_fault_result do_user_addr_fault(struct mm_struct *mm, unsigned long ad
  * Context: mmap_lock held. */
 void mm_populate(struct mm_struct *mm, unsigned long start, unsigned long len);
 
+/*
+ * Copy @len bytes at @addr of @mm (not current's) into @buf, faulting pages
+ * in as a read would. Stops at the first address that is unmapped, not
+ * readable, or cannot be brought in. Returns the bytes copied (0..@len).
+ * Context: may sleep; the caller holds a reference to @mm and no
+ * mmap_lock (mm/process_vm.c).
+ */
+int access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, int len);
+
 /* Remove every PTE mapping file pages of @m in [holebegin, holebegin +
  * holelen) (0: to the end), in every process; with @even_cows the private
  * copies made from them too. Bumps m->truncate_count. */

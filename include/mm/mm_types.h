@@ -252,6 +252,9 @@ struct mm_struct {
 	 * before anyone sees the mm, copied by fork, dropped by the last
 	 * mmput; NULL for an mm made otherwise */
 	struct file *exe_file;
+	/* (m) argv's and envp's strings on the stack, set by execve:
+	 * /proc/PID/cmdline and environ read the process's memory there */
+	unsigned long arg_start, arg_end, env_start, env_end;
 	unsigned long total_vm;                 /* (m) pages mapped by VMAs */
 	unsigned long locked_vm;                /* (m) pages of VM_LOCKED VMAs (VmLck) */
 	unsigned long def_flags;                /* (m) VM_LOCKED_MASK bits for new VMAs (MCL_FUTURE) */

@@ -8,6 +8,7 @@ except that fl-break-fault creates a breakpoint.
 import struct
 
 import gdb
+import re
 
 from . import fs
 from . import kernel as k
@@ -464,6 +465,8 @@ panic or with the console lost."""
         lines = text.decode("utf-8", "replace").splitlines()
         if start:
             lines = lines[1:]           # the first line was cut by the wrap
+        # Each line starts with its level, "<L>" (what syslog(2) reads).
+        lines = [l[3:] if re.match(r"<[0-7]>", l) else l for l in lines]
         if argv:
             lines = lines[-k.to_int(argv[0]):]
         for line in lines:
