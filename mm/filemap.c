@@ -129,6 +129,20 @@ void unlock_page(struct page *page)
 	wake_up(page_waitqueue(page));
 }
 
+void page_lock_pass_to_io(struct page *page)
+{
+	ASSERT(PageLocked(page));
+	lock_release(page, page_lock_class);
+}
+
+/* Context: any (the disk's interrupt); takes only the wait queue's lock. */
+void unlock_page_io(struct page *page)
+{
+	ASSERT(PageLocked(page));
+	clear_page_flag(page, PG_locked);
+	wake_up(page_waitqueue(page));
+}
+
 void wait_on_page_locked(struct page *page)
 {
 	if (PageLocked(page))

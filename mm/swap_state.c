@@ -20,18 +20,32 @@
  * slot's SWAP_HAS_CACHE. page->mapping stays NULL (anonymous page).
  * Adding and deleting happen with the page locked.
  *
+ * Readahead (swap_readahead_range, page-cluster): a swap-in also reads the
+ * in-use slots around the one it wants (Linux's swap_cluster_readahead),
+ * into the swap cache, without mapping them: slots written together (one
+ * reclaim batch fills a cluster in order) tend to be wanted together. A
+ * readahead page is locked by its read and unlocked by the read's end in
+ * interrupt context (mm/page_io.c), so a fault that wants it sleeps on
+ * the page lock until it is in; it is on the inactive anonymous list from
+ * the moment it is in the cache, so reclaim drops it if nobody maps it.
+ *
  * Locks: page lock -> swapper_spaces[type].tree_lock (a leaf here, taken
  * under a page-table lock by zap's free_swap_and_cache); si->lock is never
- * taken inside tree_lock.
+ * taken inside tree_lock. Readahead takes the same locks as a read: a new
+ * page's lock is only set (nobody can see the page yet), then si->lock
+ * (swapcache_prepare), tree_lock, lru_lock, each alone.
  */
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
+#include <kernel/string.h>
+#include <fs/proc_fs.h>
 #include <mm/filemap.h>
 #include <mm/mm.h>
 #include <mm/page_alloc.h>
 #include <mm/page_tree.h>
 #include <mm/swap.h>
+#include <mm/vmscan.h>
 #include <mm/vmstat.h>
 
 static struct address_space swapper_spaces[MAX_SWAPFILES];
@@ -69,6 +83,9 @@ struct page *lookup_swap_cache(swp_entry_t entry)
 	if (page)
 		get_page(page);
 	spin_unlock(&m->tree_lock);
+	/* The first lookup of a page read ahead: the readahead paid off. */
+	if (page && test_and_clear_page_flag(page, PG_readahead))
+		count_vm_event(SWAP_RA_HIT);
 	return page;
 }
 
@@ -118,6 +135,7 @@ static void __delete_from_swap_cache(struct page *page, swp_entry_t entry)
 	spin_lock(&m->tree_lock);
 	radix_delete(m, swp_offset(entry));
 	clear_page_flag(page, PG_swapcache);
+	clear_page_flag(page, PG_readahead);
 	page->private = 0;
 	m->nrpages--;
 	__atomic_sub_fetch(&swapcache_pages, 1, __ATOMIC_RELAXED);
@@ -184,6 +202,32 @@ bool reuse_swap_page(struct page *page)
 	return true;
 }
 
+/*
+ * @page (referenced) was found in the cache for @entry, not uptodate: a
+ * read is under way (its reader holds the page lock), or a readahead's
+ * read failed. Wait for the lock; if the page is still not uptodate and
+ * still @entry's, it is a failed readahead page (a failed read for a
+ * fault is dropped by that fault): take it out of the cache, so that the
+ * caller reads the slot itself, and only its own read's error counts
+ * (readahead is a hint). Returns true if the caller must look again (its
+ * reference is dropped), false to use the page (now uptodate).
+ * Context: may sleep; no page lock held.
+ */
+static bool swap_drop_failed_readahead(struct page *page, swp_entry_t entry)
+{
+	bool again = true;
+
+	lock_page(page);
+	if (PageUptodate(page))
+		again = false;
+	else if (PageSwapCache(page) && page->private == entry.val && !PageWriteback(page))
+		delete_from_swap_cache(page);
+	unlock_page(page);
+	if (again)
+		put_page(page);
+	return again;
+}
+
 struct page *read_swap_cache_async(swp_entry_t entry, gfp_t gfp, bool *new_read, int *err)
 {
 	struct page *page, *new = NULL;
@@ -192,6 +236,8 @@ struct page *read_swap_cache_async(swp_entry_t entry, gfp_t gfp, bool *new_read,
 	*err = 0;
 	for (;;) {
 		page = lookup_swap_cache(entry);
+		if (page && !PageUptodate(page) && swap_drop_failed_readahead(page, entry))
+			continue;               /* read it again below */
 		if (page)
 			break;
 		if (!new) {
@@ -225,6 +271,10 @@ struct page *read_swap_cache_async(swp_entry_t entry, gfp_t gfp, bool *new_read,
 			swapcache_free(entry);
 			break;
 		}
+		/* On the LRU from now on, as every page the cache reads in
+		 * (Linux: __read_swap_cache_async); whoever maps it only
+		 * gives it its reverse map (swapin_map_page). */
+		lru_cache_add_anon(new);
 		page = new;
 		new = NULL;
 		*new_read = true;
@@ -235,4 +285,113 @@ struct page *read_swap_cache_async(swp_entry_t entry, gfp_t gfp, bool *new_read,
 	if (page)
 		*err = 0;
 	return page;
+}
+
+/* ---- swap readahead ------------------------------------------------------- */
+
+/* /proc/sys/vm/page-cluster (Linux's): a swap-in reads the aligned group
+ * of 2^page_cluster slots around the one it wants; 0 reads that one only.
+ * (a) */
+static int page_cluster = 3;
+#define PAGE_CLUSTER_MAX        31      /* Linux's bound for the sysctl */
+/* The group read is cut at one swap cluster (256 slots): a larger one
+ * would only read what other CPUs' clusters hold. */
+#define SWAP_RA_MAX_ORDER       8
+
+int page_cluster_show(struct seq_buf *m, int pid)
+{
+	seq_printf(m, "%d\n", __atomic_load_n(&page_cluster, __ATOMIC_RELAXED));
+	return 0;
+}
+
+/* proc_dointvec_minmax with 0..31, as Linux: anything else is -EINVAL. */
+int page_cluster_store(const char *buf, size_t len)
+{
+	char num[24];
+	unsigned long long v;
+
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' ' || buf[len - 1] == '\0'))
+		len--;
+	while (len && (*buf == ' ' || *buf == '\t')) {
+		buf++;
+		len--;
+	}
+	if (!len || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, buf, len);
+	num[len] = '\0';
+	if (kstrtoull(num, 10, &v) || v > PAGE_CLUSTER_MAX)
+		return -EINVAL;
+	__atomic_store_n(&page_cluster, (int)v, __ATOMIC_RELAXED);
+	return 0;
+}
+
+void swap_ra_window(swp_entry_t entry, unsigned long *start, unsigned long *end)
+{
+	int order = min(__atomic_load_n(&page_cluster, __ATOMIC_RELAXED), SWAP_RA_MAX_ORDER);
+	unsigned long mask = (1UL << order) - 1;
+
+	*start = swp_offset(entry) & ~mask;
+	*end = (swp_offset(entry) | mask) + 1;
+}
+
+/* Is a page cached for @entry? A peek: no reference, no readahead hit. */
+static bool swap_cache_has(swp_entry_t entry)
+{
+	struct address_space *m = swap_address_space(entry);
+	bool found;
+
+	spin_lock(&m->tree_lock);
+	found = radix_lookup(m, swp_offset(entry)) != NULL;
+	spin_unlock(&m->tree_lock);
+	return found;
+}
+
+/*
+ * Read @entry's slot ahead into the swap cache, if it is in use and not
+ * cached: a new page, locked, in the cache, on the inactive anonymous
+ * list, PG_readahead, its read started (swap_readahead_page; the read's
+ * end unlocks it). Any failure just leaves the slot
+ * unread: the allocations neither retry reclaim nor warn.
+ * Context: may sleep (one reclaim pass at most).
+ */
+static void swap_readahead_one(swp_entry_t entry)
+{
+	const gfp_t gfp = GFP_KERNEL | __GFP_NORETRY;
+	struct page *page;
+	int count = swap_count(entry);
+
+	if (!count || count == SWAP_MAP_BAD || swap_cache_has(entry))
+		return;                         /* free, bad, or cached already */
+	page = alloc_page(gfp);
+	if (!page)
+		return;
+	/* The authoritative check, under si->lock: the slot may have been
+	 * freed or read in while we allocated. */
+	if (swapcache_prepare(entry))
+		goto out_put;
+	if (!trylock_page(page))                /* nobody can see it yet */
+		panic("swap_readahead_one: a new page is locked");
+	set_page_flag(page, PG_swapbacked);
+	if (add_to_swap_cache(page, entry, gfp)) {
+		unlock_page(page);
+		swapcache_free(entry);
+		goto out_put;
+	}
+	lru_cache_add_anon(page);
+	set_page_flag(page, PG_readahead);
+	page_lock_pass_to_io(page);             /* the read's end unlocks it */
+	if (swap_readahead_page(page)) {
+		/* Not started: nothing will unlock it. Out again. */
+		delete_from_swap_cache(page);
+		unlock_page_io(page);
+	}
+out_put:
+	put_page(page);                         /* the cache keeps its own */
+}
+
+void swap_readahead_range(swp_entry_t entry, unsigned long start, unsigned long end)
+{
+	for (unsigned long off = start; off < end; off++)
+		swap_readahead_one(swp_entry(swp_type(entry), off));
 }

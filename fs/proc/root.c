@@ -100,6 +100,7 @@ static const struct proc_entry proc_sys_vm_entries[] = {
 	{ "overcommit_kbytes", overcommit_kbytes_show, overcommit_kbytes_store, NULL },
 	{ "overcommit_memory", overcommit_memory_show, overcommit_memory_store, NULL },
 	{ "overcommit_ratio", overcommit_ratio_show, overcommit_ratio_store, NULL },
+	{ "page-cluster", page_cluster_show, page_cluster_store, NULL },
 };
 
 _Static_assert(PROC_ROOT_INO + 2 + ARRAY_SIZE(proc_root_entries) < PROC_SYS_INO &&
