@@ -156,6 +156,7 @@ DRIVERS_SRCS := \
 	drivers/faultlog.c \
 	drivers/fault_devices_ktest.c \
 	drivers/virtio_blk_ktest.c \
+	drivers/block_ktest.c \
 	drivers/tty_ktest.c
 
 FS_SRCS := \

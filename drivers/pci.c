@@ -19,6 +19,8 @@
  * looping capability list, a BAR that decodes nothing) is reported and
  * skipped; nothing here panics on what a device says.
  */
+#include <kernel/types.h>
+#include <drivers/blkdev.h>
 #include <drivers/drivers.h>
 #include <drivers/pci.h>
 #include <drivers/virtio.h>
@@ -485,6 +487,7 @@ void drivers_init(void)
 	struct pci_dev *dev;
 
 	ASSERT(list_empty(&pci_devices));       /* called once */
+	blk_init();
 	pci_scan_bus(0, 0);
 	list_for_each_entry(dev, &pci_devices, list)
 		pci_probe_device(dev);

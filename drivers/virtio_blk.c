@@ -1,35 +1,48 @@
 /*
  * virtio-blk: a virtio block device as a struct block_device (vda, vdb, ...).
  *
- * One request is one descriptor chain on the device's single virtqueue:
+ * One device request is one chain on the device's single virtqueue:
  *
  *   [ header: type, sector ]  device reads    16 bytes
- *   [ data                 ]  device reads (write) or writes (read); none for a flush
+ *   [ data segment 1       ]  device reads (write) or writes (read)
+ *   [ ...                  ]  one per blk_request merged into the command
+ *   [ data segment N       ]  (physically adjacent ones coalesced); none
+ *                             for a flush
  *   [ status byte          ]  device writes   VIRTIO_BLK_S_OK / _IOERR / _UNSUPP
  *
- * The header and status live in a struct virtblk_req taken from a pool
- * made at probe time, one per descriptor of the ring (so never fewer than
- * the chains the ring can hold), in kmalloc memory (the direct map, which
- * the device reaches by DMA); the data is the caller's buffer. Nothing is
- * allocated per request: reclaim writes pages out through here, and an
- * allocation could wait for reclaim or fail just when memory is short.
- * ->submit puts the chain on the ring, kicks the device and returns; the
+ * The block layer (drivers/block.c) merges the requests a plug held into
+ * one command: the blk_request handed to ->submit heads a ->merge_next
+ * chain of requests on adjacent sectors, each one segment here. With
+ * VIRTIO_RING_F_INDIRECT_DESC (QEMU offers it) the chain is written into
+ * an indirect table and takes one slot of the ring, so the ring's size is
+ * the number of commands in flight; without it the chain takes 2 + N ring
+ * descriptors and the segments are capped so a command still fits. The
+ * device's VIRTIO_BLK_F_SEG_MAX caps the segments too.
+ *
+ * Everything a command needs besides the callers' buffers lives in a
+ * struct virtblk_req made at probe time, one per ring descriptor (so never
+ * fewer than the commands the ring can hold): header, status, and its
+ * indirect table, all in kmalloc memory (the direct map, which the device
+ * reaches by DMA); the scratch list of segments is one per disk, used
+ * under the queue lock. Nothing is allocated per request: reclaim writes
+ * pages out through here, and an allocation could wait for reclaim or
+ * fail just when memory is short.
+ *
+ * ->submit never sleeps (the block layer calls it from inside schedule(),
+ * flushing a plug): it puts the chain on the ring and kicks the device, or,
+ * when the ring is full, appends the command to vblk->waiting. The
  * queue's MSI-X interrupt runs virtblk_done(), which takes every finished
- * chain off the used ring, turns the status byte into req->error and calls
- * req->end_io (the asynchronous path, blkdev_submit) or complete(&req->done)
- * (blkdev_submit_wait). So many requests can be in flight, and they may
- * finish in any order.
+ * chain off the used ring, turns the status byte into the error of every
+ * blk_request of the command and calls each one's end_io (the asynchronous
+ * path, blkdev_submit) or complete(&req->done) (blkdev_submit_wait), then
+ * starts waiting commands on the room it freed. So many commands are in
+ * flight, and they may finish in any order; waiting ones start in order.
  *
- * When the ring has too few free descriptors (or, which cannot happen
- * while the pool matches the ring, no free virtblk_req), ->submit sleeps
- * on vblk->slot_wait; virtblk_done() wakes it after freeing descriptors.
- *
- * Locking: vq->lock (irqsave) covers the ring, the pool's free list and
- * every virtblk_req on the ring; virtblk_done() finishes requests inside
- * it (vq->lock -> whatever end_io takes: wait-queue locks, the slab's
- * lock for kfree; -> the completion's wait-queue lock). end_io runs in
- * interrupt context and must not sleep. slot_wait's own lock is taken with
- * vq->lock dropped.
+ * Locking: vq->lock (irqsave) covers the ring, the pool's free list, the
+ * waiting list, the scratch segments and every virtblk_req on the ring;
+ * virtblk_done() finishes requests inside it (vq->lock -> whatever end_io
+ * takes: wait-queue locks, the slab's lock for kfree; -> the completion's
+ * wait-queue lock). end_io runs in interrupt context and must not sleep.
  *
  * Field legend: (c) constant after the probe; (q) vq->lock.
  */
@@ -44,6 +57,7 @@
 #include <asm/page.h>
 
 /* Feature bits (virtio 1.x, 5.2.3). */
+#define VIRTIO_BLK_F_SEG_MAX    2       /* seg_max in the configuration is valid */
 #define VIRTIO_BLK_F_RO         5       /* the disk is read-only */
 #define VIRTIO_BLK_F_FLUSH      9       /* a volatile write cache: flush commands exist */
 
@@ -56,13 +70,16 @@
 #define VIRTIO_BLK_S_UNSUPP     2
 #define VIRTBLK_STATUS_PENDING  0xff    /* not a device value: "never written" */
 
-/* Device configuration: only the capacity is used (in 512-byte sectors,
- * whatever the device's block size). */
+/* Device configuration: the capacity (in 512-byte sectors, whatever the
+ * device's block size) and the most data segments one request may have. */
 #define VIRTIO_BLK_CFG_CAPACITY 0
+#define VIRTIO_BLK_CFG_SEG_MAX  12
 
-#define VIRTBLK_QUEUE_SIZE      64      /* descriptors: 21 three-part requests in flight */
+#define VIRTBLK_QUEUE_SIZE      64      /* ring descriptors: 64 indirect commands in flight */
 #define VIRTBLK_MAX_DISKS       26      /* vda .. vdz */
-#define VIRTBLK_MAX_CHAIN       3       /* descriptors per request: header, data, status */
+#define VIRTBLK_MAX_SEGS        62      /* data segments per command: a table of 64 is 1 KiB */
+#define VIRTBLK_MAX_CHAIN       (VIRTBLK_MAX_SEGS + 2)  /* with the header and status */
+#define VIRTBLK_MIN_CHAIN       3       /* header, one segment, status */
 
 struct virtio_blk_outhdr {
 	u32 type;                       /* VIRTIO_BLK_T_* */
@@ -70,21 +87,28 @@ struct virtio_blk_outhdr {
 	u64 sector;                     /* first 512-byte sector (0 for a flush) */
 };
 
-/* What one request needs besides the caller's buffer. */
+/* What one command needs besides the callers' buffers. */
 struct virtblk_req {
 	struct virtio_blk_outhdr hdr;   /* (q) read by the device */
 	u8 status;                      /* (q) written by the device */
-	struct blk_request *req;        /* (q) the request this serves */
+	struct blk_request *req;        /* (q) the command's first request (its chain follows) */
 	struct virtblk_req *next_free;  /* (q) on the pool's free list */
+	struct vring_desc *table;       /* (c) indirect table, VIRTBLK_MAX_CHAIN entries
+					 * (NULL without indirect descriptors) */
 };
 
 struct virtio_blk {
 	struct virtio_device *vdev;     /* (c) */
 	struct virtqueue *vq;           /* (c) */
 	struct block_device bdev;       /* (c) once registered */
-	struct wait_queue_head slot_wait; /* (its own lock) tasks waiting for free descriptors */
+	bool indirect;                  /* (c) chains go through indirect tables */
+	unsigned int max_segs;          /* (c) data segments one command may carry */
+	struct list_head waiting;       /* (q) commands (chain heads) the ring had no room
+					 * for, by ->queuelist, oldest first */
 	struct virtblk_req *pool;       /* (c) vq->num of them */
+	struct vring_desc *tables;      /* (c) their indirect tables, one allocation */
 	struct virtblk_req *free_vbr;   /* (q) the pool's free list */
+	struct vring_buf segs[VIRTBLK_MAX_CHAIN]; /* (q) scratch: the chain being added */
 };
 
 /* Disk names are handed out in probe order, i.e. PCI order. A failed
@@ -98,6 +122,16 @@ static const char *const blk_op_names[] = {
 };
 
 /* ---- completion (interrupt context) ------------------------------------- */
+
+/* Sectors of the command @head heads (its whole chain). */
+static unsigned int virtblk_sectors(const struct blk_request *head)
+{
+	unsigned int n = 0;
+
+	for (; head; head = head->merge_next)
+		n += head->nr_sectors;
+	return n;
+}
 
 /* The errno for a finished request; complains about every failure. */
 static int virtblk_result(struct virtio_blk *vblk, const struct virtblk_req *vbr)
@@ -119,7 +153,7 @@ static int virtblk_result(struct virtio_blk *vblk, const struct virtblk_req *vbr
 		break;
 	}
 	pr_err("%s: %s (status %u), sector %llu, %u sectors, op %s\n", vblk->bdev.name,
-	       what, vbr->status, (unsigned long long)req->sector, req->nr_sectors,
+	       what, vbr->status, (unsigned long long)req->sector, virtblk_sectors(req),
 	       blk_op_names[req->op]);
 	return -EIO;
 }
@@ -133,18 +167,26 @@ static void virtblk_put_vbr_locked(struct virtio_blk *vblk, struct virtblk_req *
 	vblk->free_vbr = vbr;
 }
 
-/* Finish one request: its end_io (the asynchronous path) or its waiter.
- * Either may free @req at once, so it is not touched again. vq->lock held
+/* Finish one command: every request of its chain gets @error and its
+ * end_io (the asynchronous path) or its waiter. Either may free the
+ * request at once, so the next one is read first. @vbr is the command's
+ * pool entry, NULL for one that never reached the ring. vq->lock held
  * (interrupt context, or a submitter failing the queue). */
 static void virtblk_finish(struct virtio_blk *vblk, struct blk_request *req,
 			   struct virtblk_req *vbr, int error)
 {
-	virtblk_put_vbr_locked(vblk, vbr);
-	req->error = error;
-	if (req->end_io)
-		req->end_io(req);
-	else
-		complete(&req->done);
+	if (vbr)
+		virtblk_put_vbr_locked(vblk, vbr);
+	while (req) {
+		struct blk_request *next = req->merge_next;
+
+		req->error = error;
+		if (req->end_io)
+			req->end_io(req);
+		else
+			complete(&req->done);
+		req = next;
+	}
 }
 
 /*
@@ -159,6 +201,38 @@ static void virtblk_fail_all_locked(struct virtio_blk *vblk)
 	virtio_reset_device(vblk->vdev);
 	while ((vbr = virtqueue_detach_unused_buf_locked(vblk->vq)))
 		virtblk_finish(vblk, vbr->req, vbr, -EIO);
+	while (!list_empty(&vblk->waiting)) {
+		struct blk_request *req = list_first_entry(&vblk->waiting, struct blk_request,
+							   queuelist);
+
+		list_del(&req->queuelist);
+		virtblk_finish(vblk, req, NULL, -EIO);
+	}
+}
+
+static int virtblk_queue_locked(struct virtio_blk *vblk, struct blk_request *req);
+
+/* Start waiting commands, oldest first, while the ring has room; true if
+ * any went on it (the device needs a kick). vq->lock held. */
+static bool virtblk_start_waiting_locked(struct virtio_blk *vblk)
+{
+	bool added = false;
+
+	ASSERT_HELD(&vblk->vq->lock);
+	while (!list_empty(&vblk->waiting)) {
+		struct blk_request *req = list_first_entry(&vblk->waiting, struct blk_request,
+							   queuelist);
+		int err = virtblk_queue_locked(vblk, req);
+
+		if (err == -ENOSPC)
+			break;
+		list_del(&req->queuelist);
+		if (err)
+			virtblk_finish(vblk, req, NULL, err);   /* ->submit said 0 */
+		else
+			added = true;
+	}
+	return added;
 }
 
 /* The queue's interrupt handler (interrupts disabled). */
@@ -174,39 +248,45 @@ static void virtblk_done(struct virtqueue *vq)
 		virtblk_finish(vblk, vbr->req, vbr, virtblk_result(vblk, vbr));
 	if (virtqueue_is_broken(vq))
 		virtblk_fail_all_locked(vblk);
+	else if (virtblk_start_waiting_locked(vblk))
+		virtqueue_kick_locked(vq);
 	spin_unlock_irqrestore(&vq->lock, flags);
-	/* Descriptors were freed (or the queue broke): let submitters retry. */
-	wake_up(&vblk->slot_wait);
 }
 
 /* ---- submission (task context) ------------------------------------------ */
 
-/* Fill @bufs with the chain of @req served by @vbr; returns how many the
- * device reads (*nr_in gets how many it writes). */
-static unsigned int virtblk_build_chain(struct virtblk_req *vbr, const struct blk_request *req,
-					struct vring_buf bufs[VIRTBLK_MAX_CHAIN],
-					unsigned int *nr_in)
+/*
+ * Lay out @req's command in vblk->segs: header, one segment per request
+ * of the chain (a segment physically adjacent to the one before extends
+ * it), status. Returns how many the device reads; *nr_in gets how many it
+ * writes. vq->lock held (segs is shared).
+ */
+static unsigned int virtblk_build_chain(struct virtio_blk *vblk, struct virtblk_req *vbr,
+					const struct blk_request *req, unsigned int *nr_in)
 {
-	struct vring_buf data = { __pa(req->buf), req->nr_sectors * SECTOR_SIZE };
-	struct vring_buf status = { __pa(&vbr->status), 1 };
+	struct vring_buf *segs = vblk->segs;
+	unsigned int n = 1;
 
-	bufs[0] = (struct vring_buf){ __pa(&vbr->hdr), sizeof(vbr->hdr) };
-	switch (req->op) {
-	case BLK_WRITE:
-		bufs[1] = data;
-		bufs[2] = status;
-		*nr_in = 1;
-		return 2;
-	case BLK_READ:
-		bufs[1] = data;
-		bufs[2] = status;
-		*nr_in = 2;
-		return 1;
-	default:                        /* BLK_FLUSH: no data */
-		bufs[1] = status;
-		*nr_in = 1;
+	segs[0] = (struct vring_buf){ __pa(&vbr->hdr), sizeof(vbr->hdr) };
+	if (req->op != BLK_FLUSH) {
+		for (const struct blk_request *r = req; r; r = r->merge_next) {
+			phys_addr_t pa = __pa(r->buf);
+			u32 len = r->nr_sectors * SECTOR_SIZE;
+			struct vring_buf *last = &segs[n - 1];
+
+			if (n > 1 && last->addr + last->len == pa && last->len <= 0xffffffffu - len)
+				last->len += len;
+			else
+				segs[n++] = (struct vring_buf){ pa, len };
+		}
+	}
+	segs[n++] = (struct vring_buf){ __pa(&vbr->status), 1 };
+	if (req->op == BLK_READ) {
+		*nr_in = n - 1;                 /* every segment and the status */
 		return 1;
 	}
+	*nr_in = 1;
+	return n - 1;
 }
 
 /*
@@ -216,7 +296,7 @@ static unsigned int virtblk_build_chain(struct virtblk_req *vbr, const struct bl
  * physical address) and anything this disk does not do. The device itself
  * answers a request past its end with an I/O error.
  */
-static int virtblk_check(struct virtio_blk *vblk, const struct blk_request *req)
+static int virtblk_check_one(struct virtio_blk *vblk, const struct blk_request *req)
 {
 	unsigned long buf = (unsigned long)req->buf;
 
@@ -233,21 +313,33 @@ static int virtblk_check(struct virtio_blk *vblk, const struct blk_request *req)
 	return 0;
 }
 
-/* Descriptors @req's chain takes: header, data (none for a flush), status. */
-static unsigned int virtblk_chain_len(const struct blk_request *req)
+/* The checks for every request of the chain @req heads: the same op, on
+ * adjacent sectors, at most max_segs of them, and no flush in a chain. */
+static int virtblk_check(struct virtio_blk *vblk, const struct blk_request *req)
 {
-	return req->op == BLK_FLUSH ? 2 : 3;
+	unsigned int segs = 0;
+
+	for (const struct blk_request *r = req; r; r = r->merge_next) {
+		int err = virtblk_check_one(vblk, r);
+
+		if (err)
+			return err;
+		if (++segs > vblk->max_segs || (r != req && (r->op != req->op || r->op == BLK_FLUSH)))
+			return -EINVAL;
+		if (r->merge_next && r->sector + r->nr_sectors != r->merge_next->sector)
+			return -EINVAL;
+	}
+	return 0;
 }
 
 /*
- * Take a pool entry and queue @req's chain, if the ring has room.
- * Returns 0, -ENOSPC (full: wait and retry) or -EIO (broken queue).
- * vq->lock held.
+ * Take a pool entry and put @req's command on the ring, if the ring has
+ * room. Returns 0, -ENOSPC (full: try again after a completion) or -EIO
+ * (broken queue). vq->lock held.
  */
 static int virtblk_queue_locked(struct virtio_blk *vblk, struct blk_request *req)
 {
 	struct virtblk_req *vbr = vblk->free_vbr;
-	struct vring_buf bufs[VIRTBLK_MAX_CHAIN];
 	unsigned int nr_out, nr_in;
 	int err;
 
@@ -261,8 +353,12 @@ static int virtblk_queue_locked(struct virtio_blk *vblk, struct blk_request *req
 	};
 	vbr->status = VIRTBLK_STATUS_PENDING;
 	vbr->req = req;
-	nr_out = virtblk_build_chain(vbr, req, bufs, &nr_in);
-	err = virtqueue_add_bufs_locked(vblk->vq, bufs, nr_out, nr_in, vbr);
+	nr_out = virtblk_build_chain(vblk, vbr, req, &nr_in);
+	if (vblk->indirect)
+		err = virtqueue_add_indirect_locked(vblk->vq, vbr->table, vblk->segs, nr_out,
+						    nr_in, vbr);
+	else
+		err = virtqueue_add_bufs_locked(vblk->vq, vblk->segs, nr_out, nr_in, vbr);
 	if (err) {
 		vbr->req = NULL;        /* still on the free list: not taken */
 		return err;
@@ -275,27 +371,23 @@ static int virtblk_submit(struct block_device *bdev, struct blk_request *req)
 {
 	struct virtio_blk *vblk = bdev->private;
 	struct virtqueue *vq = vblk->vq;
-	unsigned int need = virtblk_chain_len(req);
 	unsigned long flags;
 	int err;
 
 	err = virtblk_check(vblk, req);
 	if (err)
 		return err;
-	for (;;) {
-		flags = spin_lock_irqsave(&vq->lock);
-		err = virtblk_queue_locked(vblk, req);
-		if (err != -ENOSPC)
-			break;
-		spin_unlock_irqrestore(&vq->lock, flags);
-		/* Full: sleep until virtblk_done() frees descriptors, then
-		 * retry under the lock (another task may have taken them). */
-		wait_event(vblk->slot_wait, (virtqueue_num_free(vq) >= need &&
-					     READ_ONCE(vblk->free_vbr)) ||
-					    virtqueue_is_broken(vq));
-	}
-	if (err == 0)
+	flags = spin_lock_irqsave(&vq->lock);
+	/* Behind commands already waiting, so they start in order. */
+	err = list_empty(&vblk->waiting) ? virtblk_queue_locked(vblk, req) : -ENOSPC;
+	if (err == -ENOSPC) {
+		/* Full: virtblk_done() starts it once a command finishes (one
+		 * is in flight, or the ring would not be full). */
+		list_add_tail(&req->queuelist, &vblk->waiting);
+		err = 0;
+	} else if (err == 0) {
 		virtqueue_kick_locked(vq);
+	}
 	spin_unlock_irqrestore(&vq->lock, flags);
 	return err;
 }
@@ -321,11 +413,13 @@ static void virtblk_print(const struct virtio_blk *vblk)
 {
 	u64 n = vblk->bdev.nr_sectors;
 
-	pr_info("virtio_blk %s: [%s] %llu 512-byte logical blocks (%llu MiB)%s%s\n",
+	pr_info("virtio_blk %s: [%s] %llu 512-byte logical blocks (%llu MiB)%s%s, "
+		"%u segments per request%s\n",
 		vblk->vdev->name, vblk->bdev.name, (unsigned long long)n,
 		(unsigned long long)(n >> (20 - SECTOR_SHIFT)),
 		vblk->bdev.read_only ? ", read-only" : "",
-		vblk->bdev.has_flush ? ", write cache with flush" : "");
+		vblk->bdev.has_flush ? ", write cache with flush" : "",
+		vblk->max_segs, vblk->indirect ? " (indirect)" : "");
 }
 
 static int virtblk_probe(struct virtio_device *vdev)
@@ -341,13 +435,13 @@ static int virtblk_probe(struct virtio_device *vdev)
 		return -ENOMEM;
 	vblk->vdev = vdev;
 	snprintf(vblk->bdev.name, sizeof(vblk->bdev.name), "vd%c", 'a' + index);
-	init_waitqueue_head(&vblk->slot_wait, "virtblk slot_wait");
+	INIT_LIST_HEAD(&vblk->waiting);
 
 	err = virtio_find_vq(vdev, 0, VIRTBLK_QUEUE_SIZE, virtblk_done, vblk->bdev.name,
 			     &vblk->vq);
 	if (err)
 		goto out_free;          /* the transport frees any queue it made */
-	if (vblk->vq->num < VIRTBLK_MAX_CHAIN) {
+	if (vblk->vq->num < VIRTBLK_MIN_CHAIN) {
 		pr_err("%s: %s: queue of %u descriptors cannot hold a request\n",
 		       vdev->name, vblk->bdev.name, vblk->vq->num);
 		err = -EIO;
@@ -360,7 +454,30 @@ static int virtblk_probe(struct virtio_device *vdev)
 		err = -ENOMEM;
 		goto out_free;
 	}
+	/* Segments: what the device takes (seg_max), what a table holds,
+	 * and without indirect tables what fits the ring beside the header
+	 * and status. */
+	vblk->indirect = virtio_has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC);
+	vblk->max_segs = VIRTBLK_MAX_SEGS;
+	if (!vblk->indirect && vblk->vq->num - 2 < vblk->max_segs)
+		vblk->max_segs = vblk->vq->num - 2;
+	if (virtio_has_feature(vdev, VIRTIO_BLK_F_SEG_MAX)) {
+		u32 seg_max = virtio_cread32(vdev, VIRTIO_BLK_CFG_SEG_MAX);
+
+		if (seg_max && seg_max < vblk->max_segs)
+			vblk->max_segs = seg_max;
+	}
+	if (vblk->indirect) {
+		vblk->tables = kzalloc(vblk->vq->num * VIRTBLK_MAX_CHAIN * sizeof(struct vring_desc),
+				       GFP_KERNEL);
+		if (!vblk->tables) {
+			err = -ENOMEM;
+			goto out_free;
+		}
+	}
 	for (unsigned int i = 0; i < vblk->vq->num; i++) {
+		if (vblk->tables)
+			vblk->pool[i].table = vblk->tables + i * VIRTBLK_MAX_CHAIN;
 		vblk->pool[i].next_free = vblk->free_vbr;
 		vblk->free_vbr = &vblk->pool[i];
 	}
@@ -369,6 +486,8 @@ static int virtblk_probe(struct virtio_device *vdev)
 	vblk->bdev.nr_sectors = virtio_cread64(vdev, VIRTIO_BLK_CFG_CAPACITY);
 	vblk->bdev.read_only = virtio_has_feature(vdev, VIRTIO_BLK_F_RO);
 	vblk->bdev.has_flush = virtio_has_feature(vdev, VIRTIO_BLK_F_FLUSH);
+	vblk->bdev.max_segments = vblk->max_segs;
+	vblk->bdev.max_sectors = BLK_MAX_MERGE_SECTORS;
 	vblk->bdev.ops = &virtblk_ops;
 	vblk->bdev.private = vblk;
 	virtio_device_ready(vdev);
@@ -381,6 +500,7 @@ static int virtblk_probe(struct virtio_device *vdev)
 
 out_free:
 	vdev->priv = NULL;
+	kfree(vblk->tables);
 	kfree(vblk->pool);
 	kfree(vblk);
 	return err;
@@ -389,7 +509,8 @@ out_free:
 const struct virtio_driver virtio_blk_driver = {
 	.name = "virtio_blk",
 	.device_id = VIRTIO_ID_BLOCK,
-	.features = 1ULL << VIRTIO_BLK_F_RO | 1ULL << VIRTIO_BLK_F_FLUSH,
+	.features = 1ULL << VIRTIO_BLK_F_RO | 1ULL << VIRTIO_BLK_F_FLUSH |
+		    1ULL << VIRTIO_BLK_F_SEG_MAX | 1ULL << VIRTIO_RING_F_INDIRECT_DESC,
 	.probe = virtblk_probe,
 	.config_changed = virtblk_config_changed,
 };

@@ -24,7 +24,7 @@
 #define EXT2_SUPER_OFFSET       1024
 #define EXT2_SUPER_MAGIC        0xef53
 #define EXT2_FEATURE_INCOMPAT_FILETYPE 0x0002
-#define IN_FLIGHT               64      /* more than the ring holds at once */
+#define IN_FLIGHT               96      /* more than the ring's 64 slots hold at once */
 
 static struct block_device *scratch_disk(struct kt *t)
 {
@@ -131,8 +131,8 @@ KTEST(blk_vdb_write_read_patterns)
 
 /* Start every request of @reqs with ->submit, then wait for them all:
  * they are in flight together, more of them than the ring has room for,
- * so some submissions sleep until completions free descriptors. Returns
- * how many failed. */
+ * so some wait on the driver's list until completions free slots (and
+ * are started from the interrupt). Returns how many failed. */
 static unsigned int submit_all_then_wait(struct block_device *bdev, struct blk_request *reqs,
 					 unsigned int nr)
 {

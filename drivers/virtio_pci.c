@@ -236,6 +236,46 @@ int virtqueue_add_bufs_locked(struct virtqueue *vq, const struct vring_buf *bufs
 	return 0;
 }
 
+int virtqueue_add_indirect_locked(struct virtqueue *vq, struct vring_desc *table,
+				  const struct vring_buf *bufs, unsigned int nr_out,
+				  unsigned int nr_in, void *token)
+{
+	unsigned int total = nr_out + nr_in;
+	struct vring_desc *d;
+	u16 head;
+
+	ASSERT_HELD(&vq->lock);
+	ASSERT(total > 0 && total <= 0xffff && token);
+	ASSERT(virtio_has_feature(vq->vdev, VIRTIO_RING_F_INDIRECT_DESC));
+	if (vq->broken)
+		return -EIO;
+	if (!vq->num_free)
+		return -ENOSPC;
+	/* The table is the chain: the device follows ->next inside it. */
+	for (unsigned int n = 0; n < total; n++) {
+		table[n].addr = bufs[n].addr;
+		table[n].len = bufs[n].len;
+		table[n].flags = (n >= nr_out ? VRING_DESC_F_WRITE : 0) |
+				 (n + 1 < total ? VRING_DESC_F_NEXT : 0);
+		table[n].next = (u16)(n + 1 < total ? n + 1 : 0);
+	}
+	head = vq->free_head;
+	d = &vq->desc[head];
+	vq->free_head = d->next;
+	vq->num_free--;
+	d->addr = __pa(table);
+	d->len = total * sizeof(*table);
+	d->flags = VRING_DESC_F_INDIRECT;       /* no NEXT: one ring descriptor */
+	vq->tokens[head] = token;
+
+	vq->avail->ring[vq->avail_idx & (vq->num - 1)] = head;
+	vq->avail_idx++;
+	/* The table, the descriptor and the ring entry before the index that
+	 * hands them to the device (as in virtqueue_add_bufs_locked). */
+	vring_store_release(&vq->avail->idx, vq->avail_idx);
+	return 0;
+}
+
 void virtqueue_kick_locked(struct virtqueue *vq)
 {
 	ASSERT_HELD(&vq->lock);

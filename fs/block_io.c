@@ -3,7 +3,9 @@
  *
  * A page covers PAGE_SIZE / blocksize blocks of a file. Each block is
  * mapped to the disk on its own with the filesystem's get_block; a hole
- * reads as zeros. A read waits for each block's request. Bytes of the page
+ * reads as zeros. A read maps every block of the page first and sends
+ * one request per run of blocks contiguous on the disk, waiting for each
+ * (block_read_full_page, the synchronous ->readpage). Bytes of the page
  * past i_size are always zeros on disk and after a read: they may hold
  * stores through a mapping, which are not file data
  * (LINUX-SEMANTICS.md, items 32 and 33).
@@ -40,6 +42,9 @@
 #include <mm/mm.h>
 #include <mm/slab.h>
 
+/* At most one request per block of a page: 4 KiB of 512-byte blocks. */
+#define MAX_PAGE_EXTENTS (PAGE_SIZE / SECTOR_SIZE)
+
 struct page_blocks {
 	struct inode *inode;
 	unsigned int bsize;
@@ -70,34 +75,40 @@ static unsigned int bytes_in_file(struct page *page)
 	return size - start >= (loff_t)PAGE_SIZE ? PAGE_SIZE : (unsigned int)(size - start);
 }
 
-static int block_read(struct page_blocks *pb, u64 pblk, void *buf)
-{
-	return blkdev_rw(pb->inode->i_sb->s_bdev, BLK_READ, pblk * pb->sectors, buf, pb->sectors);
-}
-
+/*
+ * Read @page's blocks: every block below EOF is mapped first, then each
+ * run of blocks contiguous on the disk is one request (a page written in
+ * one go is one request, not one per block), each waited for in turn.
+ * Holes and the tail past EOF read as zeros.
+ */
 int block_read_full_page(struct page *page, get_block_t *get_block)
 {
 	struct page_blocks pb;
 	char *data = page_address(page);
 	unsigned int valid = bytes_in_file(page);
+	u64 pblk[MAX_PAGE_EXTENTS];
 	int err = 0;
 
 	page_blocks_init(&pb, page);
 	for (unsigned int i = 0; i < pb.per_page && !err; i++) {
-		unsigned int off = i * pb.bsize;
-		u64 pblk = 0;
+		pblk[i] = 0;
+		if (i * pb.bsize < valid)
+			err = get_block(pb.inode, pb.first + i, &pblk[i], false);
+		if (!err && !pblk[i])
+			memset(data + i * pb.bsize, 0, pb.bsize);       /* a hole, or past EOF */
+	}
+	for (unsigned int i = 0; i < pb.per_page && !err; ) {
+		unsigned int n = 1;
 
-		if (off >= valid) {
-			memset(data + off, 0, pb.bsize);        /* wholly past EOF */
+		if (!pblk[i]) {
+			i++;
 			continue;
 		}
-		err = get_block(pb.inode, pb.first + i, &pblk, false);
-		if (err)
-			break;
-		if (!pblk)
-			memset(data + off, 0, pb.bsize);        /* a hole */
-		else
-			err = block_read(&pb, pblk, data + off);
+		while (i + n < pb.per_page && pblk[i + n] && pblk[i + n] == pblk[i] + n)
+			n++;
+		err = blkdev_rw(pb.inode->i_sb->s_bdev, BLK_READ, pblk[i] * pb.sectors,
+				data + i * pb.bsize, n * pb.sectors);
+		i += n;
 	}
 	if (!err) {
 		if (valid < PAGE_SIZE)                  /* the last block's tail */
@@ -107,9 +118,6 @@ int block_read_full_page(struct page *page, get_block_t *get_block)
 	unlock_page(page);
 	return err;
 }
-
-/* At most one request per block of a page: 4 KiB of 512-byte blocks. */
-#define MAX_PAGE_EXTENTS (PAGE_SIZE / SECTOR_SIZE)
 
 /*
  * One page's write in flight: its requests, and how many of them have

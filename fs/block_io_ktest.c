@@ -37,7 +37,8 @@ static struct held_state {
 	unsigned int nr;                        /* (lock) in req[] */
 	unsigned int submitted;                 /* (lock) since held_reset */
 	u64 sector[HELD_MAX];                   /* (lock) of each submission, in order */
-	unsigned int nr_sectors[HELD_MAX];      /* (lock) */
+	unsigned int nr_sectors[HELD_MAX];      /* (lock) all of its chain's */
+	unsigned int segs[HELD_MAX];            /* (lock) requests in its chain */
 	void *buf[HELD_MAX];                    /* (lock) */
 } held;
 
@@ -50,7 +51,11 @@ static int held_submit(struct block_device *bdev, struct blk_request *req)
 		err = -EIO;                     /* the test went wrong: refuse */
 	} else {
 		held.sector[held.submitted] = req->sector;
-		held.nr_sectors[held.submitted] = req->nr_sectors;
+		held.nr_sectors[held.submitted] = held.segs[held.submitted] = 0;
+		for (struct blk_request *r = req; r; r = r->merge_next) {
+			held.nr_sectors[held.submitted] += r->nr_sectors;
+			held.segs[held.submitted]++;
+		}
 		held.buf[held.submitted] = req->buf;
 		held.submitted++;
 		held.req[held.nr++] = req;
@@ -62,6 +67,11 @@ static int held_submit(struct block_device *bdev, struct blk_request *req)
 static const struct block_device_ops held_ops = { .submit = held_submit };
 static struct block_device held_bdev = {
 	.name = "kt-held", .nr_sectors = 1 << 16, .ops = &held_ops,
+};
+/* The same disk, taking merged requests (chains of up to 16). */
+static struct block_device held_merge_bdev = {
+	.name = "kt-held-merge", .nr_sectors = 1 << 16, .ops = &held_ops,
+	.max_segments = 16, .max_sectors = 256,
 };
 
 static void held_reset(void)
@@ -92,8 +102,13 @@ static void held_release(int error)
 			return;
 		}
 		this_cpu()->irq_depth++;
-		req->error = error;
-		req->end_io(req);
+		while (req) {                   /* every request of a merged chain */
+			struct blk_request *next = req->merge_next;
+
+			req->error = error;
+			req->end_io(req);
+			req = next;
+		}
 		this_cpu()->irq_depth--;
 		spin_unlock_irqrestore(&held.lock, flags);
 	}
@@ -378,6 +393,71 @@ KTEST(blockio_errdisk_fsync_eio_once)
 	KT_EXPECT_EQ(written, 1);
 	wait_on_page_writeback(page);
 	KT_EXPECT_EQ(filemap_write_and_wait(m), -EIO);
+	KT_EXPECT_EQ(filemap_write_and_wait(m), 0);
+	truncate_inode_pages(m, 0);
+}
+
+/*
+ * ->writepages (here generic_writepages, as ext2's) walks the dirty pages
+ * in index order under a plug: pages whose blocks follow each other on
+ * the disk reach it as one request, a page elsewhere as another. The
+ * merged request's error ends every page's write-back and reaches fsync,
+ * once.
+ */
+KTEST(blockio_writepages_merges_adjacent_pages)
+{
+	struct address_space *m = kt_file(&held_merge_bdev, 4);
+	struct page *p[4];
+
+	held_reset();
+	for (int i = 0; i < 12; i++)
+		kt_map[i] = 100 + i;            /* pages 0-2: blocks 100-111 */
+	for (int i = 12; i < 16; i++)
+		kt_map[i] = 300 + i;            /* page 3: elsewhere */
+	for (int i = 0; i < 4; i++) {
+		KT_ASSERT(kt_dirty_page(m, i, 0x10 + i, 4));
+		p[i] = kt_page(m, i);
+	}
+	KT_EXPECT_EQ(write_mapping_pages(m, ~0UL), 0);
+	KT_ASSERT_EQ(held.submitted, 2);
+	KT_EXPECT_EQ(held.sector[0], 200);
+	KT_EXPECT_EQ(held.nr_sectors[0], 24);  /* three pages, one request */
+	KT_EXPECT_EQ(held.segs[0], 3);
+	KT_EXPECT_EQ(held.sector[1], 2 * 312);
+	KT_EXPECT_EQ(held.nr_sectors[1], 8);
+	KT_EXPECT_EQ(held.segs[1], 1);
+	for (int i = 0; i < 4; i++)
+		KT_EXPECT(PageWriteback(p[i]) && !PageDirty(p[i]));
+	held_release(-EIO);
+	for (int i = 0; i < 4; i++)
+		KT_EXPECT(!PageWriteback(p[i]));
+	KT_EXPECT_EQ(filemap_write_and_wait(m), -EIO);
+	KT_EXPECT_EQ(filemap_write_and_wait(m), 0);
+	truncate_inode_pages(m, 0);
+}
+
+/* The same through the real disk that fails every I/O (vdc): four pages
+ * on adjacent blocks go out as one command, whose error reaches fsync. */
+KTEST(blockio_errdisk_merged_fsync_eio)
+{
+	struct block_device *vdc = blkdev_get("vdc");
+	struct address_space *m;
+	unsigned long cmds;
+	struct page *p[4];
+
+	KT_ASSERT(vdc != NULL);
+	m = kt_file(vdc, 4);
+	for (int i = 0; i < 16; i++)
+		kt_map[i] = 20 + i;
+	for (int i = 0; i < 4; i++) {
+		KT_ASSERT(kt_dirty_page(m, i, 5, 4));
+		p[i] = kt_page(m, i);
+	}
+	cmds = __atomic_load_n(&vdc->nr_commands, __ATOMIC_RELAXED);
+	KT_EXPECT_EQ(filemap_write_and_wait(m), -EIO);
+	KT_EXPECT_EQ(__atomic_load_n(&vdc->nr_commands, __ATOMIC_RELAXED) - cmds, 1);
+	for (int i = 0; i < 4; i++)
+		KT_EXPECT(!PageWriteback(p[i]));
 	KT_EXPECT_EQ(filemap_write_and_wait(m), 0);
 	truncate_inode_pages(m, 0);
 }

@@ -134,13 +134,31 @@ static int write_inode_pages(struct inode *inode, void *arg)
 	return err ? err : e;
 }
 
-/* Write back all of @sb: pages, inodes, then metadata. Context: sb_lock held. */
+/* Start the writes of @inode's dirty pages; sync_sb's second pass waits
+ * for them and reports errors (a page whose write could not start is
+ * dirty again, and that pass tries it once more). */
+static int start_inode_pages(struct inode *inode, void *arg)
+{
+	write_mapping_pages(inode->i_mapping, ~0UL);
+	return 0;
+}
+
+/*
+ * Write back all of @sb: pages, inodes, then metadata. The pages of every
+ * file are started first, under one plug (small files written together
+ * are often adjacent on the disk, and their requests merge), and only then
+ * waited for file by file. Context: sb_lock held.
+ */
 static int sync_sb(struct super_block *sb)
 {
+	struct blk_plug plug;
 	int err = 0, e;
 
 	if (sb->s_readonly)
 		return 0;
+	blk_start_plug(&plug);
+	for_each_sb_inode(sb, start_inode_pages, NULL);
+	blk_finish_plug(&plug);
 	err = for_each_sb_inode(sb, write_inode_pages, NULL);
 	e = sb->s_op->sync_fs ? sb->s_op->sync_fs(sb, true) : 0;
 	if (!err)
@@ -255,8 +273,12 @@ static int write_expired(struct inode *inode, void *arg)
 void writeback_older_than(u64 before)
 {
 	struct expire_arg ea = { before };
+	struct blk_plug plug;
 
 	mutex_lock(&sb_lock);
+	/* One plug over every file: the pages of small files written
+	 * together merge too. */
+	blk_start_plug(&plug);
 	for (unsigned int i = 0; i < ARRAY_SIZE(mounted); i++) {
 		struct super_block *sb = mounted[i];
 
@@ -267,6 +289,7 @@ void writeback_older_than(u64 before)
 			sb->s_op->sync_fs(sb, false);
 		sync_blockdev(sb->s_bdev, before);
 	}
+	blk_finish_plug(&plug);
 	mutex_unlock(&sb_lock);
 }
 
@@ -296,8 +319,10 @@ static int write_for_reclaim(struct inode *inode, void *arg)
 unsigned long writeback_for_reclaim(unsigned long nr_pages)
 {
 	struct reclaim_arg ra = { nr_pages, 0 };
+	struct blk_plug plug;
 
 	mutex_lock(&sb_lock);
+	blk_start_plug(&plug);
 	for (unsigned int i = 0; i < ARRAY_SIZE(mounted) && ra.left; i++) {
 		struct super_block *sb = mounted[i];
 
@@ -307,6 +332,7 @@ unsigned long writeback_for_reclaim(unsigned long nr_pages)
 		/* The block maps and bitmaps those pages needed. */
 		sync_blockdev(sb->s_bdev, 0);
 	}
+	blk_finish_plug(&plug);
 	mutex_unlock(&sb_lock);
 	return ra.written;
 }

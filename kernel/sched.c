@@ -31,6 +31,8 @@
  * CPU still runs on its stack, and only a !on_cpu task is ever moved to
  * another CPU's queue (the on_cpu handshake: docs/smp.md).
  */
+#include <kernel/types.h>          /* first: blkdev.h's list.h needs it */
+#include <drivers/blkdev.h>
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
 #include <kernel/process.h>
@@ -451,8 +453,20 @@ static void __schedule(bool preempt)
 	local_irq_restore(flags);
 }
 
+/*
+ * A task that holds a plug (include/drivers/blkdev.h) starts the requests
+ * it holds before it leaves the CPU: it may be about to wait for one of
+ * them (a page's write-back, a read it submitted), and nobody else can
+ * start them. Every voluntary schedule() flushes, whatever the task's
+ * state, so a task that yields in a loop waiting for its I/O cannot spin
+ * either; a preemption (preempt_schedule_irq) does not, since the task is
+ * still running and the interrupt handler must not submit I/O. The flush
+ * never sleeps (->submit does not), so it is safe with the task's sleeping
+ * state already set.
+ */
 void schedule(void)
 {
+	blk_schedule_flush_plug(current->plug);
 	__schedule(false);
 }
 

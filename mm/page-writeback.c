@@ -29,6 +29,8 @@
  * sleeps on flusher_wait; wakeup_flusher_threads() may be called with
  * sleeping locks held (the allocator's slow path) but no spinlock.
  */
+#include <kernel/types.h>          /* first: blkdev.h's list.h needs it */
+#include <drivers/blkdev.h>
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
 #include <kernel/time.h>
@@ -153,38 +155,35 @@ int write_one_page(struct page *page)
 	return writeout_page(page, true, &started);
 }
 
-/*
- * Start the writes of up to @max_pages dirty pages of @m in index order,
- * waiting for each page's lock and for an earlier write of it still in
- * flight, or with @nonblock skipping pages that are locked or under
- * write-back. Never waits for the writes it starts. Adds the pages
- * started to *@written; returns the first error.
- */
-static int write_mapping_range(struct address_space *m, unsigned long max_pages, bool nonblock,
-			       unsigned long *written)
+int generic_writepages(struct address_space *m, struct writeback_control *wbc)
 {
 	struct page *batch[16];
 	unsigned long index = 0, done = 0;
+	struct blk_plug plug;
 	int first_err = 0;
 	unsigned int n;
 
-	while (done < max_pages && (n = find_get_pages(m, index, batch, 16)) > 0) {
+	/* Each page's requests are held and merged with the next page's
+	 * (blkdev.h); whenever this task sleeps (a page lock, a write still
+	 * in flight) what is held goes out first. */
+	blk_start_plug(&plug);
+	while (done < wbc->nr_to_write && (n = find_get_pages(m, index, batch, 16)) > 0) {
 		for (unsigned int i = 0; i < n; i++) {
 			struct page *page = batch[i];
 			int err = 0;
 
 			index = page->index + 1;
-			if (PageDirty(page) && done < max_pages) {
+			if (PageDirty(page) && done < wbc->nr_to_write) {
 				bool started;
 
-				if (nonblock) {
+				if (!wbc->sync) {
 					if (PageWriteback(page) || !trylock_page(page))
 						goto next;
 				} else {
 					lock_page(page);
 				}
 				if (page->mapping == m) {
-					err = writeout_page(page, !nonblock, &started);
+					err = writeout_page(page, wbc->sync, &started);
 					done += started;
 				} else {
 					unlock_page(page);
@@ -198,21 +197,33 @@ next:
 		if (!index)
 			break;
 	}
-	*written += done;
+	blk_finish_plug(&plug);
+	wbc->nr_written += done;
 	return first_err;
+}
+
+int do_writepages(struct address_space *m, struct writeback_control *wbc)
+{
+	if (m->a_ops && m->a_ops->writepages)
+		return m->a_ops->writepages(m, wbc);
+	return generic_writepages(m, wbc);
 }
 
 int write_mapping_pages(struct address_space *m, unsigned long max_pages)
 {
-	unsigned long written = 0;
+	struct writeback_control wbc = { .nr_to_write = max_pages, .sync = true };
 
-	return write_mapping_range(m, max_pages, false, &written);
+	return do_writepages(m, &wbc);
 }
 
 int write_mapping_pages_nonblock(struct address_space *m, unsigned long max_pages,
 				 unsigned long *written)
 {
-	return write_mapping_range(m, max_pages, true, written);
+	struct writeback_control wbc = { .nr_to_write = max_pages, .sync = false };
+	int err = do_writepages(m, &wbc);
+
+	*written += wbc.nr_written;
+	return err;
 }
 
 /*

@@ -625,7 +625,7 @@ KTEST_SMP_SELECT = ",".join([
     "smp_", "sched_", "mutex_", "rwsem_", "completion_", "spinlock_",
     "signal_", "mm_", "pgtable_", "pmm_", "kmalloc_", "kmem_", "kzalloc_",
     "vmalloc_", "vmscan_", "uaccess_", "usermode_", "tty_", "pipe_", "time_",
-    "extable_", "fdtable_", "ioremap_", "tlb_", "futex_", "rmap_batch_",
+    "extable_", "fdtable_", "ioremap_", "tlb_", "futex_", "rmap_batch_", "blkplug_",
 ])
 
 

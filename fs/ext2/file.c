@@ -33,6 +33,7 @@
 #include <fs/ext2.h>
 #include <mm/filemap.h>
 #include <mm/mm.h>
+#include <mm/writeback.h>
 
 static int ext2_readpage(struct file *file, struct page *page)
 {
@@ -148,6 +149,10 @@ static int ext2_file_mmap(struct file *file, struct vm_area_struct *vma)
 const struct address_space_operations ext2_aops = {
 	.readpage = ext2_readpage,
 	.writepage = ext2_writepage,
+	/* In index order under a plug: the requests of pages whose blocks
+	 * follow each other on the disk merge into one (ext2 allocates a
+	 * file's blocks in order, near its last one). */
+	.writepages = generic_writepages,
 	.prepare_write = ext2_prepare_write,
 };
 

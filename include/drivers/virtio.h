@@ -54,12 +54,14 @@
 #define VIRTIO_CONFIG_S_FAILED          0x80    /* the driver gave up */
 
 /* Transport-independent feature bits. */
+#define VIRTIO_RING_F_INDIRECT_DESC 28  /* a descriptor may point at a table of descriptors */
 #define VIRTIO_F_VERSION_1      32      /* a 1.x (modern) device: little-endian, no legacy */
 
 /* ---- the split virtqueue layout (virtio 1.x, 2.6) ------------------------ */
 
 #define VRING_DESC_F_NEXT       1       /* the chain continues at ->next */
 #define VRING_DESC_F_WRITE      2       /* the device writes this buffer (else reads it) */
+#define VRING_DESC_F_INDIRECT   4       /* the buffer is a table of descriptors (a whole chain) */
 #define VRING_USED_F_NO_NOTIFY  1       /* device: "don't kick me, I am polling" */
 #define VIRTIO_MSI_NO_VECTOR    0xffff
 
@@ -216,6 +218,18 @@ int virtio_reset_device(struct virtio_device *vdev);
  */
 int virtqueue_add_bufs_locked(struct virtqueue *vq, const struct vring_buf *bufs,
 			      unsigned int nr_out, unsigned int nr_in, void *token);
+/*
+ * The same chain through one ring descriptor (VIRTIO_RING_F_INDIRECT_DESC
+ * negotiated): the buffers are written into @table, the caller's
+ * preallocated array of at least nr_out + nr_in descriptors in memory the
+ * device reaches by DMA, which must stay untouched until the token comes
+ * back. A long chain thus takes one slot of the ring. Returns 0, -ENOSPC
+ * (no free descriptor) or -EIO (broken queue).
+ * Context: vq->lock held (any context); does not notify the device.
+ */
+int virtqueue_add_indirect_locked(struct virtqueue *vq, struct vring_desc *table,
+				  const struct vring_buf *bufs, unsigned int nr_out,
+				  unsigned int nr_in, void *token);
 /* Notify the device of new chains, unless it asked not to be. vq->lock held. */
 void virtqueue_kick_locked(struct virtqueue *vq);
 /* The token of the next finished chain (its descriptors are freed), or

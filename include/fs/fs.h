@@ -170,6 +170,9 @@ loff_t fixed_size_llseek(struct file *file, loff_t offset, int whence, loff_t si
 
 /* ---- the page cache of one file ---------------------------------------- */
 
+struct writeback_control;
+struct address_space;
+
 struct address_space_operations {
 	/*
 	 * Read @page (locked, not uptodate) from disk. On success set it
@@ -192,6 +195,18 @@ struct address_space_operations {
 	 * slot in the disk's queue); called by write-back and by reclaim.
 	 */
 	int (*writepage)(struct page *page);
+	/*
+	 * Start the writes of @m's dirty pages as @wbc says (how many; whether
+	 * to wait for page locks and for writes already in flight, or skip
+	 * those pages), walking them in index order under a plug (include/
+	 * drivers/blkdev.h), so that pages whose blocks are contiguous on
+	 * the disk reach it as one large request. Never waits for the writes
+	 * it starts. Adds the pages started to wbc->nr_written and returns
+	 * the first error of a write that could not be started. Optional: the
+	 * callers (do_writepages) use generic_writepages, which loops
+	 * ->writepage, without it. Context: may sleep; no lock held.
+	 */
+	int (*writepages)(struct address_space *m, struct writeback_control *wbc);
 	/*
 	 * Before write() copies into bytes [@from, @to) of @page (locked): give
 	 * those bytes disk blocks (allocating holes), so that a full disk is

@@ -40,6 +40,29 @@ void writeback_stats(unsigned long *cached, unsigned long *dirty, unsigned long 
 void mapping_list_add(struct address_space *m);
 void mapping_list_del(struct address_space *m);
 
+/*
+ * What a ->writepages call is to do (Linux's struct writeback_control,
+ * reduced to what Faultline's callers ask).
+ */
+struct writeback_control {
+	unsigned long nr_to_write;      /* start at most this many pages */
+	/* Data integrity (fsync, msync MS_SYNC, sync): wait for each dirty
+	 * page's lock and for an earlier write of it still in flight, so
+	 * what the page holds now reaches the disk. Without it (the flusher,
+	 * a throttled writer) such pages are skipped, left dirty. */
+	bool sync;
+	unsigned long nr_written;       /* out: pages whose write was started */
+};
+
+/* Start the writes @wbc asks for through @m's ->writepages, or
+ * generic_writepages without one. Returns the first error. Context: may
+ * sleep; no lock held. */
+int do_writepages(struct address_space *m, struct writeback_control *wbc);
+/* ->writepages for any mapping with ->writepage: the dirty pages in index
+ * order, each through ->writepage, under one plug so that the requests
+ * of adjacent pages merge. */
+int generic_writepages(struct address_space *m, struct writeback_control *wbc);
+
 /* Start the write of one locked page if dirty (waiting first for an
  * earlier write of it still in flight); returns with it unlocked, the
  * write in flight (mm/filemap.c). Returns 0 or the error of a write that
