@@ -129,13 +129,13 @@ void unlock_page(struct page *page)
 	wake_up(page_waitqueue(page));
 }
 
-void page_lock_pass_to_io(struct page *page)
-{
-	ASSERT(PageLocked(page));
-	lock_release(page, page_lock_class);
-}
-
-/* Context: any (the disk's interrupt); takes only the wait queue's lock. */
+/*
+ * A page lock held by I/O rather than by a task (readahead): set on a new
+ * page before it enters the cache, and released by the read's completion,
+ * in interrupt context. The lock-order checker does not track it, since
+ * no task holds it; a task that waits for it (lock_page) is tracked as
+ * usual. unlock_page_io pairs with the waiters as unlock_page does.
+ */
 void unlock_page_io(struct page *page)
 {
 	ASSERT(PageLocked(page));

@@ -21,8 +21,7 @@
  * slot order so that the block layer can merge them into one request,
  * and waits only for its own page. A readahead page's read does not
  * wait: its end (end_swap_readahead, interrupt context) marks the page
- * uptodate and unlocks it; its lock is the I/O's (page_lock_pass_to_io,
- * unlock_page_io).
+ * uptodate and unlocks it; its lock is the I/O's (unlock_page_io).
  *
  * Locks: the page lock is held on entry by both; nothing else is held
  * here (the driver's queue lock is taken inside blkdev_submit). The wait

@@ -280,15 +280,16 @@ static void ra_munmap(struct mm_struct *mm, int i)
  */
 KTEST(swap_readahead_reads_the_cluster)
 {
+	struct block_device *vdb = blkdev_get("vdb");
 	swp_entry_t e[RA_PAGES];
-	unsigned long free0, in0, ra0, hit0;
+	unsigned long free0, in0, ra0, hit0, cmd0;
 	unsigned int inwin = 0, looked = 0;
 	struct mm_struct *mm;
 	struct page *page;
 	int cluster, f = 10, g = -1;
 	vm_fault_t ret;
 
-	if (!swap_ktest_area_on(t, NULL, 0))
+	if (!vdb || !swap_ktest_area_on(t, NULL, 0))
 		return;
 	cluster = swap_ktest_page_cluster(3);
 	free0 = nr_free_swap_pages();
@@ -305,11 +306,18 @@ KTEST(swap_readahead_reads_the_cluster)
 	KT_EXPECT_EQ(inwin, 8);
 	in0 = vm_event_read(PSWPIN);
 	ra0 = vm_event_read(SWAP_RA);
+	cmd0 = __atomic_load_n(&vdb->nr_commands, __ATOMIC_RELAXED);
 	ret = sf_fault(mm, ra_addr(f), 0);
 	KT_EXPECT(ret & VM_FAULT_MAJOR);
 	KT_EXPECT(!(ret & VM_FAULT_ERROR));
 	KT_EXPECT_EQ(vm_event_read(PSWPIN) - in0, inwin);
 	KT_EXPECT_EQ(vm_event_read(SWAP_RA) - ra0, inwin - 1);
+	/* Read under one plug, the group's adjacent slots reach the disk as
+	 * one command (the block layer's merging; blk_merge=0 turns it off). */
+	if (blk_set_merging(true))
+		KT_EXPECT_EQ(__atomic_load_n(&vdb->nr_commands, __ATOMIC_RELAXED) - cmd0, 1);
+	else
+		blk_set_merging(false);
 	hit0 = vm_event_read(SWAP_RA_HIT);
 	for (int i = 0; i < RA_PAGES; i++) {
 		if (i == f)

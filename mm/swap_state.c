@@ -25,15 +25,15 @@
  * into the swap cache, without mapping them: slots written together (one
  * reclaim batch fills a cluster in order) tend to be wanted together. A
  * readahead page is locked by its read and unlocked by the read's end in
- * interrupt context (mm/page_io.c), so a fault that wants it sleeps on
- * the page lock until it is in; it is on the inactive anonymous list from
+ * interrupt context (mm/page_io.c, unlock_page_io: no task holds that
+ * lock), so a fault that wants it sleeps on the page lock until it is in; it is on the inactive anonymous list from
  * the moment it is in the cache, so reclaim drops it if nobody maps it.
  *
  * Locks: page lock -> swapper_spaces[type].tree_lock (a leaf here, taken
  * under a page-table lock by zap's free_swap_and_cache); si->lock is never
  * taken inside tree_lock. Readahead takes the same locks as a read: a new
- * page's lock is only set (nobody can see the page yet), then si->lock
- * (swapcache_prepare), tree_lock, lru_lock, each alone.
+ * page's lock is only set (nobody can see the page yet; the read owns
+ * it), then si->lock (swapcache_prepare), tree_lock, lru_lock, each alone.
  */
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
@@ -370,17 +370,17 @@ static void swap_readahead_one(swp_entry_t entry)
 	 * freed or read in while we allocated. */
 	if (swapcache_prepare(entry))
 		goto out_put;
-	if (!trylock_page(page))                /* nobody can see it yet */
-		panic("swap_readahead_one: a new page is locked");
+	/* Nobody can see the page yet: its lock is set, not taken, and is
+	 * the read's from the start (unlock_page_io at the read's end). */
+	set_page_flag(page, PG_locked);
 	set_page_flag(page, PG_swapbacked);
 	if (add_to_swap_cache(page, entry, gfp)) {
-		unlock_page(page);
+		unlock_page_io(page);
 		swapcache_free(entry);
 		goto out_put;
 	}
 	lru_cache_add_anon(page);
 	set_page_flag(page, PG_readahead);
-	page_lock_pass_to_io(page);             /* the read's end unlocks it */
 	if (swap_readahead_page(page)) {
 		/* Not started: nothing will unlock it. Out again. */
 		delete_from_swap_cache(page);

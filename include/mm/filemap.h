@@ -22,14 +22,10 @@
 void lock_page(struct page *page);
 bool trylock_page(struct page *page);
 void unlock_page(struct page *page);
-/*
- * The caller locked @page and is about to start a read that unlocks it
- * when it ends, usually in interrupt context (swap readahead): the lock
- * is the I/O's from now on, so the lock-order checker forgets it for the
- * calling task, and whoever ends the I/O unlocks it with unlock_page_io
- * (which records nothing), in any context.
- */
-void page_lock_pass_to_io(struct page *page);
+/* Release a page lock held by I/O (swap readahead: the page was locked
+ * before anyone could see it, for its read, and the read's end unlocks
+ * it). Context: any, usually the disk's interrupt handler; takes only
+ * wait-queue locks. */
 void unlock_page_io(struct page *page);
 /* Wait until the page is unlocked (without taking the lock). */
 void wait_on_page_locked(struct page *page);

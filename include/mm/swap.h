@@ -259,8 +259,8 @@ int swap_writepage(struct page *page);
  * (swap_ra_window) without waiting for them. Returns 0 or -EIO (an error
  * of @page's own read only). Context: may sleep. */
 int swap_readpage(struct page *page);
-/* Start reading the readahead page @page (locked, its lock passed to the
- * I/O: page_lock_pass_to_io; in the swap cache, not uptodate) and return:
+/* Start reading the readahead page @page (locked with a lock the I/O
+ * holds, not a task; in the swap cache, not uptodate) and return:
  * the read's end marks it uptodate (on success) and unlocks it
  * (unlock_page_io), in interrupt context. Counts pswpin and swap_ra.
  * Returns 0, or a negative errno with nothing started (the page still
