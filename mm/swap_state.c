@@ -26,8 +26,9 @@
  * reclaim batch fills a cluster in order) tend to be wanted together. A
  * readahead page is locked by its read and unlocked by the read's end in
  * interrupt context (mm/page_io.c, unlock_page_io: no task holds that
- * lock), so a fault that wants it sleeps on the page lock until it is in; it is on the inactive anonymous list from
- * the moment it is in the cache, so reclaim drops it if nobody maps it.
+ * lock), so a fault that wants it sleeps on the page lock until it is
+ * in; it is on the inactive anonymous list from the moment it is in the
+ * cache, so reclaim drops it if nobody maps it.
  *
  * Locks: page lock -> swapper_spaces[type].tree_lock (a leaf here, taken
  * under a page-table lock by zap's free_swap_and_cache); si->lock is never
