@@ -499,6 +499,42 @@ out:
 }
 
 /*
+ * Swap-out under a plug: MADV_PAGEOUT of 16 pages gives them consecutive
+ * slots (this CPU's cluster) and writes them under one plug, so that the
+ * block layer merges the writes: far fewer device commands than pages
+ * (one, unless the task slept with the plug half full). Without the plug
+ * each page is a command of its own.
+ */
+KTEST(swap_pageout_writes_merge)
+{
+	struct block_device *vdb = blkdev_get("vdb");
+	swp_entry_t e[RA_PAGES];
+	unsigned long free0, cmd0, cmds;
+	struct mm_struct *mm;
+	bool merging;
+
+	if (!vdb || !swap_ktest_area_on(t, NULL, 0))
+		return;
+	merging = blk_set_merging(true);
+	blk_set_merging(merging);
+	free0 = nr_free_swap_pages();
+	cmd0 = __atomic_load_n(&vdb->nr_commands, __ATOMIC_RELAXED);
+	mm = ra_setup(t, e);                    /* the pageout is in here */
+	cmds = __atomic_load_n(&vdb->nr_commands, __ATOMIC_RELAXED) - cmd0;
+	if (mm) {
+		for (int i = 1; i < RA_PAGES; i++)
+			KT_EXPECT_EQ(swp_offset(e[i]), swp_offset(e[i - 1]) + 1);
+		if (merging)
+			KT_EXPECT(cmds <= RA_PAGES / 4);
+		else
+			KT_EXPECT_EQ(cmds, RA_PAGES);
+		mmput(mm);
+	}
+	KT_EXPECT_EQ(nr_free_swap_pages(), free0);
+	swap_ktest_area_off(t);
+}
+
+/*
  * A read error on one page read ahead is that page's alone: the fault
  * that started the readahead, and a fault on another page read with it,
  * succeed; the failed page is not left in the swap cache for a later
