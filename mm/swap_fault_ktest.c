@@ -246,7 +246,7 @@ static bool ra_in_window(swp_entry_t center, swp_entry_t x)
 {
 	unsigned long start, end;
 
-	swap_ra_window(center, &start, &end);
+	swap_ra_group(center, &start, &end);
 	return swp_type(x) == swp_type(center) && swp_offset(x) >= start && swp_offset(x) < end;
 }
 
@@ -275,8 +275,9 @@ static void ra_munmap(struct mm_struct *mm, int i)
  * aligned group of 2^page_cluster (8) into the swap cache: pswpin counts
  * each (swap_ra all but the faulting one), only the fault is major, and
  * the others are cached, uptodate, unmapped, not yet anonymous, on the
- * LRU; slots outside the group are not read. A later fault on one of
- * them finds it (a readahead hit, not a major fault). Exit frees it all.
+ * LRU, PG_readahead; slots outside the group are not read. A later
+ * fault on one of them finds it (a readahead hit, not a major fault).
+ * Exit frees it all.
  */
 KTEST(swap_readahead_reads_the_cluster)
 {
@@ -318,7 +319,6 @@ KTEST(swap_readahead_reads_the_cluster)
 		KT_EXPECT_EQ(__atomic_load_n(&vdb->nr_commands, __ATOMIC_RELAXED) - cmd0, 1);
 	else
 		blk_set_merging(false);
-	hit0 = vm_event_read(SWAP_RA_HIT);
 	for (int i = 0; i < RA_PAGES; i++) {
 		if (i == f)
 			continue;
@@ -336,19 +336,23 @@ KTEST(swap_readahead_reads_the_cluster)
 		KT_EXPECT(PageUptodate(page) && PageSwapCache(page) && page->private == e[i].val);
 		KT_EXPECT(!PageAnon(page) && page_mapcount(page) == 0);
 		KT_EXPECT(PageLRU(page) && PageSwapBacked(page));
+		KT_EXPECT(test_page_flag(page, PG_readahead));
 		KT_EXPECT(sf_data_is(page, (char)('a' + i)));
 		KT_EXPECT(is_swap_pte(sf_pte(mm, ra_addr(i))));        /* not mapped by readahead */
 		put_page(page);
 	}
-	KT_EXPECT_EQ(vm_event_read(SWAP_RA_HIT) - hit0, looked);
-	/* A fault on a page read ahead: found in the cache, no read. */
+	KT_EXPECT_EQ(looked, inwin - 1);
+	/* A fault on a page read ahead: found in the cache (a hit), no read. */
 	if (g >= 0) {
 		in0 = vm_event_read(PSWPIN);
+		hit0 = vm_event_read(SWAP_RA_HIT);
 		ret = sf_fault(mm, ra_addr(g), 0);
 		KT_EXPECT(!(ret & (VM_FAULT_ERROR | VM_FAULT_MAJOR)));
 		KT_EXPECT_EQ(vm_event_read(PSWPIN) - in0, 0);
+		KT_EXPECT_EQ(vm_event_read(SWAP_RA_HIT) - hit0, 1);
 		page = sf_page(mm, ra_addr(g));
 		KT_EXPECT(page && PageAnon(page) && page_mapcount(page) == 1);
+		KT_EXPECT(page && !test_page_flag(page, PG_readahead));
 		KT_EXPECT(page && sf_data_is(page, (char)('a' + g)));
 	}
 	mmput(mm);
@@ -356,6 +360,62 @@ KTEST(swap_readahead_reads_the_cluster)
 	for (int i = 0; i < RA_PAGES; i++)
 		KT_EXPECT(!lookup_swap_cache(e[i]));
 	KT_EXPECT_EQ(nr_free_swap_pages(), free0);
+out:
+	swap_ktest_page_cluster(cluster);
+	swap_ktest_area_off(t);
+}
+
+/*
+ * The window follows the hits (Linux's swapin_nr_pages): after
+ * page-cluster is written the first swap-in reads the whole group; a
+ * fault far from the last one, with no page read ahead used since,
+ * reads half as many (the window shrinks by half at most), and so on
+ * down to the one page wanted; a fault on the slot next to the last one
+ * reads two, and the hits then grow the window back to the group.
+ */
+KTEST(swap_readahead_window_follows_hits)
+{
+	swp_entry_t e[RA_PAGES];
+	unsigned long start, end;
+	int cluster;
+	struct mm_struct *mm = NULL;
+
+	if (!swap_ktest_area_on(t, NULL, 0))
+		return;
+	cluster = swap_ktest_page_cluster(3);
+	mm = ra_setup(t, e);                    /* for entries of a live area */
+	if (!mm)
+		goto out;
+	swap_ra_window(e[0], &start, &end);     /* afresh: the whole group */
+	KT_EXPECT_EQ(end - start, 8);
+	swap_ra_window(e[9], &start, &end);     /* far, no hit: half */
+	KT_EXPECT_EQ(end - start, 4);
+	KT_EXPECT_EQ(start, swp_offset(e[9]) & ~3UL);
+	swap_ra_window(e[2], &start, &end);
+	KT_EXPECT_EQ(end - start, 2);
+	swap_ra_window(e[13], &start, &end);
+	KT_EXPECT_EQ(end - start, 1);           /* random access: the page alone */
+	KT_EXPECT_EQ(start, swp_offset(e[13]));
+	swap_ra_window(e[5], &start, &end);
+	KT_EXPECT_EQ(end - start, 1);
+	swap_ra_window(e[6], &start, &end);     /* next to the last: a run starts */
+	KT_EXPECT_EQ(end - start, 2);
+	swap_ra_window(e[7], &start, &end);     /* adjacent, still no hit */
+	KT_EXPECT_EQ(end - start, 2);
+	/* Three pages read ahead found by faults: 3 + 2 rounds up to 8. */
+	for (int i = 0; i < 3; i++) {
+		struct page *page = alloc_page(GFP_KERNEL);
+
+		if (!page)
+			continue;
+		set_page_flag(page, PG_readahead);
+		swap_ra_hit(page);
+		KT_EXPECT(!test_page_flag(page, PG_readahead));
+		put_page(page);
+	}
+	swap_ra_window(e[11], &start, &end);
+	KT_EXPECT_EQ(end - start, 8);
+	mmput(mm);
 out:
 	swap_ktest_page_cluster(cluster);
 	swap_ktest_area_off(t);

@@ -84,9 +84,6 @@ struct page *lookup_swap_cache(swp_entry_t entry)
 	if (page)
 		get_page(page);
 	spin_unlock(&m->tree_lock);
-	/* The first lookup of a page read ahead: the readahead paid off. */
-	if (page && test_and_clear_page_flag(page, PG_readahead))
-		count_vm_event(SWAP_RA_HIT);
 	return page;
 }
 
@@ -239,8 +236,10 @@ struct page *read_swap_cache_async(swp_entry_t entry, gfp_t gfp, bool *new_read,
 		page = lookup_swap_cache(entry);
 		if (page && !PageUptodate(page) && swap_drop_failed_readahead(page, entry))
 			continue;               /* read it again below */
-		if (page)
+		if (page) {
+			swap_ra_hit(page);
 			break;
+		}
 		if (!new) {
 			new = alloc_page(gfp);
 			if (!new) {
@@ -299,6 +298,28 @@ static int page_cluster = 3;
  * would only read what other CPUs' clusters hold. */
 #define SWAP_RA_MAX_ORDER       8
 
+/*
+ * How many slots a swap-in reads: Linux's swapin_nr_pages. Each page read
+ * ahead that a fault then found (a hit) says the group was worth its
+ * reads; with hits since the last swap-in the window is hits + 2 rounded
+ * up to a power of two (at least 4); with none, 2 if this slot is next to
+ * the last one faulted (a run may be starting), else 1: random access
+ * reads only the page it wants. The window shrinks by half at most per
+ * swap-in, and never passes the group (2^page_cluster). All (a), updated
+ * without a lock: two CPUs racing only make one window a little off.
+ * Writing page-cluster starts afresh as if the last group had been used
+ * in full, so the next swap-in reads the whole group (and so does the
+ * first after boot).
+ */
+static unsigned int swap_ra_hits = (1U << 3) - 1;
+static unsigned long swap_ra_prev_offset;
+static unsigned int swap_ra_prev_win;
+
+static int swap_ra_order(void)
+{
+	return min(__atomic_load_n(&page_cluster, __ATOMIC_RELAXED), SWAP_RA_MAX_ORDER);
+}
+
 int page_cluster_show(struct seq_buf *m, int pid)
 {
 	seq_printf(m, "%d\n", __atomic_load_n(&page_cluster, __ATOMIC_RELAXED));
@@ -324,16 +345,44 @@ int page_cluster_store(const char *buf, size_t len)
 	if (kstrtoull(num, 10, &v) || v > PAGE_CLUSTER_MAX)
 		return -EINVAL;
 	__atomic_store_n(&page_cluster, (int)v, __ATOMIC_RELAXED);
+	__atomic_store_n(&swap_ra_hits, (1U << swap_ra_order()) - 1, __ATOMIC_RELAXED);
 	return 0;
+}
+
+void swap_ra_hit(struct page *page)
+{
+	if (test_and_clear_page_flag(page, PG_readahead)) {
+		count_vm_event(SWAP_RA_HIT);
+		__atomic_add_fetch(&swap_ra_hits, 1, __ATOMIC_RELAXED);
+	}
+}
+
+void swap_ra_group(swp_entry_t entry, unsigned long *start, unsigned long *end)
+{
+	unsigned long mask = (1UL << swap_ra_order()) - 1;
+
+	*start = swp_offset(entry) & ~mask;
+	*end = (swp_offset(entry) | mask) + 1;
 }
 
 void swap_ra_window(swp_entry_t entry, unsigned long *start, unsigned long *end)
 {
-	int order = min(__atomic_load_n(&page_cluster, __ATOMIC_RELAXED), SWAP_RA_MAX_ORDER);
-	unsigned long mask = (1UL << order) - 1;
+	unsigned int group = 1U << swap_ra_order(), hits, win, floor;
+	unsigned long off = swp_offset(entry);
+	unsigned long prev = __atomic_exchange_n(&swap_ra_prev_offset, off, __ATOMIC_RELAXED);
 
-	*start = swp_offset(entry) & ~mask;
-	*end = (swp_offset(entry) | mask) + 1;
+	hits = __atomic_exchange_n(&swap_ra_hits, 0, __ATOMIC_RELAXED);
+	if (hits) {
+		for (win = 4; win < hits + 2; win <<= 1)
+			;
+	} else {
+		win = off == prev + 1 || off + 1 == prev ? 2 : 1;
+	}
+	floor = __atomic_load_n(&swap_ra_prev_win, __ATOMIC_RELAXED) / 2;
+	win = min(max(win, floor), group);
+	__atomic_store_n(&swap_ra_prev_win, win, __ATOMIC_RELAXED);
+	*start = off & ~((unsigned long)win - 1);
+	*end = *start + win;
 }
 
 /* Is a page cached for @entry? A peek: no reference, no readahead hit. */

@@ -233,9 +233,18 @@ unsigned long nr_swapcache_pages(void);
 
 /* ---- swap readahead (mm/swap_state.c) ------------------------------------- */
 
-/* The slots a swap-in of @entry reads: [*@start, *@end), the aligned group
- * of 2^page_cluster around it (Linux's swap_cluster_readahead). */
+/* The aligned group of 2^page_cluster slots around @entry: [*@start,
+ * *@end), the most a swap-in reads (Linux's swap_cluster_readahead). */
+void swap_ra_group(swp_entry_t entry, unsigned long *start, unsigned long *end);
+/* The slots the swap-in of @entry reads now: an aligned part of its group,
+ * sized by how many pages read ahead were used since the last swap-in
+ * (Linux's swapin_nr_pages); one call per swap-in (it updates that
+ * history). Context: any. */
 void swap_ra_window(swp_entry_t entry, unsigned long *start, unsigned long *end);
+/* A fault (or swapoff, or shmem) found @page in the swap cache: if it was
+ * read ahead, count the hit (swap_ra_hit in /proc/vmstat, and for
+ * swap_ra_window), once: the first finder clears PG_readahead. */
+void swap_ra_hit(struct page *page);
 /* Read ahead the slots [@start, @end) of @entry's area that are in use and
  * not cached, into the swap cache, without waiting (PG_readahead, on the
  * anonymous LRU). Failures are silent: readahead is a hint.
