@@ -30,7 +30,8 @@
  * (do_anonymous_page, wp_page_copy; do_cow_fault's copy still joins
  * before finish_fault maps it). A page read from swap is on the LRU from
  * the moment it enters the swap cache (read_swap_cache_async, readahead)
- * and gets its reverse map when a fault maps it (swapin_map_page). The zero page is special: it
+ * and gets its reverse map when a fault maps it (swapin_map_page). The
+ * zero page is special: it
  * is mapped read-only into any anonymous VMA on a read fault and is never
  * counted. A page-cache page is additionally referenced by its cache, so
  * "page_ref_count(page) == 1" means "mapped only by the PTE at hand".
