@@ -155,6 +155,7 @@ MM_SRCS := \
 	mm/vmscan_refs_ktest.c \
 	mm/swapfile_ktest.c \
 	mm/swap_fault_ktest.c \
+	mm/swap_ktest_util.c \
 	mm/shrinker_ktest.c
 
 DRIVERS_SRCS := \

@@ -129,6 +129,20 @@ void unlock_page(struct page *page)
 	wake_up(page_waitqueue(page));
 }
 
+/*
+ * A page lock held by I/O rather than by a task (readahead): set on a new
+ * page before it enters the cache, and released by the read's completion,
+ * in interrupt context. The lock-order checker does not track it, since
+ * no task holds it; a task that waits for it (lock_page) is tracked as
+ * usual. unlock_page_io pairs with the waiters as unlock_page does.
+ */
+void unlock_page_io(struct page *page)
+{
+	ASSERT(PageLocked(page));
+	clear_page_flag(page, PG_locked);
+	wake_up(page_waitqueue(page));
+}
+
 void wait_on_page_locked(struct page *page)
 {
 	if (PageLocked(page))

@@ -23,6 +23,7 @@
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
+#include <drivers/blkdev.h>
 #include <mm/filemap.h>
 #include <mm/mm.h>
 #include <mm/pgtable.h>
@@ -63,6 +64,7 @@ static struct page *pageout_candidate(struct vm_area_struct *vma, unsigned long 
  * written. Context: no lock held; may sleep. */
 static void pageout_finish(struct pageout_batch *b)
 {
+	blk_flush_plug();                       /* the writes we wait for below */
 	for (unsigned int i = 0; i < b->nr; i++) {
 		struct page *page = b->pages[i];
 
@@ -118,17 +120,22 @@ skip:
 int madvise_pageout(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct pageout_batch b = { .nr = 0 };
+	struct blk_plug plug;
 	int err = 0;
 
 	if (vma->vm_flags & (VM_LOCKED | VM_PFNMAP))
 		return -EINVAL;
 	if (vma->vm_flags & VM_SHARED)
 		return 0;                       /* shared pages go by reclaim, not here */
+	/* Consecutive pages get consecutive slots: under a plug their
+	 * writes merge. */
+	blk_start_plug(&plug);
 	for (unsigned long addr = start; addr < end && !err; addr += PAGE_SIZE) {
 		err = pageout_one(vma, addr, &b);
 		if (fatal_signal_pending(current))
 			break;
 	}
 	pageout_finish(&b);
+	blk_finish_plug(&plug);
 	return err == -ENOSPC ? 0 : err;        /* a full swap is not the caller's error */
 }

@@ -27,8 +27,11 @@
  * page, a COW copy) first gets its reverse map (anon_vma_prepare, then
  * page_add_new_anon_rmap: mm/rmap.c) before any PTE maps it, and joins
  * the anonymous LRU (lru_cache_add_anon) only once it counts as mapped
- * (do_anonymous_page, wp_page_copy, swapin_map_page; do_cow_fault's
- * copy still joins before finish_fault maps it). The zero page is special: it
+ * (do_anonymous_page, wp_page_copy; do_cow_fault's copy still joins
+ * before finish_fault maps it). A page read from swap is on the LRU from
+ * the moment it enters the swap cache (read_swap_cache_async, readahead)
+ * and gets its reverse map when a fault maps it (swapin_map_page). The
+ * zero page is special: it
  * is mapped read-only into any anonymous VMA on a read fault and is never
  * counted. A page-cache page is additionally referenced by its cache, so
  * "page_ref_count(page) == 1" means "mapped only by the PTE at hand".
@@ -647,10 +650,11 @@ static void wp_page_reuse(struct vm_fault *vmf);
  * user (reuse_swap_page), and maps it writable and dirty; otherwise the
  * page is mapped read-only and a later write copies it (do_wp_page), so
  * that the slot's copy stays valid for the others that name it.
- * A page just read in is not anonymous yet: it gets the VMA's anon_vma
- * (the VMAs that may map it: the same family for every process that
- * names the slot, since only fork copies swap entries) and joins the
- * anonymous LRU, so reclaim can find it again; only once the PTE is known
+ * A page just read in (or read ahead) is not anonymous yet: it gets the
+ * VMA's anon_vma (the VMAs that may map it: the same family for every
+ * process that names the slot, since only fork copies swap entries), so
+ * reclaim can unmap it again (it is on the anonymous LRU already: the
+ * swap cache put it there when it read it); only once the PTE is known
  * to be this one's (under the lock, after pte_same): a fault that lost
  * the race may have read a slot that was freed and reused by another
  * process meanwhile, and must not stamp that process's page with its own
@@ -673,11 +677,8 @@ static bool swapin_map_page(struct vm_fault *vmf, struct page *page, swp_entry_t
 		spin_unlock(&mm->page_table_lock);
 		return false;
 	}
-	if (!page->anon_vma) {
-		/* lru_lock nests inside page_table_lock (docs/locking.md). */
+	if (!page->anon_vma)
 		page_add_new_anon_rmap(page, vma, vmf->address);
-		lru_cache_add_anon(page);
-	}
 	add_mm_counter(mm, MM_SWAPENTS, -1);
 	page_add_rmap(mm, vma, page);
 	swap_free(entry);

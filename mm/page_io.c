@@ -16,6 +16,12 @@
  * A read waits: its caller (a fault, swapoff) cannot go on without the
  * data. The page stays locked through the read, so a second fault on the
  * same entry finds it in the swap cache and sleeps on the page lock.
+ * swap_readpage also reads ahead the in-use slots of the aligned group
+ * around it (page-cluster, mm/swap_state.c), all under one plug and in
+ * slot order so that the block layer can merge them into one request,
+ * and waits only for its own page. A readahead page's read does not
+ * wait: its end (end_swap_readahead, interrupt context) marks the page
+ * uptodate and unlocks it; its lock is the I/O's (unlock_page_io).
  *
  * Locks: the page lock is held on entry by both; nothing else is held
  * here (the driver's queue lock is taken inside blkdev_submit). The wait
@@ -105,11 +111,64 @@ int swap_writepage(struct page *page)
 	return err;
 }
 
+/* Interrupt context: the read of a readahead page ended. PG_uptodate
+ * before the unlock: a fault waiting in lock_page tests it after. */
+static void end_swap_readahead(struct blk_request *req)
+{
+	struct page *page = req->private;
+
+	if (!req->error)
+		set_page_flag(page, PG_uptodate);
+	else
+		pr_err("swap: readahead of slot %#lx failed (%d)\n", page->private, req->error);
+	kfree(req);
+	unlock_page_io(page);
+}
+
+int swap_readahead_page(struct page *page)
+{
+	swp_entry_t entry = { page->private };
+	struct block_device *bdev;
+	struct blk_request *req;
+	u64 sector;
+	int err;
+
+	if (!PageLocked(page) || !PageSwapCache(page))
+		panic("swap_readahead_page: page %p not locked or not in the swap cache", page);
+	bdev = swap_entry_bdev(entry, &sector);
+	if (!bdev)
+		panic("swap_readahead_page: entry %#lx names no area", entry.val);
+	req = kmalloc(sizeof(*req), GFP_KERNEL | __GFP_NORETRY);
+	if (!req)
+		return -ENOMEM;
+	*req = (struct blk_request){ .op = BLK_READ, .sector = sector,
+		.nr_sectors = PAGE_SIZE >> SECTOR_SHIFT, .buf = page_address(page),
+		.end_io = end_swap_readahead, .private = page };
+	init_completion(&req->done);
+	err = blkdev_submit(bdev, req);
+	if (err) {
+		kfree(req);
+		return err;
+	}
+	/* The page may be unlocked, even freed, already: do not touch it. */
+	count_vm_event(PSWPIN);
+	count_vm_event(SWAP_RA);
+	return 0;
+}
+
+/* Interrupt context: swap_readpage's own read ended; it waits on @done. */
+static void end_swap_read_wait(struct blk_request *req)
+{
+	complete(&req->done);
+}
+
 int swap_readpage(struct page *page)
 {
 	swp_entry_t entry = { page->private };
+	unsigned long start, end;
 	struct blk_request req;
 	struct block_device *bdev;
+	struct blk_plug plug;
 	u64 sector;
 	int err;
 
@@ -118,11 +177,22 @@ int swap_readpage(struct page *page)
 	bdev = swap_entry_bdev(entry, &sector);
 	if (!bdev)
 		panic("swap_readpage: entry %#lx names no area", entry.val);
-	count_vm_event(PSWPIN);
 	req = (struct blk_request){ .op = BLK_READ, .sector = sector,
-		.nr_sectors = PAGE_SIZE >> SECTOR_SHIFT, .buf = page_address(page) };
+		.nr_sectors = PAGE_SIZE >> SECTOR_SHIFT, .buf = page_address(page),
+		.end_io = end_swap_read_wait, .private = page };
 	init_completion(&req.done);
-	err = blkdev_submit_wait(bdev, &req);
+	swap_ra_window(entry, &start, &end);
+	/* In slot order, ours in its place, so that neighbours merge. */
+	blk_start_plug(&plug);
+	swap_readahead_range(entry, start, swp_offset(entry));
+	count_vm_event(PSWPIN);
+	err = blkdev_submit(bdev, &req);
+	swap_readahead_range(entry, swp_offset(entry) + 1, end);
+	blk_finish_plug(&plug);
+	if (!err) {
+		wait_for_completion(&req.done);
+		err = req.error;
+	}
 	if (!err)
 		set_page_flag(page, PG_uptodate);
 	else

@@ -261,7 +261,11 @@ void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsig
 	page->index = linear_page_index(vma, addr);
 	/* Published with the PTE (set_pte under page_table_lock): a walker
 	 * reaches the page only through the LRU (with a reference, after
-	 * lru_lock orders these stores) or through that PTE. */
+	 * lru_lock orders these stores) or through that PTE. A page from
+	 * the swap cache is on the LRU before it gets here (swapin_map_page):
+	 * a walker of it walks only once page_mapcount(), an acquire load,
+	 * sees the count that page_add_rmap's fully ordered increment makes
+	 * after these stores. */
 	WRITE_ONCE(page->anon_vma, av);
 	set_page_flag(page, PG_swapbacked);
 }

@@ -239,11 +239,11 @@ static struct page *shmem_swapin(struct shmem_object *obj, unsigned long index,
 		*ret = IS_ERR(old) ? VM_FAULT_OOM : 0;
 		goto drop;
 	}
+	/* On the anonymous LRU already (read_swap_cache_async put a page
+	 * it read there; one found in the swap cache kept its place, or is
+	 * isolated by reclaim, which puts it back): shmem pages are
+	 * swap-backed, on the same lists. */
 	delete_from_swap_cache(page);
-	/* A page just read is on no list yet; one found in the swap cache
-	 * kept its place (or is isolated by reclaim, which puts it back). */
-	if (new_read)
-		lru_cache_add(&obj->mapping, page);
 	if (shmem_swap_remove(obj, index, entry))
 		swap_free(entry);
 	return page;

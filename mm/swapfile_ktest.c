@@ -1,10 +1,7 @@
 /*
  * ktests for swap: mkswap's header (parse_swap_header), the slot allocator
  * and its clusters, the slot counts, the swap cache and swap I/O, on an
- * area made on the scratch disk vdb (8 MiB: 2048 slots) with the highest
- * priority, so that a boot with its own swap disk (SWAP=) does not change
- * which area the slots come from. Each test that uses the area makes it
- * and switches it off; the header is zeroed again at the end.
+ * area made on the scratch disk vdb (include/mm/swap_ktest.h).
  */
 #include <kernel/errno.h>
 #include <kernel/ktest.h>
@@ -13,21 +10,8 @@
 #include <mm/filemap.h>
 #include <mm/page_alloc.h>
 #include <mm/swap.h>
+#include <mm/swap_ktest.h>
 #include <mm/vmstat.h>
-
-/* mkswap's header for @last_page, with @nbad bad pages from @bad. */
-static void make_header(void *page, u32 last_page, const u32 *bad, u32 nbad)
-{
-	struct swap_header_v1 *h = page;
-
-	memset(page, 0, PAGE_SIZE);
-	h->version = 1;
-	h->last_page = last_page;
-	h->nr_badpages = nbad;
-	for (u32 i = 0; i < nbad; i++)
-		h->badpages[i] = bad[i];
-	memcpy((char *)page + PAGE_SIZE - 10, SWAP_HEADER_MAGIC, 10);
-}
 
 KTEST(swap_header_parse)
 {
@@ -36,7 +20,7 @@ KTEST(swap_header_parse)
 	unsigned long max = 0;
 
 	KT_ASSERT(page);
-	make_header(page, 99, bad, 2);
+	swap_ktest_make_header(page, 99, bad, 2);
 	KT_EXPECT_EQ(parse_swap_header(page, 100, &max), 0);
 	KT_EXPECT_EQ(max, 100);
 	/* last_page past the disk's end */
@@ -45,64 +29,29 @@ KTEST(swap_header_parse)
 	((char *)page)[PAGE_SIZE - 1] = '1';
 	KT_EXPECT_EQ(parse_swap_header(page, 100, &max), -EINVAL);
 	/* Linux's old version-0 magic is refused too */
-	make_header(page, 99, NULL, 0);
+	swap_ktest_make_header(page, 99, NULL, 0);
 	memcpy((char *)page + PAGE_SIZE - 10, "SWAP-SPACE", 10);
 	KT_EXPECT_EQ(parse_swap_header(page, 100, &max), -EINVAL);
 	/* bad version */
-	make_header(page, 99, NULL, 0);
+	swap_ktest_make_header(page, 99, NULL, 0);
 	((struct swap_header_v1 *)page)->version = 2;
 	KT_EXPECT_EQ(parse_swap_header(page, 100, &max), -EINVAL);
 	/* a bad page out of the area, or the header's own */
-	make_header(page, 99, (const u32[]){ 100 }, 1);
+	swap_ktest_make_header(page, 99, (const u32[]){ 100 }, 1);
 	KT_EXPECT_EQ(parse_swap_header(page, 200, &max), -EINVAL);
-	make_header(page, 99, (const u32[]){ 0 }, 1);
+	swap_ktest_make_header(page, 99, (const u32[]){ 0 }, 1);
 	KT_EXPECT_EQ(parse_swap_header(page, 200, &max), -EINVAL);
 	/* no usable page */
-	make_header(page, 0, NULL, 0);
+	swap_ktest_make_header(page, 0, NULL, 0);
 	KT_EXPECT_EQ(parse_swap_header(page, 200, &max), -EINVAL);
 	free_pages(page, 0);
-}
-
-/* Write a header on vdb and enable it; false (and a failure) if not. */
-static bool scratch_area_on(struct kt *t, const u32 *bad, u32 nbad)
-{
-	struct block_device *bdev = blkdev_get("vdb");
-	void *page = get_free_pages(GFP_KERNEL, 0);
-	int err;
-
-	if (!bdev || !page) {
-		kt_fail(t, __FILE__, __LINE__, "no scratch disk vdb or no page");
-		if (page)
-			free_pages(page, 0);
-		return false;
-	}
-	make_header(page, (u32)(bdev->nr_sectors >> (PAGE_SHIFT - SECTOR_SHIFT)) - 1, bad, nbad);
-	err = blkdev_rw(bdev, BLK_WRITE, 0, page, PAGE_SIZE >> SECTOR_SHIFT);
-	free_pages(page, 0);
-	if (!err)
-		err = swapon_device("/dev/vdb", SWAP_FLAG_PREFER | SWAP_FLAG_PRIO_MASK);
-	if (err)
-		kt_fail(t, __FILE__, __LINE__, "swapon of vdb: %d", err);
-	return !err;
-}
-
-static void scratch_area_off(struct kt *t)
-{
-	struct block_device *bdev = blkdev_get("vdb");
-	void *page = get_free_pages(GFP_KERNEL | __GFP_ZERO, 0);
-
-	KT_EXPECT_EQ(swapoff_device("vdb"), 0);
-	if (page) {
-		blkdev_rw(bdev, BLK_WRITE, 0, page, PAGE_SIZE >> SECTOR_SHIFT);
-		free_pages(page, 0);
-	}
 }
 
 KTEST(swap_area_busy_and_counts)
 {
 	unsigned long total = total_swap_pages(), free = nr_free_swap_pages();
 
-	if (!scratch_area_on(t, (const u32[]){ 300, 301 }, 2))
+	if (!swap_ktest_area_on(t, (const u32[]){ 300, 301 }, 2))
 		return;
 	/* 2048 slots: the header's and two bad ones are not usable. */
 	KT_EXPECT_EQ(total_swap_pages() - total, 2045);
@@ -110,7 +59,7 @@ KTEST(swap_area_busy_and_counts)
 	KT_EXPECT_EQ(swapon_device("vdb", 0), -EBUSY);
 	KT_EXPECT_EQ(swapon_device("/dev/nosuchdisk", 0), -ENOENT);
 	KT_EXPECT_EQ(swapoff_device("vdc"), -EINVAL);
-	scratch_area_off(t);
+	swap_ktest_area_off(t);
 	KT_EXPECT_EQ(total_swap_pages(), total);
 	KT_EXPECT_EQ(nr_free_swap_pages(), free);
 	/* The zeroed header is refused. */
@@ -123,7 +72,7 @@ KTEST(swap_slots_cluster_and_count)
 	static swp_entry_t e[N];
 	unsigned long free;
 
-	if (!scratch_area_on(t, (const u32[]){ 300 }, 1))
+	if (!swap_ktest_area_on(t, (const u32[]){ 300 }, 1))
 		return;
 	free = nr_free_swap_pages();
 	preempt_disable();                      /* one CPU's clusters */
@@ -158,7 +107,7 @@ KTEST(swap_slots_cluster_and_count)
 	for (int i = 1; i < N; i++)
 		swapcache_free(e[i]);
 	KT_EXPECT_EQ(nr_free_swap_pages(), free);
-	scratch_area_off(t);
+	swap_ktest_area_off(t);
 }
 
 KTEST(swap_slots_run_out)
@@ -166,7 +115,7 @@ KTEST(swap_slots_run_out)
 	unsigned long n = 0, free;
 	swp_entry_t e, first = { 0 };
 
-	if (!scratch_area_on(t, NULL, 0))
+	if (!swap_ktest_area_on(t, NULL, 0))
 		return;
 	free = nr_free_swap_pages();
 	/* Only this area's slots count: another (SWAP=) may have more. */
@@ -188,7 +137,7 @@ KTEST(swap_slots_run_out)
 	for (unsigned long off = 1; off < 2048; off++)
 		swapcache_free(swp_entry(swp_type(first), off));
 	KT_EXPECT_EQ(nr_free_swap_pages(), free);
-	scratch_area_off(t);
+	swap_ktest_area_off(t);
 }
 
 KTEST(swap_cache_add_find_delete_io)
@@ -200,7 +149,7 @@ KTEST(swap_cache_add_find_delete_io)
 	int err;
 
 	KT_ASSERT(page);
-	if (!scratch_area_on(t, NULL, 0)) {
+	if (!swap_ktest_area_on(t, NULL, 0)) {
 		put_page(page);
 		return;
 	}
@@ -244,5 +193,5 @@ KTEST(swap_cache_add_find_delete_io)
 	KT_EXPECT(try_to_free_swap(back));
 	unlock_page(back);
 	put_page(back);
-	scratch_area_off(t);
+	swap_ktest_area_off(t);
 }

@@ -50,6 +50,7 @@
 #include <kernel/string.h>
 #include <kernel/time.h>
 #include <kernel/wait.h>
+#include <drivers/blkdev.h>
 #include <fs/buffer.h>
 #include <fs/fs.h>
 #include <mm/filemap.h>
@@ -477,6 +478,7 @@ static unsigned long shrink_inactive_list(enum lru_list l, unsigned int nr_to_sc
 	struct tlbflush_unmap_batch batch = { .cpumask = CPUMASK_NONE };
 	unsigned int n = isolate_lru_pages(l, pages, nr_to_scan);
 	unsigned long freed = 0;
+	struct blk_plug plug;
 
 	rs->nr_scanned += n;
 	count_vm_events(current_is_kswapd() ? PGSCAN_KSWAPD : PGSCAN_DIRECT, n);
@@ -485,6 +487,10 @@ static unsigned long shrink_inactive_list(enum lru_list l, unsigned int nr_to_sc
 	/* One flush for every PTE the batch cleared, before any of its
 	 * pages is written out, freed or unlocked. */
 	try_to_unmap_flush(&batch);
+	/* The batch's writes under one plug: its anonymous pages got
+	 * consecutive slots (add_to_swap above, from this CPU's cluster),
+	 * so the block layer can merge their writes into a few requests. */
+	blk_start_plug(&plug);
 	for (unsigned int i = 0; i < n; i++) {
 		enum page_verdict v = verdict[i];
 
@@ -500,6 +506,7 @@ static unsigned long shrink_inactive_list(enum lru_list l, unsigned int nr_to_sc
 			pages[i] = NULL;
 		}
 	}
+	blk_finish_plug(&plug);
 	putback_lru_pages(pages, active, n);
 	count_vm_events(current_is_kswapd() ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT, freed);
 	return freed;

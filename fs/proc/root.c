@@ -127,6 +127,7 @@ static const struct proc_entry proc_sys_vm_entries[] = {
 	{ "overcommit_kbytes", overcommit_kbytes_show, overcommit_kbytes_store, NULL },
 	{ "overcommit_memory", overcommit_memory_show, overcommit_memory_store, NULL },
 	{ "overcommit_ratio", overcommit_ratio_show, overcommit_ratio_store, NULL },
+	{ "page-cluster", page_cluster_show, page_cluster_store, NULL },
 };
 
 /* Kept with the knobs they show: kernel/utsname.c, kernel/printk.c, ... */

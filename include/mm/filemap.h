@@ -22,6 +22,11 @@
 void lock_page(struct page *page);
 bool trylock_page(struct page *page);
 void unlock_page(struct page *page);
+/* Release a page lock held by I/O (swap readahead: the page was locked
+ * before anyone could see it, for its read, and the read's end unlocks
+ * it). Context: any, usually the disk's interrupt handler; takes only
+ * wait-queue locks. */
+void unlock_page_io(struct page *page);
 /* Wait until the page is unlocked (without taking the lock). */
 void wait_on_page_locked(struct page *page);
 

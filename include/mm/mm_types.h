@@ -78,6 +78,7 @@ enum pageflags {
 	PG_mlocked,             /* mapped by a VM_LOCKED VMA: reclaim keeps it (mm/mlock.c) */
 	PG_swapcache,           /* in the swap cache; page->private is its swp_entry_t (mm/swap.h) */
 	PG_swapbacked,          /* anonymous or shmem: reclaim writes it to swap, not a file */
+	PG_readahead,           /* read ahead into the swap cache, not looked up since (mm/swap_state.c) */
 	__NR_PAGEFLAGS,
 };
 

@@ -231,6 +231,29 @@ struct page *read_swap_cache_async(swp_entry_t entry, gfp_t gfp, bool *new_read,
 /* Pages in the swap cache (SwapCached). */
 unsigned long nr_swapcache_pages(void);
 
+/* ---- swap readahead (mm/swap_state.c) ------------------------------------- */
+
+/* The aligned group of 2^page_cluster slots around @entry: [*@start,
+ * *@end), the most a swap-in reads (Linux's swap_cluster_readahead). */
+void swap_ra_group(swp_entry_t entry, unsigned long *start, unsigned long *end);
+/* The slots the swap-in of @entry reads now: an aligned part of its group,
+ * sized by how many pages read ahead were used since the last swap-in
+ * (Linux's swapin_nr_pages); one call per swap-in (it updates that
+ * history). Context: any. */
+void swap_ra_window(swp_entry_t entry, unsigned long *start, unsigned long *end);
+/* A fault (or swapoff, or shmem) found @page in the swap cache: if it was
+ * read ahead, count the hit (swap_ra_hit in /proc/vmstat, and for
+ * swap_ra_window), once: the first finder clears PG_readahead. */
+void swap_ra_hit(struct page *page);
+/* Read ahead the slots [@start, @end) of @entry's area that are in use and
+ * not cached, into the swap cache, without waiting (PG_readahead, on the
+ * anonymous LRU). Failures are silent: readahead is a hint.
+ * Context: may sleep; the caller holds a plug. */
+void swap_readahead_range(swp_entry_t entry, unsigned long start, unsigned long end);
+/* /proc/sys/vm/page-cluster: show, or parse and set (0..31, else -EINVAL). */
+int page_cluster_show(struct seq_buf *m, int pid);
+int page_cluster_store(const char *buf, size_t len);
+
 /* ---- swap I/O (mm/page_io.c) ---------------------------------------------- */
 
 /* Start writing @page (locked, in the swap cache) to its slot and unlock
@@ -241,8 +264,17 @@ unsigned long nr_swapcache_pages(void);
 int swap_writepage(struct page *page);
 /* Read @page's slot into it (page locked, in the swap cache, not
  * uptodate), wait, and set PG_uptodate on success. Counts pswpin. The page
- * stays locked. Returns 0 or -EIO. Context: may sleep. */
+ * stays locked. Also starts reading ahead the other slots of its group
+ * (swap_ra_window) without waiting for them. Returns 0 or -EIO (an error
+ * of @page's own read only). Context: may sleep. */
 int swap_readpage(struct page *page);
+/* Start reading the readahead page @page (locked with a lock the I/O
+ * holds, not a task; in the swap cache, not uptodate) and return:
+ * the read's end marks it uptodate (on success) and unlocks it
+ * (unlock_page_io), in interrupt context. Counts pswpin and swap_ra.
+ * Returns 0, or a negative errno with nothing started (the page still
+ * locked). Context: may sleep (one reclaim pass at most). */
+int swap_readahead_page(struct page *page);
 /* Wait until @page is no longer under write-back. Context: may sleep. */
 void swap_wait_on_writeback(struct page *page);
 

@@ -20,6 +20,8 @@ enum vm_event_item {
 	PGMAJFAULT,             /* faults that waited for the disk (Linux: pgmajfault) */
 	PSWPIN,                 /* pages read from swap (Linux: pswpin; none until swap) */
 	PSWPOUT,                /* pages written to swap (Linux: pswpout; none until swap) */
+	SWAP_RA,                /* pages read ahead of a swap-in (Linux: swap_ra) */
+	SWAP_RA_HIT,            /* ... that a later lookup found (Linux: swap_ra_hit) */
 	FL_ANON_FAULT,          /* do_anonymous_page */
 	FL_READ_FAULT,          /* do_read_fault */
 	FL_COW_FAULT,           /* do_cow_fault and wp_page_copy: a private copy was made */
