@@ -56,6 +56,7 @@ ARCH_SRCS := \
 	arch/x86_64/mmap.c \
 	arch/x86_64/tlb.c \
 	arch/x86_64/usercopy.c \
+	arch/x86_64/copy_page.c \
 	arch/x86_64/rtc.c \
 	arch/x86_64/extable_ktest.c \
 	arch/x86_64/usermode_ktest.c

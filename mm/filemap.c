@@ -571,7 +571,7 @@ static struct page *grab_write_page(struct file *file, struct address_space *m,
 		if (page_start >= READ_ONCE(inode->i_size) || (from == 0 && to == PAGE_SIZE)) {
 			/* New page (zeroed) past EOF, or one we overwrite whole. */
 			if (from != 0 || to != PAGE_SIZE)
-				memset(page_address(page), 0, PAGE_SIZE);
+				clear_page(page_address(page));
 			set_page_flag(page, PG_uptodate);
 			return page;
 		}

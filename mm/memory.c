@@ -514,7 +514,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 		return ret;
 	}
 	if (!(ret & VM_FAULT_DONE_COW)) {
-		memcpy(page_address(vmf->cow_page), page_address(vmf->page), PAGE_SIZE);
+		copy_page(page_address(vmf->cow_page), page_address(vmf->page));
 		put_page(vmf->page);
 	}
 	/* The copy is an anonymous page of this VMA (not of the file). */
@@ -899,7 +899,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 		return VM_FAULT_OOM;
 	}
 	if (old)
-		memcpy(page_address(new), page_address(old), PAGE_SIZE);
+		copy_page(page_address(new), page_address(old));
 	page_add_new_anon_rmap(new, vma, vmf->address);
 	entry = maybe_mkwrite(pte_mkdirty(mk_pte(new, vma->vm_page_prot)), vma);
 
