@@ -134,6 +134,7 @@ MM_SRCS := \
 	mm/pgtable_ktest.c \
 	mm/memory_ktest.c \
 	mm/filemap_ktest.c \
+	mm/fault_around_ktest.c \
 	mm/rmap_ktest.c \
 	mm/rmap_reclaim_ktest.c \
 	mm/rmap_batch_ktest.c \
