@@ -124,10 +124,19 @@ void lock_page(struct page *page)
 
 void unlock_page(struct page *page)
 {
+	struct wait_queue_head *wq = page_waitqueue(page);
+
 	ASSERT(PageLocked(page));
 	lock_release(page, page_lock_class);
 	clear_page_flag(page, PG_locked);
-	wake_up(page_waitqueue(page));
+	/* Most unlocks have no waiter (fault-around unlocks 16 pages per
+	 * fault): look at the queue before taking its lock. The clear before
+	 * the look: pairs with the full barrier in prepare_to_wait's
+	 * set_current_state, between queueing and testing PG_locked. Either
+	 * the waiter sees the bit clear, or we see it queued. */
+	smp_mb();
+	if (!list_empty(&wq->head))
+		wake_up(wq);
 }
 
 void wait_on_page_locked(struct page *page)
