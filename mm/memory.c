@@ -248,6 +248,18 @@ static bool install_one_table(struct mm_struct *mm, unsigned long addr, phys_add
  */
 static pte_t *pte_alloc(struct mm_struct *mm, unsigned long addr)
 {
+	/* Every fault comes here, and the table is nearly always there
+	 * already: find it without the lock. Under mmap_lock tables are
+	 * only added, never removed, so each level read here is either
+	 * empty (then the loop below looks again under the lock) or a
+	 * complete table: its zeroing (pgtable_alloc_page) precedes
+	 * install_one_table's store of the entry, and x86 makes stores
+	 * visible in order (that store is a WRITE_ONCE after a call: the
+	 * compiler keeps the order too). */
+	pte_t *pte = pgtable_walk_pte(mm->pgd, addr, NULL);
+
+	if (pte)
+		return pte;
 	for (;;) {
 		phys_addr_t table;
 		pte_t *pte;
