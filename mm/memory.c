@@ -576,25 +576,30 @@ unsigned int finish_fault_around(struct vm_fault *vmf, struct page **pages, unsi
 	}
 	for (unsigned int i = 0; i < nr; i++) {
 		struct page *page = pages[i];
-		unsigned long addr;
+		unsigned long index = READ_ONCE(page->index), addr;
 		pte_t *pte;
 
+		if (index < first || index > last)
+			continue;
+		addr = vma->vm_start + ((index - vma->vm_pgoff) << PAGE_SHIFT);
+		if ((addr & PMD_MASK) != (vmf->address & PMD_MASK))
+			continue;
+		pte = table + ((addr >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1));
+		/* Mapped already (the pages behind a sequential reader), a
+		 * COW copy, a swap entry: no need for the page lock. Under
+		 * page_table_lock no one else fills a none PTE. */
+		if (!pte_none(ptep_get(pte)))
+			continue;
 		/* Only tried: the page lock nests outside page_table_lock,
 		 * and a page someone holds (a read, a truncate, write-back
 		 * starting) is left to ->fault, which may wait for it. */
 		if (!trylock_page(page))
 			continue;
 		/* Under its lock a page stays in its file at its index
-		 * (truncate and reclaim take it out only locked). */
-		if (page->mapping != m || !PageUptodate(page) ||
-		    page->index < first || page->index > last)
+		 * (truncate and reclaim take it out only locked): the index
+		 * read above is the page's unless it left the file. */
+		if (page->mapping != m || !PageUptodate(page) || page->index != index)
 			goto next;
-		addr = vma->vm_start + ((page->index - vma->vm_pgoff) << PAGE_SHIFT);
-		if ((addr & PMD_MASK) != (vmf->address & PMD_MASK))
-			goto next;
-		pte = table + ((addr >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1));
-		if (!pte_none(ptep_get(pte)))
-			goto next;              /* mapped already, a COW copy, a swap entry */
 		page_add_rmap(mm, vma, page);
 		/* Read-only even where vm_page_prot allows writes: the next
 		 * write must fault (COW, ->page_mkwrite, dirty accounting). */
