@@ -60,6 +60,7 @@ ARCH_SRCS := \
 	arch/x86_64/mmap.c \
 	arch/x86_64/tlb.c \
 	arch/x86_64/usercopy.c \
+	arch/x86_64/copy_page.c \
 	arch/x86_64/rtc.c \
 	arch/x86_64/extable_ktest.c \
 	arch/x86_64/usermode_ktest.c
@@ -148,6 +149,7 @@ MM_SRCS := \
 	mm/pgtable_ktest.c \
 	mm/memory_ktest.c \
 	mm/filemap_ktest.c \
+	mm/fault_around_ktest.c \
 	mm/rmap_ktest.c \
 	mm/rmap_reclaim_ktest.c \
 	mm/rmap_batch_ktest.c \

@@ -139,7 +139,7 @@ static vm_fault_t faultlog_fault(struct vm_fault *vmf)
 	page = faultlog_pages[vmf->pgoff];
 	if (vmf->cow_page) {
 		/* Not vmf->page: the core has nothing to copy or to put back. */
-		memcpy(page_address(vmf->cow_page), page_address(page), PAGE_SIZE);
+		copy_page(page_address(vmf->cow_page), page_address(page));
 		return VM_FAULT_DONE_COW;
 	}
 	get_page(page);         /* the core's reference; it ends up in the PTE */

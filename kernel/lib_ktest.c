@@ -1,6 +1,6 @@
 /*
  * ktests for the kernel library: command-line parsing, symbol lookup,
- * snprintf, string functions and spinlocks.
+ * snprintf, string functions (and page zeroing and copying) and spinlocks.
  */
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
@@ -9,6 +9,9 @@
 #include <kernel/ktest.h>
 #include <kernel/spinlock.h>
 #include <kernel/string.h>
+#include <mm/mm.h>
+#include <mm/page_alloc.h>
+#include <asm/page.h>
 #include <asm/processor.h>
 
 static struct cmdline cl;
@@ -135,6 +138,49 @@ KTEST(string_functions)
 	KT_EXPECT_EQ(kstrtoull("18446744073709551616", 10, &v), -EINVAL);
 	KT_EXPECT_EQ(kstrtoull("", 0, &v), -EINVAL);
 	KT_EXPECT(kstrtoull("0755", 0, &v) == 0 && v == 0755);
+}
+
+/*
+ * memset and memcpy move eight bytes at a time and then the odd ones:
+ * every length from 0 to 70 at every alignment of 0 to 7 must touch
+ * exactly its bytes. clear_page and copy_page (asm/page.h) move whole
+ * pages with unrolled loops: exactly one page, every byte.
+ */
+KTEST(string_widths_and_page_copies)
+{
+	static u8 a[96], b[96];
+	struct page *p = alloc_pages(GFP_KERNEL, 1), *q = alloc_pages(GFP_KERNEL, 1);
+	u8 *pp, *qq;
+	bool ok = true;
+
+	for (unsigned int off = 0; off < 8; off++) {
+		for (unsigned int n = 0; n <= 70; n++) {
+			memset(a, 0xee, sizeof(a));
+			for (unsigned int i = 0; i < sizeof(b); i++)
+				b[i] = (u8)(i * 7 + 1);
+			memset(a + off, 0x5a, n);
+			for (unsigned int i = 0; i < sizeof(a); i++)
+				ok &= a[i] == (i >= off && i < off + n ? 0x5a : 0xee);
+			memcpy(a + off, b + (7 - off), n);
+			for (unsigned int i = 0; i < sizeof(a); i++)
+				ok &= a[i] == (i >= off && i < off + n ? b[i - off + 7 - off] : 0xee);
+		}
+	}
+	KT_EXPECT(ok);
+	KT_ASSERT(p && q);
+	pp = page_address(p);
+	qq = page_address(q);
+	memset(pp, 0xaa, 2 * PAGE_SIZE);
+	for (unsigned int i = 0; i < 2 * PAGE_SIZE; i++)
+		qq[i] = (u8)(i * 13 + i / 256);
+	clear_page(pp);
+	KT_EXPECT(memchr_inv(pp, 0, PAGE_SIZE) == NULL);
+	KT_EXPECT(pp[PAGE_SIZE] == 0xaa && memchr_inv(pp + PAGE_SIZE, 0xaa, PAGE_SIZE) == NULL);
+	copy_page(pp, qq + PAGE_SIZE);
+	KT_EXPECT(memcmp(pp, qq + PAGE_SIZE, PAGE_SIZE) == 0);
+	KT_EXPECT(memchr_inv(pp + PAGE_SIZE, 0xaa, PAGE_SIZE) == NULL);
+	__free_pages(p, 1);
+	__free_pages(q, 1);
 }
 
 KTEST(spinlock_irqsave_and_ownership)

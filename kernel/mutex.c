@@ -62,7 +62,10 @@ void mutex_lock(struct mutex *m)
 	if (unlikely(READ_ONCE(m->owner) == current))
 		panic("recursive locking of mutex %s", m->name);
 	lock_acquire(&m->dep_class, m->name, LOCK_KIND_MUTEX, m, false, _RET_IP_);
-	sleep_until(&m->wait, mutex_try_take_locked, m);
+	/* Uncontended, one look under the queue's lock, without queueing
+	 * (sleep_until would queue, try, and dequeue: three). */
+	if (!try_once(&m->wait, mutex_try_take_locked, m))
+		sleep_until(&m->wait, mutex_try_take_locked, m);
 }
 
 bool mutex_trylock(struct mutex *m)
@@ -76,13 +79,18 @@ bool mutex_trylock(struct mutex *m)
 void mutex_unlock(struct mutex *m)
 {
 	unsigned long flags = spin_lock_irqsave(&m->wait.lock);
+	bool waiters;
 
 	if (unlikely(m->owner != current))
 		panic("mutex %s unlocked by %s, which does not own it", m->name, current->comm);
 	lock_release(m, m->dep_class);
 	m->owner = NULL;
+	/* A waiter is queued (prepare_to_wait) before its own try under
+	 * this lock: one that failed is on the queue now, seen here. */
+	waiters = !list_empty(&m->wait.head);
 	spin_unlock_irqrestore(&m->wait.lock, flags);
-	wake_up_one(&m->wait);
+	if (waiters)
+		wake_up_one(&m->wait);
 }
 
 bool mutex_is_locked_by_me(struct mutex *m)
@@ -139,7 +147,10 @@ static bool rwsem_try_write_queued_locked(void *arg)
 void down_read(struct rw_semaphore *s)
 {
 	lock_acquire(&s->dep_class, s->name, LOCK_KIND_RWSEM, s, false, _RET_IP_);
-	sleep_until(&s->wait, rwsem_try_read_locked, s);
+	/* Every page fault comes here: uncontended, one look under the
+	 * queue's lock, without queueing (as mutex_lock). */
+	if (!try_once(&s->wait, rwsem_try_read_locked, s))
+		sleep_until(&s->wait, rwsem_try_read_locked, s);
 }
 
 bool down_read_trylock(struct rw_semaphore *s)
@@ -153,13 +164,16 @@ bool down_read_trylock(struct rw_semaphore *s)
 void up_read(struct rw_semaphore *s)
 {
 	unsigned long flags = spin_lock_irqsave(&s->wait.lock);
-	bool last;
+	bool wake;
 
 	ASSERT(s->readers > 0);
 	lock_release(s, s->dep_class);
-	last = --s->readers == 0;
+	/* Wake only if someone waits (a writer for the last reader, and
+	 * readers queued behind it): a waiter is queued before its own try
+	 * under this lock (see mutex_unlock), so one that failed shows. */
+	wake = --s->readers == 0 && !list_empty(&s->wait.head);
 	spin_unlock_irqrestore(&s->wait.lock, flags);
-	if (last)
+	if (wake)
 		wake_up(&s->wait);
 }
 

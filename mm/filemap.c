@@ -5,7 +5,8 @@
  * tree of mm/page_tree.c), the page lock, PG_writeback and the waits for
  * it, dirty pages (set_page_dirty, clear_page_dirty_for_io; starting
  * their write-back is mm/page-writeback.c's), truncation, the generic
- * read()/write() of regular files through the cache, and filemap_fault.
+ * read()/write() of regular files through the cache, filemap_fault, and
+ * filemap_map_pages (fault-around: the cached pages around a read fault).
  *
  * Invariants, under mapping->tree_lock:
  *   - a page is in at most one mapping, at page->index, with
@@ -123,10 +124,19 @@ void lock_page(struct page *page)
 
 void unlock_page(struct page *page)
 {
+	struct wait_queue_head *wq = page_waitqueue(page);
+
 	ASSERT(PageLocked(page));
 	lock_release(page, page_lock_class);
 	clear_page_flag(page, PG_locked);
-	wake_up(page_waitqueue(page));
+	/* Most unlocks have no waiter (fault-around unlocks 16 pages per
+	 * fault): look at the queue before taking its lock. The clear before
+	 * the look: pairs with the full barrier in prepare_to_wait's
+	 * set_current_state, between queueing and testing PG_locked. Either
+	 * the waiter sees the bit clear, or we see it queued. */
+	smp_mb();
+	if (!list_empty(&wq->head))
+		wake_up(wq);
 }
 
 /*
@@ -585,7 +595,7 @@ static struct page *grab_write_page(struct file *file, struct address_space *m,
 		if (page_start >= READ_ONCE(inode->i_size) || (from == 0 && to == PAGE_SIZE)) {
 			/* New page (zeroed) past EOF, or one we overwrite whole. */
 			if (from != 0 || to != PAGE_SIZE)
-				memset(page_address(page), 0, PAGE_SIZE);
+				clear_page(page_address(page));
 			set_page_flag(page, PG_uptodate);
 			return page;
 		}
@@ -811,8 +821,69 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 	/* LAB(filemap): END */
 }
 
+/* Pages fault-around offers finish_fault_around at a time (on the stack). */
+#define MAP_PAGES_BATCH 16
+
+/*
+ * ->map_pages for files in the page cache (fault-around; the contract is
+ * at struct vm_operations_struct): collect the cached pages of
+ * [start_pgoff, end_pgoff], cut at EOF, that look ready (uptodate, not
+ * locked: a page being read or truncated is left to ->fault), and hand
+ * them to finish_fault_around, MAP_PAGES_BATCH at a time, which maps
+ * those still ready under their page lock. i_size is read once, after
+ * do_fault's truncate_count sample (its smp_rmb orders the two), exactly
+ * as filemap_fault reads it, so the truncate_count recheck in
+ * finish_fault_around covers it: a truncate that shrank the file since
+ * moved the count, and then nothing is mapped. No page that is not
+ * already in the cache is read, and nothing here waits.
+ * Context: mmap_lock held for reading; takes tree_lock, then (in
+ * finish_fault_around) page_table_lock; never sleeps (but fault_delay=).
+ */
+vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
+			     unsigned long end_pgoff)
+{
+	struct address_space *m = vmf->vma->vm_file->f_inode->i_mapping;
+	loff_t size = READ_ONCE(m->host->i_size);
+	unsigned long index = start_pgoff, last;
+	struct page *pages[MAP_PAGES_BATCH];
+	bool more = true;
+
+	if (size <= 0)
+		return 0;
+	last = min(end_pgoff, (unsigned long)((size - 1) >> PAGE_SHIFT));
+	while (more && index <= last) {
+		unsigned int n = 0;
+
+		spin_lock(&m->tree_lock);
+		for (;;) {
+			struct page *page = radix_next(m, &index);
+
+			if (!page || index > last) {
+				more = false;
+				break;
+			}
+			index++;
+			if (PageUptodate(page) && !PageLocked(page)) {
+				get_page(page);
+				pages[n++] = page;
+				if (n == MAP_PAGES_BATCH)
+					break;
+			}
+		}
+		spin_unlock(&m->tree_lock);
+		if (!n)
+			break;
+		finish_fault_around(vmf, pages, n, start_pgoff, last);
+		for (unsigned int i = 0; i < n; i++)
+			if (pages[i])
+				put_page(pages[i]);     /* not mapped */
+	}
+	return 0;
+}
+
 const struct vm_operations_struct generic_file_vm_ops = {
 	.fault = filemap_fault,
+	.map_pages = filemap_map_pages,
 	.name = "filemap",
 };
 

@@ -65,6 +65,7 @@ USER_TESTS := \
 	filemap_eof_test \
 	msync_test \
 	dirty_tracking_test \
+	fault_around_test \
 	truncate_race_test \
 	filemap_fuzz_test \
 	fulldisk_test \

@@ -68,7 +68,7 @@ trap_frame:
 ; Restore the registers of the struct pt_regs at RSP and return from it:
 ; to user mode (after swapgs) or to the kernel. Every way out of the kernel
 ; ends here, so there is one place to read.
-restore_regs_and_iret:
+%macro POP_GENERAL_REGS 0
     pop r15
     pop r14
     pop r13
@@ -84,6 +84,9 @@ restore_regs_and_iret:
     pop rdx
     pop rsi
     pop rdi
+%endmacro
+restore_regs_and_iret:
+    POP_GENERAL_REGS
     test qword [rsp + 24], 3
     jz .to_kernel
     swapgs
@@ -97,6 +100,10 @@ restore_regs_and_iret:
 ; vector slot) on the task's kernel stack, call do_syscall_64(regs), and
 ; leave through restore_regs_and_iret: iretq restores RIP/RSP/RFLAGS from
 ; the frame, which also makes a signal frame or an execve simple to set up.
+; When do_syscall_64 says the frame allows it (sysret_ok: RCX = RIP and
+; R11 = RFLAGS as the syscall left them, user segments, a safe RIP), the
+; way back is sysretq instead: under TCG iretq costs far more, as it reads
+; the CS and SS descriptors from the GDT and checks them.
 extern do_syscall_64
 global entry_syscall_64
 entry_syscall_64:
@@ -137,7 +144,12 @@ syscall_frame:
     call do_syscall_64
     pop rbp
     add rsp, 8
-    jmp restore_regs_and_iret
+    test al, al
+    jz restore_regs_and_iret
+    POP_GENERAL_REGS                        ; RCX = RIP, R11 = RFLAGS (checked)
+    mov rsp, [rsp + 5 * 8]                  ; the user's RSP (pt_regs.rsp); interrupts off
+    swapgs
+    o64 sysret
 
 ; void enter_user_mode_asm(struct pt_regs *regs): start running user code
 ; from a prepared frame (execve, and a new user thread's first return).

@@ -39,7 +39,25 @@ void exit_to_user_mode(struct pt_regs *regs, bool in_syscall)
 	}
 }
 
-void do_syscall_64(struct pt_regs *regs)
+/*
+ * May the way back to user mode be sysretq rather than iretq? sysretq
+ * takes RIP from RCX and RFLAGS from R11 and sets the user CS and SS that
+ * MSR_STAR names, so the frame must be what the syscall instruction left:
+ * RCX and R11 still equal to RIP and RFLAGS (a signal handler's frame,
+ * execve and rt_sigreturn change them: those go by iretq), the standard
+ * user segments, neither TF nor RF set. And RIP below the last page of
+ * the user half: on Intel CPUs a sysretq to a non-canonical RIP faults in
+ * ring 0 with the user's RSP already loaded (Linux checks the same).
+ */
+static bool sysret_ok(const struct pt_regs *regs)
+{
+	return regs->rcx == regs->rip && regs->r11 == regs->rflags &&
+	       regs->cs == (GDT_USER_CS | 3) && regs->ss == (GDT_USER_DS | 3) &&
+	       regs->rip < USER_TOP - PAGE_SIZE &&
+	       !(regs->rflags & (X86_EFLAGS_TF | X86_EFLAGS_RF));
+}
+
+bool do_syscall_64(struct pt_regs *regs)
 {
 	const unsigned long args[6] = { regs->rdi, regs->rsi, regs->rdx,
 					regs->r10, regs->r8, regs->r9 };
@@ -47,6 +65,7 @@ void do_syscall_64(struct pt_regs *regs)
 	local_irq_enable();
 	regs->rax = (unsigned long)syscall_dispatch(regs->orig_rax, args);
 	exit_to_user_mode(regs, true);
+	return sysret_ok(regs);
 }
 
 /*

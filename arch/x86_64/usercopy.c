@@ -1,10 +1,16 @@
 /*
  * Copying between the kernel and user memory.
  *
- * Each copy is one `rep movsb` (or `rep stosb`) registered in the exception
- * table: when it faults on a user page, the fixup resumes right after it
- * with RCX still holding the bytes left, which is what these functions
- * return. SMAP is lifted (stac) around the instruction only.
+ * Each copy is a `rep movsq` (or `rep stosq`) for the 8-byte words, then
+ * a `rep movsb` (`rep stosb`) for the odd bytes, both registered in the
+ * exception table. Under QEMU's TCG a string instruction costs about the
+ * same per iteration whatever its width, so eight bytes at a time is
+ * nearly eight times faster than one (arch/x86_64/copy_page.c has the
+ * figures). A fault in the word loop resumes in the byte loop with the
+ * bytes left (RCX * 8 + the odd ones): it copies up to the very byte that
+ * faults, faults again, and the fixup resumes after it with RCX holding
+ * the bytes left, which is what these functions return, exact to the
+ * byte as Linux's. SMAP is lifted (stac) around the instructions only.
  *
  * (With the user-space fault path, a fault here first tries to fault the
  * page in, and only a real failure reaches the fixup.)
@@ -28,11 +34,21 @@ static inline void clac(void)
 
 static unsigned long raw_copy(void *to, const void *from, unsigned long n)
 {
+	unsigned long tail = n & 7;
+
+	n >>= 3;
 	stac();
-	__asm__ volatile("1: rep movsb\n"
-			 "2:\n"
-			 _ASM_EXTABLE(1b, 2b)
-			 : "+D"(to), "+S"(from), "+c"(n) :: "memory");
+	__asm__ volatile("1: rep movsq\n"
+			 "   movq %[tail], %%rcx\n"
+			 "2: rep movsb\n"
+			 "3:\n"
+			 ".pushsection .fixup, \"ax\"\n"
+			 "4: leaq (%[tail], %%rcx, 8), %%rcx\n"
+			 "   jmp 2b\n"
+			 ".popsection\n"
+			 _ASM_EXTABLE(1b, 4b)
+			 _ASM_EXTABLE(2b, 3b)
+			 : "+D"(to), "+S"(from), "+c"(n) : [tail] "r"(tail) : "memory");
 	clac();
 	return n;
 }
@@ -67,11 +83,22 @@ unsigned long clear_user(void __user *to, unsigned long n)
 {
 	if (!access_ok(to, n))
 		return n;
+	unsigned long tail = n & 7;
+
+	n >>= 3;
 	stac();
-	__asm__ volatile("1: rep stosb\n"
-			 "2:\n"
-			 _ASM_EXTABLE(1b, 2b)
-			 : "+D"(to), "+c"(n) : "a"(0) : "memory");
+	/* As raw_copy: a fault in the word loop finishes in the byte loop. */
+	__asm__ volatile("1: rep stosq\n"
+			 "   movq %[tail], %%rcx\n"
+			 "2: rep stosb\n"
+			 "3:\n"
+			 ".pushsection .fixup, \"ax\"\n"
+			 "4: leaq (%[tail], %%rcx, 8), %%rcx\n"
+			 "   jmp 2b\n"
+			 ".popsection\n"
+			 _ASM_EXTABLE(1b, 4b)
+			 _ASM_EXTABLE(2b, 3b)
+			 : "+D"(to), "+c"(n) : "a"(0UL), [tail] "r"(tail) : "memory");
 	clac();
 	return n;
 }

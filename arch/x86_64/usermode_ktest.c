@@ -75,6 +75,23 @@ KTEST(uaccess_copies_and_faults)
 	/* Straddling the end of the mapping: four bytes go, four do not. */
 	KT_EXPECT_EQ(copy_to_user((void *)(UDATA + PAGE_SIZE - 4), "abcdefgh", 8), 4);
 	KT_EXPECT_EQ(copy_from_user(buf, (void *)(UDATA + PAGE_SIZE), 8), 8);
+	/* Longer than a word and unaligned: the word loop faults, the byte
+	 * loop finishes up to the very last byte that is mapped. */
+	{
+		static char src[40] = "0123456789abcdefghijklmnopqrstuvwxyzABCD";
+		char big[40];
+
+		memset(big, '#', sizeof(big));
+		KT_EXPECT_EQ(copy_to_user((void *)(UDATA + PAGE_SIZE - 13), src, 40), 27);
+		KT_EXPECT(memcmp(data + PAGE_SIZE - 13, src, 13) == 0);
+		KT_EXPECT_EQ(copy_from_user(big, (void *)(UDATA + PAGE_SIZE - 13), 40), 27);
+		KT_EXPECT(memcmp(big, src, 13) == 0);
+		KT_EXPECT(big[13] == 0 && big[39] == 0);        /* the rest zero-filled */
+		data[PAGE_SIZE - 22] = 'u';
+		KT_EXPECT_EQ(clear_user((void *)(UDATA + PAGE_SIZE - 21), 50), 29);
+		KT_EXPECT(memchr_inv(data + PAGE_SIZE - 21, 0, 21) == NULL);
+		KT_EXPECT_EQ(data[PAGE_SIZE - 22], 'u');        /* the byte before: untouched */
+	}
 	KT_EXPECT_EQ(clear_user((void *)(UDATA + 16), 3), 0);
 	KT_EXPECT(data[16] == 0 && data[18] == 0 && data[19] == 'l');
 	/* Kernel addresses are never user memory. */

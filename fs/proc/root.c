@@ -68,6 +68,7 @@
 #include <fs/proc_fs.h>
 #include <fs/pseudofs.h>
 #include "internal.h"
+#include <mm/mm.h>
 #include <mm/overcommit.h>
 #include <mm/slab.h>
 #include <mm/swap.h>
@@ -124,6 +125,7 @@ static const struct proc_entry proc_sys_vm_entries[] = {
 	{ "dirty_writeback_centisecs", dirty_writeback_centisecs_show,
 	  dirty_writeback_centisecs_store },
 	{ "drop_caches", NULL, drop_caches_store },
+	{ "fault_around_bytes", fault_around_bytes_show, fault_around_bytes_store, NULL },
 	{ "overcommit_kbytes", overcommit_kbytes_show, overcommit_kbytes_store, NULL },
 	{ "overcommit_memory", overcommit_memory_show, overcommit_memory_store, NULL },
 	{ "overcommit_ratio", overcommit_ratio_show, overcommit_ratio_store, NULL },

@@ -63,6 +63,7 @@ typedef unsigned int vm_fault_t;
 #define FAULT_FLAG_INSTRUCTION  0x08    /* an instruction fetch */
 
 struct page;
+struct seq_buf;
 
 /*
  * One fault, threaded through the chain of handlers in mm/memory.c and
@@ -128,6 +129,23 @@ struct vm_operations_struct {
 	 * files in the page cache.
 	 */
 	vm_fault_t (*fault)(struct vm_fault *vmf);
+	/*
+	 * Fault-around: a read fault on a missing PTE first offers the pages
+	 * [start_pgoff, end_pgoff] of the file around vmf->pgoff (the window
+	 * do_fault_around computed: fault_around_bytes, aligned, inside the
+	 * VMA and one page table; vmf->pgoff included) to map those that are
+	 * ready right now: cached, uptodate, not locked, inside i_size. It
+	 * takes no I/O and never waits: page locks are only tried. It maps
+	 * through finish_fault_around(), which rechecks truncate_count and
+	 * never maps a page writable. Returns 0 (the core then looks at
+	 * vmf->pte: if the faulting page was among those mapped, the fault
+	 * is resolved; otherwise ->fault runs as usual). Context: mmap_lock
+	 * held for reading, no spinlock; must not sleep (but for the
+	 * fault_delay= debug switch, which finish_fault_around honours).
+	 * Optional; filemap_map_pages is the page cache's.
+	 */
+	vm_fault_t (*map_pages)(struct vm_fault *vmf, unsigned long start_pgoff,
+				unsigned long end_pgoff);
 	/*
 	 * A page of a shared writable mapping is about to become writable:
 	 * the first write to it since it was last clean (write notification:
@@ -235,8 +253,10 @@ pgprot_t vm_get_page_prot(unsigned long vm_flags);
 
 /* ---- the fault path (mm/memory.c) ------------------------------------------- */
 
-/* The page cache's ->fault, and its ops (mm/filemap.c). */
+/* The page cache's ->fault and ->map_pages, and its ops (mm/filemap.c). */
 vm_fault_t filemap_fault(struct vm_fault *vmf);
+vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
+			     unsigned long end_pgoff);
 extern const struct vm_operations_struct generic_file_vm_ops;
 /* MAP_SHARED|MAP_ANONYMOUS: back @vma with a new shared object (mm/shmem.c). */
 int shmem_zero_setup(struct vm_area_struct *vma);
@@ -266,6 +286,28 @@ int vm_insert_pfn(struct vm_area_struct *vma, unsigned long addr, unsigned long 
 
 /* Map @page (reference passed in) at vmf->address if the PTE is unchanged. */
 vm_fault_t finish_fault(struct vm_fault *vmf, struct page *page);
+/*
+ * Fault-around's install step, for ->map_pages: map each of the @nr pages
+ * of @pages (page-cache pages of the VMA's file, each referenced by the
+ * caller) at its file offset page->index, if that offset lies in
+ * [@first, @last] (the caller's window, already cut at EOF by an i_size
+ * read after do_fault's truncate_count sample), its PTE is none, its lock
+ * can be had without waiting, and under that lock it is still the file's
+ * page and uptodate. Read-only, always (a write must still fault: COW in
+ * a private mapping, write notification in a shared one). Nothing is
+ * mapped if a truncate ran since the sample (the fault path's own
+ * recheck). The reference of each page mapped passes to its PTE;
+ * @pages[i] is set to NULL for those, and the caller puts the rest.
+ * Returns how many were mapped.
+ * Context: mmap_lock held for reading, no spinlock; takes page_table_lock
+ * and tries page locks under it; does not sleep (but for fault_delay=).
+ */
+unsigned int finish_fault_around(struct vm_fault *vmf, struct page **pages, unsigned int nr,
+				 unsigned long first, unsigned long last);
+/* /proc/sys/vm/fault_around_bytes (also the boot option of that name):
+ * how much of a file a read fault maps around itself (mm/memory.c). */
+int fault_around_bytes_show(struct seq_buf *m, int pid);
+int fault_around_bytes_store(const char *buf, size_t len);
 
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 			   unsigned int flags);

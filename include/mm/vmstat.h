@@ -38,6 +38,8 @@ enum vm_event_item {
 	FL_UNMAP_PTES,          /* PTEs try_to_unmap removed (reclaim) */
 	FL_SIGBUS_EOF,          /* file faults on a page wholly past EOF */
 	FL_FAULT_NOPAGE,        /* ->fault installed the PTE itself (VM_FAULT_NOPAGE) */
+	FL_FAULT_AROUND_PAGES,  /* pages fault-around mapped (the faulting one included) */
+	FL_FAULT_AROUND_TRUNCATED, /* fault-arounds that mapped nothing: truncate_count moved */
 	ALLOCSTALL,             /* allocations that entered direct reclaim (Linux: allocstall) */
 	PGSCAN_KSWAPD,          /* inactive pages looked at by kswapd (Linux: pgscan_kswapd) */
 	PGSCAN_DIRECT,          /* ... by direct reclaim in the allocator (Linux: pgscan_direct) */

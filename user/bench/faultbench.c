@@ -11,6 +11,8 @@
  *                        (do_anonymous_page)
  *   file_read_fault      a read of a mapped file page that is in the page
  *                        cache (do_read_fault)
+ *   file_read_page       the same reads, per page read (with fault-around
+ *                        one fault maps up to 16 pages)
  *   shared_write_clean   a write to a MAP_SHARED file page made clean by
  *                        msync(MS_SYNC) (do_wp_page -> wp_page_shared ->
  *                        page_mkwrite); "n/a" if msync is ENOSYS
@@ -182,7 +184,7 @@ static int make_file(const char *name)
 
 static void bench_file_read(void)
 {
-	double v[MAX_ROUNDS];
+	double v[MAX_ROUNDS], pv[MAX_ROUNDS];
 	int fd = make_file("faultbench.read");
 	char page[PG];
 
@@ -203,12 +205,14 @@ static void bench_file_read(void)
 			sum += ((volatile char *)p)[(size_t)i * PG];
 		t1 = now_ns();
 		v[r] = minflt() > f0 ? (t1 - t0) / (double)(minflt() - f0) : -1;
+		pv[r] = (t1 - t0) / npages;
 		(void)sum;
 		munmap(p, (size_t)npages * PG);
 	}
 	close(fd);
 	unlink("faultbench.read");
 	report("file_read_fault", v, rounds, "ns/fault");
+	report("file_read_page", pv, rounds, "ns/page");
 }
 
 /* msync(MS_SYNC) of dirty pages, then writes to the pages it cleaned. */

@@ -15,7 +15,8 @@
  *      do_anonymous_page. Then TOUR_FILE (two pages, 'A' and 'B', synced,
  *      so clean) is mapped MAP_SHARED read-write at FILE_ADDR and its
  *      first page read: do_fault -> do_read_fault -> filemap_fault ->
- *      finish_fault, which maps it read-only (write notification);
+ *      finish_fault, which maps it read-only (write notification; the
+ *      program turns fault-around off meanwhile: fault_around_off());
  *   2. fork(). The child writes the anonymous page first: do_wp_page ->
  *      wp_page_copy (the parent still maps it). Then, while the child
  *      waits, the parent writes it: do_wp_page -> wp_page_reuse (its
@@ -103,6 +104,28 @@ static void report(const char *what)
 			printf(" %s +%ld", counters[i], after[i] - before[i]);
 	printf("\n");
 	fflush(stdout);
+}
+
+/*
+ * Fault-around (docs/fault-path.md 6.3.1) would map both cached file pages
+ * at the first read, through ->map_pages, and filemap_fault would never
+ * run: the tour turns it off while it runs (fault_around_bytes 4096, one
+ * page), so that each access is one fault of one kind, and then puts the
+ * old value back. On Linux the file is not there, and nothing changes.
+ */
+#define FAULT_AROUND "/proc/sys/vm/fault_around_bytes"
+static char fault_around_old[32];
+
+static void fault_around_off(void)
+{
+	if (read_file(FAULT_AROUND, fault_around_old, sizeof(fault_around_old)) > 0)
+		write_file(FAULT_AROUND, "4096\n");
+}
+
+static void fault_around_restore(void)
+{
+	if (fault_around_old[0])
+		write_file(FAULT_AROUND, fault_around_old);
 }
 
 /* ---- the steps ------------------------------------------------------------- */
@@ -241,6 +264,7 @@ int main(void)
 	int fd, err;
 
 	memset(vmstat_buf, 0, sizeof(vmstat_buf));
+	fault_around_off();
 	printf("tour: pid %d, anonymous page at %#lx, file pages at %#lx\n",
 	       (int)getpid(), ANON_ADDR, FILE_ADDR);
 	fflush(stdout);
@@ -274,6 +298,7 @@ int main(void)
 	munmap((void *)file, 2 * PAGE);
 	close(fd);
 	unlink(TOUR_FILE);
+	fault_around_restore();
 	printf("tour: %s\n", err ? "FAILED" : "done");
 	return err;
 }

@@ -54,6 +54,15 @@ static inline phys_addr_t __pa(const void *va)
 	return v - PAGE_OFFSET;
 }
 
+/*
+ * Zero one page, or copy one page to another (both page-aligned kernel
+ * addresses, not overlapping): the fastest form under TCG, not rep
+ * stosb/movsb (arch/x86_64/copy_page.c). Every page-sized zeroing or
+ * copy of the fault, COW and page-cache paths goes through these.
+ */
+void clear_page(void *page);
+void copy_page(void *to, const void *from);
+
 #define PFN_DOWN(x)     ((x) >> PAGE_SHIFT)
 #define PFN_UP(x)       (((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
 #define PFN_PHYS(pfn)   ((phys_addr_t)(pfn) << PAGE_SHIFT)

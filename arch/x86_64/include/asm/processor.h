@@ -27,6 +27,7 @@
 #define EFER_SCE        (1UL << 0)
 #define EFER_NXE        (1UL << 11)
 #define X86_EFLAGS_TF   (1UL << 8)
+#define X86_EFLAGS_RF   (1UL << 16)
 #define X86_EFLAGS_DF   (1UL << 10)
 #define X86_EFLAGS_IOPL (3UL << 12)
 #define X86_EFLAGS_NT   (1UL << 14)

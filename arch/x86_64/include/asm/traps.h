@@ -43,7 +43,9 @@ void irq_free_vector(unsigned int vector);
 
 /* The system-call entry (MSR_LSTAR) and its C half (arch/x86_64/syscall.c). */
 void entry_syscall_64(void);
-void do_syscall_64(struct pt_regs *regs);
+/* Returns true if the way back may be sysretq (the frame is as the
+ * syscall instruction left it), false for iretq. Interrupts off on return. */
+bool do_syscall_64(struct pt_regs *regs);
 /* Jump to user mode through the frame at @regs (on the kernel stack). */
 __attribute__((noreturn)) void enter_user_mode_asm(struct pt_regs *regs);
 /* Start running user code at @rip with stack @rsp. Never returns. */
