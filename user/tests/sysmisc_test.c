@@ -32,15 +32,28 @@ static void test_times(void)
 	CHECK(t0 != -1, "times returns the clock");
 	CHECK(a.tms_utime >= 0 && a.tms_stime >= 0 && a.tms_cutime >= 0 && a.tms_cstime >= 0,
 	      "every field is a count of ticks");
-	spin_ms(300);
-	t1 = syscall(SYS_times, &b);
-	CHECK(t1 - t0 >= 25, "the clock moved by about 30 ticks (%ld)", t1 - t0);
+	/* Spin until the tick has seen us run (a loaded host may take a
+	 * while to give this CPU ticks), for at most 20 s. */
+	long long start = now_ns(CLOCK_MONOTONIC);
+	do {
+		spin_ms(50);
+		t1 = syscall(SYS_times, &b);
+	} while (b.tms_utime + b.tms_stime <= a.tms_utime + a.tms_stime &&
+		 now_ns(CLOCK_MONOTONIC) - start < 20000000000LL);
+	CHECK(t1 > t0, "the clock moved (%ld ticks)", t1 - t0);
 	CHECK(b.tms_utime + b.tms_stime > a.tms_utime + a.tms_stime,
 	      "a busy loop uses CPU time (%ld -> %ld)", (long)(a.tms_utime + a.tms_stime),
 	      (long)(b.tms_utime + b.tms_stime));
 	pid_t pid = fork();
 	if (pid == 0) {
-		spin_ms(300);
+		struct tms c, d;
+
+		syscall(SYS_times, &c);
+		start = now_ns(CLOCK_MONOTONIC);
+		do
+			spin_ms(50);
+		while (syscall(SYS_times, &d) != -1 && d.tms_utime + d.tms_stime <= c.tms_utime + c.tms_stime &&
+		       now_ns(CLOCK_MONOTONIC) - start < 20000000000LL);
 		_exit(0);
 	}
 	waitpid(pid, &status, 0);
