@@ -109,6 +109,8 @@ MM_SRCS := \
 	mm/vmalloc.c \
 	mm/page_tree.c \
 	mm/filemap.c \
+	mm/readahead.c \
+	mm/fadvise.c \
 	mm/page-writeback.c \
 	mm/mmap.c \
 	mm/mprotect.c \
@@ -133,6 +135,7 @@ MM_SRCS := \
 	mm/pgtable_ktest.c \
 	mm/memory_ktest.c \
 	mm/filemap_ktest.c \
+	mm/readahead_ktest.c \
 	mm/rmap_ktest.c \
 	mm/rmap_reclaim_ktest.c \
 	mm/rmap_batch_ktest.c \
@@ -161,6 +164,7 @@ FS_SRCS := \
 	fs/buffer.c \
 	fs/block_io.c \
 	fs/block_io_ktest.c \
+	fs/mpage.c \
 	fs/inode.c \
 	fs/super.c \
 	fs/namespace.c \

@@ -60,6 +60,7 @@
 #include <fs/proc_fs.h>
 #include <fs/pseudofs.h>
 #include <mm/overcommit.h>
+#include <mm/readahead.h>
 #include <mm/slab.h>
 #include <mm/swap.h>
 
@@ -100,6 +101,7 @@ static const struct proc_entry proc_sys_vm_entries[] = {
 	{ "overcommit_kbytes", overcommit_kbytes_show, overcommit_kbytes_store, NULL },
 	{ "overcommit_memory", overcommit_memory_show, overcommit_memory_store, NULL },
 	{ "overcommit_ratio", overcommit_ratio_show, overcommit_ratio_store, NULL },
+	{ "read_ahead_kb", read_ahead_kb_show, read_ahead_kb_store, NULL },
 };
 
 _Static_assert(PROC_ROOT_INO + 2 + ARRAY_SIZE(proc_root_entries) < PROC_SYS_INO &&
