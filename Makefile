@@ -111,6 +111,7 @@ MM_SRCS := \
 	mm/filemap.c \
 	mm/readahead.c \
 	mm/fadvise.c \
+	mm/mincore.c \
 	mm/page-writeback.c \
 	mm/mmap.c \
 	mm/mprotect.c \

@@ -54,6 +54,7 @@ USER_TESTS := \
 	filemap_coherence_test \
 	filemap_eof_test \
 	msync_test \
+	readahead_test \
 	dirty_tracking_test \
 	truncate_race_test \
 	filemap_fuzz_test \
