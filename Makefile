@@ -522,6 +522,21 @@ bench-reclaim: $(B)/kernel.elf $(OVERMEM_IMG) $(UB)/bench/reclaimbench
 		--prog $(UB)/bench/reclaimbench --args "$(RECLAIM_BENCH_ARGS)" \
 		--disk $(B)/reclaimbench-disk.img --disk-as-is --timeout $(RECLAIM_TIMEOUT)
 
+# make bench-readahead: rabench (user/bench/rabench.c) on MEM=RA_MEM, on a
+# fresh copy of the over-memory image: MB/s of sequential reads from the
+# disk, read() by 4 KiB and 64 KiB and a mapped read, of a file twice the
+# memory (docs/readahead.md). RA_BENCH_ARGS="-f MIB".
+RA_MEM ?= 64M
+RA_BENCH_ARGS ?=
+.PHONY: bench-readahead
+bench-readahead: $(B)/kernel.elf $(OVERMEM_IMG) $(UB)/bench/rabench
+	@cp --sparse=always $(OVERMEM_IMG) $(B)/rabench-disk.img
+	@echo "== rabench: MEM=$(RA_MEM) $(RA_BENCH_ARGS)"
+	@$(PYTHON) tools/qemu.py exec --kernel $(B)/kernel.elf --accel $(ACCEL) --smp $(SMP) \
+		--mem $(RA_MEM) --kargs "$(KARGS)" \
+		--prog $(UB)/bench/rabench --args "$(RA_BENCH_ARGS)" \
+		--disk $(B)/rabench-disk.img --disk-as-is --timeout $(RECLAIM_TIMEOUT)
+
 # ---- editor support --------------------------------------------------------
 
 compile_commands.json: Makefile tools/gen_compile_commands.py

@@ -104,7 +104,7 @@ USER_SPROG  := $(addprefix $(UB)/stress/,$(USER_STRESS))
 
 # Benchmarks built from user/bench/NAME.c: not on the disk image; make
 # bench hands one to the make exec machinery (docs/testing.md).
-USER_BENCH := faultbench smpbench reclaimbench
+USER_BENCH := faultbench smpbench reclaimbench rabench
 
 USER_BINS  := $(addprefix $(UB)/bin/,$(USER_CORE) $(USER_UTILS))
 USER_TPROG := $(addprefix $(UB)/tests/,$(USER_TESTS))
