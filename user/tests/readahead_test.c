@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -277,6 +278,135 @@ static void test_madvise(int fd, unsigned char *vec)
 	munmap(map, len);
 }
 
+/*
+ * Readahead racing with truncate: a child truncates the file to 0 and
+ * writes it again, each generation with its own bytes, syncing it and
+ * dropping it from the cache (DONTNEED) so that readahead reads from the
+ * disk, for RACE_MS; the parent meanwhile reads it sequentially with
+ * read(), dropping it too, over and over. (Mapped reads under truncate
+ * are the truncrace suite's, readahead in play.) Every 1 KiB block
+ * of every whole page read must be one generation's bytes for that
+ * offset, and all blocks of a page the same generation: readahead must
+ * never read blocks that truncate freed (or another generation reused)
+ * into a page that stays the file's.
+ */
+#define RACE_PAGES 64
+#define RACE_MS 1500
+
+static void race_fill(unsigned char *p, long page, uint32_t gen)
+{
+	for (int b = 0; b < PG / 1024; b++) {
+		unsigned char *blk = p + b * 1024;
+		uint32_t hdr[2] = { gen, (uint32_t)(page * 4 + b) };
+
+		memcpy(blk, hdr, sizeof(hdr));
+		for (int i = 8; i < 1024; i++)
+			blk[i] = (unsigned char)(gen * 31 + page * 7 + b * 3 + i);
+	}
+}
+
+/* 1 if @p is one generation's page @page (its generation in *@gen). */
+static int race_page_ok(const unsigned char *p, long page, uint32_t *gen)
+{
+	static unsigned char want[PG];
+	uint32_t g;
+
+	memcpy(&g, p, sizeof(g));
+	race_fill(want, page, g);
+	*gen = g;
+	return memcmp(p, want, PG) == 0;
+}
+
+/* Say how the page read at @page differs from any generation's. */
+static void race_explain(const unsigned char *p, long page)
+{
+	static unsigned char want[PG];
+
+	for (int b = 0; b < PG / 1024; b++) {
+		uint32_t hdr[2];
+		int bad = -1;
+
+		memcpy(hdr, p + b * 1024, sizeof(hdr));
+		race_fill(want, page, hdr[0]);
+		for (int i = 0; i < 1024 && bad < 0; i++)
+			if (p[b * 1024 + i] != want[b * 1024 + i])
+				bad = i;
+		tap_diag("race: page %ld block %d: generation %u, block %u (want %ld), "
+			 "first wrong byte %d", page, b, hdr[0], hdr[1], page * 4 + b, bad);
+	}
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void race_writer(const char *name)
+{
+	static unsigned char buf[PG];
+	int fd = open(name, O_RDWR);
+	long end = now_ms() + RACE_MS;
+
+	for (uint32_t gen = 2; now_ms() < end; gen++) {
+		if (ftruncate(fd, 0) != 0)
+			_exit(2);
+		for (long p = 0; p < RACE_PAGES; p++) {
+			race_fill(buf, p, gen);
+			if (pwrite(fd, buf, PG, p * PG) != PG)
+				_exit(3);
+		}
+		if (gen % 2 == 0) {
+			fdatasync(fd);
+			posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+		}
+	}
+	_exit(0);
+}
+
+static void test_truncate_race(void)
+{
+	static unsigned char buf[PG];
+	const char *name = "ra_race";
+	long checked = 0, wrong = 0, end;
+	int fd = open(name, O_CREAT | O_TRUNC | O_RDWR, 0644), status;
+	pid_t child;
+
+	for (long p = 0; fd >= 0 && p < RACE_PAGES; p++) {
+		race_fill(buf, p, 1);
+		if (pwrite(fd, buf, PG, p * PG) != PG)
+			fd = -1;
+	}
+	if (!CHECK(fd >= 0, "race: a %d-page file", RACE_PAGES))
+		return;
+	child = fork();
+	if (child == 0)
+		race_writer(name);
+	end = now_ms() + RACE_MS;
+	while (now_ms() < end) {
+		uint32_t gen;
+
+		/* read(): whole pages up to EOF (a short page is the new EOF). */
+		for (long p = 0; p < RACE_PAGES; p++) {
+			if (pread(fd, buf, PG, p * PG) != PG)
+				break;
+			if (!race_page_ok(buf, p, &gen) && wrong++ < 3)
+				race_explain(buf, p);
+			checked++;
+		}
+		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	}
+	CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "race: the truncating writer ran to its end");
+	CHECK(checked > 0 && wrong == 0,
+	      "race: %ld pages read under readahead while truncated and rewritten, %ld wrong",
+	      checked, wrong);
+	close(fd);
+	unlink(name);
+}
+
 int main(void)
 {
 	static unsigned char vec[NPAGES + 16];
@@ -289,6 +419,7 @@ int main(void)
 	test_fadvise_errors(fd);
 	test_fadvise_effects(fd, vec);
 	test_madvise(fd, vec);
+	test_truncate_race();
 	close(fd);
 	CHECK_OK(leave_scratch_dir(dir), "remove the scratch directory");
 	return tap_done();
