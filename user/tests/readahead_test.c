@@ -22,7 +22,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -183,6 +185,32 @@ static void test_fadvise_effects(int fd, unsigned char *vec)
 	}
 }
 
+static long majflt(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_majflt : -1;
+}
+
+/* A counter of /proc/vmstat, or -1. */
+static long vmstat(const char *name)
+{
+	static char text[8192];
+	int fd = open("/proc/vmstat", O_RDONLY);
+	ssize_t len = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+	size_t nl = strlen(name);
+
+	if (fd >= 0)
+		close(fd);
+	if (len <= 0)
+		return -1;
+	text[len] = '\0';
+	for (char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, name, nl) && p[nl] == ' ')
+			return atol(p + nl + 1);
+	return -1;
+}
+
 /* Lines of /proc/self/maps naming @name. */
 static int maps_lines(const char *name)
 {
@@ -205,7 +233,7 @@ static void test_madvise(int fd, unsigned char *vec)
 	size_t len = (size_t)NPAGES * PG;
 	unsigned char *map = mmap(NULL, len + PG, PROT_READ, MAP_SHARED, fd, 0);
 	volatile unsigned char sink;
-	long n;
+	long n, maj, vmmaj;
 
 	if (!CHECK(map != MAP_FAILED, "map the file"))
 		return;
@@ -243,9 +271,15 @@ static void test_madvise(int fd, unsigned char *vec)
 		return;
 	map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 	CHECK_OK(madvise(map, len, MADV_RANDOM), "MADV_RANDOM on the whole mapping");
+	maj = majflt();
+	vmmaj = vmstat("pgmajfault");
 	CHECK(page_ok(map + 100 * PG, 100) && page_ok(map + 7 * PG, 7), "MADV_RANDOM: two mapped reads are right");
+	maj = majflt() - maj;
+	vmmaj = vmstat("pgmajfault") - vmmaj;
 	n = resident(fd, NPAGES, vec);
 	CHECK_EQ(n, 2, "MADV_RANDOM: two faults read two pages");
+	CHECK_EQ(maj, 2, "... and both are major faults (ru_majflt)");
+	CHECK(vmmaj >= 2, "... counted in /proc/vmstat pgmajfault (%ld)", vmmaj);
 	munmap(map, len);
 
 	/* MADV_SEQUENTIAL: reads ahead of the fault, not behind it. */
