@@ -383,10 +383,13 @@ int force_page_cache_readahead(struct file *file, loff_t start, loff_t end)
 {
 	struct address_space *m = file->f_inode->i_mapping;
 	unsigned long chunk = max((unsigned long)readahead_default_pages(), RA_BATCH);
+	loff_t isize = READ_ONCE(file->f_inode->i_size);
 	unsigned long index, last;
 
 	if (!m->a_ops || !m->a_ops->readahead)
 		return -EINVAL;
+	/* Nothing past EOF: a range "to the end" may be 2^63 bytes long. */
+	end = min(end, isize);
 	if (end <= start)
 		return 0;
 	index = (unsigned long)(start >> PAGE_SHIFT);
