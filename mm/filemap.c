@@ -6,6 +6,10 @@
  * it, dirty pages (set_page_dirty, clear_page_dirty_for_io; starting
  * their write-back is mm/page-writeback.c's), truncation, the generic
  * read()/write() of regular files through the cache, and filemap_fault.
+ * Which pages to read ahead of a read() or a fault, and when, is
+ * mm/readahead.c's; a page read ahead is locked by its I/O, whose
+ * completion releases it (unlock_page_io). DONTNEED's dropping of clean
+ * pages (invalidate_mapping_pages) is here, with truncation.
  *
  * Invariants, under mapping->tree_lock:
  *   - a page is in at most one mapping, at page->index, with
