@@ -22,8 +22,9 @@
  * MADV_SEQUENTIAL, or nothing for MADV_RANDOM; and stop reading around
  * when most misses are not followed by hits (mmap_miss).
  *
- * Pages. Each page read ahead is allocated with GFP_READAHEAD (one
- * reclaim pass, then give up quietly), inserted locked into the cache and
+ * Pages. Each page read ahead is allocated with GFP_READAHEAD (no
+ * reclaim, a quiet failure), and none while free memory is below the low
+ * watermark (readahead.h says why); inserted locked into the cache and
  * onto the LRU like any cache page, so reclaim may take it back once its
  * read is done; a page already cached is skipped. Nothing reads past EOF.
  * Their page locks belong to the I/O (unlock_page_io), not to this task.
@@ -139,6 +140,7 @@ unsigned long page_cache_ra_unbounded(struct address_space *m, struct file *file
 	struct page *batch[RA_BATCH];
 	unsigned int n = 0;
 	unsigned long started = 0, last, mark = lookahead ? index + nr - lookahead : ~0UL;
+	struct zone_watermarks wm;
 	struct blk_plug plug;
 	loff_t isize;
 
@@ -151,6 +153,7 @@ unsigned long page_cache_ra_unbounded(struct address_space *m, struct file *file
 	if (index > last)
 		return 0;
 	nr = min(nr, last - index + 1);
+	zone_watermarks(&wm);
 	blk_start_plug(&plug);
 	for (unsigned long i = 0; i < nr; i++) {
 		unsigned long idx = index + i;
@@ -163,9 +166,15 @@ unsigned long page_cache_ra_unbounded(struct address_space *m, struct file *file
 			read_pages(m, file, batch, &n);
 			continue;
 		}
+		if (nr_free_pages() < wm.low) {
+			count_vm_event(FL_READAHEAD_NOMEM);
+			break;                  /* memory is short: read nothing ahead */
+		}
 		page = alloc_page(GFP_READAHEAD);
-		if (!page)
+		if (!page) {
+			count_vm_event(FL_READAHEAD_NOMEM);
 			break;                  /* no memory: readahead is only a hint */
+		}
 		if (idx == mark)
 			set_page_flag(page, PG_readahead);
 		err = add_to_page_cache_ra(m, idx, page);

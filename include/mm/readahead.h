@@ -11,11 +11,15 @@
 #include <mm/mm_types.h>
 
 /*
- * Pages for readahead: one reclaim pass at most, then give up quietly
- * (no OOM, no retries, no warning): readahead is only a hint, and the
- * reader that needs a page allocates it itself when it is missing.
+ * Pages for readahead: never reclaim, never sleep in the allocator, fail
+ * quietly (no OOM, no warning): readahead is only a hint, and the reader
+ * that needs a page allocates it itself (GFP_KERNEL) when it is missing.
+ * Besides, readahead stops while free memory is below the low watermark
+ * (kswapd is working): under memory pressure, pages read ahead of need
+ * would only push out pages in use, and thrash (a fork bomb refaulting
+ * its program's text read 32 pages around every fault).
  */
-#define GFP_READAHEAD (GFP_KERNEL | __GFP_NORETRY)
+#define GFP_READAHEAD GFP_NOWAIT
 
 /* vm.read_ahead_kb: the default largest window, in KiB (Linux's per-device
  * read_ahead_kb, 128 by default). A file takes it at open. */
