@@ -120,6 +120,24 @@ static bool page_marked(struct address_space *m, unsigned long index)
 	return marked;
 }
 
+/* Wait for the reads in flight (readahead's asynchronous part), then drop
+ * every page of @m: a page still being read is locked, and stays. */
+static void ra_drop(struct address_space *m)
+{
+	struct page *batch[16];
+	unsigned long index = 0;
+	unsigned int n;
+
+	while ((n = find_get_pages(m, index, batch, 16)) > 0) {
+		for (unsigned int i = 0; i < n; i++) {
+			index = batch[i]->index + 1;
+			wait_on_page_locked(batch[i]);
+			put_page(batch[i]);
+		}
+	}
+	invalidate_mapping_pages(m, 0, ~0UL);
+}
+
 static bool ra_setup(struct kt *t)
 {
 	int err = vfs_mkdir(RA_DIR, 0755);
@@ -219,7 +237,7 @@ static void kt_random_body(struct kt *t, struct file *f)
 	KT_EXPECT_EQ(ra->size, 4u);
 	KT_EXPECT_EQ(m->nrpages, 9UL);
 
-	invalidate_mapping_pages(m, 0, ~0UL);
+	ra_drop(m);
 	KT_ASSERT_EQ(m->nrpages, 0UL);
 	__atomic_fetch_or(&f->f_mode, FMODE_RANDOM, __ATOMIC_RELAXED);
 	for (unsigned long p = 0; p < 6; p++)
@@ -227,7 +245,7 @@ static void kt_random_body(struct kt *t, struct file *f)
 	KT_EXPECT_EQ(m->nrpages, 6UL);
 	__atomic_fetch_and(&f->f_mode, ~FMODE_RANDOM, __ATOMIC_RELAXED);
 
-	invalidate_mapping_pages(m, 0, ~0UL);
+	ra_drop(m);
 	KT_ASSERT_EQ(m->nrpages, 0UL);
 	WRITE_ONCE(ra->ra_pages, 0u);
 	for (unsigned long p = 0; p < 6; p++)
