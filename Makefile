@@ -121,6 +121,9 @@ MM_SRCS := \
 	mm/vmalloc.c \
 	mm/page_tree.c \
 	mm/filemap.c \
+	mm/readahead.c \
+	mm/fadvise.c \
+	mm/mincore.c \
 	mm/page-writeback.c \
 	mm/writeback_sysctl.c \
 	mm/mmap.c \
@@ -130,7 +133,6 @@ MM_SRCS := \
 	mm/swap_state.c \
 	mm/page_io.c \
 	mm/madvise.c \
-	mm/mincore.c \
 	mm/mremap.c \
 	mm/shmem.c \
 	mm/overcommit.c \
@@ -150,6 +152,7 @@ MM_SRCS := \
 	mm/memory_ktest.c \
 	mm/filemap_ktest.c \
 	mm/fault_around_ktest.c \
+	mm/readahead_ktest.c \
 	mm/rmap_ktest.c \
 	mm/rmap_reclaim_ktest.c \
 	mm/rmap_batch_ktest.c \
@@ -181,6 +184,7 @@ FS_SRCS := \
 	fs/buffer.c \
 	fs/block_io.c \
 	fs/block_io_ktest.c \
+	fs/mpage.c \
 	fs/inode.c \
 	fs/super.c \
 	fs/namespace.c \
@@ -574,6 +578,20 @@ bench-reclaim: $(B)/kernel.elf $(OVERMEM_IMG) $(UB)/bench/reclaimbench
 # make test-linux-guest, make bench-linux-guest: the same programs on
 # Linux under the same QEMU (and the Linux column of make bench).
 include tools/linux-guest/linux-guest.mk
+# make bench-readahead: rabench (user/bench/rabench.c) on MEM=RA_MEM, on a
+# fresh copy of the over-memory image: MB/s of sequential reads from the
+# disk, read() by 4 KiB and 64 KiB and a mapped read, of a file twice the
+# memory (docs/readahead.md). RA_BENCH_ARGS="-f MIB".
+RA_MEM ?= 64M
+RA_BENCH_ARGS ?=
+.PHONY: bench-readahead
+bench-readahead: $(B)/kernel.elf $(OVERMEM_IMG) $(UB)/bench/rabench
+	@cp --sparse=always $(OVERMEM_IMG) $(B)/rabench-disk.img
+	@echo "== rabench: MEM=$(RA_MEM) $(RA_BENCH_ARGS)"
+	@$(PYTHON) tools/qemu.py exec --kernel $(B)/kernel.elf --accel $(ACCEL) --smp $(SMP) \
+		--mem $(RA_MEM) --kargs "$(KARGS)" \
+		--prog $(UB)/bench/rabench --args "$(RA_BENCH_ARGS)" \
+		--disk $(B)/rabench-disk.img --disk-as-is --timeout $(RECLAIM_TIMEOUT)
 
 # ---- editor support --------------------------------------------------------
 

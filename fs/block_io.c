@@ -261,6 +261,13 @@ int block_write_full_page(struct page *page, get_block_t *get_block)
 	/* Callers wait for or skip a page already under write-back; one that
 	 * did not waits here rather than put a second write in flight. */
 	wait_on_page_writeback(page);
+	/* Wholly past EOF (a truncate is about to drop it): nothing to write,
+	 * and its bytes stay as they are, as Linux leaves them, for a reader
+	 * that found the page before the truncate may still be copying it. */
+	if (!valid) {
+		unlock_page(page);
+		return 0;
+	}
 	page_blocks_init(&pb, page);
 	/* Stores past EOF through a mapping are not file data: never write them. */
 	if (valid < PAGE_SIZE)

@@ -28,6 +28,7 @@
 #include <fs/fs.h>
 #include <fs/locks.h>
 #include <mm/filemap.h>
+#include <mm/readahead.h>
 #include <mm/slab.h>
 #include <asm/uaccess.h>
 
@@ -224,6 +225,7 @@ struct file *open_inode(struct inode *inode, unsigned int flags)
 		    (acc == O_WRONLY || acc == O_RDWR ? FMODE_WRITE : 0);
 	f->f_count = 1;
 	mutex_init(&f->f_pos_lock, "f_pos_lock");
+	file_ra_state_init(&f->f_ra);
 	if (f->f_op && f->f_op->open) {
 		err = f->f_op->open(inode, f);
 		if (err) {

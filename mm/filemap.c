@@ -7,6 +7,10 @@
  * their write-back is mm/page-writeback.c's), truncation, the generic
  * read()/write() of regular files through the cache, filemap_fault, and
  * filemap_map_pages (fault-around: the cached pages around a read fault).
+ * Which pages to read ahead of a read() or a fault, and when, is
+ * mm/readahead.c's; a page read ahead is locked by its I/O, whose
+ * completion releases it (unlock_page_io). DONTNEED's dropping of clean
+ * pages (invalidate_mapping_pages) is here, with truncation.
  *
  * Invariants, under mapping->tree_lock:
  *   - a page is in at most one mapping, at page->index, with
@@ -47,6 +51,7 @@
 #include <mm/filemap.h>
 #include <mm/mm.h>
 #include <mm/page_tree.h>
+#include <mm/readahead.h>
 #include <mm/rmap.h>
 #include <mm/slab.h>
 #include <mm/vmscan.h>
@@ -268,6 +273,33 @@ static struct page *add_to_page_cache(struct address_space *m, unsigned long ind
 	if (!old)
 		lru_cache_add(m, page);         /* locked: no truncate can take it first */
 	return old;
+}
+
+bool find_page_present(struct address_space *m, unsigned long index)
+{
+	bool present;
+
+	spin_lock(&m->tree_lock);
+	present = radix_lookup(m, index) != NULL;
+	spin_unlock(&m->tree_lock);
+	return present;
+}
+
+int add_to_page_cache_ra(struct address_space *m, unsigned long index, struct page *page)
+{
+	struct page *old;
+
+	/* Nobody else can see it yet; the lock is the I/O's (unlock_page_io). */
+	set_page_flag(page, PG_locked);
+	old = add_to_page_cache(m, index, page);
+	if (!old)
+		return 0;
+	clear_page_flag(page, PG_locked);
+	clear_page_flag(page, PG_readahead);
+	if (IS_ERR(old))
+		return PTR_ERR(old);
+	put_page(old);
+	return -EEXIST;
 }
 
 struct page *find_or_create_page(struct address_space *m, unsigned long index)
@@ -504,6 +536,41 @@ bool remove_mapping(struct address_space *m, struct page *page)
 	return true;
 }
 
+unsigned long invalidate_mapping_pages(struct address_space *m, unsigned long start,
+				       unsigned long end)
+{
+	struct page *batch[16];
+	unsigned long index = start, dropped = 0;
+	unsigned int n;
+
+	while (index <= end && (n = find_get_pages(m, index, batch, 16)) > 0) {
+		for (unsigned int i = 0; i < n; i++) {
+			struct page *page = batch[i];
+
+			index = page->index + 1;
+			if (page->index > end || !trylock_page(page)) {
+				put_page(page);
+				continue;
+			}
+			if (page->mapping == m && PageDirty(page) && !PageWriteback(page)) {
+				/* Start its write; it stays cached until clean. */
+				write_one_page(page);           /* unlocks */
+				put_page(page);
+				continue;
+			}
+			/* remove_mapping keeps it if it is dirty, under
+			 * write-back, mapped or referenced by anyone else. */
+			if (page->mapping == m && remove_mapping(m, page))
+				dropped++;
+			unlock_page(page);
+			put_page(page);
+		}
+		if (!index)
+			break;
+	}
+	return dropped;
+}
+
 void page_cache_stats(struct page_cache_stats *st)
 {
 	writeback_stats(&st->cached, &st->dirty, &st->writeback);
@@ -511,12 +578,42 @@ void page_cache_stats(struct page_cache_stats *st)
 
 /* ---- read() and write() through the cache ------------------------------------- */
 
+/*
+ * The page at @index for read(), uptodate and referenced: a miss starts
+ * readahead (mm/readahead.c) for the pages up to @last_index the read
+ * wants and beyond; a page carrying PG_readahead starts the next window.
+ * A page readahead did not bring in, or whose read failed, is read with
+ * ->readpage (read_mapping_page, which also waits for a read in flight).
+ */
+static struct page *filemap_get_read_page(struct file *file, struct address_space *m,
+					  unsigned long index, unsigned long last_index)
+{
+	unsigned long req = last_index - index + 1;
+	struct page *page = find_get_page(m, index);
+
+	if (!page) {
+		page_cache_sync_readahead(m, &file->f_ra, file, index, req);
+		page = find_get_page(m, index);
+	}
+	if (page && PageReadahead(page))
+		page_cache_async_readahead(m, &file->f_ra, file, page, index, req);
+	if (page && PageUptodate(page))
+		return page;
+	if (page)
+		put_page(page);
+	return read_mapping_page(m, index, file);
+}
+
 ssize_t generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *pos)
 {
 	struct inode *inode = file->f_inode;
 	struct address_space *m = inode->i_mapping;
-	ssize_t copied = 0;
+	unsigned long last_index;
+	ssize_t copied = 0, err = 0;
 
+	if (!to->count)
+		return 0;
+	last_index = (unsigned long)((*pos + (loff_t)to->count - 1) >> PAGE_SHIFT);
 	while (to->count) {
 		unsigned long index = (unsigned long)(*pos >> PAGE_SHIFT);
 		unsigned int offset = *pos & ~PAGE_MASK;
@@ -526,9 +623,11 @@ ssize_t generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *p
 
 		if (*pos >= READ_ONCE(inode->i_size))
 			break;
-		page = read_mapping_page(m, index, file);
-		if (IS_ERR(page))
-			return copied ? copied : PTR_ERR(page);
+		page = filemap_get_read_page(file, m, index, last_index);
+		if (IS_ERR(page)) {
+			err = PTR_ERR(page);
+			break;
+		}
 		/* i_size again, after the read: a truncate may have run meanwhile. */
 		isize = READ_ONCE(inode->i_size);
 		if (*pos >= isize) {
@@ -542,10 +641,14 @@ ssize_t generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *p
 		put_page(page);
 		*pos += (loff_t)n;
 		copied += (ssize_t)n;
-		if (n < nr)
-			return copied ? copied : -EFAULT;
+		if (n < nr) {
+			err = -EFAULT;
+			break;
+		}
 	}
-	return copied;
+	/* Where this read ended: the next one starting here is sequential. */
+	WRITE_ONCE(file->f_ra.prev_pos, *pos);
+	return copied ? copied : err;
 }
 
 /*
@@ -808,7 +911,17 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 	}
 	page = find_get_page(m, vmf->pgoff);
+	if (page) {
+		filemap_fault_async_readahead(vmf->vma, file, page, vmf->pgoff);
+	} else {
+		/* A miss: read around it (mm/readahead.c), then wait for it. */
+		filemap_fault_sync_readahead(vmf->vma, file, vmf->pgoff);
+		ret = VM_FAULT_MAJOR;
+		page = find_get_page(m, vmf->pgoff);
+	}
 	if (!page || !PageUptodate(page)) {
+		/* Missing, or its read is still in flight (or failed): this
+		 * fault waits for the disk, which makes it major. */
 		if (page)
 			put_page(page);
 		ret = VM_FAULT_MAJOR;
@@ -863,7 +976,10 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
 				break;
 			}
 			index++;
-			if (PageUptodate(page) && !PageLocked(page)) {
+			/* A readahead marker is left to a real fault, which
+			 * starts the next window (mm/readahead.c), as Linux's
+			 * filemap_map_pages leaves PageReadahead pages. */
+			if (PageUptodate(page) && !PageLocked(page) && !PageReadahead(page)) {
 				get_page(page);
 				pages[n++] = page;
 				if (n == MAP_PAGES_BATCH)

@@ -1,4 +1,15 @@
 /*
+ * The madvise hints that need more than the syscall's loop (mm/mmap.c):
+ * the readahead ones, and MADV_PAGEOUT.
+ *
+ * MADV_NORMAL/SEQUENTIAL/RANDOM set VM_SEQ_READ / VM_RAND_READ on the
+ * VMAs of the range, splitting them at its ends as mprotect does
+ * (mmap_lock held for writing); filemap_fault reads ahead, around, or not
+ * at all by them (mm/readahead.c). MADV_WILLNEED on a file mapping reads
+ * the file pages it maps ahead (force_page_cache_readahead), with
+ * mmap_lock held for reading, as a fault's readahead is; on anonymous
+ * memory it is accepted and does nothing (Linux reads swap ahead).
+ *
  * MADV_PAGEOUT: reclaim the caller's own private anonymous pages now
  * (Linux 5.4's madvise_pageout), so that programs and tests can send
  * pages to swap without memory pressure.
@@ -27,6 +38,7 @@
 #include <mm/filemap.h>
 #include <mm/mm.h>
 #include <mm/pgtable.h>
+#include <mm/readahead.h>
 #include <mm/rmap.h>
 #include <mm/swap.h>
 #include <asm/tlbflush.h>
@@ -138,4 +150,73 @@ int madvise_pageout(struct vm_area_struct *vma, unsigned long start, unsigned lo
 	pageout_finish(&b);
 	blk_finish_plug(&plug);
 	return err == -ENOSPC ? 0 : err;        /* a full swap is not the caller's error */
+}
+
+/* ---- the readahead hints ------------------------------------------------------ */
+
+/* Set @vma's readahead bits over [start, end) to @ra_flags, splitting it
+ * at the ends first. Returns 0 or -ENOMEM. */
+static int madvise_ra_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
+			    unsigned long start, unsigned long end, unsigned long ra_flags)
+{
+	unsigned long newflags = (vma->vm_flags & ~(VM_SEQ_READ | VM_RAND_READ)) | ra_flags;
+	int err;
+
+	if (newflags == vma->vm_flags)
+		return 0;
+	if (start > vma->vm_start) {
+		err = split_vma(mm, vma, start, true);
+		if (err)
+			return err;
+	}
+	if (end < vma->vm_end) {
+		err = split_vma(mm, vma, end, false);
+		if (err)
+			return err;
+	}
+	/* Only readahead changes: the PTEs stay as they are. */
+	vma->vm_flags = newflags;
+	vma_merge_neighbours(mm, vma);
+	return 0;
+}
+
+int madvise_set_ra_flags(struct mm_struct *mm, unsigned long start, unsigned long end,
+			 unsigned long ra_flags)
+{
+	int ret = 0;
+
+	down_write(&mm->mmap_lock);
+	for (unsigned long cur = start; cur < end;) {
+		struct vm_area_struct *vma = find_vma(mm, cur);
+		unsigned long part_end;
+		int err;
+
+		if (!vma || vma->vm_start >= end) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (vma->vm_start > cur)
+			ret = -ENOMEM;          /* a hole: the rest is still done */
+		cur = max(cur, vma->vm_start);
+		part_end = min(end, vma->vm_end);
+		err = madvise_ra_fixup(mm, vma, cur, part_end, ra_flags);
+		if (err) {
+			ret = err;
+			break;
+		}
+		cur = part_end;
+	}
+	up_write(&mm->mmap_lock);
+	return ret;
+}
+
+void madvise_willneed(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct file *file = vma->vm_file;
+	loff_t offset;
+
+	if (!file || (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) || !S_ISREG(file->f_inode->i_mode))
+		return;
+	offset = (loff_t)(vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT)) << PAGE_SHIFT;
+	force_page_cache_readahead(file, offset, offset + (loff_t)(end - start));
 }

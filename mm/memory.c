@@ -388,6 +388,8 @@ static vm_fault_t __do_fault(struct vm_fault *vmf)
 {
 	vm_fault_t ret = vmf->vma->vm_ops->fault(vmf);
 
+	if (ret & VM_FAULT_MAJOR)
+		vmf->flags |= FAULT_FLAG_MAJOR;
 	if (ret & VM_FAULT_NOPAGE)
 		count_vm_event(FL_FAULT_NOPAGE);
 	/* Only a private write fault has a cow_page to fill. */
@@ -781,6 +783,7 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct address_space *m = vma_mapping(vma);
+	vm_fault_t ret;
 
 	if (!vma->vm_ops->fault)
 		return VM_FAULT_SIGBUS;
@@ -796,14 +799,19 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 	/* LAB(truncate): END */
 	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
 		count_vm_event(FL_READ_FAULT);
-		return do_read_fault(vmf);
-	}
-	if (!(vma->vm_flags & VM_SHARED)) {
+		ret = do_read_fault(vmf);
+	} else if (!(vma->vm_flags & VM_SHARED)) {
 		count_vm_event(FL_COW_FAULT);
-		return do_cow_fault(vmf);
+		ret = do_cow_fault(vmf);
+	} else {
+		count_vm_event(FL_SHARED_FAULT);
+		ret = do_shared_fault(vmf);
 	}
-	count_vm_event(FL_SHARED_FAULT);
-	return do_shared_fault(vmf);
+	/* Mapping the page returns its own code: a fault whose ->fault
+	 * waited for the disk is still major (ru_majflt, pgmajfault). */
+	if (vmf->flags & FAULT_FLAG_MAJOR)
+		ret |= VM_FAULT_MAJOR;
+	return ret;
 }
 
 /* ---- swap entries (docs/reclaim.md "do_swap_page") ----------------------- */

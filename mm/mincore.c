@@ -6,7 +6,8 @@
  * is in memory all the same: a swapped-out page still in the swap cache,
  * or, in a file mapping, the file's page in the page cache (what Linux's
  * mincore_page reports, so that a program can see what read() cached).
- * An untouched anonymous page is not resident. Only bit 0 of each byte
+ * An untouched anonymous page is not resident (a shared anonymous one is
+ * when its object holds the page). Only bit 0 of each byte
  * is defined; the others are 0.
  *
  * Owns nothing. Locks: mmap_lock for reading (the VMAs), then per page
@@ -44,6 +45,7 @@ static unsigned char page_resident(struct mm_struct *mm, struct vm_area_struct *
 				   unsigned long addr)
 {
 	pte_t *ptep, pte = __pte(0);
+	struct address_space *m;
 
 	spin_lock(&mm->page_table_lock);
 	ptep = pgtable_walk_pte(mm->pgd, addr, NULL);
@@ -60,10 +62,11 @@ static unsigned char page_resident(struct mm_struct *mm, struct vm_area_struct *
 		put_page(page);
 		return 1;
 	}
-	if (vma->vm_file && vma->vm_ops)
-		return cache_resident(vma->vm_file->f_inode->i_mapping,
-				      linear_page_index(vma, addr));
-	return 0;
+	if (!pte_none(pte) || (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)))
+		return 0;
+	/* A file's page cache, or shared anonymous memory's object. */
+	m = vma_mapping(vma);
+	return m && m->a_ops ? cache_resident(m, linear_page_index(vma, addr)) : 0;
 }
 
 SYSCALL_DEFINE3(mincore, unsigned long, start, size_t, len, unsigned char __user *, vec)

@@ -922,7 +922,11 @@ out:
  * memory reads as zeros afterwards; file and shared pages are refetched
  * from their object), but not those of a VM_LOCKED VMA: -EINVAL there, as
  * Linux. MADV_PAGEOUT sends the range's private anonymous pages to swap
- * now (mm/madvise.c). The other hints are accepted and ignored.
+ * now (mm/madvise.c). MADV_NORMAL, MADV_SEQUENTIAL and MADV_RANDOM set
+ * the VMAs' readahead flags (VM_SEQ_READ, VM_RAND_READ; the VMAs split at
+ * the range's ends, so they take mmap_lock for writing), and
+ * MADV_WILLNEED reads a file mapping's range ahead (mm/madvise.c,
+ * docs/readahead.md). The other hints are accepted and ignored.
  */
 SYSCALL_DEFINE3(madvise, unsigned long, start, unsigned long, len, int, advice)
 {
@@ -943,6 +947,10 @@ SYSCALL_DEFINE3(madvise, unsigned long, start, unsigned long, len, int, advice)
 		return -EINVAL;
 	if (!len)
 		return 0;
+	if (advice == MADV_NORMAL || advice == MADV_RANDOM || advice == MADV_SEQUENTIAL)
+		return madvise_set_ra_flags(mm, start, end,
+					    advice == MADV_RANDOM ? VM_RAND_READ :
+					    advice == MADV_SEQUENTIAL ? VM_SEQ_READ : 0);
 	down_read(&mm->mmap_lock);
 	for (unsigned long cur = start; cur < end;) {
 		vma = find_vma(mm, cur);
@@ -960,6 +968,8 @@ SYSCALL_DEFINE3(madvise, unsigned long, start, unsigned long, len, int, advice)
 		}
 		if (advice == MADV_DONTNEED || advice == MADV_FREE)
 			zap_page_range(vma, cur, min(end, vma->vm_end));
+		if (advice == MADV_WILLNEED)
+			madvise_willneed(vma, cur, min(end, vma->vm_end));
 		if (advice == MADV_PAGEOUT) {
 			int err = madvise_pageout(vma, cur, min(end, vma->vm_end));
 

@@ -51,6 +51,10 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[FL_ALLOC_FAIL] = "fl_alloc_fail",
 	[FL_ALLOC_ATOMIC_FAIL] = "fl_alloc_atomic_fail",
 	[OOM_KILL] = "oom_kill",
+	[FL_READAHEAD_PAGES] = "fl_readahead_pages",
+	[FL_READAHEAD_SYNC] = "fl_readahead_sync",
+	[FL_READAHEAD_ASYNC] = "fl_readahead_async",
+	[FL_READAHEAD_NOMEM] = "fl_readahead_nomem",
 };
 
 void count_vm_event(enum vm_event_item item)

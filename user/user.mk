@@ -64,6 +64,7 @@ USER_TESTS := \
 	filemap_coherence_test \
 	filemap_eof_test \
 	msync_test \
+	readahead_test \
 	dirty_tracking_test \
 	fault_around_test \
 	truncate_race_test \
@@ -125,7 +126,7 @@ USER_SPROG  := $(addprefix $(UB)/stress/,$(USER_STRESS))
 
 # Benchmarks built from user/bench/NAME.c: not on the disk image; make
 # bench hands one to the make exec machinery (docs/testing.md).
-USER_BENCH := faultbench smpbench reclaimbench profrun
+USER_BENCH := faultbench smpbench reclaimbench profrun rabench
 
 USER_BINS  := $(addprefix $(UB)/bin/,$(USER_CORE) $(USER_UTILS))
 USER_TPROG := $(addprefix $(UB)/tests/,$(USER_TESTS))

@@ -31,6 +31,7 @@
 #include <kernel/string.h>
 #include <fs/block_io.h>
 #include <fs/ext2.h>
+#include <fs/mpage.h>
 #include <mm/filemap.h>
 #include <mm/mm.h>
 #include <mm/writeback.h>
@@ -38,6 +39,12 @@
 static int ext2_readpage(struct file *file, struct page *page)
 {
 	return block_read_full_page(page, ext2_get_block);
+}
+
+/* ->readahead: asynchronous reads of a batch of new pages (fs/mpage.c). */
+static void ext2_readahead(struct readahead_control *rac)
+{
+	mpage_readahead(rac, ext2_get_block);
 }
 
 static int ext2_writepage(struct page *page)
@@ -149,6 +156,7 @@ static int ext2_file_mmap(struct file *file, struct vm_area_struct *vma)
 
 const struct address_space_operations ext2_aops = {
 	.readpage = ext2_readpage,
+	.readahead = ext2_readahead,
 	.writepage = ext2_writepage,
 	/* In index order under a plug: the requests of pages whose blocks
 	 * follow each other on the disk merge into one (ext2 allocates a

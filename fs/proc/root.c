@@ -70,6 +70,7 @@
 #include "internal.h"
 #include <mm/mm.h>
 #include <mm/overcommit.h>
+#include <mm/readahead.h>
 #include <mm/slab.h>
 #include <mm/swap.h>
 #include <mm/writeback.h>
@@ -130,6 +131,7 @@ static const struct proc_entry proc_sys_vm_entries[] = {
 	{ "overcommit_memory", overcommit_memory_show, overcommit_memory_store, NULL },
 	{ "overcommit_ratio", overcommit_ratio_show, overcommit_ratio_store, NULL },
 	{ "page-cluster", page_cluster_show, page_cluster_store, NULL },
+	{ "read_ahead_kb", read_ahead_kb_show, read_ahead_kb_store, NULL },
 };
 
 /* Kept with the knobs they show: kernel/utsname.c, kernel/printk.c, ... */

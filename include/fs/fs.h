@@ -70,6 +70,10 @@ struct vm_area_struct;
 /* file->f_mode */
 #define FMODE_READ  0x1
 #define FMODE_WRITE 0x2
+/* No readahead beyond what each read asks for (POSIX_FADV_RANDOM). Set and
+ * cleared by fadvise64 with atomic bit operations; the other bits never
+ * change after open. */
+#define FMODE_RANDOM 0x1000
 
 #define SEEK_SET 0
 #define SEEK_CUR 1
@@ -178,6 +182,44 @@ loff_t fixed_size_llseek(struct file *file, loff_t offset, int whence, loff_t si
 
 struct writeback_control;
 struct address_space;
+/*
+ * The readahead state of one open file (mm/readahead.c; Linux's
+ * file_ra_state). The current window is the pages [start, start + size);
+ * its last async_size pages were read ahead of need, and the first of
+ * those carries PG_readahead: a reader that reaches it starts the next
+ * window without waiting. prev_pos is where the last read() ended, to tell
+ * a sequential reader from a random one.
+ *
+ * No lock, as in Linux: the state is a hint. Two tasks reading one open
+ * file (threads, a fork child) may interleave their updates, which can
+ * only misplace a window; every field is loaded once and range-checked
+ * before use (ra_pages is the bound), so a torn state costs I/O, never
+ * data. (r): READ_ONCE/WRITE_ONCE, no lock.
+ */
+struct file_ra_state {
+	unsigned long start;            /* (r) first page of the current window */
+	unsigned int size;              /* (r) its pages; 0: no window yet */
+	unsigned int async_size;        /* (r) of those, read ahead of need */
+	unsigned int ra_pages;          /* (r) the largest window; 0: no readahead at all
+					 * (set at open from vm.read_ahead_kb; fadvise) */
+	unsigned int mmap_miss;         /* (r) mapped-read cache misses not yet offset by
+					 * hits: many means read-around does not pay */
+	loff_t prev_pos;                /* (r) where the last read() ended; -1 at open */
+};
+
+/*
+ * One batch of readahead handed to ->readahead: @nr new pages of @mapping,
+ * in ascending index order (not necessarily adjacent), each locked, not
+ * uptodate, in the cache and on the LRU. Their page locks belong to the
+ * I/O, not to the calling task: the read's completion releases them
+ * (unlock_page_io), possibly in interrupt context.
+ */
+struct readahead_control {
+	struct file *file;              /* may be NULL (a kernel read) */
+	struct address_space *mapping;
+	struct page **pages;
+	unsigned int nr;
+};
 
 struct address_space_operations {
 	/*
@@ -222,6 +264,17 @@ struct address_space_operations {
 	 */
 	int (*prepare_write)(struct file *file, struct page *page, unsigned int from,
 			     unsigned int to);
+	/*
+	 * Start reading every page of @rac without waiting (optional: with no
+	 * ->readahead a mapping gets no readahead). Each page ends unlocked
+	 * (unlock_page_io), uptodate if its read succeeded; one that failed,
+	 * or could not be started, is left not uptodate, and whoever needs
+	 * it reads it again with ->readpage, which reports the error. Never
+	 * fails visibly: readahead is a hint. Context: process, may sleep
+	 * (block mapping, a free slot in the disk's queue); called inside a
+	 * plug; the caller holds no page lock of its own.
+	 */
+	void (*readahead)(struct readahead_control *rac);
 };
 
 struct radix_node;
@@ -579,6 +632,7 @@ struct file {
 	 * file_path() and /proc/PID/maps show. (c) */
 	char *f_name;
 	struct inode *f_name_dir;
+	struct file_ra_state f_ra;              /* (r) readahead (mm/readahead.c) */
 };
 
 /*

@@ -22,9 +22,10 @@
 void lock_page(struct page *page);
 bool trylock_page(struct page *page);
 void unlock_page(struct page *page);
-/* Release a page lock held by I/O (swap readahead: the page was locked
- * before anyone could see it, for its read, and the read's end unlocks
- * it). Context: any, usually the disk's interrupt handler; takes only
+/* Release a page lock held by I/O (readahead, file or swap: the page was
+ * locked before anyone could see it, for its read, and the read's end
+ * unlocks it; see add_to_page_cache_ra and mm/swap_state.c).
+ * Context: any, usually the disk's interrupt handler; takes only
  * wait-queue locks. */
 void unlock_page_io(struct page *page);
 /* Wait until the page is unlocked (without taking the lock). */
@@ -64,6 +65,16 @@ struct page *find_get_page(struct address_space *mapping, unsigned long index);
  * Context: may sleep (allocates index nodes). */
 struct page *add_to_page_cache_locked(struct address_space *m, unsigned long index,
 				      struct page *page);
+/*
+ * Readahead's insertion: @page (new, referenced by the caller) goes into
+ * @m at @index and onto the LRU, locked for the read that will fill it,
+ * with a lock the caller's I/O releases (unlock_page_io), not the caller.
+ * Returns 0, -EEXIST if a page is there already (nothing changed), or
+ * -ENOMEM. Context: may sleep (allocates index nodes); no page lock held.
+ */
+int add_to_page_cache_ra(struct address_space *m, unsigned long index, struct page *page);
+/* Is a page cached at @index? (A moment's answer.) Context: takes tree_lock. */
+bool find_page_present(struct address_space *m, unsigned long index);
 /* The same, locked; allocated (zeroed, not uptodate) and inserted if absent.
  * Returns NULL if memory ran out. Context: may sleep. */
 struct page *find_or_create_page(struct address_space *mapping, unsigned long index);
@@ -115,6 +126,15 @@ void truncate_pagecache(struct inode *inode, loff_t newsize);
  * past @old in its page and write-protect that page's mappings.
  * Context: inode lock held. */
 void pagecache_isize_extended(struct inode *inode, loff_t old);
+
+/*
+ * POSIX_FADV_DONTNEED: drop the clean, unmapped, unlocked pages of @m at
+ * indexes [@start, @end] that nobody else holds; start the write of the
+ * dirty ones (they stay, as Linux's: a later DONTNEED drops them once
+ * clean). Returns the pages dropped. Context: may sleep; no page lock.
+ */
+unsigned long invalidate_mapping_pages(struct address_space *m, unsigned long start,
+				       unsigned long end);
 
 void address_space_init(struct address_space *mapping, struct inode *host);
 

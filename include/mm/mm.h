@@ -61,6 +61,9 @@ typedef unsigned int vm_fault_t;
 #define FAULT_FLAG_MKWRITE      0x02    /* set while ->page_mkwrite runs */
 #define FAULT_FLAG_USER         0x04    /* from user mode */
 #define FAULT_FLAG_INSTRUCTION  0x08    /* an instruction fetch */
+#define FAULT_FLAG_MAJOR        0x10    /* core only: ->fault waited for the disk
+					 * (VM_FAULT_MAJOR), kept for the accounting
+					 * past the steps that follow it */
 
 struct page;
 struct seq_buf;
@@ -218,6 +221,16 @@ void vma_set_page_prot(struct vm_area_struct *vma);
 int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
 	      bool new_below);
 struct vm_area_struct *vma_merge_neighbours(struct mm_struct *mm, struct vm_area_struct *vma);
+
+/* madvise's readahead hints (mm/madvise.c). Set the VMAs of [start, end)
+ * to read ahead as @ra_flags says (VM_SEQ_READ, VM_RAND_READ or 0),
+ * splitting them at the ends; returns 0, or -ENOMEM for a hole (the rest
+ * is still done) or a failed split. Context: takes mmap_lock for writing. */
+int madvise_set_ra_flags(struct mm_struct *mm, unsigned long start, unsigned long end,
+			 unsigned long ra_flags);
+/* MADV_WILLNEED: start reading the file pages [start, end) of @vma maps
+ * (nothing for anonymous memory). Context: mmap_lock held for reading. */
+void madvise_willneed(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 
 /* ---- mlock (mm/mlock.c) ------------------------------------------------------ */
 

@@ -78,7 +78,9 @@ enum pageflags {
 	PG_mlocked,             /* mapped by a VM_LOCKED VMA: reclaim keeps it (mm/mlock.c) */
 	PG_swapcache,           /* in the swap cache; page->private is its swp_entry_t (mm/swap.h) */
 	PG_swapbacked,          /* anonymous or shmem: reclaim writes it to swap, not a file */
-	PG_readahead,           /* read ahead into the swap cache, not looked up since (mm/swap_state.c) */
+	PG_readahead,           /* page cache: reaching it starts the next readahead window
+				 * (mm/readahead.c); swap cache: read ahead, not looked
+				 * up since (mm/swap_state.c) */
 	__NR_PAGEFLAGS,
 };
 
@@ -110,6 +112,7 @@ static inline bool test_and_clear_page_flag(struct page *p, int bit)
 #define PageDirty(p)     test_page_flag(p, PG_dirty)
 #define PageLocked(p)    test_page_flag(p, PG_locked)
 #define PageUptodate(p)  test_page_flag(p, PG_uptodate)
+#define PageReadahead(p) test_page_flag(p, PG_readahead)
 #define PageWriteback(p) test_page_flag(p, PG_writeback)
 #define PageLRU(p)       test_page_flag(p, PG_lru)
 #define PageActive(p)    test_page_flag(p, PG_active)
@@ -168,7 +171,9 @@ struct vm_operations_struct;
 #define VM_MAYSHARE     0x00000080UL
 #define VM_GROWSDOWN    0x00000100UL
 #define VM_PFNMAP       0x00000400UL    /* raw frames (vm_insert_pfn): no struct page behind the PTEs */
-#define VM_LOCKED       0x00002000UL    /* mlock: pages faulted in and never reclaimed (mm/mlock.c) */
+#define VM_LOCKED       0x00002000UL
+#define VM_SEQ_READ     0x00008000UL    /* MADV_SEQUENTIAL: read ahead, not around (mm/readahead.c) */
+#define VM_RAND_READ    0x00010000UL    /* MADV_RANDOM: no readahead on faults */    /* mlock: pages faulted in and never reclaimed (mm/mlock.c) */
 #define VM_LOCKONFAULT  0x00080000UL    /* with VM_LOCKED: lock pages as they fault, no populate */
 #define VM_ACCOUNT      0x00100000UL    /* its pages are in Committed_AS (mm/overcommit.c) */
 #define VM_NORESERVE    0x00200000UL    /* MAP_NORESERVE outside strict mode: never charged */

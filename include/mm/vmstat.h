@@ -56,6 +56,10 @@ enum vm_event_item {
 	FL_ALLOC_FAIL,          /* sleeping allocations that failed after reclaim */
 	FL_ALLOC_ATOMIC_FAIL,   /* allocations that could not sleep and found no page */
 	OOM_KILL,               /* processes killed by the OOM killer (Linux: oom_kill) */
+	FL_READAHEAD_PAGES,     /* pages whose reads readahead started (mm/readahead.c) */
+	FL_READAHEAD_SYNC,      /* windows started by a miss (read() or a mapped read) */
+	FL_READAHEAD_ASYNC,     /* windows started by reaching a PG_readahead page */
+	FL_READAHEAD_NOMEM,     /* windows cut short because memory was short */
 	NR_VM_EVENT_ITEMS
 };
 
