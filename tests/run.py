@@ -86,8 +86,7 @@ Suites, run in this order (a failing suite does not stop the others):
          report in Linux's format), a fork bomb; each of its checks is one result
          line, then one that it ran to the end without a kernel complaint,
          and `e2fsck -fn` on the image (docs/reclaim.md).
-  overmem
-         Not in `make test` yet (NOT_BY_DEFAULT; --only overmem runs it).
+  overmem-files, overmem-anon (--only overmem: both, one after the other)
          PVH boots with 128 MiB of memory and a swap disk
          (boot(swap=...)) of an image of its own (build/overmem.img):
          issue 13's over-memory programs (overmem_file_test: files three
@@ -2126,11 +2125,10 @@ def run_suite(args, tap, name):
     diag(f"suite {name}: {time.monotonic() - start:.1f} s")
 
 
-# Suites that only --only runs, not `make test`: overmem needs the
-# kernel's swap and reclaim of mapped pages (issue 13), which land on
-# other branches; take it off this list once they are merged and it
-# passes (docs/testing.md, "The over-memory suite").
-NOT_BY_DEFAULT = ["overmem", "overmem-files", "overmem-anon"]
+# Suites that only --only runs, not `make test`: "overmem" is the two
+# over-memory halves one after the other, which make test runs as
+# overmem-files and overmem-anon, side by side.
+NOT_BY_DEFAULT = ["overmem"]
 
 
 def run_suites(args, tap):
