@@ -1566,7 +1566,7 @@ def exec_disk_run(args, disk, prog, run_args):
     cmd = [sys.executable, str(REPO / "tools" / "qemu.py"), "exec",
            "--kernel", str(args.kernel), "--accel", args.accel,
            "--mem", str(args.mem), "--smp", str(args.smp),
-           "--disk", str(disk), "--disk-as-is", "--prog", str(prog),
+           "--disk", str(disk), "--disk-as-is", "--prog", str(prog), "--tag", "exec-disk",
            "--args", run_args, "--timeout", str(args.timeout)] + swap_option(args)
     try:
         done = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -1641,7 +1641,7 @@ def suite_aslr(args, tap):
         cmd = [sys.executable, str(REPO / "tools" / "qemu.py"), "exec",
                "--kernel", str(args.kernel), "--accel", args.accel,
                "--mem", str(args.mem), "--smp", str(args.smp), "--kargs", kargs,
-               "--disk", str(disk), "--disk-as-is", "--prog", str(prog),
+               "--disk", str(disk), "--disk-as-is", "--prog", str(prog), "--tag", "aslr",
                "--args", str(level), "--timeout", str(args.timeout)]
         try:
             done = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

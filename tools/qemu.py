@@ -731,7 +731,7 @@ def cmd_gdb_batch(args):
 
 def cmd_exec(args):
     """Boot, run one program under init's exec mode, exit with its status."""
-    disk, disks, kargs = exec_boot(args, "exec")
+    disk, disks, kargs = exec_boot(args, args.tag)
     # A GDB server on a private socket, used only if the boot hangs.
     sockdir = tempfile.TemporaryDirectory(prefix="fl-gdb-")
     gdb_socket = os.path.join(sockdir.name, "stub.sock")
@@ -859,6 +859,10 @@ def main(argv=None):
     ex.add_argument("--kernel", required=True, help="kernel ELF to boot")
     add_qemu_options(ex)
     ex.add_argument("--kargs", default="", help="extra kernel command line")
+    ex.add_argument("--tag", default="exec",
+                    help="names this boot's scratch, error and program disks "
+                         "(build/scratch-TAG.img...): two boots at once need "
+                         "two tags (default exec)")
     ex.add_argument("--prog", required=True,
                     help="static program to run as /exec/NAME (from a "
                          "read-only program disk)")
