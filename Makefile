@@ -191,6 +191,8 @@ FS_SRCS := \
 	fs/ioctl.c \
 	fs/pseudofs.c \
 	fs/devfs.c \
+	fs/tmpfs.c \
+	fs/memfd.c \
 	fs/proc/seq.c \
 	fs/proc/root.c \
 	fs/proc/meminfo.c \

@@ -53,6 +53,7 @@ USER_TESTS := \
 	mincore_test \
 	flock_test \
 	mremap_test \
+	memfd_test \
 	sysmisc_test \
 	file_test \
 	dir_test \
