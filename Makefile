@@ -193,6 +193,7 @@ FS_SRCS := \
 	fs/devfs.c \
 	fs/tmpfs.c \
 	fs/memfd.c \
+	ipc/shm.c \
 	fs/proc/seq.c \
 	fs/proc/root.c \
 	fs/proc/meminfo.c \

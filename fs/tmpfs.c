@@ -277,7 +277,7 @@ static int tmpfs_fsync(struct file *file, bool datasync)
 
 /* A store or load through a mapping: SIGBUS wholly past EOF, as for any
  * file (the VFS's truncate protocol does the rest). */
-static vm_fault_t tmpfs_fault(struct vm_fault *vmf)
+vm_fault_t tmpfs_fault(struct vm_fault *vmf)
 {
 	struct inode *inode = vmf->vma->vm_file->f_inode;
 	bool major;
@@ -673,7 +673,7 @@ struct super_block *tmpfs_fill_super(const struct file_system_type *type,
 	if (!sbi)
 		return ERR_PTR(-ENOMEM);
 	spin_lock_init(&sbi->lock, "tmpfs_sb_info.lock");
-	if (!max_pages) {
+	if (!max_pages) {                       /* (ULONG_MAX: size=0, no limit) */
 		struct page_alloc_stats st;
 
 		page_alloc_stats(&st);
@@ -728,6 +728,89 @@ void tmpfs_kill_names(struct super_block *sb)
 	inode_lock(sb->s_root);
 	tmpfs_drop_dir(sb->s_root);
 	inode_unlock(sb->s_root);
+}
+
+void tmpfs_kill_super(struct super_block *sb)
+{
+	tmpfs_kill_names(sb);
+	iput(sb->s_root);
+	evict_inodes(sb);
+	kfree(sb->s_fs_info);
+	kfree(sb);
+}
+
+/* A number with an optional k, m, g (or % of RAM for size=) suffix. */
+static int tmpfs_parse_size(const char *v, unsigned long *pages)
+{
+	struct page_alloc_stats st;
+	unsigned long long n = 0;
+	const char *p = v;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	while (*p >= '0' && *p <= '9') {
+		if (n > (~0ULL >> 4))
+			return -EINVAL;
+		n = n * 10 + (unsigned long long)(*p++ - '0');
+	}
+	switch (*p) {
+	case 'k': case 'K': n <<= 10; p++; break;
+	case 'm': case 'M': n <<= 20; p++; break;
+	case 'g': case 'G': n <<= 30; p++; break;
+	case '%':
+		page_alloc_stats(&st);
+		n = (unsigned long long)st.total_pages * n / 100 * PAGE_SIZE;
+		p++;
+		break;
+	}
+	if (*p)
+		return -EINVAL;
+	n = (n + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	*pages = n ? (unsigned long)n : ~0UL;   /* size=0: no limit, as Linux */
+	return 0;
+}
+
+int tmpfs_parse_options(char *data, unsigned long *max_pages, umode_t *mode)
+{
+	char *opt = data, *next;
+
+	*max_pages = 0;
+	*mode = 01777;
+	for (; opt && *opt; opt = next) {
+		char *val;
+
+		next = strchr(opt, ',');
+		if (next)
+			*next++ = '\0';
+		if (!*opt)
+			continue;
+		val = strchr(opt, '=');
+		if (val)
+			*val++ = '\0';
+		if (!strcmp(opt, "size") && val) {
+			if (tmpfs_parse_size(val, max_pages))
+				return -EINVAL;
+		} else if (!strcmp(opt, "mode") && val && *val) {
+			unsigned int m = 0;
+
+			for (; *val; val++) {
+				if (*val < '0' || *val > '7' || m > 07777)
+					return -EINVAL;
+				m = m * 8 + (unsigned int)(*val - '0');
+			}
+			if (m > 07777)
+				return -EINVAL;
+			*mode = (umode_t)m;
+		} else if (!strcmp(opt, "nr_inodes") || !strcmp(opt, "uid") || !strcmp(opt, "gid") ||
+			   !strcmp(opt, "nr_blocks") || !strcmp(opt, "huge") || !strcmp(opt, "mpol")) {
+			/* accepted, not enforced (docs/tmpfs.md) */
+		} else if (!strcmp(opt, "rw") || !strcmp(opt, "ro") || !strcmp(opt, "defaults")) {
+			/* mount(8) passes these along with the flags */
+		} else {
+			return -EINVAL;         /* Linux: "tmpfs: Unknown parameter" */
+		}
+	}
+	return 0;
 }
 
 static struct super_block *tmpfs_mount(const struct file_system_type *type,

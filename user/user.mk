@@ -54,6 +54,7 @@ USER_TESTS := \
 	flock_test \
 	mremap_test \
 	memfd_test \
+	sysvshm_test \
 	sysmisc_test \
 	file_test \
 	dir_test \

@@ -6,6 +6,7 @@
 #define _FS_TMPFS_H
 
 #include <fs/fs.h>
+#include <mm/mm.h>
 
 /* fcntl's seals on a memfd (Linux's values). */
 #define F_ADD_SEALS     1033
@@ -18,6 +19,9 @@
 extern struct file_system_type tmpfs_fs_type;
 extern const struct file_operations tmpfs_file_fops;
 
+/* ->fault of a tmpfs file's mapping (also SysV shm's, ipc/shm.c):
+ * SIGBUS wholly past EOF. Context: mmap_lock held for reading. */
+vm_fault_t tmpfs_fault(struct vm_fault *vmf);
 /* Register "tmpfs" and make the internal instance. Context: boot. */
 void tmpfs_init(void);
 /* A tmpfs of type @type limited to @max_pages (0: half of RAM, as Linux)
@@ -27,6 +31,12 @@ struct super_block *tmpfs_fill_super(const struct file_system_type *type,
 /* Before unmounting a tmpfs no inode of which is in use: drop every name
  * (each holds its inode), so that the VFS can evict them all. */
 void tmpfs_kill_names(struct super_block *sb);
+/* Free an unmounted tmpfs that is not busy: names, inodes, pages. */
+void tmpfs_kill_super(struct super_block *sb);
+/* mount(2)'s data for tmpfs, "size=N[kmg%],mode=OCTAL,...", modified in
+ * place: *@max_pages (0: the default, ~0UL: no limit) and the root's
+ * *@mode. Returns 0 or -EINVAL for an unknown option or a bad value. */
+int tmpfs_parse_options(char *data, unsigned long *max_pages, umode_t *mode);
 /* Is some inode of the tmpfs @sb in use beyond its names' references
  * (open, a cwd, a mount point)? */
 bool tmpfs_busy(struct super_block *sb);

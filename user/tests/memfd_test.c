@@ -4,13 +4,15 @@
  * grows again), MAP_SHARED stores that reach the file and MAP_PRIVATE
  * copies that do not, sharing across fork, the seals (F_ADD_SEALS,
  * F_GET_SEALS), Linux's errors; and on /dev/shm files and directories
- * (create, rename, readdir, unlink, rmdir, statfs). The same binary runs
+ * (create, rename, readdir, unlink, rmdir, statfs); mount(2) of a tmpfs
+ * with size= and mode=, umount2, and their errors. The same binary runs
  * on Linux, the oracle.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 
@@ -233,12 +235,75 @@ static void test_dev_shm(void)
 	CHECK_OK(rmdir("/dev/shm/memfd_test.d"), "rmdir");
 }
 
+static int unpriv_mount(const char *dir)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (setuid(65534) != 0)
+			_exit(2);
+		if (mount("none", dir, "tmpfs", 0, NULL) == 0 || errno != EPERM)
+			_exit(3);
+		_exit(umount2(dir, 0) == 0 || errno != EPERM ? 4 : 0);
+	}
+	return wait_child(pid);
+}
+
+static void test_mount(void)
+{
+	static char page[PG];
+	const char *dir = "memfd_test.mnt";
+	struct statfs sfs;
+	struct stat st;
+	int fd, i;
+	ssize_t n = 0;
+
+	(void)umount2(dir, 0);
+	(void)rmdir(dir);
+	REQUIRE(mkdir(dir, 0755) == 0, "mkdir the mount point");
+	REQUIRE(close(open("memfd_test.file", O_CREAT | O_WRONLY, 0600)) == 0, "a plain file");
+	CHECK_ERR(mount("none", dir, "nosuchfs", 0, NULL), ENODEV, "an unknown type: ENODEV");
+	CHECK_ERR(mount("none", "memfd_test.none/x", "tmpfs", 0, NULL), ENOENT,
+		  "a missing target: ENOENT");
+	CHECK_ERR(mount("none", "memfd_test.file", "tmpfs", 0, NULL), ENOTDIR,
+		  "a file as the target: ENOTDIR");
+	CHECK_ERR(mount("none", dir, "tmpfs", 0, "bogus=1"), EINVAL, "an unknown option: EINVAL");
+	CHECK_ERR(umount2(dir, 0), EINVAL, "umount2 of a directory that is no mount: EINVAL");
+	CHECK_ERR(umount2(dir, 0x100), EINVAL, "umount2 with an unknown flag: EINVAL");
+	CHECK_EXIT(unpriv_mount(dir), 0, "mount and umount2 by a non-root user: EPERM");
+	CHECK_OK(mount("none", dir, "tmpfs", 0, "size=64k,mode=0700"), "mount tmpfs size=64k,mode=0700");
+	CHECK(stat(dir, &st) == 0 && st.st_mode == (S_IFDIR | 0700), "the root's mode is 0700 (%o)",
+	      st.st_mode);
+	CHECK(statfs(dir, &sfs) == 0 && sfs.f_type == TMPFS_MAGIC_ && sfs.f_blocks * sfs.f_bsize == 65536,
+	      "statfs: tmpfs of 64 KiB");
+	fd = open("memfd_test.mnt/f", O_CREAT | O_RDWR, 0600);
+	REQUIRE(fd >= 0, "create a file on it");
+	for (i = 0; i < 16; i++)
+		n += write(fd, page, PG);
+	CHECK_EQ(n, 16 * PG, "16 pages fit in size=64k");
+	CHECK_ERR(write(fd, page, 1), ENOSPC, "one byte more: ENOSPC");
+	CHECK_OK(ftruncate(fd, 8 * PG), "ftruncate to 8 pages gives space back");
+	CHECK_EQ(write(fd, page, PG), PG, "a page fits again");
+	CHECK_ERR(umount2(dir, 0), EBUSY, "umount2 with a file open: EBUSY");
+	close(fd);
+	CHECK_OK(umount2(dir, 0), "umount2 once closed");
+	CHECK_ERR(stat("memfd_test.mnt/f", &st), ENOENT, "its files are gone with it");
+	CHECK(stat(dir, &st) == 0 && st.st_mode == (S_IFDIR | 0755), "the covered directory is back");
+	rmdir(dir);
+	unlink("memfd_test.file");
+}
+
 int main(void)
 {
+	char dir[64];
+
+	REQUIRE(enter_scratch_dir("memfd", dir, sizeof(dir)) == 0, "scratch directory");
 	test_basics();
 	test_mmap();
 	test_seals();
 	test_errors();
 	test_dev_shm();
+	test_mount();
+	leave_scratch_dir(dir);
 	return tap_done();
 }
