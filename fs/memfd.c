@@ -57,9 +57,9 @@ SYSCALL_DEFINE2(memfd_create, const char __user *, uname, unsigned int, flags)
 	kfree(name);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	/* Without MFD_ALLOW_SEALING the file is sealed against more seals. */
-	if (!(flags & MFD_ALLOW_SEALING))
-		tmpfs_add_seals(f, F_SEAL_SEAL);
+	/* A tmpfs file starts with F_SEAL_SEAL; this one may take seals. */
+	if (flags & MFD_ALLOW_SEALING)
+		tmpfs_allow_sealing(f);
 	fd = fd_install_new(f, (flags & MFD_CLOEXEC) ? O_CLOEXEC : 0);
 	if (fd < 0)
 		fput(f);

@@ -382,6 +382,8 @@ static struct inode *tmpfs_new_inode(struct super_block *sb, struct inode *dir, 
 			return ERR_PTR(-ENOMEM);
 		}
 		inode->i_mapping = m;
+		/* Sealing is for memfds that ask for it (Linux's default). */
+		TMPFS_I(inode)->seals = F_SEAL_SEAL;
 		inode->i_op = &tmpfs_file_iops;
 		inode->i_fop = &tmpfs_file_fops;
 	}
@@ -412,8 +414,11 @@ static void tmpfs_evict_inode(struct inode *inode)
 
 static void tmpfs_destroy_inode(struct inode *inode)
 {
-	if (inode->i_mapping != &inode->i_data)
+	if (inode->i_mapping != &inode->i_data) {
+		/* swapoff's walk may hold the object a moment longer. */
+		WRITE_ONCE(inode->i_mapping->host, NULL);
 		shmem_put_mapping(inode->i_mapping);
+	}
 	kfree(TMPFS_I(inode));
 }
 
@@ -901,6 +906,13 @@ int tmpfs_add_seals(struct file *f, unsigned int seals)
 		ti->seals |= seals;
 	inode_unlock(inode);
 	return err;
+}
+
+void tmpfs_allow_sealing(struct file *f)
+{
+	inode_lock(f->f_inode);
+	TMPFS_I(f->f_inode)->seals &= ~F_SEAL_SEAL;
+	inode_unlock(f->f_inode);
 }
 
 int tmpfs_get_seals(struct file *f)

@@ -21,8 +21,9 @@
  * Locks: shm_lock (mutex) protects the table and every segment's fields.
  * ->open and ->close run with mmap_lock held, and shmat calls do_mmap
  * (whose ->mmap takes shm_lock) with mmap_lock held, so the order is
- * mmap_lock -> shm_lock; shm_lock is never held across do_mmap. A
- * segment's file is put (fput) only after shm_lock is dropped.
+ * mmap_lock -> shm_lock; shm_lock is never held across do_mmap, nor
+ * while a segment's file is made (its inode's i_rwsem is taken above
+ * mmap_lock by a faulting write) or put (fput).
  */
 #include <kernel/cred.h>
 #include <kernel/err.h>
@@ -212,49 +213,63 @@ static const struct file_operations shm_file_fops = {
 
 /* ---- the system calls ----------------------------------------------------------- */
 
-static long shm_create(int key, size_t size, int shmflg)
+/* A new segment's file and record, made before shm_lock is taken: the
+ * file's setup takes its inode's i_rwsem (vfs_truncate), which a write
+ * holds while it faults (i_rwsem -> mmap_lock -> shm_lock). */
+static struct shmid_kernel *shm_alloc(int key, size_t size, int shmflg)
 {
-	struct shmid_kernel *s;
+	struct shmid_kernel *s = kzalloc(sizeof(*s), GFP_KERNEL);
 	char name[16];
-	unsigned int slot;
-	long id;
 
-	if (size < 1 || size > SHMMAX)
-		return -EINVAL;
-	for (slot = 0; slot < SHMMNI && shm_segs[slot]; slot++)
-		;
-	if (slot == SHMMNI)
-		return -ENOSPC;
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	snprintf(name, sizeof(name), "SYSV%08x", (unsigned int)key);
 	s->file = tmpfs_file_setup(name, (loff_t)size, O_RDWR);
 	if (IS_ERR(s->file)) {
-		id = PTR_ERR(s->file);
+		long err = PTR_ERR(s->file);
+
 		kfree(s);
-		return id;
+		return ERR_PTR(err);
 	}
 	s->file->f_op = &shm_file_fops;         /* before anyone else sees it */
 	s->file->private_data = s;
 	s->key = key;
-	s->seq = shm_seq[slot]++;
 	s->uid = s->cuid = current_fsuid();
 	s->gid = s->cgid = current_fsgid();
 	s->mode = (unsigned int)shmflg & 0777;
 	s->size = size;
 	s->ctime = shm_now();
 	s->cpid = current->tgid;
+	return s;
+}
+
+/* Put @s in a free slot. Returns its id or -ENOSPC. Context: shm_lock held. */
+static long shm_insert_locked(struct shmid_kernel *s)
+{
+	unsigned int slot;
+
+	for (slot = 0; slot < SHMMNI && shm_segs[slot]; slot++)
+		;
+	if (slot == SHMMNI)
+		return -ENOSPC;
+	s->seq = shm_seq[slot]++;
 	shm_segs[slot] = s;
 	return shm_id(s, slot);
 }
 
 SYSCALL_DEFINE3(shmget, int, key, size_t, size, int, shmflg)
 {
-	struct shmid_kernel *s = NULL;
+	struct shmid_kernel *s = NULL, *new = NULL;
+	bool may_create = key == IPC_PRIVATE || (shmflg & IPC_CREAT);
 	unsigned int slot;
 	long ret;
 
+	/* A new segment is made first, in case the key is not found. */
+	if (may_create && size >= 1 && size <= SHMMAX) {
+		new = shm_alloc(key, size, shmflg);
+		if (IS_ERR(new))
+			return PTR_ERR(new);
+	}
 	mutex_lock(&shm_lock);
 	if (key != IPC_PRIVATE) {
 		for (slot = 0; slot < SHMMNI; slot++) {
@@ -265,8 +280,9 @@ SYSCALL_DEFINE3(shmget, int, key, size_t, size, int, shmflg)
 		}
 	}
 	if (!s) {
-		ret = key == IPC_PRIVATE || (shmflg & IPC_CREAT) ? shm_create(key, size, shmflg)
-								  : -ENOENT;
+		ret = !may_create ? -ENOENT : !new ? -EINVAL : shm_insert_locked(new);
+		if (ret >= 0)
+			new = NULL;             /* in the table now */
 	} else if ((shmflg & IPC_CREAT) && (shmflg & IPC_EXCL)) {
 		ret = -EEXIST;
 	} else if (size > s->size) {
@@ -277,6 +293,8 @@ SYSCALL_DEFINE3(shmget, int, key, size_t, size, int, shmflg)
 		ret = shm_id(s, slot);
 	}
 	mutex_unlock(&shm_lock);
+	if (new)
+		shm_free(new);                  /* not needed after all */
 	return ret;
 }
 

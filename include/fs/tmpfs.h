@@ -50,6 +50,9 @@ struct file *tmpfs_file_setup(const char *name, loff_t size, unsigned int flags)
  * tmpfs file (Linux: not a memfd). */
 int tmpfs_add_seals(struct file *f, unsigned int seals);
 int tmpfs_get_seals(struct file *f);
+/* memfd_create(MFD_ALLOW_SEALING): take away the F_SEAL_SEAL every tmpfs
+ * file starts with, so that seals can be added. */
+void tmpfs_allow_sealing(struct file *f);
 /* truncate of @inode to @size: -EPERM if its seals forbid it, else 0. */
 int tmpfs_check_truncate(struct inode *inode, loff_t size);
 
