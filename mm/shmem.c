@@ -28,6 +28,13 @@
  * page is in the object before the entry leaves the index. Both steps
  * hold the page lock of the one page concerned.
  *
+ * The same object is the page cache of a tmpfs file (fs/tmpfs.c: files on
+ * /dev/shm and mounted tmpfs, memfds, SysV segments): the inode holds
+ * one reference, its i_mapping is the object's mapping (host set to the
+ * inode), and reads, writes and faults get pages through shmem_getpage.
+ * Such an object is not charged to Committed_AS (tmpfs files are
+ * limited by size= instead, as Linux's are by default).
+ *
  * A futex key (kernel/futex.c) holds a reference too, so that the object
  * a waiter sleeps on is not freed and reused for another while it waits.
  *
