@@ -287,7 +287,9 @@ SYSCALL_DEFINE3(shmget, int, key, size_t, size, int, shmflg)
 		ret = -EEXIST;
 	} else if (size > s->size) {
 		ret = -EINVAL;
-	} else if (!shm_may(s, ((unsigned int)shmflg >> 6) & 7)) {
+	} else if (!shm_may(s, (((unsigned int)shmflg >> 6) | ((unsigned int)shmflg >> 3) |
+				(unsigned int)shmflg) & 7)) {
+		/* Linux folds the owner, group and other bits asked for. */
 		ret = -EACCES;
 	} else {
 		ret = shm_id(s, slot);

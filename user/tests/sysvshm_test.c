@@ -105,6 +105,21 @@ int main(void)
 	CHECK_EQ(shmget(key, PG / 2, 0), id2, "the key finds it (a smaller size is fine)");
 	CHECK_EQ(shmget(key, 0, IPC_CREAT), id2, "IPC_CREAT without IPC_EXCL finds it");
 	CHECK_ERR(shmget(key, 2 * PG, 0), EINVAL, "a larger size than the segment's: EINVAL");
+	pid = fork();
+	if (pid == 0) {
+		/* Another user: "other" bits of 0640 give nothing. */
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		if (shmget(key, PG, 0) != id2)
+			_exit(3);
+		if (shmget(key, PG, 0004) != -1 || errno != EACCES)
+			_exit(4);
+		if (shmat(id2, NULL, SHM_RDONLY) != (void *)-1 || errno != EACCES)
+			_exit(5);
+		_exit(shmctl(id2, IPC_RMID, NULL) == -1 && errno == EPERM ? 0 : 6);
+	}
+	CHECK_EXIT(wait_child(pid), 0,
+		   "another user: shmget asking for read, shmat: EACCES; IPC_RMID: EPERM");
 	CHECK_ERR(shmget(IPC_PRIVATE, 0, IPC_CREAT), EINVAL, "size 0: EINVAL");
 	CHECK_ERR(shmat(-1, NULL, 0) == (void *)-1 ? -1 : 0, EINVAL, "shmat of a bad id: EINVAL");
 	CHECK_ERR(shmctl(-1, IPC_STAT, &ds), EINVAL, "shmctl of a bad id: EINVAL");
