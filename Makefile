@@ -208,6 +208,9 @@ FS_SRCS := \
 	fs/ioctl.c \
 	fs/pseudofs.c \
 	fs/devfs.c \
+	fs/tmpfs.c \
+	fs/memfd.c \
+	ipc/shm.c \
 	fs/proc/seq.c \
 	fs/proc/root.c \
 	fs/proc/meminfo.c \

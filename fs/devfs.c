@@ -94,13 +94,13 @@ static int devfs_add(const char *name, umode_t perm, u64 rdev,
 	size_t len = strlen(name);
 	struct devfs_entry *de;
 
-	if (!devfs_name_ok(name, len) || !fops)
+	if (!devfs_name_ok(name, len) || (!fops && !S_ISDIR(perm)))
 		return -EINVAL;
 	de = kzalloc(sizeof(*de) + len + 1, GFP_KERNEL);
 	if (!de)
 		return -ENOMEM;
 	memcpy(de->name, name, len + 1);
-	de->mode = S_IFCHR | (perm & 07777);
+	de->mode = (S_ISDIR(perm) ? S_IFDIR : S_IFCHR) | (perm & 07777);
 	de->fops = fops;
 	de->private = private;
 	mutex_lock(&devfs_lock);
@@ -128,6 +128,11 @@ int devfs_register_dev(const char *name, umode_t perm, u64 rdev,
 	if (!rdev)
 		return -EINVAL;
 	return devfs_add(name, perm, rdev, fops, private);
+}
+
+int devfs_register_dir(const char *name, umode_t perm)
+{
+	return devfs_add(name, S_IFDIR | (perm & 07777), 0, NULL, NULL);
 }
 
 /* ---- opening a device -------------------------------------------------------------- */
@@ -159,7 +164,7 @@ static int chrdev_open(struct inode *inode, struct file *file)
 
 	mutex_lock(&devfs_lock);
 	list_for_each_entry(e, &devfs_registry, list) {
-		if (e->rdev == inode->i_rdev) {
+		if (!S_ISDIR(e->mode) && e->rdev == inode->i_rdev) {
 			de = e;
 			break;
 		}
@@ -178,6 +183,30 @@ const struct file_operations def_chr_fops = {
 
 /* ---- the directory ------------------------------------------------------------------ */
 
+static struct inode *devfs_empty_lookup(struct inode *dir, const char *name, size_t len)
+{
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		return igrab(dir->i_sb->s_root);
+	return ERR_PTR(-ENOENT);
+}
+
+static int devfs_empty_readdir(struct file *file, struct dir_context *ctx)
+{
+	if (ctx->pos < 0)
+		return -EINVAL;
+	dir_emit_dots(ctx, file->f_inode->i_ino, DEVFS_ROOT_INO);
+	return 0;
+}
+
+static const struct inode_operations devfs_empty_dir_iops = {
+	.lookup = devfs_empty_lookup,
+};
+
+static const struct file_operations devfs_empty_dir_fops = {
+	.llseek = generic_file_llseek,
+	.iterate = devfs_empty_readdir,
+};
+
 /* The inode of @de in the devfs @sb, from the cache or made now. */
 static struct inode *devfs_iget(struct super_block *sb, const struct devfs_entry *de)
 {
@@ -186,6 +215,14 @@ static struct inode *devfs_iget(struct super_block *sb, const struct devfs_entry
 	if (IS_ERR(inode) || !(inode->i_state & I_NEW))
 		return inode;
 	container_of(inode, struct devfs_inode, vfs_inode)->entry = de;
+	if (S_ISDIR(de->mode)) {
+		/* An empty directory: a mount point (/dev/shm). */
+		pseudo_inode_init(inode, de->mode, 2);
+		inode->i_op = &devfs_empty_dir_iops;
+		inode->i_fop = &devfs_empty_dir_fops;
+		unlock_new_inode(inode);
+		return inode;
+	}
 	pseudo_inode_init(inode, de->mode, 1);
 	inode->i_rdev = de->rdev;
 	inode->i_fop = &devfs_chr_fops;
@@ -223,7 +260,8 @@ static int devfs_readdir(struct file *file, struct dir_context *ctx)
 	list_for_each_entry(de, &devfs_registry, list) {
 		if ((loff_t)de->ino < ctx->pos)
 			continue;
-		if (!dir_emit(ctx, de->name, strlen(de->name), de->ino, DT_CHR, (loff_t)de->ino))
+		if (!dir_emit(ctx, de->name, strlen(de->name), de->ino,
+			      S_ISDIR(de->mode) ? DT_DIR : DT_CHR, (loff_t)de->ino))
 			break;
 	}
 	mutex_unlock(&devfs_lock);

@@ -28,6 +28,7 @@
 #include <kernel/syscalls.h>
 #include <fs/fdtable.h>
 #include <fs/fs.h>
+#include <fs/tmpfs.h>
 #include <fs/locks.h>
 #include <mm/slab.h>
 
@@ -494,6 +495,10 @@ long do_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)
 	else if (cmd == F_GETLK || cmd == F_SETLK || cmd == F_SETLKW || cmd == F_OFD_GETLK ||
 		 cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW)
 		ret = fcntl_lock(f, cmd, arg);
+	else if (cmd == F_ADD_SEALS)
+		ret = tmpfs_add_seals(f, (unsigned int)arg);
+	else if (cmd == F_GET_SEALS)
+		ret = tmpfs_get_seals(f);
 	else
 		ret = -EINVAL;
 	fput(f);

@@ -24,11 +24,12 @@
  * read-only, through which the host hands programs to the guest without
  * writing into the root's image (docs/storage.md, "The program disk").
  *
- * Mounts are made at boot and stay until power-off, which detaches them
- * all (vfs_detach_all) so that the root can be unmounted cleanly: the
- * covered directory's reference would otherwise keep vfs_umount() at
- * -EBUSY, as it does for any filesystem with a mount on it. There is no
- * umount(2).
+ * Mounts made at boot stay until power-off, which detaches them all
+ * (vfs_detach_all) so that the root can be unmounted cleanly: the covered
+ * directory's reference would otherwise keep vfs_umount() at -EBUSY, as
+ * it does for any filesystem with a mount on it. mount(2) and umount2(2)
+ * (below) make and remove tmpfs mounts only (docs/tmpfs.md): one mount
+ * per directory (no stacking: EBUSY), no bind, move or remount (EINVAL).
  *
  * Locks: mount_lock (spinlock) protects the list. The inodes the walk gets
  * from it (a mounted root, a covered directory) are referenced before the
@@ -41,8 +42,12 @@
 #include <kernel/list.h>
 #include <kernel/spinlock.h>
 #include <kernel/string.h>
+#include <kernel/cred.h>
+#include <kernel/syscalls.h>
 #include <fs/fs.h>
+#include <fs/tmpfs.h>
 #include <mm/slab.h>
+#include <asm/uaccess.h>
 
 struct vfsmount {
 	struct super_block *mnt_sb;             /* (c) the mounted filesystem */
@@ -263,4 +268,151 @@ int mounts_snapshot(struct mount_info *out, int max)
 	}
 	spin_unlock(&mount_lock);
 	return n;
+/* ---- mount(2), umount2(2): tmpfs ------------------------------------------------- */
+
+#define MS_RDONLY       0x1
+#define MS_NOEXEC       0x8
+#define MS_REMOUNT      0x20
+#define MS_BIND         0x1000
+#define MS_MOVE         0x2000
+#define MS_PROPAGATION  (0x8000 | 0x20000 | 0x40000 | 0x80000 | 0x100000) /* REC, UNBINDABLE.. SHARED */
+#define MS_MGC_MSK      0xffff0000UL
+#define MS_MGC_VAL      0xc0ed0000UL
+#define MNT_FORCE       0x1
+#define MNT_DETACH      0x2
+#define MNT_EXPIRE      0x4
+#define UMOUNT_NOFOLLOW 0x8
+
+/* A user string of at most @max bytes into a new buffer: -EFAULT, or
+ * @toolong if it has no NUL within @max. */
+static char *copy_mount_string(const char __user *u, long max, int toolong)
+{
+	char *buf = kmalloc((size_t)max, GFP_KERNEL);
+	long n;
+
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	n = strncpy_from_user(buf, u, max);
+	if (n < 0) {
+		kfree(buf);
+		return ERR_PTR(n == -ENAMETOOLONG ? toolong : n);
+	}
+	return buf;
+}
+
+/* Linux's order: the target's walk, EPERM, the flags, the type, the
+ * options, then the target's type. */
+static long do_mount(const char __user *dir_name, const char *fstype, unsigned long flags,
+		     char *data)
+{
+	unsigned long max_pages = 0;
+	struct super_block *sb;
+	struct inode *dir, *covered;
+	umode_t mode = 01777;
+	long err;
+
+	dir = user_namei(dir_name);                     /* ENOENT, ENOTDIR on the way */
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	err = !capable_root() ? -EPERM : 0;
+	if (!err && (flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_PROPAGATION)))
+		err = -EINVAL;                          /* not supported here */
+	if (!err && strcmp(fstype, "tmpfs"))
+		err = -ENODEV;                          /* only tmpfs (docs/tmpfs.md) */
+	if (!err && data && tmpfs_parse_options(data, &max_pages, &mode))
+		err = -EINVAL;
+	if (!err && !S_ISDIR(dir->i_mode))
+		err = -ENOTDIR;
+	covered = err ? NULL : mount_covered(dir);
+	if (covered) {
+		iput(covered);
+		err = -EBUSY;                           /* already a mount's root: no stacking */
+	}
+	if (err) {
+		iput(dir);
+		return err;
+	}
+	sb = tmpfs_fill_super(&tmpfs_fs_type, max_pages, mode);
+	if (IS_ERR(sb)) {
+		iput(dir);
+		return PTR_ERR(sb);
+	}
+	sb->s_readonly = flags & MS_RDONLY;
+	sb->s_noexec = flags & MS_NOEXEC;
+	err = vfs_attach_mount(sb, dir);
+	iput(dir);
+	if (err)
+		tmpfs_kill_super(sb);
+	return err;
+}
+
+SYSCALL_DEFINE5(mount, const char __user *, dev_name, const char __user *, dir_name,
+		const char __user *, type, unsigned long, flags, const void __user *, udata)
+{
+	char *fstype, *data = NULL;
+	long err;
+
+	(void)dev_name;                                 /* tmpfs has no source */
+	if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
+		flags &= ~MS_MGC_MSK;
+	fstype = copy_mount_string(type, PAGE_SIZE, -EINVAL);
+	if (IS_ERR(fstype))
+		return PTR_ERR(fstype);
+	if (udata) {
+		data = copy_mount_string(udata, PAGE_SIZE, -EINVAL);
+		if (IS_ERR(data)) {
+			kfree(fstype);
+			return PTR_ERR(data);
+		}
+	}
+	err = do_mount(dir_name, fstype, flags, data);
+	kfree(data);
+	kfree(fstype);
+	return err;
+}
+
+SYSCALL_DEFINE2(umount2, const char __user *, name, int, flags)
+{
+	struct vfsmount *mnt, *found = NULL;
+	struct inode *root;
+	struct super_block *sb;
+
+	if ((unsigned int)flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
+		return -EINVAL;
+	if ((flags & MNT_EXPIRE) && (flags & (MNT_FORCE | MNT_DETACH)))
+		return -EINVAL;
+	if (!capable_root())
+		return -EPERM;                          /* before the walk, as Linux */
+	root = user_namei(name);
+	if (IS_ERR(root))
+		return PTR_ERR(root);
+	sb = root->i_sb;
+	spin_lock(&mount_lock);
+	list_for_each_entry(mnt, &mounts, mnt_list) {
+		if (mnt->mnt_sb == sb && sb->s_root == root) {
+			found = mnt;
+			break;
+		}
+	}
+	/* Off the list first, so that no walk enters it from now on; then
+	 * whatever still holds one of its inodes (an open file, a cwd, a
+	 * walk in progress) keeps it: put back, EBUSY. */
+	if (found && sb->s_type == &tmpfs_fs_type)
+		list_del(&found->mnt_list);
+	spin_unlock(&mount_lock);
+	iput(root);
+	if (!found)
+		return -EINVAL;                         /* not a mount point */
+	if (sb->s_type != &tmpfs_fs_type)
+		return -EBUSY;                          /* the kernel's own mounts stay */
+	if (tmpfs_busy(sb)) {
+		spin_lock(&mount_lock);
+		list_add_tail(&found->mnt_list, &mounts);
+		spin_unlock(&mount_lock);
+		return -EBUSY;
+	}
+	iput(found->mnt_mountpoint);
+	kfree(found);
+	tmpfs_kill_super(sb);
+	return 0;
 }

@@ -26,6 +26,7 @@
 #include <kernel/syscalls.h>
 #include <fs/fdtable.h>
 #include <fs/fs.h>
+#include <fs/tmpfs.h>
 #include <fs/locks.h>
 #include <mm/filemap.h>
 #include <mm/readahead.h>
@@ -342,6 +343,11 @@ int vfs_truncate(struct inode *inode, loff_t size)
 		inode_unlock(inode);
 		send_sig(SIGXFSZ, current);
 		return -EFBIG;
+	}
+	err = tmpfs_check_truncate(inode, size);        /* a memfd's seals */
+	if (err) {
+		inode_unlock(inode);
+		return err;
 	}
 	if (size != inode->i_size) {
 		loff_t old = inode->i_size;

@@ -26,6 +26,7 @@
 #include <kernel/watchdog.h>
 #include <drivers/drivers.h>
 #include <fs/devfs.h>
+#include <fs/tmpfs.h>
 #include <drivers/fault_devices.h>
 #include <fs/ext2.h>
 #include <fs/fdtable.h>
@@ -196,6 +197,7 @@ static int kernel_init(void *unused)
 	faultlog_init();
 	ext2_init();
 	devfs_init();
+	tmpfs_init();
 	proc_init();
 	buffer_shrinker_init();
 	inode_shrinker_init();
@@ -205,6 +207,9 @@ static int kernel_init(void *unused)
 		swap_boot_init();
 		mount_nodev_at("devfs", "/dev");
 		mount_nodev_at("proc", "/proc");
+		/* shm_open's directory (glibc and musl open files there). */
+		if (!devfs_register_dir("shm", 01777))
+			mount_nodev_at("tmpfs", "/dev/shm");
 		if (kernel_param("progdisk"))
 			mount_progdisk(kernel_param("progdisk"));
 	}

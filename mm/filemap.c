@@ -53,6 +53,7 @@
 #include <mm/page_tree.h>
 #include <mm/readahead.h>
 #include <mm/rmap.h>
+#include <mm/swap.h>
 #include <mm/slab.h>
 #include <mm/vmscan.h>
 #include <mm/vmstat.h>
@@ -384,6 +385,10 @@ bool set_page_dirty(struct page *page)
 {
 	struct address_space *m = page->mapping;
 
+	/* A shmem page (tmpfs) is never written back: nothing to count or
+	 * to flush; reclaim sends it to swap whatever its flag says. */
+	if (m && shmem_mapping(m))
+		return false;
 	if (test_and_set_page_flag(page, PG_dirty))
 		return false;
 	if (m) {

@@ -166,8 +166,14 @@ static int mm_counter(const struct vm_area_struct *vma, const struct page *page)
 {
 	if (vma_is_anon_shmem(vma))
 		return MM_SHMEMPAGES;
-	if (vma->vm_file)
-		return READ_ONCE(page->mapping) ? MM_FILEPAGES : MM_ANONPAGES;
+	if (vma->vm_file) {
+		struct address_space *m = READ_ONCE(page->mapping);
+
+		/* A tmpfs file's page is shmem, as Linux counts it. */
+		if (!m)
+			return MM_ANONPAGES;
+		return shmem_mapping(m) ? MM_SHMEMPAGES : MM_FILEPAGES;
+	}
 	/* No file: anonymous memory, or a special mapping's inserted page
 	 * (counted as a file page, as Linux's vm_insert_page does). */
 	return vma->vm_ops ? MM_FILEPAGES : MM_ANONPAGES;

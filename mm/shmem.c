@@ -28,6 +28,13 @@
  * page is in the object before the entry leaves the index. Both steps
  * hold the page lock of the one page concerned.
  *
+ * The same object is the page cache of a tmpfs file (fs/tmpfs.c: files on
+ * /dev/shm and mounted tmpfs, memfds, SysV segments): the inode holds
+ * one reference, its i_mapping is the object's mapping (host set to the
+ * inode), and reads, writes and faults get pages through shmem_getpage.
+ * Such an object is not charged to Committed_AS (tmpfs files are
+ * limited by size= instead, as Linux's are by default).
+ *
  * A futex key (kernel/futex.c) holds a reference too, so that the object
  * a waiter sleeps on is not freed and reused for another while it waits.
  *
@@ -136,10 +143,10 @@ static bool shmem_swap_remove(struct shmem_object *obj, unsigned long index, swp
 	return found;
 }
 
-/* The object goes: free the slots of its pages out on swap. */
-static void shmem_free_swap(struct shmem_object *obj)
+/* Free the slots of the object's pages out on swap from @index on (the
+ * object goes, or a tmpfs file shrinks). */
+static void shmem_free_swap(struct shmem_object *obj, unsigned long index)
 {
-	unsigned long index = 0;
 	void *v;
 
 	spin_lock(&obj->swapped.tree_lock);
@@ -270,7 +277,7 @@ static void shmem_object_put(struct shmem_object *obj)
 	list_del(&obj->list);
 	spin_unlock(&shmem_list_lock);
 	truncate_inode_pages(&obj->mapping, 0);
-	shmem_free_swap(obj);
+	shmem_free_swap(obj, 0);
 	if (obj->charged)
 		vm_unacct_memory(obj->charged);
 	kfree(obj);
@@ -281,46 +288,65 @@ static void shmem_close(struct vm_area_struct *vma)
 	shmem_object_put(vma->vm_private_data);
 }
 
+int shmem_getpage(struct address_space *m, unsigned long index, bool create,
+		  struct page **pagep, bool *major)
+{
+	struct shmem_object *obj = shmem_obj(m);
+	struct page *page;
+	vm_fault_t ret;
+
+	*major = false;
+	for (;;) {
+		swp_entry_t entry;
+
+		page = find_get_page(&obj->mapping, index);
+		if (page) {
+			lock_page(page);
+			if (page->mapping == &obj->mapping)
+				break;
+			unlock_page(page);      /* went to swap (or was truncated) meanwhile */
+			put_page(page);
+			continue;
+		}
+		entry = shmem_swap_lookup(obj, index);
+		if (entry.val) {
+			page = shmem_swapin(obj, index, entry, &ret);
+			if (page) {
+				*major = ret & VM_FAULT_MAJOR;
+				break;
+			}
+			if (ret & VM_FAULT_OOM)
+				return -ENOMEM;
+			if (ret & VM_FAULT_SIGBUS)
+				return -EIO;
+			continue;
+		}
+		if (!create) {
+			*pagep = NULL;          /* a hole: reads as zeros */
+			return 0;
+		}
+		page = find_or_create_page(&obj->mapping, index);
+		if (!page)
+			return -ENOMEM;
+		/* find_or_create_page zero-fills a new page; it is valid from now on. */
+		set_page_flag(page, PG_uptodate);
+		break;
+	}
+	*pagep = page;
+	return 0;
+}
+
 /* The object's page at vmf->pgoff: in memory, back from swap, or created
  * zeroed on first use. */
 static vm_fault_t shmem_fault(struct vm_fault *vmf)
 {
 	struct shmem_object *obj = vmf->vma->vm_private_data;
-	struct page *page;
-	vm_fault_t ret;
+	bool major;
+	int err = shmem_getpage(&obj->mapping, vmf->pgoff, true, &vmf->page, &major);
 
-	for (;;) {
-		swp_entry_t entry;
-
-		page = find_get_page(&obj->mapping, vmf->pgoff);
-		if (page) {
-			lock_page(page);
-			if (page->mapping == &obj->mapping)
-				break;
-			unlock_page(page);      /* went to swap meanwhile */
-			put_page(page);
-			continue;
-		}
-		entry = shmem_swap_lookup(obj, vmf->pgoff);
-		if (entry.val) {
-			page = shmem_swapin(obj, vmf->pgoff, entry, &ret);
-			if (page) {
-				vmf->page = page;
-				return VM_FAULT_LOCKED | (ret & VM_FAULT_MAJOR);
-			}
-			if (ret & VM_FAULT_ERROR)
-				return ret;
-			continue;
-		}
-		page = find_or_create_page(&obj->mapping, vmf->pgoff);
-		if (!page)
-			return VM_FAULT_OOM;
-		/* find_or_create_page zero-fills a new page; it is valid from now on. */
-		set_page_flag(page, PG_uptodate);
-		break;
-	}
-	vmf->page = page;
-	return VM_FAULT_LOCKED;
+	if (err)
+		return err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+	return VM_FAULT_LOCKED | (major ? VM_FAULT_MAJOR : 0);
 }
 
 static const struct vm_operations_struct shmem_vm_ops = {
@@ -420,6 +446,44 @@ bool vma_is_anon_shmem(const struct vm_area_struct *vma)
 	return vma->vm_ops == &shmem_vm_ops;
 }
 
+/* A new object, referenced once, charged @pages (already accounted by
+ * the caller), whose mapping's host is @host. */
+static struct shmem_object *shmem_object_alloc(struct inode *host, long pages)
+{
+	struct shmem_object *obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+
+	if (!obj)
+		return NULL;
+	obj->refcount = 1;
+	obj->charged = pages;
+	address_space_init(&obj->mapping, host);
+	obj->mapping.a_ops = &shmem_aops;
+	address_space_init(&obj->swapped, NULL);
+	spin_lock(&shmem_list_lock);
+	list_add_tail(&obj->list, &shmem_objects);
+	spin_unlock(&shmem_list_lock);
+	return obj;
+}
+
+struct address_space *shmem_mapping_create(struct inode *host)
+{
+	struct shmem_object *obj = shmem_object_alloc(host, 0);
+
+	return obj ? &obj->mapping : NULL;
+}
+
+void shmem_truncate_swap(struct address_space *m, loff_t lstart)
+{
+	shmem_free_swap(shmem_obj(m), (unsigned long)((lstart + PAGE_SIZE - 1) >> PAGE_SHIFT));
+}
+
+unsigned long shmem_nr_pages(struct address_space *m)
+{
+	struct shmem_object *obj = shmem_obj(m);
+
+	return READ_ONCE(obj->mapping.nrpages) + READ_ONCE(obj->swapped.nrpages);
+}
+
 int shmem_zero_setup(struct vm_area_struct *vma)
 {
 	struct shmem_object *obj;
@@ -433,20 +497,12 @@ int shmem_zero_setup(struct vm_area_struct *vma)
 	} else {
 		pages = 0;
 	}
-	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	obj = shmem_object_alloc(NULL, pages);
 	if (!obj) {
 		if (pages)
 			vm_unacct_memory(pages);
 		return -ENOMEM;
 	}
-	obj->refcount = 1;
-	obj->charged = pages;
-	address_space_init(&obj->mapping, NULL);
-	obj->mapping.a_ops = &shmem_aops;
-	address_space_init(&obj->swapped, NULL);
-	spin_lock(&shmem_list_lock);
-	list_add_tail(&obj->list, &shmem_objects);
-	spin_unlock(&shmem_list_lock);
 	vma->vm_private_data = obj;
 	vma->vm_ops = &shmem_vm_ops;
 	vma->vm_pgoff = 0;

@@ -53,6 +53,8 @@ USER_TESTS := \
 	mincore_test \
 	flock_test \
 	mremap_test \
+	memfd_test \
+	sysvshm_test \
 	sysmisc_test \
 	file_test \
 	dir_test \

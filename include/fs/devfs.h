@@ -33,6 +33,9 @@ int devfs_register(const char *name, umode_t perm, const struct file_operations 
  * /dev/console 5:1. The number only shows in stat: devfs finds a device
  * by its entry, not by number.
  */
+/* An empty directory @name in /dev (mode S_IFDIR | @perm), to mount on:
+ * /dev/shm. */
+int devfs_register_dir(const char *name, umode_t perm);
 int devfs_register_dev(const char *name, umode_t perm, u64 rdev,
 		       const struct file_operations *fops, void *private);
 

@@ -281,6 +281,26 @@ bool vma_is_anon_shmem(const struct vm_area_struct *vma);
 struct address_space *shmem_get_mapping(struct vm_area_struct *vma);
 void shmem_mapping_get(struct address_space *mapping);  /* another, given one */
 void shmem_put_mapping(struct address_space *mapping);
+/*
+ * The page cache of a tmpfs file (fs/tmpfs.c) is a shmem object's: a new
+ * one, referenced once (the inode's; shmem_put_mapping drops it), its
+ * mapping's host @host. NULL without memory.
+ */
+struct inode;
+struct address_space *shmem_mapping_create(struct inode *host);
+/*
+ * The object's page at @index, locked and referenced in *@pagep: in
+ * memory, back from swap (*@major set), or, with @create, made zeroed.
+ * Without @create a hole gives *@pagep NULL. Returns 0, -ENOMEM, or -EIO
+ * (an unreadable swap slot). Context: may sleep.
+ */
+int shmem_getpage(struct address_space *m, unsigned long index, bool create,
+		  struct page **pagep, bool *major);
+/* Free the swap slots of the object's pages wholly past @lstart (after
+ * truncate_inode_pages dropped the resident ones). Context: may sleep. */
+void shmem_truncate_swap(struct address_space *m, loff_t lstart);
+/* Pages the object holds, in memory or on swap (st_blocks, size=). */
+unsigned long shmem_nr_pages(struct address_space *m);
 
 /* Boot: allocate the zero page. */
 void memory_init(void);
