@@ -187,6 +187,7 @@ FS_SRCS := \
 	fs/copy.c \
 	fs/locks.c \
 	fs/socket.c \
+	fs/af_unix.c \
 	fs/drop_caches.c \
 	fs/ioctl.c \
 	fs/pseudofs.c \

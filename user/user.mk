@@ -87,7 +87,8 @@ USER_TESTS += \
 	symlink_test \
 	perm_test \
 	mknod_test \
-	script_test
+	script_test \
+	socket_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must
