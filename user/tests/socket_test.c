@@ -347,6 +347,7 @@ static void test_blocking_race(void)
 		if (pids[i] == 0) {
 			int me = sv[i & 1], rc;
 
+			close(sv[!(i & 1)]);
 			if (i < 2) {
 				rc = pump(me, bytes, 17u + (unsigned int)i);
 				shutdown(me, SHUT_WR);
@@ -358,8 +359,14 @@ static void test_blocking_race(void)
 	}
 	close(sv[0]);
 	close(sv[1]);
-	for (int i = 0; i < 4; i++)
-		st[i] = wait_child_timeout(pids[i], 60000);
+	/* One deadline for all four (a lost wake-up shows as a timeout:
+	 * status -2; it takes about a second under TCG). */
+	long long deadline = now_ns(CLOCK_MONOTONIC) + 30000000000LL;
+	for (int i = 0; i < 4; i++) {
+		long left = (long)((deadline - now_ns(CLOCK_MONOTONIC)) / 1000000);
+
+		st[i] = wait_child_timeout(pids[i], left > 0 ? left : 0);
+	}
 	CHECK_EXIT(st[0], 0, "writer 0 -> 1 done (4 MiB, blocking)");
 	CHECK_EXIT(st[1], 0, "writer 1 -> 0 done");
 	CHECK_EXIT(st[2], 0, "reader of end 0 got every byte in order, then EOF");
@@ -500,6 +507,9 @@ static void test_named(void)
 
 int main(void)
 {
+	/* A lost wake-up outside the race test would hang a blocking call:
+	 * SIGALRM then kills the test, which the runner reports. */
+	alarm(90);
 	test_pair_basics();
 	test_errors();
 	test_shutdown_close();
