@@ -188,6 +188,7 @@ FS_SRCS := \
 	fs/locks.c \
 	fs/socket.c \
 	fs/af_unix.c \
+	fs/af_unix_conn.c \
 	fs/drop_caches.c \
 	fs/ioctl.c \
 	fs/pseudofs.c \
