@@ -43,9 +43,10 @@
  *   the waiters sleep on (wake_up takes the queue's lock, which orders
  *   the store before the sleeper's recheck after prepare_to_wait).
  * Lifetime: refcount counts the file, a peer's ->peer and a listener's
- * queue; the last put frees the socket. A peer pointer never changes once
- * set, so a writer may use its peer after the peer's file is closed: the
- * peer's RCV_SHUTDOWN then turns it away.
+ * queue; the last put frees the socket. A peer pointer is set once and
+ * cleared (its reference dropped) only by the socket's own release, so a
+ * writer may use its peer after the peer's file is closed: the peer's
+ * RCV_SHUTDOWN then turns it away.
  */
 #include <kernel/cred.h>
 #include <kernel/err.h>
@@ -482,7 +483,12 @@ static void unix_release_sock(struct unix_sock *u, bool embryo)
 	unix_unbind(u);
 
 	mutex_lock(&u->lock);
-	peer = u->state == SS_CONNECTED ? u->peer : NULL;
+	/* Our reference to the peer goes now, not when we are freed: a pair
+	 * holds each other, and the cycle would keep both for ever. The
+	 * peer's reference to us stays (its writers still look at our
+	 * shutdown bits) until its own release. */
+	peer = u->peer;
+	u->peer = NULL;
 	unread = u->head != u->tail;
 	WRITE_ONCE(u->shutdown, SHUTDOWN_MASK);
 	WRITE_ONCE(u->state, SS_UNCONNECTED);
@@ -492,8 +498,10 @@ static void unix_release_sock(struct unix_sock *u, bool embryo)
 	/* The peer's writers sleep on our wr_wait: they now see RCV_SHUTDOWN. */
 	wake_up(&u->rd_wait);
 	wake_up(&u->wr_wait);
-	if (peer)
+	if (peer) {
 		unix_shut(peer, SHUTDOWN_MASK, unread || embryo ? ECONNRESET : 0);
+		unix_put(peer);
+	}
 
 	while (!list_empty(&queue)) {
 		struct unix_sock *e = list_first_entry(&queue, struct unix_sock, acceptq_entry);
