@@ -204,6 +204,8 @@ FS_SRCS := \
 	fs/copy.c \
 	fs/locks.c \
 	fs/socket.c \
+	fs/af_unix.c \
+	fs/af_unix_conn.c \
 	fs/drop_caches.c \
 	fs/ioctl.c \
 	fs/pseudofs.c \

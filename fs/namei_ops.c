@@ -68,6 +68,7 @@ struct new_node {
 	umode_t mode;
 	u64 rdev;
 	const char *target;
+	struct inode **res;                     /* if set: the new inode, referenced */
 };
 
 /* symlink and mknod: a new name that must not exist in any form (a
@@ -114,6 +115,8 @@ static int make_node(struct inode *base, const char *path, const struct new_node
 				  : p.dir->i_op->mknod(p.dir, p.name, p.len, n->mode, n->rdev);
 		if (IS_ERR(inode))
 			err = (int)PTR_ERR(inode);
+		else if (n->res)
+			*n->res = inode;
 		else
 			iput(inode);
 	}
@@ -132,6 +135,13 @@ int vfs_symlink_at(struct inode *base, const char *path, const char *target)
 int vfs_mknod_at(struct inode *base, const char *path, umode_t mode, u64 rdev)
 {
 	struct new_node n = { .mode = mode, .rdev = rdev };
+
+	return make_node(base, path, &n);
+}
+
+int vfs_mknod_at_inode(struct inode *base, const char *path, umode_t mode, struct inode **res)
+{
+	struct new_node n = { .mode = mode, .res = res };
 
 	return make_node(base, path, &n);
 }

@@ -268,6 +268,8 @@ int mounts_snapshot(struct mount_info *out, int max)
 	}
 	spin_unlock(&mount_lock);
 	return n;
+}
+
 /* ---- mount(2), umount2(2): tmpfs ------------------------------------------------- */
 
 #define MS_RDONLY       0x1

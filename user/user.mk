@@ -92,7 +92,8 @@ USER_TESTS += \
 	perm_test \
 	mknod_test \
 	script_test \
-	procfs_test
+	procfs_test \
+	socket_test
 
 # Issue 15, programs: the ELF interpreter and the aux vector, statx and
 # fstatat's flags, uname, extended attributes; the host's glibc programs.

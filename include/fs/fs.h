@@ -713,6 +713,9 @@ int vfs_link_at_flags(struct inode *olddir, const char *oldpath, struct inode *n
 int vfs_symlink_at(struct inode *dir, const char *path, const char *target);
 /* Create a FIFO, socket or device node @path (@mode holds the type). */
 int vfs_mknod_at(struct inode *dir, const char *path, umode_t mode, u64 rdev);
+/* The same for a FIFO or socket, giving back the new inode (referenced) in
+ * *@res on success: bind() of an AF_UNIX socket (fs/af_unix.c). */
+int vfs_mknod_at_inode(struct inode *dir, const char *path, umode_t mode, struct inode **res);
 int vfs_rename_at(struct inode *olddir, const char *oldpath, struct inode *newdir,
 		  const char *newpath);
 /* Resolve the directory @path's last component would be in: 0 or the

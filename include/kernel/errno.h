@@ -54,9 +54,21 @@
 #define ELIBBAD         80      /* execve: the ELF interpreter is not a usable ELF file */
 #define EILSEQ          84
 #define ENOTSOCK        88
+#define EDESTADDRREQ    89
+#define EMSGSIZE        90
+#define EPROTOTYPE      91
+#define ENOPROTOOPT     92
+#define EPROTONOSUPPORT 93
+#define ESOCKTNOSUPPORT 94
 #define EAFNOSUPPORT    97
 #define EADDRINUSE      98
+#define EADDRNOTAVAIL   99
+#define ECONNRESET      104
+#define EISCONN         106
+#define ENOTCONN        107
 #define ETIMEDOUT       110
+#define ECONNREFUSED    111
+#define EALREADY        114
 #define ESTALE          116
 #define EDQUOT          122
 #define ECANCELED       125
