@@ -154,12 +154,13 @@ int madvise_pageout(struct vm_area_struct *vma, unsigned long start, unsigned lo
 
 /* ---- the readahead hints ------------------------------------------------------ */
 
-/* Set @vma's readahead bits over [start, end) to @ra_flags, splitting it
- * at the ends first. Returns 0 or -ENOMEM. */
-static int madvise_ra_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
-			    unsigned long start, unsigned long end, unsigned long ra_flags)
+/* Set @vma's bits @mask over [start, end) to @flags, splitting it at the
+ * ends first. Returns 0 or -ENOMEM. */
+static int madvise_flags_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
+			       unsigned long start, unsigned long end, unsigned long mask,
+			       unsigned long flags)
 {
-	unsigned long newflags = (vma->vm_flags & ~(VM_SEQ_READ | VM_RAND_READ)) | ra_flags;
+	unsigned long newflags = (vma->vm_flags & ~mask) | flags;
 	int err;
 
 	if (newflags == vma->vm_flags)
@@ -174,14 +175,14 @@ static int madvise_ra_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 		if (err)
 			return err;
 	}
-	/* Only readahead changes: the PTEs stay as they are. */
+	/* Only readahead or fork behaviour changes: the PTEs stay. */
 	vma->vm_flags = newflags;
 	vma_merge_neighbours(mm, vma);
 	return 0;
 }
 
-int madvise_set_ra_flags(struct mm_struct *mm, unsigned long start, unsigned long end,
-			 unsigned long ra_flags)
+int madvise_set_vma_flags(struct mm_struct *mm, unsigned long start, unsigned long end,
+			  unsigned long mask, unsigned long flags, bool private_anon_only)
 {
 	int ret = 0;
 
@@ -198,8 +199,14 @@ int madvise_set_ra_flags(struct mm_struct *mm, unsigned long start, unsigned lon
 		if (vma->vm_start > cur)
 			ret = -ENOMEM;          /* a hole: the rest is still done */
 		cur = max(cur, vma->vm_start);
+		/* MADV_WIPEONFORK: private anonymous memory only (the VMAs
+		 * before this one keep their change, as on Linux). */
+		if (private_anon_only && (vma->vm_file || (vma->vm_flags & VM_SHARED))) {
+			ret = -EINVAL;
+			break;
+		}
 		part_end = min(end, vma->vm_end);
-		err = madvise_ra_fixup(mm, vma, cur, part_end, ra_flags);
+		err = madvise_flags_fixup(mm, vma, cur, part_end, mask, flags);
 		if (err) {
 			ret = err;
 			break;

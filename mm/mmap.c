@@ -789,6 +789,8 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 		struct vm_area_struct *vma = rb_entry(n, struct vm_area_struct, vm_rb);
 		struct vm_area_struct *copy;
 
+		if (vma->vm_flags & VM_DONTCOPY)
+			continue;               /* MADV_DONTFORK: not in the child */
 		/* The child's copy of a charged VMA is charged too (Linux's
 		 * dup_mmap, judged for the parent): strict mode can refuse fork. */
 		if ((vma->vm_flags & VM_ACCOUNT) && vm_enough_memory(old, (long)vma_pages(vma))) {
@@ -805,7 +807,13 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 		/* Locks are not inherited (Linux's dup_mmap); neither is
 		 * MCL_FUTURE: the new mm's def_flags stay 0. */
 		copy->vm_flags &= ~VM_LOCKED_MASK;
+		/* MADV_WIPEONFORK: the child's copy starts empty, with no
+		 * anon_vma of the parent's; its pages fault in as zeros. */
+		if (vma->vm_flags & VM_WIPEONFORK)
+			copy->anon_vma = NULL;
 		vma_link(mm, copy);
+		if (vma->vm_flags & VM_WIPEONFORK)
+			continue;
 		/* On the anon_vma's list before its PTEs exist: a walk
 		 * either finds no copied PTE yet or finds the copy. */
 		anon_vma_link(copy);
@@ -844,6 +852,12 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, pr
 		file = fget((unsigned int)fd);
 		if (!file)
 			return -EBADF;
+		if (flags & MAP_HUGETLB) {      /* no hugetlbfs file can exist here */
+			fput(file);
+			return -EINVAL;
+		}
+	} else if (flags & MAP_HUGETLB) {
+		return -ENOMEM;                 /* no huge pages are reserved, as Linux's default */
 	}
 	down_write(&mm->mmap_lock);
 	ret = do_mmap(mm, file, addr, len, prot, flags, off >> PAGE_SHIFT);
@@ -916,6 +930,11 @@ out:
 #define MADV_DONTNEED   4
 #define MADV_FREE       8
 #define MADV_PAGEOUT    21
+#define MADV_REMOVE     9
+#define MADV_DONTFORK   10
+#define MADV_DOFORK     11
+#define MADV_WIPEONFORK 18
+#define MADV_KEEPONFORK 19
 
 /*
  * madvise: MADV_DONTNEED drops the pages of the range (private anonymous
@@ -948,9 +967,16 @@ SYSCALL_DEFINE3(madvise, unsigned long, start, unsigned long, len, int, advice)
 	if (!len)
 		return 0;
 	if (advice == MADV_NORMAL || advice == MADV_RANDOM || advice == MADV_SEQUENTIAL)
-		return madvise_set_ra_flags(mm, start, end,
-					    advice == MADV_RANDOM ? VM_RAND_READ :
-					    advice == MADV_SEQUENTIAL ? VM_SEQ_READ : 0);
+		return madvise_set_vma_flags(mm, start, end, VM_SEQ_READ | VM_RAND_READ,
+					     advice == MADV_RANDOM ? VM_RAND_READ :
+					     advice == MADV_SEQUENTIAL ? VM_SEQ_READ : 0, false);
+	if (advice == MADV_DONTFORK || advice == MADV_DOFORK)
+		return madvise_set_vma_flags(mm, start, end, VM_DONTCOPY,
+					     advice == MADV_DONTFORK ? VM_DONTCOPY : 0, false);
+	if (advice == MADV_WIPEONFORK || advice == MADV_KEEPONFORK)
+		return madvise_set_vma_flags(mm, start, end, VM_WIPEONFORK,
+					     advice == MADV_WIPEONFORK ? VM_WIPEONFORK : 0,
+					     advice == MADV_WIPEONFORK);
 	down_read(&mm->mmap_lock);
 	for (unsigned long cur = start; cur < end;) {
 		vma = find_vma(mm, cur);
@@ -961,6 +987,17 @@ SYSCALL_DEFINE3(madvise, unsigned long, start, unsigned long, len, int, advice)
 		if (vma->vm_start > cur)
 			ret = -ENOMEM;          /* a hole: the rest is still done */
 		cur = max(cur, vma->vm_start);
+		if (advice == MADV_REMOVE) {
+			/* Linux's madvise_remove: a locked or non-file VMA
+			 * EINVAL, one not shared and writable EACCES, then a
+			 * hole punched in the file: the filesystems here (ext2,
+			 * as on Linux, and shared anonymous memory) have no
+			 * hole punching, EOPNOTSUPP. */
+			ret = (vma->vm_flags & VM_LOCKED) || !vma->vm_file ? -EINVAL :
+			      (vma->vm_flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE) ?
+			      -EACCES : -EOPNOTSUPP;
+			break;
+		}
 		if ((advice == MADV_DONTNEED || advice == MADV_FREE) &&
 		    (vma->vm_flags & VM_LOCKED)) {
 			ret = -EINVAL;          /* locked pages stay (Linux); the VMAs before are done */

@@ -56,6 +56,7 @@ USER_TESTS := \
 	memfd_test \
 	sysvshm_test \
 	sysmisc_test \
+	madvise_fork_test \
 	file_test \
 	dir_test \
 	time_id_test \

@@ -29,6 +29,7 @@
 #define MAP_GROWSDOWN   0x0100
 #define MAP_LOCKED      0x2000          /* mlock the mapping (mm/mlock.c) */
 #define MAP_NORESERVE   0x4000
+#define MAP_HUGETLB     0x40000
 #define MAP_POPULATE    0x8000
 #define MAP_FIXED_NOREPLACE 0x100000
 
@@ -222,12 +223,14 @@ int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long ad
 	      bool new_below);
 struct vm_area_struct *vma_merge_neighbours(struct mm_struct *mm, struct vm_area_struct *vma);
 
-/* madvise's readahead hints (mm/madvise.c). Set the VMAs of [start, end)
- * to read ahead as @ra_flags says (VM_SEQ_READ, VM_RAND_READ or 0),
- * splitting them at the ends; returns 0, or -ENOMEM for a hole (the rest
- * is still done) or a failed split. Context: takes mmap_lock for writing. */
-int madvise_set_ra_flags(struct mm_struct *mm, unsigned long start, unsigned long end,
-			 unsigned long ra_flags);
+/* madvise's hints that are VMA flags (mm/madvise.c): set the bits @mask
+ * of the VMAs of [start, end) to @flags (the readahead bits VM_SEQ_READ
+ * and VM_RAND_READ; VM_DONTCOPY; VM_WIPEONFORK, for private anonymous
+ * memory only if @private_anon_only, else -EINVAL), splitting them at the
+ * ends; returns 0, or -ENOMEM for a hole (the rest is still done) or a
+ * failed split. Context: takes mmap_lock for writing. */
+int madvise_set_vma_flags(struct mm_struct *mm, unsigned long start, unsigned long end,
+			  unsigned long mask, unsigned long flags, bool private_anon_only);
 /* MADV_WILLNEED: start reading the file pages [start, end) of @vma maps
  * (nothing for anonymous memory). Context: mmap_lock held for reading. */
 void madvise_willneed(struct vm_area_struct *vma, unsigned long start, unsigned long end);

@@ -174,6 +174,8 @@ struct vm_operations_struct;
 #define VM_LOCKED       0x00002000UL
 #define VM_SEQ_READ     0x00008000UL    /* MADV_SEQUENTIAL: read ahead, not around (mm/readahead.c) */
 #define VM_RAND_READ    0x00010000UL    /* MADV_RANDOM: no readahead on faults */    /* mlock: pages faulted in and never reclaimed (mm/mlock.c) */
+#define VM_DONTCOPY     0x00020000UL    /* MADV_DONTFORK: not in a fork child (dup_mm) */
+#define VM_WIPEONFORK   0x02000000UL    /* MADV_WIPEONFORK: a fork child gets it empty */
 #define VM_LOCKONFAULT  0x00080000UL    /* with VM_LOCKED: lock pages as they fault, no populate */
 #define VM_ACCOUNT      0x00100000UL    /* its pages are in Committed_AS (mm/overcommit.c) */
 #define VM_NORESERVE    0x00200000UL    /* MAP_NORESERVE outside strict mode: never charged */
