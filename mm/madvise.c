@@ -165,16 +165,9 @@ static int madvise_flags_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 
 	if (newflags == vma->vm_flags)
 		return 0;
-	if (start > vma->vm_start) {
-		err = split_vma(mm, vma, start, true);
-		if (err)
-			return err;
-	}
-	if (end < vma->vm_end) {
-		err = split_vma(mm, vma, end, false);
-		if (err)
-			return err;
-	}
+	err = vma_isolate_range(mm, vma, start, end);
+	if (err)
+		return err;
 	/* Only readahead or fork behaviour changes: the PTEs stay. */
 	vma->vm_flags = newflags;
 	vma_merge_neighbours(mm, vma);

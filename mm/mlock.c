@@ -247,16 +247,9 @@ static int mlock_fixup(struct mm_struct *mm, struct vm_area_struct *vma, unsigne
 
 	if (newflags == oldflags || (oldflags & (VM_PFNMAP | VM_MIXEDMAP)))
 		return 0;
-	if (start > vma->vm_start) {
-		err = split_vma(mm, vma, start, true);
-		if (err)
-			return err;
-	}
-	if (end < vma->vm_end) {
-		err = split_vma(mm, vma, end, false);
-		if (err)
-			return err;
-	}
+	err = vma_isolate_range(mm, vma, start, end);
+	if (err)
+		return err;
 	/* Only the lock bits change: the PTEs' protection stays. */
 	vma->vm_flags = newflags;
 	if (!(newflags & VM_LOCKED)) {

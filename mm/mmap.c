@@ -241,6 +241,21 @@ int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long ad
 	return 0;
 }
 
+int vma_isolate_range(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start,
+		      unsigned long end)
+{
+	int err;
+
+	if (start > vma->vm_start) {
+		err = split_vma(mm, vma, start, true);
+		if (err)
+			return err;
+	}
+	if (end < vma->vm_end)
+		return split_vma(mm, vma, end, false);
+	return 0;
+}
+
 /* Can @b (right after @a) be merged into @a? */
 static bool vmas_mergeable(const struct vm_area_struct *a, const struct vm_area_struct *b)
 {

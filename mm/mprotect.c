@@ -39,16 +39,9 @@ static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 			return -ENOMEM;
 		newflags |= VM_ACCOUNT;
 	}
-	if (start > vma->vm_start) {
-		err = split_vma(mm, vma, start, true);
-		if (err)
-			goto unacct;
-	}
-	if (end < vma->vm_end) {
-		err = split_vma(mm, vma, end, false);
-		if (err)
-			goto unacct;
-	}
+	err = vma_isolate_range(mm, vma, start, end);
+	if (err)
+		goto unacct;
 	vma->vm_flags = newflags;
 	vma_set_page_prot(vma);         /* clean shared pages stay read-only (item 53) */
 	change_protection(vma, vma->vm_start, vma->vm_end);

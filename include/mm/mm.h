@@ -222,6 +222,12 @@ void vma_set_page_prot(struct vm_area_struct *vma);
 int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
 	      bool new_below);
 struct vm_area_struct *vma_merge_neighbours(struct mm_struct *mm, struct vm_area_struct *vma);
+/* Split @vma so that it covers exactly [start, end) (inside it), before
+ * a change of its flags over that range (mprotect, mlock, madvise).
+ * Returns 0 or -ENOMEM (a split may have happened). Context: mmap_lock
+ * held for writing. */
+int vma_isolate_range(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start,
+		      unsigned long end);
 
 /* madvise's hints that are VMA flags (mm/madvise.c): set the bits @mask
  * of the VMAs of [start, end) to @flags (the readahead bits VM_SEQ_READ
