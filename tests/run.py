@@ -59,6 +59,10 @@ Suites, run in this order (a failing suite does not stop the others):
          times on one image running user/host/exec_persist: its output
          and exit status come back, what it writes persists, and
          `e2fsck -fn` finds the image clean after every run.
+  exec-args
+         tools/faultline exec user/host/argv_probe with quoted arguments:
+         each arrives whole, the program's exit status is the script's,
+         and a missing system call is named once on stderr.
   aslr   user/tests/layout_test booted with no option and with
          randomize_va_space=2: what moves between three runs of a
          static-PIE program is what that level says (docs/exec.md).
@@ -107,6 +111,8 @@ Suites, run in this order (a failing suite does not stop the others):
          handout (`make handout`, built from copies of this build's objects,
          so only the stubbed files recompile) builds and scores below full.
          Two result lines per lab.
+  docs   README.md and docs/ name only files the repository holds
+         (tools/check_docs.py; no boot).
   e2fsck After the boots: `e2fsck -fn` on the vda image they used must find
          the filesystem clean (one result line).
   diagnostics  Last, one result: no boot printed a hung-task report
@@ -1441,6 +1447,18 @@ def suite_labs(args, tap):
     lab.check(args, tap.result, diag)
 
 
+def suite_docs(args, tap):
+    """README.md and docs/ name only files a clone of the repository holds
+    (tools/check_docs.py); no boot."""
+    done = subprocess.run([sys.executable, str(REPO / "tools" / "check_docs.py")],
+                          capture_output=True, text=True)
+    lines = done.stdout.splitlines()
+    if done.returncode != 0:
+        show_lines(lines[-TAIL_LINES:], "check_docs said:")
+    tap.result(done.returncode == 0, "docs: README and docs/ refer only to "
+                                     "files in the repository")
+
+
 def find_e2fsck():
     """e2fsck's path: on PATH, or in the sbin directories a normal user's
     PATH may lack."""
@@ -2153,6 +2171,7 @@ SUITES = {
     "corrupt-boot": stress.suite_corrupt_boot,
     "randsys": stress.suite_randsys,
     "labs": suite_labs,
+    "docs": suite_docs,
     "e2fsck": suite_e2fsck,
 }
 
