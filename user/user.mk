@@ -94,6 +94,7 @@ USER_TESTS += \
 	mknod_test \
 	script_test \
 	procfs_test \
+	procstatus_test \
 	socket_test
 
 # Issue 15, programs: the ELF interpreter and the aux vector, statx and
