@@ -208,7 +208,7 @@ int proc_pid_maps_show(struct seq_buf *m, int pid)
  * Memory lines are "Name:\t%8lu kB". The task's lines are read under
  * tasklist_lock (the name changes at exec, the parent at reparenting),
  * signal sets under the siglock inside it (the documented order), umask
- * under fs->lock; the VMA counts under mmap_lock (read), the rss
+ * with one READ_ONCE; the VMA counts under mmap_lock (read), the rss
  * counters from atomics.
  */
 #define CAP_FULL_SET    0x000001ffffffffffULL   /* CAP_LAST_CAP 40, Linux 6.1 */
@@ -278,12 +278,11 @@ static bool snapshot_status_task(int pid, struct status_task *st)
 		st->gid[1] = READ_ONCE(t->cred.egid);
 		st->gid[2] = READ_ONCE(t->cred.sgid);
 		st->gid[3] = READ_ONCE(t->cred.fsgid);
-		st->umask = 022;
-		if (t->fs) {
-			spin_lock(&t->fs->lock);
-			st->umask = t->fs->umask;
-			spin_unlock(&t->fs->lock);
-		}
+		/* t->fs changes only under tasklist_lock (exchange_task_fs),
+		 * so it lives while we hold it. fs->lock cannot be taken here:
+		 * it is interrupt-unsafe and tasklist_lock interrupt-safe. One
+		 * racy word is read instead, written with WRITE_ONCE by umask(2). */
+		st->umask = t->fs ? READ_ONCE(t->fs->umask) : 022;
 		st->cpus = t->cpus_allowed;
 		st->nvcsw = READ_ONCE(t->nvcsw);
 		st->nivcsw = READ_ONCE(t->nivcsw);
