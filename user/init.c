@@ -45,6 +45,8 @@
 #define SHELL		"/bin/sh"
 #define RUNTESTS	"/bin/runtests"
 #define SCRATCH_DIR	"/tmp"		/* cwd for tests: writable */
+#define SHELL_PATH	"/bin:/usr/bin"	/* the shell's: busybox's applets last */
+#define BUSYBOX		"/bin/busybox"
 
 /* Signals that a console would send to everything on it; init ignores them. */
 static const int console_signals[] = { SIGINT, SIGQUIT, SIGTSTP, SIGHUP };
@@ -140,6 +142,25 @@ static long monotonic_s(void)
 }
 
 /*
+ * Printed once, before the first shell of mode "shell" (make run): where
+ * to start. busybox's applets (ps, free) are on the image only when the
+ * build found the host's static busybox (docs/userspace.md).
+ */
+static void greet(void)
+{
+	printf("Faultline: this shell is /bin/sh; PATH is %s "
+	       "(Faultline's own programs, then busybox's).\n", SHELL_PATH);
+	if (access(BUSYBOX, X_OK) == 0)
+		printf("Try: ps, free, cat /proc/self/maps, dmesg; "
+		       "busybox sh for a fuller shell.\n");
+	else
+		printf("Try: cat /proc/self/maps, cat /proc/meminfo "
+		       "(no busybox on this image: no ps or free).\n");
+	printf("The labs: docs/labs/README.md in the source tree "
+	       "(on the host: make labs).\n");
+}
+
+/*
  * Mode "shell": a shell on the console, started again whenever it exits
  * (Ctrl-D, "exit", a crash). A shell that dies at once, say because
  * /bin/sh is missing, is restarted once a second rather than in a loop.
@@ -149,6 +170,9 @@ static void shell_mode(void)
 	char *argv[] = { SHELL, NULL };
 	char how[64];
 
+	/* Faultline's own programs first, then busybox's applets. */
+	setenv("PATH", SHELL_PATH, 1);
+	greet();
 	for (;;) {
 		long started = monotonic_s();
 		int status = run_and_wait(argv);
