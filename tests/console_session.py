@@ -161,6 +161,10 @@ try:
     check("free shows the memory", re.search(r"\r\nMem: +\d+", out) is not None, repr(out))
     out = cmd("cat /proc/self/maps")
     check("cat /proc/self/maps", "[stack]" in out, repr(out[-300:]))
+    send("poweroff\r")
+    out = expect(rb"init: powering off", 20).decode()
+    check("poweroff (busybox's, through init) powers the machine off",
+          proc.wait(timeout=20) is not None, repr(out))
 finally:
     send(b"\x01x")                # Ctrl-A X: quit QEMU
     try:

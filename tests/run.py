@@ -102,6 +102,10 @@ Suites, run in this order (a failing suite does not stop the others):
          cut after fsync, checked with debugfs, a second boot and e2fsck;
          boots of randomly corrupted images; the random-syscall exerciser
          with a fresh seed (STRESS_SEED=N replays a run's seeds).
+  busybox  The busybox differential suite (tests/busybox_suite.py):
+         tests/busybox/diff.sh run by Debian's static busybox on Faultline
+         and on the host with the same binary; the outputs must match but
+         for the differences by design listed there.
   labs   The coursework labs (docs/labs/, tools/labs/lab.py check): for each
          lab, the full tree scores full marks with `make grade`, and the
          handout (`make handout`, built from copies of this build's objects,

@@ -52,6 +52,9 @@
 static const int console_signals[] = { SIGINT, SIGQUIT, SIGTSTP, SIGHUP };
 #define NCONSOLE_SIGNALS (sizeof(console_signals) / sizeof(console_signals[0]))
 
+/* Set by a shutdown request in mode "shell" (listen_for_shutdown). */
+static volatile sig_atomic_t shutdown_signal;
+
 /*
  * Make sure fds 0, 1 and 2 are open. The kernel should have opened them on
  * the console; if it has not, try /dev/console, so that init's messages
@@ -108,9 +111,13 @@ static int run_and_wait(char *const argv[])
 		exec_child(argv);
 
 	for (;;) {
+		if (shutdown_signal)
+			return -1;	/* shell_mode powers off */
 		r = wait4(-1, &status, 0, NULL);
 		if (r == pid)
 			return status;
+		if (r < 0 && errno == EINTR && shutdown_signal)
+			return -1;	/* shell_mode powers off */
 		if (r < 0 && errno != EINTR) {
 			/* ECHILD cannot happen while pid lives; be safe anyway. */
 			fprintf(stderr, "init: wait4: %s\n", strerror(errno));
@@ -139,6 +146,49 @@ static long monotonic_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long)ts.tv_sec;
+}
+
+/*
+ * Flush the filesystem and switch the machine off. If we are not PID 1
+ * (init run by hand on the host), just exit with the status: powering off
+ * the host would be a rude surprise.
+ */
+static void power_off(int code)
+{
+	sync();
+	if (getpid() != 1)
+		exit(code);
+	printf("init: powering off\n");
+	fflush(stdout);
+	reboot(RB_POWER_OFF);
+	/* Only reached if the kernel refused; PID 1 must not exit. */
+	fprintf(stderr, "init: reboot: %s\n", strerror(errno));
+	for (;;)
+		run_and_wait((char *[]){ SHELL, NULL });
+}
+
+/*
+ * busybox's halt, poweroff and reboot (without -f) ask init to do it,
+ * with the signals busybox's own init takes: SIGUSR1, SIGUSR2 and
+ * SIGTERM. In mode "shell" each of them powers the machine off (there is
+ * no reboot): the handler interrupts init's wait4 (no SA_RESTART), and
+ * shell_mode syncs and powers off whatever still runs. The kernel gives
+ * pid 1 only the signals it handles, so without these handlers the
+ * request was dropped.
+ */
+static void on_shutdown_signal(int sig)
+{
+	shutdown_signal = sig;
+}
+
+static void listen_for_shutdown(void)
+{
+	struct sigaction sa = { .sa_handler = on_shutdown_signal };
+	static const int sigs[] = { SIGUSR1, SIGUSR2, SIGTERM };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 /*
@@ -172,16 +222,22 @@ static void shell_mode(void)
 
 	/* Faultline's own programs first, then busybox's applets. */
 	setenv("PATH", SHELL_PATH, 1);
+	listen_for_shutdown();
 	greet();
 	for (;;) {
 		long started = monotonic_s();
 		int status = run_and_wait(argv);
+
+		if (shutdown_signal)
+			break;
 
 		describe(status, how, sizeof(how));
 		printf("init: %s %s; starting a new one\n", SHELL, how);
 		if (monotonic_s() - started < 1)
 			sleep(1);
 	}
+	printf("init: asked to power off (%s)\n", strsignal(shutdown_signal));
+	power_off(0);
 }
 
 /* The working directory for tests: /tmp, made if the image lacks it. */
@@ -203,25 +259,6 @@ static int shell_status(int status)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
-}
-
-/*
- * Flush the filesystem and switch the machine off. If we are not PID 1
- * (init run by hand on the host), just exit with the status: powering off
- * the host would be a rude surprise.
- */
-static void power_off(int code)
-{
-	sync();
-	if (getpid() != 1)
-		exit(code);
-	printf("init: powering off\n");
-	fflush(stdout);
-	reboot(RB_POWER_OFF);
-	/* Only reached if the kernel refused; PID 1 must not exit. */
-	fprintf(stderr, "init: reboot: %s\n", strerror(errno));
-	for (;;)
-		run_and_wait((char *[]){ SHELL, NULL });
 }
 
 /* Modes "test" and "exec": run one program to completion, then power off. */
