@@ -419,7 +419,26 @@ $(B)/rootfs.stamp: $(B)/rootfs.manifest $(USER_PROGS) user/user.mk | $(B)/.deps-
 	@printf '$(ROOTFS_DATA_HELLO)' > $(B)/rootfs/data/hello.txt
 	$(call user_stage,$(B)/rootfs)
 	@bash tools/stage-glibc.sh $(B)/rootfs $(GLIBC_PROGS)
+	$(busybox_stage)
 	@touch $@
+
+# ---- the busybox userland ----
+# Debian's static busybox (busybox-static, which tools/deps.sh installs) as
+# /bin/busybox with its applets as symbolic links in /usr/bin, Faultline's
+# own /bin and anything already in /usr/bin left as they are
+# (tools/stage-busybox.sh; docs/userspace.md, "Busybox"): about 2 MiB.
+# BUSYBOX= stages none; a host without it stages none and says so. Staged
+# last in rootfs.stamp's recipe: a later `cp` onto an applet's link would
+# write through it into /bin/busybox.
+BUSYBOX ?= /bin/busybox
+busybox_stage = @bash tools/stage-busybox.sh $(B)/rootfs '$(BUSYBOX)'
+# Restage when the variable changes or busybox appears on (or leaves) the host.
+$(B)/busybox.manifest: FORCE
+	@mkdir -p $(B)
+	@echo '$(BUSYBOX) $(if $(wildcard $(BUSYBOX)),present,absent)' | \
+		cmp -s - $@ || echo '$(BUSYBOX) $(if $(wildcard $(BUSYBOX)),present,absent)' > $@
+$(B)/rootfs.stamp: $(B)/busybox.manifest tools/stage-busybox.sh
+# ---- end of the busybox userland ----
 
 $(B)/disk.img: $(B)/rootfs.stamp
 	@echo "  MKE2FS  $@"

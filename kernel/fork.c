@@ -284,11 +284,14 @@ SYSCALL_DEFINE0(fork)
 	return do_fork(task_pt_regs(current), SIGCHLD, 0, 0, NULL, NULL);
 }
 
-/* vfork: the parent need not wait here, since the child has its own copy
- * of the address space (the child's exec or exit is all a caller relies on). */
+/* vfork: the child borrows our address space, on our stack, and we sleep
+ * until its execve or _exit, as Linux. Callers count on both: what the
+ * child stores before _exit (busybox's tar reports its compressor's failed
+ * execve that way) is theirs to read once vfork returns. */
 SYSCALL_DEFINE0(vfork)
 {
-	return do_fork(task_pt_regs(current), SIGCHLD, 0, 0, NULL, NULL);
+	return do_fork(task_pt_regs(current), CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0,
+		       NULL, NULL);
 }
 
 /*

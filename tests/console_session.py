@@ -71,7 +71,9 @@ def cmd(line, timeout=30):
     return out.decode("utf-8", "replace")
 
 try:
-    expect(PROMPT, 240)
+    out = expect(PROMPT, 240).decode("utf-8", "replace")
+    check("a greeting before the first prompt points to ps, free, /proc/self/maps, the labs",
+          all(w in out for w in ("ps", "free", "cat /proc/self/maps", "labs")), out[-600:])
     out = cmd("ls /")
     check("ls / lists bin, data, tests, tmp", all(w in out for w in ("bin", "data", "tests", "tmp")), out)
     out = cmd("cat /data/hello.txt")
@@ -139,6 +141,30 @@ try:
     check("& is a syntax error, not an argument", "syntax error" in out, repr(out))
     out = cmd("ls -l /data")
     check("ls -l shows owner and time", re.search(r"root root +27 \w+ +\d+ \d\d:\d\d hello.txt", out) is not None, repr(out))
+    # The busybox userland (issue 15's acceptance): applets from /usr/bin
+    # on the shell's PATH after Faultline's own /bin.
+    out = cmd("printf '#!/bin/sh\\necho script ran\\n' > /tmp/s.sh; chmod +x /tmp/s.sh; /tmp/s.sh")
+    check("chmod +x, then a #!/bin/sh script runs", re.search(r"\r\nscript ran\r\n", out) is not None, repr(out))
+    out = cmd("ln -s /data/hello.txt /tmp/lnk; readlink -f /tmp/lnk; cat /tmp/lnk")
+    check("ln -s, then readlink -f", re.search(r"\r\n/data/hello.txt\r\nhello from", out) is not None, repr(out))
+    out = cmd("busybox sh -c 'mkfifo /tmp/fifo; cat /tmp/fifo & echo through the fifo > /tmp/fifo; wait'")
+    check("mkfifo with a reader and a writer", "\r\nthrough the fifo\r\n" in out, repr(out))
+    out = cmd("busybox touch /tmp/newfile; ls -l /tmp/newfile")
+    check("touch newfile creates it", re.search(r" 0 \w+ +\d+ \d\d:\d\d /tmp/newfile", out) is not None, repr(out))
+    out = cmd("ps")
+    check("ps lists the processes", re.search(r"PID +USER", out) is not None and "/bin/init" in out and "/bin/sh" in out, repr(out))
+    out = cmd("df")
+    check("df shows the root", re.search(r"\r\n/dev/vda +\d+ +\d+ +\d+ +\d+% /\r\n", out) is not None, repr(out))
+    out = cmd("dmesg")
+    check("dmesg shows the kernel log", re.search(r"\r\n\[ *\d+\.\d+\] ", out) is not None, repr(out[-300:]))
+    out = cmd("free")
+    check("free shows the memory", re.search(r"\r\nMem: +\d+", out) is not None, repr(out))
+    out = cmd("cat /proc/self/maps")
+    check("cat /proc/self/maps", "[stack]" in out, repr(out[-300:]))
+    send("poweroff\r")
+    out = expect(rb"init: powering off", 20).decode()
+    check("poweroff (busybox's, through init) powers the machine off",
+          proc.wait(timeout=20) is not None, repr(out))
 finally:
     send(b"\x01x")                # Ctrl-A X: quit QEMU
     try:

@@ -106,6 +106,10 @@ Suites, run in this order (a failing suite does not stop the others):
          cut after fsync, checked with debugfs, a second boot and e2fsck;
          boots of randomly corrupted images; the random-syscall exerciser
          with a fresh seed (STRESS_SEED=N replays a run's seeds).
+  busybox  The busybox differential suite (tests/busybox_suite.py):
+         tests/busybox/diff.sh run by Debian's static busybox on Faultline
+         and on the host with the same binary; the outputs must match but
+         for the differences by design listed there.
   labs   The coursework labs (docs/labs/, tools/labs/lab.py check): for each
          lab, the full tree scores full marks with `make grade`, and the
          handout (`make handout`, built from copies of this build's objects,
@@ -2139,6 +2143,7 @@ def prepare_disk(args):
 # of them are defined.
 sys.modules.setdefault("run", sys.modules[__name__])
 import stress  # noqa: E402
+import busybox_suite  # noqa: E402
 
 
 # The suites, in the order they run.
@@ -2170,6 +2175,7 @@ SUITES = {
     "powercut": stress.suite_powercut,
     "corrupt-boot": stress.suite_corrupt_boot,
     "randsys": stress.suite_randsys,
+    "busybox": busybox_suite.suite_busybox,
     "labs": suite_labs,
     "docs": suite_docs,
     "e2fsck": suite_e2fsck,
@@ -2187,7 +2193,8 @@ SUITES = {
 # on them at once, and the main thread helps with what is left when its
 # chain is done, so neither thread waits long for the other.
 OWN_IMAGE_SUITES = ["overmem-files", "overmem-anon", "mempressure", "labs", "user-smp", "swap", "smp-races", "sched-stress",
-                    "corrupt-boot", "ktest-smp", "persist", "exec-disk", "aslr", "powercut", "randsys", "fulldisk"]
+                    "corrupt-boot", "ktest-smp", "persist", "exec-disk", "aslr", "powercut", "randsys", "fulldisk",
+                    "busybox"]
 
 
 def run_suite(args, tap, name):

@@ -4,7 +4,8 @@
 #
 # Prints nothing when everything is present. Otherwise prints one line naming
 # the packages it installs, runs apt-get (through sudo when not root), and
-# exits non-zero with a message if that fails.
+# exits non-zero with a message if that fails. On a host without apt-get, a
+# missing optional package (below) is reported and left out.
 #
 # The Makefile runs this once (stamp file build/.deps-ok); run it by hand with
 #   bash tools/deps.sh
@@ -13,7 +14,8 @@ set -euo pipefail
 # "what to look for" -> "Debian package that provides it". A name starting
 # with / is a path that must exist (a directory or file); anything else is a
 # command looked up on PATH (and in the sbin directories, since mke2fs lives
-# there and a normal user's PATH may not include them).
+# there and a normal user's PATH may not include them); "static:NAME" is
+# such a command that must also be statically linked.
 requirements=(
     "gcc                  gcc"
     "make                 make"
@@ -29,11 +31,25 @@ requirements=(
     "mkswap               util-linux"
     "gdb                  gdb"
     "cpio                 cpio"
+    "static:busybox       busybox-static"
 )
 
+# Wanted but not needed: without them the build says what it leaves out
+# and carries on (the disk image then has no busybox userland and the
+# busybox differential suite skips). Where apt-get exists (Debian, Ubuntu,
+# their CI images) they are installed like the rest; elsewhere a missing
+# one is only reported.
+optional=" busybox-static "
+
 have() {
-    local what=$1
-    if [[ $what == /* ]]; then
+    local what=$1 path
+    if [[ $what == static:* ]]; then
+        # A statically linked program: Debian's busybox package is dynamic
+        # and would need the host's libraries on the image. ldd fails on a
+        # static program ("not a dynamic executable").
+        path=$(PATH=$PATH:/usr/sbin:/sbin command -v "${what#static:}") || return 1
+        ! ldd "$path" >/dev/null 2>&1
+    elif [[ $what == /* ]]; then
         [[ -e $what ]]
     else
         command -v "$what" >/dev/null 2>&1 ||
@@ -52,9 +68,18 @@ done
 
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
-echo "deps.sh: installing missing host packages: ${missing[*]}"
-
 if ! command -v apt-get >/dev/null 2>&1; then
+    # Without apt-get, leave the optional ones to the user.
+    needed=()
+    for pkg in "${missing[@]}"; do
+        if [[ $optional == *" $pkg "* ]]; then
+            echo "deps.sh: optional package $pkg is missing (left out of the build)" >&2
+        else
+            needed+=("$pkg")
+        fi
+    done
+    [[ ${#needed[@]} -eq 0 ]] && exit 0
+    missing=("${needed[@]}")
     echo "deps.sh: apt-get not found; please install these packages" \
          "(or their equivalents) yourself: ${missing[*]}" >&2
     exit 1
@@ -70,6 +95,8 @@ if [[ $(id -u) -ne 0 ]]; then
     fi
     as_root=(sudo)
 fi
+
+echo "deps.sh: installing missing host packages: ${missing[*]}"
 
 export DEBIAN_FRONTEND=noninteractive
 if ! "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null ||

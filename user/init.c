@@ -45,10 +45,15 @@
 #define SHELL		"/bin/sh"
 #define RUNTESTS	"/bin/runtests"
 #define SCRATCH_DIR	"/tmp"		/* cwd for tests: writable */
+#define SHELL_PATH	"/bin:/usr/bin"	/* the shell's: busybox's applets last */
+#define BUSYBOX		"/bin/busybox"
 
 /* Signals that a console would send to everything on it; init ignores them. */
 static const int console_signals[] = { SIGINT, SIGQUIT, SIGTSTP, SIGHUP };
 #define NCONSOLE_SIGNALS (sizeof(console_signals) / sizeof(console_signals[0]))
+
+/* Set by a shutdown request in mode "shell" (listen_for_shutdown). */
+static volatile sig_atomic_t shutdown_signal;
 
 /*
  * Make sure fds 0, 1 and 2 are open. The kernel should have opened them on
@@ -106,9 +111,13 @@ static int run_and_wait(char *const argv[])
 		exec_child(argv);
 
 	for (;;) {
+		if (shutdown_signal)
+			return -1;	/* shell_mode powers off */
 		r = wait4(-1, &status, 0, NULL);
 		if (r == pid)
 			return status;
+		if (r < 0 && errno == EINTR && shutdown_signal)
+			return -1;	/* shell_mode powers off */
 		if (r < 0 && errno != EINTR) {
 			/* ECHILD cannot happen while pid lives; be safe anyway. */
 			fprintf(stderr, "init: wait4: %s\n", strerror(errno));
@@ -140,6 +149,68 @@ static long monotonic_s(void)
 }
 
 /*
+ * Flush the filesystem and switch the machine off. If we are not PID 1
+ * (init run by hand on the host), just exit with the status: powering off
+ * the host would be a rude surprise.
+ */
+static void power_off(int code)
+{
+	sync();
+	if (getpid() != 1)
+		exit(code);
+	printf("init: powering off\n");
+	fflush(stdout);
+	reboot(RB_POWER_OFF);
+	/* Only reached if the kernel refused; PID 1 must not exit. */
+	fprintf(stderr, "init: reboot: %s\n", strerror(errno));
+	for (;;)
+		run_and_wait((char *[]){ SHELL, NULL });
+}
+
+/*
+ * busybox's halt, poweroff and reboot (without -f) ask init to do it,
+ * with the signals busybox's own init takes: SIGUSR1, SIGUSR2 and
+ * SIGTERM. In mode "shell" each of them powers the machine off (there is
+ * no reboot): the handler interrupts init's wait4 (no SA_RESTART), and
+ * shell_mode syncs and powers off whatever still runs. The kernel gives
+ * pid 1 only the signals it handles, so without these handlers the
+ * request was dropped.
+ */
+static void on_shutdown_signal(int sig)
+{
+	shutdown_signal = sig;
+}
+
+static void listen_for_shutdown(void)
+{
+	struct sigaction sa = { .sa_handler = on_shutdown_signal };
+	static const int sigs[] = { SIGUSR1, SIGUSR2, SIGTERM };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/*
+ * Printed once, before the first shell of mode "shell" (make run): where
+ * to start. busybox's applets (ps, free) are on the image only when the
+ * build found the host's static busybox (docs/userspace.md).
+ */
+static void greet(void)
+{
+	printf("Faultline: this shell is /bin/sh; PATH is %s "
+	       "(Faultline's own programs, then busybox's).\n", SHELL_PATH);
+	if (access(BUSYBOX, X_OK) == 0)
+		printf("Try: ps, free, cat /proc/self/maps, dmesg; "
+		       "busybox sh for a fuller shell.\n");
+	else
+		printf("Try: cat /proc/self/maps, cat /proc/meminfo "
+		       "(no busybox on this image: no ps or free).\n");
+	printf("The labs: docs/labs/README.md in the source tree "
+	       "(on the host: make labs).\n");
+}
+
+/*
  * Mode "shell": a shell on the console, started again whenever it exits
  * (Ctrl-D, "exit", a crash). A shell that dies at once, say because
  * /bin/sh is missing, is restarted once a second rather than in a loop.
@@ -149,15 +220,24 @@ static void shell_mode(void)
 	char *argv[] = { SHELL, NULL };
 	char how[64];
 
+	/* Faultline's own programs first, then busybox's applets. */
+	setenv("PATH", SHELL_PATH, 1);
+	listen_for_shutdown();
+	greet();
 	for (;;) {
 		long started = monotonic_s();
 		int status = run_and_wait(argv);
+
+		if (shutdown_signal)
+			break;
 
 		describe(status, how, sizeof(how));
 		printf("init: %s %s; starting a new one\n", SHELL, how);
 		if (monotonic_s() - started < 1)
 			sleep(1);
 	}
+	printf("init: asked to power off (%s)\n", strsignal(shutdown_signal));
+	power_off(0);
 }
 
 /* The working directory for tests: /tmp, made if the image lacks it. */
@@ -179,25 +259,6 @@ static int shell_status(int status)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
-}
-
-/*
- * Flush the filesystem and switch the machine off. If we are not PID 1
- * (init run by hand on the host), just exit with the status: powering off
- * the host would be a rude surprise.
- */
-static void power_off(int code)
-{
-	sync();
-	if (getpid() != 1)
-		exit(code);
-	printf("init: powering off\n");
-	fflush(stdout);
-	reboot(RB_POWER_OFF);
-	/* Only reached if the kernel refused; PID 1 must not exit. */
-	fprintf(stderr, "init: reboot: %s\n", strerror(errno));
-	for (;;)
-		run_and_wait((char *[]){ SHELL, NULL });
 }
 
 /* Modes "test" and "exec": run one program to completion, then power off. */

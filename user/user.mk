@@ -106,6 +106,11 @@ USER_TESTS += \
 	statx_test \
 	dynamic_test
 
+# Issue 15, the busybox userland: what busybox needed that Faultline
+# answered differently (vfork's shared address space: `tar z`).
+USER_TESTS += \
+	vfork_test
+
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must
 # know where it runs calls running_on_linux() from testutil.h and says why).
