@@ -103,7 +103,8 @@ USER_TESTS += \
 	layout_test \
 	vdso_test \
 	statx_test \
-	dynamic_test
+	dynamic_test \
+	opath_test
 
 # Tests that only make sense on Faultline; `make test-linux` skips them.
 # Empty for now: every test above passes on the host too (a test that must
