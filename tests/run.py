@@ -2070,6 +2070,7 @@ def prepare_disk(args):
 # of them are defined.
 sys.modules.setdefault("run", sys.modules[__name__])
 import stress  # noqa: E402
+import glibc_diff  # noqa: E402
 
 
 # The suites, in the order they run.
@@ -2100,6 +2101,8 @@ SUITES = {
     "powercut": stress.suite_powercut,
     "corrupt-boot": stress.suite_corrupt_boot,
     "randsys": stress.suite_randsys,
+    "glibc-diff": glibc_diff.suite_glibc_diff,
+    "python": glibc_diff.suite_python,
     "labs": suite_labs,
     "e2fsck": suite_e2fsck,
 }
@@ -2116,7 +2119,8 @@ SUITES = {
 # on them at once, and the main thread helps with what is left when its
 # chain is done, so neither thread waits long for the other.
 OWN_IMAGE_SUITES = ["overmem-files", "overmem-anon", "mempressure", "labs", "user-smp", "swap", "smp-races", "sched-stress",
-                    "corrupt-boot", "ktest-smp", "persist", "exec-disk", "aslr", "powercut", "randsys", "fulldisk"]
+                    "corrupt-boot", "ktest-smp", "persist", "exec-disk", "aslr", "powercut", "randsys", "fulldisk",
+                    "glibc-diff", "python"]
 
 
 def run_suite(args, tap, name):
