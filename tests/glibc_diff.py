@@ -10,7 +10,8 @@ the host, in a fresh directory with the environment init gives
 (user/init.c). What the script prints, and its exit status, must be the
 same on both, line for line; any difference is shown as a unified diff.
 The differences that are there by design are masked by the scripts
-themselves and listed in docs/syscalls.md ("Differences by design").
+themselves and listed in docs/syscalls.md ("Known differences from
+Linux").
 
   glibc-diff  tests/glibc/programs.sh under Debian's dash: ls, cp, sort,
          md5sum, grep, sed and a few more coreutils over files it makes,

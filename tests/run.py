@@ -102,6 +102,15 @@ Suites, run in this order (a failing suite does not stop the others):
          cut after fsync, checked with debugfs, a second boot and e2fsck;
          boots of randomly corrupted images; the random-syscall exerciser
          with a fresh seed (STRESS_SEED=N replays a run's seeds).
+  glibc-diff, python
+         Debian's dynamically linked programs against Linux
+         (tests/glibc_diff.py): tests/glibc/programs.sh under Debian's
+         dash (ls, cp, sort, md5sum, grep, sed) and
+         tests/python/acceptance.py under Debian's python3 (mmap, json,
+         re, hashlib, threading), each run on Faultline (make exec's boot,
+         of the standard image and of build/python-disk.img) and on the
+         host, and the outputs diffed; one result line for the output,
+         one for a kernel without complaints.
   labs   The coursework labs (docs/labs/, tools/labs/lab.py check): for each
          lab, the full tree scores full marks with `make grade`, and the
          handout (`make handout`, built from copies of this build's objects,

@@ -7,13 +7,15 @@
 # tools/stage-glibc.sh put GLIBC_PROGS) and on the host, and diffs what it
 # prints: every line must be the same on both.
 #
-# Nothing printed may depend on the machine. Two things that do are masked
-# here, each listed in docs/syscalls.md ("Differences by design"): the
-# "total" line of `ls -l DIR` (the sum of st_blocks, which counts what the
-# filesystem allocated: 1 KiB blocks on Faultline's ext2, 4 KiB ones on a
-# typical host) and the size of a directory (the filesystem's own:
-# 1024 on Faultline's ext2, 4096 on ext4, others on tmpfs). Owners are left
-# out of the listings (ls -g -o): the host may run this as any user.
+# Nothing printed may depend on the machine. What does is masked here,
+# each listed in docs/syscalls.md ("Known differences from Linux", "The
+# filesystem's answers"): the "total" line of `ls -l DIR` (the sum of
+# st_blocks, which counts what the filesystem allocated: 1 KiB blocks on
+# Faultline's ext2, 4 KiB ones on a typical host), the size of a
+# directory (the filesystem's own: 1024 on Faultline's ext2, 4096 on ext4,
+# others on tmpfs) and inode numbers. `ls -l /` is compared by its form.
+# Owners are left out of the listings (ls -g -o): the host may run this as
+# any user.
 #
 # Only the staged programs are used, by absolute path (on Faultline /bin
 # holds its own utilities), and dash's builtins.
