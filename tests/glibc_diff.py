@@ -45,9 +45,10 @@ REPO = harness.REPO
 # passes its own): the host side runs with exactly this one.
 INIT_ENV = {"HOME": "/", "PATH": "/bin", "TERM": "vt100"}
 HOST_TIMEOUT = 120
-# Kernel log lines that fail the run: warnings (lockdep's too), BUG and
-# oops reports, a panic.
-KERNEL_COMPLAINT = re.compile(r"WARNING|BUG|Oops|general protection|Kernel panic")
+# Kernel log lines that fail the run: WARN_ON's and lockdep's warnings,
+# BUG and oops reports, a panic or a failed assertion.
+KERNEL_COMPLAINT = re.compile(r"WARNING: |BUG: |BUG at |BUG_ON\(|Oops|general protection fault|"
+                              r"Kernel panic|assertion '")
 
 
 def host_run(script):
