@@ -368,7 +368,8 @@ SYSCALL_DEFINE1(umask, int, mask)
 		return 022;
 	spin_lock(&fs->lock);
 	old = fs->umask;
-	fs->umask = (unsigned int)mask & 0777;
+	/* One store: /proc/PID/status reads it without the lock. */
+	WRITE_ONCE(fs->umask, (unsigned int)mask & 0777);
 	spin_unlock(&fs->lock);
 	return old;
 }

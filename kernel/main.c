@@ -77,13 +77,16 @@ static void print_memory_summary(void)
 /*
  * init's argv (docs/userspace.md): the path from init= (default
  * /bin/init), then the value of init.mode= if given, then every word after
- * a standalone "--" on the kernel command line. The words point into
+ * a standalone "--" on the kernel command line. As for the kernel's own
+ * parameters, double quotes group spaces into one word and are removed
+ * (`-- sh -c "echo a; echo b"` gives three words); a command line cannot
+ * carry a double quote itself. The words are written, unquoted, into
  * @copy, a private copy of the command line.
  */
 static int init_argv(const char *path, char *copy, size_t size, char *argv[])
 {
 	const char *mode = kernel_param("init.mode");
-	char *p, *rest = NULL;
+	char *p, *rest = NULL, *out;
 	int argc = 0;
 
 	argv[argc++] = (char *)path;
@@ -97,14 +100,24 @@ static int init_argv(const char *path, char *copy, size_t size, char *argv[])
 			break;
 		}
 	}
+	/* Unquoting only shortens a word, so it is done in place: out <= rest. */
 	while (rest && *rest && argc < INIT_MAX_ARGS) {
+		bool quoted = false;
+
 		while (*rest == ' ')
-			*rest++ = '\0';
+			rest++;
 		if (!*rest)
 			break;
-		argv[argc++] = rest;
-		while (*rest && *rest != ' ')
+		argv[argc++] = out = rest;
+		for (; *rest && (quoted || *rest != ' '); rest++) {
+			if (*rest == '"')
+				quoted = !quoted;
+			else
+				*out++ = *rest;
+		}
+		if (*rest)
 			rest++;
+		*out = '\0';
 	}
 	argv[argc] = NULL;
 	return argc;

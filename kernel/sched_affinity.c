@@ -42,7 +42,10 @@ SYSCALL_DEFINE3(sched_setaffinity, int, pid, unsigned int, len,
 	 * missing ones are zero. */
 	if (copy_from_user(&m.bits, user_mask, min((unsigned long)len, CPUMASK_BYTES)))
 		return -EFAULT;
-	m.bits &= CPUMASK_ALL.bits;
+	/* Linux keeps only CPUs that exist (its cpuset's, here the online
+	 * ones: there is no hotplug), so /proc/PID/status's Cpus_allowed
+	 * never names a CPU the machine lacks. None left: EINVAL below. */
+	m.bits &= CPUMASK_ALL.bits & cpumask_read(&cpu_online_mask).bits;
 	if (pid < 0)
 		return -ESRCH;
 	if (pid == 0 || pid == current->pid)

@@ -59,6 +59,10 @@ Suites, run in this order (a failing suite does not stop the others):
          times on one image running user/host/exec_persist: its output
          and exit status come back, what it writes persists, and
          `e2fsck -fn` finds the image clean after every run.
+  exec-args
+         tools/faultline exec user/host/argv_probe with quoted arguments:
+         each arrives whole, the program's exit status is the script's,
+         and a missing system call is named once on stderr.
   aslr   user/tests/layout_test booted with no option and with
          randomize_va_space=2: what moves between three runs of a
          static-PIE program is what that level says (docs/exec.md).
@@ -116,6 +120,8 @@ Suites, run in this order (a failing suite does not stop the others):
          handout (`make handout`, built from copies of this build's objects,
          so only the stubbed files recompile) builds and scores below full.
          Two result lines per lab.
+  docs   README.md and docs/ name only files the repository holds
+         (tools/check_docs.py; no boot).
   e2fsck After the boots: `e2fsck -fn` on the vda image they used must find
          the filesystem clean (one result line).
   diagnostics  Last, one result: no boot printed a hung-task report
@@ -1450,6 +1456,18 @@ def suite_labs(args, tap):
     lab.check(args, tap.result, diag)
 
 
+def suite_docs(args, tap):
+    """README.md and docs/ name only files a clone of the repository holds
+    (tools/check_docs.py); no boot."""
+    done = subprocess.run([sys.executable, str(REPO / "tools" / "check_docs.py")],
+                          capture_output=True, text=True)
+    lines = done.stdout.splitlines()
+    if done.returncode != 0:
+        show_lines(lines[-TAIL_LINES:], "check_docs said:")
+    tap.result(done.returncode == 0, "docs: README and docs/ refer only to "
+                                     "files in the repository")
+
+
 def find_e2fsck():
     """e2fsck's path: on PATH, or in the sbin directories a normal user's
     PATH may lack."""
@@ -1628,6 +1646,57 @@ def suite_exec_disk(args, tap):
         diag(f"exec-disk: {EXEC_PERSIST_LOG} on the image holds {data[:64]!r}")
         show_lines(said, "debugfs said:")
     tap.result(ok, f"exec-disk: {EXEC_PERSIST_LOG} on the image holds one line per run")
+
+
+# ---- exec-args: tools/faultline exec's arguments, status and ENOSYS report ---
+
+# The program's arguments after STATUS, as a user's shell passes them to
+# tools/faultline: words with spaces, quotes of the other kind, an empty
+# word. Each must arrive whole (docs/testing.md, "make exec").
+EXEC_ARGS_WORDS = ["plain", "two words", "it's", "", "a\tb", "$HOME"]
+EXEC_ARGS_STATUS = 7
+EXEC_ARGS_ENOSYS = re.compile(
+    r"faultline: \[\s*\d+\.\d+\] argv_probe\[\d+\]: system call 212 "
+    r"\(lookup_dcookie\) is not implemented: ENOSYS")
+
+
+def suite_exec_args(args, tap):
+    """tools/faultline exec (the script a user or grader runs) with
+    user/host/argv_probe: the arguments arrive as the host's shell gave
+    them, the program's exit status is the script's, and a system call
+    Faultline lacks is named on stderr once."""
+    build = Path(args.kernel).resolve().parent
+    prog = build / "user" / "host" / "argv_probe"
+    cmd = [sys.executable, str(REPO / "tools" / "faultline"), "exec",
+           "--no-build", "--tag", "exec-args", "--accel", args.accel,
+           "--timeout", str(args.timeout), str(prog),
+           str(EXEC_ARGS_STATUS)] + EXEC_ARGS_WORDS
+    done = subprocess.run(cmd, capture_output=True, text=True,
+                          timeout=args.timeout + 30)
+    out, err = done.stdout.splitlines(), done.stderr.splitlines()
+    want = [f"argv_probe: argc {len(EXEC_ARGS_WORDS) + 2}",
+            f"argv_probe: argv[1] [{EXEC_ARGS_STATUS}]"]
+    want += [f"argv_probe: argv[{i}] [{w}]"
+             for i, w in enumerate(EXEC_ARGS_WORDS, 2)]
+    missing = [ln for ln in want if ln not in out]
+    ok = done.returncode == EXEC_ARGS_STATUS and not missing
+    if not ok:
+        diag(f"exec-args: exit status {done.returncode}, want {EXEC_ARGS_STATUS}")
+        for ln in missing:
+            diag(f"exec-args: missing output line: {ln!r}")
+        show_lines(out[-TAIL_LINES:], "its output:")
+        show_lines(err[-TAIL_LINES:], "its stderr:")
+    tap.result(ok, f"exec-args: quoted arguments arrive whole and exit status "
+                   f"{EXEC_ARGS_STATUS} comes back")
+    reports = [ln for ln in err if EXEC_ARGS_ENOSYS.fullmatch(ln)]
+    enosys = out.count("argv_probe: system call 212: -1, ENOSYS") == 2
+    ok = len(reports) == 1 and enosys
+    if not ok:
+        diag(f"exec-args: {len(reports)} ENOSYS reports on stderr (want 1); "
+             f"the program saw ENOSYS twice: {enosys}")
+        show_lines(err[-TAIL_LINES:], "its stderr:")
+    tap.result(ok, "exec-args: a missing system call gives ENOSYS and is "
+                   "named once on stderr")
 
 
 # ---- aslr: randomize_va_space from the command line -------------------------
@@ -2099,6 +2168,7 @@ SUITES = {
     "gdb-tour": suite_gdb_tour,
     "persist": suite_persist,
     "exec-disk": suite_exec_disk,
+    "exec-args": suite_exec_args,
     "aslr": suite_aslr,
     "fulldisk": suite_fulldisk,
     "swap": suite_swap,
@@ -2113,6 +2183,7 @@ SUITES = {
     "glibc-diff": glibc_diff.suite_glibc_diff,
     "python": glibc_diff.suite_python,
     "labs": suite_labs,
+    "docs": suite_docs,
     "e2fsck": suite_e2fsck,
 }
 

@@ -101,6 +101,9 @@ EXIT_PANIC = 37          # panic()
 INIT_STATUS = re.compile(r"faultline-exit-status: (\d+)")
 # A kernel log line: "[    1.234567] ...".
 KERNEL_LOG = re.compile(r"\[\s*\d+\.\d+\] ")
+# Kernel log lines that exec relays anyway (to stderr): they say why a
+# program failed (kernel/syscall.c's report of a missing system call).
+RELAYED_LOG = re.compile(r"\[\s*\d+\.\d+\] .*is not implemented: ENOSYS")
 EXEC_NO_STATUS = 125     # `make exec`: the program's status never arrived
 GDB_TIMEOUT = 124        # `make gdb-batch`: the script did not finish in time
 
@@ -599,6 +602,27 @@ def cmd_run(args):
     return status if status > 0 else 128 - status   # killed by a signal
 
 
+def kernel_words(text):
+    """The program's arguments, given as one string with the shell's
+    quoting (ARGS="sh -c 'echo a; echo b'"), as words for the kernel
+    command line after "--", where init_argv (kernel/main.c) takes double
+    quotes as grouping: a word with a space or tab is double-quoted. A
+    double quote or a newline cannot travel on a command line; such an
+    argument is refused rather than silently changed."""
+    import shlex
+    try:
+        words = shlex.split(text)
+    except ValueError as e:
+        sys.exit(f"qemu.py: cannot split the arguments {text!r}: {e}")
+    out = []
+    for w in words:
+        if '"' in w or "\n" in w:
+            sys.exit(f"qemu.py: argument {w!r}: a kernel command line cannot "
+                     f"carry a double quote or a newline")
+        out.append(f'"{w}"' if (not w or " " in w or "\t" in w) else w)
+    return out
+
+
 def exec_boot(args, tag):
     """The disks and kernel command line of a boot that runs args.prog the
     way `make exec` does. vda: --disk itself with --disk-as-is (DISK=),
@@ -635,10 +659,10 @@ def exec_boot(args, tag):
         sys.exit(f"qemu.py: {e}")
     swap = swap_for(args, workdir, tag)
     disks = disk_args(tag, disk, workdir, progdisk, swap)
-    command = [progdisk.path_of(name), args.args]
+    command = [progdisk.path_of(name)] + kernel_words(args.args)
     if wrap:
-        command = [progdisk.path_of(os.path.basename(wrap)),
-                   getattr(args, "wrap_args", "")] + command
+        command = ([progdisk.path_of(os.path.basename(wrap))] +
+                   kernel_words(getattr(args, "wrap_args", "")) + command)
     kargs = " ".join(w for w in (progdisk.karg(), swap.karg() if swap else "",
                                  "init.mode=exec", args.kargs,
                                  "--", *command) if w)
@@ -803,6 +827,8 @@ def _run_relaying(cmd, timeout, verbose, on_timeout=None):
             if verbose or not (KERNEL_LOG.match(line) or
                                INIT_STATUS.fullmatch(line)):
                 print(line, flush=True)
+            elif RELAYED_LOG.match(line):
+                print(f"faultline: {line}", file=sys.stderr, flush=True)
         status = proc.wait(timeout=max(0, deadline - time.monotonic()))
     except (queue.Empty, subprocess.TimeoutExpired):
         status = None
@@ -867,7 +893,8 @@ def main(argv=None):
                     help="static program to run as /exec/NAME (from a "
                          "read-only program disk)")
     ex.add_argument("--args", default="", help="its arguments (one string, "
-                    "split at spaces by the kernel)")
+                    "split as the shell splits it: ARGS=\"sh -c 'echo a; "
+                    "echo b'\" gives three)")
     ex.add_argument("--wrap", metavar="FILE",
                     help="a second static program, run by init with "
                          "/exec/NAME ARGS as its arguments (make profile: "

@@ -94,6 +94,7 @@ USER_TESTS += \
 	mknod_test \
 	script_test \
 	procfs_test \
+	procstatus_test \
 	socket_test
 
 # Issue 15, programs: the ELF interpreter and the aux vector, statx and
@@ -118,9 +119,10 @@ USER_FAULTLINE_ONLY :=
 USER_GDB := cow_gdb shared_gdb tour_gdb
 
 # Programs built from user/host/NAME.c that tests/run.py hands to the
-# make exec machinery in suites of its own (exec_persist: suite exec-disk).
+# make exec machinery in suites of its own (exec_persist: suite exec-disk;
+# argv_probe: suite exec-args).
 # Not on the image: they reach the guest on the program disk.
-USER_HOST := exec_persist
+USER_HOST := exec_persist argv_probe
 
 # The stress suites' programs (tests/stress.py): fsfault from
 # user/stress/fsfault.c, and randsys, the random-syscall exerciser of

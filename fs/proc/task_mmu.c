@@ -39,6 +39,7 @@
 #include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <kernel/string.h>
+#include <fs/fdtable.h>
 #include <fs/fs.h>
 #include <fs/proc_fs.h>
 #include <mm/mm.h>
@@ -165,28 +166,92 @@ int proc_pid_maps_show(struct seq_buf *m, int pid)
  * /proc/PID/status: the lines Faultline fills truthfully, in Linux's
  * order and format (fs/proc/array.c and task_mmu.c's task_mem there):
  *
- *   Name State Tgid Pid PPid          the process (its thread group leader:
+ *   Name Umask State Tgid Pid PPid    the process (its thread group leader:
  *                                     State is that thread's, "R (running)",
  *                                     "S (sleeping)" or "D (disk sleep)")
  *   TracerPid Uid Gid                 0 (no ptrace); real, effective, saved and
  *                                     filesystem ids, tab-separated
+ *   NStgid NSpid NSpgid NSsid         one pid namespace: the ids themselves
  *   VmSize VmLck                      pages of every VMA / of VM_LOCKED ones
  *   VmRSS RssAnon RssFile RssShmem    resident pages (mm->rss_stat, kept
  *                                     where PTEs are set and cleared)
+ *   VmData VmStk VmExe VmLib          Linux's data_vm (private writable, not
+ *                                     stack), stack_vm (VM_GROWSDOWN),
+ *                                     executable VMAs of the program's own
+ *                                     file, and the other executable ones
  *   VmPTE                             page-table pages below the pgd
- *   VmSwap                            swap entries (0 until swap exists)
+ *   VmSwap                            swap entries of the process
  *   Threads                           live threads of the process
+ *   SigQ                              signals pending for the process and
+ *                                     its threads / RLIMIT_SIGPENDING
+ *                                     (Linux counts per user: a process of
+ *                                     one user differs only when others of
+ *                                     that user have signals pending)
+ *   SigPnd ShdPnd SigBlk SigIgn SigCgt the thread's pending set, the
+ *                                     process's, the blocked mask, and the
+ *                                     signals ignored / caught, 16 hex digits
+ *   CapInh CapPrm CapEff CapBnd CapAmb root's powers are Faultline's
+ *                                     capabilities (kernel/cred.c): every
+ *                                     Linux 6.1 capability with euid 0,
+ *                                     none otherwise; bounding: all
+ *   NoNewPrivs Seccomp                0: neither exists here
+ *   Cpus_allowed Cpus_allowed_list    the affinity mask, as hex and as a list
+ *   voluntary_ctxt_switches           the thread's sleeps and preemptions
+ *   nonvoluntary_ctxt_switches
+ *
+ * Lines Linux has and Faultline leaves out, because it has nothing true to
+ * put there: Ngid, FDSize, Groups (another task's list is not safely
+ * readable without RCU), VmPeak, VmPin, VmHWM, HugetlbPages, CoreDumping,
+ * THP_enabled, Speculation*, Mems_allowed*. Programs read status by name,
+ * so a missing line is absent, never wrong.
  *
  * Memory lines are "Name:\t%8lu kB". The task's lines are read under
  * tasklist_lock (the name changes at exec, the parent at reparenting),
- * the VMA counts under mmap_lock (read), the rss counters from atomics.
+ * signal sets under the siglock inside it (the documented order), umask
+ * with one READ_ONCE; the VMA counts under mmap_lock (read), the rss
+ * counters from atomics.
  */
+#define CAP_FULL_SET    0x000001ffffffffffULL   /* CAP_LAST_CAP 40, Linux 6.1 */
+#define RLIMIT_SIGPENDING 11
+
 struct status_task {
 	char comm[TASK_COMM_LEN];
 	long state;
-	int tgid, ppid, threads;
+	int tgid, ppid, pgid, sid, threads;
+	unsigned int umask;
 	u32 uid[4], gid[4];             /* real, effective, saved, filesystem */
+	sigset_t pnd, shdpnd, blk, ign, cgt;
+	unsigned long sigq, sigq_max;
+	struct cpumask cpus;
+	unsigned long nvcsw, nivcsw;
 };
+
+/* The signal lines. Context: tasklist_lock held; takes @t's siglock. */
+static void snapshot_status_signals(struct task_struct *t, struct status_task *st)
+{
+	struct sighand_struct *sh;
+	unsigned long flags = lock_sighand_irqsave(t->signal, &sh);
+	struct signal_struct *g = t->signal->group;
+	struct task_signal *ts;
+
+	st->pnd = t->signal->pending;
+	st->shdpnd = g->shared_pending;
+	st->blk = t->signal->blocked;
+	st->ign = st->cgt = 0;
+	for (int sig = 1; sig <= _NSIG; sig++) {
+		unsigned long handler = sh->action[sig - 1].handler;
+
+		if (handler == SIG_IGN)
+			sigaddset(&st->ign, sig);
+		else if (handler != SIG_DFL)
+			sigaddset(&st->cgt, sig);
+	}
+	st->sigq = sigset_weight(g->shared_pending);
+	list_for_each_entry(ts, &g->thread_head, thread_node)
+		st->sigq += sigset_weight(ts->pending);
+	st->sigq_max = g->rlim[RLIMIT_SIGPENDING].rlim_cur;
+	unlock_sighand_irqrestore(sh, flags);
+}
 
 /* Context: takes tasklist_lock. Returns false if @pid is gone. */
 static bool snapshot_status_task(int pid, struct status_task *st)
@@ -202,6 +267,8 @@ static bool snapshot_status_task(int pid, struct status_task *st)
 		st->tgid = t->tgid;
 		/* Linux shows 0 for a process whose parent is not a process. */
 		st->ppid = t->parent && t->parent->is_process ? t->parent->tgid : 0;
+		st->pgid = t->pgid;
+		st->sid = t->sid;
 		st->threads = t->signal->group->live;
 		st->uid[0] = READ_ONCE(t->cred.uid);
 		st->uid[1] = READ_ONCE(t->cred.euid);
@@ -211,6 +278,15 @@ static bool snapshot_status_task(int pid, struct status_task *st)
 		st->gid[1] = READ_ONCE(t->cred.egid);
 		st->gid[2] = READ_ONCE(t->cred.sgid);
 		st->gid[3] = READ_ONCE(t->cred.fsgid);
+		/* t->fs changes only under tasklist_lock (exchange_task_fs),
+		 * so it lives while we hold it. fs->lock cannot be taken here:
+		 * it is interrupt-unsafe and tasklist_lock interrupt-safe. One
+		 * racy word is read instead, written with WRITE_ONCE by umask(2). */
+		st->umask = t->fs ? READ_ONCE(t->fs->umask) : 022;
+		st->cpus = t->cpus_allowed;
+		st->nvcsw = READ_ONCE(t->nvcsw);
+		st->nivcsw = READ_ONCE(t->nivcsw);
+		snapshot_status_signals(t, st);
 	}
 	tasklist_unlock_irqrestore(flags);
 	return found;
@@ -231,10 +307,71 @@ static void show_kb(struct seq_buf *m, const char *name, unsigned long pages)
 	seq_printf(m, "%s:\t%8lu kB\n", name, pages << (PAGE_SHIFT - 10));
 }
 
+struct status_vm {
+	unsigned long total, locked, data, stack, exe, lib;
+};
+
+/* Context: takes @mm's mmap_lock for reading. */
+static void status_vm_counts(struct mm_struct *mm, struct status_vm *vm)
+{
+	struct vm_area_struct *vma;
+
+	*vm = (struct status_vm){ 0 };
+	down_read(&mm->mmap_lock);
+	vm->total = mm->total_vm;
+	vm->locked = mm->locked_vm;
+	for (vma = find_vma(mm, 0); vma; vma = vma_next(vma)) {
+		unsigned long pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+		unsigned long f = vma->vm_flags;
+
+		if (f & VM_GROWSDOWN)
+			vm->stack += pages;
+		else if ((f & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+			vm->data += pages;
+		else if ((f & (VM_EXEC | VM_WRITE)) == VM_EXEC) {
+			if (vma->vm_file && mm->exe_file &&
+			    vma->vm_file->f_inode == mm->exe_file->f_inode)
+				vm->exe += pages;
+			else
+				vm->lib += pages;
+		}
+	}
+	up_read(&mm->mmap_lock);
+}
+
+static void show_sigset(struct seq_buf *m, const char *name, sigset_t set)
+{
+	seq_printf(m, "%s:\t%016llx\n", name, (unsigned long long)set);
+}
+
+/* "0-1,3": the CPUs of @mask as Linux's bitmap list. */
+static void show_cpu_list(struct seq_buf *m, const struct cpumask *mask)
+{
+	const char *sep = "";
+
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		unsigned int last = cpu;
+
+		if (!cpumask_test_cpu(cpu, mask))
+			continue;
+		while (last + 1 < NR_CPUS && cpumask_test_cpu(last + 1, mask))
+			last++;
+		if (last == cpu)
+			seq_printf(m, "%s%u", sep, cpu);
+		else
+			seq_printf(m, "%s%u-%u", sep, cpu, last);
+		sep = ",";
+		cpu = last;
+	}
+	seq_printf(m, "\n");
+}
+
 int proc_pid_status_show(struct seq_buf *m, int pid)
 {
 	struct status_task st;
-	unsigned long total_vm, locked_vm, anon, file, shmem;
+	struct status_vm vm;
+	unsigned long anon, file, shmem, swap, ptes;
+	unsigned long long caps;
 	struct mm_struct *mm;
 
 	if (!snapshot_status_task(pid, &st))
@@ -242,27 +379,45 @@ int proc_pid_status_show(struct seq_buf *m, int pid)
 	mm = get_pid_mm(pid);
 	if (!mm)
 		return -ESRCH;                  /* exiting: Linux shows it without Vm lines */
-	down_read(&mm->mmap_lock);
-	total_vm = mm->total_vm;
-	locked_vm = mm->locked_vm;
-	up_read(&mm->mmap_lock);
+	status_vm_counts(mm, &vm);
 	anon = get_mm_counter(mm, MM_ANONPAGES);
 	file = get_mm_counter(mm, MM_FILEPAGES);
 	shmem = get_mm_counter(mm, MM_SHMEMPAGES);
-	seq_printf(m, "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n", st.comm,
-		   status_state(st.state), st.tgid, pid, st.ppid);
+	ptes = mm_pgtables_pages(mm);
+	swap = get_mm_swapents(mm);
+	mmput(mm);
+	seq_printf(m, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n",
+		   st.comm, st.umask, status_state(st.state), st.tgid, pid, st.ppid);
 	seq_printf(m, "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", st.uid[0],
 		   st.uid[1], st.uid[2], st.uid[3], st.gid[0], st.gid[1], st.gid[2], st.gid[3]);
-	show_kb(m, "VmSize", total_vm);
-	show_kb(m, "VmLck", locked_vm);
+	seq_printf(m, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", st.tgid, pid, st.pgid,
+		   st.sid);
+	show_kb(m, "VmSize", vm.total);
+	show_kb(m, "VmLck", vm.locked);
 	show_kb(m, "VmRSS", anon + file + shmem);
 	show_kb(m, "RssAnon", anon);
 	show_kb(m, "RssFile", file);
 	show_kb(m, "RssShmem", shmem);
-	show_kb(m, "VmPTE", mm_pgtables_pages(mm));
-	show_kb(m, "VmSwap", get_mm_swapents(mm));
-	mmput(mm);
-	seq_printf(m, "Threads:\t%d\n", st.threads);
+	show_kb(m, "VmData", vm.data);
+	show_kb(m, "VmStk", vm.stack);
+	show_kb(m, "VmExe", vm.exe);
+	show_kb(m, "VmLib", vm.lib);
+	show_kb(m, "VmPTE", ptes);
+	show_kb(m, "VmSwap", swap);
+	seq_printf(m, "Threads:\t%d\nSigQ:\t%lu/%lu\n", st.threads, st.sigq, st.sigq_max);
+	show_sigset(m, "SigPnd", st.pnd);
+	show_sigset(m, "ShdPnd", st.shdpnd);
+	show_sigset(m, "SigBlk", st.blk);
+	show_sigset(m, "SigIgn", st.ign);
+	show_sigset(m, "SigCgt", st.cgt);
+	caps = st.uid[1] == 0 ? CAP_FULL_SET : 0;
+	seq_printf(m, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\n", 0ULL, caps, caps);
+	seq_printf(m, "CapBnd:\t%016llx\nCapAmb:\t%016llx\n", CAP_FULL_SET, 0ULL);
+	seq_printf(m, "NoNewPrivs:\t0\nSeccomp:\t0\n");
+	seq_printf(m, "Cpus_allowed:\t%lx\nCpus_allowed_list:\t", st.cpus.bits);
+	show_cpu_list(m, &st.cpus);
+	seq_printf(m, "voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n",
+		   st.nvcsw, st.nivcsw);
 	return 0;
 }
 

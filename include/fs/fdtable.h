@@ -29,7 +29,7 @@ struct fs_struct {
 	int count;                              /* (a) */
 	spinlock_t lock;
 	struct inode *pwd;                      /* (l) referenced; NULL: the root */
-	unsigned int umask;                     /* (l) */
+	unsigned int umask;                     /* (l) written; /proc reads it with READ_ONCE */
 };
 
 /* A new empty table / the copy fork makes (every file gets a reference). */

@@ -140,6 +140,16 @@ static inline void sigdelset(sigset_t *set, int sig)
 	*set &= ~sigmask(sig);
 }
 
+/* How many signals @set holds (no libgcc: __builtin_popcountll calls it). */
+static inline unsigned int sigset_weight(sigset_t set)
+{
+	unsigned int n = 0;
+
+	for (; set; set &= set - 1)
+		n++;
+	return n;
+}
+
 /* SIGKILL and SIGSTOP can be neither caught, blocked nor ignored. */
 #define SIG_UNBLOCKABLE (sigmask(SIGKILL) | sigmask(SIGSTOP))
 /* Synchronous (fault) signals: dequeued before the others, as Linux does,
