@@ -402,8 +402,12 @@ ROOTFS_README := Faultline root filesystem (ext2, made by mke2fs -d from build/r
 ROOTFS_DATA_HELLO := hello from /data/hello.txt\n
 # The host's dynamically linked programs staged with their glibc runtime
 # (tools/stage-glibc.sh; docs/exec.md, "Dynamically linked programs"):
-# about 4 MiB. GLIBC_PROGS= stages none.
-GLIBC_PROGS ?= /usr/bin/ls /usr/bin/sort /usr/bin/cat /usr/bin/dash /usr/bin/md5sum
+# about 4.5 MiB. Those after cp are what the glibc-diff suite's script
+# (tests/glibc/programs.sh) needs to make its files. GLIBC_PROGS= stages
+# none.
+GLIBC_PROGS ?= /usr/bin/ls /usr/bin/sort /usr/bin/cat /usr/bin/dash /usr/bin/md5sum \
+	/usr/bin/grep /usr/bin/sed /usr/bin/cp /usr/bin/touch /usr/bin/mkdir /usr/bin/chmod \
+	/usr/bin/ln /usr/bin/rm /usr/bin/wc /usr/bin/head /usr/bin/uniq
 
 $(B)/rootfs.manifest: FORCE
 	@mkdir -p $(B)
@@ -440,10 +444,56 @@ $(B)/busybox.manifest: FORCE
 $(B)/rootfs.stamp: $(B)/busybox.manifest tools/stage-busybox.sh
 # ---- end of the busybox userland ----
 
-$(B)/disk.img: $(B)/rootfs.stamp
+
+# ---- python3 on the image: GLIBC_PYTHON=1 -----------------------------------
+# Debian's python3 with its standard library (tools/stage-python.sh; about
+# 43 MiB staged, 45 MiB more on the image, so not on by default): staged
+# alone into $(B)/python-root, then over a copy of the root tree into
+# $(B)/python-rootfs, the tree of $(B)/python-disk.img, the image `make
+# test-python` boots. With GLIBC_PYTHON=1 that tree is the standard image's
+# (disk.img) too, so `make run` and `make exec` have python3. docs/exec.md,
+# "Python".
+GLIBC_PYTHON ?= 0
+PYTHON_ROOT := $(B)/python-root
+PYTHON_ROOTFS := $(B)/python-rootfs
+PYTHON_IMG := $(B)/python-disk.img
+DISK_ROOT := $(if $(filter 1,$(GLIBC_PYTHON)),$(PYTHON_ROOTFS),$(B)/rootfs)
+
+$(B)/python.manifest: FORCE
+	@mkdir -p $(B)
+	@echo '$(DISK_ROOT)' | cmp -s - $@ || echo '$(DISK_ROOT)' > $@
+
+$(B)/python-root.stamp: tools/stage-python.sh tools/stage-glibc.sh | $(B)/.deps-ok
+	@echo "  PYTHON  $(PYTHON_ROOT)"
+	@rm -rf $(PYTHON_ROOT)
+	@bash tools/stage-python.sh $(PYTHON_ROOT)
+	@touch $@
+
+$(PYTHON_ROOTFS).stamp: $(B)/rootfs.stamp $(B)/python-root.stamp
+	@rm -rf $(PYTHON_ROOTFS)
+	@cp -a $(B)/rootfs $(PYTHON_ROOTFS)
+	@cp -a --remove-destination $(PYTHON_ROOT)/. $(PYTHON_ROOTFS)/   # never through an applet link
+	@touch $@
+
+$(PYTHON_IMG): $(PYTHON_ROOTFS).stamp
+	@echo "  MKE2FS  $@"
+	@rm -f $@ && : > $@
+	@$(MKE2FS) -q -F -t ext2 -b 1024 -d $(PYTHON_ROOTFS) $@ $(DISK_SIZE)
+
+# make test-python: the python suite of tests/run.py alone (tests/glibc_diff.py:
+# tests/python/acceptance.py on Faultline and on the host, outputs diffed);
+# make test runs it too. TIMEOUT, KARGS, MEM, SMP as for make test.
+.PHONY: test-python
+test: $(PYTHON_IMG)
+test-python: $(B)/kernel.elf $(PYTHON_IMG) $(B)/disk.img
+	@$(PYTHON) tests/run.py --kernel $(B)/kernel.elf --iso $(B)/faultline-test.iso \
+		$(QEMU_OPTS) --timeout $(TIMEOUT) --kargs "$(KARGS)" --only python
+
+# (DISK_ROOT: $(B)/rootfs, or with GLIBC_PYTHON=1 the tree with python3.)
+$(B)/disk.img: $(DISK_ROOT).stamp $(B)/python.manifest
 	@echo "  MKE2FS  $@"
 	@rm -f $@ && : > $@            # (an existing file keeps mke2fs -q quiet)
-	@$(MKE2FS) -q -F -t ext2 -b 1024 -d $(B)/rootfs $@ $(DISK_SIZE)
+	@$(MKE2FS) -q -F -t ext2 -b 1024 -d $(DISK_ROOT) $@ $(DISK_SIZE)
 
 ifeq ($(DISK),)
 RUN_DISK := $(B)/disk.img
@@ -453,8 +503,9 @@ $(TEST_DISK): $(B)/disk.img FORCE
 else
 RUN_DISK := $(DISK)
 TEST_DISK := $(DISK)
-ifneq ($(abspath $(DISK)),$(abspath $(B)/disk.img))
-# Order-only: make creates a missing DISK, and never remakes an existing one.
+ifeq ($(filter $(abspath $(DISK)),$(abspath $(B)/disk.img $(PYTHON_IMG))),)
+# Order-only: make creates a missing DISK, and never remakes an existing one
+# (disk.img and python-disk.img, which have rules of their own, excepted).
 $(DISK): | $(B)/disk.img
 	@echo "  DISK    $@ (new: a copy of $(B)/disk.img)"
 	@cp --sparse=always $(B)/disk.img $@

@@ -193,7 +193,7 @@ struct inode *attr_inode(int dfd, const char __user *upath, bool follow, bool em
 	if (IS_ERR(path))
 		return (struct inode *)path;
 	if (!path[0]) {
-		struct file *f = dfd == AT_FDCWD ? NULL : fget((unsigned int)dfd);
+		struct file *f = dfd == AT_FDCWD ? NULL : fget_raw((unsigned int)dfd);
 
 		inode = dfd == AT_FDCWD ? namei_at(NULL, ".") :
 			f ? igrab(f->f_inode) : ERR_PTR(-EBADF);

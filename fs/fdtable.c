@@ -174,7 +174,8 @@ int fd_install_new(struct file *file, unsigned int o_flags)
 	return alloc_fd_install(current->files, file, 0, o_flags & O_CLOEXEC);
 }
 
-struct file *fget(unsigned int fd)
+/* @fd's file, referenced, unless it has one of the @mask f_mode bits. */
+static struct file *__fget(unsigned int fd, unsigned int mask)
 {
 	struct files_struct *files = current->files;
 	struct file *f = NULL;
@@ -182,10 +183,20 @@ struct file *fget(unsigned int fd)
 	if (!files || fd >= NR_OPEN_MAX)
 		return NULL;
 	spin_lock(&files->file_lock);
-	if (files->fd[fd])
+	if (files->fd[fd] && !(files->fd[fd]->f_mode & mask))
 		f = get_file(files->fd[fd]);
 	spin_unlock(&files->file_lock);
 	return f;
+}
+
+struct file *fget(unsigned int fd)
+{
+	return __fget(fd, FMODE_PATH);
+}
+
+struct file *fget_raw(unsigned int fd)
+{
+	return __fget(fd, 0);
 }
 
 /* ---- others' tables (/proc/PID/fd, /proc/PID/cwd) ---------------------------------- */
@@ -369,7 +380,7 @@ static long dupfd(unsigned int fd, unsigned long minfd, bool cloexec)
 	struct file *f;
 	int newfd;
 
-	f = fget(fd);
+	f = fget_raw(fd);
 	if (!f)
 		return -EBADF;
 	if ((unsigned int)minfd >= nofile_limit()) {
@@ -398,7 +409,7 @@ static long do_dup3(unsigned int oldfd, unsigned int newfd, bool cloexec)
 
 	if (newfd >= nofile_limit())
 		return -EBADF;
-	f = fget(oldfd);
+	f = fget_raw(oldfd);
 	if (!f)
 		return -EBADF;
 	spin_lock(&files->file_lock);
@@ -423,7 +434,7 @@ SYSCALL_DEFINE3(dup3, unsigned int, oldfd, unsigned int, newfd, int, flags)
 SYSCALL_DEFINE2(dup2, unsigned int, oldfd, unsigned int, newfd)
 {
 	if (oldfd == newfd) {                   /* only checks that oldfd is open */
-		struct file *f = fget(oldfd);
+		struct file *f = fget_raw(oldfd);
 
 		if (!f)
 			return -EBADF;
@@ -486,10 +497,12 @@ long do_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)
 	case F_SETFD:
 		return fd_cloexec(fd, true, arg);
 	}
-	f = fget(fd);
+	f = fget_raw(fd);
 	if (!f)
 		return -EBADF;
-	if (cmd == F_GETFL)
+	if ((f->f_mode & FMODE_PATH) && cmd != F_GETFL)
+		ret = -EBADF;                   /* Linux's check_fcntl_cmd */
+	else if (cmd == F_GETFL)
 		ret = READ_ONCE(f->f_flags);
 	else if (cmd == F_SETFL)
 		ret = file_setfl(f, arg);

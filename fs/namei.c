@@ -596,6 +596,8 @@ struct file *filp_open_at(struct inode *base, const char *path, unsigned int fla
 	}
 	if ((flags & O_DIRECTORY) && !S_ISDIR(inode->i_mode))
 		err = -ENOTDIR;                 /* before ELOOP, as Linux's do_open */
+	else if (flags & O_PATH)
+		;       /* nothing is opened: no permission, a link itself (O_NOFOLLOW) */
 	else if (S_ISLNK(inode->i_mode) && (flags & O_NOFOLLOW))
 		err = -ELOOP;
 	else if (S_ISDIR(inode->i_mode) && (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC))))
@@ -607,7 +609,10 @@ struct file *filp_open_at(struct inode *base, const char *path, unsigned int fla
 		err = -EROFS;
 	else if ((flags & O_TRUNC) && S_ISREG(inode->i_mode))
 		err = vfs_truncate(inode, 0);   /* Linux truncates even with O_RDONLY */
-	f = err ? ERR_PTR(err) : open_inode(inode, flags);
+	if (err)
+		f = ERR_PTR(err);
+	else
+		f = (flags & O_PATH) ? open_inode_path(inode, flags) : open_inode(inode, flags);
 	iput(inode);
 	if (!IS_ERR(f)) {
 		/* After a link, the path as given no longer names the file

@@ -74,7 +74,7 @@ struct inode *at_dir(int dfd, const char *path)
 
 	if (path[0] == '/' || dfd == AT_FDCWD)
 		return NULL;
-	f = fget((unsigned int)dfd);
+	f = fget_raw((unsigned int)dfd);
 	if (!f)
 		return ERR_PTR(-EBADF);
 	dir = igrab(f->f_inode);
@@ -299,8 +299,8 @@ SYSCALL_DEFINE3(symlinkat, const char __user *, target, int, dfd, const char __u
  * readlink(2): the target of the link @upath names (not followed), cut to
  * @bufsiz bytes, with no NUL. EINVAL for bufsiz <= 0 (before the path is
  * looked at) and for a file that is not a link. An empty path is allowed,
- * as in Linux, and names the dfd itself, which (no O_PATH here) is never
- * a link: ENOENT.
+ * as in Linux, and names the dfd itself: a link opened with
+ * O_PATH|O_NOFOLLOW is read, anything else is ENOENT.
  */
 static long do_readlinkat(int dfd, const char __user *upath, char __user *ubuf, int bufsiz)
 {
@@ -314,23 +314,32 @@ static long do_readlinkat(int dfd, const char __user *upath, char __user *ubuf, 
 	if (IS_ERR(path))
 		return PTR_ERR(path);
 	if (!path[0]) {
-		struct file *f = dfd == AT_FDCWD ? NULL : fget((unsigned int)dfd);
+		struct file *f = dfd == AT_FDCWD ? NULL : fget_raw((unsigned int)dfd);
 
-		len = (dfd != AT_FDCWD && !f) ? -EBADF : -ENOENT;
-		fput(f);
 		putname(path);
-		return len;
-	}
-	dir = at_dir(dfd, path);
-	inode = IS_ERR(dir) ? dir : namei_at_flags(dir, path, 0);
-	if (!IS_ERR_OR_NULL(dir))
-		iput(dir);
-	putname(path);
-	if (IS_ERR(inode))
-		return PTR_ERR(inode);
-	if (!S_ISLNK(inode->i_mode) || !inode->i_op->get_link) {
-		iput(inode);
-		return -EINVAL;
+		if (dfd != AT_FDCWD && !f)
+			return -EBADF;
+		/* The cwd is never a link; an O_PATH|O_NOFOLLOW file may be. */
+		inode = f ? igrab(f->f_inode) : NULL;
+		fput(f);
+		if (!inode)
+			return -ENOENT;
+		if (!S_ISLNK(inode->i_mode) || !inode->i_op->get_link) {
+			iput(inode);
+			return -ENOENT;
+		}
+	} else {
+		dir = at_dir(dfd, path);
+		inode = IS_ERR(dir) ? dir : namei_at_flags(dir, path, 0);
+		if (!IS_ERR_OR_NULL(dir))
+			iput(dir);
+		putname(path);
+		if (IS_ERR(inode))
+			return PTR_ERR(inode);
+		if (!S_ISLNK(inode->i_mode) || !inode->i_op->get_link) {
+			iput(inode);
+			return -EINVAL;
+		}
 	}
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	len = buf ? inode->i_op->get_link(inode, buf, PATH_MAX) : -ENOMEM;

@@ -22,9 +22,10 @@
 #include <mm/slab.h>
 #include <asm/uaccess.h>
 
-/* O_TMPFILE's private bit and O_PATH: not supported. */
+/* O_TMPFILE's private bit: not supported. */
 #define __O_TMPFILE 020000000
-#define O_PATH      010000000
+/* The flags an O_PATH open keeps; it ignores the rest (Linux's O_PATH_FLAGS). */
+#define O_PATH_FLAGS (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
 /* Open @upath relative to @dfd and install it at the lowest free fd. */
 static long do_sys_open(int dfd, const char __user *upath, unsigned int flags, umode_t mode)
@@ -34,8 +35,10 @@ static long do_sys_open(int dfd, const char __user *upath, unsigned int flags, u
 	struct file *f;
 	long fd;
 
-	if (flags & (__O_TMPFILE | O_PATH))
+	if (flags & __O_TMPFILE)
 		return -EOPNOTSUPP;
+	if (flags & O_PATH)
+		flags &= O_PATH_FLAGS;          /* O_CREAT creates nothing, and so on */
 	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
 		return -EINVAL;                 /* Linux 6.4 and later */
 	path = getname(upath);
@@ -51,8 +54,11 @@ static long do_sys_open(int dfd, const char __user *upath, unsigned int flags, u
 		putname(path);
 		return PTR_ERR(dir);
 	}
-	/* On x86-64 Linux always sets O_LARGEFILE (F_GETFL shows it). */
-	flags = (flags | O_LARGEFILE) & ~(O_NOCTTY | __FMODE_EXEC);
+	/* On x86-64 Linux always sets O_LARGEFILE (F_GETFL shows it), but
+	 * before an O_PATH open drops it with the rest. */
+	flags &= ~(O_NOCTTY | __FMODE_EXEC);
+	if (!(flags & O_PATH))
+		flags |= O_LARGEFILE;
 	f = filp_open_at(dir, path, flags, (mode & 07777) & ~current_umask());
 	iput(dir);
 	putname(path);
@@ -103,7 +109,7 @@ static int access_fn(void *arg)
 	int err;
 
 	if (!a->path[0]) {                      /* AT_EMPTY_PATH: the fd itself */
-		struct file *f = a->dfd == AT_FDCWD ? NULL : fget((unsigned int)a->dfd);
+		struct file *f = a->dfd == AT_FDCWD ? NULL : fget_raw((unsigned int)a->dfd);
 
 		inode = a->dfd == AT_FDCWD ? namei_at(NULL, ".") :
 			f ? igrab(f->f_inode) : ERR_PTR(-EBADF);
@@ -190,7 +196,7 @@ SYSCALL_DEFINE1(chdir, const char __user *, upath)
 
 SYSCALL_DEFINE1(fchdir, unsigned int, fd)
 {
-	struct file *f = fget(fd);
+	struct file *f = fget_raw(fd);
 	struct inode *dir;
 
 	if (!f)

@@ -238,6 +238,25 @@ struct file *open_inode(struct inode *inode, unsigned int flags)
 	return f;
 }
 
+/* An O_PATH file's operations: none (no I/O reaches it: fget() refuses it). */
+static const struct file_operations path_file_ops;
+
+struct file *open_inode_path(struct inode *inode, unsigned int flags)
+{
+	struct file *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return ERR_PTR(-ENOMEM);
+	f->f_inode = igrab(inode);
+	f->f_op = &path_file_ops;       /* not the inode's: its ->open is not called */
+	f->f_flags = flags;
+	f->f_mode = FMODE_PATH;
+	f->f_count = 1;
+	mutex_init(&f->f_pos_lock, "f_pos_lock");
+	file_ra_state_init(&f->f_ra);
+	return f;
+}
+
 struct file *get_file(struct file *f)
 {
 	__atomic_add_fetch(&f->f_count, 1, __ATOMIC_SEQ_CST);

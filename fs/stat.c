@@ -82,7 +82,7 @@ static long stat_inode(struct inode *inode, struct stat __user *ubuf)
 
 SYSCALL_DEFINE2(fstat, unsigned int, fd, struct stat __user *, ubuf)
 {
-	struct file *f = fget(fd);
+	struct file *f = fget_raw(fd);
 	long err;
 
 	if (!f)
@@ -102,7 +102,7 @@ static struct inode *fstatat_inode(int dfd, const char *path, unsigned int looku
 
 		if (dfd == AT_FDCWD)
 			return namei_at(NULL, ".");
-		f = fget((unsigned int)dfd);
+		f = fget_raw((unsigned int)dfd);
 		if (!f)
 			return ERR_PTR(-EBADF);
 		inode = igrab(f->f_inode);

@@ -77,7 +77,7 @@ SYSCALL_DEFINE2(statfs, const char __user *, upath, struct statfs __user *, ubuf
 
 SYSCALL_DEFINE2(fstatfs, unsigned int, fd, struct statfs __user *, ubuf)
 {
-	struct file *f = fget(fd);
+	struct file *f = fget_raw(fd);
 	long err;
 
 	if (!f)

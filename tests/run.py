@@ -110,6 +110,15 @@ Suites, run in this order (a failing suite does not stop the others):
          tests/busybox/diff.sh run by Debian's static busybox on Faultline
          and on the host with the same binary; the outputs must match but
          for the differences by design listed there.
+  glibc-diff, python
+         Debian's dynamically linked programs against Linux
+         (tests/glibc_diff.py): tests/glibc/programs.sh under Debian's
+         dash (ls, cp, sort, md5sum, grep, sed) and
+         tests/python/acceptance.py under Debian's python3 (mmap, json,
+         re, hashlib, threading), each run on Faultline (make exec's boot,
+         of the standard image and of build/python-disk.img) and on the
+         host, and the outputs diffed; one result line for the output,
+         one for a kernel without complaints.
   labs   The coursework labs (docs/labs/, tools/labs/lab.py check): for each
          lab, the full tree scores full marks with `make grade`, and the
          handout (`make handout`, built from copies of this build's objects,
@@ -2144,6 +2153,7 @@ def prepare_disk(args):
 sys.modules.setdefault("run", sys.modules[__name__])
 import stress  # noqa: E402
 import busybox_suite  # noqa: E402
+import glibc_diff  # noqa: E402
 
 
 # The suites, in the order they run.
@@ -2176,6 +2186,8 @@ SUITES = {
     "corrupt-boot": stress.suite_corrupt_boot,
     "randsys": stress.suite_randsys,
     "busybox": busybox_suite.suite_busybox,
+    "glibc-diff": glibc_diff.suite_glibc_diff,
+    "python": glibc_diff.suite_python,
     "labs": suite_labs,
     "docs": suite_docs,
     "e2fsck": suite_e2fsck,
@@ -2194,7 +2206,7 @@ SUITES = {
 # chain is done, so neither thread waits long for the other.
 OWN_IMAGE_SUITES = ["overmem-files", "overmem-anon", "mempressure", "labs", "user-smp", "swap", "smp-races", "sched-stress",
                     "corrupt-boot", "ktest-smp", "persist", "exec-disk", "aslr", "powercut", "randsys", "fulldisk",
-                    "busybox"]
+                    "busybox", "glibc-diff", "python"]
 
 
 def run_suite(args, tap, name):

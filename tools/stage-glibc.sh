@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tools/stage-glibc.sh ROOT PROG... - copy the host's dynamically linked
-# programs, with the glibc runtime they need, into the root tree ROOT, at
+# programs (or shared libraries, such as Python's extension modules), with
+# the glibc runtime they need, into the root tree ROOT, at
 # the paths they have on the host: each PROG (a host path, e.g.
 # /usr/bin/ls), every library `ldd PROG` lists, and the interpreter
 # (/lib64/ld-linux-x86-64.so.2 on Debian and Ubuntu, a symbolic link into
@@ -29,7 +30,7 @@ copy() {        # copy host file $1 to $root$1, keeping a symbolic link a link
 }
 
 for prog in "$@"; do
-    if [[ ! -x $prog ]] || ! ldd "$prog" >/dev/null 2>&1; then
+    if [[ ! -f $prog ]] || ! ldd "$prog" >/dev/null 2>&1; then
         echo "stage-glibc: $prog: not a dynamically linked program on this host; not staged" >&2
         continue
     fi

@@ -104,7 +104,8 @@ USER_TESTS += \
 	layout_test \
 	vdso_test \
 	statx_test \
-	dynamic_test
+	dynamic_test \
+	opath_test
 
 # Issue 15, the busybox userland: what busybox needed that Faultline
 # answered differently (vfork's shared address space: `tar z`).

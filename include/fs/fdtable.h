@@ -47,8 +47,13 @@ int fd_install_new(struct file *file, unsigned int o_flags);
  * path. Another thread sharing the table may take the last one before
  * fd_install_new runs, which then gives -EMFILE itself. */
 int fd_check_free(void);
-/* A referenced file for @fd of current, or NULL (the caller says -EBADF). */
+/* A referenced file for @fd of current, or NULL (the caller says -EBADF).
+ * An O_PATH file (FMODE_PATH) counts as no file here, as in Linux: only the
+ * calls that use its location take it, through fget_raw(): the *at()
+ * directory, fstat and the AT_EMPTY_PATH calls, fstatfs, fchdir, dup and
+ * the fcntl commands that act on the descriptor, and F_GETFL. */
 struct file *fget(unsigned int fd);
+struct file *fget_raw(unsigned int fd);
 
 /*
  * Others' tables (/proc/PID/fd, cwd). A task's ->files and ->fs pointers

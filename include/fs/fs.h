@@ -48,6 +48,8 @@ struct vm_area_struct;
 #define O_DIRECTORY 00200000
 #define O_NOFOLLOW  00400000
 #define O_CLOEXEC   02000000
+/* A descriptor that names a file without opening it for I/O (fget_raw). */
+#define O_PATH      010000000
 /* Kernel-internal: open for execve (needs x permission, not read; a
  * regular file). Never taken from user space. */
 #define __FMODE_EXEC 00000040
@@ -74,6 +76,10 @@ struct vm_area_struct;
  * cleared by fadvise64 with atomic bit operations; the other bits never
  * change after open. */
 #define FMODE_RANDOM 0x1000
+/* Opened with O_PATH: neither read nor write, no ->open was called, and
+ * fget() does not hand it out (only fget_raw() does), so every call but
+ * the few that name a location gets -EBADF (Linux's FMODE_PATH). */
+#define FMODE_PATH 0x4000
 
 #define SEEK_SET 0
 #define SEEK_CUR 1
@@ -654,6 +660,8 @@ int file_path(struct file *f, char *buf, size_t size);
  * Returns a file or ERR_PTR(-ENOENT, -ENOTDIR, -EISDIR, -EEXIST,
  * -ENAMETOOLONG, -ELOOP (O_NOFOLLOW on a symlink), ...). */
 struct file *filp_open(const char *path, unsigned int flags, umode_t mode);
+/* An O_PATH file for @inode (FMODE_PATH; @flags kept as F_GETFL shows them). */
+struct file *open_inode_path(struct inode *inode, unsigned int flags);
 struct file *get_file(struct file *f);
 void fput(struct file *f);
 ssize_t kernel_read(struct file *f, void *buf, size_t len, loff_t *pos);
