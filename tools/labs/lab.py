@@ -52,8 +52,9 @@ LAB_TEST_DIR = "/lab-tests"
 # Not copied into a handout's build/: what grading never reads (the test
 # logs, other images, the staged trees: python's alone is about 100 MiB of
 # small files, which made each lab's check seconds slower).
-SEED_SKIP = re.compile(r"^(labs|test-logs|rootfs|python-root|python-rootfs|.*\.iso|"
-                       r"(?!disk\.img$).*\.img)$")
+# Nor what other boots running meanwhile make and remove (program disks).
+SEED_SKIP = re.compile(r"^(labs|test-logs|rootfs|python-root|python-rootfs|progdisk-.*|"
+                       r".*\.iso|(?!disk\.img$).*\.img)$")
 
 
 def fail(msg):
@@ -278,7 +279,11 @@ def seed_build(build, handout):
     for entry in sorted(Path(build).iterdir()):
         if SEED_SKIP.match(entry.name):
             continue
-        subprocess.run(["cp", "-a", "--sparse=always", str(entry), str(dst)], check=True)
+        done = subprocess.run(["cp", "-a", "--sparse=always", str(entry), str(dst)],
+                              stderr=subprocess.PIPE, text=True)
+        # A scratch file that a boot running beside us removed is no loss.
+        if done.returncode != 0 and entry.exists():
+            fail(f"copying {entry} into {dst}: {done.stderr.strip()}")
 
 
 def make_grade(handout, lab, opts, log):
