@@ -25,18 +25,6 @@
  */
 typedef int (get_block_t)(struct inode *inode, u64 iblock, u64 *pblk, bool create);
 
-/*
- * Readahead's mapping (fs/mpage.c), get_block without @create for a run:
- * map file block @iblock and as many after it (@max in all) as continue
- * it on the disk, in one walk of the map instead of one per block. Sets
- * *@pblk to the first one's disk block, or 0 for a hole, and returns the
- * run's length (at least 1; a hole's run is 1), or -EIO / -ENOMEM. The
- * answer holds only while the pages of those blocks stay locked (truncate
- * frees a block only after it has dropped the page: it waits for the
- * lock). Context: may sleep.
- */
-typedef int (map_blocks_t)(struct inode *inode, u64 iblock, unsigned int max, u64 *pblk);
-
 int block_read_full_page(struct page *page, get_block_t *get_block);
 int block_write_full_page(struct page *page, get_block_t *get_block);
 int block_prepare_write(struct page *page, unsigned int from, unsigned int to,
@@ -50,5 +38,17 @@ int block_prepare_write(struct page *page, unsigned int from, unsigned int to,
  * referenced and unlocked on entry and exit; may sleep.
  */
 vm_fault_t block_page_mkwrite(struct vm_fault *vmf, get_block_t *get_block);
+
+/*
+ * Readahead's mapping (fs/mpage.c), get_block without @create for a run:
+ * map file block @iblock and as many after it (@max in all) as continue
+ * it on the disk, in one walk of the map instead of one per block. Sets
+ * *@pblk to the first one's disk block, or 0 for a hole, and returns the
+ * run's length (at least 1; a hole's run is 1), or -EIO / -ENOMEM. The
+ * answer holds only while the pages of those blocks stay locked (truncate
+ * frees a block only after it has dropped the page: it waits for the
+ * lock). Context: may sleep.
+ */
+typedef int (map_blocks_t)(struct inode *inode, u64 iblock, unsigned int max, u64 *pblk);
 
 #endif
