@@ -12,7 +12,11 @@
  * (setrlimit) bounds new descriptors as in Linux: -EMFILE for open,
  * -EBADF for dup2/dup3, -EINVAL for F_DUPFD at or past it.
  *
- * Locks: files->file_lock (a spinlock) covers fd[] and close_on_exec;
+ * fd[] changes only through fd_slot_set (and fork's copy, which copies
+ * the bitmap with it), which keeps the open_fds bitmap in step with it, so that fork and exit walk the open descriptors only:
+ * a process has a handful of them in a table of 1024.
+ *
+ * Locks: files->file_lock (a spinlock) covers fd[], open_fds and close_on_exec;
  * fs->lock covers pwd and umask. Neither is held across fput() or iput(),
  * which may sleep (a file's ->release, an inode's eviction): a file is
  * taken out of its slot under the lock and released after dropping it.
@@ -47,6 +51,33 @@ static void cloexec_set(struct files_struct *files, unsigned int fd, bool on)
 		files->close_on_exec[fd / 64] &= ~(1UL << (fd % 64));
 }
 
+/* Put @file (NULL: empty) in slot @fd. Context: file_lock held. */
+static void fd_slot_set(struct files_struct *files, unsigned int fd, struct file *file,
+			bool cloexec)
+{
+	ASSERT_HELD(&files->file_lock);
+	files->fd[fd] = file;
+	if (file)
+		files->open_fds[fd / 64] |= 1UL << (fd % 64);
+	else
+		files->open_fds[fd / 64] &= ~(1UL << (fd % 64));
+	cloexec_set(files, fd, file && cloexec);
+}
+
+/* The first set bit >= @from in @map (NR_OPEN_MAX bits), or NR_OPEN_MAX. */
+static unsigned int fd_next_bit(const unsigned long *map, unsigned int from)
+{
+	for (unsigned int w = from / 64; w < NR_OPEN_MAX / 64; w++) {
+		unsigned long bits = map[w];
+
+		if (w == from / 64)
+			bits &= ~0UL << (from % 64);
+		if (bits)
+			return w * 64 + (unsigned int)__builtin_ctzl(bits);
+	}
+	return NR_OPEN_MAX;
+}
+
 struct files_struct *files_alloc(void)
 {
 	struct files_struct *files = kzalloc(sizeof(*files), GFP_KERNEL);
@@ -65,10 +96,10 @@ struct files_struct *dup_files(struct files_struct *old)
 	if (!files)
 		return NULL;
 	spin_lock(&old->file_lock);
-	for (unsigned int fd = 0; fd < NR_OPEN_MAX; fd++) {
-		if (old->fd[fd])
-			files->fd[fd] = get_file(old->fd[fd]);
-	}
+	for (unsigned int fd = fd_next_bit(old->open_fds, 0); fd < NR_OPEN_MAX;
+	     fd = fd_next_bit(old->open_fds, fd + 1))
+		files->fd[fd] = get_file(old->fd[fd]);
+	memcpy(files->open_fds, old->open_fds, sizeof(files->open_fds));
 	memcpy(files->close_on_exec, old->close_on_exec, sizeof(files->close_on_exec));
 	spin_unlock(&old->file_lock);
 	return files;
@@ -83,23 +114,30 @@ static struct file *pick_file_locked(struct files_struct *files, unsigned int fd
 	if (fd >= NR_OPEN_MAX)
 		return NULL;
 	f = files->fd[fd];
-	files->fd[fd] = NULL;
-	cloexec_set(files, fd, false);
+	fd_slot_set(files, fd, NULL, false);
 	return f;
 }
 
-/* Close every descriptor, or only the close-on-exec ones. */
+/* Close every descriptor, or only the close-on-exec ones (a close-on-exec
+ * bit is set only on an open slot). */
 static void close_files(struct files_struct *files, bool only_cloexec)
 {
-	for (unsigned int fd = 0; fd < NR_OPEN_MAX; fd++) {
+	const unsigned long *map = only_cloexec ? files->close_on_exec : files->open_fds;
+	unsigned int fd = 0;
+
+	for (;;) {
 		struct file *f = NULL;
 
 		spin_lock(&files->file_lock);
-		if (!only_cloexec || cloexec_test(files, fd))
+		fd = fd_next_bit(map, fd);
+		if (fd < NR_OPEN_MAX)
 			f = pick_file_locked(files, fd);
 		spin_unlock(&files->file_lock);
+		if (!f)
+			break;
 		locks_remove_posix(f, files);
 		fput(f);                        /* may sleep: outside the lock */
+		fd++;
 	}
 }
 
@@ -138,8 +176,7 @@ static int alloc_fd_install(struct files_struct *files, struct file *file, unsig
 
 	for (unsigned int fd = minfd; fd < limit; fd++) {
 		if (!files->fd[fd]) {
-			files->fd[fd] = file;
-			cloexec_set(files, fd, cloexec);
+			fd_slot_set(files, fd, file, cloexec);
 			ret = (int)fd;
 			break;
 		}
@@ -250,17 +287,14 @@ struct file *files_fget(struct files_struct *files, unsigned int fd)
 
 int files_next_fd(struct files_struct *files, unsigned int from)
 {
-	int found = -1;
+	unsigned int fd;
 
+	if (from >= NR_OPEN_MAX)
+		return -1;
 	spin_lock(&files->file_lock);
-	for (unsigned int fd = from; fd < NR_OPEN_MAX; fd++) {
-		if (files->fd[fd]) {
-			found = (int)fd;
-			break;
-		}
-	}
+	fd = fd_next_bit(files->open_fds, from);
 	spin_unlock(&files->file_lock);
-	return found;
+	return fd < NR_OPEN_MAX ? (int)fd : -1;
 }
 
 struct inode *get_pid_pwd(int pid)
@@ -414,8 +448,7 @@ static long do_dup3(unsigned int oldfd, unsigned int newfd, bool cloexec)
 		return -EBADF;
 	spin_lock(&files->file_lock);
 	tofree = files->fd[newfd];
-	files->fd[newfd] = f;
-	cloexec_set(files, newfd, cloexec);
+	fd_slot_set(files, newfd, f, cloexec);
 	spin_unlock(&files->file_lock);
 	locks_remove_posix(tofree, files);
 	fput(tofree);

@@ -114,6 +114,10 @@ KTEST(fdtable_close_on_exec_and_dup)
 	KT_EXPECT_EQ(do_fcntl(0, F_GETFD, 0), 0);
 	KT_EXPECT_EQ(do_fcntl(0, F_DUPFD_CLOEXEC, 5), 5);
 	KT_EXPECT_EQ(do_fcntl(5, F_GETFD, 0), FD_CLOEXEC);
+	/* The last slot, and the first of the open_fds bitmap's second word:
+	 * fork's copy and the closes walk that bitmap. */
+	KT_EXPECT_EQ(do_fcntl(0, F_DUPFD, NR_OPEN_MAX - 1), NR_OPEN_MAX - 1);
+	KT_EXPECT_EQ(do_fcntl(0, F_DUPFD_CLOEXEC, 64), 64);
 	KT_EXPECT_EQ(do_fcntl(9, F_GETFD, 0), -EBADF);
 	KT_EXPECT_EQ(do_fcntl(0, F_DUPFD, NR_OPEN_MAX), -EINVAL);
 	KT_EXPECT_EQ(do_fcntl(1, F_GETFL, 0) & (O_ACCMODE | O_NONBLOCK), O_WRONLY);
@@ -122,15 +126,18 @@ KTEST(fdtable_close_on_exec_and_dup)
 
 	copy = dup_files(current->files);       /* what fork does */
 	KT_ASSERT(copy);
-	KT_EXPECT_EQ(r->f_count, 4);            /* fds 0 and 5, in both tables */
+	KT_EXPECT_EQ(r->f_count, 8);            /* fds 0, 5, 64 and 1023, in both tables */
 	do_close_on_exec(current->files);
 	KT_EXPECT(fget(0) == r);
 	fput(r);
+	KT_EXPECT(fget(NR_OPEN_MAX - 1) == r);
+	fput(r);
 	KT_EXPECT(fget(1) == NULL);
 	KT_EXPECT(fget(5) == NULL);
-	KT_EXPECT_EQ(r->f_count, 3);
-	put_files(copy);                        /* closes the copy's 0, 1 and 5 */
-	KT_EXPECT_EQ(r->f_count, 1);
+	KT_EXPECT(fget(64) == NULL);
+	KT_EXPECT_EQ(r->f_count, 6);
+	put_files(copy);                        /* closes the copy's 0, 1, 5, 64 and 1023 */
+	KT_EXPECT_EQ(r->f_count, 2);
 out:
 	end_files(saved);
 }

@@ -2,9 +2,11 @@
  * Asynchronous page reads for block-based filesystems: ->readahead
  * (Linux's fs/mpage.c, reduced to what Faultline's block layer needs).
  *
- * Each page of a readahead batch is mapped block by block with the
- * filesystem's get_block, as block_read_full_page does (fs/block_io.c),
- * with the same results for the bytes: a hole reads as zeros, and so do
+ * Each page of a readahead batch is mapped with the filesystem's
+ * map_blocks, which answers for a run of blocks contiguous on the disk
+ * (one walk of the block map for many pages, where get_block walked once
+ * per block), with the same results for the bytes as block_read_full_page
+ * (fs/block_io.c): a hole reads as zeros, and so do
  * the bytes past i_size (LINUX-SEMANTICS.md items 32 and 33). Then,
  * instead of waiting for each block, one request per run of the page's
  * blocks that are contiguous on the disk is started (blkdev_submit) and
@@ -25,8 +27,14 @@
  * the page, waits for its lock and drops it before any block is freed,
  * or this sees the new i_size and maps no block past it.
  *
+ * A run's answer is used only for blocks of the batch's pages, all locked
+ * before the first is mapped, so no truncate can free those blocks before
+ * their reads are over, however early they were mapped; and each page's
+ * i_size is still read after it was locked, so a block past a new EOF is
+ * never read (it is zeroed instead).
+ *
  * Locks: called with the pages locked by readahead (their locks belong to
- * the I/O); get_block relies on that (fs/block_io.h). May sleep (block
+ * the I/O); map_blocks relies on that (fs/block_io.h). May sleep (block
  * mapping, a slot in the disk's queue). mpage_end_io runs in interrupt
  * context under the driver's queue lock: atomics, memset, wait queues
  * (irqsave), kfree.
@@ -97,9 +105,35 @@ static unsigned int mpage_bytes_in_file(struct inode *inode, struct page *page)
 	return size - start >= (loff_t)PAGE_SIZE ? PAGE_SIZE : (unsigned int)(size - start);
 }
 
+/* The last run map_blocks gave: file blocks [first, first + count) at
+ * disk blocks from pblk on (pblk 0: a hole). */
+struct mpage_map {
+	map_blocks_t *map_blocks;
+	u64 first, pblk;
+	unsigned int count;
+	u64 end;                                /* the batch's last file block + 1 */
+};
+
+/* Disk block of file block @iblock (0: a hole), mapping a new run if the
+ * last one does not hold it. Returns 0 or a negative errno. */
+static int mpage_map_block(struct inode *inode, struct mpage_map *c, u64 iblock, u64 *pblk)
+{
+	if (iblock < c->first || iblock - c->first >= c->count) {
+		unsigned int max = (unsigned int)min(c->end - iblock, (u64)1 << 20);
+		int n = c->map_blocks(inode, iblock, max ? max : 1, &c->pblk);
+
+		if (n < 0)
+			return n;
+		c->first = iblock;
+		c->count = (unsigned int)n;
+	}
+	*pblk = c->pblk ? c->pblk + (iblock - c->first) : 0;
+	return 0;
+}
+
 /* Map @page's blocks, zero its holes and its bytes past EOF, and start one
  * request per run of blocks contiguous on the disk. */
-static void mpage_read_page(struct inode *inode, struct page *page, get_block_t *get_block)
+static void mpage_read_page(struct inode *inode, struct page *page, struct mpage_map *map)
 {
 	unsigned int bsize = (unsigned int)inode->i_sb->s_blocksize;
 	unsigned int per_page = PAGE_SIZE / bsize, sectors = bsize / SECTOR_SIZE;
@@ -114,7 +148,7 @@ static void mpage_read_page(struct inode *inode, struct page *page, get_block_t 
 		unsigned int off = i * bsize;
 		u64 pblk = 0;
 
-		if (off < valid && get_block(inode, first + i, &pblk, false)) {
+		if (off < valid && mpage_map_block(inode, map, first + i, &pblk)) {
 			mpage_finish_page(page, -EIO);
 			return;
 		}
@@ -162,17 +196,23 @@ static void mpage_read_page(struct inode *inode, struct page *page, get_block_t 
 	mpage_read_put(mr, 0);
 }
 
-void mpage_readahead(struct readahead_control *rac, get_block_t *get_block)
+void mpage_readahead(struct readahead_control *rac, map_blocks_t *map_blocks)
 {
 	struct inode *inode = rac->mapping->host;
+	unsigned int per_page = PAGE_SIZE >> inode->i_sb->s_blocksize_bits;
+	struct mpage_map map = { .map_blocks = map_blocks };
 	struct blk_plug plug;
 
+	if (!rac->nr)
+		return;
+	/* A run never reaches past the batch: its pages are the locked ones. */
+	map.end = ((u64)rac->pages[rac->nr - 1]->index + 1) * per_page;
 	blk_start_plug(&plug);
 	for (unsigned int i = 0; i < rac->nr; i++) {
 		struct page *page = rac->pages[i];
 
 		ASSERT(PageLocked(page) && !PageUptodate(page) && page->mapping == rac->mapping);
-		mpage_read_page(inode, page, get_block);
+		mpage_read_page(inode, page, &map);
 	}
 	blk_finish_plug(&plug);
 }

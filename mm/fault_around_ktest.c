@@ -337,3 +337,27 @@ KTEST(mm_fault_around_bytes_knob)
 	fault_around_bytes_store("65536", 5);
 	end_test(mm, saved, f);
 }
+
+/*
+ * The pages fault-around maps count as mapped-read hits (Linux's
+ * filemap_map_pages): each takes one off the file's mmap_miss. Without
+ * that, a sequential reader that faults only on misses and markers piled
+ * up misses until read-around stopped for good (mm/readahead.c).
+ */
+KTEST(mm_fault_around_counts_hits)
+{
+	struct mm_struct *mm = mm_alloc(), *saved = current->mm;
+	struct file *f = make_file(t, 40);
+	char c = 0;
+
+	KT_ASSERT(mm && f);
+	KT_EXPECT_EQ(map_file(mm, f, ABASE, PG(40), MAP_SHARED, 0), (long)ABASE);
+	switch_to_new_mm(mm);
+	f->f_ra.mmap_miss = 105;        /* past MMAP_LOTSAMISS: read-around off */
+	KT_EXPECT(copy_from_user(&c, (void *)(ABASE + PG(2)), 1) == 0 && c == 'C');
+	KT_EXPECT_EQ(f->f_ra.mmap_miss, 105 - 16);
+	f->f_ra.mmap_miss = 3;          /* never below 0 */
+	KT_EXPECT(copy_from_user(&c, (void *)(ABASE + PG(20)), 1) == 0 && c == 'U');
+	KT_EXPECT_EQ(f->f_ra.mmap_miss, 0);
+	end_test(mm, saved, f);
+}

@@ -994,6 +994,7 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
 		spin_unlock(&m->tree_lock);
 		if (!n)
 			break;
+		filemap_map_pages_hits(vmf->vma->vm_file, n);
 		finish_fault_around(vmf, pages, n, start_pgoff, last);
 		for (unsigned int i = 0; i < n; i++)
 			if (pages[i])

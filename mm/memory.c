@@ -1491,43 +1491,94 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
 }
 
 /*
+ * Whether fork must copy @src's PTEs, as Linux's vma_needs_copy decides:
+ * a VMA with no anon_vma has no anonymous page and no swap entry, only
+ * page-cache pages (a file, shared anonymous memory) and the zero page,
+ * which the child's faults find again, so copying them would only make
+ * the child's exit unmap them. A VMA whose pages a driver put in
+ * (VM_PFNMAP, VM_MIXEDMAP) is copied as it is.
+ */
+static bool vma_needs_copy(const struct vm_area_struct *src)
+{
+	return src->anon_vma || (src->vm_flags & (VM_PFNMAP | VM_MIXEDMAP));
+}
+
+/* Copy the entry at @spte (for @addr) into @dpte. Context: both mms'
+ * page_table_lock held. Returns 0 or -ENOMEM (no swap count left). */
+static int copy_one_pte(struct mm_struct *dst_mm, struct vm_area_struct *src, pte_t *dpte,
+			pte_t *spte, unsigned long addr, struct mmu_gather *tlb)
+{
+	bool cow = !(src->vm_flags & VM_SHARED);
+	pte_t pte = ptep_get(spte);
+	struct page *page;
+
+	if (is_swap_pte(pte))
+		return copy_swap_pte(dst_mm, dpte, pte);
+	if (!pte_mapped(pte))
+		return 0;
+	/* LAB(cow): BEGIN copy_page_range: write-protect a private page on both sides */
+	/* LAB(cow): STUB (void)cow; */
+	if (cow && pte_write(pte)) {
+		/* Atomic: another thread's CPU may set the dirty bit in
+		 * between (its entry is writable until the flush in
+		 * copy_page_range). */
+		ptep_set_wrprotect(spte);
+		pte = ptep_get(spte);
+		tlb_add_range(tlb, addr);
+	}
+	/* LAB(cow): END */
+	page = vm_normal_page(src, pte);
+	if (page) {
+		get_page(page);
+		page_add_rmap(dst_mm, src, page);
+	}
+	set_pte(dpte, pte);
+	return 0;
+}
+
+/*
  * fork: copy the PTEs of @src into @dst_mm. Pages of a private mapping
  * become copy-on-write: write-protected in both parent and child and
  * shared, so whichever writes first copies (do_wp_page). Shared mappings
- * keep their PTEs as they are. The destination tables are allocated
- * before any lock is taken, page by page, so nothing sleeps under them.
+ * keep their PTEs as they are. VMAs without anonymous pages are not
+ * copied at all (vma_needs_copy).
  *
- * Each PTE is read and copied with both page-table locks held (the
- * child's, then the parent's): otherwise a truncate could clear the
- * parent's PTE and look at the child's still-empty slot between the two
- * steps, and the child would keep a page that left the file. The child's
- * VMA is already on i_mmap, after the parent's (mm/rmap.c).
+ * One page table at a time: the parent's table is looked up, and if it
+ * holds any entry the child's is allocated (with no lock held: it may
+ * sleep) and the whole table's range copied under both page-table locks
+ * (the child's, then the parent's). Each PTE is read and copied with both
+ * held: otherwise a truncate could clear the parent's PTE and look at the
+ * child's still-empty slot between the two steps, and the child would
+ * keep a page that left the file. The child's VMA is already on i_mmap,
+ * after the parent's (mm/rmap.c). Entries that are none stay none: with
+ * mmap_lock held for writing (dup_mm) no fault can fill one meanwhile,
+ * and tables are freed only with the mm, so @spte stays valid while the
+ * locks are dropped.
  * Returns 0 or -ENOMEM.
  */
 int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 {
 	struct mm_struct *src_mm = src->vm_mm;
-	bool cow = !(src->vm_flags & VM_SHARED);
 	struct mmu_gather tlb;                  /* the parent's write-protected range */
-	unsigned long addr;
+	unsigned long addr, next;
 	int err = 0;
 
+	if (!vma_needs_copy(src))
+		return 0;
 	tlb_gather_mmu(&tlb, src_mm, false);
-	for (addr = src->vm_start; addr < src->vm_end; addr += PAGE_SIZE) {
-		pte_t *spte, *dpte, pte;
-		struct page *page;
+	for (addr = src->vm_start; addr < src->vm_end && !err; addr = next) {
+		unsigned int i, n;
+		pte_t *spte, *dpte;
 
+		next = min((addr + PMD_SIZE) & ~(PMD_SIZE - 1), src->vm_end);
+		n = (unsigned int)((next - addr) >> PAGE_SHIFT);
 		spin_lock(&src_mm->page_table_lock);
 		spte = pte_lookup(src_mm, addr);
-		pte = spte ? ptep_get(spte) : __pte(0);
+		for (i = 0; spte && i < n && pte_none(ptep_get(spte + i)); i++)
+			;
 		spin_unlock(&src_mm->page_table_lock);
-		if (!spte) {
-			/* No table here: skip to the next PMD. */
-			addr = ((addr + PMD_SIZE) & ~(PMD_SIZE - 1)) - PAGE_SIZE;
-			continue;
-		}
-		if (pte_none(pte))
-			continue;
+		if (!spte || i == n)
+			continue;               /* no table, or an empty range */
 		dpte = pte_alloc(dst_mm, addr);
 		if (!dpte) {
 			err = -ENOMEM;
@@ -1535,32 +1586,11 @@ int copy_page_range(struct mm_struct *dst_mm, struct vm_area_struct *src)
 		}
 		spin_lock(&dst_mm->page_table_lock);
 		spin_lock(&src_mm->page_table_lock);
-		pte = ptep_get(spte);           /* again: truncate may have cleared it */
-		if (is_swap_pte(pte)) {
-			err = copy_swap_pte(dst_mm, dpte, pte);
-		} else if (pte_mapped(pte)) {
-			/* LAB(cow): BEGIN copy_page_range: write-protect a private page on both sides */
-			/* LAB(cow): STUB (void)cow; */
-			if (cow && pte_write(pte)) {
-				/* Atomic: another thread's CPU may set the
-				 * dirty bit in between (its entry is writable
-				 * until the flush below). */
-				ptep_set_wrprotect(spte);
-				pte = ptep_get(spte);
-				tlb_add_range(&tlb, addr);
-			}
-			/* LAB(cow): END */
-			page = vm_normal_page(src, pte);
-			if (page) {
-				get_page(page);
-				page_add_rmap(dst_mm, src, page);
-			}
-			set_pte(dpte, pte);
-		}
+		for (; i < n && !err; i++)
+			err = copy_one_pte(dst_mm, src, dpte + i, spte + i,
+					   addr + ((unsigned long)i << PAGE_SHIFT), &tlb);
 		spin_unlock(&src_mm->page_table_lock);
 		spin_unlock(&dst_mm->page_table_lock);
-		if (err)
-			break;
 	}
 	/*
 	 * One flush of the parent's range, before fork returns and so before

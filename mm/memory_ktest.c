@@ -209,12 +209,16 @@ KTEST(mm_cow_shared_anon_stays_shared)
 	KT_EXPECT_EQ(copy_to_user((void *)BASE, "one", 4), 0);
 	child = dup_mm(parent);
 	KT_ASSERT(child);
-	KT_EXPECT(page_at(child, BASE) == page_at(parent, BASE));
-	KT_EXPECT(pte_write(pte_of(parent, BASE)) && pte_write(pte_of(child, BASE)));
+	/* Fork copies no PTE of a VMA without an anon_vma (Linux's
+	 * vma_needs_copy) and leaves the parent's writable; the child's
+	 * first store faults the same page in, writable, copying nothing. */
+	KT_EXPECT(pte_none(pte_of(child, BASE)));
+	KT_EXPECT(pte_write(pte_of(parent, BASE)));
 	switch_to_new_mm(child);
 	flt = current->min_flt;
 	KT_EXPECT_EQ(copy_to_user((void *)BASE, "two", 4), 0);
-	KT_EXPECT_EQ(current->min_flt, flt);            /* no fault: nothing to copy */
+	KT_EXPECT_EQ(current->min_flt - flt, 1);
+	KT_EXPECT(page_at(child, BASE) == page_at(parent, BASE) && pte_write(pte_of(child, BASE)));
 	switch_to_new_mm(parent);
 	KT_EXPECT(copy_from_user(buf, (void *)BASE, 4) == 0 && strcmp(buf, "two") == 0);
 	switch_to_new_mm(saved);
@@ -224,24 +228,35 @@ KTEST(mm_cow_shared_anon_stays_shared)
 
 /* Memory that was only read maps the zero page, and fork keeps it so; the
  * first write on either side gets a fresh zeroed page (wp_page_copy with
- * no page to copy), and the other side still reads zeros. */
+ * no page to copy), and the other side still reads zeros. (The VMA's
+ * second page is written first: a VMA that holds no anonymous page has
+ * no anon_vma, and fork copies none of its PTEs; its zero page is
+ * faulted in again, as the third page shows.) */
 KTEST(mm_cow_fork_keeps_zero_page)
 {
 	struct mm_struct *parent = mm_alloc(), *child, *saved = current->mm;
+	unsigned long alone = BASE + 16 * PAGE_SIZE;
 	char buf[8] = "xxxxxxx";
 
 	KT_ASSERT(parent);
-	KT_EXPECT_EQ(map_anon(parent, BASE, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_FIXED), (long)BASE);
+	KT_EXPECT_EQ(map_anon(parent, BASE, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_FIXED), (long)BASE);
+	KT_EXPECT_EQ(map_anon(parent, alone, PAGE_SIZE, PROT_READ, MAP_FIXED), (long)alone);
 	switch_to_new_mm(parent);
+	KT_EXPECT_EQ(copy_to_user((void *)(BASE + PAGE_SIZE), "w", 1), 0);
 	KT_EXPECT_EQ(copy_from_user(buf, (void *)BASE, 8), 0);
 	KT_EXPECT(is_zero_page(page_at(parent, BASE)));
+	KT_EXPECT_EQ(copy_from_user(buf, (void *)alone, 8), 0);
+	KT_EXPECT(is_zero_page(page_at(parent, alone)));
 	child = dup_mm(parent);
 	KT_ASSERT(child);
 	KT_EXPECT(is_zero_page(page_at(child, BASE)) && !pte_write(pte_of(child, BASE)));
+	KT_EXPECT(pte_none(pte_of(child, alone)));
 	switch_to_new_mm(child);
 	KT_EXPECT_EQ(copy_to_user((void *)(BASE + 8), "kid", 4), 0);
 	KT_EXPECT(!is_zero_page(page_at(child, BASE)) && pte_write(pte_of(child, BASE)));
 	KT_EXPECT(copy_from_user(buf, (void *)BASE, 8) == 0 && buf[0] == 0);
+	KT_EXPECT(copy_from_user(buf, (void *)alone, 8) == 0 && buf[0] == 0);
+	KT_EXPECT(is_zero_page(page_at(child, alone)));
 	switch_to_new_mm(parent);
 	KT_EXPECT(copy_from_user(buf, (void *)(BASE + 8), 4) == 0 && buf[0] == 0);
 	KT_EXPECT(is_zero_page(page_at(parent, BASE)));

@@ -132,9 +132,23 @@ static void read_pages(struct address_space *m, struct file *file, struct page *
 	*n = 0;
 }
 
-unsigned long page_cache_ra_unbounded(struct address_space *m, struct file *file,
-				      unsigned long index, unsigned long nr,
-				      unsigned long lookahead)
+/*
+ * page_cache_ra_unbounded, reading nothing more once free memory is
+ * below the low watermark, or with @to_min only below the min watermark
+ * (a GFP_NOWAIT allocation's own limit).
+ *
+ * @to_min is for the window a sequential reader starts at the marker:
+ * its pages are the very ones it reads next, so reading them now pushes
+ * out nothing that reading them at the fault would not. Cut at the low
+ * watermark, where a reader of a file larger than memory spends its time
+ * (kswapd only brings memory back up to the high one, a quarter of the
+ * min above low), such a window was cut short every few windows, and the
+ * reader met the missing pages as misses: a synchronous read to wait
+ * for.
+ */
+static unsigned long ra_read_pages(struct address_space *m, struct file *file,
+				   unsigned long index, unsigned long nr,
+				   unsigned long lookahead, bool to_min)
 {
 	struct inode *inode = m->host;
 	struct page *batch[RA_BATCH];
@@ -166,7 +180,7 @@ unsigned long page_cache_ra_unbounded(struct address_space *m, struct file *file
 			read_pages(m, file, batch, &n);
 			continue;
 		}
-		if (nr_free_pages() < wm.low) {
+		if (nr_free_pages() < (to_min ? wm.min : wm.low)) {
 			count_vm_event(FL_READAHEAD_NOMEM);
 			break;                  /* memory is short: read nothing ahead */
 		}
@@ -194,6 +208,13 @@ unsigned long page_cache_ra_unbounded(struct address_space *m, struct file *file
 	read_pages(m, file, batch, &n);
 	blk_finish_plug(&plug);
 	return started;
+}
+
+unsigned long page_cache_ra_unbounded(struct address_space *m, struct file *file,
+				      unsigned long index, unsigned long nr,
+				      unsigned long lookahead)
+{
+	return ra_read_pages(m, file, index, nr, lookahead, false);
 }
 
 /* The first index after @index, within @max pages of it, that is not
@@ -230,12 +251,13 @@ static void ra_store(struct file_ra_state *ra, const struct ra_window *w)
 	WRITE_ONCE(ra->async_size, (unsigned int)w->async_size);
 }
 
-/* Read the window @w describes, after recording it in @ra. */
+/* Read the window @w describes, after recording it in @ra; @sequential:
+ * a window a marker started (ra_read_pages' @to_min). */
 static void ra_submit(struct address_space *m, struct file *file, struct file_ra_state *ra,
-		      struct ra_window *w)
+		      struct ra_window *w, bool sequential)
 {
 	ra_store(ra, w);
-	page_cache_ra_unbounded(m, file, w->start, w->size, w->async_size);
+	ra_read_pages(m, file, w->start, w->size, w->async_size, sequential);
 }
 
 /*
@@ -306,7 +328,7 @@ readit:
 			w.async_size = w.max / 2;
 		}
 	}
-	ra_submit(m, file, ra, &w);
+	ra_submit(m, file, ra, &w, hit_marker);
 }
 
 void page_cache_sync_readahead(struct address_space *m, struct file_ra_state *ra,
@@ -367,7 +389,7 @@ void filemap_fault_sync_readahead(struct vm_area_struct *vma, struct file *file,
 	w.start = pgoff > max / 2 ? pgoff - max / 2 : 0;
 	w.size = max;
 	w.async_size = max / 4;
-	ra_submit(m, file, ra, &w);
+	ra_submit(m, file, ra, &w, false);
 }
 
 void filemap_fault_async_readahead(struct vm_area_struct *vma, struct file *file,
@@ -384,6 +406,23 @@ void filemap_fault_async_readahead(struct vm_area_struct *vma, struct file *file
 	if (PageReadahead(page))
 		page_cache_async_readahead(file->f_inode->i_mapping, ra, file, page, pgoff,
 					   READ_ONCE(ra->ra_pages));
+}
+
+/*
+ * The pages fault-around maps are hits too, as in Linux's
+ * filemap_map_pages: a sequential reader faults on only one page in 16,
+ * mostly a miss or the marker, and without these hits every window cut
+ * short by memory (GFP_READAHEAD) would count a miss and none a hit,
+ * until mmap_miss passed MMAP_LOTSAMISS and turned read-around off for
+ * good: from then on every page was one synchronous read.
+ */
+void filemap_map_pages_hits(struct file *file, unsigned int nr)
+{
+	struct file_ra_state *ra = &file->f_ra;
+	unsigned int miss = READ_ONCE(ra->mmap_miss);
+
+	if (miss)
+		WRITE_ONCE(ra->mmap_miss, miss > nr ? miss - nr : 0);
 }
 
 /* ---- WILLNEED ------------------------------------------------------------- */

@@ -11,10 +11,12 @@
 #include <kernel/kernel.h>
 #include <kernel/ktest.h>
 #include <kernel/string.h>
+#include <fs/ext2.h>
 #include <fs/fs.h>
 #include <mm/filemap.h>
 #include <mm/readahead.h>
 #include <mm/slab.h>
+#include <mm/vmstat.h>
 
 #define RA_DIR "/ktest-ra"
 
@@ -303,4 +305,74 @@ KTEST(readahead_holes_and_eof)
 	if (f)
 		kt_holes_body(t, f);
 	ra_cleanup(t, f, path);
+}
+
+/*
+ * fs/mpage.c maps a run of blocks per walk (ext2_map_blocks): the run
+ * must end where the file's blocks stop following each other on the disk,
+ * and where a block-map array ends (direct -> single-indirect at file
+ * block 12, single -> double at 268 with 1 KiB blocks). Two files written
+ * a page at a time in turn get their blocks in alternating runs of four;
+ * read back through readahead in 64 KiB read()s, each must read its own
+ * bytes. (A run carried past its end would read the other file's.)
+ */
+KTEST(readahead_fragmented_file)
+{
+	const char *pa = RA_DIR "/frag-a", *pb = RA_DIR "/frag-b";
+	const unsigned long pages = 80;         /* 320 blocks: past 268 */
+	struct file *a, *b;
+	u8 *buf = kmalloc(16 * PAGE_SIZE, GFP_KERNEL);
+	u64 b3 = 0, b4 = 0;
+	unsigned long read_ahead;
+	bool ok = true;
+
+	if (!ra_setup(t))
+		return;
+	a = filp_open(pa, O_CREAT | O_TRUNC | O_RDWR, 0644);
+	b = filp_open(pb, O_CREAT | O_TRUNC | O_RDWR, 0644);
+	KT_ASSERT(!IS_ERR(a) && !IS_ERR(b) && buf);
+	for (unsigned long p = 0; p < pages && ok; p++) {
+		loff_t pos = (loff_t)p * PAGE_SIZE, pos2 = pos;
+
+		for (size_t i = 0; i < PAGE_SIZE; i++)
+			buf[i] = ra_byte(pos + (loff_t)i);
+		ok = kernel_write(a, buf, PAGE_SIZE, &pos) == PAGE_SIZE;
+		for (size_t i = 0; i < PAGE_SIZE; i++)
+			buf[i] = (u8)~buf[i];
+		ok = ok && kernel_write(b, buf, PAGE_SIZE, &pos2) == PAGE_SIZE;
+	}
+	KT_ASSERT(ok);
+	ksys_sync();
+	/* The layout the test needs: a's page 0 and page 1 not adjacent. */
+	KT_EXPECT(ext2_get_block(a->f_inode, 3, &b3, false) == 0 &&
+		  ext2_get_block(a->f_inode, 4, &b4, false) == 0 && b3 && b4 && b4 != b3 + 1);
+	ra_drop(a->f_inode->i_mapping);
+	ra_drop(b->f_inode->i_mapping);
+	KT_ASSERT_EQ(a->f_inode->i_mapping->nrpages, 0UL);
+	read_ahead = vm_event_read(FL_READAHEAD_PAGES);
+	for (unsigned long p = 0; p < pages; p += 16) {
+		loff_t pos = (loff_t)p * PAGE_SIZE;
+
+		KT_ASSERT_EQ(kernel_read(a, buf, 16 * PAGE_SIZE, &pos), (ssize_t)(16 * PAGE_SIZE));
+		for (size_t i = 0; i < 16 * PAGE_SIZE && ok; i++)
+			ok = buf[i] == ra_byte((loff_t)p * PAGE_SIZE + (loff_t)i);
+	}
+	KT_EXPECT(ok);
+	KT_EXPECT(vm_event_read(FL_READAHEAD_PAGES) - read_ahead >= pages);
+	fput(b);
+	vfs_unlink(pb);
+	fput(a);
+	vfs_unlink(pa);
+
+	/* Written alone, a file has its single-indirect block right after
+	 * data block 11, and block 12 after that: a run from block 11 that
+	 * went on into i_block[12] would read the indirect block as data. */
+	b = ra_make_file(t, pb, 20, 0, 0, 0);
+	KT_ASSERT(b);
+	KT_EXPECT(ext2_get_block(b->f_inode, 11, &b3, false) == 0 &&
+		  ext2_get_block(b->f_inode, 12, &b4, false) == 0 && b4 == b3 + 2);
+	for (unsigned long p = 0; p < 20; p++)
+		KT_EXPECT(ra_read_page(b, p, b->f_inode->i_size, 0, 0));
+	kfree(buf);
+	ra_cleanup(t, b, pb);
 }

@@ -230,6 +230,58 @@ int ext2_get_block(struct inode *inode, u64 iblock, u64 *pblk, bool create)
 	return err;
 }
 
+/*
+ * ->readahead's mapping (map_blocks_t, include/fs/block_io.h): the walk of
+ * ext2_map_locked without allocation, which at the last level counts how
+ * many of the following pointers of the same array continue the block on
+ * the disk. A 1 KiB-block file has its blocks below a double-indirect
+ * block: mapping a 4 KiB page took four walks of two buffer lookups each,
+ * and readahead's share of the CPU was mostly the buffer cache's locks.
+ * Context: may sleep; takes truncate_mutex.
+ */
+int ext2_map_blocks(struct inode *inode, u64 iblock, unsigned int max, u64 *pblk)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(inode->i_sb);
+	struct ext2_inode_info *ei = EXT2_I(inode);
+	struct ext2_level level = { ei->i_data, NULL };
+	unsigned int offsets[EXT2_MAX_DEPTH], run = 1;
+	int depth = ext2_block_to_path(inode, iblock, offsets);
+	int err = 0;
+
+	*pblk = 0;
+	if (depth < 0)
+		return 1;                       /* nothing is mapped out there */
+	mutex_lock(&ei->truncate_mutex);
+	for (int d = 0; d < depth; d++) {
+		unsigned int at = offsets[d], end;
+		u32 block = level.array[at];
+
+		if (block && !ext2_block_in_fs(sbi, block)) {
+			ext2_error(inode->i_sb, "inode %lu: file block %llu: level %d pointer %u is "
+				   "past the end of the filesystem", inode->i_ino,
+				   (unsigned long long)iblock, d, block);
+			err = -EIO;
+			break;
+		}
+		if (!block)
+			break;                  /* a hole */
+		if (d < depth - 1) {
+			err = ext2_descend(inode, &level, block, NULL);
+			if (err)
+				break;
+			continue;
+		}
+		*pblk = block;
+		end = depth == 1 ? EXT2_NDIR_BLOCKS : sbi->s_addr_per_block;
+		while (run < max && at + run < end && level.array[at + run] == block + run &&
+		       ext2_block_in_fs(sbi, block + run))
+			run++;
+	}
+	brelse(level.bh);
+	mutex_unlock(&ei->truncate_mutex);
+	return err ? err : (int)run;
+}
+
 /* ---- truncation ------------------------------------------------------------- */
 
 /* @count blocks left the inode: i_blocks, which counts 512-byte units,

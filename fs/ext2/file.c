@@ -44,7 +44,7 @@ static int ext2_readpage(struct file *file, struct page *page)
 /* ->readahead: asynchronous reads of a batch of new pages (fs/mpage.c). */
 static void ext2_readahead(struct readahead_control *rac)
 {
-	mpage_readahead(rac, ext2_get_block);
+	mpage_readahead(rac, ext2_map_blocks);
 }
 
 static int ext2_writepage(struct page *page)

@@ -39,4 +39,16 @@ int block_prepare_write(struct page *page, unsigned int from, unsigned int to,
  */
 vm_fault_t block_page_mkwrite(struct vm_fault *vmf, get_block_t *get_block);
 
+/*
+ * Readahead's mapping (fs/mpage.c), get_block without @create for a run:
+ * map file block @iblock and as many after it (@max in all) as continue
+ * it on the disk, in one walk of the map instead of one per block. Sets
+ * *@pblk to the first one's disk block, or 0 for a hole, and returns the
+ * run's length (at least 1; a hole's run is 1), or -EIO / -ENOMEM. The
+ * answer holds only while the pages of those blocks stay locked (truncate
+ * frees a block only after it has dropped the page: it waits for the
+ * lock). Context: may sleep.
+ */
+typedef int (map_blocks_t)(struct inode *inode, u64 iblock, unsigned int max, u64 *pblk);
+
 #endif

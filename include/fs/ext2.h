@@ -383,6 +383,7 @@ void ext2_set_inode_ops(struct inode *inode);
 
 /* blockmap.c: the block map */
 int ext2_get_block(struct inode *inode, u64 iblock, u64 *pblk, bool create);
+int ext2_map_blocks(struct inode *inode, u64 iblock, unsigned int max, u64 *pblk);
 int ext2_free_blocks_from(struct inode *inode, loff_t size);
 loff_t ext2_max_size(unsigned int blocksize_bits, bool large_file);
 

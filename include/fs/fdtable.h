@@ -23,6 +23,9 @@ struct files_struct {
 	spinlock_t file_lock;
 	struct file *fd[NR_OPEN_MAX];           /* (f) referenced */
 	unsigned long close_on_exec[NR_OPEN_MAX / 64];  /* (f) */
+	/* (f) bit N set iff fd[N] is not NULL: fork's copy and exit's close
+	 * visit only the open slots instead of all NR_OPEN_MAX. */
+	unsigned long open_fds[NR_OPEN_MAX / 64];
 };
 
 struct fs_struct {

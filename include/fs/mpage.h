@@ -1,6 +1,6 @@
 /*
  * Asynchronous page reads for block-based filesystems (fs/mpage.c): a
- * filesystem's ->readahead is mpage_readahead with its get_block.
+ * filesystem's ->readahead is mpage_readahead with its map_blocks.
  */
 #ifndef _FS_MPAGE_H
 #define _FS_MPAGE_H
@@ -17,6 +17,6 @@
  * error; a page whose read cannot be started is released at once, not
  * uptodate. Context: process, may sleep; see ->readahead (include/fs/fs.h).
  */
-void mpage_readahead(struct readahead_control *rac, get_block_t *get_block);
+void mpage_readahead(struct readahead_control *rac, map_blocks_t *map_blocks);
 
 #endif

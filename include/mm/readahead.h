@@ -17,7 +17,9 @@
  * Besides, readahead stops while free memory is below the low watermark
  * (kswapd is working): under memory pressure, pages read ahead of need
  * would only push out pages in use, and thrash (a fork bomb refaulting
- * its program's text read 32 pages around every fault).
+ * its program's text read 32 pages around every fault). The window a
+ * sequential reader starts at a marker may go down to the min watermark
+ * (mm/readahead.c, ra_read_pages).
  */
 #define GFP_READAHEAD GFP_NOWAIT
 
@@ -53,6 +55,10 @@ void filemap_fault_sync_readahead(struct vm_area_struct *vma, struct file *file,
 				  unsigned long pgoff);
 void filemap_fault_async_readahead(struct vm_area_struct *vma, struct file *file,
 				   struct page *page, unsigned long pgoff);
+/* Fault-around (filemap_map_pages) found @nr pages of @file cached: hits,
+ * which offset earlier misses as filemap_fault's hits do. Context: any;
+ * no lock needed (a hint). */
+void filemap_map_pages_hits(struct file *file, unsigned int nr);
 
 /*
  * Start reading pages [@index, @index + @nr) of @m that are not cached,
