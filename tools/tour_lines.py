@@ -203,7 +203,7 @@ def main():
     for r in refs:
         if r.path not in maps:
             continue
-        m, nlines = maps[r.path]
+        m, _ = maps[r.path]
         ends = [r.first] + ([r.last] if r.last is not None else [])
         if any(e not in m for e in ends):
             print(f"{DOC}:{r.doc_line}: {r.path}:{r.text()} is past the end of the base "
