@@ -1379,6 +1379,8 @@ def suite_gdb_tour(args, tap):
     script = (REPO / "tests" / "gdb" / "tour.gdb").read_text().splitlines() \
         + [GdbRun.mark("end")]
     run = GdbRun(args, tap, "gdb-tour", "tour_gdb", script)
+    # GDB's own output, which the tour quotes: build/test-logs/gdb-tour-gdb.log.
+    save_log(args, "gdb-tour-gdb", run.lines)
     run.check(any("tour: done" in line for line in run.console),
               "the tour program ran every step and checked it",
               "no 'tour: done' on the console")

@@ -9,6 +9,8 @@
 # next command, which reads that function's variables or the program's
 # pages, fails). The program prints "tour: done" on the console
 # (build/gdb-batch-serial.log) only if every step saw what it should.
+# GDB's output of the gdb-tour suite's run is kept in
+# build/test-logs/gdb-tour-gdb.log.
 # Each part of the output starts with an "== N ..." line, the numbers of
 # the tour's sections. Typed by hand in `make gdb PROG=...`, the same
 # commands are the tour.
@@ -40,7 +42,7 @@ delete
 fl-break-fault - 0x5c5c0000 -at do_anonymous_page
 continue
 echo == 1a do_anonymous_page\n
-bt
+bt 8
 print/x vmf->flags
 fl-pte 0x5c5c0000
 finish
@@ -54,7 +56,7 @@ delete
 fl-break-fault - 0x5d5d0000 -at filemap_fault
 continue
 echo == 1b filemap_fault\n
-bt
+bt 4
 print vmf->pgoff
 fl-vmas
 fl-pagecache /tmp/tour_gdb.dat
@@ -80,7 +82,7 @@ echo == 2 copy_page_range\n
 # The parent is the task forking; later steps run in the child and name
 # the parent by this pid.
 set $tour_parent = cpu_locals[0].current_task->pid
-bt
+bt 6
 fl-ps
 fl-pte 0x5c5c0000
 fl-page 0x5c5c0000
@@ -146,7 +148,7 @@ delete
 break page_mkclean_one if addr == 0x5d5d0000
 continue
 echo == 3 page_mkclean_one\n
-bt
+bt 11
 fl-pte 0x5d5d0000
 fl-page 0x5d5d0000
 finish
@@ -210,11 +212,11 @@ delete
 break user_exception_signal
 continue
 echo == 4 user_exception_signal\n
-bt
+bt 3
 print sig
 print code
 print/x addr
 delete
 continue
 echo == end\n
-fl-dmesg 4
+fl-dmesg 6
