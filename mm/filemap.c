@@ -475,6 +475,9 @@ static void zero_page_tail(struct address_space *m, loff_t lstart)
 		/* A write in flight may cover blocks past the new end, which
 		 * the filesystem frees next (->truncate_blocks). */
 		wait_on_page_writeback(page);
+		/* Its blocks past the new end are freed next: the record of
+		 * its disk blocks (fs/block_io.c) no longer holds. */
+		clear_page_flag(page, PG_mappedtodisk);
 		memset((char *)page_address(page) + offset, 0, PAGE_SIZE - offset);
 		if (PageUptodate(page))
 			set_page_dirty(page);   /* the zeros must reach the disk too */
