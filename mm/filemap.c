@@ -887,7 +887,8 @@ int generic_file_fsync(struct file *file, bool datasync)
 {
 	struct inode *inode = file->f_inode;
 	int err = filemap_write_and_wait(inode->i_mapping);
-	int e = write_inode_now(inode, true);
+	/* fdatasync and msync skip an inode whose times alone changed. */
+	int e = write_inode_datasync(inode, true, datasync);
 
 	if (!err)
 		err = e;
