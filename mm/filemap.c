@@ -185,14 +185,20 @@ void set_page_writeback(struct page *page)
  */
 void end_page_writeback(struct page *page)
 {
+	struct wait_queue_head *wq = page_waitqueue(page);
+
 	/* A fully ordered read-modify-write: the clear is visible before the
-	 * wait-queue lock that wake_up takes, and a waiter tests the bit only
-	 * after queueing itself under that lock (wait_on_page_writeback), so
-	 * either it sees the bit clear or this wake-up finds it queued. */
+	 * look at the wait queue below, and a waiter tests the bit only after
+	 * queueing itself and a full barrier (wait_on_page_writeback's
+	 * prepare_to_wait), so either it sees the bit clear or this look
+	 * finds it queued. */
 	if (!test_and_clear_page_flag(page, PG_writeback))
 		panic("end_page_writeback: page %lu was not under write-back", page_to_pfn(page));
 	writeback_account_writeback(-1);
-	wake_up(page_waitqueue(page));
+	/* Most writes end with nobody waiting (msync waits for the last):
+	 * look at the queue before taking its lock, as unlock_page does. */
+	if (!list_empty(&wq->head))
+		wake_up(wq);
 	wake_up_reclaim_throttled();            /* a page is clean now: reclaim can go on */
 }
 
