@@ -72,6 +72,15 @@ void file_update_time(struct file *file)
 
 	inode->i_mtime = now;
 	inode->i_ctime = now;
+	/* Every first store after a write-back comes here (->page_mkwrite):
+	 * an inode already dirty needs no trip through inode_hash_lock. The
+	 * times are stored before I_DIRTY is read, and write_inode_datasync
+	 * clears I_DIRTY before it reads the times, each with a full barrier
+	 * between (this one pairs with the one there): either we see the
+	 * flag clear and set it again, or that write copies our times. */
+	smp_mb();
+	if (READ_ONCE(inode->i_state) & I_DIRTY)
+		return;
 	mark_inode_dirty_sync(inode);
 }
 
@@ -440,6 +449,10 @@ int write_inode_datasync(struct inode *inode, bool sync, bool datasync)
 	if (dirty)
 		inode->i_state &= ~(I_DIRTY | I_DIRTY_DATASYNC);
 	spin_unlock_irqrestore(&inode_hash_lock, flags);
+	/* The clear before ->write_inode reads the times: pairs with the
+	 * barrier in file_update_time, which skips the flag when it sees it
+	 * set. */
+	smp_mb();
 	if (dirty && inode->i_sb->s_op->write_inode) {
 		err = inode->i_sb->s_op->write_inode(inode, sync);
 		if (err)
