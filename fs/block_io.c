@@ -113,15 +113,21 @@ static bool page_blocks_cached(struct page *page, const struct page_blocks *pb,
 	return true;
 }
 
-/* Bytes of the page that lie inside the file (0..PAGE_SIZE). */
-static unsigned int bytes_in_file(struct page *page)
+/* Bytes of page @index of @inode that lie inside the file (0..PAGE_SIZE). */
+static unsigned int bytes_in_inode(struct inode *inode, unsigned long index)
 {
-	loff_t size = READ_ONCE(page->mapping->host->i_size);
-	loff_t start = (loff_t)page->index << PAGE_SHIFT;
+	loff_t size = READ_ONCE(inode->i_size);
+	loff_t start = (loff_t)index << PAGE_SHIFT;
 
 	if (size <= start)
 		return 0;
 	return size - start >= (loff_t)PAGE_SIZE ? PAGE_SIZE : (unsigned int)(size - start);
+}
+
+/* The same for a page in the cache (page->mapping stable: page locked). */
+static unsigned int bytes_in_file(struct page *page)
+{
+	return bytes_in_inode(page->mapping->host, page->index);
 }
 
 /*
@@ -414,6 +420,9 @@ int block_prepare_write(struct page *page, unsigned int from, unsigned int to,
  * the page are zeros and stay holes at write-back. The fault path
  * dirties the page again once it is mapped, which changes nothing then.
  *
+ * A page that remembers its blocks (PG_mappedtodisk) skips all of this:
+ * it has no hole to fill.
+ *
  * Returns 0, VM_FAULT_NOPAGE (retry), VM_FAULT_SIGBUS (-ENOSPC, -EIO,
  * -EFBIG) or VM_FAULT_OOM. Context: mmap_lock held for reading; the page
  * is referenced and unlocked on entry and exit; takes the page lock, and
@@ -426,6 +435,21 @@ vm_fault_t block_page_mkwrite(struct vm_fault *vmf, get_block_t *get_block)
 	unsigned int valid;
 	int err;
 
+	/*
+	 * The page remembers its blocks (every one of them on the disk): there
+	 * is nothing to reserve, and neither its lock nor dirtying it here is
+	 * needed, since the fault path dirties it under its lock once the PTE
+	 * is writable (fault_dirty_shared_page). The flag, the mapping and
+	 * i_size are read without the lock: if a truncate races with us, the
+	 * fault path's own rechecks under the page-table lock (the PTE, or
+	 * truncate_count for a new one) send the fault round again, as they
+	 * do for a truncate that comes after the locked path's unlock; and a
+	 * truncate that cut the page cleared the flag only for the blocks it
+	 * freed past the new EOF, where our stores are not file data.
+	 */
+	if (PageMappedToDisk(page) && READ_ONCE(page->mapping) == m &&
+	    bytes_in_inode(m->host, page->index))
+		return 0;
 	lock_page(page);
 	valid = page->mapping == m ? bytes_in_file(page) : 0;
 	if (!valid) {
