@@ -76,13 +76,18 @@ static void page_blocks_init(struct page_blocks *pb, struct page *page)
  * Remember @pblk (every block of the page, looked up just now under the
  * page lock) on the page if the blocks are all there and in order on the
  * disk; a page with a hole or past EOF, or scattered, is looked up each
- * time. The record stays true while the page is in its file's cache and
- * locked by whoever reads it: a file block keeps its disk block until a
- * truncate frees it, and a truncate first takes the pages wholly past the
- * new EOF out of the cache (a freed page's flags are cleared) and clears
- * the flag of the page the new EOF cuts, under its lock (zero_page_tail,
- * mm/filemap.c), before ->truncate_blocks frees anything. Filling a hole
- * never invalidates it (the page had none). Context: page locked.
+ * time. Callers remember only blocks that each hold a byte below EOF
+ * (the lookups of read and write-back stop at EOF; block_prepare_write
+ * checks). The record then stays true while the page is in its file's
+ * cache: such a block keeps its disk block until a truncate frees it,
+ * and a truncate first takes the pages wholly past the new EOF out of the
+ * cache (a freed page's flags are cleared) and clears the flag of the
+ * page the new EOF cuts, under its lock (zero_page_tail, mm/filemap.c),
+ * before ->truncate_blocks frees anything. A block wholly past EOF (one
+ * write() allocated before i_size moved) may be freed without a truncate
+ * (ext2_prepare_write's clean-up after -ENOSPC), hence the rule. Filling
+ * a hole never invalidates a record (a page with a hole has none).
+ * Context: page locked.
  */
 static void page_blocks_remember(struct page *page, const struct page_blocks *pb, const u64 *pblk)
 {
@@ -395,7 +400,9 @@ int block_prepare_write(struct page *page, unsigned int from, unsigned int to,
 		if (err)
 			return err;
 	}
-	if (first == 0 && i == pb.per_page)     /* the whole page was looked up */
+	/* The whole page was looked up: remember it, but only if each of its
+	 * blocks holds a byte below EOF (see page_blocks_remember). */
+	if (first == 0 && i == pb.per_page && (pb.per_page - 1) * pb.bsize < bytes_in_file(page))
 		page_blocks_remember(page, &pb, pblk);
 	return 0;
 }

@@ -533,7 +533,9 @@ KTEST(blockio_mapped_to_disk_remembered_until_truncate)
 
 /* Only a whole page of blocks in order is remembered: not one with a hole,
  * nor one whose blocks are apart on the disk, nor a prepare_write of part
- * of the page; a prepare_write of the whole page is. */
+ * of the page, nor of a page whose last block lies wholly past EOF (a
+ * write() that extends the file: the filesystem may free such blocks
+ * again without a truncate); a prepare_write of the whole page is. */
 KTEST(blockio_mapped_to_disk_whole_pages_in_order_only)
 {
 	struct address_space *m = kt_file(&held_bdev, 3);
@@ -553,6 +555,10 @@ KTEST(blockio_mapped_to_disk_whole_pages_in_order_only)
 	KT_ASSERT(p != NULL);
 	KT_EXPECT_EQ(block_prepare_write(p, 0, 3000, kt_get_block), 0);
 	KT_EXPECT(!PageMappedToDisk(p));
+	WRITE_ONCE(kt_inode.i_size, 2 * PAGE_SIZE + 3072);     /* block 11 past EOF */
+	KT_EXPECT_EQ(block_prepare_write(p, 0, PAGE_SIZE, kt_get_block), 0);
+	KT_EXPECT(!PageMappedToDisk(p));
+	WRITE_ONCE(kt_inode.i_size, 2 * PAGE_SIZE + 3073);     /* one byte in it */
 	KT_EXPECT_EQ(block_prepare_write(p, 0, PAGE_SIZE, kt_get_block), 0);
 	KT_EXPECT(PageMappedToDisk(p) && p->private == 308);
 	unlock_page(p);
