@@ -26,6 +26,14 @@
  * hole that holds something other than zeros, which neither path left
  * (see block_write_full_page), and otherwise keeps holes sparse.
  *
+ * A page whose blocks are all on the disk, one after the other there (the
+ * usual case: ext2 allocates a file's blocks in order), remembers where
+ * they are (PG_mappedtodisk, the first one in page->private), as Linux's
+ * mapped buffer heads do: ->page_mkwrite then has nothing to reserve and
+ * write-back nothing to look up, so the first store after each write-back
+ * and the write-back itself call no get_block. See page_blocks_remember
+ * for why the record stays true.
+ *
  * Locks: every function here is called with the page locked (or, for
  * block_page_mkwrite, takes the lock), and the filesystem's get_block
  * relies on that (no two tasks map or allocate the same block of a file
@@ -64,15 +72,67 @@ static void page_blocks_init(struct page_blocks *pb, struct page *page)
 	pb->sectors = pb->bsize / SECTOR_SIZE;
 }
 
-/* Bytes of the page that lie inside the file (0..PAGE_SIZE). */
-static unsigned int bytes_in_file(struct page *page)
+/*
+ * Remember @pblk (every block of the page, looked up just now under the
+ * page lock) on the page if the blocks are all there and in order on the
+ * disk; a page with a hole or past EOF, or scattered, is looked up each
+ * time. Callers remember only blocks that each hold a byte below EOF
+ * (the lookups of read and write-back stop at EOF; block_prepare_write
+ * checks). The record then stays true while the page is in its file's
+ * cache: such a block keeps its disk block until a truncate frees it,
+ * and a truncate first takes the pages wholly past the new EOF out of the
+ * cache (a freed page's flags are cleared) and clears the flag of the
+ * page the new EOF cuts, under its lock (zero_page_tail, mm/filemap.c),
+ * before ->truncate_blocks frees anything. A block wholly past EOF (one
+ * write() allocated before i_size moved) may be freed without a truncate
+ * (ext2_prepare_write's clean-up after -ENOSPC), hence the rule. Filling
+ * a hole never invalidates a record (a page with a hole has none).
+ * Context: page locked.
+ */
+static void page_blocks_remember(struct page *page, const struct page_blocks *pb, const u64 *pblk)
 {
-	loff_t size = READ_ONCE(page->mapping->host->i_size);
-	loff_t start = (loff_t)page->index << PAGE_SHIFT;
+	for (unsigned int i = 0; i < pb->per_page; i++)
+		if (!pblk[i] || pblk[i] != pblk[0] + i)
+			return;
+	set_page_mapped_to_disk(page, pblk[0]);
+}
+
+void set_page_mapped_to_disk(struct page *page, u64 pblk)
+{
+	ASSERT(PageLocked(page) && pblk);
+	page->private = (unsigned long)pblk;
+	set_page_flag(page, PG_mappedtodisk);
+}
+
+/* The blocks the page remembers, into @pblk[] up to @valid bytes (0 past
+ * it, as a lookup would leave them); false if it remembers none.
+ * Context: page locked. */
+static bool page_blocks_cached(struct page *page, const struct page_blocks *pb,
+			       unsigned int valid, u64 *pblk)
+{
+	ASSERT(PageLocked(page));
+	if (!PageMappedToDisk(page))
+		return false;
+	for (unsigned int i = 0; i < pb->per_page; i++)
+		pblk[i] = i * pb->bsize < valid ? (u64)page->private + i : 0;
+	return true;
+}
+
+/* Bytes of page @index of @inode that lie inside the file (0..PAGE_SIZE). */
+static unsigned int bytes_in_inode(struct inode *inode, unsigned long index)
+{
+	loff_t size = READ_ONCE(inode->i_size);
+	loff_t start = (loff_t)index << PAGE_SHIFT;
 
 	if (size <= start)
 		return 0;
 	return size - start >= (loff_t)PAGE_SIZE ? PAGE_SIZE : (unsigned int)(size - start);
+}
+
+/* The same for a page in the cache (page->mapping stable: page locked). */
+static unsigned int bytes_in_file(struct page *page)
+{
+	return bytes_in_inode(page->mapping->host, page->index);
 }
 
 /*
@@ -97,6 +157,8 @@ int block_read_full_page(struct page *page, get_block_t *get_block)
 		if (!err && !pblk[i])
 			memset(data + i * pb.bsize, 0, pb.bsize);       /* a hole, or past EOF */
 	}
+	if (!err)
+		page_blocks_remember(page, &pb, pblk);
 	for (unsigned int i = 0; i < pb.per_page && !err; ) {
 		unsigned int n = 1;
 
@@ -275,10 +337,13 @@ int block_write_full_page(struct page *page, get_block_t *get_block)
 	/* Every block is mapped (and a hole with data allocated) before any
 	 * I/O starts: a failure here leaves nothing half written and the
 	 * page not under write-back, for the caller to redirty. */
-	err = map_page_for_write(&pb, data, valid, get_block, pblk);
-	if (err) {
-		unlock_page(page);
-		return err;
+	if (!page_blocks_cached(page, &pb, valid, pblk)) {
+		err = map_page_for_write(&pb, data, valid, get_block, pblk);
+		if (err) {
+			unlock_page(page);
+			return err;
+		}
+		page_blocks_remember(page, &pb, pblk);
 	}
 	nr = page_runs(&pb, pblk, runs);
 	/* GFP_NOWAIT: never reclaim from here (reclaim itself writes pages
@@ -321,15 +386,24 @@ int block_prepare_write(struct page *page, unsigned int from, unsigned int to,
 {
 	struct page_blocks pb;
 
+	u64 pblk[MAX_PAGE_EXTENTS];
+	unsigned int first, i;
+
 	ASSERT(PageLocked(page) && from <= to && to <= PAGE_SIZE);
+	if (PageMappedToDisk(page))
+		return 0;                       /* nothing to allocate */
 	page_blocks_init(&pb, page);
-	for (unsigned int i = from / pb.bsize; i * pb.bsize < to; i++) {
-		u64 pblk = 0;
-		int err = get_block(pb.inode, pb.first + i, &pblk, true);
+	first = from / pb.bsize;
+	for (i = first; i * pb.bsize < to; i++) {
+		int err = get_block(pb.inode, pb.first + i, &pblk[i], true);
 
 		if (err)
 			return err;
 	}
+	/* The whole page was looked up: remember it, but only if each of its
+	 * blocks holds a byte below EOF (see page_blocks_remember). */
+	if (first == 0 && i == pb.per_page && (pb.per_page - 1) * pb.bsize < bytes_in_file(page))
+		page_blocks_remember(page, &pb, pblk);
 	return 0;
 }
 
@@ -353,6 +427,9 @@ int block_prepare_write(struct page *page, unsigned int from, unsigned int to,
  * the page are zeros and stay holes at write-back. The fault path
  * dirties the page again once it is mapped, which changes nothing then.
  *
+ * A page that remembers its blocks (PG_mappedtodisk) skips all of this:
+ * it has no hole to fill.
+ *
  * Returns 0, VM_FAULT_NOPAGE (retry), VM_FAULT_SIGBUS (-ENOSPC, -EIO,
  * -EFBIG) or VM_FAULT_OOM. Context: mmap_lock held for reading; the page
  * is referenced and unlocked on entry and exit; takes the page lock, and
@@ -365,6 +442,21 @@ vm_fault_t block_page_mkwrite(struct vm_fault *vmf, get_block_t *get_block)
 	unsigned int valid;
 	int err;
 
+	/*
+	 * The page remembers its blocks (every one of them on the disk): there
+	 * is nothing to reserve, and neither its lock nor dirtying it here is
+	 * needed, since the fault path dirties it under its lock once the PTE
+	 * is writable (fault_dirty_shared_page). The flag, the mapping and
+	 * i_size are read without the lock: if a truncate races with us, the
+	 * fault path's own rechecks under the page-table lock (the PTE, or
+	 * truncate_count for a new one) send the fault round again, as they
+	 * do for a truncate that comes after the locked path's unlock; and a
+	 * truncate that cut the page cleared the flag only for the blocks it
+	 * freed past the new EOF, where our stores are not file data.
+	 */
+	if (PageMappedToDisk(page) && READ_ONCE(page->mapping) == m &&
+	    bytes_in_inode(m->host, page->index))
+		return 0;
 	lock_page(page);
 	valid = page->mapping == m ? bytes_in_file(page) : 0;
 	if (!valid) {

@@ -1,6 +1,7 @@
 /*
  * ktests for asynchronous write-back (fs/block_io.c's block_write_full_page,
- * PG_writeback and the waits for it in mm/filemap.c; docs/storage.md).
+ * PG_writeback and the waits for it in mm/filemap.c; docs/storage.md), and
+ * for the page's record of its disk blocks (PG_mappedtodisk).
  *
  * The pages belong to a small filesystem made here: one inode whose block
  * map is a table (kt_map), on one of two disks:
@@ -459,5 +460,108 @@ KTEST(blockio_errdisk_merged_fsync_eio)
 	for (int i = 0; i < 4; i++)
 		KT_EXPECT(!PageWriteback(p[i]));
 	KT_EXPECT_EQ(filemap_write_and_wait(m), 0);
+	truncate_inode_pages(m, 0);
+}
+
+/* ---- the page's record of its disk blocks (PG_mappedtodisk) ------------------------ */
+
+/* Write page 0 of @m back and let the write finish; the held request's
+ * sector and length in *@sector, *@nr_sectors (0 if none was made). */
+static void kt_write_page0(struct kt *t, struct address_space *m, u64 *sector,
+			   unsigned int *nr_sectors)
+{
+	held_reset();
+	KT_EXPECT_EQ(write_mapping_pages(m, ~0UL), 0);
+	*sector = held.submitted ? held.sector[0] : 0;
+	*nr_sectors = held.submitted ? held.nr_sectors[0] : 0;
+	KT_EXPECT(held.submitted <= 1);
+	held_release(0);
+}
+
+/*
+ * A page whose four blocks are on the disk in order remembers the first
+ * one at its first write-back, and later write-backs look nothing up (a
+ * block map changed behind its back is not seen). A truncate that cuts
+ * the page forgets the record before the filesystem frees the blocks past
+ * the new end: once the file grows again, those blocks are holes, and
+ * write-back must not write the page's zeros into them (they may be
+ * another file's by then). Fails without the clear in zero_page_tail.
+ */
+KTEST(blockio_mapped_to_disk_remembered_until_truncate)
+{
+	struct address_space *m = kt_file(&held_bdev, 1);
+	unsigned int nr_sectors;
+	struct page *p;
+	u64 sector;
+
+	kt_map[0] = 100; kt_map[1] = 101; kt_map[2] = 102; kt_map[3] = 103;
+	KT_ASSERT(kt_dirty_page(m, 0, 0x11, 4));
+	p = kt_page(m, 0);
+	KT_EXPECT(!PageMappedToDisk(p));
+	kt_write_page0(t, m, &sector, &nr_sectors);
+	KT_EXPECT_EQ(sector, 200);
+	KT_EXPECT_EQ(nr_sectors, 8);
+	KT_EXPECT(PageMappedToDisk(p) && p->private == 100);
+
+	/* Remembered: a lookup would now say 500, write-back still says 100. */
+	for (int i = 0; i < 4; i++)
+		kt_map[i] = 500 + i;
+	KT_ASSERT(kt_dirty_page(m, 0, 0x22, 4));
+	kt_write_page0(t, m, &sector, &nr_sectors);
+	KT_EXPECT_EQ(sector, 200);
+	KT_EXPECT_EQ(nr_sectors, 8);
+
+	/* Truncate to one block: the filesystem frees blocks 1-3 after the
+	 * page cache is done (->truncate_blocks), then the file grows back
+	 * to a page, blocks 1-3 holes, and the page is written again. */
+	for (int i = 0; i < 4; i++)
+		kt_map[i] = 100 + i;
+	WRITE_ONCE(kt_inode.i_size, 1024);
+	truncate_inode_pages(m, 1024);
+	KT_EXPECT(!PageMappedToDisk(p));
+	kt_map[1] = kt_map[2] = kt_map[3] = 0;
+	WRITE_ONCE(kt_inode.i_size, PAGE_SIZE);
+	lock_page(p);
+	set_page_dirty(p);
+	unlock_page(p);
+	kt_write_page0(t, m, &sector, &nr_sectors);
+	KT_EXPECT_EQ(sector, 200);
+	KT_EXPECT_EQ(nr_sectors, 2);            /* block 0 alone: the holes stay holes */
+	KT_EXPECT(!PageMappedToDisk(p));
+	truncate_inode_pages(m, 0);
+}
+
+/* Only a whole page of blocks in order is remembered: not one with a hole,
+ * nor one whose blocks are apart on the disk, nor a prepare_write of part
+ * of the page, nor of a page whose last block lies wholly past EOF (a
+ * write() that extends the file: the filesystem may free such blocks
+ * again without a truncate); a prepare_write of the whole page is. */
+KTEST(blockio_mapped_to_disk_whole_pages_in_order_only)
+{
+	struct address_space *m = kt_file(&held_bdev, 3);
+	struct page *p;
+
+	kt_map[0] = 100; kt_map[1] = 101; kt_map[2] = 0; kt_map[3] = 103;       /* a hole */
+	kt_map[4] = 200; kt_map[5] = 201; kt_map[6] = 203; kt_map[7] = 204;     /* apart */
+	KT_ASSERT(kt_dirty_page(m, 0, 0x33, 2) && kt_dirty_page(m, 1, 0x44, 4));
+	held_reset();
+	KT_EXPECT_EQ(write_mapping_pages(m, ~0UL), 0);
+	held_release(0);
+	KT_EXPECT(!PageMappedToDisk(kt_page(m, 0)) && !PageMappedToDisk(kt_page(m, 1)));
+
+	for (int i = 8; i < 12; i++)
+		kt_map[i] = 300 + i;
+	p = find_or_create_page(m, 2);
+	KT_ASSERT(p != NULL);
+	KT_EXPECT_EQ(block_prepare_write(p, 0, 3000, kt_get_block), 0);
+	KT_EXPECT(!PageMappedToDisk(p));
+	WRITE_ONCE(kt_inode.i_size, 2 * PAGE_SIZE + 3072);     /* block 11 past EOF */
+	KT_EXPECT_EQ(block_prepare_write(p, 0, PAGE_SIZE, kt_get_block), 0);
+	KT_EXPECT(!PageMappedToDisk(p));
+	WRITE_ONCE(kt_inode.i_size, 2 * PAGE_SIZE + 3073);     /* one byte in it */
+	KT_EXPECT_EQ(block_prepare_write(p, 0, PAGE_SIZE, kt_get_block), 0);
+	KT_EXPECT(PageMappedToDisk(p) && p->private == 308);
+	unlock_page(p);
+	put_page(p);
 	truncate_inode_pages(m, 0);
 }

@@ -34,7 +34,7 @@ static LIST_HEAD(bh_lru);                       /* least recently used first */
 static DEFINE_SPINLOCK(bcache_lock);
 static unsigned long nr_buffers;
 static struct buffer_cache_stats stats;
-static bool bcache_ready;
+static bool bcache_ready;                       /* (a) set once, under bcache_lock */
 
 static struct list_head *hash_bucket(struct block_device *bdev, u64 block)
 {
@@ -45,12 +45,18 @@ static struct list_head *hash_bucket(struct block_device *bdev, u64 block)
 
 static void bcache_init_once(void)
 {
-	unsigned long flags = spin_lock_irqsave(&bcache_lock);
+	unsigned long flags;
 
+	/* Every getblk comes here: once set, the flag is all it costs.
+	 * Pairs with the release store below: whoever sees it set sees
+	 * the initialised buckets. */
+	if (__atomic_load_n(&bcache_ready, __ATOMIC_ACQUIRE))
+		return;
+	flags = spin_lock_irqsave(&bcache_lock);
 	if (!bcache_ready) {
 		for (int i = 0; i < BH_HASH_BUCKETS; i++)
 			INIT_LIST_HEAD(&bh_hash[i]);
-		bcache_ready = true;
+		__atomic_store_n(&bcache_ready, true, __ATOMIC_RELEASE);
 	}
 	spin_unlock_irqrestore(&bcache_lock, flags);
 }

@@ -72,7 +72,16 @@ void file_update_time(struct file *file)
 
 	inode->i_mtime = now;
 	inode->i_ctime = now;
-	mark_inode_dirty(inode);
+	/* Every first store after a write-back comes here (->page_mkwrite):
+	 * an inode already dirty needs no trip through inode_hash_lock. The
+	 * times are stored before I_DIRTY is read, and write_inode_datasync
+	 * clears I_DIRTY before it reads the times, each with a full barrier
+	 * between (this one pairs with the one there): either we see the
+	 * flag clear and set it again, or that write copies our times. */
+	smp_mb();
+	if (READ_ONCE(inode->i_state) & I_DIRTY)
+		return;
+	mark_inode_dirty_sync(inode);
 }
 
 static struct inode *alloc_inode(struct super_block *sb, unsigned long ino)
@@ -242,12 +251,22 @@ struct inode *igrab(struct inode *inode)
 	return inode;
 }
 
-void mark_inode_dirty(struct inode *inode)
+static void inode_set_dirty(struct inode *inode, unsigned int bits)
 {
 	unsigned long flags = spin_lock_irqsave(&inode_hash_lock);
 
-	inode->i_state |= I_DIRTY;
+	inode->i_state |= bits;
 	spin_unlock_irqrestore(&inode_hash_lock, flags);
+}
+
+void mark_inode_dirty(struct inode *inode)
+{
+	inode_set_dirty(inode, I_DIRTY | I_DIRTY_DATASYNC);
+}
+
+void mark_inode_dirty_sync(struct inode *inode)
+{
+	inode_set_dirty(inode, I_DIRTY);
 }
 
 /* Free an unlinked inode: its pages, its blocks and the inode on disk. */
@@ -416,12 +435,24 @@ int for_each_sb_inode(struct super_block *sb, int (*fn)(struct inode *inode, voi
 /* Write the inode's fields if dirty. Returns 0 or the filesystem's error. */
 int write_inode_now(struct inode *inode, bool sync)
 {
+	return write_inode_datasync(inode, sync, false);
+}
+
+int write_inode_datasync(struct inode *inode, bool sync, bool datasync)
+{
 	unsigned long flags = spin_lock_irqsave(&inode_hash_lock);
-	bool dirty = inode->i_state & I_DIRTY;
+	bool dirty = inode->i_state & (datasync ? I_DIRTY_DATASYNC : I_DIRTY);
 	int err = 0;
 
-	inode->i_state &= ~I_DIRTY;
+	/* Written whole, so clean of both kinds; with @datasync and only the
+	 * times changed, left dirty for the flusher or a later fsync. */
+	if (dirty)
+		inode->i_state &= ~(I_DIRTY | I_DIRTY_DATASYNC);
 	spin_unlock_irqrestore(&inode_hash_lock, flags);
+	/* The clear before ->write_inode reads the times: pairs with the
+	 * barrier in file_update_time, which skips the flag when it sees it
+	 * set. */
+	smp_mb();
 	if (dirty && inode->i_sb->s_op->write_inode) {
 		err = inode->i_sb->s_op->write_inode(inode, sync);
 		if (err)

@@ -164,6 +164,8 @@ static void mpage_read_page(struct inode *inode, struct page *page, struct mpage
 	}
 	if (valid < PAGE_SIZE)                  /* the last block's tail */
 		memset(data + valid, 0, PAGE_SIZE - valid);
+	if (nr == 1 && runs[0].count == per_page)       /* the whole page, in order */
+		set_page_mapped_to_disk(page, runs[0].pblk);
 	if (!nr) {
 		mpage_finish_page(page, 0);
 		return;

@@ -185,14 +185,20 @@ void set_page_writeback(struct page *page)
  */
 void end_page_writeback(struct page *page)
 {
+	struct wait_queue_head *wq = page_waitqueue(page);
+
 	/* A fully ordered read-modify-write: the clear is visible before the
-	 * wait-queue lock that wake_up takes, and a waiter tests the bit only
-	 * after queueing itself under that lock (wait_on_page_writeback), so
-	 * either it sees the bit clear or this wake-up finds it queued. */
+	 * look at the wait queue below, and a waiter tests the bit only after
+	 * queueing itself and a full barrier (wait_on_page_writeback's
+	 * prepare_to_wait), so either it sees the bit clear or this look
+	 * finds it queued. */
 	if (!test_and_clear_page_flag(page, PG_writeback))
 		panic("end_page_writeback: page %lu was not under write-back", page_to_pfn(page));
 	writeback_account_writeback(-1);
-	wake_up(page_waitqueue(page));
+	/* Most writes end with nobody waiting (msync waits for the last):
+	 * look at the queue before taking its lock, as unlock_page does. */
+	if (!list_empty(&wq->head))
+		wake_up(wq);
 	wake_up_reclaim_throttled();            /* a page is clean now: reclaim can go on */
 }
 
@@ -475,6 +481,9 @@ static void zero_page_tail(struct address_space *m, loff_t lstart)
 		/* A write in flight may cover blocks past the new end, which
 		 * the filesystem frees next (->truncate_blocks). */
 		wait_on_page_writeback(page);
+		/* Its blocks past the new end are freed next: the record of
+		 * its disk blocks (fs/block_io.c) no longer holds. */
+		clear_page_flag(page, PG_mappedtodisk);
 		memset((char *)page_address(page) + offset, 0, PAGE_SIZE - offset);
 		if (PageUptodate(page))
 			set_page_dirty(page);   /* the zeros must reach the disk too */
@@ -884,7 +893,8 @@ int generic_file_fsync(struct file *file, bool datasync)
 {
 	struct inode *inode = file->f_inode;
 	int err = filemap_write_and_wait(inode->i_mapping);
-	int e = write_inode_now(inode, true);
+	/* fdatasync and msync skip an inode whose times alone changed. */
+	int e = write_inode_datasync(inode, true, datasync);
 
 	if (!err)
 		err = e;

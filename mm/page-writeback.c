@@ -72,12 +72,11 @@ void mapping_list_del(struct address_space *m)
 	spin_unlock(&mapping_list_lock);
 }
 
+/* Both limits are computed for every page dirtied (balance_dirty_pages):
+ * from the memory's size, which takes no lock. */
 static unsigned long dirty_limit(void)
 {
-	struct page_alloc_stats st;
-
-	page_alloc_stats(&st);
-	return st.total_pages * dirty_knob(&vm_dirty_ratio) / 100;
+	return nr_managed_pages() * dirty_knob(&vm_dirty_ratio) / 100;
 }
 
 /* As Linux's domain_dirty_limits: a background ratio at or above the
@@ -85,14 +84,12 @@ static unsigned long dirty_limit(void)
  * counts as half the hard one then. */
 static unsigned long dirty_background_limit(void)
 {
-	struct page_alloc_stats st;
 	unsigned long ratio = dirty_knob(&vm_dirty_ratio);
 	unsigned long bg = dirty_knob(&dirty_background_ratio);
 
-	page_alloc_stats(&st);
 	if (bg >= ratio)
 		bg = ratio / 2;
-	return st.total_pages * bg / 100;
+	return nr_managed_pages() * bg / 100;
 }
 
 bool writeback_pending(void)

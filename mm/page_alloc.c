@@ -357,6 +357,11 @@ unsigned long nr_free_pages(void)
 	return READ_ONCE(zone.free_pages);
 }
 
+unsigned long nr_managed_pages(void)
+{
+	return READ_ONCE(zone.managed_pages);
+}
+
 void page_alloc_stats(struct page_alloc_stats *st)
 {
 	unsigned long flags = spin_lock_irqsave(&zone.lock);

@@ -753,7 +753,11 @@ void reclaim_throttle(unsigned int ms)
 
 void wake_up_reclaim_throttled(void)
 {
-	wake_up(&reclaim_wait);
+	/* Called for every page whose write ends: skip the queue's lock when
+	 * nobody naps there. A throttled task queued just after this look
+	 * misses nothing but an early wake-up (its nap is bounded). */
+	if (!list_empty(&reclaim_wait.head))
+		wake_up(&reclaim_wait);
 }
 
 void lru_stats(struct lru_stats *st)

@@ -25,6 +25,14 @@
  */
 typedef int (get_block_t)(struct inode *inode, u64 iblock, u64 *pblk, bool create);
 
+/*
+ * Every block of @page is on the disk, in order from disk block @pblk:
+ * remembered on the page, so that page_mkwrite and write-back look
+ * nothing up (fs/block_io.c, page_blocks_remember, says why it stays
+ * true). For a filesystem's own read path. Context: page locked.
+ */
+void set_page_mapped_to_disk(struct page *page, u64 pblk);
+
 int block_read_full_page(struct page *page, get_block_t *get_block);
 int block_write_full_page(struct page *page, get_block_t *get_block);
 int block_prepare_write(struct page *page, unsigned int from, unsigned int to,

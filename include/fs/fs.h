@@ -397,6 +397,10 @@ struct file_operations {
 #define I_NEW           (1u << 0)       /* being read in; wait on it */
 #define I_DIRTY         (1u << 1)       /* inode fields newer than the disk */
 #define I_FREEING       (1u << 2)       /* being evicted */
+/* ... and among them one fdatasync must write: anything but the times (the
+ * size, the block map, i_blocks; Linux's I_DIRTY_DATASYNC). Only
+ * mark_inode_dirty_sync leaves it clear. */
+#define I_DIRTY_DATASYNC (1u << 3)
 
 struct inode {
 	unsigned long i_ino;                    /* (c) */
@@ -446,6 +450,8 @@ void iget_failed(struct inode *inode);
 struct inode *new_inode(struct super_block *sb, unsigned long ino);
 /* The inode's fields changed: write them back at the next sync. */
 void mark_inode_dirty(struct inode *inode);
+/* Only the times changed: dirty, but nothing fdatasync (msync) must write. */
+void mark_inode_dirty_sync(struct inode *inode);
 /* Set the inode lock's (i_rwsem) expectations in one place. */
 static inline void inode_lock(struct inode *i) { down_write(&i->i_rwsem); }
 static inline void inode_unlock(struct inode *i) { up_write(&i->i_rwsem); }
@@ -460,6 +466,9 @@ int for_each_sb_inode(struct super_block *sb, int (*fn)(struct inode *inode, voi
 unsigned long evict_inodes(struct super_block *sb);
 /* Write the inode's fields through ->write_inode if it is dirty. */
 int write_inode_now(struct inode *inode, bool sync);
+/* For fdatasync (@datasync): write the inode only if more than its times
+ * changed (I_DIRTY_DATASYNC), as Linux's fdatasync and msync do. */
+int write_inode_datasync(struct inode *inode, bool sync, bool datasync);
 /* Write back what has been dirty since before @before (jiffies), on every
  * filesystem: pages, inodes and metadata buffers (the flusher's job). */
 void writeback_older_than(u64 before);

@@ -40,7 +40,9 @@ struct page {
 			struct address_space *mapping;  /* (o) page cache owner */
 			unsigned long index;            /* (o) offset in mapping, in pages */
 			/* (z) buddy order while PG_buddy; (o) the swap
-			 * entry (swp_entry_t.val) while PG_swapcache */
+			 * entry (swp_entry_t.val) while PG_swapcache; the
+			 * page lock: the disk block of a file page's first
+			 * block while PG_mappedtodisk (fs/block_io.c) */
 			unsigned long private;
 			/* (o) anonymous pages: the anon_vma whose VMAs may map
 			 * it (mm/rmap.c), with index its linear page offset
@@ -81,6 +83,9 @@ enum pageflags {
 	PG_readahead,           /* page cache: reaching it starts the next readahead window
 				 * (mm/readahead.c); swap cache: read ahead, not looked
 				 * up since (mm/swap_state.c) */
+	PG_mappedtodisk,        /* page cache of a block-based file: every block of the page
+				 * has its disk block, in order on the disk from page->private;
+				 * set and cleared under the page lock (fs/block_io.c) */
 	__NR_PAGEFLAGS,
 };
 
@@ -120,6 +125,7 @@ static inline bool test_and_clear_page_flag(struct page *p, int bit)
 #define PageReferenced(p) test_page_flag(p, PG_referenced)
 #define PageSwapCache(p) test_page_flag(p, PG_swapcache)
 #define PageSwapBacked(p) test_page_flag(p, PG_swapbacked)
+#define PageMappedToDisk(p) test_page_flag(p, PG_mappedtodisk)
 
 static inline int page_ref_count(const struct page *p)
 {

@@ -82,6 +82,9 @@ struct page_alloc_stats {
 };
 void page_alloc_stats(struct page_alloc_stats *st);
 unsigned long nr_free_pages(void);
+/* Pages handed to the allocator at boot (total_pages above), without the
+ * zone lock: fixed once the system runs. */
+unsigned long nr_managed_pages(void);
 
 /* The free-page watermarks, fixed at boot (docs/reclaim.md): ordinary
  * allocations leave "min" free; below "low" the allocator wakes kswapd,
