@@ -153,7 +153,9 @@ def qemu_command(*, kernel=None, iso=None, kargs="", accel="tcg",
     cmd = [
         QEMU,
         "-machine", "q35",
-        "-cpu", "max",
+        # QEMU_CPU=MODEL (e.g. qemu64, QEMU's default) to compare CPU
+        # models: make bench boots Linux through here too (docs/performance.md).
+        "-cpu", os.environ.get("QEMU_CPU") or "max",
         "-m", str(mem),
         "-smp", str(smp),
         # Under TCG, one host thread per virtual CPU (multi-threaded TCG),
