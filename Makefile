@@ -42,6 +42,7 @@ ARCH_SRCS := \
 	arch/x86_64/trampoline.asm \
 	arch/x86_64/bootinfo.c \
 	arch/x86_64/cpu.c \
+	arch/x86_64/cpufeature.c \
 	arch/x86_64/traps.c \
 	arch/x86_64/fault.c \
 	arch/x86_64/extable.c \

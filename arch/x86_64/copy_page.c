@@ -13,7 +13,8 @@
  * rep movsb 12.7 us, rep movsq 1.7-2.5 us, this loop 1.3 us (128 bytes:
  * the same; SSE 2.6 us). On real hardware `rep stosb`/`rep movsb` with
  * ERMS would win; this kernel is tuned for the emulator it is taught
- * and tested on.
+ * and tested on, on every CPU model QEMU offers (arch/x86_64/cpufeature.c:
+ * why CPUID's ERMS does not change the choice, as it does Linux's).
  *
  * General-purpose GPR moves only: the kernel does not save the FPU/SSE
  * state around its own code, so it must not touch XMM registers.

@@ -12,6 +12,7 @@
  */
 #include <kernel/kernel.h>
 #include <kernel/string.h>
+#include <asm/cpufeature.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/vdso.h>
@@ -206,13 +207,11 @@ static void syscall_init(void)
  * writes them except inside copy_*_user (stac/clac). */
 static void protection_init(bool report)
 {
-	u32 a, b, c, d;
 	unsigned long cr4 = read_cr4();
 
-	cpuid(7, 0, &a, &b, &c, &d);
-	if (b & (1u << 7))
+	if (boot_cpu_has(X86_FEATURE_SMEP))
 		cr4 |= X86_CR4_SMEP;
-	if (b & (1u << 20))
+	if (boot_cpu_has(X86_FEATURE_SMAP))
 		cr4 |= X86_CR4_SMAP;
 	write_cr4(cr4);
 	if (report)
@@ -258,6 +257,7 @@ void switch_to_new_mm(struct mm_struct *mm)
 
 void cpu_init(void)
 {
+	cpu_features_init();
 	gdt_init(0);
 	idt_init();
 	fpu_init();

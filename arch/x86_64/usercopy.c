@@ -1,11 +1,13 @@
 /*
  * Copying between the kernel and user memory.
  *
- * Each copy is a `rep movsq` (or `rep stosq`) for the 8-byte words, then
- * a `rep movsb` (`rep stosb`) for the odd bytes, both registered in the
- * exception table. Under QEMU's TCG a string instruction costs about the
- * same per iteration whatever its width, so eight bytes at a time is
- * nearly eight times faster than one (arch/x86_64/copy_page.c has the
+ * Each copy moves 64-byte blocks with an unrolled loop (raw_copy), then
+ * the rest with a `rep movsq` (or, for clear_user, `rep stosq`) for the
+ * 8-byte words and a `rep movsb` (`rep stosb`) for the odd bytes, all
+ * registered in the exception table. Under QEMU's TCG a string
+ * instruction costs about the same per iteration whatever its width, so
+ * eight bytes at a time is nearly eight times faster than one, and
+ * straight-line moves are faster still (arch/x86_64/copy_page.c has the
  * figures). A fault in the word loop resumes in the byte loop with the
  * bytes left (RCX * 8 + the odd ones): it copies up to the very byte that
  * faults, faults again, and the fixup resumes after it with RCX holding
@@ -17,38 +19,96 @@
  */
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
+#include <asm/cpufeature.h>
 #include <asm/processor.h>
 #include <asm/uaccess.h>
 
+/* SMAP is on exactly when the CPU has it (cpu.c), so the boot-time
+ * feature word says whether to lift it, without a CR4 read per copy. */
 static inline void stac(void)
 {
-	if (read_cr4() & X86_CR4_SMAP)
+	if (boot_cpu_has(X86_FEATURE_SMAP))
 		__asm__ volatile("stac" ::: "memory");
 }
 
 static inline void clac(void)
 {
-	if (read_cr4() & X86_CR4_SMAP)
+	if (boot_cpu_has(X86_FEATURE_SMAP))
 		__asm__ volatile("clac" ::: "memory");
 }
 
+/*
+ * 64-byte blocks of eight loads and stores, then the rest by words and
+ * bytes. Under TCG the unrolled block is the fastest way to move a page
+ * (copy_page.c: 1.3 us a page, `rep movsq` 1.7-2.5 us); read() and
+ * write() copy whole pages. A fault inside a block restarts that block
+ * in the byte loop (the pointers advance only at the block's end, and
+ * copying a byte twice is harmless), which then stops at the very byte
+ * that faults, as before.
+ */
 static unsigned long raw_copy(void *to, const void *from, unsigned long n)
 {
-	unsigned long tail = n & 7;
+	unsigned long blocks = n >> 6, rest = n & 63, tail = n & 7;
+	unsigned long a, b, c, d;
 
-	n >>= 3;
 	stac();
-	__asm__ volatile("1: rep movsq\n"
+	__asm__ volatile("   testq %[blocks], %[blocks]\n"
+			 "   jz 5f\n"
+			 "10: movq 0(%%rsi), %[a]\n"
+			 "11: movq 8(%%rsi), %[b]\n"
+			 "12: movq 16(%%rsi), %[c]\n"
+			 "13: movq 24(%%rsi), %[d]\n"
+			 "14: movq %[a], 0(%%rdi)\n"
+			 "15: movq %[b], 8(%%rdi)\n"
+			 "16: movq %[c], 16(%%rdi)\n"
+			 "17: movq %[d], 24(%%rdi)\n"
+			 "18: movq 32(%%rsi), %[a]\n"
+			 "19: movq 40(%%rsi), %[b]\n"
+			 "20: movq 48(%%rsi), %[c]\n"
+			 "21: movq 56(%%rsi), %[d]\n"
+			 "22: movq %[a], 32(%%rdi)\n"
+			 "23: movq %[b], 40(%%rdi)\n"
+			 "24: movq %[c], 48(%%rdi)\n"
+			 "25: movq %[d], 56(%%rdi)\n"
+			 "   addq $64, %%rsi\n"
+			 "   addq $64, %%rdi\n"
+			 "   decq %[blocks]\n"
+			 "   jnz 10b\n"
+			 "5: movq %[rest], %%rcx\n"
+			 "   shrq $3, %%rcx\n"
+			 "1: rep movsq\n"
 			 "   movq %[tail], %%rcx\n"
 			 "2: rep movsb\n"
 			 "3:\n"
 			 ".pushsection .fixup, \"ax\"\n"
 			 "4: leaq (%[tail], %%rcx, 8), %%rcx\n"
 			 "   jmp 2b\n"
+			 "6: shlq $6, %[blocks]\n"
+			 "   leaq (%[blocks], %[rest]), %%rcx\n"
+			 "   jmp 2b\n"
 			 ".popsection\n"
 			 _ASM_EXTABLE(1b, 4b)
 			 _ASM_EXTABLE(2b, 3b)
-			 : "+D"(to), "+S"(from), "+c"(n) : [tail] "r"(tail) : "memory");
+			 _ASM_EXTABLE(10b, 6b)
+			 _ASM_EXTABLE(11b, 6b)
+			 _ASM_EXTABLE(12b, 6b)
+			 _ASM_EXTABLE(13b, 6b)
+			 _ASM_EXTABLE(14b, 6b)
+			 _ASM_EXTABLE(15b, 6b)
+			 _ASM_EXTABLE(16b, 6b)
+			 _ASM_EXTABLE(17b, 6b)
+			 _ASM_EXTABLE(18b, 6b)
+			 _ASM_EXTABLE(19b, 6b)
+			 _ASM_EXTABLE(20b, 6b)
+			 _ASM_EXTABLE(21b, 6b)
+			 _ASM_EXTABLE(22b, 6b)
+			 _ASM_EXTABLE(23b, 6b)
+			 _ASM_EXTABLE(24b, 6b)
+			 _ASM_EXTABLE(25b, 6b)
+			 : "+D"(to), "+S"(from), "=&c"(n), [blocks] "+r"(blocks),
+			   [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [d] "=&r"(d)
+			 : [rest] "r"(rest), [tail] "r"(tail)
+			 : "memory", "cc");
 	clac();
 	return n;
 }

@@ -18,6 +18,7 @@
 #include <mm/page_alloc.h>
 #include <mm/pgtable.h>
 #include <mm/slab.h>
+#include <asm/cpufeature.h>
 #include <asm/processor.h>
 #include <asm/switch_to.h>
 #include <asm/traps.h>
@@ -87,6 +88,24 @@ KTEST(uaccess_copies_and_faults)
 		KT_EXPECT_EQ(copy_from_user(big, (void *)(UDATA + PAGE_SIZE - 13), 40), 27);
 		KT_EXPECT(memcmp(big, src, 13) == 0);
 		KT_EXPECT(big[13] == 0 && big[39] == 0);        /* the rest zero-filled */
+		/* Faults at every offset of the 64-byte block loop (loads for
+		 * copy_from_user, stores for copy_to_user) and of the words
+		 * after it: the count stays exact to the byte. */
+		for (unsigned int k = 1; k <= 200; k++) {
+			static char pat[300];
+			char back[300];
+
+			for (unsigned int i = 0; i < sizeof(pat); i++)
+				pat[i] = (char)('a' + i % 26);
+			if (copy_to_user((void *)(UDATA + PAGE_SIZE - k), pat, 300) != 300 - k ||
+			    memcmp(data + PAGE_SIZE - k, pat, k) != 0 ||
+			    copy_from_user(back, (void *)(UDATA + PAGE_SIZE - k), 300) != 300 - k ||
+			    memcmp(back, pat, k) != 0 || memchr_inv(back + k, 0, 300 - k) != NULL) {
+				KT_EXPECT(false);
+				console_printf("# user copy of 300 bytes, %u mapped: wrong count or bytes\n", k);
+				break;
+			}
+		}
 		data[PAGE_SIZE - 22] = 'u';
 		KT_EXPECT_EQ(clear_user((void *)(UDATA + PAGE_SIZE - 21), 50), 29);
 		KT_EXPECT(memchr_inv(data + PAGE_SIZE - 21, 0, 21) == NULL);
@@ -102,7 +121,10 @@ KTEST(uaccess_copies_and_faults)
 	KT_EXPECT_EQ(strncpy_from_user(buf, (void *)(UDATA + 100), 3), -ENAMETOOLONG);
 	memset(data + PAGE_SIZE - 2, 'x', 2);
 	KT_EXPECT_EQ(strncpy_from_user(buf, (void *)(UDATA + PAGE_SIZE - 2), 8), -EFAULT);
-	/* SMAP: outside copy_*_user the kernel cannot touch a user page. */
+	/* SMAP: outside copy_*_user the kernel cannot touch a user page.
+	 * The copies lift it by the boot-time feature word, not CR4: the
+	 * two must agree, or a copy would fault (or SMAP be off). */
+	KT_EXPECT_EQ(!!(read_cr4() & X86_CR4_SMAP), boot_cpu_has(X86_FEATURE_SMAP));
 	if (read_cr4() & X86_CR4_SMAP) {
 		unsigned long v __unused;
 

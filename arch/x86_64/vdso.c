@@ -22,6 +22,7 @@
 #include <kernel/time.h>
 #include <mm/mm.h>
 #include <mm/page_alloc.h>
+#include <asm/cpufeature.h>
 #include <asm/processor.h>
 #include <asm/rtc.h>
 #include <asm/vdso.h>
@@ -32,20 +33,9 @@ static struct page *vvar_page;
 static struct page *vdso_pages[VDSO_MAX_PAGES];
 static unsigned long vdso_npages;               /* 0: no vDSO (not initialised) */
 
-static bool cpu_has_rdtscp(void)
-{
-	u32 a, b, c, d;
-
-	cpuid(0x80000000, 0, &a, &b, &c, &d);
-	if (a < 0x80000001)
-		return false;
-	cpuid(0x80000001, 0, &a, &b, &c, &d);
-	return d & (1u << 27);
-}
-
 void vdso_cpu_init(unsigned int cpu)
 {
-	if (cpu_has_rdtscp())
+	if (boot_cpu_has(X86_FEATURE_RDTSCP))
 		wrmsr(MSR_TSC_AUX, cpu);        /* node 0 in bits 12 and up */
 }
 
@@ -67,7 +57,7 @@ void vdso_init(void)
 	d = page_address(vvar_page);
 	ktime_get_params(&d->tsc_boot, &d->ns_mult);
 	d->boot_epoch = rtc_boot_epoch();
-	d->have_rdtscp = cpu_has_rdtscp();
+	d->have_rdtscp = boot_cpu_has(X86_FEATURE_RDTSCP);
 	for (unsigned long i = 0; i < n; i++) {
 		size_t off = i << PAGE_SHIFT;
 
