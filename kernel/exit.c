@@ -69,9 +69,19 @@ void exit_mm_release(struct task_struct *me)
 		}
 		me->clear_child_tid = NULL;
 	}
-	if (me->vfork_done) {
-		complete(me->vfork_done);
+	/* The completion lives on the parent's stack, which is gone if the
+	 * parent was killed while it waited: it clears the pointer under
+	 * tasklist_lock (wait_for_vfork_done), so read and complete it under
+	 * the same lock. The unlocked look only skips the lock when there
+	 * was never a vfork. */
+	if (READ_ONCE(me->vfork_done)) {
+		unsigned long flags = tasklist_lock_irqsave();
+		struct completion *done = me->vfork_done;
+
 		me->vfork_done = NULL;
+		if (done)
+			complete(done);
+		tasklist_unlock_irqrestore(flags);
 	}
 }
 

@@ -183,6 +183,40 @@ int threads_max_show(struct seq_buf *m, int pid)
 }
 
 /*
+ * A vfork parent sleeps until the child's execve or exit completes
+ * @vfork, or until a fatal signal, as Linux's (its sleep is killable: a
+ * child that never execs or exits must not make its parent unkillable).
+ * Killed, it unhooks the completion, which lives in its stack frame,
+ * from the child under tasklist_lock, the lock under which the child
+ * completes it (exit_mm_release); the child is looked up by @pid, so a
+ * child already gone is never touched. Non-fatal signals wake the loop
+ * and it sleeps again: they are handled after vfork returns, as Linux.
+ */
+static void wait_for_vfork_done(int pid, struct completion *vfork)
+{
+	struct wait_queue_entry w = { .task = current };
+	struct task_struct *child;
+	unsigned long flags;
+
+	for (;;) {
+		prepare_to_wait(&vfork->wait, &w, TASK_INTERRUPTIBLE);
+		if (READ_ONCE(vfork->done) || fatal_signal_pending(current))
+			break;
+		schedule();
+	}
+	/* Takes the completion's lock: a complete() still running on our
+	 * frame is finished once this returns. */
+	finish_wait(&vfork->wait, &w);
+	if (READ_ONCE(vfork->done))
+		return;
+	flags = tasklist_lock_irqsave();
+	child = find_task_by_pid_locked(pid);
+	if (child && child->vfork_done == vfork)
+		child->vfork_done = NULL;
+	tasklist_unlock_irqrestore(flags);
+}
+
+/*
  * Create a child of current that resumes from @regs with RAX = 0 and, if
  * @newsp is not 0, the stack pointer @newsp: a new process (fork), or a
  * thread of ours (CLONE_THREAD), sharing what @flags say. Returns the
@@ -275,7 +309,7 @@ static long do_fork(struct pt_regs *regs, unsigned long flags, unsigned long new
 		(void)copy_to_user(parent_tid, &pid, sizeof(pid));
 	wake_up_process(p);
 	if (flags & CLONE_VFORK)
-		wait_for_completion(&vfork);    /* the child's execve or exit */
+		wait_for_vfork_done(pid, &vfork);       /* the child's execve or exit */
 	return pid;
 }
 

@@ -123,7 +123,10 @@ struct task_struct {
 	struct task_struct *group_leader; /* (t) the thread whose pid is the tgid (itself) */
 	int *set_child_tid;             /* (o) CLONE_CHILD_SETTID: our tid goes there first */
 	void *robust_list;              /* (o) set_robust_list's head (a user pointer) */
-	struct completion *vfork_done;  /* (o) CLONE_VFORK: the parent waits for it */
+	/* (tasklist_lock) CLONE_VFORK: the completion on the parent's stack
+	 * that it waits on; completed and cleared by this task at execve or
+	 * exit, cleared by a parent killed while it waits (kernel/fork.c) */
+	struct completion *vfork_done;
 	struct blk_plug *plug;          /* (o) requests held back for merging (drivers/block.c) */
 	/* (tasklist_lock for writes; read with READ_ONCE) the nice value,
 	 * -20..19: setpriority, inherited at fork, shown in /proc/PID/stat.

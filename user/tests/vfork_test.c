@@ -15,7 +15,9 @@
  * allows.
  */
 #define _GNU_SOURCE
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "testutil.h"
@@ -78,10 +80,65 @@ static void test_exec(void)
 	CHECK_EXIT(wait_child(pid), 3, "the exec'd program ran in the child");
 }
 
+/*
+ * The parent's wait is killable, as Linux's: a vfork child that sleeps
+ * (here 5 s) must not make its parent unkillable. This process forks P,
+ * P vforks C, C sends its pid up a pipe and sleeps; P is killed and
+ * reaped while C still sleeps: C's /proc state is then still "S". With
+ * an uninterruptible wait, P could die only after C's exit, and C would
+ * be past its sleep.
+ */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512], *close_paren;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return '?';
+	close_paren = strrchr(buf, ')');
+	return close_paren && close_paren[1] == ' ' ? close_paren[2] : '?';
+}
+
+static void test_killed_parent(void)
+{
+	int fds[2], status;
+	pid_t parent, child = 0;
+	char state;
+
+	REQUIRE(pipe(fds) == 0, "pipe");
+	parent = fork();
+	if (parent == 0) {
+		close(fds[0]);
+		if (vfork() == 0) {
+			struct timespec nap = { 5, 0 };
+			pid_t me = getpid();
+
+			(void)!write(fds[1], &me, sizeof(me));
+			syscall(SYS_nanosleep, &nap, NULL);
+			_exit(0);
+		}
+		_exit(1);               /* reached only after the child is done */
+	}
+	REQUIRE(parent > 0, "fork");
+	close(fds[1]);
+	CHECK(read(fds[0], &child, sizeof(child)) == (ssize_t)sizeof(child) && child > 0,
+	      "the vfork child reports its pid");
+	close(fds[0]);
+	sleep_ms(100);                  /* the parent is in vfork's wait by now */
+	CHECK_OK(kill(parent, SIGKILL), "SIGKILL to the waiting vfork parent");
+	CHECK_EQ(waitpid(parent, &status, 0), parent, "the killed parent is reaped");
+	CHECK_SIGNALED(status, SIGKILL, "the parent died of SIGKILL");
+	state = proc_state(child);
+	CHECK_EQ(state, 'S', "while its vfork child still sleeps (state %c)", state);
+	if (child > 0)
+		kill(child, SIGKILL);   /* reparented: init reaps it */
+}
+
 int main(void)
 {
 	test_shared_store_and_wait();
 	test_failed_exec();
 	test_exec();
+	test_killed_parent();
 	return tap_done();
 }
